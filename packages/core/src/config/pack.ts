@@ -1,0 +1,122 @@
+/** Loads rule packs from YAML/JSON files, keeping each rule's source line. */
+import type { InputIssue } from "../errors.js";
+import type { Condition, JsonObject, Pack, Rule, RuleParameter, TopLevelCondition } from "../model/types.js";
+import { packSchema } from "./schema.js";
+import { formatKeyPath, issuesFromZod, type KeyPath, raise, readSource, type SourceDocument } from "./source.js";
+
+/** A pack a plugin makes available by id (bundled packs are registered this way). */
+export interface PackSource {
+  readonly id: string;
+  /** Absolute path of the pack file. */
+  readonly file: string;
+  /** How reports name the file (stable across machines), e.g. `@hardcheck/checklists/packs/tls-baseline.yaml`. */
+  readonly displayName?: string;
+}
+
+/** A pack together with the document it came from, for positioned errors in later checks. */
+export interface LoadedPack {
+  readonly pack: Pack;
+  readonly document: SourceDocument;
+  /** Key path of rule `index` inside the document. */
+  rulePath(index: number): KeyPath;
+}
+
+/**
+ * Loads and validates one pack file. `displayName` is what errors and reports call the file.
+ * Throws `HC_PACK_INVALID` naming file, line and key for every problem.
+ */
+export async function loadPackFile(path: string, displayName: string = path): Promise<LoadedPack> {
+  const document = await readSource(path, displayName);
+  return packFromDocument(document);
+}
+
+/** Validates an already parsed pack document. */
+export function packFromDocument(document: SourceDocument): LoadedPack {
+  const parsed = packSchema.safeParse(document.data);
+  if (!parsed.success) raise("HC_PACK_INVALID", issuesFromZod(parsed.error, document));
+  const data = parsed.data;
+  const issues: InputIssue[] = [];
+  const at = (path: KeyPath, message: string) => issues.push({ file: document.file, ...document.locate(path), path: formatKeyPath(path), message });
+  const seen = new Map<string, number>();
+  const rules: Rule[] = data.rules.map((rule, index) => {
+    const base: KeyPath = ["rules", index];
+    const previous = seen.get(rule.id);
+    if (previous !== undefined) {
+      at([...base, "id"], `duplicate rule id "${rule.id}" — first defined at rules[${previous}] (line ${document.locate(["rules", previous])?.line ?? "?"})`);
+    }
+    seen.set(rule.id, index);
+    if (rule.pack !== undefined && rule.pack !== data.id) at([...base, "pack"], `rule says pack "${rule.pack}" but sits in pack "${data.id}"`);
+    const manual = rule.manual === true;
+    if (manual && rule.conditions) at([...base, "conditions"], "a manual rule has no conditions — remove them or set manual: false");
+    if (!manual && !rule.conditions) at(base, "a rule needs conditions, or manual: true with a prompt");
+    if (manual && !rule.prompt) at([...base, "manual"], "a manual rule needs a prompt: the question the attesting person answers");
+    const parameters: Record<string, RuleParameter> = {};
+    for (const [name, parameter] of Object.entries(rule.parameters ?? {})) {
+      parameters[name] = { default: parameter.default, description: parameter.description };
+    }
+    for (const { value, path } of paramReferences(rule.conditions ?? {}, [...base, "conditions"])) {
+      if (!(value in parameters)) at(path, `parameter "${value}" is not declared in this rule's parameters — declare it with a default and a description`);
+    }
+    for (const { value, path } of paramReferences(rule.probeParams ?? {}, [...base, "probeParams"])) {
+      if (!(value in parameters)) at(path, `parameter "${value}" is not declared in this rule's parameters`);
+    }
+    const line = document.locate(base)?.line ?? 1;
+    return {
+      id: rule.id,
+      pack: data.id,
+      ...(rule.checklistRef ? { checklistRef: rule.checklistRef } : {}),
+      ...(rule.section ? { section: rule.section } : {}),
+      title: rule.title,
+      severity: rule.severity,
+      rationale: rule.rationale,
+      remediation: rule.remediation,
+      scope: rule.scope ?? {},
+      parameters,
+      ...(rule.conditions ? { conditions: rule.conditions as TopLevelCondition } : {}),
+      manual,
+      ...(rule.prompt ? { prompt: rule.prompt } : {}),
+      probeParams: (rule.probeParams ?? {}) as Record<string, JsonObject>,
+      source: { file: document.file, line },
+    };
+  });
+  if (issues.length > 0) raise("HC_PACK_INVALID", issues);
+  const pack: Pack = {
+    id: data.id,
+    title: data.title,
+    version: data.version,
+    ...(data.description ? { description: data.description } : {}),
+    rules,
+    source: document.file,
+  };
+  return { pack, document, rulePath: (index) => ["rules", index] };
+}
+
+/** Every `{ "param": name }` reference inside a JSON tree, with its key path. */
+export function paramReferences(node: unknown, path: KeyPath): Array<{ value: string; path: KeyPath }> {
+  const out: Array<{ value: string; path: KeyPath }> = [];
+  const walk = (value: unknown, at: KeyPath) => {
+    if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...at, i]));
+    else if (value !== null && typeof value === "object") {
+      const entries = Object.entries(value);
+      if (entries.length === 1 && entries[0]?.[0] === "param" && typeof entries[0][1] === "string") {
+        out.push({ value: entries[0][1], path: at });
+        return;
+      }
+      for (const [key, child] of entries) walk(child, [...at, key]);
+    }
+  };
+  walk(node, path);
+  return out;
+}
+
+/** Walks a condition tree, calling `visit` for each leaf with its key path relative to `base`. */
+export function forEachLeaf(
+  condition: Condition,
+  base: KeyPath,
+  visit: (leaf: Extract<Condition, { fact: string }>, path: KeyPath) => void,
+): void {
+  if ("fact" in condition) visit(condition, base);
+  else if ("all" in condition) condition.all.forEach((child, i) => forEachLeaf(child, [...base, "all", i], visit));
+  else if ("any" in condition) condition.any.forEach((child, i) => forEachLeaf(child, [...base, "any", i], visit));
+  else forEachLeaf(condition.not, [...base, "not"], visit);
+}

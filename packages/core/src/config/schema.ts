@@ -1,0 +1,248 @@
+/**
+ * The input and output contracts as zod schemas. The same schemas validate at run time and are
+ * published as JSON Schema files (`@hardcheck/core/schemas/*.json`) for editor completion.
+ */
+import { z } from "zod";
+import { SEVERITIES, STATUSES } from "../model/types.js";
+
+/** A strict object whose unknown-key message lists the keys that are allowed. */
+function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
+  const allowed = Object.keys(shape).filter((key) => key !== "$schema");
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? `unknown key "{key}" — expected one of ${allowed.join(", ")}` : undefined),
+  });
+}
+
+const nonEmpty = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, `${what} must not be empty`);
+const identifier = (what: string) =>
+  nonEmpty(what).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, `${what} may contain only letters, digits, ".", "_" and "-"`);
+const isoDate = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), "expected an ISO date such as 2026-12-31 or 2026-12-31T18:00:00Z");
+
+/** A JSON value in a config, pack or parameter. */
+export const jsonValueSchema = z.json();
+
+const endpointEntrySchema = z.union([
+  z.string().min(1),
+  strictObject({
+    url: z.string().min(1),
+    tags: z.array(z.string()).optional(),
+    servername: z.string().min(1).optional(),
+  }),
+]);
+
+const targetSchema = strictObject({
+  id: identifier("target id").describe("Unique id of the system, used in reports, waivers and attestations."),
+  host: z.string().min(1).optional().describe("Host transport: local:, root:/path, ssh://user@host[:port] or evidence:./bundle.json."),
+  os: z.string().min(1).optional().describe("Operating system family (linux, windows); rules can be scoped to it."),
+  tags: z.array(z.string()).optional(),
+  endpoints: z.array(endpointEntrySchema).optional().describe("Network endpoints as URLs, or { url, tags, servername }."),
+});
+
+/** A waiver entry. */
+export const waiverSchema = strictObject({
+  rule: nonEmpty("rule id"),
+  target: nonEmpty("target id (or *)").default("*"),
+  reason: nonEmpty("reason"),
+  approvedBy: nonEmpty("approvedBy"),
+  expires: isoDate.optional(),
+});
+
+/** An attestation entry. */
+export const attestationSchema = strictObject({
+  rule: nonEmpty("rule id"),
+  target: nonEmpty("target id"),
+  verdict: z.enum(["pass", "fail", "not-applicable"]),
+  by: nonEmpty("by (who attests)"),
+  at: isoDate,
+  note: z.string().optional(),
+  evidence: z.string().optional(),
+});
+
+/** An attestations file: a list, or `{ attestations: [...] }`. */
+export const attestationsFileSchema = z.union([
+  z.array(attestationSchema),
+  strictObject({ $schema: z.string().optional(), attestations: z.array(attestationSchema) }),
+]);
+
+const limitsSchema = strictObject({
+  concurrency: z.int().min(1).max(1024).optional().describe("Probe runs in flight at once (default 32)."),
+  perHost: z.int().min(1).max(256).optional().describe("Probe runs in flight per host (default 4)."),
+  connectTimeoutMs: z.int().min(1).optional().describe("TCP connect timeout (default 5000)."),
+  probeTimeoutMs: z.int().min(1).optional().describe("Timeout of one probe run (default 20000)."),
+  scanTimeoutMs: z.int().min(1).optional().describe("Timeout of the whole scan; unfinished checks become error (default none)."),
+});
+
+/** The scan configuration file (`hardcheck.yaml`). */
+export const configSchema = strictObject({
+  $schema: z.string().optional(),
+  packs: z.array(nonEmpty("pack id or path")).min(1, "name at least one pack").describe("Bundled pack ids or paths to pack files."),
+  plugins: z.array(nonEmpty("plugin")).optional().describe("Extra plugins: package names or local files."),
+  trust: strictObject({
+    caFile: z.string().min(1).optional(),
+    caDir: z.string().min(1).optional(),
+    systemRoots: z.boolean().optional(),
+  }).optional(),
+  targets: z.array(targetSchema).min(1, "name at least one target"),
+  tailoring: z.record(z.string(), z.record(z.string(), jsonValueSchema)).optional().describe("Parameter overrides by rule id or pack id."),
+  waivers: z.array(waiverSchema).optional(),
+  attestations: z.union([z.string().min(1), z.array(attestationSchema)]).optional().describe("Path to an attestations file, or the entries inline."),
+  limits: limitsSchema.optional(),
+});
+
+/** The config as written (before defaults). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** The config as validated. */
+export type ConfigData = z.output<typeof configSchema>;
+
+const leafConditionSchema = strictObject({
+  fact: nonEmpty("fact name"),
+  operator: nonEmpty("operator"),
+  value: jsonValueSchema,
+  path: z.string().min(1).optional(),
+  name: z.string().optional(),
+});
+
+type ConditionShape =
+  | z.infer<typeof leafConditionSchema>
+  | { all: ConditionShape[]; name?: string | undefined }
+  | { any: ConditionShape[]; name?: string | undefined }
+  | { not: ConditionShape; name?: string | undefined };
+
+const allSchema = strictObject({
+  get all() {
+    return z.array(conditionSchema).min(1);
+  },
+  name: z.string().optional(),
+});
+const anySchema = strictObject({
+  get any() {
+    return z.array(conditionSchema).min(1);
+  },
+  name: z.string().optional(),
+});
+const notSchema = strictObject({
+  get not() {
+    return conditionSchema;
+  },
+  name: z.string().optional(),
+});
+const conditionSchema: z.ZodType<ConditionShape> = z.union([leafConditionSchema, allSchema, anySchema, notSchema]);
+const topConditionSchema = z.union([allSchema, anySchema, notSchema]);
+
+const ruleSchema = strictObject({
+  id: identifier("rule id"),
+  pack: z.string().optional(),
+  checklistRef: z.string().min(1).optional(),
+  section: z.string().min(1).optional(),
+  title: nonEmpty("title"),
+  severity: z.enum(SEVERITIES),
+  rationale: nonEmpty("rationale"),
+  remediation: nonEmpty("remediation"),
+  scope: strictObject({
+    schemes: z.array(z.string()).optional(),
+    tags: z.array(z.string()).optional(),
+    targetTags: z.array(z.string()).optional(),
+    os: z.array(z.string()).optional(),
+  }).optional(),
+  parameters: z
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "parameter names are identifiers"),
+      strictObject({ default: jsonValueSchema, description: nonEmpty("description") }),
+    )
+    .optional(),
+  conditions: topConditionSchema.optional(),
+  manual: z.boolean().optional(),
+  prompt: z.string().min(1).optional(),
+  probeParams: z.record(z.string(), z.record(z.string(), jsonValueSchema)).optional(),
+});
+
+/** A pack file. */
+export const packSchema = strictObject({
+  $schema: z.string().optional(),
+  id: identifier("pack id"),
+  title: nonEmpty("title"),
+  version: nonEmpty("version"),
+  description: z.string().optional(),
+  rules: z.array(ruleSchema).min(1, "a pack needs at least one rule"),
+});
+
+/** A pack file as validated. */
+export type PackData = z.output<typeof packSchema>;
+/** A rule as written in a pack file. */
+export type RuleData = z.output<typeof ruleSchema>;
+
+const conditionTraceSchema = z.object({
+  where: z.string(),
+  fact: z.string(),
+  path: z.string().optional(),
+  operator: z.string(),
+  expected: jsonValueSchema,
+  actual: jsonValueSchema.optional(),
+  outcome: z.enum(["pass", "fail", "not-evaluated"]),
+  name: z.string().optional(),
+});
+
+const resultSchema = z.object({
+  ruleId: z.string(),
+  pack: z.string(),
+  checklistRef: z.string().nullable(),
+  section: z.string().nullable(),
+  title: z.string(),
+  severity: z.enum(SEVERITIES),
+  target: z.string(),
+  endpoint: z.string().nullable(),
+  status: z.enum(STATUSES),
+  message: z.string(),
+  conditions: z.array(conditionTraceSchema),
+  evidence: z.record(z.string(), jsonValueSchema),
+  waiver: waiverSchema.extend({ target: z.string(), expired: z.boolean(), originalStatus: z.enum(STATUSES) }).optional(),
+  attestation: attestationSchema.optional(),
+  source: z.object({ file: z.string(), line: z.int() }).optional(),
+});
+
+/** The report document (`hardcheck.json`). */
+export const reportSchema = z.object({
+  schemaVersion: z.literal(1),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  incomplete: z.boolean(),
+  packs: z.array(z.object({ id: z.string(), title: z.string(), version: z.string() })),
+  targets: z.array(
+    z.object({
+      id: z.string(),
+      host: z.string().nullable(),
+      os: z.string().nullable(),
+      tags: z.array(z.string()),
+      endpoints: z.array(z.string()),
+    }),
+  ),
+  results: z.array(resultSchema),
+  summary: z.object({
+    pass: z.int(),
+    fail: z.int(),
+    error: z.int(),
+    manual: z.int(),
+    waived: z.int(),
+    notApplicable: z.int(),
+  }),
+  notices: z.array(z.object({ level: z.enum(["warning", "info"]), code: z.string(), message: z.string() })),
+  shard: z.string().optional(),
+});
+
+/** JSON Schema documents for the published contracts, keyed by file name. */
+export function jsonSchemas(): Record<string, object> {
+  const make = (schema: z.ZodType, id: string, title: string) => ({
+    ...z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }),
+    $id: `urn:hardcheck:schema:${id}`,
+    title,
+  });
+  return {
+    "config.schema.json": make(configSchema, "config.schema.json", "hardcheck scan configuration"),
+    "pack.schema.json": make(packSchema, "pack.schema.json", "hardcheck rule pack"),
+    "attestations.schema.json": make(attestationsFileSchema, "attestations.schema.json", "hardcheck attestations"),
+    "report.schema.json": make(reportSchema, "report.schema.json", "hardcheck report document"),
+  };
+}

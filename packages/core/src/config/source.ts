@@ -1,0 +1,182 @@
+/** Reads YAML/JSON input files keeping positions, so every error can name file, line and column. */
+import { readFile } from "node:fs/promises";
+import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from "yaml";
+import type { ZodError } from "zod";
+import { HardcheckError, type HardcheckErrorCode, type InputIssue } from "../errors.js";
+
+/** A key path into a parsed document. */
+export type KeyPath = ReadonlyArray<string | number>;
+
+/** A parsed input file that can say where any key path sits. */
+export interface SourceDocument {
+  /** The file name as the user gave it. */
+  readonly file: string;
+  /** The plain data (YAML/JSON decoded). */
+  readonly data: unknown;
+  /** Line/column of the value at `path` (or of its key, with `atKey`); the nearest parent if absent. */
+  locate(path: KeyPath, atKey?: boolean): { line: number; column: number } | undefined;
+}
+
+/** Formats a key path the way a user reads it: `targets[2].endpoints[0]`. */
+export function formatKeyPath(path: KeyPath): string {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+/** Parses YAML or JSON text (JSON is read by the YAML parser so positions work for both). */
+export function parseSource(text: string, file: string): SourceDocument {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  if (doc.errors.length > 0) {
+    throw new HardcheckError(
+      "HC_CONFIG_SYNTAX",
+      doc.errors.map((error) => {
+        const pos = error.linePos?.[0];
+        return {
+          file,
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+          message: `${error.message.split("\n")[0]} — the file must be valid YAML or JSON`,
+        };
+      }),
+    );
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const position = (node: Node | Pair["key"] | null | undefined) => {
+    const offset = (node as Node | undefined)?.range?.[0];
+    if (offset === undefined) return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  return {
+    file,
+    data,
+    locate(path, atKey = false) {
+      let node: unknown = doc.contents;
+      let found = position(node as Node);
+      for (let i = 0; i < path.length; i++) {
+        const segment = path[i];
+        const last = i === path.length - 1;
+        if (isMap(node)) {
+          const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+          if (!pair) return found;
+          if (last && atKey) return position(pair.key as Node) ?? found;
+          node = pair.value;
+          found = position(node as Node) ?? position(pair.key as Node) ?? found;
+        } else if (isSeq(node) && typeof segment === "number") {
+          node = node.items[segment];
+          if (node === undefined) return found;
+          found = position(node as Node) ?? found;
+        } else {
+          return found;
+        }
+      }
+      return found;
+    },
+  };
+}
+
+/** Reads and parses a YAML/JSON file; an unreadable file is `HC_CONFIG_UNREADABLE`. */
+export async function readSource(path: string, displayName: string = path): Promise<SourceDocument> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory, not a file" : String(code ?? error);
+    throw new HardcheckError("HC_CONFIG_UNREADABLE", [{ file: displayName, message: `cannot read: ${why}` }], { cause: error });
+  }
+  return parseSource(text, displayName);
+}
+
+type ZodIssueLike = ZodError["issues"][number];
+
+/** Describes a JSON value briefly for "got …" messages. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+function valueAt(data: unknown, path: KeyPath): unknown {
+  let node = data;
+  for (const segment of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string | number, unknown>)[segment];
+  }
+  return node;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping",
+  record: "a mapping",
+};
+
+/** Turns zod issues into positioned input issues with plain-language messages. */
+export function issuesFromZod(error: ZodError, source: SourceDocument, basePath: KeyPath = []): InputIssue[] {
+  const out: InputIssue[] = [];
+  const visit = (issue: ZodIssueLike, prefix: KeyPath) => {
+    const path = [...prefix, ...(issue.path as (string | number)[])];
+    if (issue.code === "invalid_union" && "errors" in issue && issue.errors.length > 0) {
+      // Report the branch that got furthest into the value: it is the one the author meant.
+      const branches = issue.errors as ZodIssueLike[][];
+      const depth = (branch: ZodIssueLike[]) => Math.max(...branch.map((i) => i.path.length));
+      const best = branches.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+      if (depth(best) > 0 || branches.length === 1) {
+        for (const inner of best) visit(inner, path);
+        return;
+      }
+    }
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        const keyPath = [...path, key];
+        out.push({ file: source.file, ...source.locate(keyPath, true), path: formatKeyPath(keyPath), message: issue.message.replace("{key}", key) });
+      }
+      return;
+    }
+    const actual = valueAt(source.data, path);
+    let message = issue.message;
+    if (issue.code === "invalid_type") {
+      const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
+      message = actual === undefined ? `is required — expected ${expected}` : `expected ${expected}, got ${describeValue(actual)}`;
+    } else if (issue.code === "invalid_value" && "values" in issue) {
+      message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(actual)}`;
+    } else if (issue.code === "invalid_union") {
+      message = `${describeValue(actual)} does not match any accepted form${issue.message && !issue.message.startsWith("Invalid input") ? ` — ${issue.message}` : ""}`;
+    }
+    out.push({ file: source.file, ...source.locate(path), path: formatKeyPath(path) || "(document)", message });
+  };
+  for (const issue of error.issues) visit(issue, basePath);
+  return dedupe(out);
+}
+
+function dedupe(issues: InputIssue[]): InputIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.line}:${issue.column}:${issue.path}:${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Raises a {@link HardcheckError} for positioned issues, sorted by position. */
+export function raise(code: HardcheckErrorCode, issues: InputIssue[]): never {
+  const sorted = [...issues].sort(
+    (a, b) => (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+  );
+  throw new HardcheckError(code, sorted);
+}

@@ -1,0 +1,191 @@
+/** Decides rules with json-rules-engine and keeps a trace of every leaf condition. */
+import { Engine, Rule as EngineRule } from "json-rules-engine";
+import type { Condition, ConditionTrace, JsonValue, Rule, TopLevelCondition } from "../model/types.js";
+import type { Clock } from "../plugin/services.js";
+import { CUSTOM_OPERATORS } from "./operators.js";
+
+/** A rule with its parameters resolved (defaults + tailoring) and the facts it reads. */
+export interface CompiledRule {
+  readonly rule: Rule;
+  /** Effective parameter values. */
+  readonly parameters: Readonly<Record<string, JsonValue>>;
+  /** Conditions with every `{ param }` replaced by its value. */
+  readonly conditions?: TopLevelCondition;
+  /** Fact names the conditions read, sorted. */
+  readonly facts: readonly string[];
+}
+
+/** Replaces `{ "param": name }` anywhere in a JSON tree with the parameter's value. */
+export function substituteParams<T>(node: T, parameters: Readonly<Record<string, JsonValue>>): T {
+  if (Array.isArray(node)) return node.map((item) => substituteParams(item, parameters)) as T;
+  if (node !== null && typeof node === "object") {
+    const entries = Object.entries(node);
+    if (entries.length === 1 && entries[0]?.[0] === "param" && typeof entries[0][1] === "string") {
+      return parameters[entries[0][1]] as T;
+    }
+    return Object.fromEntries(entries.map(([key, value]) => [key, substituteParams(value, parameters)])) as T;
+  }
+  return node;
+}
+
+/** Fact names a condition tree reads (including facts referenced from values). */
+export function factsOf(condition: Condition | TopLevelCondition): string[] {
+  const facts = new Set<string>();
+  const visit = (node: Condition) => {
+    if ("fact" in node) {
+      facts.add(node.fact);
+      const value = node.value as { fact?: unknown } | null;
+      if (value && typeof value === "object" && !Array.isArray(value) && typeof value.fact === "string") facts.add(value.fact);
+    } else if ("all" in node) node.all.forEach(visit);
+    else if ("any" in node) node.any.forEach(visit);
+    else visit(node.not);
+  };
+  visit(condition as Condition);
+  return [...facts].sort();
+}
+
+/** Resolves rule parameters: declared defaults, overridden by tailoring. */
+export function compileRule(rule: Rule, overrides: Readonly<Record<string, JsonValue>> = {}): CompiledRule {
+  const parameters: Record<string, JsonValue> = {};
+  for (const [name, parameter] of Object.entries(rule.parameters)) parameters[name] = parameter.default;
+  Object.assign(parameters, overrides);
+  const conditions = rule.conditions ? substituteParams(rule.conditions, parameters) : undefined;
+  return { rule, parameters, ...(conditions ? { conditions } : {}), facts: conditions ? factsOf(conditions) : [] };
+}
+
+/**
+ * Reads a dot path (`leaf.notAfter`, `suites[0].name`, or JSONPath-style `$.leaf.notAfter`) from a
+ * value. Used as json-rules-engine's `pathResolver`: far cheaper than JSONPath on the hot path.
+ */
+export function readPath(value: unknown, path: string): unknown {
+  let node = value;
+  const start = path.startsWith("$.") ? 2 : path.startsWith("$") ? 1 : 0;
+  let key = "";
+  const step = () => {
+    if (key === "") return;
+    node = node === null || node === undefined ? undefined : (node as Record<string, unknown>)[key];
+    key = "";
+  };
+  for (let i = start; i < path.length; i++) {
+    const ch = path[i];
+    if (ch === "." || ch === "[" || ch === "]") step();
+    else key += ch;
+  }
+  step();
+  return node;
+}
+
+/** The verdict of one compiled rule on one set of facts. */
+export interface RuleVerdict {
+  readonly passed: boolean;
+  readonly conditions: readonly ConditionTrace[];
+}
+
+interface EngineCondition {
+  all?: EngineCondition[];
+  any?: EngineCondition[];
+  not?: EngineCondition;
+  fact?: string;
+  path?: string;
+  operator?: string;
+  value?: JsonValue;
+  name?: string;
+  factResult?: unknown;
+  result?: boolean;
+}
+
+/**
+ * Evaluates compiled rules. One json-rules-engine `Engine` is built per distinct set of rules and
+ * reused for every endpoint that needs the same set, so rule compilation is paid once per scan.
+ */
+export class Evaluator {
+  readonly #engines = new Map<string, Engine>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Decides `rules` on `facts`; the map is keyed by rule id. */
+  async evaluate(rules: readonly CompiledRule[], facts: Readonly<Record<string, JsonValue>>): Promise<Map<string, RuleVerdict>> {
+    const decidable = rules.filter((compiled) => compiled.conditions);
+    const verdicts = new Map<string, RuleVerdict>();
+    if (decidable.length === 0) return verdicts;
+    const engine = this.#engineFor(decidable);
+    const { results, failureResults } = await engine.run(facts as Record<string, unknown>);
+    for (const ruleResult of [...results, ...failureResults]) {
+      const conditions: ConditionTrace[] = [];
+      traceConditions(ruleResult.conditions as unknown as EngineCondition, "", conditions);
+      verdicts.set(String(ruleResult.name), { passed: ruleResult.result === true, conditions });
+    }
+    return verdicts;
+  }
+
+  #engineFor(rules: readonly CompiledRule[]): Engine {
+    const key = rules.map((compiled) => compiled.rule.id).join("\u0000");
+    let engine = this.#engines.get(key);
+    if (engine) return engine;
+    engine = new Engine([], { allowUndefinedFacts: true, pathResolver: readPath, replaceFactsInEventParams: false });
+    const clock = this.clock;
+    for (const operator of CUSTOM_OPERATORS) {
+      engine.addOperator(operator.name, (factValue: unknown, expected: unknown) => operator.evaluate(factValue, expected, clock));
+    }
+    for (const compiled of rules) {
+      engine.addRule(
+        new EngineRule({
+          name: compiled.rule.id,
+          conditions: compiled.conditions as never,
+          event: { type: compiled.rule.id },
+        }),
+      );
+    }
+    this.#engines.set(key, engine);
+    return engine;
+  }
+}
+
+function traceConditions(node: EngineCondition, where: string, out: ConditionTrace[]): void {
+  for (const group of ["all", "any"] as const) {
+    const children = node[group];
+    if (children) {
+      children.forEach((child, i) => traceConditions(child, `${where}${where ? "." : ""}${group}[${i}]`, out));
+      return;
+    }
+  }
+  if (node.not) {
+    traceConditions(node.not, `${where}${where ? "." : ""}not`, out);
+    return;
+  }
+  if (node.fact === undefined || node.operator === undefined) return;
+  const outcome = node.result === undefined ? "not-evaluated" : node.result ? "pass" : "fail";
+  out.push({
+    where: where || "(root)",
+    fact: node.fact,
+    ...(node.path ? { path: node.path } : {}),
+    operator: node.operator,
+    expected: (node.value ?? null) as JsonValue,
+    ...(outcome !== "not-evaluated" ? { actual: toJson(node.factResult) } : {}),
+    outcome,
+    ...(node.name ? { name: node.name } : {}),
+  });
+}
+
+function toJson(value: unknown): JsonValue {
+  if (value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  return value as JsonValue;
+}
+
+/** One line per failing leaf, for result messages: `tls.leaf.selfSigned equal false — got true`. */
+export function describeFailures(conditions: readonly ConditionTrace[]): string {
+  const failing = conditions.filter((condition) => condition.outcome === "fail");
+  return failing
+    .map((condition) => {
+      const subject = `${condition.fact}${condition.path ? `.${condition.path.replace(/^\$\.?/, "")}` : ""}`;
+      const label = condition.name ? `${condition.name}: ` : "";
+      return `${label}${subject} ${condition.operator} ${brief(condition.expected)} — got ${brief(condition.actual ?? null)}`;
+    })
+    .join("; ");
+}
+
+function brief(value: JsonValue): string {
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}

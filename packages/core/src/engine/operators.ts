@@ -1,0 +1,175 @@
+/** hardcheck's operators on top of json-rules-engine's built-ins. */
+import type { Clock } from "../plugin/services.js";
+
+/** An operator: its comparison and a load-time check of the value a rule compares with. */
+export interface OperatorDefinition {
+  readonly name: string;
+  readonly description: string;
+  evaluate(factValue: unknown, expected: unknown, clock: Clock): boolean;
+  /** Returns why `expected` is unusable, or undefined when it is fine. */
+  validate?(expected: unknown): string | undefined;
+}
+
+/** json-rules-engine's own operators (validated only for presence). */
+export const BUILTIN_OPERATORS = [
+  "equal",
+  "notEqual",
+  "in",
+  "notIn",
+  "contains",
+  "doesNotContain",
+  "lessThan",
+  "lessThanInclusive",
+  "greaterThan",
+  "greaterThanInclusive",
+] as const;
+
+/**
+ * Compares dotted versions part by part: numeric parts numerically, others as text.
+ * `1.10.0` > `1.9.2`; `2:1.0` (Debian epoch) > `1:9.9`.
+ */
+export function compareVersions(a: string, b: string): number {
+  const split = (version: string) => version.split(/[^0-9A-Za-z]+/).filter(Boolean);
+  const left = split(a);
+  const right = split(b);
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const x = left[i];
+    const y = right[i];
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    const nx = /^\d+$/.test(x);
+    const ny = /^\d+$/.test(y);
+    const order = nx && ny ? Number(x) - Number(y) : nx ? 1 : ny ? -1 : x.localeCompare(y);
+    if (order !== 0) return Math.sign(order);
+  }
+  return 0;
+}
+
+const RELATIVE = /^now(?:([+-])(\d+)([dhm]))?$/;
+
+/**
+ * Resolves a date a rule compares with: an ISO date, `now`, `now+30d` / `now-12h`, or
+ * `{ "daysFromNow": 30 }`. Returns NaN when it is none of these.
+ */
+export function resolveDate(expected: unknown, clock: Clock): number {
+  if (typeof expected === "string") {
+    const relative = RELATIVE.exec(expected);
+    if (relative) {
+      const now = clock.now().getTime();
+      if (!relative[1]) return now;
+      const unit = relative[3] === "d" ? 86_400_000 : relative[3] === "h" ? 3_600_000 : 60_000;
+      return now + (relative[1] === "+" ? 1 : -1) * Number(relative[2]) * unit;
+    }
+    return Date.parse(expected);
+  }
+  if (expected && typeof expected === "object" && "daysFromNow" in expected) {
+    const days = (expected as { daysFromNow: unknown }).daysFromNow;
+    return typeof days === "number" ? clock.now().getTime() + days * 86_400_000 : Number.NaN;
+  }
+  return Number.NaN;
+}
+
+function toTime(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === "string") return Date.parse(value);
+  if (typeof value === "number") return value;
+  return Number.NaN;
+}
+
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]);
+const same = (a: unknown, b: unknown) => a === b || (typeof a === "object" && JSON.stringify(a) === JSON.stringify(b));
+const includes = (list: unknown[], item: unknown) => list.some((entry) => same(entry, item));
+
+const validateDate = (expected: unknown) =>
+  Number.isNaN(resolveDate(expected, { now: () => new Date(0) }))
+    ? 'expected an ISO date, "now", "now+30d" / "now-12h" or { daysFromNow: N }'
+    : undefined;
+const validateVersion = (expected: unknown) => (typeof expected === "string" && expected.length > 0 ? undefined : "expected a version string such as 1.2.3");
+const validatePattern = (expected: unknown) => {
+  const source = typeof expected === "string" ? expected : undefined;
+  if (source === undefined) return "expected a regular expression as a string";
+  try {
+    new RegExp(source);
+    return undefined;
+  } catch (error) {
+    return `invalid regular expression: ${(error as Error).message}`;
+  }
+};
+
+const patternCache = new Map<string, RegExp>();
+function pattern(source: string): RegExp {
+  let regex = patternCache.get(source);
+  if (!regex) {
+    regex = new RegExp(source);
+    patternCache.set(source, regex);
+  }
+  return regex;
+}
+
+const version = (name: string, description: string, test: (order: number) => boolean): OperatorDefinition => ({
+  name,
+  description,
+  evaluate: (fact, expected) => typeof fact === "string" && typeof expected === "string" && test(compareVersions(fact, expected)),
+  validate: validateVersion,
+});
+
+/** The custom operators every engine gets. */
+export const CUSTOM_OPERATORS: readonly OperatorDefinition[] = [
+  version("versionGreaterThanInclusive", "fact version ≥ value (dotted, numeric parts compared as numbers)", (o) => o >= 0),
+  version("versionGreaterThan", "fact version > value", (o) => o > 0),
+  version("versionLessThan", "fact version < value", (o) => o < 0),
+  version("versionLessThanInclusive", "fact version ≤ value", (o) => o <= 0),
+  {
+    name: "dateBefore",
+    description: 'fact date is before value (ISO date, "now", "now+30d", { daysFromNow: N })',
+    evaluate: (fact, expected, clock) => toTime(fact) < resolveDate(expected, clock),
+    validate: validateDate,
+  },
+  {
+    name: "dateAfter",
+    description: 'fact date is after value (ISO date, "now", "now+30d", { daysFromNow: N })',
+    evaluate: (fact, expected, clock) => toTime(fact) > resolveDate(expected, clock),
+    validate: validateDate,
+  },
+  {
+    name: "setContains",
+    description: "fact list contains every item of value",
+    evaluate: (fact, expected) => asList(expected).every((item) => includes(asList(fact), item)),
+  },
+  {
+    name: "setContainsAny",
+    description: "fact list contains at least one item of value",
+    evaluate: (fact, expected) => asList(expected).some((item) => includes(asList(fact), item)),
+  },
+  {
+    name: "setDisjoint",
+    description: "fact list and value share no item",
+    evaluate: (fact, expected) => !asList(expected).some((item) => includes(asList(fact), item)),
+  },
+  {
+    name: "setSubsetOf",
+    description: "every item of the fact list is in value",
+    evaluate: (fact, expected) => asList(fact).every((item) => includes(asList(expected), item)),
+  },
+  {
+    name: "matches",
+    description: "fact string matches the regular expression in value",
+    evaluate: (fact, expected) => typeof fact === "string" && typeof expected === "string" && pattern(expected).test(fact),
+    validate: validatePattern,
+  },
+  {
+    name: "notMatches",
+    description: "fact string does not match the regular expression in value",
+    evaluate: (fact, expected) => typeof fact === "string" && typeof expected === "string" && !pattern(expected).test(fact),
+    validate: validatePattern,
+  },
+  {
+    name: "isDefined",
+    description: "value true: the fact (path) exists and is not null; false: it is absent or null",
+    evaluate: (fact, expected) => (fact !== undefined && fact !== null) === (expected === true),
+    validate: (expected) => (typeof expected === "boolean" ? undefined : "expected true or false"),
+  },
+];
+
+/** Every operator name a rule may use. */
+export const OPERATOR_NAMES: ReadonlySet<string> = new Set([...BUILTIN_OPERATORS, ...CUSTOM_OPERATORS.map((op) => op.name)]);

@@ -1,0 +1,103 @@
+/** The library's front door: plugins in, report out. */
+import "reflect-metadata";
+import { container as rootContainer, type DependencyContainer } from "tsyringe";
+import type { LoadedConfig } from "./config/config.js";
+import { formatKeyPath } from "./config/source.js";
+import { describeError, HardcheckError, isHardcheckError } from "./errors.js";
+import type { ReportDocument } from "./model/types.js";
+import { importPlugin, type PluginSpec, pluginContext, type RegisterPlugin } from "./plugin/plugin.js";
+import { PluginRegistry } from "./plugin/registry.js";
+import { type ScanOptions, Scanner } from "./scan/scanner.js";
+import { prepareScan, type ScanSelection, type ScanSetup } from "./scan/setup.js";
+
+/** Options for {@link Hardcheck.create}. */
+export interface HardcheckOptions {
+  /** Plugins to register: registration functions, `{ register }` modules, package names or files. */
+  readonly plugins?: readonly PluginSpec[];
+  /** Resolves plugin files and package names given as strings. Defaults to the working directory. */
+  readonly baseDir?: string;
+  /** Also register the `plugins:` listed in this config (resolved from the config's folder). */
+  readonly config?: LoadedConfig;
+}
+
+/**
+ * A configured hardcheck instance: its own DI container holding the registered probes, reporters
+ * and packs.
+ *
+ * @example
+ * ```ts
+ * import { Hardcheck, loadConfigFile } from "@hardcheck/core";
+ * import { register as networkProbes } from "@hardcheck/probes-network";
+ * import { register as checklists } from "@hardcheck/checklists";
+ *
+ * const config = await loadConfigFile("hardcheck.yaml");
+ * const hardcheck = await Hardcheck.create({ plugins: [networkProbes, checklists], config });
+ * const report = await hardcheck.scan(config);
+ * console.log(report.summary);
+ * ```
+ */
+export class Hardcheck {
+  private constructor(
+    /** The instance's container (a child of tsyringe's root container). */
+    readonly container: DependencyContainer,
+    /** Everything the plugins registered. */
+    readonly registry: PluginRegistry,
+  ) {}
+
+  /** Registers the plugins and builds the registry. Plugin failures are `HC_PLUGIN_*` errors. */
+  static async create(options: HardcheckOptions = {}): Promise<Hardcheck> {
+    const container = rootContainer.createChildContainer();
+    const context = pluginContext(container);
+    const baseDir = options.baseDir ?? process.cwd();
+    const entries: Array<{ spec: PluginSpec; baseDir: string; place?: string }> = (options.plugins ?? []).map((spec) => ({ spec, baseDir }));
+    const config = options.config;
+    if (config) {
+      (config.data.plugins ?? []).forEach((spec, index) => {
+        const position = config.document.locate(["plugins", index]);
+        const place = `${config.file}${position ? `:${position.line}:${position.column}` : ""} ${formatKeyPath(["plugins", index])}`;
+        entries.push({ spec, baseDir: config.baseDir, place });
+      });
+    }
+    for (const entry of entries) {
+      const name = typeof entry.spec === "string" ? entry.spec : typeof entry.spec === "function" ? entry.spec.name || "(anonymous plugin)" : "(plugin object)";
+      const where = entry.place ? `${entry.place}: ` : "";
+      let register: RegisterPlugin;
+      try {
+        register = typeof entry.spec === "string" ? await importPlugin(entry.spec, entry.baseDir) : typeof entry.spec === "function" ? entry.spec : entry.spec.register;
+      } catch (error) {
+        if (isHardcheckError(error)) throw new HardcheckError(error.code, `${where}${error.issues.map((i) => i.message).join("; ")}`, { cause: error });
+        throw error;
+      }
+      try {
+        await register(context);
+      } catch (error) {
+        const detail = isHardcheckError(error) ? error.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ") : describeError(error);
+        throw new HardcheckError("HC_PLUGIN_REGISTER", `${where}plugin ${name} failed to register: ${detail}`, { cause: error });
+      }
+    }
+    container.registerSingleton(PluginRegistry);
+    let registry: PluginRegistry;
+    try {
+      registry = container.resolve(PluginRegistry);
+    } catch (error) {
+      if (isHardcheckError(error)) throw error;
+      throw new HardcheckError("HC_PLUGIN_REGISTER", `plugins could not be combined: ${describeError(error)}`, { cause: error });
+    }
+    return new Hardcheck(container, registry);
+  }
+
+  /** Resolves and cross-checks everything a scan of `config` needs (no network yet). */
+  prepare(config: LoadedConfig, selection: ScanSelection = {}): Promise<ScanSetup> {
+    return prepareScan(config, this.registry, selection);
+  }
+
+  /** Runs a prepared scan. */
+  run(setup: ScanSetup, options: ScanOptions = {}): Promise<ReportDocument> {
+    return this.container.resolve(Scanner).run(setup, options);
+  }
+
+  /** Prepares and runs a scan of `config` in one step. */
+  async scan(config: LoadedConfig, options: ScanOptions & { selection?: ScanSelection } = {}): Promise<ReportDocument> {
+    return this.run(await this.prepare(config, options.selection ?? {}), options);
+  }
+}

@@ -1,0 +1,118 @@
+import { HardcheckError } from "../errors.js";
+import type { Endpoint, HostSpec, HostTransportKind, JsonObject, JsonValue, Target } from "../model/types.js";
+import type { ProbeServices } from "./services.js";
+
+/** A fact a probe promises to produce, documented for rule authors. */
+export interface FactDeclaration {
+  /** Dotted name, namespaced by protocol or subsystem: `tls.leaf`, `tcp.state`. */
+  readonly name: string;
+  readonly description: string;
+}
+
+/** What every probe says about itself. */
+export interface ProbeMetaBase {
+  /** Unique id; the probe's folder and file share it (`tls-handshake`). */
+  readonly id: string;
+  readonly description: string;
+  readonly facts: readonly FactDeclaration[];
+}
+
+/** Metadata of a probe that talks to a network endpoint. */
+export interface EndpointProbeMeta extends ProbeMetaBase {
+  /** Endpoint URL schemes this probe can assess. */
+  readonly schemes: readonly string[];
+}
+
+/** Metadata of a probe that inspects a host through a transport. */
+export interface HostProbeMeta extends ProbeMetaBase {
+  /** Host transports this probe works over. */
+  readonly transports: readonly HostTransportKind[];
+  /** Operating systems the probe understands (`linux`, `windows`); absent means any. */
+  readonly os?: readonly string[];
+}
+
+/** What a probe receives besides its subject: the target, its parameters, cancellation, services. */
+export interface ProbeDeps extends ProbeServices {
+  readonly target: Target;
+  /** Aborted when the probe times out or the scan is cancelled; close sockets when it fires. */
+  readonly signal: AbortSignal;
+}
+
+/** The facts a probe gathered, by declared fact name. */
+export interface ProbeFacts {
+  readonly facts: Readonly<Record<string, JsonValue>>;
+}
+
+/** A probe's explicit statement that it cannot apply to this subject. */
+export interface ProbeNotApplicable {
+  readonly notApplicable: string;
+}
+
+/** The outcome of one probe run. Anything thrown instead becomes `error` for the checks needing it. */
+export type ProbeOutcome = ProbeFacts | ProbeNotApplicable;
+
+/** A probe that assesses a network endpoint. */
+export interface EndpointProbe {
+  readonly meta: EndpointProbeMeta;
+  collect(endpoint: Endpoint, params: JsonObject, deps: ProbeDeps): Promise<ProbeOutcome>;
+}
+
+/** A probe that inspects a host's operating system. */
+export interface HostProbe {
+  readonly meta: HostProbeMeta;
+  collect(host: HostSpec, params: JsonObject, deps: ProbeDeps): Promise<ProbeOutcome>;
+}
+
+/** A probe plugin: gathers facts, never judges. */
+export type Probe = EndpointProbe | HostProbe;
+
+/** True for probes that assess endpoints. */
+export function isEndpointProbe(probe: Probe): probe is EndpointProbe {
+  return "schemes" in probe.meta;
+}
+
+const PROBE_ID = /^[a-z][a-z0-9-]*$/;
+const FACT_NAME = /^[a-z][a-zA-Z0-9_-]*(\.[a-zA-Z][a-zA-Z0-9_-]*)*$/;
+
+/**
+ * Declares a probe, checking its metadata. Register the result with `ctx.registerProbe`.
+ *
+ * @example
+ * ```ts
+ * export const bannerProbe = defineProbe({
+ *   meta: { id: "banner", description: "Reads a TCP banner", schemes: ["tcp"],
+ *           facts: [{ name: "banner.text", description: "First line the server sends" }] },
+ *   async collect(endpoint, _params, deps) {
+ *     return { facts: { "banner.text": await readBanner(endpoint, deps.signal) } };
+ *   },
+ * });
+ * ```
+ */
+export function defineProbe<P extends Probe>(probe: P): P {
+  const meta = probe.meta as ProbeMetaBase & Partial<EndpointProbeMeta & HostProbeMeta>;
+  const problems: string[] = [];
+  if (typeof meta?.id !== "string" || !PROBE_ID.test(meta.id)) problems.push(`id "${String(meta?.id)}" must be lower-case kebab-case`);
+  if (!Array.isArray(meta?.facts) || meta.facts.length === 0) problems.push("facts must list at least one fact");
+  const seen = new Set<string>();
+  for (const fact of meta?.facts ?? []) {
+    if (!FACT_NAME.test(fact.name)) problems.push(`fact "${fact.name}" must be a dotted name such as tls.leaf`);
+    if (seen.has(fact.name)) problems.push(`fact "${fact.name}" is declared twice`);
+    seen.add(fact.name);
+  }
+  const hasSchemes = Array.isArray(meta?.schemes) && meta.schemes.length > 0;
+  const hasTransports = Array.isArray(meta?.transports) && meta.transports.length > 0;
+  if (hasSchemes === hasTransports) problems.push("meta must name either schemes (endpoint probe) or transports (host probe)");
+  if (typeof probe.collect !== "function") problems.push("collect must be a function");
+  if (problems.length > 0) {
+    throw new HardcheckError(
+      "HC_PLUGIN_REGISTER",
+      problems.map((message) => ({ path: `probe ${String(meta?.id)}`, message })),
+    );
+  }
+  return probe;
+}
+
+/** Convenience for a probe's explicit "does not apply here". */
+export function notApplicable(reason: string): ProbeNotApplicable {
+  return { notApplicable: reason };
+}

@@ -1,0 +1,97 @@
+/** The services core hands to every probe: clock, logger, trust store, secrets, limits. */
+import { readFile } from "node:fs/promises";
+import { HardcheckError } from "../errors.js";
+
+/** Where a probe writes diagnostics. Messages must never contain secrets. */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** A logger that drops everything (the library default). */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+
+/** The time source; injected so tests and reports can be deterministic. */
+export interface Clock {
+  now(): Date;
+}
+
+/** The real clock. */
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Extra trust anchors for certificate chain validation, on top of the system roots. */
+export interface TrustStore {
+  /** PEM-encoded CA certificates from `trust.caFile` / `trust.caDir`. */
+  readonly caCertificates: readonly string[];
+  /** Whether the system's root store is trusted too. */
+  readonly useSystemRoots: boolean;
+}
+
+/** Timeouts every network operation must honour. */
+export interface Limits {
+  /** TCP connect timeout. */
+  readonly connectTimeoutMs: number;
+  /** Whole-probe timeout (enforced by the scheduler as well). */
+  readonly probeTimeoutMs: number;
+}
+
+/**
+ * Resolves secret references (`env:NAME`, `file:/path`) to their values and remembers every value
+ * it handed out, so that reports can be scrubbed of them.
+ */
+export class SecretResolver {
+  readonly #revealed = new Set<string>();
+
+  constructor(private readonly baseDir: string = process.cwd()) {}
+
+  /**
+   * Resolves a reference. Literal values are refused so that a secret never sits in a config file.
+   *
+   * @example
+   * ```ts
+   * const password = await secrets.resolve("env:LDAP_PASSWORD");
+   * ```
+   */
+  async resolve(ref: string): Promise<string> {
+    let value: string | undefined;
+    if (ref.startsWith("env:")) {
+      const name = ref.slice(4);
+      value = process.env[name];
+      if (value === undefined) throw new HardcheckError("HC_CONFIG_INVALID", `secret reference ${ref}: environment variable ${name} is not set`);
+    } else if (ref.startsWith("file:")) {
+      const { resolve } = await import("node:path");
+      const path = resolve(this.baseDir, ref.slice(5));
+      try {
+        value = (await readFile(path, "utf8")).replace(/\r?\n$/, "");
+      } catch (error) {
+        throw new HardcheckError("HC_CONFIG_INVALID", `secret reference ${ref}: cannot read ${path}`, { cause: error });
+      }
+    } else {
+      throw new HardcheckError("HC_CONFIG_INVALID", "a secret must be a reference (env:NAME or file:/path), never a literal value");
+    }
+    if (value.length > 0) this.#revealed.add(value);
+    return value;
+  }
+
+  /** Replaces every secret value handed out so far with `[redacted]`. */
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.#revealed) out = out.split(secret).join("[redacted]");
+    return out;
+  }
+
+  /** True when at least one secret has been handed out (so redaction is needed). */
+  get hasSecrets(): boolean {
+    return this.#revealed.size > 0;
+  }
+}
+
+/** Everything a probe receives besides its subject and parameters. */
+export interface ProbeServices {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly trust: TrustStore;
+  readonly secrets: SecretResolver;
+  readonly limits: Limits;
+}

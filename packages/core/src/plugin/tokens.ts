@@ -1,0 +1,14 @@
+import type { InjectionToken } from "tsyringe";
+import type { PackSource } from "../config/pack.js";
+import type { ProbeServices } from "./services.js";
+import type { Probe } from "./probe.js";
+import type { Reporter } from "./reporter.js";
+
+/** Injection token under which every probe is registered (by value). */
+export const PROBE: InjectionToken<Probe> = Symbol.for("hardcheck.probe");
+/** Injection token under which every reporter is registered (by value). */
+export const REPORTER: InjectionToken<Reporter> = Symbol.for("hardcheck.reporter");
+/** Injection token under which every bundled or plugin-provided pack is registered. */
+export const PACK_SOURCE: InjectionToken<PackSource> = Symbol.for("hardcheck.pack-source");
+/** Injection token of the {@link ProbeServices} handed to probes. */
+export const PROBE_SERVICES: InjectionToken<ProbeServices> = Symbol.for("hardcheck.probe-services");

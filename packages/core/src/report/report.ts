@@ -1,0 +1,158 @@
+/** Builds, sorts, merges and shards report documents. */
+import { reportSchema } from "../config/schema.js";
+import { HardcheckError } from "../errors.js";
+import type { CheckResult, ReportDocument, ReportNotice, ReportPack, ReportTarget, Summary, Target } from "../model/types.js";
+
+/** The parts a report is built from. */
+export interface ReportParts {
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly incomplete: boolean;
+  readonly packs: readonly ReportPack[];
+  readonly targets: readonly (Target | ReportTarget)[];
+  readonly results: readonly CheckResult[];
+  readonly notices: readonly ReportNotice[];
+  readonly shard?: string;
+}
+
+const byText = (a: string | null, b: string | null) => (a ?? "").localeCompare(b ?? "", "en");
+
+/** Orders results by pack, rule, target, endpoint (host-level first): the report's stable order. */
+export function compareResults(a: CheckResult, b: CheckResult): number {
+  return byText(a.pack, b.pack) || byText(a.ruleId, b.ruleId) || byText(a.target, b.target) || byText(a.endpoint, b.endpoint);
+}
+
+/** Counts results by status. */
+export function summarize(results: readonly CheckResult[]): Summary {
+  const summary: Summary = { pass: 0, fail: 0, error: 0, manual: 0, waived: 0, notApplicable: 0 };
+  for (const result of results) {
+    if (result.status === "not-applicable") summary.notApplicable++;
+    else summary[result.status]++;
+  }
+  return summary;
+}
+
+function reportTarget(target: Target | ReportTarget): ReportTarget {
+  if ("endpoints" in target && target.endpoints.every((endpoint) => typeof endpoint === "string")) return target as ReportTarget;
+  const full = target as Target;
+  return {
+    id: full.id,
+    host: full.host?.spec ?? null,
+    os: full.os ?? null,
+    tags: [...full.tags],
+    endpoints: full.endpoints.map((endpoint) => endpoint.url),
+  };
+}
+
+function sortNotices(notices: readonly ReportNotice[]): ReportNotice[] {
+  const seen = new Set<string>();
+  return [...notices]
+    .filter((notice) => {
+      const key = `${notice.code}|${notice.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => byText(a.code, b.code) || byText(a.message, b.message));
+}
+
+/** Assembles a deterministic report document: everything sorted, summary computed. */
+export function buildReport(parts: ReportParts): ReportDocument {
+  return {
+    schemaVersion: 1,
+    tool: { name: parts.tool.name, version: parts.tool.version },
+    startedAt: parts.startedAt,
+    finishedAt: parts.finishedAt,
+    incomplete: parts.incomplete,
+    packs: [...parts.packs].sort((a, b) => byText(a.id, b.id)),
+    targets: parts.targets.map(reportTarget).sort((a, b) => byText(a.id, b.id)),
+    results: [...parts.results].sort(compareResults),
+    summary: summarize(parts.results),
+    notices: sortNotices(parts.notices),
+    ...(parts.shard ? { shard: parts.shard } : {}),
+  };
+}
+
+/**
+ * Validates unknown data as a report document (for `merge` and `report --from`); `name` is used in
+ * error messages.
+ */
+export function parseReport(data: unknown, name: string): ReportDocument {
+  const parsed = reportSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HardcheckError("HC_REPORT_INVALID", [
+      { file: name, path: issue?.path.join(".") || "(document)", message: `not a hardcheck report (schemaVersion 1): ${issue?.message ?? "invalid"}` },
+    ]);
+  }
+  return parsed.data as ReportDocument;
+}
+
+/**
+ * Combines reports of disjoint target sets (shards) into one document, identical apart from
+ * timestamps to a single run over all targets. Overlapping results are refused.
+ */
+export function mergeReports(reports: readonly ReportDocument[]): ReportDocument {
+  if (reports.length === 0) throw new HardcheckError("HC_USAGE", "merge needs at least one report");
+  const packs = new Map<string, ReportPack>();
+  const targets = new Map<string, ReportTarget>();
+  const keys = new Set<string>();
+  const results: CheckResult[] = [];
+  for (const report of reports) {
+    for (const pack of report.packs) {
+      const known = packs.get(pack.id);
+      if (known && known.version !== pack.version) {
+        throw new HardcheckError("HC_REPORT_INVALID", `pack ${pack.id} appears in versions ${known.version} and ${pack.version} — merge reports made with the same packs`);
+      }
+      packs.set(pack.id, pack);
+    }
+    for (const target of report.targets) {
+      if (targets.has(target.id)) throw new HardcheckError("HC_REPORT_INVALID", `target ${target.id} appears in more than one report — shards must not overlap`);
+      targets.set(target.id, target);
+    }
+    for (const result of report.results) {
+      const key = `${result.pack}|${result.ruleId}|${result.target}|${result.endpoint ?? ""}`;
+      if (keys.has(key)) throw new HardcheckError("HC_REPORT_INVALID", `result ${key} appears twice — shards must not overlap`);
+      keys.add(key);
+      results.push(result);
+    }
+  }
+  const first = reports[0] as ReportDocument;
+  return buildReport({
+    tool: first.tool,
+    startedAt: reports.map((report) => report.startedAt).sort()[0] as string,
+    finishedAt: reports.map((report) => report.finishedAt).sort().at(-1) as string,
+    incomplete: reports.some((report) => report.incomplete),
+    packs: [...packs.values()],
+    targets: [...targets.values()],
+    results,
+    notices: reports.flatMap((report) => report.notices),
+  });
+}
+
+/** 32-bit FNV-1a: a stable hash that does not change between Node versions or machines. */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+/** Parses `I/N` (1-based) as given to `--shard`. */
+export function parseShard(spec: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(spec.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new HardcheckError("HC_USAGE", `--shard "${spec}": expected I/N with 1 ≤ I ≤ N, e.g. --shard 2/4`);
+  }
+  return { index, count };
+}
+
+/** The targets that belong to shard `index` of `count` (1-based), by a stable hash of the target id. */
+export function selectShard<T extends { readonly id: string }>(targets: readonly T[], index: number, count: number): T[] {
+  return targets.filter((target) => fnv1a(target.id) % count === index - 1);
+}

@@ -1,0 +1,128 @@
+/**
+ * Runs probes: each at most once per (probe, subject, params), under a global and a per-host
+ * concurrency limit, each with a timeout. Never rejects: failures become `error` outcomes.
+ */
+import pLimit, { type LimitFunction } from "p-limit";
+import { describeError } from "../errors.js";
+import type { Endpoint, HostSpec, JsonObject, JsonValue, Target } from "../model/types.js";
+import { isEndpointProbe, type Probe } from "../plugin/probe.js";
+import type { ProbeServices } from "../plugin/services.js";
+import type { ResolvedLimits } from "./setup.js";
+
+/** What became of one probe run. */
+export type ProbeRun =
+  | { readonly status: "ok"; readonly facts: Readonly<Record<string, JsonValue>> }
+  | { readonly status: "not-applicable"; readonly reason: string }
+  | { readonly status: "error"; readonly reason: string };
+
+/** Counts for progress displays and benchmarks. */
+export interface CollectorStats {
+  started: number;
+  finished: number;
+  cacheHits: number;
+}
+
+/** Stable JSON for cache keys (sorted object keys). */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${stableStringify((value as Record<string, unknown>)[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** Schedules and caches probe runs for one scan. */
+export class FactCollector {
+  readonly stats: CollectorStats = { started: 0, finished: 0, cacheHits: 0 };
+  readonly #runs = new Map<string, Promise<ProbeRun>>();
+  readonly #global: LimitFunction;
+  readonly #perHost = new Map<string, LimitFunction>();
+
+  constructor(
+    private readonly services: ProbeServices,
+    private readonly limits: ResolvedLimits,
+    private readonly scanSignal: AbortSignal,
+  ) {
+    this.#global = pLimit(limits.concurrency);
+  }
+
+  /** The cache key of a run: probe, subject and parameters. */
+  static keyOf(probe: Probe, subject: Endpoint | HostSpec, params: JsonObject): string {
+    const subjectKey = "url" in subject ? subject.url : subject.spec;
+    return `${probe.meta.id}|${subjectKey}|${stableStringify(params)}`;
+  }
+
+  /** Runs (or joins the run of) `probe` on `subject`. */
+  run(probe: Probe, subject: Endpoint | HostSpec, target: Target, params: JsonObject): Promise<ProbeRun> {
+    const key = FactCollector.keyOf(probe, subject, params);
+    const existing = this.#runs.get(key);
+    if (existing) {
+      this.stats.cacheHits++;
+      return existing;
+    }
+    const hostKey = "url" in subject ? subject.host : subject.spec;
+    let hostLimit = this.#perHost.get(hostKey);
+    if (!hostLimit) {
+      hostLimit = pLimit(this.limits.perHost);
+      this.#perHost.set(hostKey, hostLimit);
+    }
+    const limit = hostLimit;
+    const promise = limit(() => this.#global(() => this.#execute(probe, subject, target, params)));
+    this.#runs.set(key, promise);
+    return promise;
+  }
+
+  async #execute(probe: Probe, subject: Endpoint | HostSpec, target: Target, params: JsonObject): Promise<ProbeRun> {
+    if (this.scanSignal.aborted) return { status: "error", reason: `not run: ${abortReason(this.scanSignal)}` };
+    this.stats.started++;
+    const controller = new AbortController();
+    const onScanAbort = () => controller.abort(this.scanSignal.reason);
+    this.scanSignal.addEventListener("abort", onScanAbort, { once: true });
+    const timeoutMs = this.limits.probeTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<ProbeRun>((resolveDeadline) => {
+      timer = setTimeout(() => {
+        controller.abort(new Error(`timed out after ${timeoutMs} ms`));
+        resolveDeadline({ status: "error", reason: `probe ${probe.meta.id} timed out after ${timeoutMs} ms` });
+      }, timeoutMs);
+      controller.signal.addEventListener(
+        "abort",
+        () => resolveDeadline({ status: "error", reason: `probe ${probe.meta.id} stopped: ${abortReason(controller.signal)}` }),
+        { once: true },
+      );
+    });
+    const deps = { ...this.services, target, signal: controller.signal };
+    const attempt = (async (): Promise<ProbeRun> => {
+      try {
+        const outcome = isEndpointProbe(probe)
+          ? await probe.collect(subject as Endpoint, params, deps)
+          : await probe.collect(subject as HostSpec, params, deps);
+        if (outcome && typeof outcome === "object" && "notApplicable" in outcome) {
+          return { status: "not-applicable", reason: String(outcome.notApplicable) };
+        }
+        if (!outcome || typeof outcome !== "object" || typeof outcome.facts !== "object" || outcome.facts === null) {
+          return { status: "error", reason: `probe ${probe.meta.id} returned no facts object` };
+        }
+        return { status: "ok", facts: outcome.facts };
+      } catch (error) {
+        return { status: "error", reason: `probe ${probe.meta.id} failed: ${this.services.secrets.redact(describeError(error))}` };
+      }
+    })();
+    try {
+      return await Promise.race([attempt, deadline]);
+    } finally {
+      clearTimeout(timer);
+      this.scanSignal.removeEventListener("abort", onScanAbort);
+      if (!controller.signal.aborted) controller.abort(new Error("probe finished"));
+      this.stats.finished++;
+    }
+  }
+}
+
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason.message : String(reason ?? "cancelled");
+}

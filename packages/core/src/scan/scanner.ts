@@ -1,0 +1,312 @@
+/** Plans checks, collects facts, evaluates rules, and builds the report document. */
+import { inject, injectable } from "tsyringe";
+import { type CompiledRule, describeFailures, Evaluator, substituteParams } from "../engine/evaluate.js";
+import type {
+  Attestation,
+  CheckResult,
+  ConditionTrace,
+  Endpoint,
+  HostSpec,
+  JsonObject,
+  JsonValue,
+  ReportDocument,
+  ReportNotice,
+  Status,
+  Target,
+  WaiverRecord,
+} from "../model/types.js";
+import { type Probe } from "../plugin/probe.js";
+import { PluginRegistry } from "../plugin/registry.js";
+import { type Clock, type Logger, SecretResolver, silentLogger, systemClock } from "../plugin/services.js";
+import { buildReport } from "../report/report.js";
+import { FactCollector, stableStringify } from "./collector.js";
+import type { ScanSetup } from "./setup.js";
+
+/** Progress of a running scan. */
+export interface ScanProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Options of one scan run. */
+export interface ScanOptions {
+  /** Abort to cancel: unfinished checks become `error` and the report is marked incomplete. */
+  readonly signal?: AbortSignal;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Called whenever a check finishes. */
+  readonly onProgress?: (progress: ScanProgress) => void;
+  /** Name and version written into the report. */
+  readonly tool?: { readonly name: string; readonly version: string };
+  /** `I/N` label recorded in the report when the targets are one shard. */
+  readonly shard?: string;
+}
+
+interface PlannedCheck {
+  readonly compiled: CompiledRule;
+  readonly target: Target;
+  readonly endpoint: Endpoint | null;
+  /** Probe runs the check needs: fact name → run key. */
+  readonly sources: ReadonlyArray<{ readonly probe: Probe; readonly subject: Endpoint | HostSpec; readonly params: JsonObject; readonly facts: readonly string[] }>;
+}
+
+type PartialResult = Omit<CheckResult, "waiver" | "attestation">;
+
+/**
+ * Runs scans. Resolved from the container by type (its constructor's parameter types are read from
+ * decorator metadata), which is why builds must keep `emitDecoratorMetadata`.
+ */
+@injectable()
+export class Scanner {
+  constructor(@inject(PluginRegistry) private readonly registry: PluginRegistry) {}
+
+  /** Runs every check of `setup` and returns the report document. Never throws for probe failures. */
+  async run(setup: ScanSetup, options: ScanOptions = {}): Promise<ReportDocument> {
+    const clock = options.clock ?? systemClock;
+    const startedAt = clock.now();
+    const controller = new AbortController();
+    const notices: ReportNotice[] = [...setup.notices];
+    const cancel = (reason: string) => {
+      if (!controller.signal.aborted) controller.abort(new Error(reason));
+    };
+    const onAbort = () => cancel("scan cancelled");
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted) cancel("scan cancelled");
+    const scanTimer = setup.limits.scanTimeoutMs > 0 ? setTimeout(() => cancel(`scan timed out after ${setup.limits.scanTimeoutMs} ms`), setup.limits.scanTimeoutMs) : undefined;
+
+    const secrets = new SecretResolver(setup.baseDir);
+    const collector = new FactCollector(
+      { logger: options.logger ?? silentLogger, clock, trust: setup.trust, secrets, limits: setup.limits },
+      setup.limits,
+      controller.signal,
+    );
+    const evaluator = new Evaluator(clock);
+    const { checks, fixed } = this.#plan(setup);
+    const total = checks.length + fixed.length;
+    let done = fixed.length;
+    options.onProgress?.({ done, total });
+
+    // Group checks by subject and by the exact probe runs they read, so one engine run serves many rules.
+    const groups = new Map<string, PlannedCheck[]>();
+    for (const check of checks) {
+      const key = `${check.target.id}|${check.endpoint?.url ?? ""}|${check.sources.map((s) => FactCollector.keyOf(s.probe, s.subject, s.params)).sort().join("|")}`;
+      const group = groups.get(key) ?? [];
+      group.push(check);
+      groups.set(key, group);
+    }
+    const results: PartialResult[] = [...fixed];
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const first = group[0] as PlannedCheck;
+        const runs = await Promise.all(first.sources.map((source) => collector.run(source.probe, source.subject, first.target, source.params)));
+        const facts: Record<string, JsonValue> = {};
+        let blocked: { status: Status; message: string } | undefined;
+        for (const run of runs) {
+          if (run.status === "ok") Object.assign(facts, run.facts);
+          else if (run.status === "error") blocked = { status: "error", message: run.reason };
+          else blocked ??= { status: "not-applicable", message: run.reason };
+        }
+        const runnable: PlannedCheck[] = [];
+        for (const check of group) {
+          const missing = check.compiled.facts.find((fact) => !(fact in facts));
+          if (blocked) results.push(resultOf(check, blocked.status, blocked.message, [], {}));
+          else if (missing) {
+            const probe = check.sources.find((source) => source.facts.includes(missing))?.probe.meta.id ?? "?";
+            results.push(resultOf(check, "error", `probe ${probe} did not produce fact "${missing}"`, [], {}));
+          } else runnable.push(check);
+        }
+        const verdicts = await evaluator.evaluate(
+          runnable.map((check) => check.compiled),
+          facts,
+        );
+        for (const check of runnable) {
+          const verdict = verdicts.get(check.compiled.rule.id);
+          const evidence: Record<string, JsonValue> = {};
+          for (const fact of check.compiled.facts) evidence[fact] = facts[fact] as JsonValue;
+          if (!verdict) {
+            results.push(resultOf(check, "error", "the rule engine returned no verdict", [], evidence));
+            continue;
+          }
+          const message = verdict.passed ? "all conditions hold" : describeFailures(verdict.conditions) || "the rule's conditions do not hold";
+          results.push(resultOf(check, verdict.passed ? "pass" : "fail", message, verdict.conditions, evidence));
+        }
+        done += group.length;
+        options.onProgress?.({ done, total });
+      }),
+    );
+    clearTimeout(scanTimer);
+    options.signal?.removeEventListener("abort", onAbort);
+
+    const incomplete = controller.signal.aborted;
+    if (incomplete) {
+      const reason = controller.signal.reason instanceof Error ? controller.signal.reason.message : "scan cancelled";
+      notices.push({ level: "warning", code: "HC_SCAN_INCOMPLETE", message: `${reason}: unfinished checks are reported as error` });
+    }
+    const finished = this.#applyWaiversAndAttestations(results, setup, clock, notices);
+    const redacted = secrets.hasSecrets ? (JSON.parse(secrets.redact(JSON.stringify(finished))) as CheckResult[]) : finished;
+    return buildReport({
+      tool: options.tool ?? { name: "hardcheck", version: CORE_VERSION },
+      startedAt: startedAt.toISOString(),
+      finishedAt: clock.now().toISOString(),
+      incomplete,
+      packs: setup.packs.map((pack) => ({ id: pack.id, title: pack.title, version: pack.version })),
+      targets: setup.targets,
+      results: redacted,
+      notices,
+      ...(options.shard ? { shard: options.shard } : {}),
+    });
+  }
+
+  /** Expands rules × targets × endpoints into checks; results known without probing are `fixed`. */
+  #plan(setup: ScanSetup): { checks: PlannedCheck[]; fixed: PartialResult[] } {
+    const checks: PlannedCheck[] = [];
+    const fixed: PartialResult[] = [];
+    for (const target of setup.targets) {
+      for (const compiled of setup.rules) {
+        const { rule } = compiled;
+        const blank: PlannedCheck = { compiled, target, endpoint: null, sources: [] };
+        const scope = rule.scope;
+        if (scope.targetTags && !scope.targetTags.some((tag) => target.tags.includes(tag))) {
+          fixed.push(resultOf(blank, "not-applicable", `target has none of the tags ${scope.targetTags.join(", ")}`, [], {}));
+          continue;
+        }
+        if (scope.os && !(target.os && scope.os.includes(target.os))) {
+          fixed.push(resultOf(blank, "not-applicable", `rule applies to ${scope.os.join("/")} targets; target os is ${target.os ?? "not set"}`, [], {}));
+          continue;
+        }
+        const scopedEndpoints = target.endpoints.filter(
+          (endpoint) => (!scope.schemes || scope.schemes.includes(endpoint.scheme)) && (!scope.tags || scope.tags.some((tag) => endpoint.tags.includes(tag))),
+        );
+        if (rule.manual) {
+          if ((scope.schemes || scope.tags) && scopedEndpoints.length === 0) {
+            fixed.push(resultOf(blank, "not-applicable", "no endpoint of this target is in the rule's scope", [], {}));
+          } else {
+            fixed.push(resultOf(blank, "manual", rule.prompt ?? "needs a signed attestation", [], {}));
+          }
+          continue;
+        }
+        const level = compiled.facts.some((fact) => this.registry.providersOf(fact).some((p) => p.level === "host")) ? "host" : "endpoint";
+        if (level === "host") {
+          const host = target.host;
+          const sources = host ? this.#sources(compiled, (fact) => this.registry.hostProviderOf(fact, host.kind, target.os), host) : undefined;
+          if (!host) fixed.push(resultOf(blank, "not-applicable", "target has no host transport", [], {}));
+          else if (!sources) fixed.push(resultOf(blank, "not-applicable", `no probe reads these facts over ${host.kind}:`, [], {}));
+          else checks.push({ compiled, target, endpoint: null, sources });
+          continue;
+        }
+        let planned = 0;
+        for (const endpoint of scopedEndpoints) {
+          const sources = this.#sources(compiled, (fact) => this.registry.endpointProviderOf(fact, endpoint.scheme), endpoint);
+          if (!sources) continue;
+          checks.push({ compiled, target, endpoint, sources });
+          planned++;
+        }
+        if (planned === 0) {
+          const schemes = new Set<string>();
+          for (const fact of compiled.facts) for (const provider of this.registry.providersOf(fact)) if ("schemes" in provider.probe.meta) for (const s of provider.probe.meta.schemes) schemes.add(s);
+          const allowed = scope.schemes ? [...schemes].filter((s) => scope.schemes?.includes(s)) : [...schemes];
+          fixed.push(resultOf(blank, "not-applicable", `no endpoint of this target can be assessed by this rule (needs ${allowed.sort().join(", ") || "no scheme"}${scope.tags ? ` tagged ${scope.tags.join("/")}` : ""})`, [], {}));
+        }
+      }
+    }
+    return { checks, fixed };
+  }
+
+  #sources(compiled: CompiledRule, providerOf: (fact: string) => Probe | undefined, subject: Endpoint | HostSpec): PlannedCheck["sources"] | undefined {
+    const byProbe = new Map<Probe, string[]>();
+    for (const fact of compiled.facts) {
+      const probe = providerOf(fact);
+      if (!probe) return undefined;
+      byProbe.set(probe, [...(byProbe.get(probe) ?? []), fact]);
+    }
+    return [...byProbe.entries()]
+      .map(([probe, facts]) => ({
+        probe,
+        subject,
+        params: substituteParams(compiled.rule.probeParams[probe.meta.id] ?? {}, compiled.parameters) as JsonObject,
+        facts,
+      }))
+      .sort((a, b) => a.probe.meta.id.localeCompare(b.probe.meta.id) || stableStringify(a.params).localeCompare(stableStringify(b.params)));
+  }
+
+  #applyWaiversAndAttestations(results: PartialResult[], setup: ScanSetup, clock: Clock, notices: ReportNotice[]): CheckResult[] {
+    const now = clock.now().getTime();
+    const expiredSeen = new Set<number>();
+    const used = new Set<number>();
+    const out = results.map((result): CheckResult => {
+      let current: CheckResult = result;
+      if (result.status === "manual") {
+        const attestation = findAttestation(setup.attestations, result);
+        if (attestation) {
+          const status: Status = attestation.verdict;
+          current = {
+            ...current,
+            status,
+            message: `attested ${attestation.verdict} by ${attestation.by} at ${attestation.at}${attestation.note ? `: ${attestation.note}` : ""}`,
+            attestation,
+          };
+        }
+      }
+      const index = setup.waivers.findIndex((waiver) => waiver.rule === result.ruleId && (waiver.target === "*" || waiver.target === result.target));
+      const waiver = setup.waivers[index];
+      if (waiver && (current.status === "fail" || current.status === "manual")) {
+        const expired = waiver.expires !== undefined && expiryTime(waiver.expires) < now;
+        const record: WaiverRecord = { ...waiver, expired, originalStatus: current.status };
+        if (expired) {
+          expiredSeen.add(index);
+          current = { ...current, waiver: record, message: `${current.message} (waiver expired ${waiver.expires}; not applied)` };
+        } else {
+          used.add(index);
+          current = { ...current, status: "waived", waiver: record, message: `waived by ${waiver.approvedBy}: ${waiver.reason}` };
+        }
+      }
+      return current;
+    });
+    for (const index of expiredSeen) {
+      const waiver = setup.waivers[index];
+      if (waiver) notices.push({ level: "warning", code: "HC_WAIVER_EXPIRED", message: `waiver for ${waiver.rule} on ${waiver.target} expired ${waiver.expires} and was not applied` });
+    }
+    return out;
+  }
+}
+
+/** A date-only expiry lasts through that whole day (UTC). */
+function expiryTime(expires: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(expires) ? Date.parse(`${expires}T23:59:59.999Z`) : Date.parse(expires);
+}
+
+function findAttestation(attestations: readonly Attestation[], result: PartialResult): Attestation | undefined {
+  // The newest attestation wins when a person re-attests.
+  return attestations
+    .filter((attestation) => attestation.rule === result.ruleId && attestation.target === result.target)
+    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
+}
+
+function resultOf(
+  check: PlannedCheck,
+  status: Status,
+  message: string,
+  conditions: readonly ConditionTrace[],
+  evidence: Record<string, JsonValue>,
+): PartialResult {
+  const { rule } = check.compiled;
+  return {
+    ruleId: rule.id,
+    pack: rule.pack,
+    checklistRef: rule.checklistRef ?? null,
+    section: rule.section ?? null,
+    title: rule.title,
+    severity: rule.severity,
+    target: check.target.id,
+    endpoint: check.endpoint?.url ?? null,
+    status,
+    message,
+    conditions,
+    evidence,
+    ...(rule.source ? { source: rule.source } : {}),
+  };
+}
+
+/** The version of `@hardcheck/core`, injected at build time. */
+declare const __HARDCHECK_CORE_VERSION__: string | undefined;
+const CORE_VERSION = typeof __HARDCHECK_CORE_VERSION__ === "string" ? __HARDCHECK_CORE_VERSION__ : "0.0.0-dev";
