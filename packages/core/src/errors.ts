@@ -63,8 +63,7 @@ export class HardcheckError extends Error {
 
   constructor(code: HardcheckErrorCode, issuesOrMessage: readonly InputIssue[] | string, options?: { cause?: unknown }) {
     const issues = typeof issuesOrMessage === "string" ? [{ message: issuesOrMessage }] : issuesOrMessage;
-    const body =
-      issues.length === 1 ? formatIssue(issues[0] as InputIssue) : `\n${issues.map((issue) => `  ${formatIssue(issue)}`).join("\n")}`;
+    const body = issues.length === 1 ? formatIssue(issues[0] as InputIssue) : `\n${issues.map((issue) => `  ${formatIssue(issue)}`).join("\n")}`;
     super(`${code}: ${body}`, options);
     this.code = code;
     this.issues = issues;

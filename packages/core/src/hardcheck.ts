@@ -1,13 +1,13 @@
 /** The library's front door: plugins in, report out. */
 import "reflect-metadata";
-import { container as rootContainer, type DependencyContainer } from "tsyringe";
+import { type DependencyContainer, container as rootContainer } from "tsyringe";
 import type { LoadedConfig } from "./config/config.js";
 import { formatKeyPath } from "./config/source.js";
 import { describeError, HardcheckError, isHardcheckError } from "./errors.js";
 import type { ReportDocument } from "./model/types.js";
 import { importPlugin, type PluginSpec, pluginContext, type RegisterPlugin } from "./plugin/plugin.js";
 import { PluginRegistry } from "./plugin/registry.js";
-import { type ScanOptions, Scanner } from "./scan/scanner.js";
+import { Scanner, type ScanOptions } from "./scan/scanner.js";
 import { prepareScan, type ScanSelection, type ScanSetup } from "./scan/setup.js";
 
 /** Options for {@link Hardcheck.create}. */
@@ -63,7 +63,8 @@ export class Hardcheck {
       const where = entry.place ? `${entry.place}: ` : "";
       let register: RegisterPlugin;
       try {
-        register = typeof entry.spec === "string" ? await importPlugin(entry.spec, entry.baseDir) : typeof entry.spec === "function" ? entry.spec : entry.spec.register;
+        register =
+          typeof entry.spec === "string" ? await importPlugin(entry.spec, entry.baseDir) : typeof entry.spec === "function" ? entry.spec : entry.spec.register;
       } catch (error) {
         if (isHardcheckError(error)) throw new HardcheckError(error.code, `${where}${error.issues.map((i) => i.message).join("; ")}`, { cause: error });
         throw error;

@@ -1,6 +1,6 @@
 /** Loads the scan configuration file. */
 import { dirname, resolve } from "node:path";
-import { configSchema, type ConfigData } from "./schema.js";
+import { type ConfigData, configSchema } from "./schema.js";
 import { issuesFromZod, parseSource, raise, readSource, type SourceDocument } from "./source.js";
 
 /** A validated configuration with the document it came from (for positioned errors later). */

@@ -95,7 +95,10 @@ export function packFromDocument(document: SourceDocument): LoadedPack {
 export function paramReferences(node: unknown, path: KeyPath): Array<{ value: string; path: KeyPath }> {
   const out: Array<{ value: string; path: KeyPath }> = [];
   const walk = (value: unknown, at: KeyPath) => {
-    if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...at, i]));
+    if (Array.isArray(value))
+      value.forEach((item, i) => {
+        walk(item, [...at, i]);
+      });
     else if (value !== null && typeof value === "object") {
       const entries = Object.entries(value);
       if (entries.length === 1 && entries[0]?.[0] === "param" && typeof entries[0][1] === "string") {
@@ -110,13 +113,15 @@ export function paramReferences(node: unknown, path: KeyPath): Array<{ value: st
 }
 
 /** Walks a condition tree, calling `visit` for each leaf with its key path relative to `base`. */
-export function forEachLeaf(
-  condition: Condition,
-  base: KeyPath,
-  visit: (leaf: Extract<Condition, { fact: string }>, path: KeyPath) => void,
-): void {
+export function forEachLeaf(condition: Condition, base: KeyPath, visit: (leaf: Extract<Condition, { fact: string }>, path: KeyPath) => void): void {
   if ("fact" in condition) visit(condition, base);
-  else if ("all" in condition) condition.all.forEach((child, i) => forEachLeaf(child, [...base, "all", i], visit));
-  else if ("any" in condition) condition.any.forEach((child, i) => forEachLeaf(child, [...base, "any", i], visit));
+  else if ("all" in condition)
+    condition.all.forEach((child, i) => {
+      forEachLeaf(child, [...base, "all", i], visit);
+    });
+  else if ("any" in condition)
+    condition.any.forEach((child, i) => {
+      forEachLeaf(child, [...base, "any", i], visit);
+    });
   else forEachLeaf(condition.not, [...base, "not"], visit);
 }

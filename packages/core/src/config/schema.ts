@@ -14,11 +14,8 @@ function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
 }
 
 const nonEmpty = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, `${what} must not be empty`);
-const identifier = (what: string) =>
-  nonEmpty(what).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, `${what} may contain only letters, digits, ".", "_" and "-"`);
-const isoDate = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), "expected an ISO date such as 2026-12-31 or 2026-12-31T18:00:00Z");
+const identifier = (what: string) => nonEmpty(what).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, `${what} may contain only letters, digits, ".", "_" and "-"`);
+const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "expected an ISO date such as 2026-12-31 or 2026-12-31T18:00:00Z");
 
 /** A JSON value in a config, pack or parameter. */
 export const jsonValueSchema = z.json();
@@ -87,7 +84,10 @@ export const configSchema = strictObject({
   targets: z.array(targetSchema).min(1, "name at least one target"),
   tailoring: z.record(z.string(), z.record(z.string(), jsonValueSchema)).optional().describe("Parameter overrides by rule id or pack id."),
   waivers: z.array(waiverSchema).optional(),
-  attestations: z.union([z.string().min(1), z.array(attestationSchema)]).optional().describe("Path to an attestations file, or the entries inline."),
+  attestations: z
+    .union([z.string().min(1), z.array(attestationSchema)])
+    .optional()
+    .describe("Path to an attestations file, or the entries inline."),
   limits: limitsSchema.optional(),
 });
 

@@ -175,8 +175,6 @@ function dedupe(issues: InputIssue[]): InputIssue[] {
 
 /** Raises a {@link HardcheckError} for positioned issues, sorted by position. */
 export function raise(code: HardcheckErrorCode, issues: InputIssue[]): never {
-  const sorted = [...issues].sort(
-    (a, b) => (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
-  );
+  const sorted = [...issues].sort((a, b) => (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   throw new HardcheckError(code, sorted);
 }

@@ -145,7 +145,9 @@ function traceConditions(node: EngineCondition, where: string, out: ConditionTra
   for (const group of ["all", "any"] as const) {
     const children = node[group];
     if (children) {
-      children.forEach((child, i) => traceConditions(child, `${where}${where ? "." : ""}${group}[${i}]`, out));
+      children.forEach((child, i) => {
+        traceConditions(child, `${where}${where ? "." : ""}${group}[${i}]`, out);
+      });
       return;
     }
   }

@@ -81,9 +81,7 @@ const same = (a: unknown, b: unknown) => a === b || (typeof a === "object" && JS
 const includes = (list: unknown[], item: unknown) => list.some((entry) => same(entry, item));
 
 const validateDate = (expected: unknown) =>
-  Number.isNaN(resolveDate(expected, { now: () => new Date(0) }))
-    ? 'expected an ISO date, "now", "now+30d" / "now-12h" or { daysFromNow: N }'
-    : undefined;
+  Number.isNaN(resolveDate(expected, { now: () => new Date(0) })) ? 'expected an ISO date, "now", "now+30d" / "now-12h" or { daysFromNow: N }' : undefined;
 const validateVersion = (expected: unknown) => (typeof expected === "string" && expected.length > 0 ? undefined : "expected a version string such as 1.2.3");
 const validatePattern = (expected: unknown) => {
   const source = typeof expected === "string" ? expected : undefined;

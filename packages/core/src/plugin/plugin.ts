@@ -75,7 +75,9 @@ export async function importPlugin(spec: string, baseDir: string): Promise<Regis
     const notFound = (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && !isFile && url === spec;
     throw new HardcheckError(
       "HC_PLUGIN_LOAD",
-      notFound ? `plugin ${spec}: package not found — install it (npm install ${spec}) or give a path to a file` : `plugin ${spec} failed to load: ${describeError(error)}`,
+      notFound
+        ? `plugin ${spec}: package not found — install it (npm install ${spec}) or give a path to a file`
+        : `plugin ${spec} failed to load: ${describeError(error)}`,
       { cause: error },
     );
   }

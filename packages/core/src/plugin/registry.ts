@@ -1,6 +1,6 @@
-import { injectable, injectAll } from "tsyringe";
-import { HardcheckError } from "../errors.js";
+import { injectAll, injectable } from "tsyringe";
 import type { PackSource } from "../config/pack.js";
+import { HardcheckError } from "../errors.js";
 import { type EndpointProbe, type HostProbe, isEndpointProbe, type Probe } from "./probe.js";
 import type { Reporter } from "./reporter.js";
 import { PACK_SOURCE, PROBE, REPORTER } from "./tokens.js";

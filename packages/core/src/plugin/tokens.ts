@@ -1,8 +1,8 @@
 import type { InjectionToken } from "tsyringe";
 import type { PackSource } from "../config/pack.js";
-import type { ProbeServices } from "./services.js";
 import type { Probe } from "./probe.js";
 import type { Reporter } from "./reporter.js";
+import type { ProbeServices } from "./services.js";
 
 /** Injection token under which every probe is registered (by value). */
 export const PROBE: InjectionToken<Probe> = Symbol.for("hardcheck.probe");

@@ -103,12 +103,16 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
     for (const pack of report.packs) {
       const known = packs.get(pack.id);
       if (known && known.version !== pack.version) {
-        throw new HardcheckError("HC_REPORT_INVALID", `pack ${pack.id} appears in versions ${known.version} and ${pack.version} — merge reports made with the same packs`);
+        throw new HardcheckError(
+          "HC_REPORT_INVALID",
+          `pack ${pack.id} appears in versions ${known.version} and ${pack.version} — merge reports made with the same packs`,
+        );
       }
       packs.set(pack.id, pack);
     }
     for (const target of report.targets) {
-      if (targets.has(target.id)) throw new HardcheckError("HC_REPORT_INVALID", `target ${target.id} appears in more than one report — shards must not overlap`);
+      if (targets.has(target.id))
+        throw new HardcheckError("HC_REPORT_INVALID", `target ${target.id} appears in more than one report — shards must not overlap`);
       targets.set(target.id, target);
     }
     for (const result of report.results) {
@@ -122,7 +126,10 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
   return buildReport({
     tool: first.tool,
     startedAt: reports.map((report) => report.startedAt).sort()[0] as string,
-    finishedAt: reports.map((report) => report.finishedAt).sort().at(-1) as string,
+    finishedAt: reports
+      .map((report) => report.finishedAt)
+      .sort()
+      .at(-1) as string,
     incomplete: reports.some((report) => report.incomplete),
     packs: [...packs.values()],
     targets: [...targets.values()],

@@ -47,7 +47,12 @@ interface PlannedCheck {
   readonly target: Target;
   readonly endpoint: Endpoint | null;
   /** Probe runs the check needs: fact name → run key. */
-  readonly sources: ReadonlyArray<{ readonly probe: Probe; readonly subject: Endpoint | HostSpec; readonly params: JsonObject; readonly facts: readonly string[] }>;
+  readonly sources: ReadonlyArray<{
+    readonly probe: Probe;
+    readonly subject: Endpoint | HostSpec;
+    readonly params: JsonObject;
+    readonly facts: readonly string[];
+  }>;
 }
 
 type PartialResult = Omit<CheckResult, "waiver" | "attestation">;
@@ -72,7 +77,10 @@ export class Scanner {
     const onAbort = () => cancel("scan cancelled");
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted) cancel("scan cancelled");
-    const scanTimer = setup.limits.scanTimeoutMs > 0 ? setTimeout(() => cancel(`scan timed out after ${setup.limits.scanTimeoutMs} ms`), setup.limits.scanTimeoutMs) : undefined;
+    const scanTimer =
+      setup.limits.scanTimeoutMs > 0
+        ? setTimeout(() => cancel(`scan timed out after ${setup.limits.scanTimeoutMs} ms`), setup.limits.scanTimeoutMs)
+        : undefined;
 
     const secrets = new SecretResolver(setup.baseDir);
     const collector = new FactCollector(
@@ -89,7 +97,10 @@ export class Scanner {
     // Group checks by subject and by the exact probe runs they read, so one engine run serves many rules.
     const groups = new Map<string, PlannedCheck[]>();
     for (const check of checks) {
-      const key = `${check.target.id}|${check.endpoint?.url ?? ""}|${check.sources.map((s) => FactCollector.keyOf(s.probe, s.subject, s.params)).sort().join("|")}`;
+      const key = `${check.target.id}|${check.endpoint?.url ?? ""}|${check.sources
+        .map((s) => FactCollector.keyOf(s.probe, s.subject, s.params))
+        .sort()
+        .join("|")}`;
       const group = groups.get(key) ?? [];
       group.push(check);
       groups.set(key, group);
@@ -203,9 +214,19 @@ export class Scanner {
         }
         if (planned === 0) {
           const schemes = new Set<string>();
-          for (const fact of compiled.facts) for (const provider of this.registry.providersOf(fact)) if ("schemes" in provider.probe.meta) for (const s of provider.probe.meta.schemes) schemes.add(s);
+          for (const fact of compiled.facts)
+            for (const provider of this.registry.providersOf(fact))
+              if ("schemes" in provider.probe.meta) for (const s of provider.probe.meta.schemes) schemes.add(s);
           const allowed = scope.schemes ? [...schemes].filter((s) => scope.schemes?.includes(s)) : [...schemes];
-          fixed.push(resultOf(blank, "not-applicable", `no endpoint of this target can be assessed by this rule (needs ${allowed.sort().join(", ") || "no scheme"}${scope.tags ? ` tagged ${scope.tags.join("/")}` : ""})`, [], {}));
+          fixed.push(
+            resultOf(
+              blank,
+              "not-applicable",
+              `no endpoint of this target can be assessed by this rule (needs ${allowed.sort().join(", ") || "no scheme"}${scope.tags ? ` tagged ${scope.tags.join("/")}` : ""})`,
+              [],
+              {},
+            ),
+          );
         }
       }
     }
@@ -264,7 +285,12 @@ export class Scanner {
     });
     for (const index of expiredSeen) {
       const waiver = setup.waivers[index];
-      if (waiver) notices.push({ level: "warning", code: "HC_WAIVER_EXPIRED", message: `waiver for ${waiver.rule} on ${waiver.target} expired ${waiver.expires} and was not applied` });
+      if (waiver)
+        notices.push({
+          level: "warning",
+          code: "HC_WAIVER_EXPIRED",
+          message: `waiver for ${waiver.rule} on ${waiver.target} expired ${waiver.expires} and was not applied`,
+        });
     }
     return out;
   }
@@ -308,5 +334,5 @@ function resultOf(
 }
 
 /** The version of `@hardcheck/core`, injected at build time. */
-declare const __HARDCHECK_CORE_VERSION__: string | undefined;
-const CORE_VERSION = typeof __HARDCHECK_CORE_VERSION__ === "string" ? __HARDCHECK_CORE_VERSION__ : "0.0.0-dev";
+declare const __HARDCHECK_PACKAGE__: { name: string; version: string } | undefined;
+const CORE_VERSION = typeof __HARDCHECK_PACKAGE__ === "object" ? __HARDCHECK_PACKAGE__.version : "0.0.0-dev";

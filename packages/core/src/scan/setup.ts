@@ -5,7 +5,7 @@ import type { LoadedConfig } from "../config/config.js";
 import { forEachLeaf, type LoadedPack, loadPackFile, paramReferences } from "../config/pack.js";
 import { attestationsFileSchema } from "../config/schema.js";
 import { formatKeyPath, issuesFromZod, type KeyPath, raise, readSource } from "../config/source.js";
-import { compileRule, type CompiledRule } from "../engine/evaluate.js";
+import { type CompiledRule, compileRule } from "../engine/evaluate.js";
 import { CUSTOM_OPERATORS, OPERATOR_NAMES } from "../engine/operators.js";
 import { HardcheckError, type InputIssue, isHardcheckError } from "../errors.js";
 import { parseEndpoint, parseHostSpec } from "../model/endpoint.js";
@@ -61,8 +61,7 @@ export interface ScanSelection {
 export async function prepareScan(config: LoadedConfig, registry: PluginRegistry, selection: ScanSelection = {}): Promise<ScanSetup> {
   const { data, document, baseDir } = config;
   const issues: InputIssue[] = [];
-  const at = (path: KeyPath, message: string) =>
-    issues.push({ file: document.file, ...document.locate(path), path: formatKeyPath(path), message });
+  const at = (path: KeyPath, message: string) => issues.push({ file: document.file, ...document.locate(path), path: formatKeyPath(path), message });
 
   // Targets and endpoints.
   const targets: Target[] = [];
@@ -149,19 +148,31 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
         }
         for (const provider of providers) levels.add(provider.level);
         if (!OPERATOR_NAMES.has(leaf.operator)) {
-          ruleIssues.push({ ...place([...path, "operator"]), message: `unknown operator "${leaf.operator}" — expected one of ${[...OPERATOR_NAMES].sort().join(", ")}` });
+          ruleIssues.push({
+            ...place([...path, "operator"]),
+            message: `unknown operator "${leaf.operator}" — expected one of ${[...OPERATOR_NAMES].sort().join(", ")}`,
+          });
         }
       });
       if (levels.size > 1) {
-        ruleIssues.push({ ...place(pack.rulePath(index)), message: "a rule must read either endpoint facts or host facts, not both — split it into two rules" });
+        ruleIssues.push({
+          ...place(pack.rulePath(index)),
+          message: "a rule must read either endpoint facts or host facts, not both — split it into two rules",
+        });
       }
     });
   }
   if (ruleIssues.some((issue) => issue.message.includes("is also defined in"))) {
-    raise("HC_RULE_DUPLICATE", ruleIssues.filter((issue) => issue.message.includes("is also defined in")));
+    raise(
+      "HC_RULE_DUPLICATE",
+      ruleIssues.filter((issue) => issue.message.includes("is also defined in")),
+    );
   }
   if (ruleIssues.some((issue) => issue.message.startsWith("no probe provides"))) {
-    raise("HC_RULE_UNKNOWN_FACT", ruleIssues.filter((issue) => issue.message.startsWith("no probe provides")));
+    raise(
+      "HC_RULE_UNKNOWN_FACT",
+      ruleIssues.filter((issue) => issue.message.startsWith("no probe provides")),
+    );
   }
   if (ruleIssues.length > 0) raise("HC_PACK_INVALID", ruleIssues);
 
@@ -181,7 +192,10 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
       : new Set(Object.keys(owner?.pack.pack.rules[owner.index]?.parameters ?? {}));
     for (const name of Object.keys(values)) {
       if (!declared.has(name)) {
-        at(["tailoring", key, name], `${pack ? "no rule of pack" : "rule"} "${key}" declares parameter "${name}" — expected one of ${[...declared].sort().join(", ") || "(none)"}`);
+        at(
+          ["tailoring", key, name],
+          `${pack ? "no rule of pack" : "rule"} "${key}" declares parameter "${name}" — expected one of ${[...declared].sort().join(", ") || "(none)"}`,
+        );
       }
     }
     (pack ? packOverrides : ruleOverrides).set(key, values as Record<string, JsonValue>);
@@ -191,10 +205,12 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
   const packFilter = selection.packs ? new Set(selection.packs) : undefined;
   const ruleFilter = selection.rules ? new Set(selection.rules) : undefined;
   for (const id of packFilter ?? []) {
-    if (!packById.has(id)) throw new HardcheckError("HC_PACK_UNKNOWN", `--pack ${id}: no such pack in this config — loaded: ${[...packById.keys()].join(", ")}`);
+    if (!packById.has(id))
+      throw new HardcheckError("HC_PACK_UNKNOWN", `--pack ${id}: no such pack in this config — loaded: ${[...packById.keys()].join(", ")}`);
   }
   for (const id of ruleFilter ?? []) {
-    if (!ruleOwners.has(id)) throw new HardcheckError("HC_RULE_UNKNOWN", `--rule ${id}: no such rule in the loaded packs${suggest(id, [...ruleOwners.keys()])}`);
+    if (!ruleOwners.has(id))
+      throw new HardcheckError("HC_RULE_UNKNOWN", `--rule ${id}: no such rule in the loaded packs${suggest(id, [...ruleOwners.keys()])}`);
   }
 
   // Compile with tailoring; check operator values now that parameters are known.
@@ -214,13 +230,21 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
         forEachLeaf(compiled.conditions, [...pack.rulePath(index), "conditions"], (leaf, path) => {
           const why = CUSTOM_OPERATORS.find((op) => op.name === leaf.operator)?.validate?.(leaf.value);
           if (!why) return;
-          const original = paramReferences(rule.conditions, [...pack.rulePath(index), "conditions"]).find((ref) => formatKeyPath(ref.path).startsWith(formatKeyPath([...path, "value"])));
-          const tailored = original && (ruleOverrides.get(rule.id)?.[original.value] !== undefined || packOverrides.get(rule.pack)?.[original.value] !== undefined);
+          const original = paramReferences(rule.conditions, [...pack.rulePath(index), "conditions"]).find((ref) =>
+            formatKeyPath(ref.path).startsWith(formatKeyPath([...path, "value"])),
+          );
+          const tailored =
+            original && (ruleOverrides.get(rule.id)?.[original.value] !== undefined || packOverrides.get(rule.pack)?.[original.value] !== undefined);
           if (tailored && original) {
             const key = ruleOverrides.get(rule.id)?.[original.value] !== undefined ? rule.id : rule.pack;
             at(["tailoring", key, original.value], `value for operator ${leaf.operator} of rule ${rule.id}: ${why}`);
           } else {
-            issues.push({ file: pack.document.file, ...pack.document.locate([...path, "value"]), path: formatKeyPath([...path, "value"]), message: `operator ${leaf.operator}: ${why}` });
+            issues.push({
+              file: pack.document.file,
+              ...pack.document.locate([...path, "value"]),
+              path: formatKeyPath([...path, "value"]),
+              message: `operator ${leaf.operator}: ${why}`,
+            });
           }
         });
       }
@@ -306,13 +330,20 @@ function editDistance(a: string, b: string): number {
   return row[b.length] as number;
 }
 
-type AttestationCheck = (rule: string, target: string, path: KeyPath, file?: { file: string; locate: (p: KeyPath) => { line: number; column: number } | undefined }) => void;
+type AttestationCheck = (
+  rule: string,
+  target: string,
+  path: KeyPath,
+  file?: { file: string; locate: (p: KeyPath) => { line: number; column: number } | undefined },
+) => void;
 
 async function loadAttestations(config: LoadedConfig, check: AttestationCheck): Promise<Attestation[]> {
   const source = config.data.attestations;
   if (source === undefined) return [];
   if (Array.isArray(source)) {
-    source.forEach((entry, i) => check(entry.rule, entry.target, ["attestations", i]));
+    source.forEach((entry, i) => {
+      check(entry.rule, entry.target, ["attestations", i]);
+    });
     return source.map(cleanAttestation);
   }
   const path = isAbsolute(source) ? source : resolve(config.baseDir, source);
@@ -321,7 +352,14 @@ async function loadAttestations(config: LoadedConfig, check: AttestationCheck): 
     document = await readSource(path, source);
   } catch (error) {
     if (isHardcheckError(error, "HC_CONFIG_UNREADABLE")) {
-      raise("HC_CONFIG_INVALID", [{ file: config.file, ...config.document.locate(["attestations"]), path: "attestations", message: `attestations file ${source}: ${error.issues[0]?.message}` }]);
+      raise("HC_CONFIG_INVALID", [
+        {
+          file: config.file,
+          ...config.document.locate(["attestations"]),
+          path: "attestations",
+          message: `attestations file ${source}: ${error.issues[0]?.message}`,
+        },
+      ]);
     }
     throw error;
   }
@@ -329,7 +367,9 @@ async function loadAttestations(config: LoadedConfig, check: AttestationCheck): 
   if (!parsed.success) raise("HC_CONFIG_INVALID", issuesFromZod(parsed.error, document));
   const entries = Array.isArray(parsed.data) ? parsed.data : parsed.data.attestations;
   const prefix: KeyPath = Array.isArray(parsed.data) ? [] : ["attestations"];
-  entries.forEach((entry, i) => check(entry.rule, entry.target, [...prefix, i], document));
+  entries.forEach((entry, i) => {
+    check(entry.rule, entry.target, [...prefix, i], document);
+  });
   return entries.map(cleanAttestation);
 }
 
