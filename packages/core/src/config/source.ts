@@ -36,7 +36,8 @@ export function parseSource(text: string, file: string): SourceDocument {
     throw new HardcheckError(
       "HC_CONFIG_SYNTAX",
       doc.errors.map((error) => {
-        const pos = error.linePos?.[0];
+        // linePos is only filled in with prettyErrors; the line counter knows the position either way.
+        const pos = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
         return {
           file,
           ...(pos ? { line: pos.line, column: pos.col } : {}),

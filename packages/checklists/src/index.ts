@@ -1,0 +1,31 @@
+/**
+ * `@hardcheck/checklists` — rule packs as data. Each pack is a YAML file under `packs/`, validated
+ * against `@hardcheck/core`'s pack schema when it is loaded.
+ *
+ * @packageDocumentation
+ */
+import { fileURLToPath } from "node:url";
+import type { PackSource, PluginContext } from "@hardcheck/core";
+
+/** Ids of the packs this package ships. */
+export const bundledPackIds = ["tls-baseline"] as const;
+
+/** A pack this package ships, by id. */
+export type BundledPackId = (typeof bundledPackIds)[number];
+
+/** The file of a bundled pack (absolute path). */
+export function bundledPackFile(id: BundledPackId): string {
+  return fileURLToPath(new URL(`../packs/${id}.yaml`, import.meta.url));
+}
+
+/** The bundled packs as sources a hardcheck instance can load by id. */
+export const bundledPacks: readonly PackSource[] = bundledPackIds.map((id) => ({
+  id,
+  file: bundledPackFile(id),
+  displayName: `@hardcheck/checklists/packs/${id}.yaml`,
+}));
+
+/** Registers the bundled packs so configs can name them by id (`packs: [tls-baseline]`). */
+export function register(context: PluginContext): void {
+  for (const pack of bundledPacks) context.registerPack(pack);
+}

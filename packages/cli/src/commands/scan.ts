@@ -1,0 +1,91 @@
+/** `hardcheck scan`: run the checks, write the reports, exit by verdict. */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { DEFAULT_LIMITS, HardcheckError, parseShard, type ReportDocument, SEVERITIES, type Severity, selectShard } from "@hardcheck/core";
+import { createInstance } from "../instance.js";
+import { type CliIo, EXIT, useColor } from "../io.js";
+import { progressDisplay } from "../progress.js";
+import { renderFormats, splitFormats } from "./render.js";
+
+/** Options of `hardcheck scan`. */
+export interface ScanCommandOptions {
+  readonly config: string;
+  readonly format: string;
+  readonly out: string;
+  readonly stdout?: string;
+  readonly failOn: string;
+  readonly concurrency?: string;
+  readonly timeout?: string;
+  readonly pack?: string[];
+  readonly rule?: string[];
+  readonly shard?: string;
+  readonly verbose?: boolean;
+}
+
+/** The exit code a report deserves under `--fail-on`. */
+export function exitCodeFor(report: ReportDocument, failOn: Severity | "none"): number {
+  if (failOn === "none") return EXIT.ok;
+  const threshold = SEVERITIES.indexOf(failOn);
+  const failing = report.results.some((result) => (result.status === "fail" || result.status === "error") && SEVERITIES.indexOf(result.severity) <= threshold);
+  return failing || report.incomplete ? EXIT.findings : EXIT.ok;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new HardcheckError("HC_USAGE", `${flag} ${value}: expected a whole number ≥ 1`);
+  return number;
+}
+
+/** Runs a scan as the CLI does; returns the exit code. */
+export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal: AbortSignal): Promise<number> {
+  const failOn = options.failOn as Severity | "none";
+  if (failOn !== "none" && !SEVERITIES.includes(failOn)) {
+    throw new HardcheckError("HC_USAGE", `--fail-on ${options.failOn}: expected one of ${[...SEVERITIES, "none"].join(", ")}`);
+  }
+  const concurrency = positiveInt(options.concurrency, "--concurrency");
+  const timeout = positiveInt(options.timeout, "--timeout");
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  const { hardcheck, config } = await createInstance(options.config, io.cwd);
+  if (!config) throw new HardcheckError("HC_USAGE", "scan needs --config FILE");
+  const { files, stdoutFormat } = splitFormats(options.format, options.stdout, hardcheck);
+  const setup = await hardcheck.prepare(config, {
+    ...(options.pack ? { packs: options.pack } : {}),
+    ...(options.rule ? { rules: options.rule } : {}),
+    limits: {
+      ...(concurrency ? { concurrency } : {}),
+      ...(timeout
+        ? { probeTimeoutMs: timeout, connectTimeoutMs: Math.min(timeout, config.data.limits?.connectTimeoutMs ?? DEFAULT_LIMITS.connectTimeoutMs) }
+        : {}),
+    },
+  });
+  const targets = shard ? selectShard(setup.targets, shard.index, shard.count) : setup.targets;
+  const progress = progressDisplay(io);
+  let report: ReportDocument;
+  try {
+    report = await hardcheck.run(
+      { ...setup, targets },
+      { signal, onProgress: progress.onProgress, tool: CLI_TOOL, ...(options.shard ? { shard: options.shard } : {}) },
+    );
+  } finally {
+    progress.finish();
+  }
+  const outDir = resolve(io.cwd, options.out);
+  await mkdir(outDir, { recursive: true });
+  const rendered = renderFormats(report, files, hardcheck, { color: false });
+  for (const { fileName, content } of rendered) await writeFile(join(outDir, fileName), content);
+  if (stdoutFormat) {
+    const reporter = hardcheck.registry.reporters.get(stdoutFormat);
+    if (reporter) io.stdout.write(toText(reporter.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true })));
+  }
+  io.stderr.write(`reports written to ${options.out}: ${rendered.map((file) => file.fileName).join(", ")}\n`);
+  return exitCodeFor(report, failOn);
+}
+
+function toText(content: string | Uint8Array): string {
+  return typeof content === "string" ? content : new TextDecoder().decode(content);
+}
+
+declare const __HARDCHECK_PACKAGE__: { name: string; version: string } | undefined;
+/** The name and version the CLI writes into reports. */
+export const CLI_TOOL = { name: "hardcheck", version: typeof __HARDCHECK_PACKAGE__ === "object" ? __HARDCHECK_PACKAGE__.version : "0.0.0-dev" };

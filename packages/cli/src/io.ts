@@ -1,0 +1,31 @@
+/** Where the CLI writes, so tests can run it in-process and capture everything. */
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+/** The process's own streams. */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** Exit codes of every command. */
+export const EXIT = {
+  /** Nothing failing at or above --fail-on. */
+  ok: 0,
+  /** Findings (or errors, or an incomplete scan) at or above --fail-on. */
+  findings: 1,
+  /** Invalid config or usage; the message on stderr names file and line. */
+  usage: 2,
+  /** A bug in hardcheck or a plugin. */
+  internal: 3,
+} as const;
+
+/** Colour when the stream is a terminal and NO_COLOR is not set (https://no-color.org). */
+export function useColor(stream: CliIo["stdout"], env: CliIo["env"]): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return true;
+  return stream.isTTY === true;
+}

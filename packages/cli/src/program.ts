@@ -1,0 +1,106 @@
+/** The command-line definition (commander): one place that the help text and the docs come from. */
+import { describeError, isHardcheckError } from "@hardcheck/core";
+import { Command, CommanderError, Option } from "commander";
+import { explainCommand, listRulesCommand, validateCommand } from "./commands/inspect.js";
+import { mergeCommand } from "./commands/merge.js";
+import { CLI_TOOL, scanCommand } from "./commands/scan.js";
+import { type CliIo, EXIT, processIo } from "./io.js";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * Builds the `hardcheck` program. Each action stores its exit code in `result.code`.
+ */
+export function createProgram(io: CliIo, signal: AbortSignal, result: { code: number }): Command {
+  const program = new Command("hardcheck")
+    .description("Security checklists as code: probe live systems, decide every checklist item, write reports.")
+    .version(CLI_TOOL.version, "-V, --version")
+    .showHelpAfterError("(run hardcheck --help for usage)")
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .exitOverride();
+
+  program
+    .command("scan")
+    .description("Scan the configured targets and write reports.")
+    .requiredOption("-c, --config <file>", "config file (YAML or JSON)")
+    .option("-f, --format <list>", "comma-separated formats; hardcheck.json is always written", "json,console")
+    .option("-o, --out <dir>", "directory for report files", "out")
+    .option("--stdout <format>", 'format printed on stdout ("none" for silence; default console when requested)')
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a check fails or errors at or above this severity")
+        .choices(["critical", "high", "medium", "low", "info", "none"])
+        .default("low"),
+    )
+    .option("--concurrency <n>", "probe runs in flight at once")
+    .option("--timeout <ms>", "timeout of one probe run (connect timeout is capped by it)")
+    .option("--pack <id>", "only rules of this pack (repeatable)", collect)
+    .option("--rule <id>", "only this rule (repeatable)", collect)
+    .option("--shard <i/n>", "scan only shard I of N of the targets (stable hash of the target id)")
+    .option("-v, --verbose", "console output lists passing and not-applicable checks too")
+    .action(async (options) => {
+      result.code = await scanCommand(options, io, signal);
+    });
+
+  program
+    .command("validate")
+    .description("Check a config, its packs, plugins, tailoring, waivers and attestations without scanning.")
+    .argument("<file>", "config file")
+    .action(async (file: string) => {
+      result.code = await validateCommand(file, io);
+    });
+
+  program
+    .command("list-rules")
+    .description("List the rules of the bundled packs (or of a config's packs).")
+    .option("--pack <id>", "only this pack")
+    .option("-c, --config <file>", "list the packs this config loads, with its plugins")
+    .option("--json", "machine-readable output")
+    .action(async (options) => {
+      result.code = await listRulesCommand(options, io);
+    });
+
+  program
+    .command("explain")
+    .description("Show what a rule checks, why, how to fix it, its parameters and the facts it reads.")
+    .argument("<rule>", "rule id")
+    .option("-c, --config <file>", "look the rule up in this config's packs, with its tailoring")
+    .action(async (rule: string, options) => {
+      result.code = await explainCommand(rule, options, io);
+    });
+
+  program
+    .command("merge")
+    .description("Combine shard reports into one report, identical to an unsharded run apart from timestamps.")
+    .argument("<reports...>", "hardcheck.json files")
+    .requiredOption("-o, --out <dir>", "directory for the merged report")
+    .option("-f, --format <list>", "formats to write besides hardcheck.json", "json")
+    .action(async (files: string[], options) => {
+      result.code = await mergeCommand(files, options, io);
+    });
+
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv` (without the node and script entries) and returns the exit code.
+ * Never throws: invalid input is exit 2 with a message naming file and line; bugs are exit 3.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo(), signal: AbortSignal = new AbortController().signal): Promise<number> {
+  const result = { code: EXIT.ok as number };
+  const program = createProgram(io, signal, result);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return result.code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isHardcheckError(error)) {
+      io.stderr.write(`${error.message}\n`);
+      return error.code === "HC_INTERNAL" ? EXIT.internal : EXIT.usage;
+    }
+    io.stderr.write(`HC_INTERNAL: ${describeError(error)} — this is a bug in hardcheck or a plugin; rerun with HARDCHECK_DEBUG=1 for the stack\n`);
+    if (io.env.HARDCHECK_DEBUG) io.stderr.write(`${(error as Error)?.stack ?? ""}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,64 @@
+/** Fake probes, a fixed clock and small helpers shared by the core tests: no network anywhere. */
+import { fileURLToPath } from "node:url";
+import type { PluginContext } from "../../src/plugin/plugin.js";
+import { type EndpointProbe, type ProbeDeps, type ProbeOutcome, defineProbe } from "../../src/plugin/probe.js";
+import type { Clock } from "../../src/plugin/services.js";
+import type { Endpoint, JsonObject } from "../../src/model/types.js";
+
+/** Absolute path of a file under `test/fixtures/`. */
+export function fixture(...parts: string[]): string {
+  return fileURLToPath(new URL(`../fixtures/${parts.join("/")}`, import.meta.url));
+}
+
+/** A clock that always says `iso`. */
+export function fixedClock(iso: string): Clock {
+  const time = new Date(iso);
+  return { now: () => new Date(time) };
+}
+
+/** The pack every config fixture names by id. */
+export const FAKE_PACK_FILE = fixture("packs", "fake-pack.yaml");
+
+/** The facts the fake TLS probe declares. */
+export const FAKE_FACTS = ["fake.value", "fake.date", "fake.count", "fake.list"] as const;
+
+type Collect = (endpoint: Endpoint, params: JsonObject, deps: ProbeDeps) => Promise<ProbeOutcome>;
+
+/** An endpoint probe for scheme `tls` (or `schemes`) whose behaviour the test supplies. */
+export function fakeEndpointProbe(
+  collect: Collect,
+  options: { id?: string; schemes?: readonly string[]; facts?: readonly string[] } = {},
+): EndpointProbe {
+  return defineProbe({
+    meta: {
+      id: options.id ?? "fake-endpoint",
+      description: "Reports whatever the test tells it to.",
+      schemes: options.schemes ?? ["tls"],
+      facts: (options.facts ?? FAKE_FACTS).map((name) => ({ name, description: `test fact ${name}` })),
+    },
+    collect,
+  });
+}
+
+/** A plugin registering `probes` and the fake pack (as a bundled pack would be). */
+export function fakePlugin(...probes: EndpointProbe[]): (context: PluginContext) => void {
+  return function registerFakes(context) {
+    for (const probe of probes) context.registerProbe(probe);
+    context.registerPack({ id: "fake-pack", file: FAKE_PACK_FILE, displayName: "fake-pack.yaml" });
+  };
+}
+
+/** The default fake probe: every rule of the fake pack passes on it. */
+export const passingProbe = fakeEndpointProbe(async () => ({
+  facts: { "fake.value": "ok", "fake.date": "2099-01-01T00:00:00Z", "fake.count": 3, "fake.list": ["a", "b"] },
+}));
+
+/** Runs `action` and returns what it threw (fails the test when it does not throw). */
+export async function thrown(action: () => unknown): Promise<unknown> {
+  try {
+    await action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the action to throw, but it returned normally");
+}

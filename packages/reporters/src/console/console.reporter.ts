@@ -1,0 +1,97 @@
+/** A terminal view for people: grouped by target, failures first, failing conditions spelled out. */
+import { type CheckResult, defineReporter, type ReportDocument, type ReporterOptions, SEVERITIES, type Status } from "@hardcheck/core";
+
+const STATUS_ORDER: readonly Status[] = ["fail", "error", "manual", "waived", "pass", "not-applicable"];
+const LABEL: Record<Status, string> = {
+  fail: "FAIL",
+  error: "ERROR",
+  manual: "MANUAL",
+  waived: "WAIVED",
+  pass: "PASS",
+  "not-applicable": "N/A",
+};
+const COLOR: Record<Status, number> = { fail: 31, error: 35, manual: 33, waived: 36, pass: 32, "not-applicable": 90 };
+
+/** Options of the console reporter. */
+export interface ConsoleReporterOptions extends ReporterOptions {
+  /** Also list passing and not-applicable checks (default: counts only). */
+  readonly verbose?: boolean;
+}
+
+/** Renders the report for a terminal. Colour only when `options.color` is true. */
+export function renderConsole(report: ReportDocument, options: ConsoleReporterOptions = {}): string {
+  const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const bold = (text: string) => (options.color ? `\u001b[1m${text}\u001b[22m` : text);
+  const lines: string[] = [];
+  const byTarget = new Map<string, CheckResult[]>();
+  for (const result of report.results) byTarget.set(result.target, [...(byTarget.get(result.target) ?? []), result]);
+  const severityRank = (result: CheckResult) => SEVERITIES.indexOf(result.severity);
+  for (const target of report.targets) {
+    const results = [...(byTarget.get(target.id) ?? [])].sort(
+      (a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || severityRank(a) - severityRank(b) || a.ruleId.localeCompare(b.ruleId),
+    );
+    const counts = countStatuses(results);
+    lines.push(bold(`${target.id}${target.host ? ` (${target.host})` : ""}`) + `  ${formatCounts(counts, paint)}`);
+    for (const result of results) {
+      const quiet = result.status === "pass" || result.status === "not-applicable";
+      if (quiet && !options.verbose) continue;
+      const where = result.endpoint ? ` ${result.endpoint}` : "";
+      lines.push(`  ${paint(COLOR[result.status], LABEL[result.status].padEnd(6))} ${result.severity.padEnd(8)} ${result.ruleId}${where}  ${result.title}`);
+      if (result.status === "fail") {
+        for (const condition of result.conditions.filter((c) => c.outcome === "fail")) {
+          const subject = `${condition.fact}${condition.path ? `.${condition.path}` : ""}`;
+          lines.push(
+            `         ${condition.name ? `${condition.name}: ` : ""}${subject} ${condition.operator} ${brief(condition.expected)} — got ${brief(condition.actual ?? null)}`,
+          );
+        }
+        if (!result.conditions.some((c) => c.outcome === "fail")) lines.push(`         ${result.message}`);
+      } else if (!quiet) {
+        lines.push(`         ${result.message}`);
+      }
+    }
+    const hidden = counts.pass + counts["not-applicable"];
+    if (hidden > 0 && !options.verbose) lines.push(paint(90, `  (${hidden} passing or not applicable not shown; --verbose lists them)`));
+    lines.push("");
+  }
+  for (const notice of report.notices) lines.push(`${paint(notice.level === "warning" ? 33 : 90, notice.level.toUpperCase())} ${notice.message}`);
+  const s = report.summary;
+  const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
+  lines.push(
+    bold(`${total} checks: `) +
+      [
+        paint(COLOR.pass, `${s.pass} passed`),
+        paint(COLOR.fail, `${s.fail} failed`),
+        paint(COLOR.error, `${s.error} errors`),
+        paint(COLOR.manual, `${s.manual} manual`),
+        paint(COLOR.waived, `${s.waived} waived`),
+        paint(COLOR["not-applicable"], `${s.notApplicable} not applicable`),
+      ].join(", ") +
+      (report.incomplete ? paint(33, " — INCOMPLETE") : ""),
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+function countStatuses(results: readonly CheckResult[]): Record<Status, number> {
+  const counts: Record<Status, number> = { pass: 0, fail: 0, error: 0, manual: 0, waived: 0, "not-applicable": 0 };
+  for (const result of results) counts[result.status]++;
+  return counts;
+}
+
+function formatCounts(counts: Record<Status, number>, paint: (code: number, text: string) => string): string {
+  return STATUS_ORDER.filter((status) => counts[status] > 0)
+    .map((status) => paint(COLOR[status], `${counts[status]} ${LABEL[status].toLowerCase()}`))
+    .join(" · ");
+}
+
+function brief(value: unknown): string {
+  const text = JSON.stringify(value) ?? "null";
+  return text.length > 70 ? `${text.slice(0, 67)}…` : text;
+}
+
+/** The console reporter (`--format console`). */
+export const consoleReporter = defineReporter({
+  id: "console",
+  description: "Human-readable summary grouped by target, failures first",
+  fileName: "hardcheck.txt",
+  render: (report: ReportDocument, options: ReporterOptions) => renderConsole(report, options),
+});

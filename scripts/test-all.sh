@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# README command 2: installs everything the tests need (Debian and npm packages), builds, lints,
+# type-checks and runs every test. Ends with "N passed, N failed"; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+
+bash scripts/install-system-deps.sh
+npm ci --no-audit --no-fund --loglevel=error
+npx turbo run build typecheck --output-logs=errors-only
+npx biome ci .
+
+mkdir -p out
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=out/test-results.json || status=$?
+node scripts/test-summary.mjs out/test-results.json
+exit $status

@@ -1,0 +1,4 @@
+/** Test helpers for hardcheck probes. Types live in the hand-written `index.d.ts`. */
+export { startGarbageServer, startRefusingPort, startResettingServer, startTarpitServer } from "./hostile-servers.mjs";
+export { createTestPki } from "./pki.mjs";
+export { startTlsServer } from "./tls-server.mjs";
