@@ -99,7 +99,7 @@ interface EngineCondition {
  * reused for every endpoint that needs the same set, so rule compilation is paid once per scan.
  */
 export class Evaluator {
-  readonly #engines = new Map<string, Engine>();
+  readonly #engines = new Map<string, { readonly engine: Engine; idle: Promise<void> }>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -108,8 +108,15 @@ export class Evaluator {
     const decidable = rules.filter((compiled) => compiled.conditions);
     const verdicts = new Map<string, RuleVerdict>();
     if (decidable.length === 0) return verdicts;
-    const engine = this.#engineFor(decidable);
-    const { results, failureResults } = await engine.run(facts as Record<string, unknown>);
+    // An Engine keeps one run status for all its runs: a run that finishes while another is starting
+    // makes the other skip every rule. Runs on one engine therefore take turns.
+    const entry = this.#engineFor(decidable);
+    const run = entry.idle.then(() => entry.engine.run(facts as Record<string, unknown>));
+    entry.idle = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    const { results, failureResults } = await run;
     for (const ruleResult of [...results, ...failureResults]) {
       const conditions: ConditionTrace[] = [];
       traceConditions(ruleResult.conditions as unknown as EngineCondition, "", conditions);
@@ -118,11 +125,11 @@ export class Evaluator {
     return verdicts;
   }
 
-  #engineFor(rules: readonly CompiledRule[]): Engine {
+  #engineFor(rules: readonly CompiledRule[]): { readonly engine: Engine; idle: Promise<void> } {
     const key = rules.map((compiled) => compiled.rule.id).join("\u0000");
-    let engine = this.#engines.get(key);
-    if (engine) return engine;
-    engine = new Engine([], { allowUndefinedFacts: true, pathResolver: readPath, replaceFactsInEventParams: false });
+    const known = this.#engines.get(key);
+    if (known) return known;
+    const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: readPath, replaceFactsInEventParams: false });
     const clock = this.clock;
     for (const operator of CUSTOM_OPERATORS) {
       engine.addOperator(operator.name, (factValue: unknown, expected: unknown) => operator.evaluate(factValue, expected, clock));
@@ -136,8 +143,9 @@ export class Evaluator {
         }),
       );
     }
-    this.#engines.set(key, engine);
-    return engine;
+    const entry = { engine, idle: Promise.resolve() };
+    this.#engines.set(key, entry);
+    return entry;
   }
 }
 

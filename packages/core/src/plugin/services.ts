@@ -77,7 +77,12 @@ export class SecretResolver {
   /** Replaces every secret value handed out so far with `[redacted]`. */
   redact(text: string): string {
     let out = text;
-    for (const secret of this.#revealed) out = out.split(secret).join("[redacted]");
+    for (const secret of this.#revealed) {
+      out = out.split(secret).join("[redacted]");
+      // Messages quote values as JSON, where a secret's quotes and backslashes appear escaped.
+      const quoted = JSON.stringify(secret).slice(1, -1);
+      if (quoted !== secret) out = out.split(quoted).join("[redacted]");
+    }
     return out;
   }
 

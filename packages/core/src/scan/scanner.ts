@@ -154,7 +154,7 @@ export class Scanner {
       notices.push({ level: "warning", code: "HC_SCAN_INCOMPLETE", message: `${reason}: unfinished checks are reported as error` });
     }
     const finished = this.#applyWaiversAndAttestations(results, setup, clock, notices);
-    const redacted = secrets.hasSecrets ? (JSON.parse(secrets.redact(JSON.stringify(finished))) as CheckResult[]) : finished;
+    const redacted = secrets.hasSecrets ? finished.map((result) => redactStrings(result, secrets)) : finished;
     return buildReport({
       tool: options.tool ?? { name: "hardcheck", version: CORE_VERSION },
       startedAt: startedAt.toISOString(),
@@ -294,6 +294,20 @@ export class Scanner {
     }
     return out;
   }
+}
+
+/**
+ * Scrubs secrets from every string and key of a result. Working on the values (not on serialised
+ * JSON) keeps secrets with quotes or backslashes from slipping through, and a secret that looks like
+ * a number or `true` from corrupting the document.
+ */
+function redactStrings<T>(value: T, secrets: SecretResolver): T {
+  if (typeof value === "string") return secrets.redact(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactStrings(item, secrets)) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [secrets.redact(key), redactStrings(item, secrets)])) as T;
+  }
+  return value;
 }
 
 /** A date-only expiry lasts through that whole day (UTC). */

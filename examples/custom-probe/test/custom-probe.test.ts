@@ -1,0 +1,67 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const exampleDir = resolve(import.meta.dirname, "..");
+const bin = resolve(exampleDir, "../../packages/cli/dist/bin.js");
+
+function greeter(greeting: string): Promise<Server> {
+  return new Promise((ready) => {
+    const server = createServer((socket) => socket.end(`${greeting}\r\n`));
+    server.listen(0, "127.0.0.1", () => ready(server));
+  });
+}
+const portOf = (server: Server) => (server.address() as { port: number }).port;
+
+describe("a one-file probe plugin with its own rule, through the CLI", () => {
+  let verbose: Server;
+  let quiet: Server;
+  let workDir: string;
+
+  beforeAll(async () => {
+    verbose = await greeter("220 mail.example ESMTP Postfix 3.7.11");
+    quiet = await greeter("220 mail.example ESMTP");
+    workDir = await mkdtemp(join(tmpdir(), "hardcheck-custom-probe-"));
+  });
+  afterAll(async () => {
+    await new Promise((done) => verbose.close(done));
+    await new Promise((done) => quiet.close(done));
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it("decides the site rule from the site probe's fact", async () => {
+    const config = join(workDir, "hardcheck.yaml");
+    await writeFile(
+      config,
+      [
+        `packs: [${join(exampleDir, "banner-rules.yaml")}]`,
+        `plugins: [${join(exampleDir, "banner-probe.mjs")}]`,
+        "targets:",
+        "  - id: verbose",
+        `    endpoints: [tcp://127.0.0.1:${portOf(verbose)}]`,
+        "  - id: quiet",
+        `    endpoints: [tcp://127.0.0.1:${portOf(quiet)}]`,
+      ].join("\n"),
+    );
+    const outDir = join(workDir, "out");
+    const failure = await run(process.execPath, [bin, "scan", "--config", config, "--out", outDir, "--stdout", "none"]).catch((error: { code: number }) => error);
+    expect((failure as { code?: number }).code).toBe(1);
+    const report = JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8")) as {
+      results: Array<{ target: string; ruleId: string; status: string; evidence: Record<string, unknown> }>;
+    };
+    const byTarget = Object.fromEntries(report.results.map((result) => [result.target, result]));
+    expect(byTarget.verbose?.status).toBe("fail");
+    expect(byTarget.verbose?.evidence["banner.greeting"]).toBe("220 mail.example ESMTP Postfix 3.7.11");
+    expect(byTarget.quiet?.status).toBe("pass");
+  });
+
+  it("validates the example config as shipped", async () => {
+    const { stdout } = await run(process.execPath, [bin, "validate", join(exampleDir, "hardcheck.example.yaml")]);
+    expect(stdout).toContain("valid — 1 pack(s), 1 rule(s), 1 target(s)");
+  });
+});
