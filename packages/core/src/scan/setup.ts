@@ -61,7 +61,8 @@ export interface ScanSelection {
 export async function prepareScan(config: LoadedConfig, registry: PluginRegistry, selection: ScanSelection = {}): Promise<ScanSetup> {
   const { data, document, baseDir } = config;
   const issues: InputIssue[] = [];
-  const at = (path: KeyPath, message: string) => issues.push({ file: document.file, ...document.locate(path), path: formatKeyPath(path), message });
+  const at = (path: KeyPath, message: string, atKey = false) =>
+    issues.push({ file: document.file, ...document.locate(path, atKey), path: formatKeyPath(path), message });
 
   // Targets and endpoints.
   const targets: Target[] = [];
@@ -184,7 +185,7 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
     const pack = packById.get(key);
     const owner = ruleOwners.get(key);
     if (!pack && !owner) {
-      at(["tailoring", key], `"${key}" is neither a loaded rule id nor a pack id${suggest(key, [...ruleOwners.keys(), ...packById.keys()])}`);
+      at(["tailoring", key], `"${key}" is neither a loaded rule id nor a pack id${suggest(key, [...ruleOwners.keys(), ...packById.keys()])}`, true);
       continue;
     }
     const declared = pack
@@ -194,7 +195,8 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
       if (!declared.has(name)) {
         at(
           ["tailoring", key, name],
-          `${pack ? "no rule of pack" : "rule"} "${key}" declares parameter "${name}" — expected one of ${[...declared].sort().join(", ") || "(none)"}`,
+          `${pack ? `no rule of pack "${key}" declares` : `rule "${key}" declares no`} parameter "${name}" — expected one of ${[...declared].sort().join(", ") || "(none)"}`,
+          true,
         );
       }
     }
