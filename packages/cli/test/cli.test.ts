@@ -1,0 +1,205 @@
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import type { ReportDocument } from "@hardcheck/core";
+import { type LoopbackServer, startRefusingPort, startTarpitServer } from "@hardcheck/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/program.js";
+
+const execFileAsync = promisify(execFile);
+const bin = resolve(import.meta.dirname, "../dist/bin.js");
+const fixtures = resolve(import.meta.dirname, "fixtures");
+
+/** Runs the built CLI; resolves with its exit code and output whatever the code. */
+async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** Runs the CLI in-process with captured streams. */
+async function inProcess(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { NO_COLOR: "1" },
+    cwd,
+  });
+  return { code, stdout, stderr };
+}
+
+function listen(): Promise<Server> {
+  return new Promise((ready) => {
+    const server = createServer((socket) => socket.end());
+    server.listen(0, "127.0.0.1", () => ready(server));
+  });
+}
+const portOf = (server: Server) => (server.address() as { port: number }).port;
+const withoutTimes = (report: ReportDocument) => ({ ...report, startedAt: "", finishedAt: "" });
+
+describe("hardcheck CLI", () => {
+  let dir: string;
+  let open: Server[];
+  let refused: LoopbackServer;
+  let config: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "hardcheck-cli-"));
+    open = await Promise.all([listen(), listen(), listen()]);
+    refused = await startRefusingPort();
+    config = join(dir, "hardcheck.yaml");
+    const targets = [0, 1, 2]
+      .map((i) =>
+        [
+          `  - id: host-${i}`,
+          "    endpoints:",
+          `      - { url: "tcp://127.0.0.1:${portOf(open[i] as Server)}", tags: [${i === 0 ? "legacy" : "required"}] }`,
+        ].join("\n"),
+      )
+      .join("\n");
+    await writeFile(
+      config,
+      [
+        `packs: [${join(fixtures, "ports-pack.yaml")}]`,
+        "limits: { connectTimeoutMs: 1000, probeTimeoutMs: 3000 }",
+        "targets:",
+        targets,
+        "  - id: host-closed",
+        `    endpoints: [{ url: "tcp://127.0.0.1:${refused.port}", tags: [legacy] }]`,
+        "  - id: host-missing",
+        `    endpoints: [{ url: "tcp://127.0.0.1:${refused.port}", tags: [required] }]`,
+      ].join("\n"),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(open.map((server) => new Promise((done) => server.close(done))));
+    await refused.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("scans, writes hardcheck.json, prints the console report and exits 1 on findings", async () => {
+    const { code, stdout, stderr } = await cli(["scan", "--config", config, "--out", "out1"], dir);
+    expect(code).toBe(1);
+    expect(stdout).toContain("TEST-PORT-CLOSED");
+    expect(stdout).toMatch(/checks: \d+ passed, 2 failed/);
+    expect(stderr).toContain("reports written to out1: hardcheck.json");
+    const report = JSON.parse(await readFile(join(dir, "out1", "hardcheck.json"), "utf8")) as ReportDocument;
+    const status = (target: string, rule: string) => report.results.find((r) => r.target === target && r.ruleId === rule)?.status;
+    expect(status("host-0", "TEST-PORT-CLOSED")).toBe("fail");
+    expect(status("host-closed", "TEST-PORT-CLOSED")).toBe("pass");
+    expect(status("host-1", "TEST-PORT-OPEN")).toBe("pass");
+    expect(status("host-missing", "TEST-PORT-OPEN")).toBe("fail");
+    expect(status("host-1", "TEST-PORT-CLOSED")).toBe("not-applicable");
+    expect(status("host-1", "TEST-MANUAL")).toBe("manual");
+  });
+
+  it("honours --fail-on: medium findings do not fail a high threshold", async () => {
+    const { code } = await cli(["scan", "--config", config, "--out", "out2", "--fail-on", "critical", "--stdout", "none"], dir);
+    expect(code).toBe(0);
+  });
+
+  it("prints only the requested stdout format", async () => {
+    const { code, stdout } = await cli(["scan", "--config", config, "--out", "out3", "--stdout", "json", "--rule", "TEST-PORT-OPEN"], dir);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as ReportDocument;
+    expect(new Set(report.results.map((r) => r.ruleId))).toEqual(new Set(["TEST-PORT-OPEN"]));
+  });
+
+  it("shards the targets and merges the shards into the unsharded report", async () => {
+    await cli(["scan", "--config", config, "--out", "whole", "--stdout", "none"], dir);
+    for (const shard of ["1/3", "2/3", "3/3"]) await cli(["scan", "--config", config, "--out", `shard-${shard[0]}`, "--shard", shard, "--stdout", "none"], dir);
+    const shardTargets = await Promise.all(
+      ["1", "2", "3"].map(async (i) => (JSON.parse(await readFile(join(dir, `shard-${i}`, "hardcheck.json"), "utf8")) as ReportDocument).targets.length),
+    );
+    expect(shardTargets.reduce((a, b) => a + b, 0)).toBe(5);
+    const merged = await cli(["merge", "shard-1/hardcheck.json", "shard-2/hardcheck.json", "shard-3/hardcheck.json", "--out", "merged"], dir);
+    expect(merged.code).toBe(0);
+    const whole = JSON.parse(await readFile(join(dir, "whole", "hardcheck.json"), "utf8")) as ReportDocument;
+    const combined = JSON.parse(await readFile(join(dir, "merged", "hardcheck.json"), "utf8")) as ReportDocument;
+    expect(withoutTimes(combined)).toEqual(withoutTimes(whole));
+  });
+
+  it("refuses overlapping shards in merge", async () => {
+    await cli(["scan", "--config", config, "--out", "again", "--stdout", "none"], dir);
+    const { code, stderr } = await cli(["merge", "again/hardcheck.json", "again/hardcheck.json", "--out", "bad-merge"], dir);
+    expect(code).toBe(2);
+    expect(stderr).toContain("HC_REPORT_INVALID");
+  });
+
+  it.each([
+    [["validate", "missing.yaml"], /HC_CONFIG_UNREADABLE: missing\.yaml: cannot read: file not found/],
+    [["scan", "--config", "missing.yaml"], /HC_CONFIG_UNREADABLE/],
+    [["scan"], /required option '-c, --config <file>'/],
+    [["frobnicate"], /unknown command 'frobnicate'/],
+    [["explain", "NO-SUCH-RULE"], /HC_RULE_UNKNOWN: no rule "NO-SUCH-RULE"/],
+    [["list-rules", "--pack", "nope"], /HC_PACK_UNKNOWN/],
+    [["scan", "--config", "bad-endpoint.yaml"], /bad-endpoint\.yaml:3:18 targets\[0\]\.endpoints\[0\]: "smtp\/\/mail" is not a URL/],
+    [["scan", "--config", "throwing-plugin.yaml"], /HC_PLUGIN_REGISTER: throwing-plugin\.yaml:2:11 plugins\[0\]: plugin .*throwing-plugin\.mjs failed to register: license file missing/],
+    [["scan", "--config", "bad-endpoint.yaml", "--shard", "4/3"], /--shard "4\/3": expected I\/N/],
+  ])("exits 2 with a clear message for %j", async (args, message) => {
+    await writeFile(join(dir, "bad-endpoint.yaml"), "packs: [tls-baseline]\ntargets:\n  - id: a\n    endpoints: [smtp//mail]\n".replace("[smtp//mail]", "\n      - smtp//mail"));
+    await writeFile(join(dir, "throwing-plugin.yaml"), `packs: [tls-baseline]\nplugins: [${join(fixtures, "throwing-plugin.mjs")}]\ntargets:\n  - id: a\n    endpoints: [tls://127.0.0.1:1]\n`);
+    const { code, stderr } = await inProcess(args, dir);
+    expect(stderr).toMatch(message);
+    expect(code).toBe(2);
+  });
+
+  it("exits 3 on an internal error in a plugin, without a stack unless asked", async () => {
+    const configFile = join(dir, "broken-reporter.yaml");
+    await writeFile(configFile, `packs: [${join(fixtures, "ports-pack.yaml")}]\nplugins: [${join(fixtures, "broken-reporter-plugin.mjs")}]\ntargets:\n  - id: a\n    endpoints: [tcp://127.0.0.1:${refused.port}]\n`);
+    const { code, stderr } = await cli(["scan", "--config", configFile, "--format", "broken", "--out", "out-broken"], dir);
+    expect(code).toBe(3);
+    expect(stderr).toContain("HC_INTERNAL: cannot read properties of undefined");
+    expect(stderr).not.toContain("    at ");
+  });
+
+  it("validates, lists and explains", async () => {
+    const valid = await inProcess(["validate", config], dir);
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toContain("valid — 1 pack(s), 3 rule(s), 5 target(s), 5 endpoint(s)");
+    const list = await inProcess(["list-rules", "--config", config, "--json"], dir);
+    expect((JSON.parse(list.stdout) as Array<{ id: string; class: string }>).map((rule) => `${rule.id}:${rule.class}`)).toEqual([
+      "TEST-PORT-CLOSED:automated",
+      "TEST-PORT-OPEN:automated",
+      "TEST-MANUAL:manual",
+    ]);
+    const explained = await inProcess(["explain", "TLS-CERT-EXPIRY-WARNING"], dir);
+    expect(explained.stdout).toContain("warnDays = 30");
+    expect(explained.stdout).toContain("tls.leaf ← tls-handshake");
+  });
+
+  it("on SIGINT finishes a partial report marked incomplete", async () => {
+    const tarpit = await startTarpitServer();
+    try {
+      const configFile = join(dir, "tarpit.yaml");
+      await writeFile(configFile, `packs: [tls-baseline]\nlimits: { connectTimeoutMs: 30000, probeTimeoutMs: 60000 }\ntargets:\n  - id: slow\n    endpoints: [tls://127.0.0.1:${tarpit.port}]\n`);
+      const child = spawn(process.execPath, [bin, "scan", "--config", configFile, "--out", "out-int", "--stdout", "none"], { cwd: dir });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number>((done) => child.on("exit", (code) => done(code ?? -1)));
+      await new Promise((wait) => setTimeout(wait, 1000));
+      const started = Date.now();
+      child.kill("SIGINT");
+      const code = await exited;
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(code).toBe(1);
+      expect(stderr).toContain("interrupted");
+      const report = JSON.parse(await readFile(join(dir, "out-int", "hardcheck.json"), "utf8")) as ReportDocument;
+      expect(report.incomplete).toBe(true);
+      expect(report.results.filter((r) => r.status === "error").length).toBeGreaterThan(0);
+      expect(report.notices.map((n) => n.code)).toContain("HC_SCAN_INCOMPLETE");
+    } finally {
+      await tarpit.close();
+    }
+  });
+});

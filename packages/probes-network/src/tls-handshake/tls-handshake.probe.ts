@@ -1,0 +1,323 @@
+/** One implicit-TLS handshake, reported as facts: protocol, cipher, certificate, name match, trust, chain. */
+import { X509Certificate } from "node:crypto";
+import { isIP } from "node:net";
+import { type ConnectionOptions, type DetailedPeerCertificate, rootCertificates, type TLSSocket, connect as startTlsConnection } from "node:tls";
+import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps, type TrustStore } from "@hardcheck/core";
+import { abortedError, describeSocketError } from "../support/socket-errors.js";
+
+/** Schemes that speak TLS from the first byte. STARTTLS schemes (smtp, ldap) need a protocol-aware probe. */
+export const IMPLICIT_TLS_SCHEMES = ["tls", "https", "smtps", "ldaps", "sips"] as const;
+
+/** Application protocols offered by default, per scheme; other schemes offer none. */
+const DEFAULT_ALPN: Readonly<Record<string, readonly string[]>> = { https: ["h2", "http/1.1"] };
+
+/** `tls.handshake`: what was negotiated. */
+export type TlsHandshakeFact = {
+  /** `TLSv1.3`, `TLSv1.2`, … */
+  protocol: string;
+  /** OpenSSL cipher name, e.g. `ECDHE-RSA-AES256-GCM-SHA384`. */
+  cipher: string;
+  /** IANA cipher name, e.g. `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`. */
+  cipherStandardName: string;
+  /** Application protocol the server selected, or null when none was offered or selected. */
+  alpn: string | null;
+  /** Server name sent (SNI); null when connecting to an IP literal without a server name. */
+  servername: string | null;
+};
+
+/** `tls.leaf`: the server's own certificate. */
+export type TlsLeafFact = {
+  /** Distinguished name, most specific first: `CN=portal.example,O=Example,C=DE`. */
+  subject: string;
+  issuer: string;
+  /** As Node.js prints them (`DNS:portal.example`, `IP Address:10.0.0.5`), sorted. */
+  subjectAltNames: string[];
+  /** ISO-8601 timestamps. */
+  notBefore: string;
+  notAfter: string;
+  /** Upper-case hex. */
+  serialNumber: string;
+  /** SHA-256 of the DER certificate, upper-case hex pairs joined by colons. */
+  fingerprintSha256: string;
+  /** Issuer equals subject and the signature verifies with the certificate's own key. */
+  selfSigned: boolean;
+  /** `rsa`, `rsa-pss`, `ec`, `ed25519`, `ed448`, `dsa`. */
+  keyType: string;
+  /** Modulus length (RSA, DSA), curve size (EC, EdDSA); null when unknown. */
+  keyBits: number | null;
+};
+
+/** `tls.hostname`: whether the leaf names the host that was asked for. */
+export type TlsHostnameFact = {
+  /** The name checked: the endpoint's server name, else its host. */
+  name: string;
+  matches: boolean;
+};
+
+/** `tls.trust`: the outcome of chain validation against the configured trust anchors. */
+export type TlsTrustFact = {
+  trusted: boolean;
+  /** OpenSSL's reason when untrusted: `CERT_HAS_EXPIRED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, … */
+  error: string | null;
+};
+
+/** One certificate of `tls.chain`. */
+export type TlsChainCertificate = {
+  subject: string;
+  issuer: string;
+  fingerprintSha256: string;
+};
+
+/** The facts `tls-handshake` produces. */
+export type TlsHandshakeFacts = {
+  "tls.handshake": TlsHandshakeFact;
+  "tls.leaf": TlsLeafFact;
+  "tls.hostname": TlsHostnameFact;
+  "tls.trust": TlsTrustFact;
+  /** Leaf first, each next certificate the issuer of the one before. */
+  "tls.chain": TlsChainCertificate[];
+};
+
+/**
+ * Performs one TLS handshake with the endpoint and reports what the server negotiated and presented.
+ * Certificate problems are facts; a failed handshake, a timeout or an abort is an error.
+ *
+ * Parameters: `alpnProtocols` (array of strings) overrides the application protocols offered
+ * (default `h2`, `http/1.1` for https, none otherwise).
+ */
+export const tlsHandshakeProbe: EndpointProbe = defineProbe({
+  meta: {
+    id: "tls-handshake",
+    description: "Performs one implicit-TLS handshake and reports the negotiated protocol and cipher, the leaf certificate, name match, trust and chain.",
+    schemes: IMPLICIT_TLS_SCHEMES,
+    facts: [
+      { name: "tls.handshake", description: "Negotiated protocol, cipher (OpenSSL and IANA names), ALPN protocol and the server name sent" },
+      {
+        name: "tls.leaf",
+        description: "Server certificate: subject, issuer, subjectAltNames, notBefore/notAfter (ISO-8601), serial, SHA-256 fingerprint, selfSigned, keyType, keyBits",
+      },
+      { name: "tls.hostname", description: "The name checked (server name, else host) and whether the certificate matches it" },
+      { name: "tls.trust", description: "Whether the chain validates against the configured trust anchors, and OpenSSL's reason if not" },
+      { name: "tls.chain", description: "Certificates of the chain, leaf first: subject, issuer, SHA-256 fingerprint" },
+    ],
+  },
+  async collect(endpoint, params, deps) {
+    if (!(IMPLICIT_TLS_SCHEMES as readonly string[]).includes(endpoint.scheme)) {
+      return notApplicable(`${endpoint.scheme} does not start with a TLS handshake`);
+    }
+    const nameToCheck = endpoint.servername ?? endpoint.host;
+    // RFC 6066 forbids IP literals in SNI.
+    const servername = isIP(nameToCheck) === 0 ? nameToCheck : null;
+    const alpnProtocols = offeredAlpnProtocols(endpoint.scheme, params);
+    const options: ConnectionOptions = {
+      host: endpoint.host,
+      port: endpoint.port,
+      // Trust is reported as a fact, so an untrusted certificate must not end the handshake.
+      rejectUnauthorized: false,
+      ca: trustAnchors(deps.trust),
+      ...(servername === null ? {} : { servername }),
+      ...(alpnProtocols.length === 0 ? {} : { ALPNProtocols: [...alpnProtocols] }),
+    };
+    const socket = await handshake(options, `${endpoint.host}:${endpoint.port}`, deps);
+    try {
+      return { facts: describeSession(socket, nameToCheck, servername) };
+    } finally {
+      socket.destroy();
+    }
+  },
+});
+
+function trustAnchors(trust: TrustStore): string[] {
+  return trust.useSystemRoots ? [...rootCertificates, ...trust.caCertificates] : [...trust.caCertificates];
+}
+
+function offeredAlpnProtocols(scheme: string, params: JsonObject): readonly string[] {
+  const requested = params.alpnProtocols;
+  if (requested === undefined) return DEFAULT_ALPN[scheme] ?? [];
+  if (!Array.isArray(requested) || !requested.every((protocol) => typeof protocol === "string" && protocol.length > 0)) {
+    throw new Error('parameter alpnProtocols must be an array of protocol names, e.g. ["h2", "http/1.1"]');
+  }
+  return requested as string[];
+}
+
+/**
+ * Connects and completes the handshake within the connect timeout, or rejects with a short message.
+ * The timeout covers TCP connect and handshake together, so a tarpit that accepts and stays silent
+ * cannot hold the probe.
+ */
+function handshake(options: ConnectionOptions, address: string, deps: ProbeDeps): Promise<TLSSocket> {
+  const { signal } = deps;
+  const timeoutMs = deps.limits.connectTimeoutMs;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(abortedError("TLS handshake", signal));
+      return;
+    }
+    let socket: TLSSocket;
+    try {
+      socket = startTlsConnection(options);
+    } catch (error) {
+      // Bad options (an unparsable CA certificate, say) throw here rather than emit "error".
+      reject(new Error(`cannot start TLS to ${address}: ${describeSocketError(error)}`, { cause: error }));
+      return;
+    }
+    let settled = false;
+    let tcpConnected = false;
+    const settle = (finish: () => void, keepSocket = false) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      if (!keepSocket) socket.destroy();
+      finish();
+    };
+    const onAbort = () => settle(() => reject(abortedError("TLS handshake", signal)));
+    const timer = setTimeout(() => {
+      const message = tcpConnected ? `TLS handshake timed out after ${timeoutMs} ms` : `connect timed out after ${timeoutMs} ms`;
+      settle(() => reject(new Error(`${message} (${address})`)));
+    }, timeoutMs);
+    signal.addEventListener("abort", onAbort, { once: true });
+    socket.once("connect", () => {
+      tcpConnected = true;
+    });
+    socket.once("secureConnect", () => settle(() => resolve(socket), true));
+    // Stays attached after settling: a reset after the handshake must not become an uncaught exception.
+    socket.on("error", (error) => {
+      const message = tcpConnected ? `TLS handshake failed: ${describeSocketError(error)}` : describeSocketError(error);
+      settle(() => reject(new Error(message, { cause: error })));
+    });
+  });
+}
+
+function describeSession(socket: TLSSocket, nameToCheck: string, servername: string | null): TlsHandshakeFacts {
+  const peer = socket.getPeerCertificate(true);
+  // Node.js returns an empty object, not null, when the server sent no certificate.
+  if (!peer?.raw) throw new Error("server presented no certificate");
+  const leaf = new X509Certificate(peer.raw);
+  const cipher = socket.getCipher();
+  const alpn = socket.alpnProtocol;
+  return {
+    "tls.handshake": {
+      protocol: socket.getProtocol() ?? "unknown",
+      cipher: cipher.name,
+      cipherStandardName: cipher.standardName,
+      alpn: typeof alpn === "string" ? alpn : null,
+      servername,
+    },
+    "tls.leaf": describeLeaf(leaf),
+    "tls.hostname": { name: nameToCheck, matches: certificateNames(leaf, nameToCheck) },
+    "tls.trust": { trusted: socket.authorized, error: socket.authorized ? null : String(socket.authorizationError ?? "unknown") },
+    "tls.chain": walkChain(peer),
+  };
+}
+
+function describeLeaf(leaf: X509Certificate): TlsLeafFact {
+  const key = leaf.publicKey;
+  return {
+    subject: distinguishedName(leaf.subject),
+    issuer: distinguishedName(leaf.issuer),
+    subjectAltNames: splitSubjectAltNames(leaf.subjectAltName).sort(),
+    notBefore: isoFromOpenSslDate(leaf.validFrom),
+    notAfter: isoFromOpenSslDate(leaf.validTo),
+    serialNumber: leaf.serialNumber.toUpperCase(),
+    fingerprintSha256: leaf.fingerprint256,
+    // Not checkIssued alone: OpenSSL refuses a leaf as its own issuer when its keyUsage lacks keyCertSign.
+    selfSigned: (leaf.issuer === leaf.subject || leaf.checkIssued(leaf)) && leaf.verify(key),
+    keyType: key.asymmetricKeyType ?? "unknown",
+    keyBits: keySize(key.asymmetricKeyType, key.asymmetricKeyDetails),
+  };
+}
+
+/**
+ * Whether the certificate names `name`, as current clients decide (RFC 9525): subjectAltName
+ * entries only (no fallback to the subject CN), wildcards only as a whole left-most label.
+ */
+function certificateNames(certificate: X509Certificate, name: string): boolean {
+  if (isIP(name) !== 0) return certificate.checkIP(name) !== undefined;
+  return certificate.checkHost(name, { subject: "never", wildcards: true, partialWildcards: false }) !== undefined;
+}
+
+/** Certificates in issuing order, leaf first, stopping where an issuer repeats (a self-signed root points at itself). */
+function walkChain(leaf: DetailedPeerCertificate): TlsChainCertificate[] {
+  const chain: TlsChainCertificate[] = [];
+  const seen = new Set<string>();
+  for (let current: DetailedPeerCertificate | undefined = leaf; current?.raw; current = current.issuerCertificate) {
+    const certificate = new X509Certificate(current.raw);
+    if (seen.has(certificate.fingerprint256)) break;
+    seen.add(certificate.fingerprint256);
+    chain.push({
+      subject: distinguishedName(certificate.subject),
+      issuer: distinguishedName(certificate.issuer),
+      fingerprintSha256: certificate.fingerprint256,
+    });
+  }
+  return chain;
+}
+
+/**
+ * Node.js prints names one attribute per line in certificate order (`C=DE\nO=Example\nCN=host`);
+ * reports read better most-specific-first on one line, as RFC 4514 writes them. Values keep
+ * OpenSSL's RFC 2253 escaping, so commas inside values stay unambiguous.
+ */
+function distinguishedName(printed: string): string {
+  return printed
+    .split("\n")
+    .filter((part) => part.length > 0)
+    .reverse()
+    .join(",");
+}
+
+/** Splits Node's `DNS:a, IP Address:b` list; entries with special characters come JSON-quoted and may contain ", ". */
+function splitSubjectAltNames(printed: string | undefined): string[] {
+  if (!printed) return [];
+  const entries: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (let index = 0; index < printed.length; index++) {
+    const character = printed[index];
+    if (character === "\\" && quoted) {
+      current += character + (printed[index + 1] ?? "");
+      index++;
+    } else if (character === '"') {
+      quoted = !quoted;
+      current += character;
+    } else if (character === "," && !quoted && printed[index + 1] === " ") {
+      entries.push(current);
+      current = "";
+      index++;
+    } else {
+      current += character;
+    }
+  }
+  if (current.length > 0) entries.push(current);
+  return entries;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Parses OpenSSL's `Mar  5 08:09:10 2027 GMT` exactly, rather than trusting Date's lenient parser. */
+export function isoFromOpenSslDate(printed: string): string {
+  const match = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) GMT$/.exec(printed);
+  const month = match ? MONTHS.indexOf(match[1] ?? "") : -1;
+  if (!match || month < 0) throw new Error(`unexpected certificate date "${printed}"`);
+  const [day, hours, minutes, seconds, year] = match.slice(2).map(Number) as [number, number, number, number, number];
+  return new Date(Date.UTC(year, month, day, hours, minutes, seconds)).toISOString();
+}
+
+const CURVE_BITS: Readonly<Record<string, number>> = {
+  prime256v1: 256,
+  secp256k1: 256,
+  secp384r1: 384,
+  secp521r1: 521,
+  brainpoolP256r1: 256,
+  brainpoolP384r1: 384,
+  brainpoolP512r1: 512,
+};
+
+function keySize(keyType: string | undefined, details: { modulusLength?: number; namedCurve?: string } | undefined): number | null {
+  if (details?.modulusLength !== undefined) return details.modulusLength;
+  if (details?.namedCurve !== undefined) return CURVE_BITS[details.namedCurve] ?? null;
+  if (keyType === "ed25519") return 256;
+  if (keyType === "ed448") return 448;
+  return null;
+}
