@@ -21,18 +21,46 @@ const pick = (list) => list[Math.floor(random() * list.length)];
 
 const templates = [
   (i) => ({ all: [{ fact: "tls.handshake", path: "protocol", operator: "in", value: { param: "allowed" } }], params: { allowed: ["TLSv1.2", "TLSv1.3"] }, i }),
-  (i) => ({ all: [{ fact: "tls.leaf", path: "notAfter", operator: "dateAfter", value: "now" }, { fact: "tls.leaf", path: "selfSigned", operator: "equal", value: false }], i }),
   (i) => ({
-    any: [
-      { all: [{ fact: "tls.leaf", path: "keyType", operator: "equal", value: "rsa" }, { fact: "tls.leaf", path: "keyBits", operator: "greaterThanInclusive", value: 2048 }] },
-      { all: [{ fact: "tls.leaf", path: "keyType", operator: "equal", value: "ec" }, { fact: "tls.leaf", path: "keyBits", operator: "greaterThanInclusive", value: 256 }] },
+    all: [
+      { fact: "tls.leaf", path: "notAfter", operator: "dateAfter", value: "now" },
+      { fact: "tls.leaf", path: "selfSigned", operator: "equal", value: false },
     ],
     i,
   }),
-  (i) => ({ all: [{ fact: "ssh.config", path: "permitrootlogin", operator: "equal", value: "no" }, { fact: "ssh.config", path: "maxauthtries", operator: "lessThanInclusive", value: 4 }], i }),
+  (i) => ({
+    any: [
+      {
+        all: [
+          { fact: "tls.leaf", path: "keyType", operator: "equal", value: "rsa" },
+          { fact: "tls.leaf", path: "keyBits", operator: "greaterThanInclusive", value: 2048 },
+        ],
+      },
+      {
+        all: [
+          { fact: "tls.leaf", path: "keyType", operator: "equal", value: "ec" },
+          { fact: "tls.leaf", path: "keyBits", operator: "greaterThanInclusive", value: 256 },
+        ],
+      },
+    ],
+    i,
+  }),
+  (i) => ({
+    all: [
+      { fact: "ssh.config", path: "permitrootlogin", operator: "equal", value: "no" },
+      { fact: "ssh.config", path: "maxauthtries", operator: "lessThanInclusive", value: 4 },
+    ],
+    i,
+  }),
   (i) => ({ all: [{ fact: "packages.installed", operator: "setDisjoint", value: ["wireshark", "tcpdump", "nmap", "putty"] }], i }),
   (i) => ({ all: [{ fact: "os.release", path: "version", operator: "versionGreaterThanInclusive", value: "22.04" }], i }),
-  (i) => ({ all: [{ fact: "pwquality", path: "minlen", operator: "greaterThanInclusive", value: 14 }, { fact: "pwquality", path: "dcredit", operator: "lessThanInclusive", value: -1 }], i }),
+  (i) => ({
+    all: [
+      { fact: "pwquality", path: "minlen", operator: "greaterThanInclusive", value: 14 },
+      { fact: "pwquality", path: "dcredit", operator: "lessThanInclusive", value: -1 },
+    ],
+    i,
+  }),
   (i) => ({ all: [{ fact: "smtp.capabilities", path: "beforeTls", operator: "doesNotContain", value: "AUTH" }], i }),
   (i) => ({ all: [{ fact: "http.headers", path: "strict-transport-security", operator: "matches", value: "max-age=\\d{7,}" }], i }),
   (i) => ({ not: { fact: "snmp.communities", path: "accepted", operator: "contains", value: "public" }, i }),
@@ -69,7 +97,12 @@ const factsFor = () => ({
   "packages.installed": Array.from({ length: 40 }, (_, i) => (random() < 0.03 ? pick(["tcpdump", "nmap"]) : `pkg-${i}`)),
   "os.release": { version: pick(["20.04", "22.04", "24.04"]) },
   pwquality: { minlen: pick([8, 12, 14, 16]), dcredit: pick([0, -1]) },
-  "smtp.capabilities": { beforeTls: pick([["STARTTLS", "PIPELINING"], ["AUTH PLAIN", "STARTTLS"]]) },
+  "smtp.capabilities": {
+    beforeTls: pick([
+      ["STARTTLS", "PIPELINING"],
+      ["AUTH PLAIN", "STARTTLS"],
+    ]),
+  },
   "http.headers": { "strict-transport-security": pick(["max-age=31536000", "max-age=300", ""]) },
   "snmp.communities": { accepted: pick([[], ["public"], ["private"]]) },
 });

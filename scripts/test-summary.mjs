@@ -20,7 +20,8 @@ for (const suite of results.testResults ?? []) {
   for (const test of suite.assertionResults ?? []) {
     if (test.status === "failed") console.log(`FAILED ${suite.name.replace(`${process.cwd()}/`, "")} › ${test.fullName}`);
   }
-  if (suite.status === "failed" && (suite.assertionResults ?? []).length === 0) console.log(`FAILED ${suite.name} (suite did not load: ${suite.message?.split("\n")[0] ?? ""})`);
+  if (suite.status === "failed" && (suite.assertionResults ?? []).length === 0)
+    console.log(`FAILED ${suite.name} (suite did not load: ${suite.message?.split("\n")[0] ?? ""})`);
 }
 const ran = passed + failed;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

@@ -66,6 +66,12 @@ export function startResettingServer(): Promise<LoopbackServer>;
 /** Accepts connections and never sends a byte. */
 export function startTarpitServer(): Promise<LoopbackServer>;
 
+/**
+ * A port whose SYNs go unanswered, as behind a filtering firewall: a listener that never accepts,
+ * its accept queue filled before this resolves. Connects to it hang until they time out.
+ */
+export function startFullBacklogServer(): Promise<LoopbackServer>;
+
 /** Sends `bytes` on each connection, then holds it open without reading. */
 export function startGarbageServer(bytes: string | Uint8Array): Promise<LoopbackServer>;
 

@@ -68,6 +68,7 @@ export function createTestPki(options = {}) {
     cert.setSubject(subject);
     cert.setIssuer(leaf.selfSigned ? subject : caSubject);
     // The extensions a public CA puts on a server certificate, so probes see realistic leaves.
+    /** @type {Record<string, unknown>[]} */
     const extensions = [
       { name: "basicConstraints", cA: false },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },

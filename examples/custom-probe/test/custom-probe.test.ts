@@ -49,7 +49,9 @@ describe("a one-file probe plugin with its own rule, through the CLI", () => {
       ].join("\n"),
     );
     const outDir = join(workDir, "out");
-    const failure = await run(process.execPath, [bin, "scan", "--config", config, "--out", outDir, "--stdout", "none"]).catch((error: { code: number }) => error);
+    const failure = await run(process.execPath, [bin, "scan", "--config", config, "--out", outDir, "--stdout", "none"]).catch(
+      (error: { code: number }) => error,
+    );
     expect((failure as { code?: number }).code).toBe(1);
     const report = JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8")) as {
       results: Array<{ target: string; ruleId: string; status: string; evidence: Record<string, unknown> }>;

@@ -18,7 +18,7 @@ export interface CliInstance {
 
 /** Loads `configPath` (if any) and creates the instance with bundled + configured plugins. */
 export async function createInstance(configPath: string | undefined, cwd: string): Promise<CliInstance> {
-  const config = configPath ? await loadConfigFile(configPath) : undefined;
+  const config = configPath ? await loadConfigFile(configPath, { cwd }) : undefined;
   const hardcheck = await Hardcheck.create({ plugins: BUNDLED_PLUGINS, baseDir: cwd, ...(config ? { config } : {}) });
   return { hardcheck, ...(config ? { config } : {}) };
 }

@@ -143,12 +143,21 @@ describe("hardcheck CLI", () => {
     [["frobnicate"], /unknown command 'frobnicate'/],
     [["explain", "NO-SUCH-RULE"], /HC_RULE_UNKNOWN: no rule "NO-SUCH-RULE"/],
     [["list-rules", "--pack", "nope"], /HC_PACK_UNKNOWN/],
-    [["scan", "--config", "bad-endpoint.yaml"], /bad-endpoint\.yaml:3:18 targets\[0\]\.endpoints\[0\]: "smtp\/\/mail" is not a URL/],
-    [["scan", "--config", "throwing-plugin.yaml"], /HC_PLUGIN_REGISTER: throwing-plugin\.yaml:2:11 plugins\[0\]: plugin .*throwing-plugin\.mjs failed to register: license file missing/],
+    [["scan", "--config", "bad-endpoint.yaml"], /bad-endpoint\.yaml:5:9 targets\[0\]\.endpoints\[0\]: "smtp\/\/mail" is not a URL/],
+    [
+      ["scan", "--config", "throwing-plugin.yaml"],
+      /HC_PLUGIN_REGISTER: throwing-plugin\.yaml:2:11 plugins\[0\]: plugin .*throwing-plugin\.mjs failed to register: license file missing/,
+    ],
     [["scan", "--config", "bad-endpoint.yaml", "--shard", "4/3"], /--shard "4\/3": expected I\/N/],
   ])("exits 2 with a clear message for %j", async (args, message) => {
-    await writeFile(join(dir, "bad-endpoint.yaml"), "packs: [tls-baseline]\ntargets:\n  - id: a\n    endpoints: [smtp//mail]\n".replace("[smtp//mail]", "\n      - smtp//mail"));
-    await writeFile(join(dir, "throwing-plugin.yaml"), `packs: [tls-baseline]\nplugins: [${join(fixtures, "throwing-plugin.mjs")}]\ntargets:\n  - id: a\n    endpoints: [tls://127.0.0.1:1]\n`);
+    await writeFile(
+      join(dir, "bad-endpoint.yaml"),
+      "packs: [tls-baseline]\ntargets:\n  - id: a\n    endpoints: [smtp//mail]\n".replace("[smtp//mail]", "\n      - smtp//mail"),
+    );
+    await writeFile(
+      join(dir, "throwing-plugin.yaml"),
+      `packs: [tls-baseline]\nplugins: [${join(fixtures, "throwing-plugin.mjs")}]\ntargets:\n  - id: a\n    endpoints: [tls://127.0.0.1:1]\n`,
+    );
     const { code, stderr } = await inProcess(args, dir);
     expect(stderr).toMatch(message);
     expect(code).toBe(2);
@@ -156,7 +165,10 @@ describe("hardcheck CLI", () => {
 
   it("exits 3 on an internal error in a plugin, without a stack unless asked", async () => {
     const configFile = join(dir, "broken-reporter.yaml");
-    await writeFile(configFile, `packs: [${join(fixtures, "ports-pack.yaml")}]\nplugins: [${join(fixtures, "broken-reporter-plugin.mjs")}]\ntargets:\n  - id: a\n    endpoints: [tcp://127.0.0.1:${refused.port}]\n`);
+    await writeFile(
+      configFile,
+      `packs: [${join(fixtures, "ports-pack.yaml")}]\nplugins: [${join(fixtures, "broken-reporter-plugin.mjs")}]\ntargets:\n  - id: a\n    endpoints: [tcp://127.0.0.1:${refused.port}]\n`,
+    );
     const { code, stderr } = await cli(["scan", "--config", configFile, "--format", "broken", "--out", "out-broken"], dir);
     expect(code).toBe(3);
     expect(stderr).toContain("HC_INTERNAL: cannot read properties of undefined");
@@ -182,7 +194,10 @@ describe("hardcheck CLI", () => {
     const tarpit = await startTarpitServer();
     try {
       const configFile = join(dir, "tarpit.yaml");
-      await writeFile(configFile, `packs: [tls-baseline]\nlimits: { connectTimeoutMs: 30000, probeTimeoutMs: 60000 }\ntargets:\n  - id: slow\n    endpoints: [tls://127.0.0.1:${tarpit.port}]\n`);
+      await writeFile(
+        configFile,
+        `packs: [tls-baseline]\nlimits: { connectTimeoutMs: 30000, probeTimeoutMs: 60000 }\ntargets:\n  - id: slow\n    endpoints: [tls://127.0.0.1:${tarpit.port}]\n`,
+      );
       const child = spawn(process.execPath, [bin, "scan", "--config", configFile, "--out", "out-int", "--stdout", "none"], { cwd: dir });
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

@@ -26,8 +26,24 @@ interface BadFileCase {
 
 const CASES: readonly BadFileCase[] = [
   // Syntax: the YAML parser's own errors, positioned.
-  { config: "syntax-error.yaml", stage: "load", code: "HC_CONFIG_SYNTAX", file: "config", line: 4, column: 9, says: /Nested mappings .* — the file must be valid YAML or JSON/ },
-  { config: "duplicate-key.yaml", stage: "load", code: "HC_CONFIG_SYNTAX", file: "config", line: 5, column: 1, says: /Map keys must be unique — the file must be valid YAML or JSON/ },
+  {
+    config: "syntax-error.yaml",
+    stage: "load",
+    code: "HC_CONFIG_SYNTAX",
+    file: "config",
+    line: 4,
+    column: 9,
+    says: /Nested mappings .* — the file must be valid YAML or JSON/,
+  },
+  {
+    config: "duplicate-key.yaml",
+    stage: "load",
+    code: "HC_CONFIG_SYNTAX",
+    file: "config",
+    line: 5,
+    column: 1,
+    says: /Map keys must be unique — the file must be valid YAML or JSON/,
+  },
   // Shape: the config schema.
   {
     config: "unknown-top-level-key.yaml",
@@ -49,7 +65,16 @@ const CASES: readonly BadFileCase[] = [
     path: "targets[0].adress",
     says: /^unknown key "adress" — expected one of id, host, os, tags, endpoints$/,
   },
-  { config: "packs-not-a-list.yaml", stage: "load", code: "HC_CONFIG_INVALID", file: "config", line: 1, column: 8, path: "packs", says: /^expected a list, got "tls-baseline"$/ },
+  {
+    config: "packs-not-a-list.yaml",
+    stage: "load",
+    code: "HC_CONFIG_INVALID",
+    file: "config",
+    line: 1,
+    column: 8,
+    path: "packs",
+    says: /^expected a list, got "tls-baseline"$/,
+  },
   {
     config: "concurrency-not-a-number.json",
     stage: "load",
@@ -60,7 +85,16 @@ const CASES: readonly BadFileCase[] = [
     path: "limits.concurrency",
     says: /^expected a number, got "ten"$/,
   },
-  { config: "waiver-without-reason.yaml", stage: "load", code: "HC_CONFIG_INVALID", file: "config", line: 6, column: 5, path: "waivers[0].reason", says: /^is required — expected a string$/ },
+  {
+    config: "waiver-without-reason.yaml",
+    stage: "load",
+    code: "HC_CONFIG_INVALID",
+    file: "config",
+    line: 6,
+    column: 5,
+    path: "waivers[0].reason",
+    says: /^is required — expected a string$/,
+  },
   {
     config: "waiver-bad-expires.yaml",
     stage: "load",

@@ -16,10 +16,12 @@ export interface LoadedConfig {
 /**
  * Reads and validates a config file (YAML or JSON). Every problem is reported at once, each naming
  * file, line, column and key path (`HC_CONFIG_UNREADABLE`, `HC_CONFIG_SYNTAX`, `HC_CONFIG_INVALID`).
+ * A relative `path` resolves from `options.cwd` (default: the working directory); errors name it as given.
  */
-export async function loadConfigFile(path: string): Promise<LoadedConfig> {
-  const document = await readSource(path, path);
-  return configFromDocument(document, dirname(resolve(path)));
+export async function loadConfigFile(path: string, options: { cwd?: string } = {}): Promise<LoadedConfig> {
+  const absolute = resolve(options.cwd ?? process.cwd(), path);
+  const document = await readSource(absolute, path);
+  return configFromDocument(document, dirname(absolute));
 }
 
 /**

@@ -183,14 +183,20 @@ function toJson(value: unknown): JsonValue {
   return value as JsonValue;
 }
 
-/** One line per failing leaf, for result messages: `tls.leaf.selfSigned equal false — got true`. */
+/**
+ * One line per leaf that counts against the rule, for result messages:
+ * `tls.leaf.selfSigned equal false — got true`. Under an odd number of `not`s a leaf that holds is
+ * what fails the rule, so it is listed with a `not` in front.
+ */
 export function describeFailures(conditions: readonly ConditionTrace[]): string {
-  const failing = conditions.filter((condition) => condition.outcome === "fail");
+  const negated = (condition: ConditionTrace) => condition.where.split(".").filter((step) => step === "not").length % 2 === 1;
+  const failing = conditions.filter((condition) => condition.outcome !== "not-evaluated" && (condition.outcome === "fail") !== negated(condition));
   return failing
     .map((condition) => {
       const subject = `${condition.fact}${condition.path ? `.${condition.path.replace(/^\$\.?/, "")}` : ""}`;
       const label = condition.name ? `${condition.name}: ` : "";
-      return `${label}${subject} ${condition.operator} ${brief(condition.expected)} — got ${brief(condition.actual ?? null)}`;
+      const not = negated(condition) ? "not " : "";
+      return `${label}${not}${subject} ${condition.operator} ${brief(condition.expected)} — got ${brief(condition.actual ?? null)}`;
     })
     .join("; ");
 }

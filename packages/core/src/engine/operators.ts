@@ -26,10 +26,11 @@ export const BUILTIN_OPERATORS = [
 
 /**
  * Compares dotted versions part by part: numeric parts numerically, others as text.
- * `1.10.0` > `1.9.2`; `2:1.0` (Debian epoch) > `1:9.9`.
+ * `1.10.0` > `1.9.2`; `2:1.0` (Debian epoch) > `1:9.9`; `1.1.1w` > `1.1.1v` > `1.1.1`.
  */
 export function compareVersions(a: string, b: string): number {
-  const split = (version: string) => version.split(/[^0-9A-Za-z]+/).filter(Boolean);
+  // Digits and letters are separate parts, so OpenSSL's `1.1.1w` reads as 1, 1, 1, w.
+  const split = (version: string) => version.match(/\d+|[A-Za-z]+/g) ?? [];
   const left = split(a);
   const right = split(b);
   for (let i = 0; i < Math.max(left.length, right.length); i++) {

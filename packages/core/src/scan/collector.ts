@@ -85,8 +85,9 @@ export class FactCollector {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<ProbeRun>((resolveDeadline) => {
       timer = setTimeout(() => {
-        controller.abort(new Error(`timed out after ${timeoutMs} ms`));
+        // Settle first: aborting runs the "stopped" listener below synchronously, which would win.
         resolveDeadline({ status: "error", reason: `probe ${probe.meta.id} timed out after ${timeoutMs} ms` });
+        controller.abort(new Error(`timed out after ${timeoutMs} ms`));
       }, timeoutMs);
       controller.signal.addEventListener(
         "abort",

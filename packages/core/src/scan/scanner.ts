@@ -13,6 +13,7 @@ import type {
   ReportNotice,
   Status,
   Target,
+  Waiver,
   WaiverRecord,
 } from "../model/types.js";
 import { type Probe } from "../plugin/probe.js";
@@ -252,6 +253,7 @@ export class Scanner {
 
   #applyWaiversAndAttestations(results: PartialResult[], setup: ScanSetup, clock: Clock, notices: ReportNotice[]): CheckResult[] {
     const now = clock.now().getTime();
+    const isExpired = (waiver: Waiver) => waiver.expires !== undefined && expiryTime(waiver.expires) < now;
     const expiredSeen = new Set<number>();
     const used = new Set<number>();
     const out = results.map((result): CheckResult => {
@@ -268,10 +270,14 @@ export class Scanner {
           };
         }
       }
-      const index = setup.waivers.findIndex((waiver) => waiver.rule === result.ruleId && (waiver.target === "*" || waiver.target === result.target));
+      const matching = setup.waivers.flatMap((waiver, i) =>
+        waiver.rule === result.ruleId && (waiver.target === "*" || waiver.target === result.target) ? [i] : [],
+      );
+      // A renewed waiver is often added next to the expired one: an active waiver wins over an expired one.
+      const index = matching.find((i) => !isExpired(setup.waivers[i] as Waiver)) ?? matching[0] ?? -1;
       const waiver = setup.waivers[index];
       if (waiver && (current.status === "fail" || current.status === "manual")) {
-        const expired = waiver.expires !== undefined && expiryTime(waiver.expires) < now;
+        const expired = isExpired(waiver);
         const record: WaiverRecord = { ...waiver, expired, originalStatus: current.status };
         if (expired) {
           expiredSeen.add(index);

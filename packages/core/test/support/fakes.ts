@@ -1,9 +1,11 @@
 /** Fake probes, a fixed clock and small helpers shared by the core tests: no network anywhere. */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Endpoint, JsonObject, JsonValue } from "../../src/model/types.js";
 import type { PluginContext } from "../../src/plugin/plugin.js";
-import { type EndpointProbe, type ProbeDeps, type ProbeOutcome, defineProbe } from "../../src/plugin/probe.js";
+import { defineProbe, type EndpointProbe, type ProbeDeps, type ProbeOutcome } from "../../src/plugin/probe.js";
 import type { Clock } from "../../src/plugin/services.js";
-import type { Endpoint, JsonObject } from "../../src/model/types.js";
 
 /** Absolute path of a file under `test/fixtures/`. */
 export function fixture(...parts: string[]): string {
@@ -25,10 +27,7 @@ export const FAKE_FACTS = ["fake.value", "fake.date", "fake.count", "fake.list"]
 type Collect = (endpoint: Endpoint, params: JsonObject, deps: ProbeDeps) => Promise<ProbeOutcome>;
 
 /** An endpoint probe for scheme `tls` (or `schemes`) whose behaviour the test supplies. */
-export function fakeEndpointProbe(
-  collect: Collect,
-  options: { id?: string; schemes?: readonly string[]; facts?: readonly string[] } = {},
-): EndpointProbe {
+export function fakeEndpointProbe(collect: Collect, options: { id?: string; schemes?: readonly string[]; facts?: readonly string[] } = {}): EndpointProbe {
   return defineProbe({
     meta: {
       id: options.id ?? "fake-endpoint",
@@ -61,4 +60,22 @@ export async function thrown(action: () => unknown): Promise<unknown> {
     return error;
   }
   throw new Error("expected the action to throw, but it returned normally");
+}
+
+/** A rule as written in a pack file, with the prose fields filled in. */
+export function ruleData(id: string, fields: JsonObject): JsonObject {
+  return { id, title: `Rule ${id}`, severity: "medium", rationale: "Test rule.", remediation: "Fix it.", ...fields };
+}
+
+/** Writes a pack file (JSON) into `dir` and returns its path. */
+export async function writePack(dir: string, id: string, rules: readonly JsonObject[], version = "1.0.0"): Promise<string> {
+  const file = join(dir, `${id}.json`);
+  const pack: JsonValue = { id, title: `Pack ${id}`, version, rules: [...rules] };
+  await writeFile(file, `${JSON.stringify(pack, null, 2)}\n`);
+  return file;
+}
+
+/** A condition tree with one leaf: `{ all: [{ fact, operator, value }] }`. */
+export function when(fact: string, operator: string, value: JsonValue): JsonObject {
+  return { all: [{ fact, operator, value }] };
 }

@@ -14,7 +14,7 @@ export type TcpState = "open" | "closed" | "filtered";
 export type TcpConnectFacts = {
   /** `open`: the handshake completed; `closed`: refused; `filtered`: no answer in time, or unreachable. */
   "tcp.state": TcpState;
-  /** Time from the first SYN to the completed handshake in ms (0.1 ms steps), DNS excluded; null unless open. */
+  /** Time from starting the connect to the completed handshake in ms (0.1 ms steps), DNS excluded; null unless open. */
   "tcp.latencyMs": number | null;
 };
 

@@ -1,7 +1,7 @@
 /** One implicit-TLS handshake, reported as facts: protocol, cipher, certificate, name match, trust, chain. */
 import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
-import { type ConnectionOptions, type DetailedPeerCertificate, rootCertificates, type TLSSocket, connect as startTlsConnection } from "node:tls";
+import { type ConnectionOptions, type DetailedPeerCertificate, rootCertificates, connect as startTlsConnection, type TLSSocket } from "node:tls";
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps, type TrustStore } from "@hardcheck/core";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
 
@@ -94,7 +94,8 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
       { name: "tls.handshake", description: "Negotiated protocol, cipher (OpenSSL and IANA names), ALPN protocol and the server name sent" },
       {
         name: "tls.leaf",
-        description: "Server certificate: subject, issuer, subjectAltNames, notBefore/notAfter (ISO-8601), serial, SHA-256 fingerprint, selfSigned, keyType, keyBits",
+        description:
+          "Server certificate: subject, issuer, subjectAltNames, notBefore/notAfter (ISO-8601), serial, SHA-256 fingerprint, selfSigned, keyType, keyBits",
       },
       { name: "tls.hostname", description: "The name checked (server name, else host) and whether the certificate matches it" },
       { name: "tls.trust", description: "Whether the chain validates against the configured trust anchors, and OpenSSL's reason if not" },
@@ -114,11 +115,14 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
       port: endpoint.port,
       // Trust is reported as a fact, so an untrusted certificate must not end the handshake.
       rejectUnauthorized: false,
+      // Node.js would fold a name mismatch into `authorized`; the name is its own fact (tls.hostname), so trust stays about the chain.
+      checkServerIdentity: () => undefined,
       ca: trustAnchors(deps.trust),
       ...(servername === null ? {} : { servername }),
       ...(alpnProtocols.length === 0 ? {} : { ALPNProtocols: [...alpnProtocols] }),
     };
-    const socket = await handshake(options, `${endpoint.host}:${endpoint.port}`, deps);
+    const address = endpoint.host.includes(":") ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
+    const socket = await handshake(options, address, deps);
     try {
       return { facts: describeSession(socket, nameToCheck, servername) };
     } finally {
@@ -157,7 +161,7 @@ function handshake(options: ConnectionOptions, address: string, deps: ProbeDeps)
     try {
       socket = startTlsConnection(options);
     } catch (error) {
-      // Bad options (an unparsable CA certificate, say) throw here rather than emit "error".
+      // Invalid options (a port out of range, say) throw here rather than emit "error".
       reject(new Error(`cannot start TLS to ${address}: ${describeSocketError(error)}`, { cause: error }));
       return;
     }

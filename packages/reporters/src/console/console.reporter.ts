@@ -31,7 +31,7 @@ export function renderConsole(report: ReportDocument, options: ConsoleReporterOp
       (a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || severityRank(a) - severityRank(b) || a.ruleId.localeCompare(b.ruleId),
     );
     const counts = countStatuses(results);
-    lines.push(bold(`${target.id}${target.host ? ` (${target.host})` : ""}`) + `  ${formatCounts(counts, paint)}`);
+    lines.push(`${bold(`${target.id}${target.host ? ` (${target.host})` : ""}`)}  ${formatCounts(counts, paint)}`);
     for (const result of results) {
       const quiet = result.status === "pass" || result.status === "not-applicable";
       if (quiet && !options.verbose) continue;

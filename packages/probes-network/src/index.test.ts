@@ -1,0 +1,26 @@
+import { defineProbe, type PluginContext, type Probe } from "@hardcheck/core";
+import { describe, expect, it } from "vitest";
+import { probes, register, tcpConnectProbe, tlsHandshakeProbe } from "./index.js";
+
+describe("@hardcheck/probes-network", () => {
+  it("lists every probe once, each passing defineProbe's checks", () => {
+    expect(probes).toEqual([tcpConnectProbe, tlsHandshakeProbe]);
+    expect(new Set(probes.map((probe) => probe.meta.id)).size).toBe(probes.length);
+    for (const probe of probes) expect(defineProbe(probe)).toBe(probe);
+  });
+
+  it("registers each probe with the plugin context", () => {
+    const registered: Probe[] = [];
+    const context = { registerProbe: (probe: Probe) => registered.push(probe) } as unknown as PluginContext;
+
+    register(context);
+
+    expect(registered).toEqual(probes);
+  });
+
+  it("declares disjoint facts, so each fact has one source", () => {
+    const facts = probes.flatMap((probe) => probe.meta.facts.map((fact) => fact.name));
+
+    expect(new Set(facts).size).toBe(facts.length);
+  });
+});
