@@ -145,10 +145,17 @@ describe("mergeReports", () => {
   });
 
   it.each([
-    { name: "the same shard twice", pick: (shards: ReportDocument[]) => [shards[0], shards[0]], message: /target \S+ appears in more than one report — shards must not overlap/ },
+    {
+      name: "the same shard twice",
+      pick: (shards: ReportDocument[]) => [shards[0], shards[0]],
+      message: /target \S+ appears in more than one report — shards must not overlap/,
+    },
     {
       name: "a result repeated under another target list",
-      pick: (shards: ReportDocument[]) => [shards[0], { ...(shards[1] as ReportDocument), results: [...(shards[1]?.results ?? []), ...(shards[0]?.results.slice(0, 1) ?? [])] }],
+      pick: (shards: ReportDocument[]) => [
+        shards[0],
+        { ...(shards[1] as ReportDocument), results: [...(shards[1]?.results ?? []), ...(shards[0]?.results.slice(0, 1) ?? [])] },
+      ],
       message: /result fake-pack\|\S+ appears twice — shards must not overlap/,
     },
     {
@@ -175,7 +182,10 @@ describe("mergeReports", () => {
   it("marks the merge incomplete when one shard was", async () => {
     const { hardcheck, setup } = await shardLab();
     const complete = await hardcheck.run({ ...setup, targets: selectShard(setup.targets, 1, 2) }, { clock: fixedClock("2026-03-01T12:00:00Z") });
-    const cancelled = await hardcheck.run({ ...setup, targets: selectShard(setup.targets, 2, 2) }, { clock: fixedClock("2026-03-01T12:00:00Z"), signal: AbortSignal.abort() });
+    const cancelled = await hardcheck.run(
+      { ...setup, targets: selectShard(setup.targets, 2, 2) },
+      { clock: fixedClock("2026-03-01T12:00:00Z"), signal: AbortSignal.abort() },
+    );
     const merged = mergeReports([complete, cancelled]);
     expect(merged.incomplete).toBe(true);
     expect(merged.notices.map((notice) => notice.code)).toContain("HC_SCAN_INCOMPLETE");
@@ -189,7 +199,16 @@ describe("parseReport", () => {
     expect(parseReport(JSON.parse(JSON.stringify(report)), "hardcheck.json")).toEqual(report);
   });
 
-  const valid = buildReport({ tool: { name: "h", version: "1" }, startedAt: "s", finishedAt: "f", incomplete: false, packs: [], targets: [], results: [], notices: [] });
+  const valid = buildReport({
+    tool: { name: "h", version: "1" },
+    startedAt: "s",
+    finishedAt: "f",
+    incomplete: false,
+    packs: [],
+    targets: [],
+    results: [],
+    notices: [],
+  });
   it.each([
     { name: "null", data: null, path: "(document)" },
     { name: "a list", data: [], path: "(document)" },
@@ -208,7 +227,9 @@ describe("parseReport", () => {
     const failure = error as HardcheckError;
     expect(failure.code).toBe("HC_REPORT_INVALID");
     expect(failure.issues[0]).toMatchObject({ file: "shard-2.json", path });
-    expect(failure.message).toMatch(new RegExp(`^HC_REPORT_INVALID: shard-2\\.json ${path.replace(/[().]/g, "\\$&")}: not a hardcheck report \\(schemaVersion 1\\): `));
+    expect(failure.message).toMatch(
+      new RegExp(`^HC_REPORT_INVALID: shard-2\\.json ${path.replace(/[().]/g, "\\$&")}: not a hardcheck report \\(schemaVersion 1\\): `),
+    );
   });
 });
 
@@ -241,7 +262,11 @@ describe("shards", () => {
     // Stable: the same split again, also with the targets in another order.
     const reversed = [...targets].reverse();
     for (let i = 0; i < count; i++) {
-      expect(selectShard(reversed, i + 1, count).map((target) => target.id).sort()).toEqual(shards[i]?.map((target) => target.id).sort());
+      expect(
+        selectShard(reversed, i + 1, count)
+          .map((target) => target.id)
+          .sort(),
+      ).toEqual(shards[i]?.map((target) => target.id).sort());
     }
     if (count > 1) expect(shards.every((shard) => shard.length > 0)).toBe(true);
   });

@@ -1,0 +1,55 @@
+// A scan over endpoints that refuse, reset, stall or talk nonsense: each becomes `error` with its
+// reason within the timeout, and the healthy endpoint in the same scan is still decided.
+import { configFromObject } from "@hardcheck/core";
+import {
+  createTestPki,
+  type LoopbackServer,
+  startGarbageServer,
+  startRefusingPort,
+  startResettingServer,
+  startTarpitServer,
+  startTlsServer,
+} from "@hardcheck/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInstance } from "../src/instance.js";
+
+describe("a scan with hostile endpoints", () => {
+  const servers: Record<string, LoopbackServer> = {};
+  let caPem = "";
+
+  beforeAll(async () => {
+    const pki = createTestPki();
+    caPem = pki.caPem;
+    servers.good = await startTlsServer(
+      pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"], notAfter: new Date(Date.now() + 200 * 86_400_000) }),
+    );
+    servers.refusing = await startRefusingPort();
+    servers.resetting = await startResettingServer();
+    servers.tarpit = await startTarpitServer();
+    servers.garbage = await startGarbageServer("HTTP/1.0 400 Bad Request\r\n\r\n");
+  });
+  afterAll(async () => {
+    await Promise.all(Object.values(servers).map((server) => server.close()));
+  });
+
+  it("reports each failure as error with its reason and still decides the healthy endpoint", async () => {
+    const { hardcheck } = await createInstance(undefined, process.cwd());
+    const config = configFromObject({
+      packs: ["tls-baseline"],
+      limits: { connectTimeoutMs: 400, probeTimeoutMs: 1500 },
+      targets: Object.entries(servers).map(([id, server]) => ({ id, endpoints: [`tls://127.0.0.1:${server.port}`] })),
+    });
+    const setup = await hardcheck.prepare(config);
+    const started = Date.now();
+    const report = await hardcheck.run({ ...setup, trust: { caCertificates: [caPem], useSystemRoots: false } });
+    expect(Date.now() - started).toBeLessThan(3000);
+    const messages = (target: string) => new Set(report.results.filter((r) => r.target === target).map((r) => `${r.status}: ${r.message}`));
+    expect([...messages("refusing")]).toEqual([expect.stringMatching(/^error: probe tls-handshake failed: connect ECONNREFUSED 127\.0\.0\.1:\d+$/)]);
+    expect([...messages("resetting")]).toEqual([expect.stringMatching(/^error: probe tls-handshake failed: .*ECONNRESET/)]);
+    expect([...messages("tarpit")]).toEqual([expect.stringMatching(/^error: probe tls-handshake failed: TLS handshake timed out after 400 ms/)]);
+    expect([...messages("garbage")]).toEqual([expect.stringMatching(/^error: probe tls-handshake failed: TLS handshake failed/)]);
+    const good = report.results.filter((r) => r.target === "good");
+    expect(good.map((r) => r.status)).toEqual(good.map(() => "pass"));
+    expect(report.incomplete).toBe(false);
+  });
+});
