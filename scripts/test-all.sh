@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 
+# A failure before the tests still ends with the closing line CI reads.
+trap 'code=$?; if [ $code -ne 0 ] && [ -z "${tests_ran:-}" ]; then echo "setup, build or lint failed (exit $code)"; echo "0 passed, 1 failed"; fi' EXIT
+
 bash scripts/install-system-deps.sh
 npm ci --no-audit --no-fund --loglevel=error
 npx turbo run build typecheck --output-logs=errors-only
@@ -12,6 +15,7 @@ npx biome ci .
 
 mkdir -p out
 status=0
+tests_ran=1
 npx vitest run --reporter=default --reporter=json --outputFile.json=out/test-results.json || status=$?
-node scripts/test-summary.mjs out/test-results.json
+node scripts/test-summary.mjs out/test-results.json || status=1
 exit $status
