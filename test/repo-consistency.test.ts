@@ -1,29 +1,36 @@
 // Repository-wide invariants: package manifests, probe folders, and packs against probes.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { configFromObject, isEndpointProbe, loadPackFile } from "@hardcheck/core";
 import { bundledPacks } from "@hardcheck/checklists";
+import { configFromObject, isEndpointProbe, loadPackFile } from "@hardcheck/core";
 import { BUNDLED_PLUGINS, createInstance } from "hardcheck";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "..");
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
-const publishable = readdirSync(join(root, "packages")).map((name) => ({ name, dir: join(root, "packages", name), manifest: readJson(join(root, "packages", name, "package.json")) }));
+const publishable = readdirSync(join(root, "packages")).map((name) => ({
+  name,
+  dir: join(root, "packages", name),
+  manifest: readJson(join(root, "packages", name, "package.json")),
+}));
 
 describe("package manifests", () => {
-  it.each(publishable.map((pkg) => [pkg.name, pkg] as const))("%s is an ESM package with types-first exports, a files whitelist, engines and a README", (_, pkg) => {
-    const { manifest, dir } = pkg;
-    expect(manifest.type).toBe("module");
-    expect(manifest.engines).toEqual({ node: ">=20.19" });
-    const exports = manifest.exports as Record<string, Record<string, string>>;
-    expect(Object.keys(exports["."] ?? {})[0]).toBe("types");
-    expect(manifest.files).toContain("dist");
-    expect(existsSync(join(dir, "README.md"))).toBe(true);
-    expect(existsSync(join(dir, "src", "index.ts"))).toBe(true);
-    // After the build, what the exports map names exists.
-    expect(existsSync(join(dir, exports["."]?.types ?? "missing"))).toBe(true);
-    expect(existsSync(join(dir, exports["."]?.import ?? "missing"))).toBe(true);
-  });
+  it.each(publishable.map((pkg) => [pkg.name, pkg] as const))(
+    "%s is an ESM package with types-first exports, a files whitelist, engines and a README",
+    (_, pkg) => {
+      const { manifest, dir } = pkg;
+      expect(manifest.type).toBe("module");
+      expect(manifest.engines).toEqual({ node: ">=20.19" });
+      const exports = manifest.exports as Record<string, Record<string, string>>;
+      expect(Object.keys(exports["."] ?? {})[0]).toBe("types");
+      expect(manifest.files).toContain("dist");
+      expect(existsSync(join(dir, "README.md"))).toBe(true);
+      expect(existsSync(join(dir, "src", "index.ts"))).toBe(true);
+      // After the build, what the exports map names exists.
+      expect(existsSync(join(dir, exports["."]?.types ?? "missing"))).toBe(true);
+      expect(existsSync(join(dir, exports["."]?.import ?? "missing"))).toBe(true);
+    },
+  );
 
   it("pins the toolchain to versions that run on Node 20", () => {
     const devDependencies = readJson(join(root, "package.json")).devDependencies as Record<string, string>;

@@ -3,6 +3,9 @@
  * what was expected. Each fixture in `fixtures/bad-config/` holds exactly one mistake.
  */
 import { readdirSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { configFromObject, type LoadedConfig, loadConfigFile } from "../src/config/config.js";
 import { HardcheckError, type HardcheckErrorCode } from "../src/errors.js";
@@ -22,18 +25,21 @@ interface BadFileCase {
   /** Key path; undefined for syntax errors, which have no path. */
   readonly path?: string;
   readonly says: RegExp;
+  /** How many issues the error holds (the first is checked); 1 when absent. */
+  readonly issues?: number;
 }
 
 const CASES: readonly BadFileCase[] = [
-  // Syntax: the YAML parser's own errors, positioned.
+  // Syntax: the parser's own errors, positioned (a YAML file the repo linter cannot parse is made in a test below).
   {
-    config: "syntax-error.yaml",
+    config: "syntax-error.json",
     stage: "load",
     code: "HC_CONFIG_SYNTAX",
     file: "config",
     line: 4,
-    column: 9,
-    says: /Nested mappings .* — the file must be valid YAML or JSON/,
+    column: 19,
+    says: /^Unexpected double-quoted-scalar token — the file must be valid YAML or JSON$/,
+    issues: 2,
   },
   {
     config: "duplicate-key.yaml",
@@ -42,7 +48,16 @@ const CASES: readonly BadFileCase[] = [
     file: "config",
     line: 5,
     column: 1,
-    says: /Map keys must be unique — the file must be valid YAML or JSON/,
+    says: /^Map keys must be unique — the file must be valid YAML or JSON$/,
+  },
+  {
+    config: "unknown-alias.yaml",
+    stage: "load",
+    code: "HC_CONFIG_SYNTAX",
+    file: "config",
+    line: 6,
+    column: 16,
+    says: /^Unresolved alias \(the anchor must be set before the alias\): web-endpoint — the file must be valid YAML or JSON$/,
   },
   // Shape: the config schema.
   {
@@ -299,7 +314,7 @@ describe("broken config files", () => {
     const failure = error as HardcheckError;
     expect(failure.code).toBe(testCase.code);
     expect(stage).toBe(testCase.stage);
-    expect(failure.issues).toHaveLength(1);
+    expect(failure.issues).toHaveLength(testCase.issues ?? 1);
     const issue = failure.issues[0];
     const file = testCase.file === "config" ? fixture("bad-config", testCase.config) : testCase.file;
     expect(issue).toMatchObject({ file, line: testCase.line, column: testCase.column });
@@ -307,7 +322,8 @@ describe("broken config files", () => {
     expect(issue?.message).toMatch(testCase.says);
     // The human message carries all of it on one line: code, file:line:column, key path, what was expected.
     const place = `${file}:${testCase.line}:${testCase.column}${testCase.path ? ` ${testCase.path}` : ""}`;
-    expect(failure.message).toBe(`${testCase.code}: ${place}: ${issue?.message}`);
+    if (failure.issues.length === 1) expect(failure.message).toBe(`${testCase.code}: ${place}: ${issue?.message}`);
+    else expect(failure.message.split("\n").slice(0, 2)).toEqual([`${testCase.code}: `, `  ${place}: ${issue?.message}`]);
   });
 
   it("covers every config fixture in the folder", () => {
@@ -329,6 +345,23 @@ describe("broken config files", () => {
     // One issue per line under the code, each with its own place.
     expect(failure.message.split("\n")).toHaveLength(4);
     expect(failure.message.split("\n")[2]).toContain(`many-problems.yaml:8:12 limits.perHost: `);
+  });
+
+  it("positions a YAML syntax error", async () => {
+    // Written at run time: the repository's linter parses every committed YAML file and would refuse it.
+    const dir = await mkdtemp(join(tmpdir(), "hardcheck-syntax-"));
+    try {
+      const file = join(dir, "hardcheck.yaml");
+      await writeFile(file, "packs: [fake-pack]\ntargets:\n  - id: web\n    os: linux: debian\n    endpoints: [tls://127.0.0.1:8443]\n");
+      const error = await thrown(() => loadConfigFile(file));
+      expect(error).toBeInstanceOf(HardcheckError);
+      expect((error as HardcheckError).code).toBe("HC_CONFIG_SYNTAX");
+      expect((error as HardcheckError).message).toBe(
+        `HC_CONFIG_SYNTAX: ${file}:4:9: Nested mappings are not allowed in compact mappings — the file must be valid YAML or JSON`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("names a missing file and says it was not found", async () => {

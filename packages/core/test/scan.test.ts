@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { configFromObject } from "../src/config/config.js";
 import { Hardcheck } from "../src/hardcheck.js";
-import type { CheckResult, JsonObject, JsonValue, ReportDocument } from "../src/model/types.js";
+import type { CheckResult, JsonObject, ReportDocument } from "../src/model/types.js";
 import { defineProbe, type HostProbe, notApplicable, type Probe, type ProbeDeps } from "../src/plugin/probe.js";
 import type { ScanOptions } from "../src/scan/scanner.js";
 import type { ScanSelection } from "../src/scan/setup.js";
@@ -24,8 +24,8 @@ afterAll(async () => {
 interface Lab {
   readonly probes: readonly Probe[];
   readonly rules: readonly JsonObject[];
-  /** Everything of the config but `packs`. */
-  readonly config: JsonObject;
+  /** Everything of the config but `packs` (validated by configFromObject, like a parsed file). */
+  readonly config: Readonly<Record<string, unknown>>;
 }
 
 /** Writes the lab's pack, registers its probes and scans. */
@@ -181,7 +181,7 @@ describe("probe failures", () => {
 
 describe("concurrency limits", () => {
   /** A slow probe that records the most runs in flight, in total and on one host. */
-  function tracking() {
+  function inFlightTrackingProbe() {
     const inFlight = new Map<string, number>();
     const stats = { maxTotal: 0, maxPerHost: 0, runs: 0 };
     let total = 0;
@@ -206,7 +206,7 @@ describe("concurrency limits", () => {
     { name: "both limits together", hosts: 3, portsPerHost: 4, limits: { concurrency: 4, perHost: 2 }, maxTotal: 4, maxPerHost: 2 },
     { name: "defaults: 4 per host", hosts: 1, portsPerHost: 9, limits: {}, maxTotal: 4, maxPerHost: 4 },
   ])("$name", async ({ hosts, portsPerHost, limits, maxTotal, maxPerHost }) => {
-    const { probe, stats } = tracking();
+    const { probe, stats } = inFlightTrackingProbe();
     const targets = Array.from({ length: hosts }, (_, h) => ({
       id: `host-${h}`,
       endpoints: Array.from({ length: portsPerHost }, (_, p) => `tls://h${h}.test:${9000 + p}`),
@@ -470,14 +470,14 @@ describe("waivers", () => {
     { now: "2026-03-02T00:00:00Z", status: "fail" },
   ])("a date-only expiry lasts through that day (UTC): at $now → $status", async ({ now, status }) => {
     const report = await scan(
-      { probes: [probe], rules: [VALUE_RULE], config: { targets: [targets[0] as JsonValue], waivers: [waiver("bad-1", "2026-03-01")] } },
+      { probes: [probe], rules: [VALUE_RULE], config: { targets: [targets[0]], waivers: [waiver("bad-1", "2026-03-01")] } },
       { clock: fixedClock(now) },
     );
     expect(report.results.map((result) => result.status)).toEqual([status]);
   });
 
   it("honours a timestamp expiry to the second", async () => {
-    const config = { targets: [targets[0] as JsonValue], waivers: [waiver("bad-1", "2026-03-01T12:00:00Z")] };
+    const config = { targets: [targets[0]], waivers: [waiver("bad-1", "2026-03-01T12:00:00Z")] };
     const before = await scan({ probes: [probe], rules: [VALUE_RULE], config }, { clock: fixedClock("2026-03-01T12:00:00Z") });
     const after = await scan({ probes: [probe], rules: [VALUE_RULE], config }, { clock: fixedClock("2026-03-01T12:00:01Z") });
     expect([before.results[0]?.status, after.results[0]?.status]).toEqual(["waived", "fail"]);

@@ -74,7 +74,9 @@ function violations(schema: JsonValue, value: unknown, root: JsonSchema, path = 
   }
   if (Array.isArray(value)) {
     if (typeof schema.minItems === "number" && value.length < schema.minItems) problems.push(`${path}: fewer than ${schema.minItems} items`);
-    if (schema.items !== undefined) value.forEach((item, i) => problems.push(...violations(schema.items as JsonValue, item, root, `${path}[${i}]`)));
+    if (schema.items !== undefined) {
+      for (const [i, item] of value.entries()) problems.push(...violations(schema.items, item, root, `${path}[${i}]`));
+    }
   }
   if (isObject(value)) {
     const properties = isObject(schema.properties) ? schema.properties : {};

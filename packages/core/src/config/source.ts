@@ -1,8 +1,8 @@
 /** Reads YAML/JSON input files keeping positions, so every error can name file, line and column. */
 import { readFile } from "node:fs/promises";
-import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, visit } from "yaml";
 import type { ZodError } from "zod";
-import { HardcheckError, type HardcheckErrorCode, type InputIssue } from "../errors.js";
+import { describeError, HardcheckError, type HardcheckErrorCode, type InputIssue } from "../errors.js";
 
 /** A key path into a parsed document. */
 export type KeyPath = ReadonlyArray<string | number>;
@@ -46,13 +46,29 @@ export function parseSource(text: string, file: string): SourceDocument {
       }),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
   const position = (node: Node | Pair["key"] | null | undefined) => {
     const offset = (node as Node | undefined)?.range?.[0];
     if (offset === undefined) return undefined;
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // Aliases are resolved only here: an unknown one (or too many) is still a mistake in the file.
+    let alias: Node | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.resolve(doc)) return undefined;
+        alias = node;
+        return visit.BREAK;
+      },
+    });
+    throw new HardcheckError("HC_CONFIG_SYNTAX", [{ file, ...position(alias), message: `${describeError(error)} — the file must be valid YAML or JSON` }], {
+      cause: error,
+    });
+  }
   return {
     file,
     data,
