@@ -172,6 +172,36 @@ describe("probe failures", () => {
     ]);
   });
 
+  it("passes on only the facts a probe declares, so an undeclared one cannot shadow another probe's fact", async () => {
+    const narrow = fakeEndpointProbe(async () => ({ facts: { "fake.value": "bad", "fake.count": 5 } }), { id: "narrow", facts: ["fake.value"] });
+    const counter = fakeEndpointProbe(async () => ({ facts: { "fake.count": 0 } }), { id: "counter", facts: ["fake.count"] });
+    const report = await scan({ probes: [narrow, counter], rules: [COUNT_RULE], config: { targets: [{ id: "web", endpoints: ["tls://web.test"] }] } });
+    expect(report.results.map(row)).toEqual([["count-positive", "web", "tls://web.test:443", "fail", "fake.count greaterThan 0 — got 0"]]);
+  });
+
+  it("probes an endpoint listed by two targets once per target, each run seeing its own target", async () => {
+    const seen: string[] = [];
+    const probe = fakeEndpointProbe(
+      async (_endpoint, _params, deps) => {
+        seen.push(deps.target.id);
+        return { facts: { "fake.value": deps.target.id === "a" ? "ok" : "bad" } };
+      },
+      { facts: ["fake.value"] },
+    );
+    const report = await scan({
+      probes: [probe],
+      rules: [VALUE_RULE],
+      config: {
+        targets: [
+          { id: "a", endpoints: ["tls://shared.test"] },
+          { id: "b", endpoints: ["tls://shared.test"] },
+        ],
+      },
+    });
+    expect(seen.sort()).toEqual(["a", "b"]);
+    expect(report.results.map((result) => `${result.target}:${result.status}`)).toEqual(["a:pass", "b:fail"]);
+  });
+
   it("turns a probe returning no facts object into error", async () => {
     const broken = fakeEndpointProbe(async () => JSON.parse("null"));
     const report = await scan({ probes: [broken], rules: [VALUE_RULE], config: { targets: [{ id: "web", endpoints: ["tls://web.test"] }] } });

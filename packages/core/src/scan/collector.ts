@@ -49,15 +49,18 @@ export class FactCollector {
     this.#global = pLimit(limits.concurrency);
   }
 
-  /** The cache key of a run: probe, subject and parameters. */
-  static keyOf(probe: Probe, subject: Endpoint | HostSpec, params: JsonObject): string {
+  /**
+   * The cache key of a run: probe, subject, parameters — and target, because a probe may act on the
+   * target's own settings (credentials), so two targets listing one URL are probed separately.
+   */
+  static keyOf(probe: Probe, subject: Endpoint | HostSpec, params: JsonObject, target: Target): string {
     const subjectKey = "url" in subject ? subject.url : subject.spec;
-    return `${probe.meta.id}|${subjectKey}|${stableStringify(params)}`;
+    return `${probe.meta.id}|${target.id}|${subjectKey}|${stableStringify(params)}`;
   }
 
   /** Runs (or joins the run of) `probe` on `subject`. */
   run(probe: Probe, subject: Endpoint | HostSpec, target: Target, params: JsonObject): Promise<ProbeRun> {
-    const key = FactCollector.keyOf(probe, subject, params);
+    const key = FactCollector.keyOf(probe, subject, params, target);
     const existing = this.#runs.get(key);
     if (existing) {
       this.stats.cacheHits++;
@@ -107,7 +110,10 @@ export class FactCollector {
         if (!outcome || typeof outcome !== "object" || typeof outcome.facts !== "object" || outcome.facts === null) {
           return { status: "error", reason: `probe ${probe.meta.id} returned no facts object` };
         }
-        return { status: "ok", facts: outcome.facts };
+        // Only declared facts pass: an undeclared one could shadow another probe's fact of that name.
+        const facts: Record<string, JsonValue> = {};
+        for (const { name } of probe.meta.facts) if (name in outcome.facts) facts[name] = outcome.facts[name] as JsonValue;
+        return { status: "ok", facts };
       } catch (error) {
         return { status: "error", reason: `probe ${probe.meta.id} failed: ${this.services.secrets.redact(describeError(error))}` };
       }

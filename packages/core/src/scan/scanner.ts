@@ -59,8 +59,8 @@ interface PlannedCheck {
 type PartialResult = Omit<CheckResult, "waiver" | "attestation">;
 
 /**
- * Runs scans. Resolved from the container by type (its constructor's parameter types are read from
- * decorator metadata), which is why builds must keep `emitDecoratorMetadata`.
+ * Runs scans: plan, collect, evaluate, apply attestations and waivers, build the report. Its one
+ * dependency is injected by explicit token, so it resolves even where a bundler drops metadata.
  */
 @injectable()
 export class Scanner {
@@ -99,7 +99,7 @@ export class Scanner {
     const groups = new Map<string, PlannedCheck[]>();
     for (const check of checks) {
       const key = `${check.target.id}|${check.endpoint?.url ?? ""}|${check.sources
-        .map((s) => FactCollector.keyOf(s.probe, s.subject, s.params))
+        .map((s) => FactCollector.keyOf(s.probe, s.subject, s.params, check.target))
         .sort()
         .join("|")}`;
       const group = groups.get(key) ?? [];
