@@ -21,7 +21,12 @@ const names = ["localhost", "127.0.0.1"];
 const certificates = {
   good: pki.issueLeaf({ commonName: "localhost", altNames: names, notAfter: new Date(now + 200 * day) }),
   expired: pki.issueLeaf({ commonName: "localhost", altNames: names, notBefore: new Date(now - 400 * day), notAfter: new Date(now - 5 * day) }),
-  selfSigned: pki.issueLeaf({ commonName: "appliance.factory-default", altNames: ["appliance.factory-default"], selfSigned: true }),
+  selfSigned: pki.issueLeaf({
+    commonName: "appliance.factory-default",
+    altNames: ["appliance.factory-default"],
+    selfSigned: true,
+    notAfter: new Date(now + 3650 * day),
+  }),
 };
 const servers = {
   good: await startTlsServer(certificates.good),

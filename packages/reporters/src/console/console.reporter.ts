@@ -32,10 +32,23 @@ export function renderConsole(report: ReportDocument, options: ConsoleReporterOp
     );
     const counts = countStatuses(results);
     lines.push(`${bold(`${target.id}${target.host ? ` (${target.host})` : ""}`)}  ${formatCounts(counts, paint)}`);
+    // One unreachable endpoint fails every rule on it for the same reason: say it once.
+    const errorGroups = new Map<string, CheckResult[]>();
+    for (const result of results.filter((r) => r.status === "error")) {
+      const key = `${result.endpoint}|${result.message}`;
+      errorGroups.set(key, [...(errorGroups.get(key) ?? []), result]);
+    }
     for (const result of results) {
       const quiet = result.status === "pass" || result.status === "not-applicable";
       if (quiet && !options.verbose) continue;
       const where = result.endpoint ? ` ${result.endpoint}` : "";
+      const group = result.status === "error" ? (errorGroups.get(`${result.endpoint}|${result.message}`) ?? []) : [];
+      if (group.length > 1) {
+        if (group[0] !== result) continue;
+        lines.push(`  ${paint(COLOR.error, LABEL.error.padEnd(6))} ${group.length} checks${where}: ${group.map((r) => r.ruleId).join(", ")}`);
+        lines.push(`         ${result.message}`);
+        continue;
+      }
       lines.push(`  ${paint(COLOR[result.status], LABEL[result.status].padEnd(6))} ${result.severity.padEnd(8)} ${result.ruleId}${where}  ${result.title}`);
       if (result.status === "fail") {
         for (const condition of result.conditions.filter((c) => c.outcome === "fail")) {
