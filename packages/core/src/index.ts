@@ -28,6 +28,7 @@ export {
   type EndpointProbeMeta,
   type FactDeclaration,
   type HostProbe,
+  type HostProbeDeps,
   type HostProbeMeta,
   isEndpointProbe,
   notApplicable,
@@ -50,7 +51,17 @@ export {
   systemClock,
   type TrustStore,
 } from "./plugin/services.js";
-export { PACK_SOURCE, PROBE, PROBE_SERVICES, REPORTER } from "./plugin/tokens.js";
+export { PACK_SOURCE, PROBE, PROBE_SERVICES, REPORTER, TRANSPORT } from "./plugin/tokens.js";
+export {
+  defineTransport,
+  type ExecOptions,
+  type ExecResult,
+  execUnavailable,
+  type FileStat,
+  type HostTransport,
+  type TransportDeps,
+  type TransportProvider,
+} from "./plugin/transport.js";
 // Reports.
 export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize } from "./report/report.js";
 export { FactCollector, type ProbeRun } from "./scan/collector.js";

@@ -7,6 +7,7 @@ import { configFromObject } from "../src/config/config.js";
 import { Hardcheck } from "../src/hardcheck.js";
 import type { CheckResult, JsonObject, ReportDocument } from "../src/model/types.js";
 import { defineProbe, type HostProbe, notApplicable, type Probe, type ProbeDeps } from "../src/plugin/probe.js";
+import { defineTransport } from "../src/plugin/transport.js";
 import type { ScanOptions } from "../src/scan/scanner.js";
 import type { ScanSelection } from "../src/scan/setup.js";
 import { fakeEndpointProbe, fixedClock, ruleData, when, writePack } from "./support/fakes.js";
@@ -36,11 +37,27 @@ async function scan(lab: Lab, options: ScanOptions & { selection?: ScanSelection
     plugins: [
       (context) => {
         for (const probe of lab.probes) context.registerProbe(probe);
+        context.registerTransport(localStub);
       },
     ],
   });
   return hardcheck.scan(config, { clock, ...options });
 }
+
+/** A local: transport with nothing behind it: the host probes here read no files. */
+const localStub = defineTransport({
+  kind: "local",
+  description: "nothing",
+  open: async () => ({
+    kind: "local",
+    canExec: false,
+    readFile: async () => undefined,
+    listDir: async () => undefined,
+    stat: async () => undefined,
+    exec: () => Promise.reject(new Error("no commands here")),
+    close: async () => {},
+  }),
+});
 
 /** The fields a table compares. */
 const row = (result: CheckResult) => [result.ruleId, result.target, result.endpoint, result.status, result.message];

@@ -8,7 +8,8 @@ import { describeError, HardcheckError } from "../errors.js";
 import { registerEndpointScheme } from "../model/endpoint.js";
 import { defineProbe, type Probe } from "./probe.js";
 import { defineReporter, type Reporter } from "./reporter.js";
-import { PACK_SOURCE, PROBE, REPORTER } from "./tokens.js";
+import { PACK_SOURCE, PROBE, REPORTER, TRANSPORT } from "./tokens.js";
+import { defineTransport, type TransportProvider } from "./transport.js";
 
 /** What a plugin's registration function receives. */
 export interface PluginContext {
@@ -22,6 +23,8 @@ export interface PluginContext {
   registerPack(pack: PackSource): void;
   /** Teaches the endpoint parser a new URL scheme and its default port (-1: port required). */
   registerEndpointScheme(scheme: string, defaultPort: number): void;
+  /** Registers how to open host transports of one kind (`local`, `root`, `ssh`, `evidence`). */
+  registerTransport(provider: TransportProvider): void;
 }
 
 /** A plugin's registration function. */
@@ -41,6 +44,7 @@ export function pluginContext(container: DependencyContainer): PluginContext {
       container.register(PACK_SOURCE, { useValue: pack });
     },
     registerEndpointScheme,
+    registerTransport: (provider) => container.register(TRANSPORT, { useValue: defineTransport(provider) }),
   };
 }
 

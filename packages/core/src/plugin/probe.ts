@@ -1,6 +1,7 @@
 import { HardcheckError } from "../errors.js";
 import type { Endpoint, HostSpec, HostTransportKind, JsonObject, JsonValue, Target } from "../model/types.js";
 import type { ProbeServices } from "./services.js";
+import type { HostTransport } from "./transport.js";
 
 /** A fact a probe promises to produce, documented for rule authors. */
 export interface FactDeclaration {
@@ -57,10 +58,16 @@ export interface EndpointProbe {
   collect(endpoint: Endpoint, params: JsonObject, deps: ProbeDeps): Promise<ProbeOutcome>;
 }
 
+/** What a host probe receives: everything an endpoint probe does, plus the target's open transport. */
+export interface HostProbeDeps extends ProbeDeps {
+  /** The target's transport, opened once per scan and shared by its probes. */
+  readonly transport: HostTransport;
+}
+
 /** A probe that inspects a host's operating system. */
 export interface HostProbe {
   readonly meta: HostProbeMeta;
-  collect(host: HostSpec, params: JsonObject, deps: ProbeDeps): Promise<ProbeOutcome>;
+  collect(host: HostSpec, params: JsonObject, deps: HostProbeDeps): Promise<ProbeOutcome>;
 }
 
 /** A probe plugin: gathers facts, never judges. */

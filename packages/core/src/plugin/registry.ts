@@ -3,7 +3,8 @@ import type { PackSource } from "../config/pack.js";
 import { HardcheckError } from "../errors.js";
 import { type EndpointProbe, type HostProbe, isEndpointProbe, type Probe } from "./probe.js";
 import type { Reporter } from "./reporter.js";
-import { PACK_SOURCE, PROBE, REPORTER } from "./tokens.js";
+import { PACK_SOURCE, PROBE, REPORTER, TRANSPORT } from "./tokens.js";
+import type { TransportProvider } from "./transport.js";
 
 /** Which probe provides a fact, and for which schemes or transports. */
 export interface FactProvider {
@@ -21,16 +22,19 @@ export class PluginRegistry {
   readonly probes: ReadonlyMap<string, Probe>;
   readonly reporters: ReadonlyMap<string, Reporter>;
   readonly packs: ReadonlyMap<string, PackSource>;
+  readonly transports: ReadonlyMap<string, TransportProvider>;
   readonly #factProviders = new Map<string, FactProvider[]>();
 
   constructor(
     @injectAll(PROBE, { isOptional: true }) probes: Probe[] = [],
     @injectAll(REPORTER, { isOptional: true }) reporters: Reporter[] = [],
     @injectAll(PACK_SOURCE, { isOptional: true }) packs: PackSource[] = [],
+    @injectAll(TRANSPORT, { isOptional: true }) transports: TransportProvider[] = [],
   ) {
     this.probes = indexById(probes, (probe) => probe.meta.id, "probe");
     this.reporters = indexById(reporters, (reporter) => reporter.id, "reporter");
     this.packs = indexById(packs, (pack) => pack.id, "pack");
+    this.transports = indexById(transports, (transport) => transport.kind, "transport");
     for (const probe of probes) {
       const level = isEndpointProbe(probe) ? "endpoint" : "host";
       for (const { name } of probe.meta.facts) {

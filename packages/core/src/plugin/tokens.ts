@@ -3,6 +3,7 @@ import type { PackSource } from "../config/pack.js";
 import type { Probe } from "./probe.js";
 import type { Reporter } from "./reporter.js";
 import type { ProbeServices } from "./services.js";
+import type { TransportProvider } from "./transport.js";
 
 /** Injection token under which every probe is registered (by value). */
 export const PROBE: InjectionToken<Probe> = Symbol.for("hardcheck.probe");
@@ -12,3 +13,5 @@ export const REPORTER: InjectionToken<Reporter> = Symbol.for("hardcheck.reporter
 export const PACK_SOURCE: InjectionToken<PackSource> = Symbol.for("hardcheck.pack-source");
 /** Injection token of the {@link ProbeServices} handed to probes. */
 export const PROBE_SERVICES: InjectionToken<ProbeServices> = Symbol.for("hardcheck.probe-services");
+/** Injection token under which every host transport provider is registered (by value). */
+export const TRANSPORT: InjectionToken<TransportProvider> = Symbol.for("hardcheck.transport");

@@ -7,6 +7,7 @@ import { describeError } from "../errors.js";
 import type { Endpoint, HostSpec, JsonObject, JsonValue, Target } from "../model/types.js";
 import { isEndpointProbe, type Probe } from "../plugin/probe.js";
 import type { ProbeServices } from "../plugin/services.js";
+import type { HostTransport, TransportProvider } from "../plugin/transport.js";
 import type { ResolvedLimits } from "./setup.js";
 
 /** What became of one probe run. */
@@ -40,11 +41,13 @@ export class FactCollector {
   readonly #runs = new Map<string, Promise<ProbeRun>>();
   readonly #global: LimitFunction;
   readonly #perHost = new Map<string, LimitFunction>();
+  readonly #transports = new Map<string, Promise<HostTransport>>();
 
   constructor(
     private readonly services: ProbeServices,
     private readonly limits: ResolvedLimits,
     private readonly scanSignal: AbortSignal,
+    private readonly transportProviders: ReadonlyMap<string, TransportProvider> = new Map(),
   ) {
     this.#global = pLimit(limits.concurrency);
   }
@@ -103,7 +106,7 @@ export class FactCollector {
       try {
         const outcome = isEndpointProbe(probe)
           ? await probe.collect(subject as Endpoint, params, deps)
-          : await probe.collect(subject as HostSpec, params, deps);
+          : await probe.collect(subject as HostSpec, params, { ...deps, transport: await this.#transportFor(target, subject as HostSpec) });
         if (outcome && typeof outcome === "object" && "notApplicable" in outcome) {
           return { status: "not-applicable", reason: String(outcome.notApplicable) };
         }
@@ -126,6 +129,38 @@ export class FactCollector {
       if (!controller.signal.aborted) controller.abort(new Error("probe finished"));
       this.stats.finished++;
     }
+  }
+
+  /** Closes every transport this scan opened; failures to close are logged, never thrown. */
+  async closeTransports(): Promise<void> {
+    const opened = [...this.#transports.values()];
+    this.#transports.clear();
+    await Promise.all(
+      opened.map(async (pending) => {
+        try {
+          await (await pending).close();
+        } catch (error) {
+          this.services.logger.warn(`closing a transport failed: ${this.services.secrets.redact(describeError(error))}`);
+        }
+      }),
+    );
+  }
+
+  /** The target's transport, opened on first use and shared by all its host probes. */
+  #transportFor(target: Target, host: HostSpec): Promise<HostTransport> {
+    let pending = this.#transports.get(target.id);
+    if (!pending) {
+      const provider = this.transportProviders.get(host.kind);
+      pending = provider
+        ? provider.open(host, { ...this.services, target, signal: this.scanSignal }).catch((error: unknown) => {
+            throw new Error(`cannot open ${host.spec}: ${describeError(error)}`, { cause: error });
+          })
+        : Promise.reject(new Error(`no plugin provides the ${host.kind}: transport`));
+      // A failed open is remembered too: every probe of the target reports the same reason at once.
+      pending.catch(() => {});
+      this.#transports.set(target.id, pending);
+    }
+    return pending;
   }
 }
 

@@ -1,6 +1,7 @@
 /** Plans checks, collects facts, evaluates rules, and builds the report document. */
 import { inject, injectable } from "tsyringe";
 import { type CompiledRule, describeFailures, Evaluator, substituteParams } from "../engine/evaluate.js";
+import { describeError } from "../errors.js";
 import type {
   Attestation,
   CheckResult,
@@ -88,6 +89,7 @@ export class Scanner {
       { logger: options.logger ?? silentLogger, clock, trust: setup.trust, secrets, limits: setup.limits },
       setup.limits,
       controller.signal,
+      this.registry.transports,
     );
     const evaluator = new Evaluator(clock);
     const { checks, fixed } = this.#plan(setup);
@@ -107,45 +109,57 @@ export class Scanner {
       groups.set(key, group);
     }
     const results: PartialResult[] = [...fixed];
-    await Promise.all(
-      [...groups.values()].map(async (group) => {
-        const first = group[0] as PlannedCheck;
-        const runs = await Promise.all(first.sources.map((source) => collector.run(source.probe, source.subject, first.target, source.params)));
-        const facts: Record<string, JsonValue> = {};
-        let blocked: { status: Status; message: string } | undefined;
-        for (const run of runs) {
-          if (run.status === "ok") Object.assign(facts, run.facts);
-          else if (run.status === "error") blocked = { status: "error", message: run.reason };
-          else blocked ??= { status: "not-applicable", message: run.reason };
-        }
-        const runnable: PlannedCheck[] = [];
-        for (const check of group) {
-          const missing = check.compiled.facts.find((fact) => !(fact in facts));
-          if (blocked) results.push(resultOf(check, blocked.status, blocked.message, [], {}));
-          else if (missing) {
-            const probe = check.sources.find((source) => source.facts.includes(missing))?.probe.meta.id ?? "?";
-            results.push(resultOf(check, "error", `probe ${probe} did not produce fact "${missing}"`, [], {}));
-          } else runnable.push(check);
-        }
-        const verdicts = await evaluator.evaluate(
-          runnable.map((check) => check.compiled),
-          facts,
-        );
-        for (const check of runnable) {
-          const verdict = verdicts.get(check.compiled.rule.id);
-          const evidence: Record<string, JsonValue> = {};
-          for (const fact of check.compiled.facts) evidence[fact] = facts[fact] as JsonValue;
-          if (!verdict) {
-            results.push(resultOf(check, "error", "the rule engine returned no verdict", [], evidence));
-            continue;
+    try {
+      await Promise.all(
+        [...groups.values()].map(async (group) => {
+          const first = group[0] as PlannedCheck;
+          const runs = await Promise.all(first.sources.map((source) => collector.run(source.probe, source.subject, first.target, source.params)));
+          const facts: Record<string, JsonValue> = {};
+          let blocked: { status: Status; message: string } | undefined;
+          for (const run of runs) {
+            if (run.status === "ok") Object.assign(facts, run.facts);
+            else if (run.status === "error") blocked = { status: "error", message: run.reason };
+            else blocked ??= { status: "not-applicable", message: run.reason };
           }
-          const message = verdict.passed ? "all conditions hold" : describeFailures(verdict.conditions) || "the rule's conditions do not hold";
-          results.push(resultOf(check, verdict.passed ? "pass" : "fail", message, verdict.conditions, evidence));
-        }
-        done += group.length;
-        options.onProgress?.({ done, total });
-      }),
-    );
+          const runnable: PlannedCheck[] = [];
+          for (const check of group) {
+            const missing = check.compiled.facts.find((fact) => !(fact in facts));
+            if (blocked) results.push(resultOf(check, blocked.status, blocked.message, [], {}));
+            else if (missing) {
+              const probe = check.sources.find((source) => source.facts.includes(missing))?.probe.meta.id ?? "?";
+              results.push(resultOf(check, "error", `probe ${probe} did not produce fact "${missing}"`, [], {}));
+            } else runnable.push(check);
+          }
+          let verdicts: Awaited<ReturnType<Evaluator["evaluate"]>>;
+          try {
+            verdicts = await evaluator.evaluate(
+              runnable.map((check) => check.compiled),
+              facts,
+            );
+          } catch (error) {
+            // An operator that throws on odd fact values must cost these checks, not the scan.
+            for (const check of runnable) results.push(resultOf(check, "error", `rule evaluation failed: ${describeError(error)}`, [], {}));
+            verdicts = new Map();
+            runnable.length = 0;
+          }
+          for (const check of runnable) {
+            const verdict = verdicts.get(check.compiled.rule.id);
+            const evidence: Record<string, JsonValue> = {};
+            for (const fact of check.compiled.facts) evidence[fact] = facts[fact] as JsonValue;
+            if (!verdict) {
+              results.push(resultOf(check, "error", "the rule engine returned no verdict", [], evidence));
+              continue;
+            }
+            const message = verdict.passed ? "all conditions hold" : describeFailures(verdict.conditions) || "the rule's conditions do not hold";
+            results.push(resultOf(check, verdict.passed ? "pass" : "fail", message, verdict.conditions, evidence));
+          }
+          done += group.length;
+          options.onProgress?.({ done, total });
+        }),
+      );
+    } finally {
+      await collector.closeTransports();
+    }
     clearTimeout(scanTimer);
     options.signal?.removeEventListener("abort", onAbort);
 
