@@ -3,7 +3,9 @@ import { describeError, isHardcheckError } from "@hardcheck/core";
 import { Command, CommanderError, Option } from "commander";
 import { explainCommand, listRulesCommand, validateCommand } from "./commands/inspect.js";
 import { mergeCommand } from "./commands/merge.js";
+import { diffCommand, reportCommand } from "./commands/report.js";
 import { CLI_TOOL, scanCommand } from "./commands/scan.js";
+import { renderCollectorScript } from "@hardcheck/probes-windows";
 import { type CliIo, EXIT, processIo } from "./io.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -37,8 +39,32 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("--rule <id>", "only this rule (repeatable)", collect)
     .option("--shard <i/n>", "scan only shard I of N of the targets (stable hash of the target id)")
     .option("-v, --verbose", "console output lists passing and not-applicable checks too")
+    .option("--baseline <file>", "an earlier hardcheck.json: reports mark findings that are new since it")
     .action(async (options) => {
       result.code = await scanCommand(options, io, signal);
+    });
+
+  program
+    .command("report")
+    .description("Render a saved report (hardcheck.json) in any format, without scanning again.")
+    .requiredOption("--from <file>", "the hardcheck.json to render")
+    .option("-f, --format <list>", "comma-separated formats (json, console, sarif, junit, html, markdown)", "html")
+    .option("-o, --out <dir>", "directory for report files", "out")
+    .option("--stdout <format>", 'format printed on stdout ("none" for silence; default console when requested)')
+    .option("--baseline <file>", "an earlier hardcheck.json: reports mark findings that are new since it")
+    .option("-v, --verbose", "console output lists passing and not-applicable checks too")
+    .action(async (options) => {
+      result.code = await reportCommand(options, io);
+    });
+
+  program
+    .command("diff")
+    .description("Compare two reports: new failures, fixed, still failing, changed evidence. Exit 1 when something newly fails.")
+    .argument("<old>", "the earlier hardcheck.json")
+    .argument("<new>", "the later hardcheck.json")
+    .option("--json", "machine-readable output")
+    .action(async (oldFile: string, newFile: string, options) => {
+      result.code = await diffCommand(oldFile, newFile, options, io);
     });
 
   program
@@ -76,6 +102,14 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("-f, --format <list>", "formats to write besides hardcheck.json", "json")
     .action(async (files: string[], options) => {
       result.code = await mergeCommand(files, options, io);
+    });
+
+  program
+    .command("collect-script")
+    .description("Print hardcheck-collect.ps1, the Windows evidence collector (run it on the server; scan its JSON with host evidence:./file.json).")
+    .action(() => {
+      io.stdout.write(renderCollectorScript());
+      result.code = EXIT.ok;
     });
 
   return program;

@@ -136,6 +136,47 @@ describe("hardcheck CLI", () => {
     expect(stderr).toContain("HC_REPORT_INVALID");
   });
 
+  it("writes every format from scan, renders them again from the saved JSON with report --from, and marks new findings against a baseline", async () => {
+    const formats = "json,console,sarif,junit,html,markdown";
+    const scan = await cli(["scan", "--config", config, "--out", "all", "--format", formats, "--stdout", "none"], dir);
+    expect(scan.stderr).toContain("reports written to all: hardcheck.json, hardcheck.sarif, hardcheck.junit.xml, hardcheck.html, hardcheck.md");
+    const sarif = JSON.parse(await readFile(join(dir, "all", "hardcheck.sarif"), "utf8")) as { runs: Array<{ results: Array<{ ruleId: string }> }> };
+    expect(sarif.runs[0]?.results.map((result) => result.ruleId).sort()).toEqual(["TEST-PORT-CLOSED", "TEST-PORT-OPEN"]);
+    expect(await readFile(join(dir, "all", "hardcheck.junit.xml"), "utf8")).toContain('<testsuite name="host-0"');
+
+    const again = await cli(["report", "--from", "all/hardcheck.json", "--format", "sarif,junit,html,markdown", "--out", "rendered", "--stdout", "none"], dir);
+    expect(again.code).toBe(0);
+    for (const file of ["hardcheck.sarif", "hardcheck.junit.xml", "hardcheck.html", "hardcheck.md"]) {
+      expect(await readFile(join(dir, "rendered", file), "utf8")).toBe(await readFile(join(dir, "all", file), "utf8"));
+    }
+
+    // A baseline in which host-0 already failed: only host-missing's failure is new.
+    const saved = JSON.parse(await readFile(join(dir, "all", "hardcheck.json"), "utf8")) as ReportDocument;
+    const baseline = { ...saved, results: saved.results.filter((result) => !(result.target === "host-missing" && result.status === "fail")) };
+    await writeFile(join(dir, "baseline.json"), JSON.stringify(baseline));
+    const compared = await cli(["scan", "--config", config, "--out", "compared", "--format", "sarif,markdown", "--stdout", "console", "--baseline", "baseline.json"], dir);
+    expect(compared.stderr).toContain("compared with baseline.json: 1 new failure(s), 0 fixed, 1 still failing");
+    expect(compared.stdout).toMatch(/NEW TEST-PORT-OPEN tcp:\/\/127\.0\.0\.1:\d+/);
+    const states = (JSON.parse(await readFile(join(dir, "compared", "hardcheck.sarif"), "utf8")) as { runs: Array<{ results: Array<{ baselineState: string }> }> }).runs[0]?.results.map(
+      (result) => result.baselineState,
+    );
+    expect(states?.sort()).toEqual(["new", "unchanged"]);
+
+    const diff = await cli(["diff", "baseline.json", "compared/hardcheck.json"], dir);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout.split("\n")[0]).toMatch(/^1 new failure\(s\), 0 fixed, 1 still failing/);
+    const same = await cli(["diff", "all/hardcheck.json", "all/hardcheck.json", "--json"], dir);
+    expect(same.code).toBe(0);
+    expect((JSON.parse(same.stdout) as { newFailures: unknown[] }).newFailures).toEqual([]);
+  });
+
+  it("report --from names the file when it is not a report", async () => {
+    await writeFile(join(dir, "not-a-report.json"), JSON.stringify({ hello: 1 }));
+    const { code, stderr } = await inProcess(["report", "--from", "not-a-report.json"], dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^HC_REPORT_INVALID: not-a-report\.json/);
+  });
+
   it.each([
     [["validate", "missing.yaml"], /HC_CONFIG_UNREADABLE: missing\.yaml: cannot read: file not found/],
     [["scan", "--config", "missing.yaml"], /HC_CONFIG_UNREADABLE/],

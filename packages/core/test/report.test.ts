@@ -192,6 +192,23 @@ describe("mergeReports", () => {
   });
 });
 
+describe("the rules section", () => {
+  it("lists every evaluated rule in its pack's order with the text reporters need; merge keeps it; older reports without it still parse", async () => {
+    const { hardcheck, setup } = await shardLab();
+    const report = await hardcheck.run(setup, { clock: fixedClock("2026-03-01T12:00:00Z") });
+    expect(report.rules?.map((rule) => rule.id)).toEqual(setup.rules.map(({ rule }) => rule.id));
+    const first = report.rules?.[0];
+    const source = setup.rules[0]?.rule;
+    expect(first).toMatchObject({ pack: source?.pack, title: source?.title, rationale: source?.rationale, remediation: source?.remediation, manual: source?.manual });
+    expect(first?.source?.line).toBeGreaterThan(0);
+    const halves = [1, 2].map((index) => ({ ...report, targets: selectShard(report.targets, index, 2), results: [] }));
+    expect(mergeReports(halves).rules).toEqual(report.rules);
+    const { rules: _rules, ...older } = report;
+    expect(parseReport(JSON.parse(JSON.stringify(older)), "old.json")).not.toHaveProperty("rules");
+    expect(mergeReports([older])).not.toHaveProperty("rules");
+  });
+});
+
 describe("parseReport", () => {
   it("accepts a real report after a JSON round trip", async () => {
     const { hardcheck, setup } = await shardLab();

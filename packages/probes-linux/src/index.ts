@@ -1,17 +1,74 @@
 /**
- * `@hardcheck/probes-linux` — probes that inspect Linux hosts (local, mounted root, SSH).
- *
- * This release registers no probes yet; the package exists so that configurations and the CLI can
- * already depend on it.
+ * `@hardcheck/probes-linux` — probes that inspect Linux hosts, and the host transports they run
+ * over: `local:` (this machine), `root:/path` (an offline root file system) and `ssh://user@host`.
  *
  * @packageDocumentation
  */
-import type { PluginContext, Probe } from "@hardcheck/core";
+import type { HostProbe, PluginContext, TransportProvider } from "@hardcheck/core";
+import { aptUpdatesProbe } from "./apt-updates/apt-updates.probe.js";
+import { firewallProbe } from "./firewall/firewall.probe.js";
+import { installedPackagesProbe } from "./installed-packages/installed-packages.probe.js";
+import { listeningSocketsProbe } from "./listening-sockets/listening-sockets.probe.js";
+import { lldpProbe } from "./lldp/lldp.probe.js";
+import { loginDefsProbe } from "./login-defs/login-defs.probe.js";
+import { osReleaseProbe } from "./os-release/os-release.probe.js";
+import { pamPasswordProbe } from "./pam-password/pam-password.probe.js";
+import { pwqualityProbe } from "./pwquality/pwquality.probe.js";
+import { shadowAgingProbe } from "./shadow-aging/shadow-aging.probe.js";
+import { sshdConfigProbe } from "./sshd-config/sshd-config.probe.js";
+import { sysctlProbe } from "./sysctl/sysctl.probe.js";
+import { localTransportProvider } from "./transports/local.js";
+import { rootTransportProvider } from "./transports/root.js";
+import { sshTransportProvider } from "./transports/ssh.js";
+import { usbLockProbe } from "./usb-lock/usb-lock.probe.js";
 
-/** The probes this package provides (none yet). */
-export const probes: readonly Probe[] = [];
+export { compareDebianVersions } from "./apt-updates/debian-version.js";
+export { type TransportErrorCode, TransportError } from "./transports/errors.js";
+export { openLocalTransport } from "./transports/local.js";
+export { openRootTransport } from "./transports/root.js";
+export { quotePosixCommand } from "./transports/shell-quote.js";
+export { DEFAULT_MAX_CHANNELS, openSshTransport, type SshHostTransport, type SshTransportStats } from "./transports/ssh.js";
+export {
+  aptUpdatesProbe,
+  firewallProbe,
+  installedPackagesProbe,
+  listeningSocketsProbe,
+  lldpProbe,
+  localTransportProvider,
+  loginDefsProbe,
+  osReleaseProbe,
+  pamPasswordProbe,
+  pwqualityProbe,
+  rootTransportProvider,
+  shadowAgingProbe,
+  sshdConfigProbe,
+  sshTransportProvider,
+  sysctlProbe,
+  usbLockProbe,
+};
 
-/** Registers this package's probes with a hardcheck instance. */
+/** The probes this package provides, sorted by id. */
+export const probes: readonly HostProbe[] = [
+  aptUpdatesProbe,
+  firewallProbe,
+  installedPackagesProbe,
+  listeningSocketsProbe,
+  lldpProbe,
+  loginDefsProbe,
+  osReleaseProbe,
+  pamPasswordProbe,
+  pwqualityProbe,
+  shadowAgingProbe,
+  sshdConfigProbe,
+  sysctlProbe,
+  usbLockProbe,
+];
+
+/** The host transports this package provides: `local:`, `root:` and `ssh://`. */
+export const transports: readonly TransportProvider[] = [localTransportProvider, rootTransportProvider, sshTransportProvider];
+
+/** Registers this package's probes and transports with a hardcheck instance. */
 export function register(context: PluginContext): void {
   for (const probe of probes) context.registerProbe(probe);
+  for (const transport of transports) context.registerTransport(transport);
 }

@@ -2,9 +2,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DEFAULT_LIMITS, HardcheckError, parseShard, type ReportDocument, SEVERITIES, type Severity, selectShard } from "@hardcheck/core";
+import { diffReports } from "@hardcheck/reporters";
 import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
 import { progressDisplay } from "../progress.js";
+import { readReport } from "./merge.js";
 import { renderFormats, splitFormats } from "./render.js";
 
 /** Options of `hardcheck scan`. */
@@ -20,6 +22,8 @@ export interface ScanCommandOptions {
   readonly rule?: string[];
   readonly shard?: string;
   readonly verbose?: boolean;
+  /** An earlier hardcheck.json; reporters mark findings new since it. */
+  readonly baseline?: string;
 }
 
 /** The exit code a report deserves under `--fail-on`. */
@@ -46,6 +50,8 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   const concurrency = positiveInt(options.concurrency, "--concurrency");
   const timeout = positiveInt(options.timeout, "--timeout");
   const shard = options.shard ? parseShard(options.shard) : undefined;
+  // Read the baseline before scanning so a wrong path fails fast.
+  const baseline = options.baseline ? await readReport(options.baseline, io.cwd) : undefined;
   const { hardcheck, config } = await createInstance(options.config, io.cwd);
   if (!config) throw new HardcheckError("HC_USAGE", "scan needs --config FILE");
   const { files, stdoutFormat } = splitFormats(options.format, options.stdout, hardcheck);
@@ -72,13 +78,18 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   }
   const outDir = resolve(io.cwd, options.out);
   await mkdir(outDir, { recursive: true });
-  const rendered = renderFormats(report, files, hardcheck, { color: false });
+  const reporterOptions = { configFile: options.config, ...(baseline ? { baseline } : {}) };
+  const rendered = renderFormats(report, files, hardcheck, { color: false, ...reporterOptions });
   for (const { fileName, content } of rendered) await writeFile(join(outDir, fileName), content);
   if (stdoutFormat) {
     const reporter = hardcheck.registry.reporters.get(stdoutFormat);
-    if (reporter) io.stdout.write(toText(reporter.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true })));
+    if (reporter) io.stdout.write(toText(reporter.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...reporterOptions })));
   }
   io.stderr.write(`reports written to ${options.out}: ${rendered.map((file) => file.fileName).join(", ")}\n`);
+  if (baseline) {
+    const diff = diffReports(baseline, report);
+    io.stderr.write(`compared with ${options.baseline}: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} fixed, ${diff.stillFailing.length} still failing\n`);
+  }
   return exitCodeFor(report, failOn);
 }
 

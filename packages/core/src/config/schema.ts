@@ -29,12 +29,27 @@ const endpointEntrySchema = z.union([
   }),
 ]);
 
+const sshOptionsSchema = strictObject({
+  identityFile: z.string().min(1).optional().describe("Private key file (relative to the config file); without it the SSH agent (SSH_AUTH_SOCK) is used."),
+  passphrase: z
+    .string()
+    .regex(/^(env|file):.+/, "a passphrase must be a reference (env:NAME or file:/path), never a literal value")
+    .optional()
+    .describe("Reference to the key's passphrase: env:NAME or file:/path."),
+  knownHosts: z.string().min(1).optional().describe("known_hosts file to verify the host key against (default ~/.ssh/known_hosts)."),
+  strictHostKeyChecking: z.boolean().optional().describe("Refuse unknown or changed host keys (default true). false accepts an unknown key once, never a changed one."),
+  sudo: z.boolean().optional().describe("Run privileged commands and reads through `sudo -n` (default false)."),
+  maxChannels: z.int().min(1).max(64).optional().describe("SSH channels open at once on the connection (default 4)."),
+  connectTimeoutMs: z.int().min(1).optional().describe("Timeout of the connection and authentication (default: the scan's connectTimeoutMs)."),
+});
+
 const targetSchema = strictObject({
   id: identifier("target id").describe("Unique id of the system, used in reports, waivers and attestations."),
   host: z.string().min(1).optional().describe("Host transport: local:, root:/path, ssh://user@host[:port] or evidence:./bundle.json."),
   os: z.string().min(1).optional().describe("Operating system family (linux, windows); rules can be scoped to it."),
   tags: z.array(z.string()).optional(),
   endpoints: z.array(endpointEntrySchema).optional().describe("Network endpoints as URLs, or { url, tags, servername }."),
+  ssh: sshOptionsSchema.optional().describe("How to authenticate and verify an ssh:// host."),
 });
 
 /** A waiver entry. */
@@ -229,6 +244,23 @@ export const reportSchema = z.object({
     notApplicable: z.int(),
   }),
   notices: z.array(z.object({ level: z.enum(["warning", "info"]), code: z.string(), message: z.string() })),
+  rules: z
+    .array(
+      z.object({
+        id: z.string(),
+        pack: z.string(),
+        checklistRef: z.string().nullable(),
+        section: z.string().nullable(),
+        title: z.string(),
+        severity: z.enum(SEVERITIES),
+        rationale: z.string(),
+        remediation: z.string(),
+        manual: z.boolean(),
+        prompt: z.string().optional(),
+        source: z.object({ file: z.string(), line: z.int() }).optional(),
+      }),
+    )
+    .optional(),
   shard: z.string().optional(),
 });
 

@@ -47,10 +47,29 @@ export interface HostSpec {
   readonly port?: number;
 }
 
+/** How an `ssh://` host is authenticated and verified (the target's `ssh:` config block). */
+export interface SshOptions {
+  /** Absolute path of the private key; absent means the SSH agent (`SSH_AUTH_SOCK`). */
+  readonly identityFile?: string;
+  /** Secret reference (`env:NAME`, `file:/path`) to the key's passphrase. */
+  readonly passphrase?: string;
+  /** Absolute path of the known_hosts file (default `~/.ssh/known_hosts`). */
+  readonly knownHosts?: string;
+  /** Refuse unknown host keys (default true); a changed key is always refused. */
+  readonly strictHostKeyChecking?: boolean;
+  /** Privileged commands and reads go through `sudo -n`. */
+  readonly sudo?: boolean;
+  /** Channels open at once on the one connection (default 4). */
+  readonly maxChannels?: number;
+  readonly connectTimeoutMs?: number;
+}
+
 /** One system under assessment: a host and/or some network endpoints. */
 export interface Target {
   readonly id: string;
   readonly host?: HostSpec;
+  /** SSH settings for an `ssh://` host. */
+  readonly ssh?: SshOptions;
   readonly os?: string;
   readonly tags: readonly string[];
   readonly endpoints: readonly Endpoint[];
@@ -237,6 +256,25 @@ export interface ReportNotice {
 }
 
 /**
+ * A rule as the report describes it: what a reporter needs to explain a result without the pack
+ * (SARIF rule help, the checklist view's "what was required").
+ */
+export interface ReportRule {
+  readonly id: string;
+  readonly pack: string;
+  readonly checklistRef: string | null;
+  readonly section: string | null;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly rationale: string;
+  readonly remediation: string;
+  readonly manual: boolean;
+  /** The question an attesting person answers (manual rules). */
+  readonly prompt?: string;
+  readonly source?: SourceLocation;
+}
+
+/**
  * The report document: the one contract every reporter, `merge` and external tool reads.
  * `hardcheck.json` is its serialisation.
  */
@@ -252,6 +290,11 @@ export interface ReportDocument {
   readonly results: readonly CheckResult[];
   readonly summary: Summary;
   readonly notices: readonly ReportNotice[];
+  /**
+   * The rules the scan evaluated, packs sorted by id and rules in the order their pack lists them
+   * (the source document's order). Absent in reports written before it existed.
+   */
+  readonly rules?: readonly ReportRule[];
   /** `I/N` when this report covers one shard of the targets. */
   readonly shard?: string;
 }

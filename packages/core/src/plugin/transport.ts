@@ -50,6 +50,13 @@ export interface HostTransport {
   stat(path: string): Promise<FileStat | undefined>;
   /** Runs a program with arguments — never a shell string. Throws when `canExec` is false. */
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Runs one command line exactly as written, for remote shells that are not POSIX (cmd.exe or
+   * PowerShell behind Windows OpenSSH), where `exec`'s POSIX quoting would be wrong. Only transports
+   * whose commands go through a remote shell offer it (`ssh`); the caller owns the quoting, so never
+   * build it from untrusted text.
+   */
+  execCommandLine?(commandLine: string, options?: ExecOptions): Promise<ExecResult>;
   /** Releases the connection; called once at the end of the scan. */
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 /** Builds, sorts, merges and shards report documents. */
 import { reportSchema } from "../config/schema.js";
 import { HardcheckError } from "../errors.js";
-import type { CheckResult, ReportDocument, ReportNotice, ReportPack, ReportTarget, Summary, Target } from "../model/types.js";
+import type { CheckResult, ReportDocument, ReportNotice, ReportPack, ReportRule, ReportTarget, Summary, Target } from "../model/types.js";
 
 /** The parts a report is built from. */
 export interface ReportParts {
@@ -13,6 +13,8 @@ export interface ReportParts {
   readonly targets: readonly (Target | ReportTarget)[];
   readonly results: readonly CheckResult[];
   readonly notices: readonly ReportNotice[];
+  /** The evaluated rules in their packs' order; kept in that order within each pack. */
+  readonly rules?: readonly ReportRule[];
   readonly shard?: string;
 }
 
@@ -70,6 +72,8 @@ export function buildReport(parts: ReportParts): ReportDocument {
     results: [...parts.results].sort(compareResults),
     summary: summarize(parts.results),
     notices: sortNotices(parts.notices),
+    // A stable sort keeps each pack's own (document) order.
+    ...(parts.rules ? { rules: [...parts.rules].sort((a, b) => byText(a.pack, b.pack)) } : {}),
     ...(parts.shard ? { shard: parts.shard } : {}),
   };
 }
@@ -99,7 +103,9 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
   const targets = new Map<string, ReportTarget>();
   const keys = new Set<string>();
   const results: CheckResult[] = [];
+  const rules = new Map<string, ReportRule>();
   for (const report of reports) {
+    for (const rule of report.rules ?? []) if (!rules.has(`${rule.pack}|${rule.id}`)) rules.set(`${rule.pack}|${rule.id}`, rule);
     for (const pack of report.packs) {
       const known = packs.get(pack.id);
       if (known && known.version !== pack.version) {
@@ -135,6 +141,7 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
     targets: [...targets.values()],
     results,
     notices: reports.flatMap((report) => report.notices),
+    ...(reports.some((report) => report.rules) ? { rules: [...rules.values()] } : {}),
   });
 }
 

@@ -179,6 +179,19 @@ export class Scanner {
       targets: setup.targets,
       results: redacted,
       notices,
+      rules: setup.rules.map(({ rule }) => ({
+        id: rule.id,
+        pack: rule.pack,
+        checklistRef: rule.checklistRef ?? null,
+        section: rule.section ?? null,
+        title: rule.title,
+        severity: rule.severity,
+        rationale: rule.rationale,
+        remediation: rule.remediation,
+        manual: rule.manual,
+        ...(rule.prompt ? { prompt: rule.prompt } : {}),
+        ...(rule.source ? { source: rule.source } : {}),
+      })),
       ...(options.shard ? { shard: options.shard } : {}),
     });
   }

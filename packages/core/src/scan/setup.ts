@@ -99,6 +99,16 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
       id: target.id,
       ...(host ? { host } : {}),
       ...(target.os ? { os: target.os } : {}),
+      ...(target.ssh
+        ? {
+            ssh: {
+              ...target.ssh,
+              // Key and known_hosts paths are relative to the config file, like every other path in it.
+              ...(target.ssh.identityFile ? { identityFile: resolve(baseDir, target.ssh.identityFile) } : {}),
+              ...(target.ssh.knownHosts ? { knownHosts: resolve(baseDir, target.ssh.knownHosts) } : {}),
+            },
+          }
+        : {}),
       tags: [...(target.tags ?? [])].sort(),
       endpoints: endpoints.sort((a, b) => a.url.localeCompare(b.url)),
     });

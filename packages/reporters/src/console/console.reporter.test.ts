@@ -67,6 +67,16 @@ describe("console reporter", () => {
   });
 });
 
+describe("console reporter with a baseline", () => {
+  it("marks failures that are new since the baseline and counts them in the summary line", () => {
+    const baseline = { ...report, results: report.results.filter((r) => r.ruleId !== "B-FAIL") };
+    const text = renderConsole(report, { baseline });
+    expect(text).toContain("FAIL   high     NEW B-FAIL tls://web:443");
+    expect(text.trimEnd().split("\n").at(-1)).toMatch(/ — 1 new since the baseline$/);
+    expect(renderConsole(report, { baseline: report })).not.toContain("NEW B-FAIL");
+  });
+});
+
 describe("json reporter", () => {
   it("writes the document itself, which parses back to the same value", () => {
     expect(JSON.parse(String(jsonReporter.render(report, {})))).toEqual(report);

@@ -1,5 +1,7 @@
 /** A terminal view for people: grouped by target, failures first, failing conditions spelled out. */
 import { type CheckResult, defineReporter, type ReportDocument, type ReporterOptions, SEVERITIES, type Status } from "@hardcheck/core";
+import { baselineStates } from "../diff/diff.js";
+import { describeCondition, findingKey } from "../shared/report-view.js";
 
 const STATUS_ORDER: readonly Status[] = ["fail", "error", "manual", "waived", "pass", "not-applicable"];
 const LABEL: Record<Status, string> = {
@@ -16,6 +18,8 @@ const COLOR: Record<Status, number> = { fail: 31, error: 35, manual: 33, waived:
 export interface ConsoleReporterOptions extends ReporterOptions {
   /** Also list passing and not-applicable checks (default: counts only). */
   readonly verbose?: boolean;
+  /** An older report: failures that are new since it are marked NEW. */
+  readonly baseline?: ReportDocument;
 }
 
 /** Renders the report for a terminal. Colour only when `options.color` is true. */
@@ -23,6 +27,7 @@ export function renderConsole(report: ReportDocument, options: ConsoleReporterOp
   const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const bold = (text: string) => (options.color ? `\u001b[1m${text}\u001b[22m` : text);
   const lines: string[] = [];
+  const states = baselineStates(report, options);
   const byTarget = new Map<string, CheckResult[]>();
   for (const result of report.results) byTarget.set(result.target, [...(byTarget.get(result.target) ?? []), result]);
   const severityRank = (result: CheckResult) => SEVERITIES.indexOf(result.severity);
@@ -49,14 +54,10 @@ export function renderConsole(report: ReportDocument, options: ConsoleReporterOp
         lines.push(`         ${result.message}`);
         continue;
       }
-      lines.push(`  ${paint(COLOR[result.status], LABEL[result.status].padEnd(6))} ${result.severity.padEnd(8)} ${result.ruleId}${where}  ${result.title}`);
+      const fresh = states?.get(findingKey(result)) === "new" ? `${paint(33, "NEW")} ` : "";
+      lines.push(`  ${paint(COLOR[result.status], LABEL[result.status].padEnd(6))} ${result.severity.padEnd(8)} ${fresh}${result.ruleId}${where}  ${result.title}`);
       if (result.status === "fail") {
-        for (const condition of result.conditions.filter((c) => c.outcome === "fail")) {
-          const subject = `${condition.fact}${condition.path ? `.${condition.path}` : ""}`;
-          lines.push(
-            `         ${condition.name ? `${condition.name}: ` : ""}${subject} ${condition.operator} ${brief(condition.expected)} — got ${brief(condition.actual ?? null)}`,
-          );
-        }
+        for (const condition of result.conditions.filter((c) => c.outcome === "fail")) lines.push(`         ${describeCondition(condition, 70)}`);
         if (!result.conditions.some((c) => c.outcome === "fail")) lines.push(`         ${result.message}`);
       } else if (!quiet) {
         lines.push(`         ${result.message}`);
@@ -79,6 +80,7 @@ export function renderConsole(report: ReportDocument, options: ConsoleReporterOp
         paint(COLOR.waived, `${s.waived} waived`),
         paint(COLOR["not-applicable"], `${s.notApplicable} not applicable`),
       ].join(", ") +
+      (states ? ` — ${[...states.values()].filter((state) => state === "new").length} new since the baseline` : "") +
       (report.incomplete ? paint(33, " — INCOMPLETE") : ""),
   );
   return `${lines.join("\n")}\n`;
@@ -96,10 +98,6 @@ function formatCounts(counts: Record<Status, number>, paint: (code: number, text
     .join(" · ");
 }
 
-function brief(value: unknown): string {
-  const text = JSON.stringify(value) ?? "null";
-  return text.length > 70 ? `${text.slice(0, 67)}…` : text;
-}
 
 /** The console reporter (`--format console`). */
 export const consoleReporter = defineReporter({

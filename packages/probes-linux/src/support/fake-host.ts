@@ -1,0 +1,57 @@
+/** An in-memory host for probe tests: files and recorded command outputs, nothing else. */
+import type { ExecResult, FileStat, HostTransport, HostTransportKind } from "@hardcheck/core";
+import { execUnavailable } from "@hardcheck/core";
+
+/** What a fake host holds. Commands are keyed by their argv joined with spaces. */
+export interface FakeHostContent {
+  readonly files?: Readonly<Record<string, string>>;
+  /** Symlinks (path → target); they show in listings and `stat`. */
+  readonly symlinks?: Readonly<Record<string, string>>;
+  /** Recorded outputs by command line; a command not listed exits 127. Absent: the host cannot exec. */
+  readonly commands?: Readonly<Record<string, Partial<ExecResult>>>;
+  readonly kind?: HostTransportKind;
+}
+
+/**
+ * A {@link HostTransport} over an in-memory tree; every command it was asked to run is recorded.
+ *
+ * @example
+ * ```ts
+ * const host = fakeHost({ files: { "/etc/login.defs": "PASS_MAX_DAYS 90\n" } });
+ * ```
+ */
+export function fakeHost(content: FakeHostContent): HostTransport & { readonly commandsRun: string[] } {
+  const files = new Map(Object.entries(content.files ?? {}));
+  const symlinks = new Map(Object.entries(content.symlinks ?? {}));
+  const commandsRun: string[] = [];
+  const entriesOf = (dir: string) => {
+    const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+    const names = new Set<string>();
+    for (const path of [...files.keys(), ...symlinks.keys()]) if (path.startsWith(prefix)) names.add(path.slice(prefix.length).split("/")[0] as string);
+    return names;
+  };
+  const stat = (type: FileStat["type"], size = 0): FileStat => ({ type, size, mode: 0o644, uid: 0, gid: 0, modified: "2026-01-01T00:00:00.000Z" });
+  return {
+    kind: content.kind ?? (content.commands ? "local" : "root"),
+    canExec: content.commands !== undefined,
+    commandsRun,
+    readFile: async (path) => files.get(path) ?? (symlinks.has(path) ? files.get(symlinks.get(path) as string) : undefined),
+    listDir: async (path) => {
+      const names = entriesOf(path);
+      return names.size > 0 ? [...names].sort() : undefined;
+    },
+    stat: async (path) => {
+      if (files.has(path)) return stat("file", files.get(path)?.length);
+      if (symlinks.has(path)) return stat("symlink");
+      return entriesOf(path).size > 0 ? stat("directory") : undefined;
+    },
+    exec: async (argv) => {
+      if (!content.commands) return execUnavailable("root");
+      const line = argv.join(" ");
+      commandsRun.push(line);
+      const recorded = content.commands[line];
+      return recorded ? { exitCode: 0, stdout: "", stderr: "", ...recorded } : { exitCode: 127, stdout: "", stderr: `${argv[0]}: command not found` };
+    },
+    close: async () => {},
+  };
+}

@@ -1,0 +1,73 @@
+// Real root file systems: a debootstrapped Debian, hardened and neglected copies, scanned via root:.
+import { rm } from "node:fs/promises";
+import { register as checklists } from "@hardcheck/checklists";
+import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { register as linuxProbes } from "../src/index.js";
+import { copyDebianRoot, type DebianRoot, ensureDebianRoot, hardenRoot, weakenRoot } from "./debian-root.js";
+
+let prepared: DebianRoot = { skip: "not prepared" };
+const copies: string[] = [];
+
+async function scanRoot(path: string): Promise<ReportDocument> {
+  const config = configFromObject({ packs: ["linux-baseline"], targets: [{ id: "image", host: `root:${path}`, os: "linux" }] });
+  const hardcheck = await Hardcheck.create({ plugins: [linuxProbes, checklists], config });
+  return hardcheck.scan(config);
+}
+
+const verdicts = (report: ReportDocument) => Object.fromEntries(report.results.map((result) => [result.ruleId, result.status]));
+
+beforeAll(async () => {
+  prepared = await ensureDebianRoot();
+  if ("skip" in prepared) console.warn(`SKIPPED real Debian root tests: ${prepared.skip}`);
+  else if (prepared.builtMs !== undefined) console.info(`debootstrap built the cached Debian root in ${prepared.builtMs} ms`);
+}, 15 * 60_000);
+
+afterAll(async () => {
+  for (const dir of copies) await rm(dir, { recursive: true, force: true });
+});
+
+describe("a debootstrapped Debian root scanned via root:", () => {
+  it("hardened: every rule that applies to an offline root passes", async (context) => {
+    if ("skip" in prepared) return context.skip(prepared.skip);
+    const dir = await copyDebianRoot(prepared.path, "hardened");
+    copies.push(dir);
+    await hardenRoot(dir);
+    const report = await scanRoot(dir);
+    const byRule = verdicts(report);
+    const failing = report.results.filter((result) => result.status !== "pass" && result.ruleId !== "LNX-LISTENING-SERVICES");
+    expect(failing.map((result) => `${result.ruleId}: ${result.message}`)).toEqual([]);
+    // Sockets exist only on a running system.
+    expect(byRule["LNX-LISTENING-SERVICES"]).toBe("not-applicable");
+  });
+
+  it("neglected: every Linux item is decided as failing, with the evidence named", async (context) => {
+    if ("skip" in prepared) return context.skip(prepared.skip);
+    const dir = await copyDebianRoot(prepared.path, "neglected");
+    copies.push(dir);
+    await weakenRoot(dir);
+    const report = await scanRoot(dir);
+    const byRule = verdicts(report);
+    expect(byRule).toEqual({
+      "LNX-ADMIN-PASSWORD-AGING": "fail",
+      "LNX-FIREWALL-ACTIVE": "fail",
+      "LNX-IP-FORWARDING-OFF": "fail",
+      "LNX-LISTENING-SERVICES": "not-applicable",
+      "LNX-LLDP-MED-OFF": "fail",
+      "LNX-NO-DIAGNOSTIC-TOOLS": "fail",
+      "LNX-PAM-HASH": "fail",
+      "LNX-PAM-HISTORY": "fail",
+      "LNX-PAM-NO-BLANK-PASSWORDS": "fail",
+      "LNX-PASSWORD-AGING-DEFAULTS": "fail",
+      "LNX-PWQ-COMPOSITION": "fail",
+      "LNX-PWQ-ENFORCED": "fail",
+      "LNX-PWQ-LENGTH": "fail",
+      "LNX-PWQ-PATTERNS": "fail",
+      "LNX-SECURITY-UPDATES": "fail",
+      "LNX-SSH-NO-ROOT-LOGIN": "fail",
+      "LNX-USB-STORAGE-LOCKED": "fail",
+    });
+    const updates = report.results.find((result) => result.ruleId === "LNX-SECURITY-UPDATES");
+    expect(updates?.message).toContain("libc6");
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The pre-TLS seam: how a probe gets from a TCP connection to a stream that carries TLS records,
+ * whatever the application protocol makes a client do first (SMTP STARTTLS now; LDAP StartTLS,
+ * TDS PRELOGIN wrapping and RDP negotiation plug in the same way).
+ */
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
+
+/** What a negotiator knows about the connection it upgrades. */
+export type NegotiationContext = {
+  /** Host connected to (name or IP literal). */
+  readonly host: string;
+  readonly port: number;
+  /** The name the TLS layer will send as SNI, or null for an IP literal. */
+  readonly servername: string | null;
+  /** Fires when the probe is cancelled or times out: stop and reject. */
+  readonly signal: AbortSignal;
+  /** Longest wait for any one server reply. */
+  readonly replyTimeoutMs: number;
+};
+
+/**
+ * Performs an application protocol's upgrade dance on a connected socket and hands back the stream
+ * the TLS bytes travel on. Protocols that switch the socket itself to TLS (STARTTLS) return the
+ * socket; protocols that wrap TLS records in their own packets (TDS PRELOGIN) return a Duplex that
+ * wraps on write and unwraps on read. Either way the caller writes a ClientHello to it, or hands
+ * it to `tls.connect({ socket })`.
+ *
+ * Reject with {@link NegotiationError} when the server does not offer the upgrade.
+ *
+ * @example
+ * ```ts
+ * const starttlsOnly: PreTlsNegotiator = {
+ *   id: "example",
+ *   description: "sends STARTTLS and waits for OK",
+ *   async negotiate(socket, context) { await exchangeLine(socket, "STARTTLS", /^OK/, context); return socket; },
+ * };
+ * registerNegotiator("example", starttlsOnly);
+ * ```
+ */
+export interface PreTlsNegotiator {
+  /** Short id used in messages (`smtp-starttls`). */
+  readonly id: string;
+  readonly description: string;
+  negotiate(socket: Socket, context: NegotiationContext): Promise<Duplex>;
+}
+
+/** The server refused or did not understand the upgrade; the message says which step failed. */
+export class NegotiationError extends Error {
+  /** Stable code for reports and tests. */
+  readonly code = "HC_TLS_NEGOTIATION";
+
+  constructor(negotiatorId: string, message: string, options?: { cause?: unknown }) {
+    super(`${negotiatorId}: ${message}`, options);
+    this.name = "NegotiationError";
+  }
+}
+
+const NEGOTIATORS = new Map<string, PreTlsNegotiator>();
+
+/**
+ * Makes every TLS probe (scanner, chain, OCSP) run over `scheme` after `negotiator`'s upgrade.
+ * Registering a scheme twice replaces the earlier negotiator.
+ */
+export function registerNegotiator(scheme: string, negotiator: PreTlsNegotiator): void {
+  NEGOTIATORS.set(scheme, negotiator);
+}
+
+/** The negotiator for a scheme, or undefined for schemes that start with TLS or are unknown. */
+export function negotiatorForScheme(scheme: string): PreTlsNegotiator | undefined {
+  return NEGOTIATORS.get(scheme);
+}
+
+/** Schemes that have a negotiator, sorted. */
+export function negotiatedSchemes(): string[] {
+  return [...NEGOTIATORS.keys()].sort();
+}

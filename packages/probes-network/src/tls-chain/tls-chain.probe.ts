@@ -1,0 +1,171 @@
+/** The presented certificate chain, validated and described: order, completeness, trust, names, dates, algorithms, key sizes, usages. */
+import { X509Certificate } from "node:crypto";
+import { rootCertificates } from "node:tls";
+import { defineProbe, type EndpointProbe, notApplicable, type TrustStore } from "@hardcheck/core";
+import { TLS_PROBE_SCHEMES } from "../negotiators/open-tls-stream.js";
+import { type CertificateDetails, certificateNamesHost, type ParsedCertificate, parseCertificate } from "../support/certificate-details.js";
+import { fetchPresentedChain } from "../tls-wire/presented-chain.js";
+import { type ChainFailure, validatorFor } from "./chain-validators.js";
+
+/** One entry of `tls.chainCertificates`. */
+export type TlsChainCertificateFact = CertificateDetails & {
+  /** 0 for the leaf; the order the server sent them in. */
+  position: number;
+};
+
+/** `tls.chainValidation`: the verdict-ready summary of the chain. */
+export type TlsChainValidationFact = {
+  /** `node-forge` for RSA chains, `node-crypto` when a certificate has an EC (or other non-RSA) key. */
+  validator: "node-forge" | "node-crypto";
+  trusted: boolean;
+  /** Why not trusted: `expired`, `not-yet-valid`, `bad-signature`, `unknown-issuer`, `self-signed`, `issuer-not-ca`; null when trusted. */
+  failure: ChainFailure | null;
+  /** `clear-text`: read in the server's order; `node-tls`: reordered by Node (TLS 1.3-only server), so `inOrder` is null. */
+  source: "clear-text" | "node-tls";
+  protocol: string;
+  presentedCount: number;
+  /** Each presented certificate is issued by the next one; null when the order could not be seen. */
+  inOrder: boolean | null;
+  /** The presented certificates reach a trust anchor or a self-signed certificate without help: no intermediate is missing. */
+  complete: boolean;
+  /** Presented certificates that are not on the path from the leaf (unneeded or unrelated). */
+  unusedCount: number;
+  /** Subjects from the leaf up to the trust anchor (included when found). */
+  path: string[];
+  /** Subject of the trust anchor the path ends at, or null. */
+  anchor: string | null;
+  leafSelfSigned: boolean;
+  hostname: { name: string; matches: boolean };
+  /** Every certificate on the path (anchor included) is within its validity period now. */
+  validNow: boolean;
+  /** Earliest end of validity on the path, ISO-8601. */
+  earliestNotAfter: string;
+  /** Signature hashes of the path's certificates other than self-signed roots, sorted: `sha1`, `sha256`, `md5`, … */
+  signatureHashes: string[];
+  /** Smallest RSA modulus on the path, or null when no RSA key. */
+  smallestRsaBits: number | null;
+  /** Smallest elliptic-curve key on the path, or null when no EC key. */
+  smallestEcBits: number | null;
+  leafIsCa: boolean;
+  leafKeyUsage: string[];
+  leafExtendedKeyUsage: string[];
+  /** The leaf may authenticate a TLS server: not a CA, keyUsage absent or with digitalSignature/keyEncipherment, EKU absent or with serverAuth/any. */
+  leafServerAuth: boolean;
+  leafSubject: string;
+  leafIssuer: string;
+  leafFingerprintSha256: string;
+};
+
+/** The facts `tls-chain` produces. */
+export type TlsChainFacts = {
+  "tls.chainCertificates": TlsChainCertificateFact[];
+  "tls.chainValidation": TlsChainValidationFact;
+};
+
+const issues = (child: ParsedCertificate, parent: ParsedCertificate): boolean => child.x509.checkIssued(parent.x509) && child.x509.verify(parent.x509.publicKey);
+
+/** Trust anchors as X509Certificate; system roots are parsed once per process. */
+let systemRoots: X509Certificate[] | null = null;
+function anchorCandidates(trust: TrustStore): X509Certificate[] {
+  const configured = trust.caCertificates.flatMap((pem) => splitPem(pem).map((block) => new X509Certificate(block)));
+  if (!trust.useSystemRoots) return configured;
+  systemRoots ??= rootCertificates.map((pem) => new X509Certificate(pem));
+  return [...configured, ...systemRoots];
+}
+
+function splitPem(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/**
+ * Fetches the chain the server presents (one handshake; TLS 1.2 clear text when the server allows
+ * it) and reports every certificate and a validation summary. Trust anchors: the scan's trust
+ * store (trust.caFile / caDir, plus system roots when enabled).
+ */
+export const tlsChainProbe: EndpointProbe = defineProbe({
+  meta: {
+    id: "tls-chain",
+    description: "Reads the presented certificate chain in server order and validates it: order, completeness, trust, names, dates, algorithms, keys, usages.",
+    schemes: TLS_PROBE_SCHEMES,
+    facts: [
+      {
+        name: "tls.chainCertificates",
+        description:
+          "Presented certificates in server order: position, subject, issuer, serial, validity, SHA-256 fingerprint, signature algorithm and hash, key type and bits, CA flag, self-signed, key usages, OCSP and CRL URLs",
+      },
+      {
+        name: "tls.chainValidation",
+        description:
+          "Validator, trusted and failure reason, order, completeness, path to the anchor, hostname match, validity, signature hashes, smallest RSA/EC key, leaf usages and fingerprint",
+      },
+    ],
+  },
+  async collect(endpoint, _params, deps) {
+    if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
+    const presented = await fetchPresentedChain(endpoint, deps);
+    const certificates = presented.certificates.map(parseCertificate);
+    const leaf = certificates[0] as ParsedCertificate;
+
+    // The path: leaf, then each issuer found among the presented certificates.
+    const path: ParsedCertificate[] = [leaf];
+    const unused = new Set(certificates.slice(1));
+    for (let current = leaf; !current.details.selfSigned; ) {
+      const issuer = [...unused].find((candidate) => issues(current, candidate));
+      if (!issuer) break;
+      unused.delete(issuer);
+      path.push(issuer);
+      current = issuer;
+    }
+    const top = path[path.length - 1] as ParsedCertificate;
+    const anchorX509 = anchorCandidates(deps.trust).find((candidate) => candidate.fingerprint256 === top.x509.fingerprint256 || (top.x509.checkIssued(candidate) && top.x509.verify(candidate.publicKey)));
+    const anchor = anchorX509 ? parseCertificate(Buffer.from(anchorX509.raw)) : null;
+    const anchors = anchor ? [anchor] : [];
+    const validation = validatorFor(path, anchors).validate(path, anchors, deps.clock.now());
+    const fullPath = anchor && anchor.x509.fingerprint256 !== top.x509.fingerprint256 ? [...path, anchor] : path;
+
+    const inOrder =
+      presented.source === "node-tls" ? null : certificates.every((certificate, index) => index === certificates.length - 1 || issues(certificate, certificates[index + 1] as ParsedCertificate));
+    const now = deps.clock.now().getTime();
+    const keyBitsOf = (type: string) =>
+      fullPath.filter((certificate) => certificate.details.keyType === type && certificate.details.keyBits !== null).map((certificate) => certificate.details.keyBits as number);
+    const rsaBits = keyBitsOf("rsa");
+    const ecBits = keyBitsOf("ec");
+    const leafDetails = leaf.details;
+    const keyUsageOk = leafDetails.keyUsage.length === 0 || leafDetails.keyUsage.some((usage) => usage === "digitalSignature" || usage === "keyEncipherment");
+    const extendedKeyUsageOk =
+      leafDetails.extendedKeyUsage.length === 0 || leafDetails.extendedKeyUsage.some((usage) => usage === "serverAuth" || usage === "anyExtendedKeyUsage");
+    const nameToCheck = endpoint.servername ?? endpoint.host;
+
+    const facts: TlsChainFacts = {
+      "tls.chainCertificates": certificates.map((certificate, position) => ({ position, ...certificate.details })),
+      "tls.chainValidation": {
+        validator: validation.validator,
+        trusted: validation.trusted,
+        failure: validation.failure,
+        source: presented.source,
+        protocol: presented.protocol,
+        presentedCount: certificates.length,
+        inOrder,
+        complete: top.details.selfSigned || anchor !== null,
+        unusedCount: unused.size,
+        path: fullPath.map((certificate) => certificate.details.subject),
+        anchor: anchor?.details.subject ?? null,
+        leafSelfSigned: leafDetails.selfSigned,
+        hostname: { name: nameToCheck, matches: certificateNamesHost(leaf.x509, nameToCheck) },
+        validNow: fullPath.every((certificate) => Date.parse(certificate.details.notBefore) <= now && Date.parse(certificate.details.notAfter) >= now),
+        earliestNotAfter: fullPath.map((certificate) => certificate.details.notAfter).sort()[0] as string,
+        signatureHashes: [...new Set(fullPath.filter((certificate) => !certificate.details.selfSigned).map((certificate) => certificate.details.signatureHash))].sort(),
+        smallestRsaBits: rsaBits.length > 0 ? Math.min(...rsaBits) : null,
+        smallestEcBits: ecBits.length > 0 ? Math.min(...ecBits) : null,
+        leafIsCa: leafDetails.isCa,
+        leafKeyUsage: leafDetails.keyUsage,
+        leafExtendedKeyUsage: leafDetails.extendedKeyUsage,
+        leafServerAuth: !leafDetails.isCa && keyUsageOk && extendedKeyUsageOk,
+        leafSubject: leafDetails.subject,
+        leafIssuer: leafDetails.issuer,
+        leafFingerprintSha256: leafDetails.fingerprintSha256,
+      },
+    };
+    return { facts };
+  },
+});

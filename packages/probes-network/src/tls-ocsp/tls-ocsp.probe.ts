@@ -1,0 +1,226 @@
+/** Revocation status of the server certificate: the stapled OCSP response and the responder named in the certificate, both verified. */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { X509Certificate } from "node:crypto";
+import { rootCertificates } from "node:tls";
+import { defineProbe, type EndpointProbe, notApplicable, type ProbeDeps, type TrustStore } from "@hardcheck/core";
+import { TLS_PROBE_SCHEMES } from "../negotiators/open-tls-stream.js";
+import { parseCertificate } from "../support/certificate-details.js";
+import { abortedError, describeSocketError } from "../support/socket-errors.js";
+import { fetchPresentedChain } from "../tls-wire/presented-chain.js";
+import { buildOcspRequest, interpretOcspResponse, isFresh, type OcspAnswer, OcspParseError, pkijsCertificate } from "./ocsp-messages.js";
+
+/** Largest responder answer read; real responses are a few KB. */
+const MAX_RESPONSE_BYTES = 256 * 1024;
+
+/** Revocation status as hardcheck reports it. */
+export type OcspStatus = "good" | "revoked" | "unknown" | "unreachable" | "invalid" | "no-responder" | "not-checked";
+
+/** A verified OCSP answer, from the responder or the staple. */
+export type OcspCheckFact = {
+  /**
+   * `good`, `revoked`, `unknown` (what the response says); `unreachable` (no answer: refused, timed out, HTTP error);
+   * `invalid` (an answer that is not a usable OCSP response, or has no entry for the certificate);
+   * `no-responder` (the certificate names none); `not-checked` (no staple / querying disabled).
+   */
+  status: OcspStatus;
+  /** Why the status is `unreachable` or `invalid`; null otherwise. */
+  reason: string | null;
+  revokedAt: string | null;
+  revocationReason: string | null;
+  thisUpdate: string | null;
+  nextUpdate: string | null;
+  /** thisUpdate not in the future and nextUpdate not passed (5 minutes of clock skew allowed); null without a response. */
+  fresh: boolean | null;
+  /** Signed by the issuer or a responder it delegated to; null without a response. */
+  signatureValid: boolean | null;
+  delegatedResponder: boolean | null;
+  /** Responder only: the request's nonce came back. Null when the responder returned none. */
+  nonceMatched: boolean | null;
+};
+
+/** `tls.ocsp`: the responder's answer, plus its URL. */
+export type TlsOcspFact = OcspCheckFact & { responderUrl: string | null };
+
+/** The facts `tls-ocsp` produces. */
+export type TlsOcspFacts = {
+  "tls.ocsp": TlsOcspFact;
+  "tls.ocspStaple": OcspCheckFact & { present: boolean };
+  "tls.crlDistributionPoints": string[];
+};
+
+const notChecked = (status: OcspStatus, reason: string | null = null): OcspCheckFact => ({
+  status,
+  reason,
+  revokedAt: null,
+  revocationReason: null,
+  thisUpdate: null,
+  nextUpdate: null,
+  fresh: null,
+  signatureValid: null,
+  delegatedResponder: null,
+  nonceMatched: null,
+});
+
+function fromAnswer(answer: OcspAnswer, now: Date): OcspCheckFact {
+  if (answer.responseStatus !== "successful") return notChecked("invalid", `responder answered ${answer.responseStatus}`);
+  if (answer.certificateStatus === null) return { ...notChecked("invalid", "response has no entry for this certificate"), signatureValid: answer.signatureValid };
+  return {
+    status: answer.certificateStatus,
+    reason: null,
+    revokedAt: answer.revokedAt,
+    revocationReason: answer.revocationReason,
+    thisUpdate: answer.thisUpdate,
+    nextUpdate: answer.nextUpdate,
+    fresh: isFresh(answer, now),
+    signatureValid: answer.signatureValid,
+    delegatedResponder: answer.delegatedResponder,
+    nonceMatched: answer.nonceMatched,
+  };
+}
+
+/** Posts a DER request; resolves with the body, rejects with a short reason (HTTP status, timeout, refused). */
+function postOcspRequest(url: URL, body: Buffer, deps: Pick<ProbeDeps, "signal" | "limits">): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (deps.signal.aborted) {
+      reject(abortedError("OCSP request", deps.signal));
+      return;
+    }
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const timeoutMs = deps.limits.connectTimeoutMs;
+    const request = send(url, { method: "POST", headers: { "content-type": "application/ocsp-request", "content-length": body.length } });
+    const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const onAbort = () => request.destroy(abortedError("OCSP request", deps.signal));
+    deps.signal.addEventListener("abort", onAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      deps.signal.removeEventListener("abort", onAbort);
+    };
+    request.on("response", (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        done();
+        reject(new Error(`HTTP ${response.statusCode}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let length = 0;
+      response.on("data", (chunk: Buffer) => {
+        length += chunk.length;
+        if (length > MAX_RESPONSE_BYTES) request.destroy(new Error(`answer longer than ${MAX_RESPONSE_BYTES} bytes`));
+        else chunks.push(chunk);
+      });
+      response.on("end", () => {
+        done();
+        resolve(Buffer.concat(chunks));
+      });
+      response.on("error", (error) => {
+        done();
+        reject(error);
+      });
+    });
+    request.on("error", (error) => {
+      done();
+      reject(new Error(describeSocketError(error), { cause: error }));
+    });
+    request.end(body);
+  });
+}
+
+function trustedAnchors(trust: TrustStore): X509Certificate[] {
+  const pems = trust.useSystemRoots ? [...trust.caCertificates, ...rootCertificates] : [...trust.caCertificates];
+  return pems.flatMap((pem) => (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((block) => new X509Certificate(block)));
+}
+
+/**
+ * Reads the presented chain and its stapled OCSP response (one handshake), verifies the staple,
+ * and queries the OCSP responder from the leaf's authorityInfoAccess with a nonce. The issuer comes
+ * from the presented chain, else from the trust anchors.
+ *
+ * Parameters: `queryResponder` (boolean, default true) — false only reads the staple.
+ */
+export const tlsOcspProbe: EndpointProbe = defineProbe({
+  meta: {
+    id: "tls-ocsp",
+    description: "Checks the server certificate's revocation status: verifies the stapled OCSP response and queries the responder named in the certificate.",
+    schemes: TLS_PROBE_SCHEMES,
+    facts: [
+      {
+        name: "tls.ocsp",
+        description:
+          "Responder URL and its answer: status (good, revoked, unknown, unreachable, invalid, no-responder, not-checked), reason, revocation time and reason, thisUpdate/nextUpdate, fresh, signatureValid, delegatedResponder, nonceMatched",
+      },
+      { name: "tls.ocspStaple", description: "Whether the server stapled an OCSP response, and the same verified fields for it" },
+      { name: "tls.crlDistributionPoints", description: "CRL distribution point URLs named in the leaf certificate" },
+    ],
+  },
+  async collect(endpoint, params, deps) {
+    if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
+    const queryResponder = params.queryResponder === undefined ? true : params.queryResponder;
+    if (typeof queryResponder !== "boolean") throw new Error("parameter queryResponder must be true or false");
+    const presented = await fetchPresentedChain(endpoint, deps);
+    const [leafDer, ...rest] = presented.certificates;
+    const leaf = parseCertificate(leafDer as Buffer);
+    const issuerX509 =
+      rest.map((der) => new X509Certificate(der)).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey)) ??
+      trustedAnchors(deps.trust).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey));
+    const now = deps.clock.now();
+    const leafPkijs = pkijsCertificate(leaf.der);
+    const issuerPkijs = issuerX509 ? pkijsCertificate(issuerX509.raw) : null;
+
+    let staple: OcspCheckFact & { present: boolean } = { ...notChecked("not-checked", "server stapled no OCSP response"), present: false };
+    if (presented.stapledOcspResponse) {
+      staple = issuerPkijs
+        ? { ...(await checked(() => interpretOcspResponse(presented.stapledOcspResponse as Buffer, leafPkijs, issuerPkijs, null), now)), present: true }
+        : { ...notChecked("invalid", "the issuer certificate is neither presented nor trusted, so the staple cannot be verified"), present: true };
+    }
+
+    const responderUrl = leaf.details.ocspUrls[0] ?? null;
+    let responder: OcspCheckFact;
+    if (responderUrl === null) responder = notChecked("no-responder");
+    else if (!queryResponder) responder = notChecked("not-checked", "querying the responder is disabled (queryResponder: false)");
+    else if (!issuerPkijs) responder = notChecked("invalid", "the issuer certificate is neither presented nor trusted, so no request can be built");
+    else responder = await queryOcspResponder(responderUrl, leafPkijs, issuerPkijs, deps, now);
+
+    const facts: TlsOcspFacts = {
+      "tls.ocsp": { ...responder, responderUrl },
+      "tls.ocspStaple": staple,
+      "tls.crlDistributionPoints": leaf.details.crlUrls,
+    };
+    return { facts };
+  },
+});
+
+async function checked(read: () => Promise<OcspAnswer>, now: Date): Promise<OcspCheckFact> {
+  try {
+    return fromAnswer(await read(), now);
+  } catch (error) {
+    if (error instanceof OcspParseError) return notChecked("invalid", error.message);
+    throw error;
+  }
+}
+
+async function queryOcspResponder(
+  responderUrl: string,
+  leaf: ReturnType<typeof pkijsCertificate>,
+  issuer: ReturnType<typeof pkijsCertificate>,
+  deps: ProbeDeps,
+  now: Date,
+): Promise<OcspCheckFact> {
+  let url: URL;
+  try {
+    url = new URL(responderUrl);
+  } catch {
+    return notChecked("invalid", `responder URL "${responderUrl.slice(0, 200)}" is not a URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return notChecked("invalid", `responder URL scheme ${url.protocol} is not http or https`);
+  const { der, nonce } = await buildOcspRequest(leaf, issuer);
+  let body: Buffer;
+  try {
+    body = await postOcspRequest(url, der, deps);
+  } catch (error) {
+    if (deps.signal.aborted) throw error;
+    return notChecked("unreachable", `${describeSocketError(error)} (${url.host})`);
+  }
+  return checked(() => interpretOcspResponse(body, leaf, issuer, nonce), now);
+}

@@ -1,0 +1,123 @@
+/** Every protocol version and cipher suite the server accepts, found with raw ClientHellos. */
+import { defineProbe, type EndpointProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { openTlsStream, sniNameOf, TLS_PROBE_SCHEMES } from "../negotiators/open-tls-stream.js";
+import { type CipherSuiteClass, cipherSuiteByCode } from "../tls-wire/cipher-suites.js";
+import { TLS_VERSIONS, type TlsVersionName } from "../tls-wire/client-hello.js";
+import { enumerateVersionsAndSuites } from "../tls-wire/enumerate.js";
+
+/** `tls.versions`: which protocol versions the server completes a hello for. */
+export type TlsVersionsFact = {
+  /** Accepted versions, oldest first: `SSLv3`, `TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`. */
+  accepted: string[];
+  /** Scanned versions the server refused, oldest first. */
+  refused: string[];
+  /** Oldest accepted version. */
+  lowest: string;
+  /** Newest accepted version. */
+  highest: string;
+};
+
+/** The accepted suites of one version. */
+export type TlsVersionSuites = {
+  /** IANA names; in the server's order when `serverPreference`, else in the order found. */
+  suites: string[];
+  /** True when the server, not the client, decides the order; null with fewer than two suites. */
+  serverPreference: boolean | null;
+};
+
+/** `tls.suites`: accepted suites per version, and the weakness classes among them. */
+export type TlsSuitesFact = {
+  byVersion: Record<string, TlsVersionSuites>;
+  /** Every accepted suite, IANA name, sorted. */
+  names: string[];
+  /** Weakness classes of the accepted suites (`3des`, `rc4`, `null`, `export`, `anonymous`, `des`, `64-bit-block`, `md5`, `cbc`, `no-forward-secrecy`), sorted. */
+  classes: CipherSuiteClass[];
+  /** Accepted suites per class, so a failing rule can name them. */
+  suitesByClass: Record<string, string[]>;
+};
+
+/** `tls.scan`: the cost of the scan. */
+export type TlsScanFact = {
+  /** ClientHellos sent, each on its own TCP connection. */
+  handshakes: number;
+};
+
+/** The facts `tls-versions-suites` produces. */
+export type TlsVersionsSuitesFacts = {
+  "tls.versions": TlsVersionsFact;
+  "tls.suites": TlsSuitesFact;
+  "tls.scan": TlsScanFact;
+};
+
+function requestedVersions(params: JsonObject): readonly TlsVersionName[] {
+  const requested = params.versions;
+  if (requested === undefined) return TLS_VERSIONS;
+  if (!Array.isArray(requested) || requested.length === 0 || !requested.every((v) => (TLS_VERSIONS as readonly unknown[]).includes(v))) {
+    throw new Error(`parameter versions must be a non-empty list of ${TLS_VERSIONS.join(", ")}`);
+  }
+  return requested as TlsVersionName[];
+}
+
+/**
+ * Scans SSL 3.0 … TLS 1.3 and all IANA cipher suites with hand-built ClientHellos — no crypto
+ * library involved, so suites the local OpenSSL dropped (3DES, RC4, EXPORT, NULL) are found too.
+ * Runs after the scheme's pre-TLS negotiation (SMTP STARTTLS).
+ *
+ * Parameters: `versions` (list) restricts the versions scanned.
+ */
+export const tlsVersionsSuitesProbe: EndpointProbe = defineProbe({
+  meta: {
+    id: "tls-versions-suites",
+    description: "Finds every accepted protocol version and cipher suite (full IANA registry) with raw ClientHellos, and the server's suite order.",
+    schemes: TLS_PROBE_SCHEMES,
+    facts: [
+      { name: "tls.versions", description: "Accepted and refused protocol versions (SSLv3 … TLSv1.3), lowest and highest accepted" },
+      { name: "tls.suites", description: "Accepted cipher suites per version (IANA names, server order), all names, weakness classes, suites per class" },
+      { name: "tls.scan", description: "Handshakes (= TCP connections) the scan needed" },
+    ],
+  },
+  async collect(endpoint, params, deps) {
+    if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
+    const versions = requestedVersions(params);
+    const result = await enumerateVersionsAndSuites({
+      openStream: () => openTlsStream(endpoint, deps),
+      servername: sniNameOf(endpoint),
+      timeoutMs: deps.limits.connectTimeoutMs,
+      signal: deps.signal,
+      versions,
+    });
+    const accepted = result.versions.filter((version) => version.accepted).map((version) => version.version);
+    const byVersion: Record<string, TlsVersionSuites> = {};
+    const names = new Set<string>();
+    const suitesByClass: Record<string, Set<string>> = {};
+    for (const scanned of result.versions) {
+      if (!scanned.accepted) continue;
+      const suites = scanned.suites.map(cipherSuiteByCode);
+      byVersion[scanned.version] = { suites: suites.map((suite) => suite.name), serverPreference: scanned.serverPreference };
+      for (const suite of suites) {
+        names.add(suite.name);
+        for (const suiteClass of suite.classes) (suitesByClass[suiteClass] ??= new Set()).add(suite.name);
+      }
+    }
+    const facts: TlsVersionsSuitesFacts = {
+      "tls.versions": {
+        accepted,
+        refused: result.versions.filter((version) => !version.accepted).map((version) => version.version),
+        lowest: accepted[0] as string,
+        highest: accepted[accepted.length - 1] as string,
+      },
+      "tls.suites": {
+        byVersion,
+        names: [...names].sort(),
+        classes: Object.keys(suitesByClass).sort() as CipherSuiteClass[],
+        suitesByClass: Object.fromEntries(
+          Object.entries(suitesByClass)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([name, suites]) => [name, [...suites].sort()]),
+        ),
+      },
+      "tls.scan": { handshakes: result.handshakes },
+    };
+    return { facts };
+  },
+});

@@ -1,0 +1,113 @@
+/**
+ * Fetches the certificates a server presents, in the order it sends them, and any stapled OCSP
+ * response. TLS 1.2 and older send both in clear text, so one raw hello reads them exactly; a
+ * server that speaks only TLS 1.3 encrypts them, and then Node's TLS stack reads them instead
+ * (which reorders the chain, so the order cannot be judged).
+ */
+import type { DetailedPeerCertificate, TLSSocket } from "node:tls";
+import { connect as startTlsConnection } from "node:tls";
+import type { Endpoint, ProbeDeps } from "@hardcheck/core";
+import { openTlsStream, sniNameOf } from "../negotiators/open-tls-stream.js";
+import { abortedError, describeSocketError } from "../support/socket-errors.js";
+import { ALL_CIPHER_SUITES } from "./cipher-suites.js";
+import { buildClientHello, versionName } from "./client-hello.js";
+import { exchangeHello } from "./exchange.js";
+import { parseCertificateList, parseCertificateStatus } from "./server-flight.js";
+
+/** What the server presented. */
+export type PresentedChain = {
+  /** DER certificates, leaf first. */
+  readonly certificates: readonly Buffer[];
+  /** The DER OCSP response the server stapled, or null. */
+  readonly stapledOcspResponse: Buffer | null;
+  /** `clear-text`: read off the wire in the server's order. `node-tls`: Node's reordered view (TLS 1.3-only servers). */
+  readonly source: "clear-text" | "node-tls";
+  /** Protocol version of the handshake that presented them. */
+  readonly protocol: string;
+};
+
+/** Suites with a certificate: no anonymous, PSK, SRP or Kerberos key exchange, so the server must present one. */
+const CERTIFICATE_SUITES = ALL_CIPHER_SUITES.filter(
+  (suite) => !suite.tls13 && !suite.classes.includes("anonymous") && !/PSK|SRP|KRB5|ECCPWD/.test(suite.name),
+).map((suite) => suite.code);
+
+/** Reads the presented chain with one handshake (two when the server refuses TLS 1.2 and older). */
+export async function fetchPresentedChain(endpoint: Endpoint, deps: Pick<ProbeDeps, "signal" | "limits">): Promise<PresentedChain> {
+  const servername = sniNameOf(endpoint);
+  const { stream, socket, address } = await openTlsStream(endpoint, deps);
+  try {
+    const hello = buildClientHello({ version: "TLSv1.2", cipherSuites: CERTIFICATE_SUITES, servername, requestOcspStaple: true });
+    const outcome = await exchangeHello(stream, hello, { timeoutMs: deps.limits.connectTimeoutMs, signal: deps.signal, readUntil: "flight", address });
+    if (outcome.kind === "answer" && outcome.answer.kind === "hello" && outcome.answer.hello.version <= 0x0303) {
+      const certificateMessage = outcome.messages.find((message) => message.type === 11);
+      if (!certificateMessage) throw new Error(`server presented no certificate (${address})`);
+      const statusMessage = outcome.messages.find((message) => message.type === 22);
+      return {
+        certificates: parseCertificateList(certificateMessage.body),
+        stapledOcspResponse: statusMessage ? parseCertificateStatus(statusMessage.body) : null,
+        source: "clear-text",
+        protocol: versionName(outcome.answer.hello.version),
+      };
+    }
+  } catch (error) {
+    throw error instanceof Error && error.message.includes(address) ? error : new Error(`${describeSocketError(error)} (${address})`, { cause: error });
+  } finally {
+    socket.destroy();
+  }
+  return fetchWithNodeTls(endpoint, deps);
+}
+
+async function fetchWithNodeTls(endpoint: Endpoint, deps: Pick<ProbeDeps, "signal" | "limits">): Promise<PresentedChain> {
+  const { stream, socket, address } = await openTlsStream(endpoint, deps);
+  const servername = sniNameOf(endpoint);
+  try {
+    const tlsSocket = await new Promise<{ tls: TLSSocket; staple: Buffer | null }>((resolve, reject) => {
+      let staple: Buffer | null = null;
+      let tls: TLSSocket;
+      try {
+        tls = startTlsConnection({
+          socket: stream,
+          rejectUnauthorized: false,
+          checkServerIdentity: () => undefined,
+          requestOCSP: true,
+          ...(servername === null ? {} : { servername }),
+        });
+      } catch (error) {
+        reject(new Error(`cannot start TLS to ${address}: ${describeSocketError(error)}`, { cause: error }));
+        return;
+      }
+      const finish = (settle: () => void) => {
+        clearTimeout(timer);
+        deps.signal.removeEventListener("abort", onAbort);
+        settle();
+      };
+      const onAbort = () => finish(() => reject(abortedError("TLS handshake", deps.signal)));
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`TLS handshake timed out after ${deps.limits.connectTimeoutMs} ms (${address})`))),
+        deps.limits.connectTimeoutMs,
+      );
+      deps.signal.addEventListener("abort", onAbort, { once: true });
+      tls.on("OCSPResponse", (response: Buffer) => {
+        staple = response;
+      });
+      tls.once("secureConnect", () => finish(() => resolve({ tls, staple })));
+      tls.on("error", (error) => finish(() => reject(new Error(`TLS handshake failed: ${describeSocketError(error)} (${address})`, { cause: error }))));
+    });
+    const certificates: Buffer[] = [];
+    const seen = new Set<string>();
+    for (
+      let current: DetailedPeerCertificate | undefined = tlsSocket.tls.getPeerCertificate(true);
+      current?.raw && !seen.has(current.fingerprint256);
+      current = current.issuerCertificate
+    ) {
+      seen.add(current.fingerprint256);
+      certificates.push(current.raw);
+    }
+    if (certificates.length === 0) throw new Error(`server presented no certificate (${address})`);
+    const protocol = tlsSocket.tls.getProtocol() ?? "unknown";
+    tlsSocket.tls.destroy();
+    return { certificates, stapledOcspResponse: tlsSocket.staple, source: "node-tls", protocol };
+  } finally {
+    socket.destroy();
+  }
+}

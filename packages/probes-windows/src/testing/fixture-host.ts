@@ -1,0 +1,105 @@
+/**
+ * Test support (not exported): fixture sets per Windows Server release, assembled into sections,
+ * evidence bundles and a FAKE exec transport. The fake answers PowerShell batches from fixture
+ * files — it stands in for a Windows host, which cannot run here; it proves the wiring (argv,
+ * encoding, batching, JSON parsing), not PowerShell's behaviour.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ExecResult, HostProbe, HostProbeDeps, HostSpec, HostTransport, JsonValue } from "@hardcheck/core";
+import { silentLogger } from "@hardcheck/core";
+import { SECTION_IDS, type SectionId } from "../commands/catalog.js";
+import { renderEvidenceBundle } from "../evidence/bundle.js";
+
+/** The fixture sets: Server release × hardened or not. */
+export const FIXTURE_SETS = ["2019-default", "2019-hardened", "2022-default", "2022-hardened"] as const;
+/** One fixture set. */
+export type FixtureSet = (typeof FIXTURE_SETS)[number];
+
+/** The probe folder whose fixtures hold each section. */
+export const SECTION_FOLDERS: Readonly<Record<SectionId, string>> = {
+  os: "windows-os",
+  schannel: "windows-schannel",
+  "cipher-suites": "windows-cipher-suites",
+  registry: "windows-registry",
+  "sql-server": "windows-sql-server",
+  firewall: "windows-firewall",
+  antivirus: "windows-antivirus",
+  shares: "windows-shares",
+  accounts: "windows-accounts",
+  "account-policy": "windows-account-policy",
+  programs: "windows-programs",
+  hotfixes: "windows-updates",
+  services: "windows-services",
+};
+
+const SOURCE_ROOT = join(import.meta.dirname, "..");
+
+/** Every section of a fixture set, read from the probe folders' fixtures. */
+export function fixtureSections(set: FixtureSet): Record<SectionId, unknown> {
+  const sections = {} as Record<SectionId, unknown>;
+  for (const id of SECTION_IDS) {
+    const file = join(SOURCE_ROOT, SECTION_FOLDERS[id], "fixtures", `${set}.json`);
+    if (!existsSync(file)) throw new Error(`fixture missing: ${file}`);
+    sections[id] = JSON.parse(readFileSync(file, "utf8")) as unknown;
+  }
+  return sections;
+}
+
+/** A collector bundle of a fixture set, as the collector script writes it. */
+export function fixtureBundle(set: FixtureSet): string {
+  const sections = fixtureSections(set);
+  return renderEvidenceBundle(sections, { hostName: String((sections.os as { hostName: string }).hostName), collectedAt: "2026-11-24T08:00:00.000Z" });
+}
+
+/** What a fake host saw: every argv it was asked to run. */
+export interface FakeExecHost {
+  readonly transport: HostTransport;
+  readonly calls: string[][];
+}
+
+/**
+ * FAKE PowerShell host answering from fixtures. It decodes `-EncodedCommand`, finds the sections
+ * the batch asks for (`$hcResult['id'] =`) and prints them as one compressed JSON object.
+ */
+export function fakePowerShellHost(sections: Partial<Record<SectionId, unknown>>, options: { readonly missingPrograms?: readonly string[] } = {}): FakeExecHost {
+  const calls: string[][] = [];
+  const transport: HostTransport = {
+    kind: "ssh",
+    canExec: true,
+    readFile: async () => undefined,
+    listDir: async () => undefined,
+    stat: async () => undefined,
+    async exec(argv): Promise<ExecResult> {
+      calls.push([...argv]);
+      if (options.missingPrograms?.includes(argv[0] as string)) return { exitCode: 127, stdout: "", stderr: `sh: ${argv[0]}: not found` };
+      const encoded = argv[argv.indexOf("-EncodedCommand") + 1] ?? "";
+      const script = Buffer.from(encoded, "base64").toString("utf16le");
+      const answer: Record<string, unknown> = {};
+      for (const match of script.matchAll(/\$hcResult\['([a-z-]+)'\] = & \{/g)) {
+        const id = match[1] as SectionId;
+        answer[id] = id in sections ? sections[id] : { __error: `fixture has no ${id}` };
+      }
+      return { exitCode: 0, stdout: `${JSON.stringify(answer)}\r\n`, stderr: "" };
+    },
+    close: async () => {},
+  };
+  return { transport, calls };
+}
+
+/** Runs a host probe the way the scanner does, with a fixed clock. */
+export async function runHostProbe(probe: HostProbe, transport: HostTransport, params: Record<string, JsonValue> = {}, now = new Date("2026-11-25T00:00:00Z")) {
+  const host: HostSpec = { spec: `${transport.kind}:fixture`, kind: transport.kind, location: "fixture" };
+  const deps: HostProbeDeps = {
+    transport,
+    target: { id: "fixture", host, os: "windows", tags: [], endpoints: [] },
+    signal: new AbortController().signal,
+    logger: silentLogger,
+    clock: { now: () => now },
+    // The remaining services are unused by Windows probes.
+    trust: undefined as never,
+    secrets: undefined as never,
+    limits: undefined as never,
+  };
+  return probe.collect(host, params, deps);
+}

@@ -1,0 +1,26 @@
+/** Services and their state. */
+import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { asArray, asRecord, readSection } from "../commands/powershell.js";
+import { json, lowerSet, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+
+/** Builds `windows.services` from the `services` section. */
+export function servicesFact(section: unknown) {
+  const services = asArray<Record<string, unknown>>(asRecord(section).services)
+    .map((service) => ({ name: String(service.name), displayName: String(service.displayName ?? ""), state: String(service.state ?? ""), startMode: String(service.startMode ?? "") }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return json({ services, names: lowerSet(services.map((service) => service.name)), running: lowerSet(services.filter((service) => service.state === "Running").map((service) => service.name)) });
+}
+
+/** Reads the installed services. */
+export const windowsServicesProbe: HostProbe = defineProbe({
+  meta: {
+    id: "windows-services",
+    description: "Installed services (Win32_Service) with state and start mode.",
+    transports: WINDOWS_TRANSPORTS,
+    os: WINDOWS_OS,
+    facts: [{ name: "windows.services", description: "services[] (name, displayName, state, startMode), names and running (lower-case service names)" }],
+  },
+  async collect(_host, _params, deps) {
+    return { facts: { "windows.services": servicesFact(await readSection(deps.transport, "services", deps.signal)) } };
+  },
+});

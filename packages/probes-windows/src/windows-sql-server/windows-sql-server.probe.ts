@@ -1,0 +1,36 @@
+/** SQL Server instances on the host and whether each forces encryption. */
+import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { asArray, asRecord, readSection } from "../commands/powershell.js";
+import { json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+
+/** Builds `windows.sqlServer` from the `sql-server` section. */
+export function sqlServerFact(section: unknown) {
+  const instances = asArray<Record<string, unknown>>(asRecord(section).instances).map((instance) => ({
+    name: String(instance.name),
+    id: String(instance.id),
+    version: stringOrNull(instance.version),
+    edition: stringOrNull(instance.edition),
+    forceEncryption: numberOrNull(instance.forceEncryption) === 1,
+    certificateThumbprint: stringOrNull(instance.certificate)?.toLowerCase() ?? null,
+  }));
+  return json({
+    installed: instances.length > 0,
+    instanceCount: instances.length,
+    instances,
+    withoutForceEncryption: instances.filter((instance) => !instance.forceEncryption).map((instance) => instance.name),
+  });
+}
+
+/** Reads SQL Server instances and their encryption settings. */
+export const windowsSqlServerProbe: HostProbe = defineProbe({
+  meta: {
+    id: "windows-sql-server",
+    description: "SQL Server instances (registry), each with version, edition, ForceEncryption and certificate thumbprint.",
+    transports: WINDOWS_TRANSPORTS,
+    os: WINDOWS_OS,
+    facts: [{ name: "windows.sqlServer", description: "installed, instanceCount, instances[] (name, id, version, edition, forceEncryption, certificateThumbprint), withoutForceEncryption" }],
+  },
+  async collect(_host, _params, deps) {
+    return { facts: { "windows.sqlServer": sqlServerFact(await readSection(deps.transport, "sql-server", deps.signal)) } };
+  },
+});

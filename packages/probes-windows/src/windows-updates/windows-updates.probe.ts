@@ -1,0 +1,28 @@
+/** Installed updates and how long ago the last one was installed. */
+import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { asArray, asRecord, readSection } from "../commands/powershell.js";
+import { daysSince, json, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+
+/** Builds `windows.updates` from the `hotfixes` section; ages are counted to `now` (the scan's clock). */
+export function updatesFact(section: unknown, now: Date) {
+  const hotfixes = asArray<Record<string, unknown>>(asRecord(section).hotfixes)
+    .map((hotfix) => ({ id: String(hotfix.id), description: String(hotfix.description ?? ""), installedOn: stringOrNull(hotfix.installedOn) }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  const dates = hotfixes.map((hotfix) => hotfix.installedOn).filter((date): date is string => date !== null && !Number.isNaN(Date.parse(date)));
+  const last = dates.sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
+  return json({ hotfixes, count: hotfixes.length, lastInstalledAt: last, daysSinceLastInstall: daysSince(last, now) });
+}
+
+/** Reads installed hotfixes. */
+export const windowsUpdatesProbe: HostProbe = defineProbe({
+  meta: {
+    id: "windows-updates",
+    description: "Installed updates (Get-HotFix) and the age of the newest installation.",
+    transports: WINDOWS_TRANSPORTS,
+    os: WINDOWS_OS,
+    facts: [{ name: "windows.updates", description: "hotfixes[] (id, description, installedOn), count, lastInstalledAt, daysSinceLastInstall (to the scan time)" }],
+  },
+  async collect(_host, _params, deps) {
+    return { facts: { "windows.updates": updatesFact(await readSection(deps.transport, "hotfixes", deps.signal), deps.clock.now()) } };
+  },
+});

@@ -1,0 +1,73 @@
+// End to end through the CLI: collector bundles of every fixture set judged by the real
+// windows-baseline rules; an edited bundle shows up as a failing integrity check.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ReportDocument } from "@hardcheck/core";
+import { main } from "hardcheck";
+import { describe, expect, it } from "vitest";
+import { FIXTURE_SETS, fixtureBundle } from "../src/testing/fixture-host.js";
+
+const HOST_RULES = [
+  "WIN-SCHANNEL-PROTOCOLS",
+  "WIN-SCHANNEL-CIPHERS",
+  "WIN-CIPHER-SUITES",
+  "WIN-IP-FORWARDING",
+  "WIN-RDP-NLA",
+  "WIN-WSUS",
+  "WIN-FIREWALL",
+  "WIN-SQL-FORCE-ENCRYPTION",
+  "WIN-ANTIVIRUS",
+  "WIN-SETUP-SHARE-READ-ONLY",
+  "WIN-ADMIN-ACCOUNT",
+  "WIN-PASSWORD-POLICY",
+  "WIN-NO-DIAGNOSTIC-TOOLS",
+];
+
+async function run(args: string[], cwd: string) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: { NO_COLOR: "1" }, cwd });
+  return { code, stdout, stderr };
+}
+
+describe("hardcheck scan of evidence bundles with windows-baseline", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hc-win-scan-"));
+  for (const set of FIXTURE_SETS) writeFileSync(join(dir, `${set}.json`), fixtureBundle(set));
+  writeFileSync(join(dir, "edited.json"), fixtureBundle("2022-hardened").replace('"IPEnableRouter","present":true,"value":0', '"IPEnableRouter","present":true,"value":1'));
+  const targets = [...FIXTURE_SETS, "edited"].map((set) => `  - { id: ${set}, os: windows, host: "evidence:${join(dir, `${set}.json`)}"${set === "2019-hardened" ? ", tags: [no-sql-server]" : ""} }`);
+  writeFileSync(join(dir, "hardcheck.yaml"), `packs: [windows-baseline]\ntargets:\n${targets.join("\n")}\n`);
+
+  it("gives every host rule its verdict: hardened passes, default fails; edits are flagged", async () => {
+    const { code, stderr } = await run(["scan", "-c", join(dir, "hardcheck.yaml"), "-o", join(dir, "out"), "--stdout", "none"], dir);
+    expect(stderr).toBe("");
+    expect(code).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8")) as ReportDocument;
+    const status = (target: string, rule: string) => report.results.find((result) => result.target === target && result.ruleId === rule)?.status;
+    for (const rule of HOST_RULES) {
+      for (const set of FIXTURE_SETS) expect(`${set} ${rule} ${status(set, rule)}`).toBe(`${set} ${rule} ${set.endsWith("hardened") ? "pass" : "fail"}`);
+    }
+    // The updates rule depends on the date of the scan; hardened fixtures were patched in November 2026.
+    expect(status("2019-default", "WIN-UPDATES-CURRENT")).toBe("fail");
+    expect(status("2019-hardened", "WIN-SQL-NOT-INSTALLED")).toBe("fail");
+    expect(status("2022-hardened", "WIN-SQL-NOT-INSTALLED")).toBe("not-applicable");
+    for (const set of FIXTURE_SETS) expect(status(set, "WIN-EVIDENCE-INTACT")).toBe("pass");
+    expect(status("edited", "WIN-EVIDENCE-INTACT")).toBe("fail");
+    expect(status("edited", "WIN-IP-FORWARDING")).toBe("fail");
+  });
+
+  it("a broken bundle costs that target's checks (error naming the cause), not the scan", async () => {
+    writeFileSync(join(dir, "broken.json"), '{"format":"hardcheck-windows-evidence","formatVersion":1,"collectorVer');
+    writeFileSync(join(dir, "broken.yaml"), `packs: [windows-baseline]\ntargets:\n  - { id: broken, os: windows, host: "evidence:${join(dir, "broken.json")}" }\n`);
+    await run(["scan", "-c", join(dir, "broken.yaml"), "-o", join(dir, "out-broken"), "--stdout", "none"], dir);
+    const report = JSON.parse(readFileSync(join(dir, "out-broken", "hardcheck.json"), "utf8")) as ReportDocument;
+    const firewall = report.results.find((result) => result.ruleId === "WIN-FIREWALL");
+    expect(firewall).toMatchObject({ status: "error", message: expect.stringMatching(/HC_EVIDENCE_INVALID: .*truncated/) });
+  });
+
+  it("collect-script prints the shipped collector", async () => {
+    const { code, stdout } = await run(["collect-script"], dir);
+    expect(code).toBe(0);
+    expect(stdout).toBe(readFileSync(join(import.meta.dirname, "..", "collector", "hardcheck-collect.ps1"), "utf8"));
+  });
+});

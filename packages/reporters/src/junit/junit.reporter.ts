@@ -1,0 +1,121 @@
+/**
+ * JUnit XML in the Ant dialect CI systems parse (Jenkins, GitLab, Azure, CircleCI): one testsuite per
+ * target, one testcase per check.
+ */
+import { type CheckResult, defineReporter, type ReportDocument, type ReporterOptions } from "@hardcheck/core";
+import { baselineStates } from "../diff/diff.js";
+import { describeCondition, durationSeconds, failingConditions, findingKey } from "../shared/report-view.js";
+
+/** Escapes text for XML content and attribute values, dropping characters XML 1.0 cannot carry. */
+export function escapeXml(text: string): string {
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what XML 1.0 forbids
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "\ufffd")
+      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/\n/g, "&#10;")
+  );
+}
+
+/** Text content keeps its line breaks (attribute values encode them). */
+const escapeText = (text: string) => escapeXml(text).replace(/&#10;/g, "\n");
+
+/** `classname` groups a target's checks by endpoint kind: `web.https`, `db.host`. */
+function className(result: CheckResult): string {
+  const kind = result.endpoint ? (/^([a-z][a-z0-9+.-]*):/i.exec(result.endpoint)?.[1]?.toLowerCase() ?? "endpoint") : "host";
+  return `${result.target}.${kind}`;
+}
+
+/** Rule id and title, plus the endpoint: GitLab drops testcases whose classname and name repeat. */
+function caseName(result: CheckResult, isNew: boolean): string {
+  return `${isNew ? "[NEW] " : ""}${result.ruleId} ${result.title}${result.endpoint ? ` [${result.endpoint}]` : ""}`;
+}
+
+function outcome(result: CheckResult): string {
+  switch (result.status) {
+    case "fail": {
+      const conditions = failingConditions(result).map((condition) => describeCondition(condition, 400));
+      const body = [`${result.severity}: ${result.message}`, ...conditions].join("\n");
+      return `<failure message="${escapeXml(result.message)}" type="${escapeXml(`hardcheck.${result.severity}`)}">${escapeText(body)}</failure>`;
+    }
+    case "error":
+      return `<error message="${escapeXml(result.message)}" type="hardcheck.error">${escapeText(result.message)}</error>`;
+    case "manual":
+      return `<skipped message="${escapeXml(`manual: ${result.message}`)}"/>`;
+    case "not-applicable":
+      return `<skipped message="${escapeXml(`not applicable: ${result.message}`)}"/>`;
+    case "waived": {
+      const waiver = result.waiver;
+      const by = waiver ? ` by ${waiver.approvedBy}${waiver.expires ? ` until ${waiver.expires}` : ""}: ${waiver.reason}` : `: ${result.message}`;
+      return `<skipped message="${escapeXml(`waived${by}`)}"/>`;
+    }
+    default:
+      return "";
+  }
+}
+
+/** Renders the report as JUnit XML. */
+export function renderJunit(report: ReportDocument, options: ReporterOptions = {}): string {
+  const states = baselineStates(report, options);
+  const byTarget = new Map<string, CheckResult[]>(report.targets.map((target) => [target.id, []]));
+  for (const result of report.results) {
+    const list = byTarget.get(result.target);
+    if (list) list.push(result);
+    else byTarget.set(result.target, [result]);
+  }
+  const timestamp = report.startedAt.slice(0, 19);
+  const count = (results: readonly CheckResult[]) => ({
+    tests: results.length,
+    failures: results.filter((r) => r.status === "fail").length,
+    errors: results.filter((r) => r.status === "error").length,
+    skipped: results.filter((r) => r.status === "manual" || r.status === "not-applicable" || r.status === "waived").length,
+  });
+  const total = count(report.results);
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="hardcheck" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" skipped="${total.skipped}" time="${durationSeconds(report.startedAt, report.finishedAt)}">`,
+  ];
+  let id = 0;
+  for (const [targetId, results] of byTarget) {
+    const target = report.targets.find((candidate) => candidate.id === targetId);
+    const hostname = target?.host ?? (target?.endpoints[0] ? hostOf(target.endpoints[0]) : targetId);
+    const counts = count(results);
+    lines.push(
+      `  <testsuite name="${escapeXml(targetId)}" id="${id++}" package="hardcheck" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="0" timestamp="${escapeXml(timestamp)}" hostname="${escapeXml(hostname)}">`,
+    );
+    lines.push("    <properties>");
+    lines.push(`      <property name="tool" value="${escapeXml(`${report.tool.name} ${report.tool.version}`)}"/>`);
+    for (const endpoint of target?.endpoints ?? []) lines.push(`      <property name="endpoint" value="${escapeXml(endpoint)}"/>`);
+    if (target?.os) lines.push(`      <property name="os" value="${escapeXml(target.os)}"/>`);
+    lines.push("    </properties>");
+    for (const result of results) {
+      const isNew = states?.get(findingKey(result)) === "new";
+      const attributes = `classname="${escapeXml(className(result))}" name="${escapeXml(caseName(result, isNew))}" time="0"${result.source ? ` file="${escapeXml(result.source.file)}" line="${result.source.line}"` : ""}`;
+      const inner = outcome(result);
+      lines.push(inner ? `    <testcase ${attributes}>${inner}</testcase>` : `    <testcase ${attributes}/>`);
+    }
+    lines.push("  </testsuite>");
+  }
+  lines.push("</testsuites>");
+  return `${lines.join("\n")}\n`;
+}
+
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).hostname.replace(/^\[|\]$/g, "") || endpoint;
+  } catch {
+    return endpoint;
+  }
+}
+
+/** The JUnit reporter (`--format junit`). */
+export const junitReporter = defineReporter({
+  id: "junit",
+  description: "JUnit XML (Ant dialect): one testsuite per target, one testcase per check (hardcheck.junit.xml)",
+  fileName: "hardcheck.junit.xml",
+  render: (report: ReportDocument, options: ReporterOptions) => renderJunit(report, options),
+});

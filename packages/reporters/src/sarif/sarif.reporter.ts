@@ -1,0 +1,203 @@
+/**
+ * SARIF 2.1.0 for CI pipelines and GitHub code scanning. Findings are failing (and waived) checks;
+ * errors are tool execution notifications, because an unreachable endpoint is not a finding.
+ */
+import { createHash } from "node:crypto";
+import { type CheckResult, defineReporter, type ReportDocument, type ReporterOptions, type ReportRule, SEVERITIES, type Severity } from "@hardcheck/core";
+import { type BaselineState, baselineStates } from "../diff/diff.js";
+import { describeCondition, failingConditions, findingKey, ruleCatalog } from "../shared/report-view.js";
+
+/** Options of the SARIF reporter. */
+export interface SarifReporterOptions extends ReporterOptions {
+  /** `suppression` (default) lists waived checks as suppressed results; `omit` leaves them out. */
+  readonly waived?: "suppression" | "omit";
+  /** GitHub analysis category; `automationDetails.id` becomes `<category>/`. Default `hardcheck`. */
+  readonly category?: string;
+  /** Results kept per run (GitHub accepts 25,000); the most severe are kept. */
+  readonly maxResults?: number;
+  /** File named as the location of results whose rule has no source (e.g. the scanned config). */
+  readonly configFile?: string;
+  /** An older report: results get `baselineState` new / unchanged / updated. */
+  readonly baseline?: ReportDocument;
+}
+
+/** GitHub reads `security-severity` as a CVSS-like score: ≥9 critical, ≥7 high, ≥4 medium, >0 low. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", info: "0.0" };
+const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note", info: "note" };
+/** The limit GitHub code scanning applies to one run. */
+export const SARIF_MAX_RESULTS_PER_RUN = 25_000;
+const FINGERPRINT = "hardcheckFinding/v1";
+
+/** A SARIF log as this reporter writes it (only the parts it uses are typed). */
+export interface SarifLog {
+  readonly $schema: string;
+  readonly version: "2.1.0";
+  readonly runs: readonly Record<string, unknown>[];
+}
+
+const ruleKey = (pack: string, id: string) => `${pack}|${id}`;
+
+function encodeUri(path: string): string {
+  return path
+    .replaceAll("\\", "/")
+    .split("/")
+    .map((segment) => encodeURIComponent(segment).replaceAll("%40", "@"))
+    .join("/");
+}
+
+function sarifRule(rule: ReportRule): Record<string, unknown> {
+  const reference = rule.checklistRef ? `Checklist item ${rule.checklistRef}${rule.section ? ` (${rule.section})` : ""} in pack ${rule.pack}.` : `Pack ${rule.pack}.`;
+  const remediation = rule.remediation || "See the rule in its pack.";
+  return {
+    id: rule.id,
+    name: rule.id,
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.rationale || rule.title },
+    help: {
+      text: `${remediation}\n\n${reference}`,
+      markdown: `**How to fix it.** ${markdownText(remediation)}\n\n**Why it matters.** ${markdownText(rule.rationale || rule.title)}\n\n${markdownText(reference)}`,
+    },
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: {
+      tags: ["security", "hardening", `pack:${rule.pack}`, ...(rule.checklistRef ? [`checklist:${rule.checklistRef}`] : []), ...(rule.manual ? ["manual"] : [])],
+      "security-severity": SECURITY_SEVERITY[rule.severity],
+      precision: "high",
+      "problem.severity": rule.severity === "critical" || rule.severity === "high" ? "error" : rule.severity === "medium" ? "warning" : "recommendation",
+    },
+  };
+}
+
+function markdownText(text: string): string {
+  return text.replace(/[\\`*_[\]<>|]/g, (character) => `\\${character}`);
+}
+
+function fingerprint(result: CheckResult): string {
+  return createHash("sha256").update(findingKey(result)).digest("hex");
+}
+
+function location(result: CheckResult, configFile: string | undefined) {
+  const file = result.source?.file ?? configFile ?? "hardcheck.yaml";
+  const line = Math.max(1, result.source?.line ?? 1);
+  return {
+    physicalLocation: { artifactLocation: { uri: encodeUri(file) }, region: { startLine: line } },
+    logicalLocations: [
+      {
+        name: result.endpoint ?? result.target,
+        fullyQualifiedName: result.endpoint ? `${result.target}/${result.endpoint}` : result.target,
+        kind: "resource",
+      },
+    ],
+  };
+}
+
+function resultMessage(result: CheckResult): string {
+  const subject = `${result.title} — ${result.target}${result.endpoint ? ` ${result.endpoint}` : ""}`;
+  const conditions = failingConditions(result).map((condition) => describeCondition(condition));
+  return [subject, ...(conditions.length > 0 ? conditions : [result.message])].join("\n");
+}
+
+/** Renders the report as a SARIF 2.1.0 log object. */
+export function buildSarif(report: ReportDocument, options: SarifReporterOptions = {}): SarifLog {
+  const rules = ruleCatalog(report);
+  const ruleIndex = new Map(rules.map((rule, index) => [ruleKey(rule.pack, rule.id), index]));
+  const states: ReadonlyMap<string, BaselineState> | undefined = baselineStates(report, options);
+  const maxResults = Math.max(1, Math.min(options.maxResults ?? SARIF_MAX_RESULTS_PER_RUN, SARIF_MAX_RESULTS_PER_RUN));
+  const findings = report.results.filter((result) => result.status === "fail" || (result.status === "waived" && options.waived !== "omit"));
+  // When over the limit keep the most severe; the report's own order is kept among equals.
+  const kept =
+    findings.length > maxResults
+      ? findings
+          .map((result, order) => ({ result, order }))
+          .sort((a, b) => SEVERITIES.indexOf(a.result.severity) - SEVERITIES.indexOf(b.result.severity) || a.order - b.order)
+          .slice(0, maxResults)
+          .sort((a, b) => a.order - b.order)
+          .map(({ result }) => result)
+      : findings;
+  const notifications: Record<string, unknown>[] = report.results
+    .filter((result) => result.status === "error")
+    .map((result) => ({
+      level: "error",
+      message: { text: `${result.ruleId} on ${result.target}${result.endpoint ? ` ${result.endpoint}` : ""}: ${result.message}` },
+      descriptor: { id: result.ruleId },
+      associatedRule: { id: result.ruleId, ...(ruleIndex.has(ruleKey(result.pack, result.ruleId)) ? { index: ruleIndex.get(ruleKey(result.pack, result.ruleId)) } : {}) },
+      locations: [location(result, options.configFile)],
+    }));
+  if (kept.length < findings.length) {
+    notifications.push({
+      level: "warning",
+      message: { text: `${findings.length - kept.length} of ${findings.length} findings left out to stay within ${maxResults} results per run (least severe first)` },
+      descriptor: { id: "HC_SARIF_TRUNCATED" },
+    });
+  }
+  for (const notice of report.notices) {
+    notifications.push({ level: notice.level === "warning" ? "warning" : "note", message: { text: notice.message }, descriptor: { id: notice.code } });
+  }
+  const results = kept.map((result) => {
+    const index = ruleIndex.get(ruleKey(result.pack, result.ruleId));
+    const state = states?.get(findingKey(result));
+    return {
+      ruleId: result.ruleId,
+      ...(index !== undefined ? { ruleIndex: index } : {}),
+      kind: "fail",
+      level: LEVEL[result.severity],
+      message: { text: resultMessage(result) },
+      locations: [location(result, options.configFile)],
+      partialFingerprints: { [FINGERPRINT]: fingerprint(result) },
+      ...(states ? { baselineState: state ?? "new" } : {}),
+      ...(result.waiver
+        ? {
+            suppressions: [
+              {
+                kind: "external",
+                status: "accepted",
+                justification: `${result.waiver.reason} (approved by ${result.waiver.approvedBy}${result.waiver.expires ? `, until ${result.waiver.expires}` : ""})`,
+              },
+            ],
+          }
+        : {}),
+      properties: {
+        target: result.target,
+        ...(result.endpoint ? { endpoint: result.endpoint } : {}),
+        pack: result.pack,
+        ...(result.checklistRef ? { checklistRef: result.checklistRef } : {}),
+        status: result.status,
+      },
+    };
+  });
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.tool.name,
+            version: report.tool.version,
+            semanticVersion: /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined,
+            rules: rules.map(sarifRule),
+          },
+        },
+        automationDetails: { id: `${options.category ?? "hardcheck"}${report.shard ? `-shard-${report.shard.replace("/", "-of-")}` : ""}/` },
+        invocations: [
+          {
+            executionSuccessful: !report.incomplete,
+            startTimeUtc: report.startedAt,
+            endTimeUtc: report.finishedAt,
+            toolExecutionNotifications: notifications,
+          },
+        ],
+        columnKind: "unicodeCodePoints",
+        results,
+        properties: { summary: report.summary, packs: report.packs },
+      },
+    ],
+  };
+}
+
+/** The SARIF reporter (`--format sarif`). */
+export const sarifReporter = defineReporter({
+  id: "sarif",
+  description: "SARIF 2.1.0 for GitHub code scanning and other CI pipelines (hardcheck.sarif)",
+  fileName: "hardcheck.sarif",
+  render: (report: ReportDocument, options: ReporterOptions) => `${JSON.stringify(buildSarif(report, options as SarifReporterOptions), null, 2)}\n`,
+});

@@ -1,0 +1,73 @@
+/** Views of the report document that several reporters share: rule catalog, finding keys, conditions. */
+import type { CheckResult, ConditionTrace, JsonValue, ReportDocument, ReportRule } from "@hardcheck/core";
+
+/**
+ * Identifies one finding across runs: the same rule on the same target and endpoint. Used for
+ * SARIF fingerprints and baselines, so it must never include anything that changes between scans.
+ */
+export function findingKey(result: Pick<CheckResult, "pack" | "ruleId" | "target" | "endpoint">): string {
+  return `${result.pack}|${result.ruleId}|${result.target}|${result.endpoint ?? ""}`;
+}
+
+/**
+ * The rules of a report in document order. Reports written before the `rules` section existed are
+ * described from their results, with the title standing in for rationale and remediation.
+ */
+export function ruleCatalog(report: ReportDocument): readonly ReportRule[] {
+  if (report.rules) return report.rules;
+  const seen = new Map<string, ReportRule>();
+  for (const result of report.results) {
+    const key = `${result.pack}|${result.ruleId}`;
+    if (seen.has(key)) continue;
+    seen.set(key, {
+      id: result.ruleId,
+      pack: result.pack,
+      checklistRef: result.checklistRef,
+      section: result.section,
+      title: result.title,
+      severity: result.severity,
+      rationale: result.title,
+      remediation: "",
+      manual: false,
+      ...(result.source ? { source: result.source } : {}),
+    });
+  }
+  return [...seen.values()];
+}
+
+/** The leaf conditions that decided a `fail`. */
+export function failingConditions(result: CheckResult): readonly ConditionTrace[] {
+  return result.conditions.filter((condition) => condition.outcome === "fail");
+}
+
+/** One line per failing condition: `label: fact.path operator expected — got actual`. */
+export function describeCondition(condition: ConditionTrace, maxValueLength = 120): string {
+  const subject = `${condition.fact}${condition.path ? `.${condition.path}` : ""}`;
+  const label = condition.name ? `${condition.name}: ` : "";
+  return `${label}${subject} ${condition.operator} ${briefValue(condition.expected, maxValueLength)} — got ${briefValue(condition.actual ?? null, maxValueLength)}`;
+}
+
+/** A JSON value shortened for one line of text. */
+export function briefValue(value: JsonValue | undefined, maxLength = 120): string {
+  const text = JSON.stringify(value) ?? "null";
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+
+/** JSON with sorted object keys, so two equal values always compare equal as text. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${stableJson(record[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** Seconds between two ISO timestamps (0 when either does not parse). */
+export function durationSeconds(startedAt: string, finishedAt: string): number {
+  const seconds = (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) / 1000 : 0;
+}

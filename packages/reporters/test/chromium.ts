@@ -1,0 +1,32 @@
+/** Starts the system Chromium (Debian package) under playwright-core for browser tests; never downloads one. */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium } from "playwright-core";
+
+/** The Debian `chromium` binary. */
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+
+/** A running browser with a fresh profile, and how to stop it. */
+export interface TestBrowser {
+  readonly context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Launches headless Chromium with a fresh profile directory and no background network traffic. */
+export async function launchChromium(): Promise<TestBrowser> {
+  const profile = await mkdtemp(join(tmpdir(), "hardcheck-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    timeout: 30_000,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
