@@ -54,11 +54,31 @@ function syntheticReport(count) {
         message: status === "error" ? "connect ETIMEDOUT after 3000 ms" : `${status} <img src=x onerror=alert(1)>`,
         conditions:
           status === "fail"
-            ? [{ where: "all[0]", fact: "tls.versions", operator: "notContains", expected: "TLSv1.0", actual: ["TLSv1.0", "TLSv1.2"], outcome: "fail", name: "no TLS 1.0" }]
+            ? [
+                {
+                  where: "all[0]",
+                  fact: "tls.versions",
+                  operator: "notContains",
+                  expected: "TLSv1.0",
+                  actual: ["TLSv1.0", "TLSv1.2"],
+                  outcome: "fail",
+                  name: "no TLS 1.0",
+                },
+              ]
             : [],
         evidence: { "tls.versions": ["TLSv1.2", "TLSv1.3"], "tls.leaf": { subject: `CN=host-${target}.bench.example`, notAfter: "2027-01-01T00:00:00Z" } },
         ...(status === "waived"
-          ? { waiver: { rule: rule.id, target: `host-${target}`, reason: "accepted risk", approvedBy: "ciso", expires: "2027-01-01", expired: false, originalStatus: "fail" } }
+          ? {
+              waiver: {
+                rule: rule.id,
+                target: `host-${target}`,
+                reason: "accepted risk",
+                approvedBy: "ciso",
+                expires: "2027-01-01",
+                expired: false,
+                originalStatus: "fail",
+              },
+            }
           : {}),
         source: rule.source,
       });

@@ -89,3 +89,95 @@ export interface TlsServerOptions {
 
 /** A TLS server on 127.0.0.1 that completes each handshake and then ends the connection. */
 export function startTlsServer(options: TlsServerOptions): Promise<LoopbackServer>;
+
+/** What one leaf of {@link createOpensslPki} should be. */
+export interface OpensslLeafSpec {
+  readonly commonName: string;
+  /** DNS names and IP literals for subjectAltName. */
+  readonly altNames?: readonly string[];
+  /** `rsa` (shared RSA-2048 key, default), `ec` (P-256), `rsa1024` (too small on purpose). */
+  readonly key?: "rsa" | "ec" | "rsa1024";
+  readonly digest?: "sha256" | "sha1";
+  readonly notBefore?: Date;
+  readonly notAfter?: Date;
+  /** Self-signed instead of issued by the intermediate. */
+  readonly selfSigned?: boolean;
+  /** extendedKeyUsage value; default `serverAuth`. */
+  readonly extendedKeyUsage?: string;
+  /** Revoke (keyCompromise) in the CA database right after issuing. */
+  readonly revoke?: boolean;
+  /** OCSP responder URL for this leaf instead of the lab responder's (to point one at a hostile server). */
+  readonly ocspUrl?: string;
+}
+
+/** Files of one issued leaf. */
+export interface OpensslLeaf {
+  readonly certPath: string;
+  readonly keyPath: string;
+  /** Leaf then intermediate (leaf only when self-signed). */
+  readonly chainPath: string;
+  readonly certPem: string;
+}
+
+/** A lab PKI on disk, made with the openssl CLI. */
+export interface OpensslPki {
+  readonly dir: string;
+  readonly rootPath: string;
+  readonly rootPem: string;
+  readonly intermediatePath: string;
+  readonly intermediatePem: string;
+  /** The `openssl ca` database `openssl ocsp -index` answers from. */
+  readonly indexPath: string;
+  /** Delegated OCSP responder certificate (EKU OCSPSigning, issued by the intermediate) and its key. */
+  readonly ocspSigner: { readonly certPath: string; readonly keyPath: string };
+  readonly leaves: Readonly<Record<string, OpensslLeaf>>;
+  /** Signs an OCSP response for a leaf with the OCSP signer; returns the DER file's path (for `s_server -status_file`). */
+  makeOcspResponse(leafName: string): string;
+  /** Deletes the folder. */
+  remove(): void;
+}
+
+/**
+ * Creates root, intermediate (an `openssl ca` database), OCSP signer and the given leaves, each
+ * leaf naming `http://127.0.0.1:<ocspPort>/` as its OCSP responder.
+ *
+ * @example
+ * ```ts
+ * const pki = createOpensslPki({ ocspPort, leaves: { good: { commonName: "localhost", altNames: ["localhost", "127.0.0.1"] } } });
+ * ```
+ */
+export function createOpensslPki(options: { readonly ocspPort: number; readonly leaves: Readonly<Record<string, OpensslLeafSpec>> }): OpensslPki;
+
+/** A server run as a child process. */
+export interface ProcessServer extends LoopbackServer {
+  readonly pid: number;
+  /** TCP connections relayed so far (namespaced servers); -1 where not counted. */
+  connections(): number;
+}
+
+/** A port on 127.0.0.1 that was free a moment ago. */
+export function reserveLoopbackPort(): Promise<number>;
+
+/** `openssl s_server -www` on 127.0.0.1; `args` adds options such as `["-cipher", "ALL:@SECLEVEL=0"]`. */
+export function startOpensslServer(options: {
+  readonly certPath: string;
+  readonly keyPath: string;
+  readonly chainPath?: string;
+  readonly args?: readonly string[];
+}): Promise<ProcessServer>;
+
+/**
+ * Runs a server that binds every interface (gnutls-serv, openssl ocsp) inside `unshare --net --pid`
+ * and relays 127.0.0.1 to it through a Unix socket.
+ */
+export function startNamespacedServer(options: {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Port the server listens on inside the namespace. */
+  readonly innerPort: number;
+  /** Fixed port on 127.0.0.1; ephemeral by default. */
+  readonly outerPort?: number;
+}): Promise<ProcessServer>;
+
+/** An SMTP front that answers EHLO (with STARTTLS unless `offerStartTls: false`) and relays the connection to `tlsPort` after STARTTLS. */
+export function startSmtpStartTlsFront(options: { readonly tlsPort: number; readonly offerStartTls?: boolean }): Promise<LoopbackServer>;

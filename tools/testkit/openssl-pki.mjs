@@ -31,6 +31,7 @@ function caDate(date) {
  * @property {boolean} [selfSigned]
  * @property {string} [extendedKeyUsage] e.g. `serverAuth` (default) or `clientAuth`.
  * @property {boolean} [revoke] Revoke it (keyCompromise) in the CA database after issuing.
+ * @property {string} [ocspUrl] OCSP responder URL for this leaf instead of the lab responder's.
  */
 
 /**
@@ -114,11 +115,11 @@ export function createOpensslPki(options) {
         ? ""
         : [
             "[leaf]",
-            `basicConstraints = ${spec.selfSigned ? "critical,CA:true" : "CA:false"}`,
+            "basicConstraints = CA:false",
             "keyUsage = critical,digitalSignature,keyEncipherment",
             `extendedKeyUsage = ${spec.extendedKeyUsage ?? "serverAuth"}`,
             "subjectKeyIdentifier = hash",
-            ...(spec.selfSigned ? [] : ["authorityKeyIdentifier = keyid", `authorityInfoAccess = ${aia}`, `crlDistributionPoints = URI:http://127.0.0.1:${options.ocspPort}/lab.crl`]),
+            ...(spec.selfSigned ? [] : ["authorityKeyIdentifier = keyid", `authorityInfoAccess = ${spec.ocspUrl ? `OCSP;URI:${spec.ocspUrl}` : aia}`, `crlDistributionPoints = URI:http://127.0.0.1:${options.ocspPort}/lab.crl`]),
             ...(names.length > 0 ? [`subjectAltName = ${names.join(",")}`] : []),
             "",
           ].join("\n"),

@@ -1,11 +1,11 @@
 /** The command-line definition (commander): one place that the help text and the docs come from. */
 import { describeError, isHardcheckError } from "@hardcheck/core";
+import { renderCollectorScript } from "@hardcheck/probes-windows";
 import { Command, CommanderError, Option } from "commander";
 import { explainCommand, listRulesCommand, validateCommand } from "./commands/inspect.js";
 import { mergeCommand } from "./commands/merge.js";
 import { diffCommand, reportCommand } from "./commands/report.js";
 import { CLI_TOOL, scanCommand } from "./commands/scan.js";
-import { renderCollectorScript } from "@hardcheck/probes-windows";
 import { type CliIo, EXIT, processIo } from "./io.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -154,12 +154,15 @@ describe("hardcheck CLI", () => {
     const saved = JSON.parse(await readFile(join(dir, "all", "hardcheck.json"), "utf8")) as ReportDocument;
     const baseline = { ...saved, results: saved.results.filter((result) => !(result.target === "host-missing" && result.status === "fail")) };
     await writeFile(join(dir, "baseline.json"), JSON.stringify(baseline));
-    const compared = await cli(["scan", "--config", config, "--out", "compared", "--format", "sarif,markdown", "--stdout", "console", "--baseline", "baseline.json"], dir);
+    const compared = await cli(
+      ["scan", "--config", config, "--out", "compared", "--format", "sarif,markdown", "--stdout", "console", "--baseline", "baseline.json"],
+      dir,
+    );
     expect(compared.stderr).toContain("compared with baseline.json: 1 new failure(s), 0 fixed, 1 still failing");
     expect(compared.stdout).toMatch(/NEW TEST-PORT-OPEN tcp:\/\/127\.0\.0\.1:\d+/);
-    const states = (JSON.parse(await readFile(join(dir, "compared", "hardcheck.sarif"), "utf8")) as { runs: Array<{ results: Array<{ baselineState: string }> }> }).runs[0]?.results.map(
-      (result) => result.baselineState,
-    );
+    const states = (
+      JSON.parse(await readFile(join(dir, "compared", "hardcheck.sarif"), "utf8")) as { runs: Array<{ results: Array<{ baselineState: string }> }> }
+    ).runs[0]?.results.map((result) => result.baselineState);
     expect(states?.sort()).toEqual(["new", "unchanged"]);
 
     const diff = await cli(["diff", "baseline.json", "compared/hardcheck.json"], dir);

@@ -199,7 +199,13 @@ describe("the rules section", () => {
     expect(report.rules?.map((rule) => rule.id)).toEqual(setup.rules.map(({ rule }) => rule.id));
     const first = report.rules?.[0];
     const source = setup.rules[0]?.rule;
-    expect(first).toMatchObject({ pack: source?.pack, title: source?.title, rationale: source?.rationale, remediation: source?.remediation, manual: source?.manual });
+    expect(first).toMatchObject({
+      pack: source?.pack,
+      title: source?.title,
+      rationale: source?.rationale,
+      remediation: source?.remediation,
+      manual: source?.manual,
+    });
     expect(first?.source?.line).toBeGreaterThan(0);
     const halves = [1, 2].map((index) => ({ ...report, targets: selectShard(report.targets, index, 2), results: [] }));
     expect(mergeReports(halves).rules).toEqual(report.rules);

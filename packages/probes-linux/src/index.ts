@@ -23,7 +23,7 @@ import { sshTransportProvider } from "./transports/ssh.js";
 import { usbLockProbe } from "./usb-lock/usb-lock.probe.js";
 
 export { compareDebianVersions } from "./apt-updates/debian-version.js";
-export { type TransportErrorCode, TransportError } from "./transports/errors.js";
+export { TransportError, type TransportErrorCode } from "./transports/errors.js";
 export { openLocalTransport } from "./transports/local.js";
 export { openRootTransport } from "./transports/root.js";
 export { quotePosixCommand } from "./transports/shell-quote.js";

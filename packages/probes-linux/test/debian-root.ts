@@ -106,7 +106,8 @@ export function installedVersion(root: string, pkg: string): string {
   return /^Version: (\S+)/m.exec(stanza)?.[1] ?? "0";
 }
 
-const SSHD_CONFIG = "Include /etc/ssh/sshd_config.d/*.conf\n#PermitRootLogin prohibit-password\nKbdInteractiveAuthentication no\nUsePAM yes\nSubsystem sftp /usr/lib/openssh/sftp-server\n";
+const SSHD_CONFIG =
+  "Include /etc/ssh/sshd_config.d/*.conf\n#PermitRootLogin prohibit-password\nKbdInteractiveAuthentication no\nUsePAM yes\nSubsystem sftp /usr/lib/openssh/sftp-server\n";
 
 /** Applies the Xpert hardening values to a root copy (what the MLC hardening script would leave). */
 export async function hardenRoot(root: string): Promise<void> {
@@ -144,8 +145,11 @@ export async function weakenRoot(root: string): Promise<void> {
     "etc/modprobe.d/blacklist-usb.conf": "blacklist usb-storage\n",
   });
   await editFile(root, "etc/pam.d/common-password", (text) => text.replace(/^(password.*pam_unix\.so.*) yescrypt/m, "$1 md5"));
-  await editFile(root, "var/lib/dpkg/status", (text) =>
-    `${text.trimEnd()}\n\nPackage: tcpdump\nStatus: install ok installed\nVersion: 4.99.3-1\n\nPackage: lldpd\nStatus: install ok installed\nVersion: 1.0.16-1\n`,
+  await editFile(
+    root,
+    "var/lib/dpkg/status",
+    (text) =>
+      `${text.trimEnd()}\n\nPackage: tcpdump\nStatus: install ok installed\nVersion: 4.99.3-1\n\nPackage: lldpd\nStatus: install ok installed\nVersion: 1.0.16-1\n`,
   );
   await link(root, "etc/systemd/system/multi-user.target.wants/lldpd.service", "/lib/systemd/system/lldpd.service");
   await securityList(root, "libc6", `${installedVersion(root, "libc6")}+deb12u99`);

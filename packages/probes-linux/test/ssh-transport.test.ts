@@ -8,15 +8,15 @@ import {
   type HostSpec,
   type HostTransport,
   type PluginContext,
-  type SshOptions,
   SecretResolver,
+  type SshOptions,
   silentLogger,
   systemClock,
   type Target,
   type TransportDeps,
 } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openLocalTransport, openSshTransport, probes, register as linuxProbes, type SshHostTransport, sshTransportProvider } from "../src/index.js";
+import { register as linuxProbes, openLocalTransport, openSshTransport, probes, type SshHostTransport, sshTransportProvider } from "../src/index.js";
 import { freePort, SSHD_BINARY, startTestSshd, type TestSshd } from "./sshd.js";
 
 const available = existsSync(SSHD_BINARY);
@@ -103,7 +103,14 @@ describe.runIf(available)("ssh:// transport against OpenSSH", () => {
     const before = (sshd.log().match(/Accepted publickey/g) ?? []).length;
     const config = configFromObject({
       packs: ["linux-baseline"],
-      targets: [{ id: "loopback", host: `ssh://${sshd.user}@127.0.0.1:${sshd.port}`, os: "linux", ssh: { identityFile: sshd.identityFile, knownHosts: sshd.knownHosts } }],
+      targets: [
+        {
+          id: "loopback",
+          host: `ssh://${sshd.user}@127.0.0.1:${sshd.port}`,
+          os: "linux",
+          ssh: { identityFile: sshd.identityFile, knownHosts: sshd.knownHosts },
+        },
+      ],
     });
     const hardcheck = await Hardcheck.create({ plugins: [linuxProbes, checklists], config });
     const report = await hardcheck.scan(config);
@@ -132,7 +139,14 @@ describe.runIf(available)("ssh:// transport against OpenSSH", () => {
   it("turns a failed open into errors for the host's checks, not a crash", async () => {
     const config = configFromObject({
       packs: ["linux-baseline"],
-      targets: [{ id: "spoofed", host: `ssh://${sshd.user}@127.0.0.1:${sshd.port}`, os: "linux", ssh: { identityFile: sshd.identityFile, knownHosts: sshd.wrongKnownHosts } }],
+      targets: [
+        {
+          id: "spoofed",
+          host: `ssh://${sshd.user}@127.0.0.1:${sshd.port}`,
+          os: "linux",
+          ssh: { identityFile: sshd.identityFile, knownHosts: sshd.wrongKnownHosts },
+        },
+      ],
     });
     const hardcheck = await Hardcheck.create({ plugins: [linuxProbes, checklists], config });
     const report = await hardcheck.scan(config);
@@ -153,7 +167,9 @@ describe("ssh:// transport against hostile listeners", () => {
 
   it("a closed port is a connect error", async () => {
     const port = await freePort();
-    await expect(open({ identityFile: sshd?.identityFile ?? "/dev/null", knownHosts: sshd?.knownHosts ?? "/dev/null" }, port, "nobody")).rejects.toThrow(/HC_SSH_CONNECT: .*ECONNREFUSED/);
+    await expect(open({ identityFile: sshd?.identityFile ?? "/dev/null", knownHosts: sshd?.knownHosts ?? "/dev/null" }, port, "nobody")).rejects.toThrow(
+      /HC_SSH_CONNECT: .*ECONNREFUSED/,
+    );
   });
 
   it("the provider is registered as the ssh transport", () => {

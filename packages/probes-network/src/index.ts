@@ -5,7 +5,10 @@
  */
 import type { PluginContext, Probe } from "@hardcheck/core";
 import { tcpConnectProbe } from "./tcp-connect/tcp-connect.probe.js";
+import { tlsChainProbe } from "./tls-chain/tls-chain.probe.js";
 import { tlsHandshakeProbe } from "./tls-handshake/tls-handshake.probe.js";
+import { tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
+import { tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
 
 export type { TcpConnectFacts, TcpState } from "./tcp-connect/tcp-connect.probe.js";
 export { tcpConnectProbe } from "./tcp-connect/tcp-connect.probe.js";
@@ -18,9 +21,21 @@ export type {
   TlsTrustFact,
 } from "./tls-handshake/tls-handshake.probe.js";
 export { tlsHandshakeProbe } from "./tls-handshake/tls-handshake.probe.js";
+export type { ChainFailure } from "./tls-chain/chain-validators.js";
+export type { TlsChainCertificateFact, TlsChainFacts, TlsChainValidationFact } from "./tls-chain/tls-chain.probe.js";
+export { tlsChainProbe } from "./tls-chain/tls-chain.probe.js";
+export type { OcspCheckFact, OcspStatus, TlsOcspFact, TlsOcspFacts } from "./tls-ocsp/tls-ocsp.probe.js";
+export { tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
+export type { TlsScanFact, TlsSuitesFact, TlsVersionSuites, TlsVersionsFact, TlsVersionsSuitesFacts } from "./tls-versions-suites/tls-versions-suites.probe.js";
+export { tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
+// The pre-TLS seam: protocol probes register a negotiator for their scheme; TLS probes then run over it.
+export { type NegotiationContext, NegotiationError, negotiatedSchemes, negotiatorForScheme, type PreTlsNegotiator, registerNegotiator } from "./negotiators/negotiator.js";
+export { openTlsStream, TLS_PROBE_SCHEMES, type TlsStream } from "./negotiators/open-tls-stream.js";
+export { smtpStartTls } from "./negotiators/smtp-starttls.js";
+export { TlsParseError } from "./tls-wire/parse-error.js";
 
 /** The probes this package provides. */
-export const probes: readonly Probe[] = [tcpConnectProbe, tlsHandshakeProbe];
+export const probes: readonly Probe[] = [tcpConnectProbe, tlsHandshakeProbe, tlsVersionsSuitesProbe, tlsChainProbe, tlsOcspProbe];
 
 /**
  * Registers this package's probes with a hardcheck instance.

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { PluginContext, Probe } from "@hardcheck/core";
+import { evidenceTransportProvider } from "./transports/evidence.transport.js";
 import { windowsAccountPolicyProbe } from "./windows-account-policy/windows-account-policy.probe.js";
 import { windowsAccountsProbe } from "./windows-accounts/windows-accounts.probe.js";
 import { windowsAntivirusProbe } from "./windows-antivirus/windows-antivirus.probe.js";
@@ -20,8 +21,8 @@ import { windowsServicesProbe } from "./windows-services/windows-services.probe.
 import { windowsSharesProbe } from "./windows-shares/windows-shares.probe.js";
 import { windowsSqlServerProbe } from "./windows-sql-server/windows-sql-server.probe.js";
 import { windowsUpdatesProbe } from "./windows-updates/windows-updates.probe.js";
-import { evidenceTransportProvider } from "./transports/evidence.transport.js";
 
+export { renderCollectorScript } from "./collector/collector-script.js";
 export {
   COLLECTOR_VERSION,
   EVIDENCE_FORMAT,
@@ -35,7 +36,6 @@ export {
   type WindowsCommand,
 } from "./commands/catalog.js";
 export { batchScript, encodePowerShell, planBatches, powershellArgv, readSection, WindowsSectionError } from "./commands/powershell.js";
-export { renderCollectorScript } from "./collector/collector-script.js";
 export { EvidenceError, type EvidenceErrorCode, type EvidenceIntegrity, parseEvidenceBundle, renderEvidenceBundle } from "./evidence/bundle.js";
 export { evidenceTransport, evidenceTransportProvider, type LoadedEvidence, loadEvidence } from "./transports/evidence.transport.js";
 

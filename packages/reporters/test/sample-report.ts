@@ -99,7 +99,15 @@ export function sampleReport(startedAt = "2026-03-01T10:00:00.000Z", results?: r
       sampleResult("DEMO-TLS-VERSION", "mail", "smtp://mail.example:25", "fail", {
         message: "1 condition failed",
         conditions: [
-          { where: "all[0]", fact: "tls.versions", operator: "notContains", expected: "TLSv1.0", actual: ["TLSv1.0", "TLSv1.2"], outcome: "fail", name: "no TLS 1.0" },
+          {
+            where: "all[0]",
+            fact: "tls.versions",
+            operator: "notContains",
+            expected: "TLSv1.0",
+            actual: ["TLSv1.0", "TLSv1.2"],
+            outcome: "fail",
+            name: "no TLS 1.0",
+          },
           { where: "all[1]", fact: "tls.versions", operator: "notContains", expected: "SSLv3", actual: ["TLSv1.0", "TLSv1.2"], outcome: "pass" },
         ],
         evidence: { "tls.versions": ["TLSv1.0", "TLSv1.2"] },
@@ -107,7 +115,16 @@ export function sampleReport(startedAt = "2026-03-01T10:00:00.000Z", results?: r
       sampleResult("DEMO-TLS-VERSION", "mail", "tls://mail.example:465", "pass", { evidence: { "tls.versions": ["TLSv1.2", "TLSv1.3"] } }),
       sampleResult("DEMO-BANNER", "mail", "smtp://mail.example:25", "fail", {
         message: `banner reveals the version: ${XSS_BANNER}`,
-        conditions: [{ where: "all[0]", fact: "smtp.banner", operator: "notMatches", expected: "\\d+\\.\\d+", actual: `220 ${XSS_BANNER} ESMTP Exim 4.96`, outcome: "fail" }],
+        conditions: [
+          {
+            where: "all[0]",
+            fact: "smtp.banner",
+            operator: "notMatches",
+            expected: "\\d+\\.\\d+",
+            actual: `220 ${XSS_BANNER} ESMTP Exim 4.96`,
+            outcome: "fail",
+          },
+        ],
         evidence: { "smtp.banner": `220 ${XSS_BANNER} ESMTP Exim 4.96` },
       }),
       sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "waived", {

@@ -83,12 +83,15 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   for (const { fileName, content } of rendered) await writeFile(join(outDir, fileName), content);
   if (stdoutFormat) {
     const reporter = hardcheck.registry.reporters.get(stdoutFormat);
-    if (reporter) io.stdout.write(toText(reporter.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...reporterOptions })));
+    if (reporter)
+      io.stdout.write(toText(reporter.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...reporterOptions })));
   }
   io.stderr.write(`reports written to ${options.out}: ${rendered.map((file) => file.fileName).join(", ")}\n`);
   if (baseline) {
     const diff = diffReports(baseline, report);
-    io.stderr.write(`compared with ${options.baseline}: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} fixed, ${diff.stillFailing.length} still failing\n`);
+    io.stderr.write(
+      `compared with ${options.baseline}: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} fixed, ${diff.stillFailing.length} still failing\n`,
+    );
   }
   return exitCodeFor(report, failOn);
 }

@@ -37,7 +37,10 @@ const sshOptionsSchema = strictObject({
     .optional()
     .describe("Reference to the key's passphrase: env:NAME or file:/path."),
   knownHosts: z.string().min(1).optional().describe("known_hosts file to verify the host key against (default ~/.ssh/known_hosts)."),
-  strictHostKeyChecking: z.boolean().optional().describe("Refuse unknown or changed host keys (default true). false accepts an unknown key once, never a changed one."),
+  strictHostKeyChecking: z
+    .boolean()
+    .optional()
+    .describe("Refuse unknown or changed host keys (default true). false accepts a key known_hosts does not list (without recording it), never a changed one."),
   sudo: z.boolean().optional().describe("Run privileged commands and reads through `sudo -n` (default false)."),
   maxChannels: z.int().min(1).max(64).optional().describe("SSH channels open at once on the connection (default 4)."),
   connectTimeoutMs: z.int().min(1).optional().describe("Timeout of the connection and authentication (default: the scan's connectTimeoutMs)."),

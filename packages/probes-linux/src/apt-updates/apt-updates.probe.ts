@@ -72,7 +72,10 @@ export const aptUpdatesProbe: HostProbe = defineProbe({
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
     facts: [
-      { name: "updates.securityListsPresent", description: "true when apt has package lists of a security suite, without which pending updates cannot be known" },
+      {
+        name: "updates.securityListsPresent",
+        description: "true when apt has package lists of a security suite, without which pending updates cannot be known",
+      },
       { name: "updates.pendingSecurity", description: "installed packages a security suite has a newer version of, sorted" },
       { name: "updates.lastRefreshAgeDays", description: "whole days since apt last refreshed its lists; null when it never did" },
       { name: "updates.source", description: '"apt-get simulation" or "package lists"' },

@@ -55,7 +55,9 @@ async function configuredState(transport: HostTransport): Promise<FirewallState>
   if (ufwConf !== undefined) {
     const enabled = /^\s*ENABLED\s*=\s*yes/im.test(ufwConf);
     const defaults = (await transport.readFile("/etc/default/ufw")) ?? "";
-    const policy = /^\s*DEFAULT_INPUT_POLICY\s*=\s*"?(ACCEPT|DROP|REJECT)/im.exec(defaults)?.[1]?.toLowerCase() as FirewallState["defaultInputPolicy"] | undefined;
+    const policy = /^\s*DEFAULT_INPUT_POLICY\s*=\s*"?(ACCEPT|DROP|REJECT)/im.exec(defaults)?.[1]?.toLowerCase() as
+      | FirewallState["defaultInputPolicy"]
+      | undefined;
     const userRules = ((await transport.readFile("/etc/ufw/user.rules")) ?? "").split("\n").filter((line) => line.startsWith("-A ")).length;
     if (enabled) return { backend: "ufw", active: true, defaultInputPolicy: policy ?? "drop", rulesCount: userRules, source: "configuration" };
   }
@@ -75,7 +77,8 @@ async function runtimeState(transport: HostTransport): Promise<FirewallState | u
   const iptables = await transport.exec(["iptables-save"], { privileged: true });
   if (iptables.exitCode === 0) return stateOfIptablesSave(iptables.stdout);
   const denied = [nft, iptables].find((result) => result.exitCode !== 127);
-  if (denied) throw new Error(`cannot read the running ruleset (${denied.stderr.trim().split("\n")[0] ?? "exit " + denied.exitCode}) — run as root or configure sudo`);
+  if (denied)
+    throw new Error(`cannot read the running ruleset (${denied.stderr.trim().split("\n")[0] ?? `exit ${denied.exitCode}`}) — run as root or configure sudo`);
   return undefined;
 }
 
@@ -89,7 +92,10 @@ export const firewallProbe: HostProbe = defineProbe({
     facts: [
       { name: "firewall.backend", description: '"nftables", "iptables", "ufw" or null when no packet filter is found' },
       { name: "firewall.active", description: "true when rules are loaded (or configured to load at boot) or input is dropped by default" },
-      { name: "firewall.defaultInputPolicy", description: '"accept", "drop" or "reject" for incoming packets no rule matches; null when no input chain exists' },
+      {
+        name: "firewall.defaultInputPolicy",
+        description: '"accept", "drop" or "reject" for incoming packets no rule matches; null when no input chain exists',
+      },
       { name: "firewall.rulesCount", description: "number of rules in the ruleset (or in the boot configuration)" },
       { name: "firewall.source", description: '"runtime" when read from the running kernel, "configuration" when from boot files' },
     ],

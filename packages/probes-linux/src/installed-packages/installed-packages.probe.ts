@@ -20,13 +20,30 @@ export const installedPackagesProbe: HostProbe = defineProbe({
     const dpkg = await dpkgInstalled(transport);
     if (dpkg) {
       const names = [...dpkg.keys()].sort();
-      return { facts: { "packages.manager": "dpkg", "packages.installed": names, "packages.versions": Object.fromEntries(names.map((name) => [name, dpkg.get(name) as string])) } };
+      return {
+        facts: {
+          "packages.manager": "dpkg",
+          "packages.installed": names,
+          "packages.versions": Object.fromEntries(names.map((name) => [name, dpkg.get(name) as string])),
+        },
+      };
     }
     if (!transport.canExec) return notApplicable("no dpkg database; an RPM database can be read only where commands run");
     const rpm = await transport.exec(["rpm", "-qa", "--qf", "%{NAME}\\t%{VERSION}-%{RELEASE}\\n"]);
     if (rpm.exitCode !== 0) return notApplicable("neither dpkg nor rpm manages packages on this host");
-    const versions = new Map(rpm.stdout.split("\n").filter(Boolean).map((line) => line.split("\t") as [string, string]));
+    const versions = new Map(
+      rpm.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.split("\t") as [string, string]),
+    );
     const names = [...versions.keys()].sort();
-    return { facts: { "packages.manager": "rpm", "packages.installed": names, "packages.versions": Object.fromEntries(names.map((name) => [name, versions.get(name) as string])) } };
+    return {
+      facts: {
+        "packages.manager": "rpm",
+        "packages.installed": names,
+        "packages.versions": Object.fromEntries(names.map((name) => [name, versions.get(name) as string])),
+      },
+    };
   },
 });

@@ -21,7 +21,11 @@ export function decodeProcAddress(hex: string): { address: string; port: number 
   }
   const words = (host.match(/.{8}/g) ?? []).map((word) => (word.match(/../g) ?? []).reverse().join(""));
   const groups = words.join("").match(/.{4}/g) ?? [];
-  const address = groups.map((group) => group.replace(/^0+(?=.)/, "")).join(":").replace(/(^|:)0(:0)+(:|$)/, "::").toLowerCase();
+  const address = groups
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")
+    .replace(/(^|:)0(:0)+(:|$)/, "::")
+    .toLowerCase();
   return { address, port: Number.parseInt(port, 16) };
 }
 
@@ -46,7 +50,10 @@ export const listeningSocketsProbe: HostProbe = defineProbe({
     os: LINUX_OS,
     facts: [
       { name: "network.listening", description: "listening sockets [{ protocol, address, port }], sorted, duplicates removed" },
-      { name: "network.listeningPorts", description: 'the same as "protocol/port" strings (tcp/22, udp/123), sorted, for set comparisons with an allowed list' },
+      {
+        name: "network.listeningPorts",
+        description: 'the same as "protocol/port" strings (tcp/22, udp/123), sorted, for set comparisons with an allowed list',
+      },
       { name: "network.externalListeningPorts", description: "like listeningPorts, without sockets bound only to loopback (127.0.0.0/8, ::1)" },
     ],
   },

@@ -20,7 +20,9 @@ export const loginDefsProbe: HostProbe = defineProbe({
     description: "Reads /etc/login.defs: password aging defaults and the hash method for new passwords.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [{ name: "login.defs", description: "settings by key (PASS_MAX_DAYS, PASS_MIN_DAYS, PASS_WARN_AGE, ENCRYPT_METHOD, UMASK, …); numbers where numeric" }],
+    facts: [
+      { name: "login.defs", description: "settings by key (PASS_MAX_DAYS, PASS_MIN_DAYS, PASS_WARN_AGE, ENCRYPT_METHOD, UMASK, …); numbers where numeric" },
+    ],
   },
   async collect(_host, _params, { transport }) {
     const text = await transport.readFile("/etc/login.defs");

@@ -18,7 +18,10 @@ export const pamPasswordProbe: HostProbe = defineProbe({
       { name: "pam.qualityModule", description: '"pam_pwquality", "pam_cracklib" or null when no password-quality module is stacked' },
       { name: "pam.qualityArguments", description: "arguments of the quality module as an object (flags are true), {} when none" },
       { name: "pam.remember", description: "passwords remembered (largest remember= of pam_pwhistory / pam_unix), 0 when none" },
-      { name: "pam.hashAlgorithm", description: "hash pam_unix writes (sha512, yescrypt, …), null when pam_unix names none (login.defs ENCRYPT_METHOD then applies)" },
+      {
+        name: "pam.hashAlgorithm",
+        description: "hash pam_unix writes (sha512, yescrypt, …), null when pam_unix names none (login.defs ENCRYPT_METHOD then applies)",
+      },
       { name: "pam.nullok", description: "true when pam_unix in the password or auth stack carries nullok (blank passwords accepted)" },
     ],
   },
@@ -32,7 +35,8 @@ export const pamPasswordProbe: HostProbe = defineProbe({
     let hash: string | null = null;
     for (const entry of stack.entries) {
       const args = pamArguments(entry.args);
-      if ((entry.module === "pam_pwhistory" || entry.module === "pam_unix") && typeof args.remember === "string") remember = Math.max(remember, Number(args.remember) || 0);
+      if ((entry.module === "pam_pwhistory" || entry.module === "pam_unix") && typeof args.remember === "string")
+        remember = Math.max(remember, Number(args.remember) || 0);
       if (entry.module === "pam_unix") hash = HASHES.find((name) => args[name] === true) ?? hash;
     }
     const nullok = [...stack.entries, ...auth].some((entry) => entry.module === "pam_unix" && entry.args.includes("nullok"));

@@ -48,7 +48,11 @@ export const pwqualityProbe: HostProbe = defineProbe({
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
     facts: [
-      { name: "pwquality.settings", description: "effective settings (minlen, difok, dcredit, ucredit, lcredit, ocredit, minclass, maxrepeat, maxsequence, usercheck, retry, enforce_for_root, …); numbers where numeric" },
+      {
+        name: "pwquality.settings",
+        description:
+          "effective settings (minlen, difok, dcredit, ucredit, lcredit, ocredit, minclass, maxrepeat, maxsequence, usercheck, retry, enforce_for_root, …); numbers where numeric",
+      },
       { name: "pwquality.enforced", description: "true when pam_pwquality is in the password stack, so the settings apply to password changes" },
     ],
   },

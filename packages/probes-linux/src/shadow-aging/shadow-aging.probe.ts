@@ -37,9 +37,16 @@ export const shadowAgingProbe: HostProbe = defineProbe({
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
     facts: [
-      { name: "shadow.accounts", description: "per named account: { passwordState (set/locked/empty), hashAlgorithm, lastChangeDays, minDays, maxDays, warnDays }, null for an account that does not exist" },
+      {
+        name: "shadow.accounts",
+        description:
+          "per named account: { passwordState (set/locked/empty), hashAlgorithm, lastChangeDays, minDays, maxDays, warnDays }, null for an account that does not exist",
+      },
       { name: "shadow.missingAccounts", description: "named accounts that have no shadow line" },
-      { name: "shadow.largestMaxDays", description: "the largest maxDays among the named accounts that exist (an empty field counts as 99999: no expiry); null when none exists" },
+      {
+        name: "shadow.largestMaxDays",
+        description: "the largest maxDays among the named accounts that exist (an empty field counts as 99999: no expiry); null when none exists",
+      },
       { name: "shadow.smallestWarnDays", description: "the smallest warnDays among the named accounts that exist (empty counts as 0); null when none exists" },
       { name: "shadow.hashAlgorithms", description: "hash schemes used by the named accounts with a password set, sorted" },
       { name: "shadow.emptyPasswordAccounts", description: "accounts in the whole file whose password field is empty (login without a password)" },
@@ -70,7 +77,10 @@ export const shadowAgingProbe: HostProbe = defineProbe({
         "shadow.largestMaxDays": maxDays.length > 0 ? Math.max(...maxDays) : null,
         "shadow.smallestWarnDays": warnDays.length > 0 ? Math.min(...warnDays) : null,
         "shadow.hashAlgorithms": [...new Set(existing.filter((entry) => entry.passwordState === "set").map((entry) => String(entry.hashAlgorithm)))].sort(),
-        "shadow.emptyPasswordAccounts": [...lines.values()].filter((fields) => fields[1] === "").map((fields) => fields[0] as string).sort(),
+        "shadow.emptyPasswordAccounts": [...lines.values()]
+          .filter((fields) => fields[1] === "")
+          .map((fields) => fields[0] as string)
+          .sort(),
       },
     };
   },

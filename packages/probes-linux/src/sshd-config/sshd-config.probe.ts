@@ -20,7 +20,12 @@ const FILE_DEFAULTS: Readonly<Record<string, string>> = {
 
 /** Matches sshd's glob for Include paths against directory entries. */
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", "[^/]*").replaceAll("?", "[^/]")}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replaceAll("*", "[^/]*")
+      .replaceAll("?", "[^/]")}$`,
+  );
 }
 
 async function expandInclude(transport: HostTransport, pattern: string): Promise<string[]> {
@@ -36,7 +41,12 @@ async function expandInclude(transport: HostTransport, pattern: string): Promise
  * case-insensitive, the first occurrence wins, `Include` is read where it stands, `Match` blocks
  * are skipped to the end of the file they are in.
  */
-export async function parseSshdConfig(transport: HostTransport, file = "/etc/ssh/sshd_config", into: Record<string, string> = {}, depth = 0): Promise<Record<string, string> | undefined> {
+export async function parseSshdConfig(
+  transport: HostTransport,
+  file = "/etc/ssh/sshd_config",
+  into: Record<string, string> = {},
+  depth = 0,
+): Promise<Record<string, string> | undefined> {
   const text = await transport.readFile(file);
   if (text === undefined) return depth === 0 ? undefined : into;
   if (depth > MAX_INCLUDE_DEPTH) return into;
@@ -49,7 +59,8 @@ export async function parseSshdConfig(transport: HostTransport, file = "/etc/ssh
     const value = (match[2] as string).trim().replace(/^"(.*)"$/, "$1");
     if (keyword === "match") break;
     if (keyword === "include") {
-      for (const pattern of value.split(/\s+/)) for (const path of await expandInclude(transport, pattern)) await parseSshdConfig(transport, path, into, depth + 1);
+      for (const pattern of value.split(/\s+/))
+        for (const path of await expandInclude(transport, pattern)) await parseSshdConfig(transport, path, into, depth + 1);
       continue;
     }
     if (ACCUMULATING.has(keyword)) into[keyword] = into[keyword] === undefined ? value : `${into[keyword]} ${value}`;
@@ -78,7 +89,10 @@ export const sshdConfigProbe: HostProbe = defineProbe({
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
     facts: [
-      { name: "sshd.config", description: "effective settings by lower-case keyword (permitrootlogin, passwordauthentication, …); repeated keywords joined by spaces" },
+      {
+        name: "sshd.config",
+        description: "effective settings by lower-case keyword (permitrootlogin, passwordauthentication, …); repeated keywords joined by spaces",
+      },
       { name: "sshd.source", description: '"sshd -T" when the running binary reported its settings, "files" when sshd_config was parsed' },
     ],
   },
@@ -86,7 +100,8 @@ export const sshdConfigProbe: HostProbe = defineProbe({
     if (transport.canExec) {
       // Host keys are readable only by root, so -T needs privileges; without them fall back to the files.
       const viaSbin = await transport.exec(["/usr/sbin/sshd", "-T"], { privileged: true });
-      if (viaSbin.exitCode === 0 && viaSbin.stdout.trim()) return { facts: { "sshd.config": parseSshdDump(viaSbin.stdout) as JsonObject, "sshd.source": "sshd -T" } };
+      if (viaSbin.exitCode === 0 && viaSbin.stdout.trim())
+        return { facts: { "sshd.config": parseSshdDump(viaSbin.stdout) as JsonObject, "sshd.source": "sshd -T" } };
     }
     const parsed = await parseSshdConfig(transport);
     if (!parsed) return notApplicable("no /etc/ssh/sshd_config: the SSH server is not installed");

@@ -79,6 +79,8 @@ export const sysctlProbe: HostProbe = defineProbe({
       const value = runtime?.[key] ?? configured[key];
       if (value !== undefined) effective[key] = value;
     }
-    return { facts: { "sysctl.runtime": runtime as JsonObject | null, "sysctl.configured": configured as JsonObject, "sysctl.effective": effective as JsonObject } };
+    return {
+      facts: { "sysctl.runtime": runtime as JsonObject | null, "sysctl.configured": configured as JsonObject, "sysctl.effective": effective as JsonObject },
+    };
   },
 });

@@ -37,7 +37,13 @@ function patternMatches(pattern: string, name: string): boolean {
     const actual = createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest();
     return expected.length === actual.length && timingSafeEqual(expected, actual);
   }
-  const glob = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*").replaceAll("?", ".")}$`, "i");
+  const glob = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replaceAll("*", ".*")
+      .replaceAll("?", ".")}$`,
+    "i",
+  );
   return glob.test(name);
 }
 

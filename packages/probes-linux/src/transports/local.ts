@@ -48,7 +48,9 @@ export function execLocal(argv: readonly string[], options: ExecOptions = {}, ro
         const failure = error as NodeJS.ErrnoException & { killed?: boolean; code?: number | string };
         if (failure.code === "ENOENT") return resolve({ exitCode: 127, stdout: "", stderr: `${program}: command not found` });
         if (failure.killed) {
-          return reject(new TransportError("HC_EXEC_TIMEOUT", `${program} did not finish within ${timeoutMs} ms`, "raise the probe timeout or check the host's load"));
+          return reject(
+            new TransportError("HC_EXEC_TIMEOUT", `${program} did not finish within ${timeoutMs} ms`, "raise the probe timeout or check the host's load"),
+          );
         }
         if (typeof failure.code === "number") return resolve({ exitCode: failure.code, stdout, stderr });
         reject(error);

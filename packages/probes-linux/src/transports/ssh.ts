@@ -137,12 +137,21 @@ async function connectSettings(host: HostSpec, options: SshOptions, deps: Transp
   } else if (process.env.SSH_AUTH_SOCK) {
     config.agent = process.env.SSH_AUTH_SOCK;
   } else {
-    throw new TransportError("HC_SSH_CONFIG", `no key for ${host.spec}: no ssh.identityFile and no SSH agent (SSH_AUTH_SOCK)`, "set ssh.identityFile on the target or start an agent");
+    throw new TransportError(
+      "HC_SSH_CONFIG",
+      `no key for ${host.spec}: no ssh.identityFile and no SSH agent (SSH_AUTH_SOCK)`,
+      "set ssh.identityFile on the target or start an agent",
+    );
   }
   return { config, verdict };
 }
 
-function describeConnectFailure(host: HostSpec, error: Error & { level?: string; code?: string }, verdict: ConnectSettings["verdict"], knownHosts: string): TransportError {
+function describeConnectFailure(
+  host: HostSpec,
+  error: Error & { level?: string; code?: string },
+  verdict: ConnectSettings["verdict"],
+  knownHosts: string,
+): TransportError {
   const where = `${host.location}:${host.port ?? 22}`;
   if (verdict.kind === "unknown") {
     return new TransportError(
@@ -159,17 +168,33 @@ function describeConnectFailure(host: HostSpec, error: Error & { level?: string;
     );
   }
   if (verdict.kind === "revoked") {
-    return new TransportError("HC_SSH_HOSTKEY_REVOKED", `${where} presented the revoked host key ${verdict.fingerprint}`, "do not connect; reinstall the host's keys");
+    return new TransportError(
+      "HC_SSH_HOSTKEY_REVOKED",
+      `${where} presented the revoked host key ${verdict.fingerprint}`,
+      "do not connect; reinstall the host's keys",
+    );
   }
   if (error.level === "client-authentication") {
-    return new TransportError("HC_SSH_AUTH", `${where} refused authentication as the configured user`, "check the user, the key and the server's authorized_keys", { cause: error });
+    return new TransportError(
+      "HC_SSH_AUTH",
+      `${where} refused authentication as the configured user`,
+      "check the user, the key and the server's authorized_keys",
+      { cause: error },
+    );
   }
   if (error.message.includes("private") || error.message.includes("passphrase")) {
-    return new TransportError("HC_SSH_CONFIG", `the identity file cannot be used: ${error.message}`, "check the key file and its passphrase reference", { cause: error });
+    return new TransportError("HC_SSH_CONFIG", `the identity file cannot be used: ${error.message}`, "check the key file and its passphrase reference", {
+      cause: error,
+    });
   }
-  return new TransportError("HC_SSH_CONNECT", `cannot connect to ${where}: ${error.code ?? error.message}`, "check that the host is up and runs an SSH server on that port", {
-    cause: error,
-  });
+  return new TransportError(
+    "HC_SSH_CONNECT",
+    `cannot connect to ${where}: ${error.code ?? error.message}`,
+    "check that the host is up and runs an SSH server on that port",
+    {
+      cause: error,
+    },
+  );
 }
 
 /** Opens one SSH connection for a target; rejects with a {@link TransportError} naming the cause. */
@@ -199,7 +224,11 @@ export async function openSshTransport(host: HostSpec, deps: TransportDeps): Pro
       fail(
         verdict.kind && verdict.kind !== "trusted" && verdict.kind !== "unknown"
           ? describeConnectFailure(host, new Error("closed"), verdict, knownHostsLabel)
-          : new TransportError("HC_SSH_DROPPED", `${host.location}:${host.port ?? 22} closed the connection during the handshake`, "check the server's logs (MaxStartups, AllowUsers, a firewall)"),
+          : new TransportError(
+              "HC_SSH_DROPPED",
+              `${host.location}:${host.port ?? 22} closed the connection during the handshake`,
+              "check the server's logs (MaxStartups, AllowUsers, a firewall)",
+            ),
       ),
     );
     try {
@@ -222,7 +251,8 @@ export async function openSshTransport(host: HostSpec, deps: TransportDeps): Pro
   let closing = false;
   client.on("error", () => {});
   client.on("close", () => {
-    if (!closing) dropped = new TransportError("HC_SSH_DROPPED", `${host.location} dropped the SSH connection`, "check the host and the network, then scan again");
+    if (!closing)
+      dropped = new TransportError("HC_SSH_DROPPED", `${host.location} dropped the SSH connection`, "check the host and the network, then scan again");
   });
   const ensureConnected = () => {
     if (dropped) throw dropped;
@@ -237,7 +267,9 @@ export async function openSshTransport(host: HostSpec, deps: TransportDeps): Pro
         client.sftp((error, session) => {
           if (error) {
             release();
-            reject(new TransportError("HC_SSH_CONNECT", `SFTP is unavailable on ${host.location}: ${error.message}`, "enable the sftp subsystem in sshd_config"));
+            reject(
+              new TransportError("HC_SSH_CONNECT", `SFTP is unavailable on ${host.location}: ${error.message}`, "enable the sftp subsystem in sshd_config"),
+            );
             return;
           }
           channelOpened();
@@ -262,7 +294,14 @@ export async function openSshTransport(host: HostSpec, deps: TransportDeps): Pro
       return await new Promise<ExecResult>((resolve, reject) => {
         client.exec(commandLine, (error, channel) => {
           if (error) {
-            reject(dropped ?? new TransportError("HC_SSH_CONNECT", `cannot open a channel on ${host.location}: ${error.message}`, "lower ssh.maxChannels or raise MaxSessions in sshd_config"));
+            reject(
+              dropped ??
+                new TransportError(
+                  "HC_SSH_CONNECT",
+                  `cannot open a channel on ${host.location}: ${error.message}`,
+                  "lower ssh.maxChannels or raise MaxSessions in sshd_config",
+                ),
+            );
             return;
           }
           channelOpened();
@@ -280,7 +319,11 @@ export async function openSshTransport(host: HostSpec, deps: TransportDeps): Pro
           channel.on("data", collect(stdout));
           channel.stderr.on("data", collect(stderr));
           const timer = setTimeout(() => {
-            failure ??= new TransportError("HC_EXEC_TIMEOUT", `a command on ${host.location} did not finish within ${timeoutMs} ms`, "raise the probe timeout or check the host's load");
+            failure ??= new TransportError(
+              "HC_EXEC_TIMEOUT",
+              `a command on ${host.location} did not finish within ${timeoutMs} ms`,
+              "raise the probe timeout or check the host's load",
+            );
             channel.close();
           }, timeoutMs);
           channel.on("close", (code: number | null | undefined, signalName?: string) => {
@@ -305,7 +348,10 @@ export async function openSshTransport(host: HostSpec, deps: TransportDeps): Pro
   const exec = (argv: readonly string[], execOptions: ExecOptions = {}) =>
     runCommandLine(quotePosixCommand(execOptions.privileged && options.sudo ? ["sudo", "-n", "--", ...argv] : argv), execOptions);
 
-  const sftpCall = async <T>(path: string, call: (session: SFTPWrapper, done: (error: (Error & { code?: number }) | null | undefined, value?: T) => void) => void) => {
+  const sftpCall = async <T>(
+    path: string,
+    call: (session: SFTPWrapper, done: (error: (Error & { code?: number }) | null | undefined, value?: T) => void) => void,
+  ) => {
     const session = await sftp();
     stats.sftpRequests++;
     return new Promise<T | undefined>((resolve, reject) =>
@@ -313,7 +359,14 @@ export async function openSshTransport(host: HostSpec, deps: TransportDeps): Pro
         if (!error) return resolve(value);
         if (error.code === SFTP_NO_SUCH_FILE) return resolve(undefined);
         if (error.code === SFTP_PERMISSION_DENIED) {
-          return reject(new TransportError("HC_READ_DENIED", `${path} is not readable by ${host.user ?? "the SSH user"}`, "set ssh.sudo: true with passwordless sudo for the user", { cause: error }));
+          return reject(
+            new TransportError(
+              "HC_READ_DENIED",
+              `${path} is not readable by ${host.user ?? "the SSH user"}`,
+              "set ssh.sudo: true with passwordless sudo for the user",
+              { cause: error },
+            ),
+          );
         }
         reject(dropped ?? error);
       }),
@@ -337,7 +390,10 @@ export async function openSshTransport(host: HostSpec, deps: TransportDeps): Pro
     },
     async listDir(path) {
       const list = await sftpCall<{ filename: string }[]>(path, (session, done) => session.readdir(path, (error, entries) => done(error, entries)));
-      return list?.map((entry) => entry.filename).filter((name) => name !== "." && name !== "..").sort();
+      return list
+        ?.map((entry) => entry.filename)
+        .filter((name) => name !== "." && name !== "..")
+        .sort();
     },
     async stat(path) {
       const stats = await sftpCall<Stats>(path, (session, done) => session.lstat(path, (error, value) => done(error, value)));

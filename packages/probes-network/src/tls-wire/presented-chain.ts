@@ -4,7 +4,7 @@
  * server that speaks only TLS 1.3 encrypts them, and then Node's TLS stack reads them instead
  * (which reorders the chain, so the order cannot be judged).
  */
-import type { DetailedPeerCertificate, TLSSocket } from "node:tls";
+import type { ConnectionOptions, DetailedPeerCertificate, TLSSocket } from "node:tls";
 import { connect as startTlsConnection } from "node:tls";
 import type { Endpoint, ProbeDeps } from "@hardcheck/core";
 import { openTlsStream, sniNameOf } from "../negotiators/open-tls-stream.js";
@@ -65,13 +65,15 @@ async function fetchWithNodeTls(endpoint: Endpoint, deps: Pick<ProbeDeps, "signa
       let staple: Buffer | null = null;
       let tls: TLSSocket;
       try {
-        tls = startTlsConnection({
+        // requestOCSP is a TLSSocket option tls.connect passes through; Node's type definitions leave it out of ConnectionOptions.
+        const options: ConnectionOptions & { requestOCSP: boolean } = {
           socket: stream,
           rejectUnauthorized: false,
           checkServerIdentity: () => undefined,
           requestOCSP: true,
           ...(servername === null ? {} : { servername }),
-        });
+        };
+        tls = startTlsConnection(options);
       } catch (error) {
         reject(new Error(`cannot start TLS to ${address}: ${describeSocketError(error)}`, { cause: error }));
         return;

@@ -1,5 +1,13 @@
 /** Renders `hardcheck-collect.ps1` from the command catalog (the shipped file is this text; a test keeps them equal). */
-import { COLLECTOR_VERSION, EVIDENCE_FORMAT, EVIDENCE_FORMAT_VERSION, JSON_DEPTH, POWERSHELL_PRELUDE, SECTION_IDS, WINDOWS_COMMANDS } from "../commands/catalog.js";
+import {
+  COLLECTOR_VERSION,
+  EVIDENCE_FORMAT,
+  EVIDENCE_FORMAT_VERSION,
+  JSON_DEPTH,
+  POWERSHELL_PRELUDE,
+  SECTION_IDS,
+  WINDOWS_COMMANDS,
+} from "../commands/catalog.js";
 import { sectionStatement } from "../commands/powershell.js";
 
 /**

@@ -3,11 +3,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { probes } from "../index.js";
 import { renderCollectorScript } from "../collector/collector-script.js";
+import { probes } from "../index.js";
 import { FIXTURE_SETS, fakePowerShellHost, fixtureSections, runHostProbe } from "../testing/fixture-host.js";
 import { SECTION_IDS, type SectionId } from "./catalog.js";
-import { COMMAND_LINE_BUDGET, batchScript, planBatches, powershellArgv, readSection } from "./powershell.js";
+import { batchScript, COMMAND_LINE_BUDGET, planBatches, powershellArgv, readSection } from "./powershell.js";
 
 const collectorFile = join(import.meta.dirname, "..", "..", "collector", "hardcheck-collect.ps1");
 

@@ -1,13 +1,6 @@
 /** The evidence bundle: its layout, validation with clear errors, and its integrity hash. */
 import { createHash } from "node:crypto";
-import {
-  COLLECTOR_VERSION,
-  EVIDENCE_FORMAT,
-  EVIDENCE_FORMAT_VERSION,
-  MINIMUM_COLLECTOR_VERSION,
-  SECTION_IDS,
-  type SectionId,
-} from "../commands/catalog.js";
+import { COLLECTOR_VERSION, EVIDENCE_FORMAT, EVIDENCE_FORMAT_VERSION, MINIMUM_COLLECTOR_VERSION, SECTION_IDS, type SectionId } from "../commands/catalog.js";
 
 /** Error codes of evidence files. */
 export type EvidenceErrorCode = "HC_EVIDENCE_UNREADABLE" | "HC_EVIDENCE_INVALID" | "HC_EVIDENCE_VERSION";

@@ -19,7 +19,11 @@ describe("evidence bundle validation", () => {
   it.each([
     ["wrong file", JSON.stringify({ results: [] }), /HC_EVIDENCE_INVALID: .* is not a hardcheck Windows evidence bundle .*collect-script/],
     ["truncated", good.slice(0, good.length / 2), /HC_EVIDENCE_INVALID: .* not valid JSON — it looks truncated/],
-    ["older collector", renderEvidenceBundle({}, { hostName: "h", collectedAt: "2026-01-01T00:00:00Z", collectorVersion: "0.9.0" }), /HC_EVIDENCE_VERSION: .*collector 0\.9\.0, older than 1\.0\.0/],
+    [
+      "older collector",
+      renderEvidenceBundle({}, { hostName: "h", collectedAt: "2026-01-01T00:00:00Z", collectorVersion: "0.9.0" }),
+      /HC_EVIDENCE_VERSION: .*collector 0\.9\.0, older than 1\.0\.0/,
+    ],
     ["newer format", good.replace('"formatVersion":1', '"formatVersion":2'), /HC_EVIDENCE_VERSION: .*format version 2/],
     ["missing field", good.replace('"hostName":"OSC-2019-H",', ""), /"hostName" must be a non-empty string/],
   ])("%s → clear error", (_, text, message) => {

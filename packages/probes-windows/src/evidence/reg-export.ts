@@ -29,7 +29,10 @@ export function parseRegExport(text: string, file: string): RegistrySnapshot {
     throw new EvidenceError("HC_EVIDENCE_INVALID", `${file} is not a .reg export (its first line must be "Windows Registry Editor Version 5.00")`);
   }
   // A value may continue over several lines, each ending in a backslash.
-  const lines = text.replace(/^\uFEFF/, "").replace(/\\\r?\n\s*/g, "").split(/\r?\n/);
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .replace(/\\\r?\n\s*/g, "")
+    .split(/\r?\n/);
   const keys = new Map<string, { path: string; values: Map<string, { name: string; data: RegistryData }> }>();
   let current: Map<string, { name: string; data: RegistryData }> | undefined;
   lines.forEach((line, index) => {
@@ -88,7 +91,7 @@ function decodeRegData(data: string, where: string): RegistryData {
 
 const covered = (snapshot: RegistrySnapshot, path: string) =>
   snapshot.roots.some((root) => path.toLowerCase() === root || path.toLowerCase().startsWith(`${root}\\`));
-const valueOf = (snapshot: RegistrySnapshot, path: string, name: string): RegistryData | undefined =>
+const registryValue = (snapshot: RegistrySnapshot, path: string, name: string): RegistryData | undefined =>
   snapshot.keys.get(path.toLowerCase())?.values.get(name.toLowerCase())?.data;
 const subkeys = (snapshot: RegistrySnapshot, path: string): string[] => {
   const prefix = `${path.toLowerCase()}\\`;
@@ -109,7 +112,7 @@ export function sectionsFromRegistry(snapshot: RegistrySnapshot): Partial<Record
   if (values.length > 0) {
     sections.registry = {
       values: values.map((ref) => {
-        const data = valueOf(snapshot, ref.key, ref.name);
+        const data = registryValue(snapshot, ref.key, ref.name);
         return { key: ref.key, name: ref.name, present: data !== undefined, value: data ?? null };
       }),
     };
@@ -122,18 +125,18 @@ export function sectionsFromRegistry(snapshot: RegistrySnapshot): Partial<Record
         .map((side) => ({
           protocol,
           side,
-          enabled: valueOf(snapshot, `${schannel}\\Protocols\\${protocol}\\${side}`, "Enabled") ?? null,
-          disabledByDefault: valueOf(snapshot, `${schannel}\\Protocols\\${protocol}\\${side}`, "DisabledByDefault") ?? null,
+          enabled: registryValue(snapshot, `${schannel}\\Protocols\\${protocol}\\${side}`, "Enabled") ?? null,
+          disabledByDefault: registryValue(snapshot, `${schannel}\\Protocols\\${protocol}\\${side}`, "DisabledByDefault") ?? null,
         })),
     );
     const ciphers = subkeys(snapshot, `${schannel}\\Ciphers`).map((cipher) => ({
       cipher,
-      enabled: valueOf(snapshot, `${schannel}\\Ciphers\\${cipher}`, "Enabled") ?? null,
+      enabled: registryValue(snapshot, `${schannel}\\Ciphers\\${cipher}`, "Enabled") ?? null,
     }));
     sections.schannel = { protocols, ciphers };
   }
   if (covered(snapshot, REGISTRY_KEYS.cipherSuitePolicy)) {
-    sections["cipher-suites"] = { suites: null, policyFunctions: valueOf(snapshot, REGISTRY_KEYS.cipherSuitePolicy, "Functions") ?? null };
+    sections["cipher-suites"] = { suites: null, policyFunctions: registryValue(snapshot, REGISTRY_KEYS.cipherSuitePolicy, "Functions") ?? null };
   }
   if (covered(snapshot, REGISTRY_KEYS.sqlInstanceNames)) {
     const names = snapshot.keys.get(REGISTRY_KEYS.sqlInstanceNames.toLowerCase())?.values ?? new Map();
@@ -143,10 +146,10 @@ export function sectionsFromRegistry(snapshot: RegistrySnapshot): Partial<Record
         return {
           name,
           id: String(data),
-          version: valueOf(snapshot, `${base}\\Setup`, "Version") ?? null,
-          edition: valueOf(snapshot, `${base}\\Setup`, "Edition") ?? null,
-          forceEncryption: valueOf(snapshot, `${base}\\MSSQLServer\\SuperSocketNetLib`, "ForceEncryption") ?? null,
-          certificate: valueOf(snapshot, `${base}\\MSSQLServer\\SuperSocketNetLib`, "Certificate") ?? null,
+          version: registryValue(snapshot, `${base}\\Setup`, "Version") ?? null,
+          edition: registryValue(snapshot, `${base}\\Setup`, "Edition") ?? null,
+          forceEncryption: registryValue(snapshot, `${base}\\MSSQLServer\\SuperSocketNetLib`, "ForceEncryption") ?? null,
+          certificate: registryValue(snapshot, `${base}\\MSSQLServer\\SuperSocketNetLib`, "Certificate") ?? null,
         };
       }),
     };
@@ -157,7 +160,7 @@ export function sectionsFromRegistry(snapshot: RegistrySnapshot): Partial<Record
     sections.programs = {
       programs: views.flatMap(([view, root]) =>
         subkeys(snapshot, root).flatMap((key) => {
-          const name = valueOf(snapshot, `${root}\\${key}`, "DisplayName");
+          const name = registryValue(snapshot, `${root}\\${key}`, "DisplayName");
           if (!name) return [];
           const text = (value: RegistryData | undefined) => (value === undefined || value === null ? "" : String(value));
           return [
@@ -165,9 +168,9 @@ export function sectionsFromRegistry(snapshot: RegistrySnapshot): Partial<Record
               view,
               key,
               name: String(name),
-              version: text(valueOf(snapshot, `${root}\\${key}`, "DisplayVersion")),
-              publisher: text(valueOf(snapshot, `${root}\\${key}`, "Publisher")),
-              installDate: text(valueOf(snapshot, `${root}\\${key}`, "InstallDate")),
+              version: text(registryValue(snapshot, `${root}\\${key}`, "DisplayVersion")),
+              publisher: text(registryValue(snapshot, `${root}\\${key}`, "Publisher")),
+              installDate: text(registryValue(snapshot, `${root}\\${key}`, "InstallDate")),
             },
           ];
         }),

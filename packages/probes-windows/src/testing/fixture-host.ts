@@ -62,7 +62,10 @@ export interface FakeExecHost {
  * FAKE PowerShell host answering from fixtures. It decodes `-EncodedCommand`, finds the sections
  * the batch asks for (`$hcResult['id'] =`) and prints them as one compressed JSON object.
  */
-export function fakePowerShellHost(sections: Partial<Record<SectionId, unknown>>, options: { readonly missingPrograms?: readonly string[] } = {}): FakeExecHost {
+export function fakePowerShellHost(
+  sections: Partial<Record<SectionId, unknown>>,
+  options: { readonly missingPrograms?: readonly string[] } = {},
+): FakeExecHost {
   const calls: string[][] = [];
   const transport: HostTransport = {
     kind: "ssh",

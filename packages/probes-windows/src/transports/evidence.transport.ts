@@ -41,9 +41,13 @@ export async function loadEvidence(location: string, cwd: string = process.cwd()
           .map((name) => join(path, name))
       : [path];
   } catch (error) {
-    throw new EvidenceError("HC_EVIDENCE_UNREADABLE", `cannot read ${location}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} — give the path of the bundle the collector wrote`, {
-      cause: error,
-    });
+    throw new EvidenceError(
+      "HC_EVIDENCE_UNREADABLE",
+      `cannot read ${location}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} — give the path of the bundle the collector wrote`,
+      {
+        cause: error,
+      },
+    );
   }
   if (files.length === 0) throw new EvidenceError("HC_EVIDENCE_UNREADABLE", `${location} holds no .json, .reg or .inf evidence file`);
   const sections: Partial<Record<SectionId, unknown>> = {};
@@ -94,7 +98,11 @@ export function evidenceTransport(evidence: LoadedEvidence): HostTransport {
       return id in evidence.sections ? JSON.stringify(evidence.sections[id] ?? null) : undefined;
     },
     async listDir(path) {
-      return path === EVIDENCE_SECTION_ROOT ? Object.keys(evidence.sections).map((id) => `${id}.json`).sort() : undefined;
+      return path === EVIDENCE_SECTION_ROOT
+        ? Object.keys(evidence.sections)
+            .map((id) => `${id}.json`)
+            .sort()
+        : undefined;
     },
     async stat() {
       return undefined;

@@ -7,6 +7,9 @@ describe("windows-accounts", () => {
     ["2019-default", "administrator", ["support"]],
     ["2022-hardened", "osc-admin", []],
   ] as const)("%s → RID-500 account %s, enabled without password %j", async (set, admin, without) => {
-    expect((await factsOnBothPaths(windowsAccountsProbe, set))["windows.accounts"]).toMatchObject({ builtinAdministrator: { nameLower: admin }, enabledWithoutPassword: without });
+    expect((await factsOnBothPaths(windowsAccountsProbe, set))["windows.accounts"]).toMatchObject({
+      builtinAdministrator: { nameLower: admin },
+      enabledWithoutPassword: without,
+    });
   });
 });

@@ -33,7 +33,12 @@ export const windowsAccountsProbe: HostProbe = defineProbe({
     description: "Local user accounts (Get-LocalUser): enabled, password required and expiry; the built-in Administrator found by its SID ending in -500.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [{ name: "windows.accounts", description: "users[], builtinAdministrator (name, nameLower, enabled), enabledCount, enabledWithoutPassword, enabledWithoutPasswordCount" }],
+    facts: [
+      {
+        name: "windows.accounts",
+        description: "users[], builtinAdministrator (name, nameLower, enabled), enabledCount, enabledWithoutPassword, enabledWithoutPasswordCount",
+      },
+    ],
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.accounts": accountsFact(await readSection(deps.transport, "accounts", deps.signal)) } };

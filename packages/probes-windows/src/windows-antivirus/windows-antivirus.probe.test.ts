@@ -7,7 +7,10 @@ describe("windows-antivirus", () => {
     ["2019-default", 0, 206],
     ["2022-hardened", 1, 0],
   ] as const)("%s → %i running, newest signature %s days old (scan on 2026-11-25)", async (set, running, age) => {
-    const fact = (await factsOnBothPaths(windowsAntivirusProbe, set))["windows.antivirus"] as { runningCount: number; products: Array<{ signatureAgeDays: number }> };
+    const fact = (await factsOnBothPaths(windowsAntivirusProbe, set))["windows.antivirus"] as {
+      runningCount: number;
+      products: Array<{ signatureAgeDays: number }>;
+    };
     expect(fact.runningCount).toBe(running);
     expect(fact.products[0]?.signatureAgeDays).toBe(age);
   });
@@ -18,6 +21,10 @@ describe("windows-antivirus", () => {
       { services: [{ name: "ekrn", displayName: "ESET Service", state: "Running", startMode: "Auto" }] },
       new Date(),
     );
-    expect(fact).toMatchObject({ runningCount: 2, newestSignatureAgeDays: null, products: [{ source: "security-center", running: true, signaturesUpToDate: true }, { source: "service" }] });
+    expect(fact).toMatchObject({
+      runningCount: 2,
+      newestSignatureAgeDays: null,
+      products: [{ source: "security-center", running: true, signaturesUpToDate: true }, { source: "service" }],
+    });
   });
 });

@@ -1,11 +1,24 @@
 /** Antivirus products, whether they run, and how old their signatures are. */
 import { defineProbe, type HostProbe, type JsonObject } from "@hardcheck/core";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { servicesFact } from "../windows-services/windows-services.probe.js";
 import { daysSince, json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { servicesFact } from "../windows-services/windows-services.probe.js";
 
 /** Service names of common server antivirus products (lower case); tailorable through the probe parameter `serviceNames`. */
-export const DEFAULT_ANTIVIRUS_SERVICES = ["sepmasterservice", "mcshield", "masvc", "ekrn", "savservice", "sophos endpoint defense service", "csfalconservice", "sentinelagent", "ntrtscan", "avp", "cylancesvc", "cbdefense"];
+export const DEFAULT_ANTIVIRUS_SERVICES = [
+  "sepmasterservice",
+  "mcshield",
+  "masvc",
+  "ekrn",
+  "savservice",
+  "sophos endpoint defense service",
+  "csfalconservice",
+  "sentinelagent",
+  "ntrtscan",
+  "avp",
+  "cylancesvc",
+  "cbdefense",
+];
 
 /** One antivirus product as found. */
 export interface AntivirusProduct {
@@ -51,7 +64,15 @@ export function antivirusFact(section: unknown, servicesSection: unknown, now: D
   const wanted = new Set(serviceNames.map((name) => name.toLowerCase()));
   for (const service of (servicesFact(servicesSection) as { services: Array<{ name: string; displayName: string; state: string }> }).services) {
     if (!wanted.has(service.name.toLowerCase())) continue;
-    products.push({ name: service.displayName || service.name, source: "service", running: service.state === "Running", realTimeProtection: null, signatureUpdatedAt: null, signatureAgeDays: null, signaturesUpToDate: null });
+    products.push({
+      name: service.displayName || service.name,
+      source: "service",
+      running: service.state === "Running",
+      realTimeProtection: null,
+      signatureUpdatedAt: null,
+      signatureAgeDays: null,
+      signaturesUpToDate: null,
+    });
   }
   const running = products.filter((product) => product.running);
   const ages = running.map((product) => product.signatureAgeDays).filter((age): age is number => age !== null);
@@ -71,10 +92,19 @@ export const windowsAntivirusProbe: HostProbe = defineProbe({
     description: "Microsoft Defender status, Security Center antivirus products (where the namespace exists) and running services of known antivirus products.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [{ name: "windows.antivirus", description: "products[] (name, source, running, realTimeProtection, signatureUpdatedAt, signatureAgeDays, signaturesUpToDate), productCount, runningCount, newestSignatureAgeDays, defenderUnavailable" }],
+    facts: [
+      {
+        name: "windows.antivirus",
+        description:
+          "products[] (name, source, running, realTimeProtection, signatureUpdatedAt, signatureAgeDays, signaturesUpToDate), productCount, runningCount, newestSignatureAgeDays, defenderUnavailable",
+      },
+    ],
   },
   async collect(_host, params: JsonObject, deps) {
-    const [section, services] = await Promise.all([readSection(deps.transport, "antivirus", deps.signal), readSection(deps.transport, "services", deps.signal)]);
+    const [section, services] = await Promise.all([
+      readSection(deps.transport, "antivirus", deps.signal),
+      readSection(deps.transport, "services", deps.signal),
+    ]);
     const names = Array.isArray(params.serviceNames) ? params.serviceNames.map(String) : DEFAULT_ANTIVIRUS_SERVICES;
     return { facts: { "windows.antivirus": antivirusFact(section, services, deps.clock.now(), names) } };
   },

@@ -15,7 +15,10 @@ describe("windows-cipher-suites", () => {
   });
 
   it("reads a REG_MULTI_SZ policy, a one-item list PowerShell unrolled, and refuses when nothing is known", () => {
-    expect(cipherSuitesFact({ suites: { name: "TLS_AES_256_GCM_SHA384" }, policyFunctions: ["A", "B"] })).toMatchObject({ enabled: ["TLS_AES_256_GCM_SHA384"], effective: ["A", "B"] });
+    expect(cipherSuitesFact({ suites: { name: "TLS_AES_256_GCM_SHA384" }, policyFunctions: ["A", "B"] })).toMatchObject({
+      enabled: ["TLS_AES_256_GCM_SHA384"],
+      effective: ["A", "B"],
+    });
     expect(() => cipherSuitesFact({ suites: null, policyFunctions: null })).toThrow(/neither/);
   });
 });

@@ -16,7 +16,8 @@ export function cipherSuitesFact(section: unknown) {
           .flatMap((item) => String(item).split(","))
           .map((name) => name.trim())
           .filter(Boolean);
-  if (enabled === null && policyOrder === null) throw new Error("the evidence has neither the enabled suite list (Get-TlsCipherSuite) nor a group-policy suite order");
+  if (enabled === null && policyOrder === null)
+    throw new Error("the evidence has neither the enabled suite list (Get-TlsCipherSuite) nor a group-policy suite order");
   return json({ enabled, policyOrder, effective: policyOrder ?? enabled, source: policyOrder ? "group-policy" : "local" });
 }
 
@@ -27,7 +28,12 @@ export const windowsCipherSuitesProbe: HostProbe = defineProbe({
     description: "TLS cipher suites Windows enables (Get-TlsCipherSuite) and the group-policy suite order, which wins when set.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [{ name: "windows.tls.cipherSuites", description: "enabled (local list or null), policyOrder (group policy or null), effective (policy order when set, else the local list), source" }],
+    facts: [
+      {
+        name: "windows.tls.cipherSuites",
+        description: "enabled (local list or null), policyOrder (group policy or null), effective (policy order when set, else the local list), source",
+      },
+    ],
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.tls.cipherSuites": cipherSuitesFact(await readSection(deps.transport, "cipher-suites", deps.signal)) } };

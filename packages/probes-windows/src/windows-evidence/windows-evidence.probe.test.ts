@@ -13,11 +13,17 @@ describe("windows-evidence", () => {
   it("reports an untouched bundle as intact, with its collector version and host", async () => {
     writeFileSync(join(dir, "intact.json"), fixtureBundle("2022-hardened"));
     const facts = factsOf(await runHostProbe(windowsEvidenceProbe, evidenceTransport(await loadEvidence(join(dir, "intact.json")))));
-    expect(facts["windows.evidence.integrity"]).toMatchObject({ intact: true, files: [{ source: "collector", collectorVersion: "1.0.0", hostName: "OSC-2022-H", hashMatches: true }] });
+    expect(facts["windows.evidence.integrity"]).toMatchObject({
+      intact: true,
+      files: [{ source: "collector", collectorVersion: "1.0.0", hostName: "OSC-2022-H", hashMatches: true }],
+    });
   });
 
   it("reports an edited bundle (hash mismatch) as modified instead of refusing it", async () => {
-    writeFileSync(join(dir, "edited.json"), fixtureBundle("2022-default").replace('"IPEnableRouter","present":true,"value":1', '"IPEnableRouter","present":true,"value":0'));
+    writeFileSync(
+      join(dir, "edited.json"),
+      fixtureBundle("2022-default").replace('"IPEnableRouter","present":true,"value":1', '"IPEnableRouter","present":true,"value":0'),
+    );
     const facts = factsOf(await runHostProbe(windowsEvidenceProbe, evidenceTransport(await loadEvidence(join(dir, "edited.json")))));
     expect(facts["windows.evidence.integrity"]).toMatchObject({ intact: false, modifiedFiles: [join(dir, "edited.json")] });
   });

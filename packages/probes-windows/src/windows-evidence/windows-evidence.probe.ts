@@ -10,7 +10,12 @@ export const windowsEvidenceProbe: HostProbe = defineProbe({
     description: "Files of an offline evidence target, their collector version and time, and whether each bundle still matches its SHA-256.",
     transports: ["evidence"],
     os: WINDOWS_OS,
-    facts: [{ name: "windows.evidence.integrity", description: "files[] (file, source, collectorVersion, collectedAt, hostName, hashMatches, sections), intact, modifiedFiles" }],
+    facts: [
+      {
+        name: "windows.evidence.integrity",
+        description: "files[] (file, source, collectorVersion, collectedAt, hostName, hashMatches, sections), intact, modifiedFiles",
+      },
+    ],
   },
   async collect(host, _params, deps) {
     const text = await deps.transport.readFile(EVIDENCE_INTEGRITY_PATH);

@@ -9,6 +9,10 @@ describe("windows-firewall", () => {
     ["2019-hardened", [], []],
     ["2022-hardened", [], []],
   ] as const)("%s → off %j, inbound not blocked %j", async (set, off, open) => {
-    expect((await factsOnBothPaths(windowsFirewallProbe, set))["windows.firewall"]).toMatchObject({ profileCount: 3, disabledProfiles: off, inboundNotBlocked: open });
+    expect((await factsOnBothPaths(windowsFirewallProbe, set))["windows.firewall"]).toMatchObject({
+      profileCount: 3,
+      disabledProfiles: off,
+      inboundNotBlocked: open,
+    });
   });
 });

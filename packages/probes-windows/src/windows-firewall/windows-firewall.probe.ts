@@ -31,7 +31,13 @@ export const windowsFirewallProbe: HostProbe = defineProbe({
     description: "Windows Firewall profiles (Domain, Private, Public) from the active policy store: enabled and default actions.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [{ name: "windows.firewall", description: "profiles[] (name, enabled, defaultInboundAction, inboundBlocked, defaultOutboundAction), profileCount, disabledProfiles, inboundNotBlocked" }],
+    facts: [
+      {
+        name: "windows.firewall",
+        description:
+          "profiles[] (name, enabled, defaultInboundAction, inboundBlocked, defaultOutboundAction), profileCount, disabledProfiles, inboundNotBlocked",
+      },
+    ],
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.firewall": firewallFact(await readSection(deps.transport, "firewall", deps.signal)) } };

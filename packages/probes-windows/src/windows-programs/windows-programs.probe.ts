@@ -9,7 +9,12 @@ import { json, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.j
  */
 export function programsFact(section: unknown, match: readonly string[] = []) {
   const programs = asArray<Record<string, unknown>>(asRecord(section).programs)
-    .map((program) => ({ name: String(program.name), version: String(program.version ?? ""), publisher: String(program.publisher ?? ""), view: String(program.view ?? "") }))
+    .map((program) => ({
+      name: String(program.name),
+      version: String(program.version ?? ""),
+      publisher: String(program.publisher ?? ""),
+      view: String(program.view ?? ""),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.view.localeCompare(b.view));
   const patterns = match.map((source) => new RegExp(source, "i"));
   return json({
@@ -26,7 +31,9 @@ export const windowsProgramsProbe: HostProbe = defineProbe({
     description: "Installed programs from the 64-bit and 32-bit (WOW6432Node) Uninstall registry keys; matches them against the rule's `match` patterns.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [{ name: "windows.programs", description: "programs[] (name, version, publisher, view 64/32), count, matched (names matching the probe parameter match)" }],
+    facts: [
+      { name: "windows.programs", description: "programs[] (name, version, publisher, view 64/32), count, matched (names matching the probe parameter match)" },
+    ],
   },
   async collect(_host, params: JsonObject, deps) {
     const match = Array.isArray(params.match) ? params.match.map(String) : [];

@@ -8,8 +8,10 @@ import { json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from
 export function registryFacts(section: unknown) {
   const values = asArray<Record<string, unknown>>(asRecord(section).values);
   const read = (ref: RegistryValueRef): unknown =>
-    values.find((entry) => String(entry.key).toLowerCase() === ref.key.toLowerCase() && String(entry.name).toLowerCase() === ref.name.toLowerCase() && entry.present === true)?.value ??
-    null;
+    values.find(
+      (entry) =>
+        String(entry.key).toLowerCase() === ref.key.toLowerCase() && String(entry.name).toLowerCase() === ref.name.toLowerCase() && entry.present === true,
+    )?.value ?? null;
   const ipEnableRouter = numberOrNull(read(REGISTRY_VALUES.ipEnableRouter));
   // A group-policy value overrides the local one.
   const denyPolicy = numberOrNull(read(REGISTRY_VALUES.denyTsConnectionsPolicy));
@@ -52,7 +54,10 @@ export const windowsRegistryProbe: HostProbe = defineProbe({
     facts: [
       { name: "windows.network.ipForwarding", description: "ipEnableRouter (raw value or null when absent) and enabled (value is 1)" },
       { name: "windows.rdp", description: "enabled, denyConnections, nlaRequired, userAuthentication, source (group-policy/local), securityLayer" },
-      { name: "windows.update.policy", description: "wuServer, wuStatusServer, useWuServer, usesWsus (UseWUServer 1 and WUServer set), noAutoUpdate, auOptions" },
+      {
+        name: "windows.update.policy",
+        description: "wuServer, wuStatusServer, useWuServer, usesWsus (UseWUServer 1 and WUServer set), noAutoUpdate, auOptions",
+      },
     ],
   },
   async collect(_host, _params, deps) {

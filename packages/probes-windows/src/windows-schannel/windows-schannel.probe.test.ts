@@ -16,7 +16,10 @@ describe("windows-schannel", () => {
   });
 
   it("counts a protocol whose default is unknown (an unlisted build) as enabled, and 0xffffffff as on", () => {
-    const facts = schannelFacts({ protocols: [{ protocol: "TLS 1.2", side: "Server", enabled: 4294967295, disabledByDefault: 0 }], ciphers: [] }, { buildNumber: "99999" });
+    const facts = schannelFacts(
+      { protocols: [{ protocol: "TLS 1.2", side: "Server", enabled: 4294967295, disabledByDefault: 0 }], ciphers: [] },
+      { buildNumber: "99999" },
+    );
     const protocols = facts["windows.schannel.protocols"] as { serverEnabled: string[]; server: Array<{ protocol: string; source: string }> };
     expect(protocols.serverEnabled).toEqual(["SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3"]);
     expect(protocols.server.find((state) => state.protocol === "TLS 1.0")?.source).toBe("unknown-default");

@@ -1,8 +1,8 @@
 /** SCHANNEL protocol and cipher switches, with the OS default filled in where no key is set. */
 import { defineProbe, type HostProbe } from "@hardcheck/core";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { windowsOsFact } from "../windows-os/windows-os.probe.js";
 import { json, numberOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { windowsOsFact } from "../windows-os/windows-os.probe.js";
 
 /** Protocols hardcheck reports on, oldest first. */
 export const SCHANNEL_PROTOCOLS = ["SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3"] as const;
@@ -32,7 +32,17 @@ const PROTOCOL_DEFAULTS: Readonly<Record<string, Readonly<Record<string, boolean
   "2022": { "SSL 2.0": false, "SSL 3.0": false, "TLS 1.0": true, "TLS 1.1": true, "TLS 1.2": true, "TLS 1.3": true },
 };
 /** No default cipher suite of Server 2016–2022 uses these; 3DES stays in the default list. */
-const CIPHER_OFF_BY_DEFAULT = new Set(["NULL", "DES 56/56", "RC2 40/128", "RC2 56/128", "RC2 128/128", "RC4 40/128", "RC4 56/128", "RC4 64/128", "RC4 128/128"]);
+const CIPHER_OFF_BY_DEFAULT = new Set([
+  "NULL",
+  "DES 56/56",
+  "RC2 40/128",
+  "RC2 56/128",
+  "RC2 128/128",
+  "RC4 40/128",
+  "RC4 56/128",
+  "RC4 64/128",
+  "RC4 128/128",
+]);
 
 /** How a switch's state was found. */
 export type SwitchSource = "registry" | "os-default" | "unknown-default";
@@ -78,7 +88,13 @@ export function schannelFacts(section: unknown, osSection: unknown) {
   const on = (states: ReadonlyArray<{ enabled: boolean }>, key: "protocol" | "cipher") =>
     states.filter((state) => state.enabled).map((state) => String((state as unknown as Record<string, unknown>)[key]));
   return {
-    "windows.schannel.protocols": json({ serverRelease: release, server, client, serverEnabled: on(server, "protocol"), clientEnabled: on(client, "protocol") }),
+    "windows.schannel.protocols": json({
+      serverRelease: release,
+      server,
+      client,
+      serverEnabled: on(server, "protocol"),
+      clientEnabled: on(client, "protocol"),
+    }),
     "windows.schannel.ciphers": json({ serverRelease: release, ciphers, enabled: on(ciphers, "cipher").sort() }),
   };
 }
@@ -91,7 +107,10 @@ export const windowsSchannelProbe: HostProbe = defineProbe({
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
     facts: [
-      { name: "windows.schannel.protocols", description: "per side: protocol, enabled, source (registry/os-default/unknown-default); serverEnabled and clientEnabled name lists" },
+      {
+        name: "windows.schannel.protocols",
+        description: "per side: protocol, enabled, source (registry/os-default/unknown-default); serverEnabled and clientEnabled name lists",
+      },
       { name: "windows.schannel.ciphers", description: "per SCHANNEL cipher: enabled and source; enabled lists the ciphers that are on" },
     ],
   },

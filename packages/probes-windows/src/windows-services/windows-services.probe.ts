@@ -6,9 +6,18 @@ import { json, lowerSet, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windo
 /** Builds `windows.services` from the `services` section. */
 export function servicesFact(section: unknown) {
   const services = asArray<Record<string, unknown>>(asRecord(section).services)
-    .map((service) => ({ name: String(service.name), displayName: String(service.displayName ?? ""), state: String(service.state ?? ""), startMode: String(service.startMode ?? "") }))
+    .map((service) => ({
+      name: String(service.name),
+      displayName: String(service.displayName ?? ""),
+      state: String(service.state ?? ""),
+      startMode: String(service.startMode ?? ""),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return json({ services, names: lowerSet(services.map((service) => service.name)), running: lowerSet(services.filter((service) => service.state === "Running").map((service) => service.name)) });
+  return json({
+    services,
+    names: lowerSet(services.map((service) => service.name)),
+    running: lowerSet(services.filter((service) => service.state === "Running").map((service) => service.name)),
+  });
 }
 
 /** Reads the installed services. */

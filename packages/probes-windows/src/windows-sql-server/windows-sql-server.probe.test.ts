@@ -7,7 +7,10 @@ describe("windows-sql-server", () => {
     ["2019-default", ["CONCIERGE"], null],
     ["2022-hardened", [], "3f2a9c1d7e4b5a6c8d9e0f1a2b3c4d5e6f7a8b9c"],
   ] as const)("%s → instances without ForceEncryption %j", async (set, without, thumbprint) => {
-    const fact = (await factsOnBothPaths(windowsSqlServerProbe, set))["windows.sqlServer"] as { withoutForceEncryption: string[]; instances: Array<{ certificateThumbprint: string | null }> };
+    const fact = (await factsOnBothPaths(windowsSqlServerProbe, set))["windows.sqlServer"] as {
+      withoutForceEncryption: string[];
+      instances: Array<{ certificateThumbprint: string | null }>;
+    };
     expect(fact.withoutForceEncryption).toEqual(without);
     expect(fact.instances[0]?.certificateThumbprint).toBe(thumbprint);
   });

@@ -28,7 +28,12 @@ export const windowsSqlServerProbe: HostProbe = defineProbe({
     description: "SQL Server instances (registry), each with version, edition, ForceEncryption and certificate thumbprint.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [{ name: "windows.sqlServer", description: "installed, instanceCount, instances[] (name, id, version, edition, forceEncryption, certificateThumbprint), withoutForceEncryption" }],
+    facts: [
+      {
+        name: "windows.sqlServer",
+        description: "installed, instanceCount, instances[] (name, id, version, edition, forceEncryption, certificateThumbprint), withoutForceEncryption",
+      },
+    ],
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.sqlServer": sqlServerFact(await readSection(deps.transport, "sql-server", deps.signal)) } };

@@ -20,7 +20,9 @@ export const windowsUpdatesProbe: HostProbe = defineProbe({
     description: "Installed updates (Get-HotFix) and the age of the newest installation.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [{ name: "windows.updates", description: "hotfixes[] (id, description, installedOn), count, lastInstalledAt, daysSinceLastInstall (to the scan time)" }],
+    facts: [
+      { name: "windows.updates", description: "hotfixes[] (id, description, installedOn), count, lastInstalledAt, daysSinceLastInstall (to the scan time)" },
+    ],
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.updates": updatesFact(await readSection(deps.transport, "hotfixes", deps.signal), deps.clock.now()) } };

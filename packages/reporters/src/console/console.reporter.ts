@@ -55,7 +55,9 @@ export function renderConsole(report: ReportDocument, options: ConsoleReporterOp
         continue;
       }
       const fresh = states?.get(findingKey(result)) === "new" ? `${paint(33, "NEW")} ` : "";
-      lines.push(`  ${paint(COLOR[result.status], LABEL[result.status].padEnd(6))} ${result.severity.padEnd(8)} ${fresh}${result.ruleId}${where}  ${result.title}`);
+      lines.push(
+        `  ${paint(COLOR[result.status], LABEL[result.status].padEnd(6))} ${result.severity.padEnd(8)} ${fresh}${result.ruleId}${where}  ${result.title}`,
+      );
       if (result.status === "fail") {
         for (const condition of result.conditions.filter((c) => c.outcome === "fail")) lines.push(`         ${describeCondition(condition, 70)}`);
         if (!result.conditions.some((c) => c.outcome === "fail")) lines.push(`         ${result.message}`);
@@ -97,7 +99,6 @@ function formatCounts(counts: Record<Status, number>, paint: (code: number, text
     .map((status) => paint(COLOR[status], `${counts[status]} ${LABEL[status].toLowerCase()}`))
     .join(" · ");
 }
-
 
 /** The console reporter (`--format console`). */
 export const consoleReporter = defineReporter({

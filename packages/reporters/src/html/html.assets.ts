@@ -7,7 +7,7 @@
 export const HTML_STYLE = `
 :root{--fail:#c62828;--error:#8e24aa;--manual:#b26a00;--waived:#00838f;--pass:#2e7d32;--na:#616161;--line:#ddd;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;font-size:14px;color:#1b1b1b}
 body{margin:0}header{padding:12px 20px;background:#263238;color:#fff}header h1{margin:0;font-size:18px}header p{margin:4px 0 0;opacity:.85}
-nav{display:flex;gap:4px;padding:8px 20px;border-bottom:1px solid var(--line)}nav button{border:1px solid var(--line);background:#fafafa;padding:6px 12px;cursor:pointer;border-radius:4px}nav button[aria-selected=true]{background:#263238;color:#fff}
+nav,.tabs{display:flex;gap:4px}nav{padding:8px 20px;border-bottom:1px solid var(--line)}nav button{border:1px solid var(--line);background:#fafafa;padding:6px 12px;cursor:pointer;border-radius:4px}nav button[aria-selected=true]{background:#263238;color:#fff}
 main{padding:12px 20px}.cards{display:flex;flex-wrap:wrap;gap:8px;margin-bottom:12px}.card{border:1px solid var(--line);border-radius:6px;padding:8px 12px;min-width:90px}.card b{display:block;font-size:20px}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}th{background:#f5f5f5}
 .filters{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:12px 0}.filters input[type=search]{min-width:240px;padding:4px}

@@ -50,7 +50,7 @@ export function renderHtml(report: ReportDocument, options: HtmlReporterOptions 
 </head>
 <body>
 <header><h1>${escapeHtml(title)}</h1><p>${escapeHtml(subtitle)}</p></header>
-<nav class="noprint"><button id="tab-results" type="button" aria-selected="true">Results</button><button id="tab-checklist" type="button" aria-selected="false">Checklist</button><button id="print-checklist" type="button">Print checklist</button></nav>
+<nav class="noprint"><div role="tablist" class="tabs"><button id="tab-results" type="button" role="tab" aria-selected="true">Results</button><button id="tab-checklist" type="button" role="tab" aria-selected="false">Checklist</button></div><button id="print-checklist" type="button">Print checklist</button></nav>
 <main>
 <div id="view-results">
 <div class="cards" id="summary-cards"></div>

@@ -19,8 +19,7 @@ describe("JUnit reporter", () => {
     return file;
   };
   /** Evaluates an XPath expression with xmllint: the document is parsed back by a real XML parser. */
-  const xpath = async (file: string, expression: string) =>
-    (await run("xmllint", ["--xpath", expression, file], { timeout: 10_000 })).stdout.trim();
+  const xpath = async (file: string, expression: string) => (await run("xmllint", ["--xpath", expression, file], { timeout: 10_000 })).stdout.trim();
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "hardcheck-junit-"));
@@ -62,7 +61,9 @@ describe("JUnit reporter", () => {
       "waived by CISO office until 2026-06-30: Internal relay; CA certificate ordered (ticket 4711)",
     );
     expect(await xpath(file, "string(//testcase[@classname='mail.host']/skipped/@message)")).toMatch(/^manual: /);
-    expect(await xpath(file, "string(//testcase[@classname='pbx.sips'][starts-with(@name,'DEMO-BANNER')]/skipped/@message)")).toBe("not applicable: no banner on sips");
+    expect(await xpath(file, "string(//testcase[@classname='pbx.sips'][starts-with(@name,'DEMO-BANNER')]/skipped/@message)")).toBe(
+      "not applicable: no banner on sips",
+    );
     expect(await xpath(file, "string(//testcase[@classname='mail.host']/@file)")).toBe("@hardcheck/checklists/packs/demo-pack.yaml");
     // The hostile banner is text: it parses back verbatim, and no element named img exists.
     expect(await xpath(file, "string(//testcase[starts-with(@name,'DEMO-BANNER')]/failure/@message)")).toBe(`banner reveals the version: ${XSS_BANNER}`);
@@ -77,7 +78,10 @@ describe("JUnit reporter", () => {
   });
 
   it("keeps XML valid when scanned text holds characters XML 1.0 forbids", async () => {
-    const file = await write("control.xml", renderJunit(sampleReport(undefined, [sampleResult("DEMO-BANNER", "mail", null, "fail", { message: "bell\u0007 and nul\u0000" })])));
+    const file = await write(
+      "control.xml",
+      renderJunit(sampleReport(undefined, [sampleResult("DEMO-BANNER", "mail", null, "fail", { message: "bell\u0007 and nul\u0000" })])),
+    );
     const { stderr } = await run("xmllint", ["--noout", "--schema", xsd, file], { timeout: 10_000 });
     expect(stderr).toContain("validates");
   });

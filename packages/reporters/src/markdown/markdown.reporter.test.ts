@@ -8,7 +8,7 @@ describe("Markdown reporter", () => {
   const text = String(markdownReporter.render(report, {}));
 
   it("matches the golden file", async () => {
-    await expectGolden(resolve(import.meta.dirname, "golden/sample.md"), text);
+    await expectGolden(resolve(import.meta.dirname, "golden/sample.md.golden"), text);
   });
 
   it("leads with the verdict and counts, then failures by severity, errors, waivers", () => {

@@ -48,7 +48,17 @@ export function renderMarkdown(report: ReportDocument, options: MarkdownReporter
   }
   const table = (title: string, header: string, rows: readonly string[]) => {
     if (rows.length === 0) return;
-    lines.push("", `### ${title}`, "", header, `|${header.split("|").slice(1, -1).map(() => " --- |").join("")}`);
+    lines.push(
+      "",
+      `### ${title}`,
+      "",
+      header,
+      `|${header
+        .split("|")
+        .slice(1, -1)
+        .map(() => " --- |")
+        .join("")}`,
+    );
     lines.push(...rows.slice(0, maxRows));
     if (rows.length > maxRows) lines.push("", `… and ${rows.length - maxRows} more (see the full report).`);
   };
@@ -67,7 +77,9 @@ export function renderMarkdown(report: ReportDocument, options: MarkdownReporter
   table(
     "Errors (not decided)",
     "| rule | where | reason |",
-    report.results.filter((result) => result.status === "error").map((result) => `| ${escapeMarkdown(result.ruleId)} | ${where(result)} | ${escapeMarkdown(result.message)} |`),
+    report.results
+      .filter((result) => result.status === "error")
+      .map((result) => `| ${escapeMarkdown(result.ruleId)} | ${where(result)} | ${escapeMarkdown(result.message)} |`),
   );
   table(
     "Waived",

@@ -39,7 +39,10 @@ interface SarifRunView {
   tool: { driver: { rules: SarifRuleView[] } };
   results: SarifResultView[];
   automationDetails: { id: string };
-  invocations: Array<{ executionSuccessful: boolean; toolExecutionNotifications: Array<{ level: string; message: { text: string }; descriptor: { id: string } }> }>;
+  invocations: Array<{
+    executionSuccessful: boolean;
+    toolExecutionNotifications: Array<{ level: string; message: { text: string }; descriptor: { id: string } }>;
+  }>;
 }
 const runOf = (log: unknown) => (log as { runs: SarifRunView[] }).runs;
 
@@ -130,7 +133,9 @@ describe("SARIF reporter", () => {
   });
 
   it("marks results against a baseline as new, unchanged or updated", () => {
-    const baseline = sampleReport(undefined, [sampleResult("DEMO-CERT", "pbx", "sips://pbx.example:5061", "fail", { evidence: { "tls.leaf": { selfSigned: true } } })]);
+    const baseline = sampleReport(undefined, [
+      sampleResult("DEMO-CERT", "pbx", "sips://pbx.example:5061", "fail", { evidence: { "tls.leaf": { selfSigned: true } } }),
+    ]);
     const states = runOf(buildSarif(report, { baseline }))[0]?.results.map((result) => `${result.ruleId}:${result.baselineState}`);
     expect(states).toContain("DEMO-CERT:updated");
     expect(states).toContain("DEMO-BANNER:new");

@@ -46,7 +46,9 @@ function encodeUri(path: string): string {
 }
 
 function sarifRule(rule: ReportRule): Record<string, unknown> {
-  const reference = rule.checklistRef ? `Checklist item ${rule.checklistRef}${rule.section ? ` (${rule.section})` : ""} in pack ${rule.pack}.` : `Pack ${rule.pack}.`;
+  const reference = rule.checklistRef
+    ? `Checklist item ${rule.checklistRef}${rule.section ? ` (${rule.section})` : ""} in pack ${rule.pack}.`
+    : `Pack ${rule.pack}.`;
   const remediation = rule.remediation || "See the rule in its pack.";
   return {
     id: rule.id,
@@ -59,7 +61,13 @@ function sarifRule(rule: ReportRule): Record<string, unknown> {
     },
     defaultConfiguration: { level: LEVEL[rule.severity] },
     properties: {
-      tags: ["security", "hardening", `pack:${rule.pack}`, ...(rule.checklistRef ? [`checklist:${rule.checklistRef}`] : []), ...(rule.manual ? ["manual"] : [])],
+      tags: [
+        "security",
+        "hardening",
+        `pack:${rule.pack}`,
+        ...(rule.checklistRef ? [`checklist:${rule.checklistRef}`] : []),
+        ...(rule.manual ? ["manual"] : []),
+      ],
       "security-severity": SECURITY_SEVERITY[rule.severity],
       precision: "high",
       "problem.severity": rule.severity === "critical" || rule.severity === "high" ? "error" : rule.severity === "medium" ? "warning" : "recommendation",
@@ -119,13 +127,18 @@ export function buildSarif(report: ReportDocument, options: SarifReporterOptions
       level: "error",
       message: { text: `${result.ruleId} on ${result.target}${result.endpoint ? ` ${result.endpoint}` : ""}: ${result.message}` },
       descriptor: { id: result.ruleId },
-      associatedRule: { id: result.ruleId, ...(ruleIndex.has(ruleKey(result.pack, result.ruleId)) ? { index: ruleIndex.get(ruleKey(result.pack, result.ruleId)) } : {}) },
+      associatedRule: {
+        id: result.ruleId,
+        ...(ruleIndex.has(ruleKey(result.pack, result.ruleId)) ? { index: ruleIndex.get(ruleKey(result.pack, result.ruleId)) } : {}),
+      },
       locations: [location(result, options.configFile)],
     }));
   if (kept.length < findings.length) {
     notifications.push({
       level: "warning",
-      message: { text: `${findings.length - kept.length} of ${findings.length} findings left out to stay within ${maxResults} results per run (least severe first)` },
+      message: {
+        text: `${findings.length - kept.length} of ${findings.length} findings left out to stay within ${maxResults} results per run (least severe first)`,
+      },
       descriptor: { id: "HC_SARIF_TRUNCATED" },
     });
   }

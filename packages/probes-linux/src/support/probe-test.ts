@@ -1,0 +1,26 @@
+/** Runs a host probe against a fake host in tests. */
+import { type HostProbe, type JsonObject, type ProbeOutcome, SecretResolver, silentLogger } from "@hardcheck/core";
+import { type FakeHostContent, fakeHost } from "./fake-host.js";
+
+/** A fixed clock so ages computed by probes are stable in tests. */
+export const TEST_NOW = new Date("2026-06-01T00:00:00Z");
+
+/** Collects `probe` on a fake host built from `content`. */
+export function collectOnFakeHost(probe: HostProbe, content: FakeHostContent, params: JsonObject = {}): Promise<ProbeOutcome> {
+  const transport = fakeHost(content);
+  return probe.collect({ spec: "root:/fake", kind: transport.kind, location: "/fake" }, params, {
+    transport,
+    target: { id: "fake", tags: [], endpoints: [] },
+    signal: new AbortController().signal,
+    limits: { concurrency: 1, perHost: 1, connectTimeoutMs: 1000, probeTimeoutMs: 1000 },
+    clock: { now: () => TEST_NOW },
+    logger: silentLogger,
+    secrets: new SecretResolver(),
+  } as never);
+}
+
+/** The facts of an outcome (throws when the probe said not-applicable). */
+export function factsOf(outcome: ProbeOutcome): Record<string, unknown> {
+  if (!("facts" in outcome)) throw new Error(`expected facts, got not-applicable: ${outcome.notApplicable}`);
+  return outcome.facts;
+}

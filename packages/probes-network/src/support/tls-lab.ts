@@ -1,0 +1,151 @@
+/**
+ * Test-only: the TLS lab the TLS probe tests (and bench/tls) run against — a PKI made with the
+ * openssl CLI and real servers on 127.0.0.1: openssl s_server per certificate problem, gnutls-serv
+ * for 3DES + TLS 1.0, openssl ocsp as the responder, and an SMTP STARTTLS front.
+ */
+import { type Endpoint, parseEndpoint } from "@hardcheck/core";
+import {
+  createOpensslPki,
+  type LoopbackServer,
+  type OpensslLeafSpec,
+  type OpensslPki,
+  type ProcessServer,
+  reserveLoopbackPort,
+  startNamespacedServer,
+  startOpensslServer,
+  startSmtpStartTlsFront,
+} from "@hardcheck/testkit";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1"];
+/** Lets s_server load SHA-1 / RSA-1024 certificates and offer TLS 1.0/1.1, which Debian's default security level forbids. */
+const LEGACY_LEVEL = ["-cipher", "ALL:@SECLEVEL=0"];
+
+/** The lab's servers, each with one known defect (or none). */
+export type LabServerName =
+  | "modern"
+  | "legacy"
+  | "tls13-only"
+  | "ecdsa"
+  | "expired"
+  | "sha1"
+  | "wrong-host"
+  | "revoked"
+  | "self-signed"
+  | "missing-intermediate"
+  | "weak-key"
+  | "client-auth-only"
+  | "3des-tls10"
+  | "smtp";
+
+/** A running lab. */
+export type TlsLab = {
+  readonly pki: OpensslPki;
+  /** What a scan must trust: the lab root. */
+  readonly rootPem: string;
+  /** The endpoint of a lab server (`tls://127.0.0.1:port`, `smtp://…` for the SMTP front). */
+  endpoint(name: LabServerName): Endpoint;
+  readonly ocspResponder: ProcessServer;
+  /** Starts one more s_server for a leaf (e.g. one of `extraLeaves`), presenting leaf + intermediate. */
+  serveLeaf(leafName: string, args?: string[]): Promise<Endpoint>;
+  close(): Promise<void>;
+};
+
+/** Starts the PKI, the OCSP responder and the named servers. */
+export async function startTlsLab(names: readonly LabServerName[], options: { extraLeaves?: Record<string, OpensslLeafSpec> } = {}): Promise<TlsLab> {
+  const ocspPort = await reserveLoopbackPort();
+  const now = Date.now();
+  const pki = createOpensslPki({
+    ocspPort,
+    leaves: {
+      good: { commonName: "localhost", altNames: LOOPBACK_NAMES },
+      ecdsa: { commonName: "localhost", altNames: LOOPBACK_NAMES, key: "ec" },
+      expired: { commonName: "localhost", altNames: LOOPBACK_NAMES, notBefore: new Date(now - 60 * DAY_MS), notAfter: new Date(now - DAY_MS) },
+      sha1: { commonName: "localhost", altNames: LOOPBACK_NAMES, digest: "sha1" },
+      wrongHost: { commonName: "wrong.example", altNames: ["wrong.example"] },
+      revoked: { commonName: "localhost", altNames: LOOPBACK_NAMES, revoke: true },
+      selfSigned: { commonName: "localhost", altNames: LOOPBACK_NAMES, selfSigned: true },
+      weakKey: { commonName: "localhost", altNames: LOOPBACK_NAMES, key: "rsa1024" },
+      clientAuthOnly: { commonName: "localhost", altNames: LOOPBACK_NAMES, extendedKeyUsage: "clientAuth" },
+      ...options.extraLeaves,
+    },
+  });
+  const started = new Map<LabServerName, LoopbackServer>();
+  const servers: LoopbackServer[] = [];
+  const leaf = (name: string) => {
+    const found = pki.leaves[name];
+    if (!found) throw new Error(`lab has no leaf ${name}`);
+    return found;
+  };
+  const openssl = (leafName: string, args: string[] = [], withChain = true) => {
+    const issued = leaf(leafName);
+    return startOpensslServer({ certPath: issued.certPath, keyPath: issued.keyPath, ...(withChain ? { chainPath: pki.intermediatePath } : {}), args });
+  };
+  const ocspResponder = await startNamespacedServer({
+    command: "openssl",
+    args: ["ocsp", "-ignore_err", "-index", pki.indexPath, "-port", "2560", "-CA", pki.intermediatePath, "-rsigner", pki.ocspSigner.certPath, "-rkey", pki.ocspSigner.keyPath, "-ndays", "1"],
+    innerPort: 2560,
+    outerPort: ocspPort,
+  });
+  servers.push(ocspResponder);
+  const close = async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    pki.remove();
+  };
+  try {
+    const starters: Record<Exclude<LabServerName, "smtp">, () => Promise<LoopbackServer>> = {
+      modern: () => openssl("good", ["-status_file", pki.makeOcspResponse("good")]),
+      legacy: () => openssl("good", [...LEGACY_LEVEL, "-legacy_renegotiation", "-serverpref"]),
+      "tls13-only": () => openssl("good", ["-tls1_3"]),
+      ecdsa: () => openssl("ecdsa"),
+      expired: () => openssl("expired"),
+      sha1: () => openssl("sha1", LEGACY_LEVEL),
+      "wrong-host": () => openssl("wrongHost"),
+      revoked: () => openssl("revoked"),
+      "self-signed": () => openssl("selfSigned", [], false),
+      "missing-intermediate": () => openssl("good", [], false),
+      "weak-key": () => openssl("weakKey", LEGACY_LEVEL),
+      "client-auth-only": () => openssl("clientAuthOnly"),
+      "3des-tls10": () =>
+        startNamespacedServer({
+          command: "gnutls-serv",
+          args: ["-p", "4433", "--x509certfile", leaf("good").chainPath, "--x509keyfile", leaf("good").keyPath, "--priority", "NORMAL:+3DES-CBC:+VERS-TLS1.0:+VERS-TLS1.1"],
+          innerPort: 4433,
+        }),
+    };
+    const wanted = names.includes("smtp") && !names.includes("modern") ? [...names, "modern" as const] : names;
+    await Promise.all(
+      wanted
+        .filter((name): name is Exclude<LabServerName, "smtp"> => name !== "smtp")
+        .map(async (name) => {
+          const server = await starters[name]();
+          servers.push(server);
+          started.set(name, server);
+        }),
+    );
+    if (names.includes("smtp")) {
+      const front = await startSmtpStartTlsFront({ tlsPort: (started.get("modern") as LoopbackServer).port });
+      servers.push(front);
+      started.set("smtp", front);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    pki,
+    rootPem: pki.rootPem,
+    ocspResponder,
+    async serveLeaf(leafName, args = []) {
+      const server = await openssl(leafName, args);
+      servers.push(server);
+      return parseEndpoint(`tls://127.0.0.1:${server.port}`);
+    },
+    endpoint(name) {
+      const server = started.get(name);
+      if (!server) throw new Error(`lab server ${name} was not started`);
+      return parseEndpoint(`${name === "smtp" ? "smtp" : "tls"}://127.0.0.1:${server.port}`);
+    },
+    close,
+  };
+}

@@ -1,0 +1,110 @@
+import { createServer } from "node:net";
+import type { Endpoint } from "@hardcheck/core";
+import { type LoopbackServer, reserveLoopbackPort, startTarpitServer } from "@hardcheck/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { probeTestDeps } from "../support/probe-test-deps.js";
+import { startTlsLab, type TlsLab } from "../support/tls-lab.js";
+import { type TlsOcspFacts, tlsOcspProbe } from "./tls-ocsp.probe.js";
+
+let lab: TlsLab;
+const responders = new Map<string, LoopbackServer>();
+const endpoints = new Map<string, Endpoint>();
+
+async function ocspOf(endpoint: Endpoint, params = {}): Promise<TlsOcspFacts> {
+  const outcome = await tlsOcspProbe.collect(endpoint, params, probeTestDeps({ trust: { caCertificates: [] }, limits: { connectTimeoutMs: 1_000 } }));
+  if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
+  return outcome.facts as unknown as TlsOcspFacts;
+}
+
+/** Answers every connection with `reply` and closes it, as an HTTP/1.0 server does. */
+async function startClosingHttpServer(reply: string): Promise<LoopbackServer> {
+  const server = createServer((socket) => {
+    socket.on("error", () => {});
+    socket.end(reply);
+  });
+  await new Promise<void>((resolve) => server.listen({ host: "127.0.0.1", port: 0 }, resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no TCP address");
+  return { port: address.port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+beforeAll(async () => {
+  responders.set("hanging", await startTarpitServer());
+  responders.set("garbage", await startClosingHttpServer("HTTP/1.0 200 OK\r\ncontent-type: application/ocsp-response\r\n\r\nthis is no OCSP response"));
+  const refusedPort = await reserveLoopbackPort();
+  const leafPointingAt = (url: string) => ({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"], ocspUrl: url });
+  lab = await startTlsLab(["modern", "revoked", "self-signed", "smtp"], {
+    extraLeaves: {
+      hangingResponder: leafPointingAt(`http://127.0.0.1:${responders.get("hanging")?.port}/`),
+      garbageResponder: leafPointingAt(`http://127.0.0.1:${responders.get("garbage")?.port}/`),
+      refusedResponder: leafPointingAt(`http://127.0.0.1:${refusedPort}/`),
+    },
+  });
+  for (const name of ["hangingResponder", "garbageResponder", "refusedResponder"]) endpoints.set(name, await lab.serveLeaf(name));
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all([lab?.close(), ...[...responders.values()].map((server) => server.close())]);
+});
+
+describe("tls-ocsp against openssl ocsp and s_server stapling", () => {
+  it("good: the responder (a delegated signer) says good, echoes the nonce, and the staple verifies", async () => {
+    const facts = await ocspOf(lab.endpoint("modern"));
+
+    expect(facts["tls.ocsp"]).toMatchObject({
+      status: "good",
+      responderUrl: `http://127.0.0.1:${lab.ocspResponder.port}/`,
+      signatureValid: true,
+      delegatedResponder: true,
+      nonceMatched: true,
+      fresh: true,
+      revokedAt: null,
+    });
+    expect(facts["tls.ocspStaple"]).toMatchObject({ present: true, status: "good", signatureValid: true, fresh: true });
+    expect(facts["tls.crlDistributionPoints"]).toEqual([`http://127.0.0.1:${lab.ocspResponder.port}/lab.crl`]);
+  });
+
+  it("revoked: status, time and reason from the responder; no staple", async () => {
+    const facts = await ocspOf(lab.endpoint("revoked"));
+    console.log("DEBUG", facts["tls.ocsp"].reason);
+
+    expect(facts["tls.ocsp"]).toMatchObject({ status: "revoked", revocationReason: "keyCompromise", signatureValid: true });
+    expect(Date.parse(facts["tls.ocsp"].revokedAt ?? "")).toBeLessThanOrEqual(Date.now());
+    expect(facts["tls.ocspStaple"]).toMatchObject({ present: false, status: "not-checked" });
+  });
+
+  it("runs over SMTP STARTTLS", async () => {
+    const facts = await ocspOf(lab.endpoint("smtp"));
+
+    expect(facts["tls.ocsp"].status).toBe("good");
+    expect(facts["tls.ocspStaple"].present).toBe(true);
+  });
+
+  it("a self-signed certificate names no responder", async () => {
+    const facts = await ocspOf(lab.endpoint("self-signed"));
+
+    expect(facts["tls.ocsp"]).toMatchObject({ status: "no-responder", responderUrl: null });
+  });
+
+  it("queryResponder: false reads only the staple", async () => {
+    const facts = await ocspOf(lab.endpoint("modern"), { queryResponder: false });
+
+    expect(facts["tls.ocsp"].status).toBe("not-checked");
+    expect(facts["tls.ocspStaple"].status).toBe("good");
+  });
+});
+
+describe("tls-ocsp with broken responders: a status with the reason, within the timeout", () => {
+  it.each([
+    ["hangingResponder", "unreachable", /no answer within 1000 ms/],
+    ["refusedResponder", "unreachable", /ECONNREFUSED/],
+    ["garbageResponder", "invalid", /not an OCSPResponse/],
+  ])("%s → %s", async (name, status, reason) => {
+    const started = Date.now();
+    const facts = await ocspOf(endpoints.get(name) as Endpoint);
+
+    expect(facts["tls.ocsp"].status).toBe(status);
+    expect(facts["tls.ocsp"].reason).toMatch(reason);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
