@@ -103,7 +103,7 @@ function syntheticReport(count) {
   });
 }
 
-const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const mib = (bytes) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
 
 /** Child mode: render one format, print JSON figures. */
 async function measureOne(format, count, outFile) {

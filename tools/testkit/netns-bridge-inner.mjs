@@ -1,10 +1,11 @@
 /**
  * Runs inside `unshare --net --pid`: brings loopback up, starts the server given on the command
- * line, waits until it accepts, then relays each connection from a Unix socket (which crosses
+ * line, waits until it listens, then relays each connection from a Unix socket (which crosses
  * network namespaces) to it. As PID 1 of its namespace, its death takes the server with it.
  * argv: <unix socket path> <server port> <command> [args…]
  */
 import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 
 const [socketPath, portText, command, ...args] = process.argv.slice(2);
@@ -21,20 +22,37 @@ server.on("exit", (code) => {
 });
 
 const deadline = Date.now() + 8_000;
-function probe() {
-  const socket = createConnection({ host: "127.0.0.1", port });
-  socket.once("connect", () => {
-    socket.destroy();
-    listen();
-  });
-  socket.once("error", () => {
-    socket.destroy();
-    if (Date.now() > deadline) {
-      console.error(`${command} did not listen on ${port}`);
-      process.exit(1);
+/**
+ * Waits for the server's listening socket in /proc/net (this namespace's view) rather than by
+ * connecting: a single-connection server such as `openssl ocsp` would take a probe connection as
+ * its client and fail on it.
+ */
+function isListening() {
+  const portHex = port.toString(16).toUpperCase().padStart(4, "0");
+  return ["/proc/net/tcp", "/proc/net/tcp6"].some((file) => {
+    let table = "";
+    try {
+      table = readFileSync(file, "utf8");
+    } catch {
+      return false;
     }
-    setTimeout(probe, 25);
+    return table.split("\n").some((line) => {
+      const fields = line.trim().split(/\s+/);
+      return fields[1]?.endsWith(`:${portHex}`) && fields[3] === "0A";
+    });
   });
+}
+
+function probe() {
+  if (isListening()) {
+    listen();
+    return;
+  }
+  if (Date.now() > deadline) {
+    console.error(`${command} did not listen on ${port}`);
+    process.exit(1);
+  }
+  setTimeout(probe, 20);
 }
 
 function listen() {

@@ -17,5 +17,5 @@ describe("local: scan of this machine", () => {
     expect(rootLogin?.status).toMatch(sshdInstalled ? /^(pass|fail)$/ : /^not-applicable$/);
     const tools = report.results.find((result) => result.ruleId === "LNX-NO-DIAGNOSTIC-TOOLS");
     expect(JSON.stringify(tools?.evidence)).toContain("bash");
-  });
+  }, 120_000);
 });

@@ -97,7 +97,7 @@ describe.runIf(available)("ssh:// transport against OpenSSH", () => {
     } finally {
       await ssh.close();
     }
-  });
+  }, 120_000);
 
   it("a whole linux-baseline scan uses one connection for all probes of the host", async () => {
     const before = (sshd.log().match(/Accepted publickey/g) ?? []).length;
@@ -118,7 +118,7 @@ describe.runIf(available)("ssh:// transport against OpenSSH", () => {
     expect(report.results.filter((result) => result.status === "error").map((result) => `${result.ruleId}: ${result.message}`)).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((sshd.log().match(/Accepted publickey/g) ?? []).length - before).toBe(1);
-  });
+  }, 120_000);
 
   it("refuses a host whose key differs from known_hosts, naming the presented fingerprint", async () => {
     await expect(open({ identityFile: sshd.identityFile, knownHosts: sshd.wrongKnownHosts })).rejects.toThrow(

@@ -4,11 +4,12 @@ import { execUnavailable } from "@hardcheck/core";
 
 /** What a fake host holds. Commands are keyed by their argv joined with spaces. */
 export interface FakeHostContent {
-  readonly files?: Readonly<Record<string, string>>;
+  /** File texts by absolute path (an undefined value is the same as no entry, which keeps test tables simple). */
+  readonly files?: Readonly<Record<string, string | undefined>>;
   /** Symlinks (path → target); they show in listings and `stat`. */
-  readonly symlinks?: Readonly<Record<string, string>>;
+  readonly symlinks?: Readonly<Record<string, string | undefined>>;
   /** Recorded outputs by command line; a command not listed exits 127. Absent: the host cannot exec. */
-  readonly commands?: Readonly<Record<string, Partial<ExecResult>>>;
+  readonly commands?: Readonly<Record<string, Partial<ExecResult> | undefined>>;
   readonly kind?: HostTransportKind;
 }
 
@@ -21,8 +22,10 @@ export interface FakeHostContent {
  * ```
  */
 export function fakeHost(content: FakeHostContent): HostTransport & { readonly commandsRun: string[] } {
-  const files = new Map(Object.entries(content.files ?? {}));
-  const symlinks = new Map(Object.entries(content.symlinks ?? {}));
+  const defined = (record: Readonly<Record<string, string | undefined>> = {}) =>
+    new Map(Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const files = defined(content.files);
+  const symlinks = defined(content.symlinks);
   const commandsRun: string[] = [];
   const entriesOf = (dir: string) => {
     const prefix = dir.endsWith("/") ? dir : `${dir}/`;

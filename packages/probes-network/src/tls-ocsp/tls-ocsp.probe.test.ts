@@ -66,7 +66,6 @@ describe("tls-ocsp against openssl ocsp and s_server stapling", () => {
 
   it("revoked: status, time and reason from the responder; no staple", async () => {
     const facts = await ocspOf(lab.endpoint("revoked"));
-    console.log("DEBUG", facts["tls.ocsp"].reason);
 
     expect(facts["tls.ocsp"]).toMatchObject({ status: "revoked", revocationReason: "keyCompromise", signatureValid: true });
     expect(Date.parse(facts["tls.ocsp"].revokedAt ?? "")).toBeLessThanOrEqual(Date.now());
