@@ -27,7 +27,7 @@ function caDate(date) {
  * @property {"rsa" | "ec" | "rsa1024"} [key] Key type; default the shared RSA-2048 key.
  * @property {"sha256" | "sha1"} [digest]
  * @property {Date} [notBefore]
- * @property {Date} [notAfter]
+ * @property {Date} [notAfter] Default: 90 days from now, beyond the usual 30-day expiry warning.
  * @property {boolean} [selfSigned]
  * @property {string} [extendedKeyUsage] e.g. `serverAuth` (default) or `clientAuth`.
  * @property {boolean} [revoke] Revoke it (keyCompromise) in the CA database after issuing.
@@ -128,11 +128,11 @@ export function createOpensslPki(options) {
     const subject = `/O=hardcheck lab/CN=${spec.commonName}`;
     const digest = `-${spec.digest ?? "sha256"}`;
     if (spec.selfSigned) {
-      openssl(["req", "-x509", "-new", "-key", keyFile, "-out", certFile, "-subj", subject, "-days", "30", digest, "-config", extFile, "-extensions", "leaf"], dir);
+      openssl(["req", "-x509", "-new", "-key", keyFile, "-out", certFile, "-subj", subject, "-days", "90", digest, "-config", extFile, "-extensions", "leaf"], dir);
     } else {
       openssl(["req", "-new", "-key", keyFile, "-out", `${name}.csr`, "-subj", subject], dir);
       const notBefore = spec.notBefore ?? new Date(Date.now() - 60 * 60 * 1000);
-      const notAfter = spec.notAfter ?? new Date(Date.now() + 30 * DAY_MS);
+      const notAfter = spec.notAfter ?? new Date(Date.now() + 90 * DAY_MS);
       openssl(["ca", "-batch", "-notext", "-config", "ca.cnf", "-in", `${name}.csr`, "-out", certFile, "-md", (spec.digest ?? "sha256"),
         "-startdate", caDate(notBefore), "-enddate", caDate(notAfter),
         ...(extensionSection ? ["-extensions", extensionSection] : ["-extfile", extFile, "-extensions", "leaf"])], dir);

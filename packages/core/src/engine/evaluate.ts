@@ -13,6 +13,8 @@ export interface CompiledRule {
   readonly conditions?: TopLevelCondition;
   /** Fact names the conditions read, sorted. */
   readonly facts: readonly string[];
+  /** Facts the rule reads that no registered probe provides (rules of bundled packs only). */
+  readonly unprovidedFacts?: readonly string[];
 }
 
 /** Replaces `{ "param": name }` anywhere in a JSON tree with the parameter's value. */

@@ -216,6 +216,11 @@ export class Scanner {
         const scopedEndpoints = target.endpoints.filter(
           (endpoint) => (!scope.schemes || scope.schemes.includes(endpoint.scheme)) && (!scope.tags || scope.tags.some((tag) => endpoint.tags.includes(tag))),
         );
+        if (compiled.unprovidedFacts) {
+          const facts = compiled.unprovidedFacts.map((fact) => `"${fact}"`).join(", ");
+          fixed.push(resultOf(blank, "error", `no probe provides fact ${facts} — install the plugin that provides it`, [], {}));
+          continue;
+        }
         if (rule.manual) {
           if ((scope.schemes || scope.tags) && scopedEndpoints.length === 0) {
             fixed.push(resultOf(blank, "not-applicable", "no endpoint of this target is in the rule's scope", [], {}));

@@ -116,6 +116,9 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
 
   // Packs.
   const loaded: LoadedPack[] = [];
+  // Packs shipped by plugins may read facts of plugins that are not installed: those rules still run
+  // (their checks say which fact is missing) instead of failing the load. User packs stay strict.
+  const bundledPackIds = new Set<string>();
   for (const [pi, ref] of data.packs.entries()) {
     const bundled = registry.packs.get(ref);
     const looksLikePath = /[\\/]/.test(ref) || /\.(ya?ml|json)$/i.test(ref);
@@ -128,7 +131,10 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
       const file = bundled ? bundled.file : isAbsolute(ref) ? ref : resolve(baseDir, ref);
       const pack = await loadPackFile(file, bundled ? (bundled.displayName ?? `${bundled.id}.yaml`) : ref);
       if (loaded.some((other) => other.pack.id === pack.pack.id)) at(["packs", pi], `pack "${pack.pack.id}" is listed twice`);
-      else loaded.push(pack);
+      else {
+        loaded.push(pack);
+        if (bundled) bundledPackIds.add(pack.pack.id);
+      }
     } catch (error) {
       if (isHardcheckError(error, "HC_CONFIG_UNREADABLE")) at(["packs", pi], `pack file ${ref}: ${error.issues[0]?.message ?? "cannot read"}`);
       else throw error;
@@ -139,6 +145,7 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
   // Rules across packs: unique ids, known facts and operators, one level per rule.
   const ruleIssues: InputIssue[] = [];
   const ruleOwners = new Map<string, { pack: LoadedPack; index: number }>();
+  const unprovided = new Map<string, Set<string>>();
   for (const pack of loaded) {
     pack.pack.rules.forEach((rule, index) => {
       const place = (path: KeyPath) => ({ file: pack.document.file, ...pack.document.locate(path), path: formatKeyPath(path) });
@@ -154,7 +161,9 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
       const levels = new Set<string>();
       forEachLeaf(rule.conditions, [...pack.rulePath(index), "conditions"], (leaf, path) => {
         const providers = registry.providersOf(leaf.fact);
-        if (providers.length === 0) {
+        if (providers.length === 0 && bundledPackIds.has(pack.pack.id)) {
+          unprovided.set(rule.id, (unprovided.get(rule.id) ?? new Set<string>()).add(leaf.fact));
+        } else if (providers.length === 0) {
           ruleIssues.push({ ...place([...path, "fact"]), message: `no probe provides fact "${leaf.fact}"${suggest(leaf.fact, registry.factNames)}` });
         }
         for (const provider of providers) levels.add(provider.level);
@@ -237,7 +246,8 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
         if (fromPack !== undefined) overrides[name] = fromPack;
       }
       Object.assign(overrides, ruleOverrides.get(rule.id) ?? {});
-      const compiled = compileRule(rule, overrides);
+      const missing = unprovided.get(rule.id);
+      const compiled = { ...compileRule(rule, overrides), ...(missing ? { unprovidedFacts: [...missing].sort() } : {}) };
       if (compiled.conditions) {
         forEachLeaf(compiled.conditions, [...pack.rulePath(index), "conditions"], (leaf, path) => {
           const why = CUSTOM_OPERATORS.find((op) => op.name === leaf.operator)?.validate?.(leaf.value);
@@ -301,7 +311,18 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
     limits,
     trust,
     baseDir,
-    notices: [],
+    notices: [...bundledPackIds]
+      .map((packId) => {
+        const affected = rules.filter((compiled) => compiled.rule.pack === packId && compiled.unprovidedFacts);
+        if (affected.length === 0) return undefined;
+        const facts = [...new Set(affected.flatMap((compiled) => compiled.unprovidedFacts ?? []))].sort();
+        return {
+          level: "warning" as const,
+          code: "HC_FACT_UNPROVIDED",
+          message: `pack ${packId}: ${affected.length} rule(s) read facts no installed probe provides (${facts.join(", ")}); their checks are reported as error`,
+        };
+      })
+      .filter((notice) => notice !== undefined),
   };
 }
 

@@ -20,6 +20,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1"];
 /** Lets s_server load SHA-1 / RSA-1024 certificates and offer TLS 1.0/1.1, which Debian's default security level forbids. */
 const LEGACY_LEVEL = ["-cipher", "ALL:@SECLEVEL=0"];
+/** Security level 0 for loading a weak certificate only: TLS 1.2+ and the default suites, so the certificate is the one defect. */
+const WEAK_CERTIFICATE_LEVEL = ["-cipher", "DEFAULT:@SECLEVEL=0", "-no_tls1", "-no_tls1_1"];
 
 /** The lab's servers, each with one known defect (or none). */
 export type LabServerName =
@@ -99,12 +101,12 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
       "tls13-only": () => openssl("good", ["-tls1_3"]),
       ecdsa: () => openssl("ecdsa"),
       expired: () => openssl("expired"),
-      sha1: () => openssl("sha1", LEGACY_LEVEL),
+      sha1: () => openssl("sha1", WEAK_CERTIFICATE_LEVEL),
       "wrong-host": () => openssl("wrongHost"),
       revoked: () => openssl("revoked"),
       "self-signed": () => openssl("selfSigned", [], false),
       "missing-intermediate": () => openssl("good", [], false),
-      "weak-key": () => openssl("weakKey", LEGACY_LEVEL),
+      "weak-key": () => openssl("weakKey", WEAK_CERTIFICATE_LEVEL),
       "client-auth-only": () => openssl("clientAuthOnly"),
       "3des-tls10": () =>
         startNamespacedServer({

@@ -1,0 +1,79 @@
+// The tls-baseline pack against the TLS lab, through a real scan: each lab server must fail exactly the rules for its defect.
+import { fileURLToPath } from "node:url";
+import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { register } from "../index.js";
+import { type LabServerName, startTlsLab, type TlsLab } from "./tls-lab.js";
+
+const PACK_FILE = fileURLToPath(new URL("../../../checklists/packs/tls-baseline.yaml", import.meta.url));
+
+/** Every lab server and the rules it must fail; every other rule must pass. Only the modern server staples. */
+const EXPECTED_FAILURES: Readonly<Record<Exclude<LabServerName, "smtp">, readonly string[]>> = {
+  modern: [],
+  legacy: ["TLS-PROTOCOL-VERSIONS", "TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
+  "3des-tls10": ["TLS-PROTOCOL-VERSIONS", "TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
+  "tls13-only": ["TLS-OCSP-STAPLING"],
+  ecdsa: ["TLS-OCSP-STAPLING"],
+  expired: [
+    "TLS-CERT-VALIDITY",
+    "TLS-CERT-EXPIRY-WARNING",
+    "TLS-CERT-TRUSTED",
+    "TLS-CHAIN-TRUSTED",
+    "TLS-CHAIN-VALIDITY",
+    "TLS-CHAIN-EXPIRY-WARNING",
+    "TLS-OCSP-STAPLING",
+  ],
+  // Node's OpenSSL (tls-handshake) refuses SHA-1 signatures outright; node-forge validates the chain and the hash rule flags it.
+  sha1: ["TLS-CHAIN-SIGNATURE-HASH", "TLS-CERT-TRUSTED", "TLS-OCSP-STAPLING"],
+  "wrong-host": ["TLS-CERT-HOSTNAME", "TLS-OCSP-STAPLING"],
+  revoked: ["TLS-OCSP-NOT-REVOKED", "TLS-OCSP-STATUS", "TLS-OCSP-STAPLING"],
+  "self-signed": ["TLS-CERT-SELF-SIGNED", "TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-OCSP-STAPLING"],
+  // Without the intermediate the OCSP request cannot be built either (no issuer key to hash): status invalid.
+  "missing-intermediate": ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-CHAIN-COMPLETE", "TLS-OCSP-STATUS", "TLS-OCSP-STAPLING"],
+  "weak-key": ["TLS-KEY-SIZE", "TLS-CHAIN-KEY-SIZE", "TLS-OCSP-STAPLING"],
+  // OpenSSL's own verification (tls-handshake) refuses a leaf without serverAuth purpose as well.
+  "client-auth-only": ["TLS-CERT-SERVER-AUTH", "TLS-CERT-TRUSTED", "TLS-OCSP-STAPLING"],
+};
+
+let lab: TlsLab;
+let report: ReportDocument;
+
+beforeAll(async () => {
+  const names = [...(Object.keys(EXPECTED_FAILURES) as Exclude<LabServerName, "smtp">[]), "smtp" as const];
+  lab = await startTlsLab(names);
+  const config = configFromObject({
+    packs: [PACK_FILE],
+    trust: { caFile: lab.pki.rootPath, systemRoots: false },
+    targets: names.map((name) => ({ id: name, endpoints: [`${lab.endpoint(name).scheme}://127.0.0.1:${lab.endpoint(name).port}`] })),
+    limits: { connectTimeoutMs: 2_000, probeTimeoutMs: 15_000 },
+  });
+  const hardcheck = await Hardcheck.create({ plugins: [register], config });
+  report = await hardcheck.scan(config);
+}, 60_000);
+
+afterAll(async () => {
+  await lab?.close();
+});
+
+function verdicts(target: string): Record<string, string> {
+  return Object.fromEntries(report.results.filter((result) => result.target === target).map((result) => [result.ruleId, result.status]));
+}
+
+describe("tls-baseline verdicts on the TLS lab", () => {
+  it.each(Object.entries(EXPECTED_FAILURES))("%s fails exactly its defects' rules", (name, failures) => {
+    const byRule = verdicts(name);
+
+    expect(Object.keys(byRule).length).toBeGreaterThan(20);
+    expect(Object.entries(byRule).filter(([, status]) => status === "fail").map(([rule]) => rule).sort()).toEqual([...failures].sort());
+    expect(Object.entries(byRule).filter(([, status]) => status !== "fail" && status !== "pass")).toEqual([]);
+  });
+
+  it("over SMTP STARTTLS the depth rules run and pass; the implicit-TLS handshake rules do not apply", () => {
+    const byRule = verdicts("smtp");
+
+    expect(byRule["TLS-SUITE-CLASSES"]).toBe("pass");
+    expect(byRule["TLS-CHAIN-TRUSTED"]).toBe("pass");
+    expect(byRule["TLS-OCSP-STATUS"]).toBe("pass");
+    expect(Object.entries(byRule).filter(([, status]) => status === "fail" || status === "error")).toEqual([]);
+  });
+});
