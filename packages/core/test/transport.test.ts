@@ -104,6 +104,12 @@ describe("host transports", () => {
     );
   });
 
+  it("resolves a relative root: path from the config file's folder, as every other path in the config", async () => {
+    const log: string[] = [];
+    await scanRoots(memoryRoot({}, log), ["./image"]);
+    expect(log).toContain(`open ${join(workDir, "image")}`);
+  });
+
   it("refuses a malformed transport provider at registration", () => {
     expect(() => defineTransport({ kind: "telnet" as "ssh", description: "", open: async () => ({}) as HostTransport })).toThrow(
       /needs kind local, root, ssh or evidence/,
