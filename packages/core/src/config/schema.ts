@@ -53,6 +53,17 @@ const targetSchema = strictObject({
   tags: z.array(z.string()).optional(),
   endpoints: z.array(endpointEntrySchema).optional().describe("Network endpoints as URLs, or { url, tags, servername }."),
   ssh: sshOptionsSchema.optional().describe("How to authenticate and verify an ssh:// host."),
+  credentials: z
+    .record(
+      identifier("credential name"),
+      z.string().regex(/^(env|file):.+/, "a credential must be a reference (env:NAME or file:/path), never a literal value"),
+    )
+    .optional()
+    .describe("Secrets for authenticated endpoint checks, by name (e.g. smtp.username, smtp.password): env:NAME or file:/path references."),
+  allowCredentialTries: z
+    .boolean()
+    .optional()
+    .describe("Let probes try a pack's vendor default credentials once per account (default false)."),
 });
 
 /** A waiver entry. */

@@ -70,6 +70,10 @@ export interface Target {
   readonly host?: HostSpec;
   /** SSH settings for an `ssh://` host. */
   readonly ssh?: SshOptions;
+  /** Secret references (`env:NAME`, `file:/path`) by credential name, for authenticated endpoint checks; resolve with `deps.secrets.resolve`. */
+  readonly credentials?: Readonly<Record<string, string>>;
+  /** Whether probes may try a pack's vendor default credentials (one try per account per scan). */
+  readonly allowCredentialTries?: boolean;
   readonly os?: string;
   readonly tags: readonly string[];
   readonly endpoints: readonly Endpoint[];

@@ -111,6 +111,8 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
             },
           }
         : {}),
+      ...(target.credentials ? { credentials: { ...target.credentials } } : {}),
+      ...(target.allowCredentialTries !== undefined ? { allowCredentialTries: target.allowCredentialTries } : {}),
       tags: [...(target.tags ?? [])].sort(),
       endpoints: endpoints.sort((a, b) => a.url.localeCompare(b.url)),
     });
