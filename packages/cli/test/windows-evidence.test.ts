@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ReportDocument } from "@hardcheck/core";
-import { main } from "hardcheck";
 import { describe, expect, it } from "vitest";
-import { FIXTURE_SETS, fixtureBundle } from "../src/testing/fixture-host.js";
+import { FIXTURE_SETS, fixtureBundle } from "../../probes-windows/src/testing/fixture-host.js";
+import { main } from "../src/program.js";
 
 const HOST_RULES = [
   "WIN-SCHANNEL-PROTOCOLS",
@@ -81,6 +81,6 @@ describe("hardcheck scan of evidence bundles with windows-baseline", () => {
   it("collect-script prints the shipped collector", async () => {
     const { code, stdout } = await run(["collect-script"], dir);
     expect(code).toBe(0);
-    expect(stdout).toBe(readFileSync(join(import.meta.dirname, "..", "collector", "hardcheck-collect.ps1"), "utf8"));
+    expect(stdout).toBe(readFileSync(join(import.meta.dirname, "..", "..", "probes-windows", "collector", "hardcheck-collect.ps1"), "utf8"));
   });
 });
