@@ -143,7 +143,10 @@ async function runBatch(transport: HostTransport, ids: readonly SectionId[], sig
     signal?.throwIfAborted();
     let result: Awaited<ReturnType<HostTransport["exec"]>>;
     try {
-      result = await transport.exec(powershellArgv(script, program));
+      const argv = powershellArgv(script, program);
+      // Windows' OpenSSH hands the command line to cmd.exe, not a POSIX shell: send it as is. Every
+      // word (program, flags, Base64) is free of characters any shell would treat specially.
+      result = transport.execCommandLine ? await transport.execCommandLine(argv.join(" ")) : await transport.exec(argv);
     } catch (error) {
       // A missing program throws on local transports; try the next one.
       lastProblem = `${program}: ${error instanceof Error ? error.message : String(error)}`;
