@@ -4,7 +4,7 @@
  * and the bad ones TLS checks must catch. Every file lives in one temporary folder.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -84,12 +84,68 @@ export function createOpensslPki(options) {
       "",
     ].join("\n"),
   );
-  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.pem", "-days", "3650",
-    "-subj", "/O=hardcheck lab/CN=hardcheck lab root", "-config", "ca.cnf", "-extensions", "root_ext"], dir);
-  openssl(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "intermediate.key", "-out", "intermediate.csr",
-    "-subj", "/O=hardcheck lab/CN=hardcheck lab intermediate"], dir);
-  openssl(["x509", "-req", "-in", "intermediate.csr", "-CA", "root.pem", "-CAkey", "root.key", "-set_serial", "0x100", "-days", "3650",
-    "-sha256", "-extfile", "ca.cnf", "-extensions", "intermediate_ext", "-out", "intermediate.pem"], dir);
+  openssl(
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      "root.key",
+      "-out",
+      "root.pem",
+      "-days",
+      "3650",
+      "-subj",
+      "/O=hardcheck lab/CN=hardcheck lab root",
+      "-config",
+      "ca.cnf",
+      "-extensions",
+      "root_ext",
+    ],
+    dir,
+  );
+  openssl(
+    [
+      "req",
+      "-new",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      "intermediate.key",
+      "-out",
+      "intermediate.csr",
+      "-subj",
+      "/O=hardcheck lab/CN=hardcheck lab intermediate",
+    ],
+    dir,
+  );
+  openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      "intermediate.csr",
+      "-CA",
+      "root.pem",
+      "-CAkey",
+      "root.key",
+      "-set_serial",
+      "0x100",
+      "-days",
+      "3650",
+      "-sha256",
+      "-extfile",
+      "ca.cnf",
+      "-extensions",
+      "intermediate_ext",
+      "-out",
+      "intermediate.pem",
+    ],
+    dir,
+  );
   // One RSA key serves every RSA leaf: key generation is the slow part, and key reuse changes no verdict.
   openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "rsa.key"], dir);
   openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ec.key"], dir);
@@ -119,7 +175,13 @@ export function createOpensslPki(options) {
             "keyUsage = critical,digitalSignature,keyEncipherment",
             `extendedKeyUsage = ${spec.extendedKeyUsage ?? "serverAuth"}`,
             "subjectKeyIdentifier = hash",
-            ...(spec.selfSigned ? [] : ["authorityKeyIdentifier = keyid", `authorityInfoAccess = ${spec.ocspUrl ? `OCSP;URI:${spec.ocspUrl}` : aia}`, `crlDistributionPoints = URI:http://127.0.0.1:${options.ocspPort}/lab.crl`]),
+            ...(spec.selfSigned
+              ? []
+              : [
+                  "authorityKeyIdentifier = keyid",
+                  `authorityInfoAccess = ${spec.ocspUrl ? `OCSP;URI:${spec.ocspUrl}` : aia}`,
+                  `crlDistributionPoints = URI:http://127.0.0.1:${options.ocspPort}/lab.crl`,
+                ]),
             ...(names.length > 0 ? [`subjectAltName = ${names.join(",")}`] : []),
             "",
           ].join("\n"),
@@ -128,14 +190,35 @@ export function createOpensslPki(options) {
     const subject = `/O=hardcheck lab/CN=${spec.commonName}`;
     const digest = `-${spec.digest ?? "sha256"}`;
     if (spec.selfSigned) {
-      openssl(["req", "-x509", "-new", "-key", keyFile, "-out", certFile, "-subj", subject, "-days", "90", digest, "-config", extFile, "-extensions", "leaf"], dir);
+      openssl(
+        ["req", "-x509", "-new", "-key", keyFile, "-out", certFile, "-subj", subject, "-days", "90", digest, "-config", extFile, "-extensions", "leaf"],
+        dir,
+      );
     } else {
       openssl(["req", "-new", "-key", keyFile, "-out", `${name}.csr`, "-subj", subject], dir);
       const notBefore = spec.notBefore ?? new Date(Date.now() - 60 * 60 * 1000);
       const notAfter = spec.notAfter ?? new Date(Date.now() + 90 * DAY_MS);
-      openssl(["ca", "-batch", "-notext", "-config", "ca.cnf", "-in", `${name}.csr`, "-out", certFile, "-md", (spec.digest ?? "sha256"),
-        "-startdate", caDate(notBefore), "-enddate", caDate(notAfter),
-        ...(extensionSection ? ["-extensions", extensionSection] : ["-extfile", extFile, "-extensions", "leaf"])], dir);
+      openssl(
+        [
+          "ca",
+          "-batch",
+          "-notext",
+          "-config",
+          "ca.cnf",
+          "-in",
+          `${name}.csr`,
+          "-out",
+          certFile,
+          "-md",
+          spec.digest ?? "sha256",
+          "-startdate",
+          caDate(notBefore),
+          "-enddate",
+          caDate(notAfter),
+          ...(extensionSection ? ["-extensions", extensionSection] : ["-extfile", extFile, "-extensions", "leaf"]),
+        ],
+        dir,
+      );
       if (spec.revoke) openssl(["ca", "-batch", "-config", "ca.cnf", "-revoke", certFile, "-crl_reason", "keyCompromise"], dir);
     }
     const certPem = readFileSync(join(dir, certFile), "utf8");
@@ -153,8 +236,26 @@ export function createOpensslPki(options) {
     const leaf = leaves[leafName];
     if (!leaf) throw new Error(`no leaf ${leafName}`);
     openssl(["ocsp", "-issuer", "intermediate.pem", "-cert", leaf.certPath, "-no_nonce", "-reqout", `${leafName}.ocsp-req.der`], dir);
-    openssl(["ocsp", "-index", "index.txt", "-CA", "intermediate.pem", "-rsigner", "ocsp-signer.pem", "-rkey", "rsa.key",
-      "-reqin", `${leafName}.ocsp-req.der`, "-respout", `${leafName}.ocsp.der`, "-ndays", "1"], dir);
+    openssl(
+      [
+        "ocsp",
+        "-index",
+        "index.txt",
+        "-CA",
+        "intermediate.pem",
+        "-rsigner",
+        "ocsp-signer.pem",
+        "-rkey",
+        "rsa.key",
+        "-reqin",
+        `${leafName}.ocsp-req.der`,
+        "-respout",
+        `${leafName}.ocsp.der`,
+        "-ndays",
+        "1",
+      ],
+      dir,
+    );
     return join(dir, `${leafName}.ocsp.der`);
   }
 

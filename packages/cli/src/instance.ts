@@ -1,14 +1,14 @@
 /** Builds a hardcheck instance with the bundled plugins plus the config's own. */
 
 import { register as checklists } from "@hardcheck/checklists";
-import { Hardcheck, type LoadedConfig, loadConfigFile, type PluginSpec } from "@hardcheck/core";
+import { Hardcheck, type LoadedConfig, loadConfigFile, type PluginSpec, registerBuiltins } from "@hardcheck/core";
 import { register as linuxProbes } from "@hardcheck/probes-linux";
 import { register as networkProbes } from "@hardcheck/probes-network";
 import { register as windowsProbes } from "@hardcheck/probes-windows";
 import { register as reporters } from "@hardcheck/reporters";
 
 /** The plugins every CLI run starts with. */
-export const BUNDLED_PLUGINS: readonly PluginSpec[] = [networkProbes, linuxProbes, windowsProbes, reporters, checklists];
+export const BUNDLED_PLUGINS: readonly PluginSpec[] = [registerBuiltins, networkProbes, linuxProbes, windowsProbes, reporters, checklists];
 
 /** A config (when given) and the instance that serves it. */
 export interface CliInstance {

@@ -2,6 +2,7 @@
 import { describeError, isHardcheckError } from "@hardcheck/core";
 import { renderCollectorScript } from "@hardcheck/probes-windows";
 import { Command, CommanderError, Option } from "commander";
+import { attestCommand } from "./commands/attest.js";
 import { explainCommand, listRulesCommand, validateCommand } from "./commands/inspect.js";
 import { mergeCommand } from "./commands/merge.js";
 import { diffCommand, reportCommand } from "./commands/report.js";
@@ -81,8 +82,22 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("--pack <id>", "only this pack")
     .option("-c, --config <file>", "list the packs this config loads, with its plugins")
     .option("--json", "machine-readable output")
+    .option("--markdown", "only the coverage table (rules per class and pack) in Markdown")
     .action(async (options) => {
       result.code = await listRulesCommand(options, io);
+    });
+
+  program
+    .command("attest")
+    .description("Walk a pack's open manual items for one target and append signed verdicts (who, when, note) to the attestations file.")
+    .requiredOption("-c, --config <file>", "config file naming the target (and its attestations file)")
+    .requiredOption("--pack <id>", "the pack whose manual items to attest")
+    .requiredOption("--target <id>", "the target the verdicts are for")
+    .option("--file <path>", "attestations file (default: the config's attestations file, else attestations.yaml beside it)")
+    .option("--by <name>", "who attests (default: $HARDCHECK_ATTEST_BY or the login name)")
+    .option("--all", "ask about items that already have an attestation too")
+    .action(async (options) => {
+      result.code = await attestCommand(options, io);
     });
 
   program

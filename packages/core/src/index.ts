@@ -62,6 +62,10 @@ export {
   type TransportDeps,
   type TransportProvider,
 } from "./plugin/transport.js";
+// Built-in probes.
+export { builtinProbes, registerBuiltins } from "./probes/builtins.js";
+export { readSettings, SETTING_FORMATS, type SettingFormat, type SettingParams, settingProbe } from "./probes/setting/setting.probe.js";
+export { parseXmlPath, readXmlPath, type XmlElement } from "./probes/setting/xpath-lite.js";
 // Reports.
 export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize } from "./report/report.js";
 export { FactCollector, type ProbeRun } from "./scan/collector.js";

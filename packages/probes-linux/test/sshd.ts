@@ -59,8 +59,14 @@ async function waitForPort(port: number, deadline: number): Promise<void> {
   throw new Error(`sshd did not listen on 127.0.0.1:${port}`);
 }
 
+/** What a test may add to the generated server. */
+export interface TestSshdOptions {
+  /** sshd_config lines appended as given, e.g. `SetEnv PATH=…` to put test programs on the session's PATH. */
+  readonly extraConfig?: readonly string[];
+}
+
 /** Starts sshd; throws when the binary is missing (the caller skips with a clear message). */
-export async function startTestSshd(): Promise<TestSshd> {
+export async function startTestSshd(options: TestSshdOptions = {}): Promise<TestSshd> {
   const dir = await mkdtemp(join(tmpdir(), "hardcheck-sshd-"));
   const user = userInfo().username;
   for (const name of ["host_ed25519", "client", "stranger", "other_host"]) keygen(join(dir, name));
@@ -90,6 +96,7 @@ export async function startTestSshd(): Promise<TestSshd> {
       "MaxSessions 10",
       "Subsystem sftp internal-sftp",
       "LogLevel VERBOSE",
+      ...(options.extraConfig ?? []),
       "",
     ].join("\n"),
   );

@@ -10,8 +10,22 @@ import { tlsHandshakeProbe } from "./tls-handshake/tls-handshake.probe.js";
 import { tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
 import { tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
 
+// The pre-TLS seam: protocol probes register a negotiator for their scheme; TLS probes then run over it.
+export {
+  type NegotiationContext,
+  NegotiationError,
+  negotiatedSchemes,
+  negotiatorForScheme,
+  type PreTlsNegotiator,
+  registerNegotiator,
+} from "./negotiators/negotiator.js";
+export { openTlsStream, TLS_PROBE_SCHEMES, type TlsStream } from "./negotiators/open-tls-stream.js";
+export { smtpStartTls } from "./negotiators/smtp-starttls.js";
 export type { TcpConnectFacts, TcpState } from "./tcp-connect/tcp-connect.probe.js";
 export { tcpConnectProbe } from "./tcp-connect/tcp-connect.probe.js";
+export type { ChainFailure } from "./tls-chain/chain-validators.js";
+export type { TlsChainCertificateFact, TlsChainFacts, TlsChainValidationFact } from "./tls-chain/tls-chain.probe.js";
+export { tlsChainProbe } from "./tls-chain/tls-chain.probe.js";
 export type {
   TlsChainCertificate,
   TlsHandshakeFact,
@@ -21,17 +35,10 @@ export type {
   TlsTrustFact,
 } from "./tls-handshake/tls-handshake.probe.js";
 export { tlsHandshakeProbe } from "./tls-handshake/tls-handshake.probe.js";
-export type { ChainFailure } from "./tls-chain/chain-validators.js";
-export type { TlsChainCertificateFact, TlsChainFacts, TlsChainValidationFact } from "./tls-chain/tls-chain.probe.js";
-export { tlsChainProbe } from "./tls-chain/tls-chain.probe.js";
 export type { OcspCheckFact, OcspStatus, TlsOcspFact, TlsOcspFacts } from "./tls-ocsp/tls-ocsp.probe.js";
 export { tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
 export type { TlsScanFact, TlsSuitesFact, TlsVersionSuites, TlsVersionsFact, TlsVersionsSuitesFacts } from "./tls-versions-suites/tls-versions-suites.probe.js";
 export { tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
-// The pre-TLS seam: protocol probes register a negotiator for their scheme; TLS probes then run over it.
-export { type NegotiationContext, NegotiationError, negotiatedSchemes, negotiatorForScheme, type PreTlsNegotiator, registerNegotiator } from "./negotiators/negotiator.js";
-export { openTlsStream, TLS_PROBE_SCHEMES, type TlsStream } from "./negotiators/open-tls-stream.js";
-export { smtpStartTls } from "./negotiators/smtp-starttls.js";
 export { TlsParseError } from "./tls-wire/parse-error.js";
 
 /** The probes this package provides. */

@@ -28,17 +28,57 @@ async function availablePacks({ hardcheck, config }: CliInstance): Promise<{ pac
   return { packs, compiled: new Map(packs.flatMap((pack) => pack.rules.map((rule) => [rule.id, compileRule(rule)] as const))) };
 }
 
-/** How a rule is decided. */
-export function ruleClass(rule: Rule): "automated" | "manual" {
-  return rule.manual ? "manual" : "automated";
+/** How a rule is decided: by a person, from a product setting file (else by a person), or by probes. */
+export type RuleClass = "automated" | "cfg" | "manual";
+
+/** How a rule is decided: `cfg` rules read the generic `setting` probe and wait for an attestation without a file. */
+export function ruleClass(rule: Rule): RuleClass {
+  if (rule.manual) return "manual";
+  return compileRule(rule).facts.some((fact) => fact.startsWith("setting.")) ? "cfg" : "automated";
+}
+
+/** Rules of one pack counted by class. */
+export interface PackCoverage {
+  readonly pack: string;
+  readonly title: string;
+  readonly rules: number;
+  readonly automated: number;
+  readonly cfg: number;
+  readonly manual: number;
+}
+
+/** Counts a pack's rules by class. */
+export function packCoverage(pack: Pack): PackCoverage {
+  const classes = pack.rules.map(ruleClass);
+  const count = (kind: RuleClass) => classes.filter((value) => value === kind).length;
+  return { pack: pack.id, title: pack.title, rules: pack.rules.length, automated: count("automated"), cfg: count("cfg"), manual: count("manual") };
+}
+
+/** One line: how much of a pack software decides. */
+export function coverageLine(coverage: PackCoverage): string {
+  const decided = coverage.automated + coverage.cfg;
+  const share = coverage.rules === 0 ? 0 : Math.round((decided / coverage.rules) * 100);
+  return `${coverage.rules} rules: ${coverage.automated} automated, ${coverage.cfg} cfg (read from a settings file when one is named, else attested), ${coverage.manual} manual — software can decide ${decided} of ${coverage.rules} (${share}%)`;
+}
+
+/** The coverage table the README carries, in Markdown. */
+export function coverageMarkdown(packs: readonly Pack[]): string {
+  const rows = packs.map(packCoverage);
+  const lines = ["| pack | rules | automated | cfg | manual |", "| --- | --: | --: | --: | --: |"];
+  for (const row of rows) lines.push(`| \`${row.pack}\` | ${row.rules} | ${row.automated} | ${row.cfg} | ${row.manual} |`);
+  return `${lines.join("\n")}\n`;
 }
 
 /** `hardcheck list-rules [--pack ID] [--config FILE]`. */
-export async function listRulesCommand(options: { pack?: string; config?: string; json?: boolean }, io: CliIo): Promise<number> {
+export async function listRulesCommand(options: { pack?: string; config?: string; json?: boolean; markdown?: boolean }, io: CliIo): Promise<number> {
   const { packs } = await availablePacks(await createInstance(options.config, io.cwd));
   const selected = options.pack ? packs.filter((pack) => pack.id === options.pack) : packs;
   if (options.pack && selected.length === 0) {
     throw new HardcheckError("HC_PACK_UNKNOWN", `--pack ${options.pack}: no such pack — available: ${packs.map((pack) => pack.id).join(", ")}`);
+  }
+  if (options.markdown) {
+    io.stdout.write(coverageMarkdown(selected));
+    return 0;
   }
   if (options.json) {
     const rows = selected.flatMap((pack) =>
@@ -48,6 +88,7 @@ export async function listRulesCommand(options: { pack?: string; config?: string
         checklistRef: rule.checklistRef ?? null,
         severity: rule.severity,
         class: ruleClass(rule),
+        section: rule.section ?? null,
         title: rule.title,
       })),
     );
@@ -60,8 +101,7 @@ export async function listRulesCommand(options: { pack?: string; config?: string
     for (const rule of pack.rules) {
       io.stdout.write(`  ${rule.id.padEnd(width)}  ${rule.severity.padEnd(8)}  ${ruleClass(rule).padEnd(9)}  ${rule.title}\n`);
     }
-    const manual = pack.rules.filter((rule) => rule.manual).length;
-    io.stdout.write(`  ${pack.rules.length} rules: ${pack.rules.length - manual} automated, ${manual} manual\n\n`);
+    io.stdout.write(`  ${coverageLine(packCoverage(pack))}\n\n`);
   }
   return 0;
 }
@@ -86,7 +126,7 @@ export async function explainCommand(ruleId: string, options: { config?: string 
     "How to fix it",
     indent(rule.remediation),
   ];
-  if (rule.manual) lines.push("", "Attestation prompt", indent(rule.prompt ?? ""));
+  if (rule.prompt) lines.push("", rule.manual ? "Attestation prompt" : "Attestation prompt (when no probe can decide it)", indent(rule.prompt));
   if (Object.keys(rule.parameters).length > 0) {
     lines.push("", "Parameters (tailor with tailoring: { RULE-ID: { name: value } })");
     for (const [name, parameter] of Object.entries(rule.parameters)) {

@@ -64,7 +64,12 @@ describe("tls-baseline verdicts on the TLS lab", () => {
     const byRule = verdicts(name);
 
     expect(Object.keys(byRule).length).toBeGreaterThan(20);
-    expect(Object.entries(byRule).filter(([, status]) => status === "fail").map(([rule]) => rule).sort()).toEqual([...failures].sort());
+    expect(
+      Object.entries(byRule)
+        .filter(([, status]) => status === "fail")
+        .map(([rule]) => rule)
+        .sort(),
+    ).toEqual([...failures].sort());
     expect(Object.entries(byRule).filter(([, status]) => status !== "fail" && status !== "pass")).toEqual([]);
   });
 

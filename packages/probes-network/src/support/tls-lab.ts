@@ -85,7 +85,22 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
   };
   const ocspResponder = await startNamespacedServer({
     command: "openssl",
-    args: ["ocsp", "-ignore_err", "-index", pki.indexPath, "-port", "2560", "-CA", pki.intermediatePath, "-rsigner", pki.ocspSigner.certPath, "-rkey", pki.ocspSigner.keyPath, "-ndays", "1"],
+    args: [
+      "ocsp",
+      "-ignore_err",
+      "-index",
+      pki.indexPath,
+      "-port",
+      "2560",
+      "-CA",
+      pki.intermediatePath,
+      "-rsigner",
+      pki.ocspSigner.certPath,
+      "-rkey",
+      pki.ocspSigner.keyPath,
+      "-ndays",
+      "1",
+    ],
     innerPort: 2560,
     outerPort: ocspPort,
   });
@@ -111,7 +126,16 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
       "3des-tls10": () =>
         startNamespacedServer({
           command: "gnutls-serv",
-          args: ["-p", "4433", "--x509certfile", leaf("good").chainPath, "--x509keyfile", leaf("good").keyPath, "--priority", "NORMAL:+3DES-CBC:+VERS-TLS1.0:+VERS-TLS1.1"],
+          args: [
+            "-p",
+            "4433",
+            "--x509certfile",
+            leaf("good").chainPath,
+            "--x509keyfile",
+            leaf("good").keyPath,
+            "--priority",
+            "NORMAL:+3DES-CBC:+VERS-TLS1.0:+VERS-TLS1.1",
+          ],
           innerPort: 4433,
         }),
     };

@@ -1,4 +1,4 @@
-import { type Endpoint, parseEndpoint, type ProbeDeps } from "@hardcheck/core";
+import { type Endpoint, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import { type LoopbackServer, startGarbageServer, startTlsServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeTestDeps } from "../support/probe-test-deps.js";
@@ -37,9 +37,15 @@ beforeAll(async () => {
   const { readFileSync } = await import("node:fs");
   const keyPem = readFileSync(good.keyPath, "utf8");
   // Leaf, then root before intermediate: every certificate present, the order wrong.
-  extra.set("misordered", await startTlsServer({ certPem: good.certPem, keyPem, chainPem: good.certPem + lab.rootPem + lab.pki.intermediatePem, maxVersion: "TLSv1.2" }));
+  extra.set(
+    "misordered",
+    await startTlsServer({ certPem: good.certPem, keyPem, chainPem: good.certPem + lab.rootPem + lab.pki.intermediatePem, maxVersion: "TLSv1.2" }),
+  );
   // Leaf, intermediate, then the intermediate again and again: a chain of more than 64 KB.
-  extra.set("huge-chain", await startTlsServer({ certPem: good.certPem, keyPem, chainPem: good.certPem + lab.pki.intermediatePem.repeat(72), maxVersion: "TLSv1.2" }));
+  extra.set(
+    "huge-chain",
+    await startTlsServer({ certPem: good.certPem, keyPem, chainPem: good.certPem + lab.pki.intermediatePem.repeat(72), maxVersion: "TLSv1.2" }),
+  );
   extra.set("malformed-certificate", await startGarbageServer(serverHelloWithJunkCertificate()));
 }, 30_000);
 

@@ -62,7 +62,8 @@ export type TlsChainFacts = {
   "tls.chainValidation": TlsChainValidationFact;
 };
 
-const issues = (child: ParsedCertificate, parent: ParsedCertificate): boolean => child.x509.checkIssued(parent.x509) && child.x509.verify(parent.x509.publicKey);
+const issues = (child: ParsedCertificate, parent: ParsedCertificate): boolean =>
+  child.x509.checkIssued(parent.x509) && child.x509.verify(parent.x509.publicKey);
 
 /** Trust anchors as X509Certificate; system roots are parsed once per process. */
 let systemRoots: X509Certificate[] | null = null;
@@ -117,17 +118,23 @@ export const tlsChainProbe: EndpointProbe = defineProbe({
       current = issuer;
     }
     const top = path[path.length - 1] as ParsedCertificate;
-    const anchorX509 = anchorCandidates(deps.trust).find((candidate) => candidate.fingerprint256 === top.x509.fingerprint256 || (top.x509.checkIssued(candidate) && top.x509.verify(candidate.publicKey)));
+    const anchorX509 = anchorCandidates(deps.trust).find(
+      (candidate) => candidate.fingerprint256 === top.x509.fingerprint256 || (top.x509.checkIssued(candidate) && top.x509.verify(candidate.publicKey)),
+    );
     const anchor = anchorX509 ? parseCertificate(Buffer.from(anchorX509.raw)) : null;
     const anchors = anchor ? [anchor] : [];
     const validation = validatorFor(path, anchors).validate(path, anchors, deps.clock.now());
     const fullPath = anchor && anchor.x509.fingerprint256 !== top.x509.fingerprint256 ? [...path, anchor] : path;
 
     const inOrder =
-      presented.source === "node-tls" ? null : certificates.every((certificate, index) => index === certificates.length - 1 || issues(certificate, certificates[index + 1] as ParsedCertificate));
+      presented.source === "node-tls"
+        ? null
+        : certificates.every((certificate, index) => index === certificates.length - 1 || issues(certificate, certificates[index + 1] as ParsedCertificate));
     const now = deps.clock.now().getTime();
     const keyBitsOf = (type: string) =>
-      fullPath.filter((certificate) => certificate.details.keyType === type && certificate.details.keyBits !== null).map((certificate) => certificate.details.keyBits as number);
+      fullPath
+        .filter((certificate) => certificate.details.keyType === type && certificate.details.keyBits !== null)
+        .map((certificate) => certificate.details.keyBits as number);
     const rsaBits = keyBitsOf("rsa");
     const ecBits = keyBitsOf("ec");
     const leafDetails = leaf.details;
@@ -154,7 +161,9 @@ export const tlsChainProbe: EndpointProbe = defineProbe({
         hostname: { name: nameToCheck, matches: certificateNamesHost(leaf.x509, nameToCheck) },
         validNow: fullPath.every((certificate) => Date.parse(certificate.details.notBefore) <= now && Date.parse(certificate.details.notAfter) >= now),
         earliestNotAfter: fullPath.map((certificate) => certificate.details.notAfter).sort()[0] as string,
-        signatureHashes: [...new Set(fullPath.filter((certificate) => !certificate.details.selfSigned).map((certificate) => certificate.details.signatureHash))].sort(),
+        signatureHashes: [
+          ...new Set(fullPath.filter((certificate) => !certificate.details.selfSigned).map((certificate) => certificate.details.signatureHash)),
+        ].sort(),
         smallestRsaBits: rsaBits.length > 0 ? Math.min(...rsaBits) : null,
         smallestEcBits: ecBits.length > 0 ? Math.min(...ecBits) : null,
         leafIsCa: leafDetails.isCa,

@@ -75,15 +75,19 @@ describe("fuzzing: responder bytes never raise anything but OcspParseError", () 
   it("mutations and truncations of a real response, read and verified", async () => {
     const { leaf, issuer } = certificates("good");
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat(goodResponse.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat(goodResponse.length), async (edits, cut) => {
-        const mutated = Buffer.from(goodResponse.subarray(0, Math.max(1, cut)));
-        for (const [offset, value] of edits) if (offset < mutated.length) mutated[offset] = value;
-        try {
-          await interpretOcspResponse(mutated, leaf, issuer, Buffer.alloc(16));
-        } catch (error) {
-          if (!(error instanceof OcspParseError)) throw error;
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(goodResponse.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        fc.nat(goodResponse.length),
+        async (edits, cut) => {
+          const mutated = Buffer.from(goodResponse.subarray(0, Math.max(1, cut)));
+          for (const [offset, value] of edits) if (offset < mutated.length) mutated[offset] = value;
+          try {
+            await interpretOcspResponse(mutated, leaf, issuer, Buffer.alloc(16));
+          } catch (error) {
+            if (!(error instanceof OcspParseError)) throw error;
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

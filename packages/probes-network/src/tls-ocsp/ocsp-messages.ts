@@ -142,7 +142,10 @@ async function interpretBasicResponse(
   let nonceMatched: boolean | null = null;
   if (sentNonce && nonceExtension) {
     const inner = fromBER(nonceExtension.extnValue.valueBlock.valueHexView);
-    const value = inner.offset !== -1 && inner.result instanceof OctetString ? Buffer.from(inner.result.valueBlock.valueHexView) : Buffer.from(nonceExtension.extnValue.valueBlock.valueHexView);
+    const value =
+      inner.offset !== -1 && inner.result instanceof OctetString
+        ? Buffer.from(inner.result.valueBlock.valueHexView)
+        : Buffer.from(nonceExtension.extnValue.valueBlock.valueHexView);
     nonceMatched = value.equals(sentNonce);
   }
   if (!single) return { ...empty, signatureValid, delegatedResponder, nonceMatched };

@@ -1,7 +1,8 @@
 /** Revocation status of the server certificate: the stapled OCSP response and the responder named in the certificate, both verified. */
+
+import { X509Certificate } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { X509Certificate } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import { defineProbe, type EndpointProbe, notApplicable, type ProbeDeps, type TrustStore } from "@hardcheck/core";
 import { TLS_PROBE_SCHEMES } from "../negotiators/open-tls-stream.js";
@@ -64,7 +65,8 @@ const notChecked = (status: OcspStatus, reason: string | null = null): OcspCheck
 
 function fromAnswer(answer: OcspAnswer, now: Date): OcspCheckFact {
   if (answer.responseStatus !== "successful") return notChecked("invalid", `responder answered ${answer.responseStatus}`);
-  if (answer.certificateStatus === null) return { ...notChecked("invalid", "response has no entry for this certificate"), signatureValid: answer.signatureValid };
+  if (answer.certificateStatus === null)
+    return { ...notChecked("invalid", "response has no entry for this certificate"), signatureValid: answer.signatureValid };
   return {
     status: answer.certificateStatus,
     reason: null,

@@ -1,5 +1,12 @@
 import { type Endpoint, type JsonObject, parseEndpoint } from "@hardcheck/core";
-import { type LoopbackServer, startGarbageServer, startRefusingPort, startResettingServer, startSmtpStartTlsFront, startTarpitServer } from "@hardcheck/testkit";
+import {
+  type LoopbackServer,
+  startGarbageServer,
+  startRefusingPort,
+  startResettingServer,
+  startSmtpStartTlsFront,
+  startTarpitServer,
+} from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { startTlsLab, type TlsLab } from "../support/tls-lab.js";
@@ -47,7 +54,11 @@ describe("tls-versions-suites against real servers", () => {
     const facts = await scan(lab.endpoint("modern"));
 
     expect(facts["tls.versions"]).toEqual({ accepted: ["TLSv1.2", "TLSv1.3"], refused: ["SSLv3", "TLSv1", "TLSv1.1"], lowest: "TLSv1.2", highest: "TLSv1.3" });
-    expect(facts["tls.suites"].byVersion["TLSv1.3"]?.suites.slice().sort()).toEqual(["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]);
+    expect(facts["tls.suites"].byVersion["TLSv1.3"]?.suites.slice().sort()).toEqual([
+      "TLS_AES_128_GCM_SHA256",
+      "TLS_AES_256_GCM_SHA384",
+      "TLS_CHACHA20_POLY1305_SHA256",
+    ]);
     expect(facts["tls.suites"].names).toContain("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
     expect(facts["tls.suites"].classes).not.toContain("3des");
     expect(facts["tls.suites"].classes).not.toContain("rc4");

@@ -96,7 +96,11 @@ export const tlsVersionsSuitesProbe: EndpointProbe = defineProbe({
       byVersion[scanned.version] = { suites: suites.map((suite) => suite.name), serverPreference: scanned.serverPreference };
       for (const suite of suites) {
         names.add(suite.name);
-        for (const suiteClass of suite.classes) (suitesByClass[suiteClass] ??= new Set()).add(suite.name);
+        for (const suiteClass of suite.classes) {
+          const members = suitesByClass[suiteClass] ?? new Set<string>();
+          members.add(suite.name);
+          suitesByClass[suiteClass] = members;
+        }
       }
     }
     const facts: TlsVersionsSuitesFacts = {

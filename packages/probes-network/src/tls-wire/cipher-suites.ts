@@ -5,17 +5,7 @@ import { IANA_CIPHER_SUITES } from "./suite-registry.js";
  * Weakness classes a suite can belong to; rules forbid classes, not individual suites.
  * `64-bit-block` covers 3DES, DES, IDEA and RC2 (Sweet32); `no-forward-secrecy` is static RSA/DH/ECDH/PSK key exchange.
  */
-export type CipherSuiteClass =
-  | "null"
-  | "export"
-  | "anonymous"
-  | "rc4"
-  | "des"
-  | "3des"
-  | "64-bit-block"
-  | "md5"
-  | "cbc"
-  | "no-forward-secrecy";
+export type CipherSuiteClass = "null" | "export" | "anonymous" | "rc4" | "des" | "3des" | "64-bit-block" | "md5" | "cbc" | "no-forward-secrecy";
 
 /** One registry entry with what its name says about it. */
 export type CipherSuiteInfo = {

@@ -82,10 +82,7 @@ export function exchangeHello(stream: Duplex, hello: Buffer, options: ExchangeOp
       }
     };
     const onAbort = () => finish(() => reject(abortedError("TLS hello", signal)));
-    const timer = setTimeout(
-      () => finish(() => reject(new Error(`no TLS answer within ${options.timeoutMs} ms (${options.address})`))),
-      options.timeoutMs,
-    );
+    const timer = setTimeout(() => finish(() => reject(new Error(`no TLS answer within ${options.timeoutMs} ms (${options.address})`))), options.timeoutMs);
     signal.addEventListener("abort", onAbort, { once: true });
     stream.on("data", onData);
     stream.once("end", onEnd);

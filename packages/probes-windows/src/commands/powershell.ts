@@ -160,6 +160,10 @@ async function runBatch(transport: HostTransport, ids: readonly SectionId[], sig
         throw new Error(`${program} printed output that is not JSON (${(error as Error).message}) — is a logon script writing to stdout?`, { cause: error });
       }
     }
+    // It ran and answered, just not with our JSON: blaming the PATH would send the user the wrong way.
+    if (result.exitCode === 0 && output !== "") {
+      throw new Error(`${program} ran but printed output that is not JSON ("${firstLine(output)}") — is a logon script writing to stdout?`);
+    }
     // 127: POSIX shell "not found"; 9009: cmd.exe "is not recognized".
     lastProblem = `${program} exited ${result.exitCode}: ${firstLine(result.stderr) || firstLine(result.stdout) || "no output"}`;
     if (result.exitCode !== 127 && result.exitCode !== 9009) break;

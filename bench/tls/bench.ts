@@ -1,0 +1,286 @@
+// Side-by-side TLS assessment bench: hardcheck vs testssl.sh, sslscan and nmap against the same lab
+// servers, inside a private network namespace (run.sh starts it). Measures wall time (median), TCP
+// connections (a counting proxy in front of every server), peak RSS (GNU time) and whether each
+// tool's findings match the known defects. Writes results/results.json and prints a Markdown table.
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type LabServerName, startTlsLab } from "../../packages/probes-network/src/support/tls-lab.js";
+
+const HERE = join(dirname(fileURLToPath(import.meta.url)), "..");
+const RESULTS = join(HERE, "results");
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TESTSSL_RUNS = Number(process.env.TESTSSL_RUNS ?? 1);
+
+type Defect = "old-protocol" | "weak-cipher" | "expired" | "self-signed" | "sha1" | "wrong-host" | "missing-intermediate" | "revoked";
+const DEFECTS: readonly Defect[] = ["old-protocol", "weak-cipher", "expired", "self-signed", "sha1", "wrong-host", "missing-intermediate", "revoked"];
+
+/** The known truth: each bench server and its defects. */
+const TRUTH: Readonly<Record<string, readonly Defect[]>> = {
+  modern: [],
+  legacy: ["old-protocol", "weak-cipher"],
+  "3des-tls10": ["old-protocol", "weak-cipher"],
+  expired: ["expired"],
+  "self-signed": ["self-signed"],
+  sha1: ["sha1"],
+  "wrong-host": ["wrong-host"],
+  "missing-intermediate": ["missing-intermediate"],
+  revoked: ["revoked"],
+};
+
+/** A TCP proxy that counts the connections a tool opens. */
+async function countingProxy(targetPort: number): Promise<{ port: number; count: () => number; close: () => Promise<void> }> {
+  let connections = 0;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    connections++;
+    const upstream = createConnection({ host: "127.0.0.1", port: targetPort });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => {
+        client.destroy();
+        upstream.destroy();
+      });
+      socket.on("close", () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen({ host: "127.0.0.1", port: 0 }, resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("proxy has no address");
+  return {
+    port: address.port,
+    count: () => connections,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Runs a command under GNU time; resolves with wall ms, peak RSS in KB and stdout. */
+function measure(command: string, args: string[]): Promise<{ ms: number; rssKb: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn("/usr/bin/time", ["-f", "HCRSS %M", command, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
+    child.on("error", reject);
+    child.on("close", () => {
+      clearTimeout(timer);
+      const ms = performance.now() - started;
+      const rss = /HCRSS (\d+)/.exec(stderr);
+      resolve({ ms, rssKb: rss ? Number(rss[1]) : Number.NaN, stdout });
+    });
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+type Tool = {
+  name: string;
+  runs: number;
+  /** argv for one run; `out` is a scratch file for the tool's machine-readable report. */
+  command: (port: number, out: string) => [string, string[]];
+  /** The defects the tool's output reports. */
+  findings: (stdout: string, out: string) => Set<Defect>;
+};
+
+const read = (path: string) => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+};
+
+function toolsFor(rootPath: string): Tool[] {
+  const hardcheckScript = join(HERE, ".build", "hardcheck-assess.mjs");
+  return [
+    {
+      name: "hardcheck",
+      runs: RUNS,
+      command: (port) => [process.execPath, [hardcheckScript, `tls://127.0.0.1:${port}`, rootPath]],
+      findings(stdout) {
+        const { verdicts } = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { verdicts: Record<string, string> };
+        const failed = (rule: string) => verdicts[rule] === "fail";
+        const found = new Set<Defect>();
+        if (failed("TLS-PROTOCOL-VERSIONS")) found.add("old-protocol");
+        if (failed("TLS-SUITE-CLASSES")) found.add("weak-cipher");
+        if (failed("TLS-CHAIN-VALIDITY")) found.add("expired");
+        if (failed("TLS-CERT-SELF-SIGNED")) found.add("self-signed");
+        if (failed("TLS-CHAIN-SIGNATURE-HASH")) found.add("sha1");
+        if (failed("TLS-CERT-HOSTNAME")) found.add("wrong-host");
+        if (failed("TLS-CHAIN-COMPLETE")) found.add("missing-intermediate");
+        if (failed("TLS-OCSP-NOT-REVOKED")) found.add("revoked");
+        return found;
+      },
+    },
+    {
+      name: "testssl.sh",
+      runs: TESTSSL_RUNS,
+      command: (port, out) => {
+        rmSync(out, { force: true });
+        return ["testssl", ["--jsonfile", out, "--warnings", "off", "--add-ca", rootPath, `127.0.0.1:${port}`]];
+      },
+      findings(_stdout, out) {
+        const entries = JSON.parse(read(out) || "[]") as { id: string; finding: string }[];
+        const finding = (id: string) => entries.find((entry) => entry.id === id)?.finding ?? "";
+        const found = new Set<Defect>();
+        if (["SSLv2", "SSLv3", "TLS1", "TLS1_1"].some((id) => finding(id).startsWith("offered"))) found.add("old-protocol");
+        if (
+          ["cipherlist_NULL", "cipherlist_aNULL", "cipherlist_EXPORT", "cipherlist_LOW", "cipherlist_3DES_IDEA"].some((id) => finding(id).startsWith("offered"))
+        ) {
+          found.add("weak-cipher");
+        }
+        if (/expired/i.test(finding("cert_expirationStatus"))) found.add("expired");
+        if (/self.signed/i.test(finding("cert_chain_of_trust"))) found.add("self-signed");
+        if (/SHA1/i.test(finding("cert_signatureAlgorithm"))) found.add("sha1");
+        if (finding("cert_trust") !== "" && !/^Ok/i.test(finding("cert_trust"))) found.add("wrong-host");
+        if (/chain incomplete|unable to get local issuer/i.test(finding("cert_chain_of_trust"))) found.add("missing-intermediate");
+        if (entries.some((entry) => /revoked/i.test(entry.finding) && !/not revoked/i.test(entry.finding))) found.add("revoked");
+        return found;
+      },
+    },
+    {
+      name: "sslscan",
+      runs: RUNS,
+      command: (port, out) => ["sslscan", [`--xml=${out}`, `127.0.0.1:${port}`]],
+      findings(_stdout, out) {
+        const xml = read(out);
+        const found = new Set<Defect>();
+        if (/<protocol type="ssl" version="[23]" enabled="1"|<protocol type="tls" version="1\.[01]" enabled="1"/.test(xml)) found.add("old-protocol");
+        if (/<cipher status="(accepted|preferred)"[^>]*cipher="[^"]*(DES-CBC3|3DES|RC4|NULL|EXP|ADH|AECDH|anon|IDEA)/.test(xml)) found.add("weak-cipher");
+        if (/<expired>true<\/expired>/.test(xml)) found.add("expired");
+        if (/<self-signed>true<\/self-signed>/.test(xml)) found.add("self-signed");
+        if (/<signature-algorithm>sha1/i.test(xml)) found.add("sha1");
+        return found;
+      },
+    },
+    {
+      name: "nmap",
+      runs: RUNS,
+      command: (port, out) => ["nmap", ["-Pn", "-n", "-p", String(port), "--script", "ssl-enum-ciphers,ssl-cert", "-oX", out, "127.0.0.1"]],
+      findings(_stdout, out) {
+        const xml = read(out);
+        const found = new Set<Defect>();
+        if (/<table key="(SSLv3|TLSv1\.0|TLSv1\.1)">/.test(xml)) found.add("old-protocol");
+        if (/<elem key="name">[^<]*(3DES|RC4|NULL|EXPORT|anon|_DES_|IDEA)/.test(xml)) found.add("weak-cipher");
+        const notAfter = /<elem key="notAfter">([^<]+)</.exec(xml)?.[1];
+        if (notAfter && Date.parse(notAfter) < Date.now()) found.add("expired");
+        const subject = /<table key="subject">([\s\S]*?)<\/table>/.exec(xml)?.[1];
+        const issuer = /<table key="issuer">([\s\S]*?)<\/table>/.exec(xml)?.[1];
+        if (subject !== undefined && subject === issuer) found.add("self-signed");
+        if (/<elem key="sig_algo">sha1/i.test(xml)) found.add("sha1");
+        return found;
+      },
+    },
+  ];
+}
+
+type Row = {
+  tool: string;
+  server: string;
+  medianMs: number;
+  inProcessMs: number | null;
+  connections: number;
+  ocspConnections: number;
+  rssKb: number;
+  missed: Defect[];
+  falseAlarms: Defect[];
+};
+
+async function main() {
+  mkdirSync(RESULTS, { recursive: true });
+  const servers = Object.keys(TRUTH) as LabServerName[];
+  const lab = await startTlsLab(servers);
+  const rows: Row[] = [];
+  try {
+    const only = process.env.BENCH_TOOLS?.split(",");
+    const tools = toolsFor(lab.pki.rootPath).filter((tool) => !only || only.includes(tool.name));
+    for (const server of servers) {
+      const proxy = await countingProxy(lab.endpoint(server).port);
+      for (const tool of tools) {
+        const times: number[] = [];
+        const rss: number[] = [];
+        const connections: number[] = [];
+        const ocsp: number[] = [];
+        const inProcess: number[] = [];
+        let last = { stdout: "", out: "" };
+        for (let run = 0; run < tool.runs; run++) {
+          const out = join(RESULTS, `${tool.name}-${server}.out`);
+          const [command, args] = tool.command(proxy.port, out);
+          const before = proxy.count();
+          const ocspBefore = lab.ocspResponder.connections();
+          const result = await measure(command, args);
+          times.push(result.ms);
+          rss.push(result.rssKb);
+          connections.push(proxy.count() - before);
+          ocsp.push(lab.ocspResponder.connections() - ocspBefore);
+          last = { stdout: result.stdout, out };
+          const assessment = /"assessmentMs":([\d.]+)/.exec(result.stdout);
+          if (assessment) inProcess.push(Number(assessment[1]));
+        }
+        const found = tool.findings(last.stdout, last.out);
+        const truth = new Set(TRUTH[server]);
+        const row: Row = {
+          tool: tool.name,
+          server,
+          medianMs: median(times),
+          inProcessMs: inProcess.length > 0 ? median(inProcess) : null,
+          connections: median(connections),
+          ocspConnections: median(ocsp),
+          rssKb: Math.max(...rss),
+          missed: DEFECTS.filter((defect) => truth.has(defect) && !found.has(defect)),
+          falseAlarms: DEFECTS.filter((defect) => !truth.has(defect) && found.has(defect)),
+        };
+        rows.push(row);
+        console.error(
+          `${server.padEnd(22)} ${tool.name.padEnd(11)} ${row.medianMs.toFixed(0).padStart(7)} ms ${String(row.connections).padStart(4)} conn  missed=${row.missed.join(",")} false=${row.falseAlarms.join(",")}`,
+        );
+      }
+      await proxy.close();
+    }
+  } finally {
+    await lab.close();
+  }
+  writeFileSync(join(RESULTS, "results.json"), `${JSON.stringify({ runs: RUNS, testsslRuns: TESTSSL_RUNS, rows }, null, 2)}\n`);
+  console.log(markdownTable(rows));
+}
+
+function markdownTable(rows: Row[]): string {
+  const lines = [
+    "| server | tool | median wall time (process) | in-process assessment | TCP connections (+ OCSP) | peak RSS | defects missed | false alarms |",
+    "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |",
+  ];
+  for (const row of rows) {
+    const ms = row.medianMs >= 10_000 ? `${(row.medianMs / 1000).toFixed(1)} s` : `${row.medianMs.toFixed(0)} ms`;
+    const connections = row.ocspConnections > 0 ? `${row.connections} (+${row.ocspConnections})` : String(row.connections);
+    const inProcess = row.inProcessMs === null ? "—" : `${row.inProcessMs.toFixed(0)} ms`;
+    lines.push(
+      `| ${row.server} | ${row.tool} | ${ms} | ${inProcess} | ${connections} | ${(row.rssKb / 1024).toFixed(0)} MB | ${row.missed.join(", ") || "—"} | ${row.falseAlarms.join(", ") || "—"} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+await main();

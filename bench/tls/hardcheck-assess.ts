@@ -1,0 +1,28 @@
+// One full hardcheck TLS assessment of one endpoint, as a user runs it: a scan with the tls-baseline
+// pack (handshake, every version and suite, chain, OCSP). Prints the rule verdicts and the in-process
+// assessment time as JSON.
+// Usage (after bundling by run.sh): node .build/hardcheck-assess.mjs tls://127.0.0.1:4433 root.pem
+import { fileURLToPath } from "node:url";
+import { configFromObject, Hardcheck } from "@hardcheck/core";
+import { register } from "../../packages/probes-network/src/index.js";
+
+const [endpoint, caFile] = process.argv.slice(2);
+if (!endpoint || !caFile) {
+  console.error("usage: hardcheck-assess.mjs <endpoint-url> <ca-file>");
+  process.exit(2);
+}
+// Resolved from the bundle in bench/tls/.build/, where run.sh puts it.
+const packFile = fileURLToPath(new URL("../../../packages/checklists/packs/tls-baseline.yaml", import.meta.url));
+const config = configFromObject({
+  packs: [packFile],
+  trust: { caFile, systemRoots: false },
+  targets: [{ id: "bench", endpoints: [endpoint] }],
+  limits: { connectTimeoutMs: 3_000, probeTimeoutMs: 20_000 },
+});
+// From here on is what an application embedding hardcheck pays per assessment; before it, process start and loading.
+const started = performance.now();
+const hardcheck = await Hardcheck.create({ plugins: [register], config });
+const report = await hardcheck.scan(config);
+const assessmentMs = performance.now() - started;
+const verdicts = Object.fromEntries(report.results.map((result) => [result.ruleId, result.status]));
+process.stdout.write(`${JSON.stringify({ assessmentMs, verdicts })}\n`);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# TLS bench: hardcheck vs testssl.sh, sslscan and nmap on the same lab servers.
+# Installs the peer tools if missing (they are bench-only, not test dependencies), bundles the bench,
+# then runs it inside a private network namespace with only loopback, so testssl.sh's name lookups
+# and update checks go nowhere and every connection stays on this machine.
+# Environment: BENCH_RUNS (default 5), TESTSSL_RUNS (default 1: a full testssl.sh run takes about a minute),
+# BENCH_TOOLS (comma list, e.g. hardcheck,sslscan).
+set -euo pipefail
+cd "$(dirname "$0")"
+root="$(cd ../.. && pwd)"
+
+missing=()
+for pair in testssl:testssl.sh sslscan:sslscan nmap:nmap /usr/bin/time:time unshare:util-linux ip:iproute2 gnutls-serv:gnutls-bin openssl:openssl; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
+done
+if ((${#missing[@]} > 0)); then
+  echo "installing ${missing[*]}" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+# The bench imports hardcheck's sources directly; core must be built.
+[ -f "$root/packages/core/dist/index.js" ] || (cd "$root" && npx turbo run build --filter=@hardcheck/core --output-logs=errors-only)
+esbuild="$root/node_modules/.bin/esbuild"
+"$esbuild" bench.ts --bundle --platform=node --format=esm --packages=external --log-level=warning --outfile=.build/bench.mjs
+# hardcheck is measured as one self-contained file, as a command-line build would ship it: resolving and
+# loading some hundred separate modules costs Node about 200 ms more at startup than the scan itself.
+"$esbuild" hardcheck-assess.ts --bundle --minify --platform=node --format=esm --log-level=warning --outfile=.build/hardcheck-assess.mjs \
+  --banner:js="import { createRequire as hardcheckCreateRequire } from 'node:module'; const require = hardcheckCreateRequire(import.meta.url);"
+
+exec unshare --net bash -c 'ip link set lo up && exec node .build/bench.mjs'

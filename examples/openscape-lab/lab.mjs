@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// A local lab shaped like a small OpenScape site, scanned with the openscape-concierge-v5r0 and
+// openscape-xpert packs into every report format:
+//   - the Concierge server: its web endpoint still serves the self-signed default certificate, and
+//     its Windows side is an evidence bundle of a server as installed (nothing hardened);
+//   - the Xpert System Manager: a hardened Windows evidence bundle, a management portal with a
+//     certificate from the site CA, and a Thrift API port that is closed as it should be;
+//   - an Xpert MLC: a Linux root folder with a weak password policy and root SSH login, holding the
+//     OSXMP settings export the cfg items are read from.
+// The verdicts are checked against what the lab is known to be. Usage: node lab.mjs [--out DIR]
+import { spawn } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createTestPki, startRefusingPort, startTlsServer } from "@hardcheck/testkit";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const outArg = process.argv.indexOf("--out");
+const outDir = resolve(outArg > 0 ? process.argv[outArg + 1] : "out");
+const labDir = join(outDir, "openscape-lab");
+await mkdir(labDir, { recursive: true });
+
+const day = 86_400_000;
+const now = Date.now();
+const pki = createTestPki({ caCommonName: "OpenScape lab site CA" });
+const servers = {
+  conciergeWeb: await startTlsServer(
+    pki.issueLeaf({ commonName: "concierge.factory-default", altNames: ["concierge.factory-default"], selfSigned: true, notAfter: new Date(now + 3650 * day) }),
+  ),
+  xpertPortal: await startTlsServer(pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"], notAfter: new Date(now + 365 * day) })),
+  thriftApiClosed: await startRefusingPort(),
+};
+
+// What the lab is: the verdicts a correct scan must reach.
+export const expected = [
+  // Concierge: default certificate, Windows as installed.
+  ["concierge", "CL-OSC-SERVER2", "fail"],
+  ["concierge", "CL-CERT-HANDLING", "fail"],
+  ["concierge", "CL-OSC-SERVER1", "fail"],
+  ["concierge", "CL-OSC-TLS12", "pass"],
+  ["concierge", "CL-SRVPWD", "fail"],
+  ["concierge", "CL-PW-POLICY", "fail"],
+  ["concierge", "CL-DEFAULT-ACCOUNTS", "fail"],
+  ["concierge", "CL-SHAREDFOLDER", "fail"],
+  ["concierge", "CL-CLEAN-DEPLOYMENT", "fail"],
+  ["concierge", "CL-SQLDB-CONN1", "fail"],
+  ["concierge", "CL-BIOS-PWD", "manual"],
+  ["concierge", "CL-VPN1", "manual"],
+  // Xpert System Manager: hardened Windows, CA-signed portal, unused API closed.
+  ["xpert-sm", "CL-HTTPS", "pass"],
+  ["xpert-sm", "CL-DISABLE-SHA1", "pass"],
+  ["xpert-sm", "CL-UNUSED-IFACES", "pass"],
+  ["xpert-sm", "CL-WINDOWS-NLA4RDP", "pass"],
+  ["xpert-sm", "CL-WINDOWS-TLS-CIPHERS", "pass"],
+  ["xpert-sm", "CL-WINDOWS-IP-FORWARDING", "pass"],
+  ["xpert-sm", "CL-SMFIREWALL", "pass"],
+  ["xpert-sm", "CL-BIOS-PWD", "not-applicable"],
+  // Xpert MLC: weak Linux policy; product settings read from the export.
+  ["xpert-mlc", "CL-MLC-HARDENING-SCRIPT", "fail"],
+  ["xpert-mlc", "CL-DISABLE-LLDP-MED", "fail"],
+  ["xpert-mlc", "CL-DISABLE-MPWD", "fail"],
+  ["xpert-mlc", "CL-CALLMEMPWD", "pass"],
+  ["xpert-mlc", "CL-LDAP-PROF", "pass"],
+  ["xpert-mlc", "CL-INT-MEDIA-ENCRYPT", "pass"],
+  ["xpert-mlc", "CL-SIP-CERTCHECK", "pass"],
+  ["xpert-mlc", "CL-MLC-SRTP", "fail"],
+  ["xpert-mlc", "CL-SIPREC-ENCRYPT", "fail"],
+  ["xpert-mlc", "CL-GSSAPI-REMOTEUSER", "fail"],
+  ["xpert-mlc", "CL-CONFIGURE-BIOS", "manual"],
+];
+
+await writeFile(join(labDir, "site-ca.pem"), pki.caPem);
+const configFile = join(labDir, "hardcheck.yaml");
+await writeFile(
+  configFile,
+  `# Written by the OpenScape lab. Targets are tagged by product (concierge, xpert); endpoints by role.
+packs: [openscape-concierge-v5r0, openscape-xpert]
+trust: { caFile: ./site-ca.pem, systemRoots: false }
+limits: { connectTimeoutMs: 2000, probeTimeoutMs: 10000 }
+tailoring:
+  openscape-xpert: { configFile: /opt/osxmp/settings-export.json }
+targets:
+  - id: concierge
+    tags: [concierge]
+    os: windows
+    host: "evidence:${join(here, "evidence", "concierge-server.json")}"
+    endpoints:
+      - { url: "https://127.0.0.1:${servers.conciergeWeb.port}", tags: [concierge, reporter] }
+  - id: xpert-sm
+    tags: [xpert]
+    os: windows
+    host: "evidence:${join(here, "evidence", "xpert-system-manager.json")}"
+    endpoints:
+      - { url: "https://127.0.0.1:${servers.xpertPortal.port}", tags: [osxmp] }
+      - { url: "tcp://127.0.0.1:${servers.thriftApiClosed.port}", tags: [unused] }
+  - id: xpert-mlc
+    tags: [xpert]
+    os: linux
+    host: "root:${join(here, "mlc-root")}"
+`,
+);
+
+const bin = createRequire(import.meta.url)
+  .resolve("hardcheck/package.json")
+  .replace(/package\.json$/, "dist/bin.js");
+const scanExit = await new Promise((done) => {
+  const child = spawn(process.execPath, [bin, "scan", "--config", configFile, "--out", outDir, "--format", "json,console,sarif,junit,html,markdown"], {
+    stdio: "inherit",
+  });
+  child.on("exit", (code) => done(code ?? 3));
+});
+await Promise.all(Object.values(servers).map((server) => server.close()));
+
+if (scanExit !== 0 && scanExit !== 1) {
+  console.error(`openscape-lab: the scan exited with ${scanExit}`);
+  process.exit(scanExit);
+}
+const report = JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8"));
+const wrong = expected.filter(([target, rule, status]) => report.results.find((r) => r.target === target && r.ruleId === rule)?.status !== status);
+for (const [target, rule, status] of wrong) {
+  const actual = report.results.find((r) => r.target === target && r.ruleId === rule);
+  console.error(`openscape-lab: ${target} ${rule} expected ${status}, got ${actual?.status ?? "no result"}: ${actual?.message ?? ""}`);
+}
+console.log(
+  `\nopenscape-lab: ${expected.length - wrong.length}/${expected.length} verdicts match the lab's known configuration; reports in ${relative(process.cwd(), outDir) || "."}/ (config: ${relative(process.cwd(), configFile)})`,
+);
+process.exit(wrong.length === 0 ? 0 : 1);

@@ -1,0 +1,39 @@
+import { execFile } from "node:child_process";
+import { access, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import type { ReportDocument } from "@hardcheck/core";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const lab = resolve(import.meta.dirname, "../lab.mjs");
+
+describe("the OpenScape lab", () => {
+  let outDir: string | undefined;
+  afterAll(async () => {
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it("scans a small OpenScape site with both packs, reaches the known verdicts and writes every report", async () => {
+    outDir = await mkdtemp(join(tmpdir(), "hardcheck-openscape-lab-"));
+    const { stdout } = await run(process.execPath, [lab, "--out", outDir], { env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 });
+    expect(stdout).toMatch(/openscape-lab: (\d+)\/\1 verdicts match the lab's known configuration/);
+    for (const file of ["hardcheck.json", "hardcheck.sarif", "hardcheck.junit.xml", "hardcheck.html", "hardcheck.md"]) await access(join(outDir, file));
+    const report = JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8")) as ReportDocument;
+    expect(report.packs.map((pack) => pack.id)).toEqual(["openscape-concierge-v5r0", "openscape-xpert"]);
+    expect(report.targets.map((target) => [target.id, target.host?.split(":")[0]])).toEqual([
+      ["concierge", "evidence"],
+      ["xpert-mlc", "root"],
+      ["xpert-sm", "evidence"],
+    ]);
+    expect(report.incomplete).toBe(false);
+    // Every catalog item of both packs appears in the filled-in checklist for each target.
+    const ruleIds = new Set(report.results.map((result) => result.ruleId));
+    expect(ruleIds.size).toBe(31 + 35);
+    // The HTML checklist names the items by their document label.
+    const html = await readFile(join(outDir, "hardcheck.html"), "utf8");
+    expect(html).toContain("CL-OS Concierge Server2");
+    expect(html).toContain("CL-MLC hardening Script");
+  });
+});
