@@ -1,0 +1,184 @@
+/** The SMTP conversation facts: banner, EHLO before and after TLS, STARTTLS, AUTH in clear text, and an optional authenticated login over TLS. */
+import { rootCertificates } from "node:tls";
+import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { createTransport } from "nodemailer";
+import { describeSocketError } from "../support/socket-errors.js";
+import { WireSession } from "../wire-session/wire-session.js";
+import { type EhloCapabilities, ehloCapabilities, frameSmtpReply, parseSmtpReply, printable, type SmtpReply } from "./smtp-reply.js";
+
+/** Credential names the authenticated check reads from the target's `credentials`. */
+export const SMTP_CREDENTIALS = { username: "smtp.username", password: "smtp.password" } as const;
+
+/** `smtp.startTls`: whether STARTTLS was offered and what happened when it was used. */
+export type SmtpStartTlsFact = {
+  offered: boolean;
+  /** Reply code to STARTTLS; null when not sent. */
+  replyCode: number | null;
+  /** The TLS handshake after `220` completed. */
+  upgraded: boolean;
+  /** Why the handshake failed, or null. */
+  error: string | null;
+};
+
+/** `smtp.clearTextAuth`: the server's answer to `AUTH LOGIN` sent before TLS (no secret is sent; a 334 challenge is cancelled with `*`). */
+export type SmtpClearTextAuthFact = {
+  /** Reply code: 334 means the server would take credentials in clear text; 5xx means refused. */
+  replyCode: number;
+  accepted: boolean;
+  reply: string;
+};
+
+/** `smtp.authentication`: the optional login with configured credentials over TLS (nodemailer, `requireTLS`). */
+export type SmtpAuthenticationFact = {
+  /** `not-configured` when the target has no smtp credentials. */
+  outcome: "accepted" | "rejected" | "tls-failed" | "error" | "not-configured";
+  /** Short reason without any credential; null when accepted or not configured. */
+  detail: string | null;
+};
+
+/** All facts of this probe. */
+export type SmtpCapabilitiesFacts = {
+  "smtp.banner": { code: number; text: string };
+  "smtp.implicitTls": boolean;
+  "smtp.beforeTls": EhloCapabilities | null;
+  "smtp.authBeforeTls": boolean;
+  "smtp.clearTextAuth": SmtpClearTextAuthFact | null;
+  "smtp.startTls": SmtpStartTlsFact;
+  "smtp.afterTls": EhloCapabilities | null;
+  "smtp.authentication": SmtpAuthenticationFact;
+  "smtp.transcript": string[];
+};
+
+const CLIENT_NAME = "hardcheck.invalid";
+
+/** SMTP capabilities before and after TLS. */
+export const smtpCapabilitiesProbe: EndpointProbe = defineProbe({
+  meta: {
+    id: "smtp-capabilities",
+    description: "Talks SMTP: banner, EHLO before and after STARTTLS (or over implicit TLS), AUTH in clear text, optional authenticated login over TLS.",
+    schemes: ["smtp", "smtps"],
+    facts: [
+      { name: "smtp.banner", description: "The 220 greeting: { code, text }." },
+      { name: "smtp.implicitTls", description: "true for smtps:// (TLS from the first byte)." },
+      { name: "smtp.beforeTls", description: "EHLO capabilities in clear text { extensions, authMechanisms, startTls }; null for smtps." },
+      { name: "smtp.authBeforeTls", description: "AUTH advertised before TLS (credentials could travel in clear text)." },
+      { name: "smtp.clearTextAuth", description: "Reply to AUTH LOGIN sent before TLS, without any secret { replyCode, accepted, reply }; null for smtps." },
+      { name: "smtp.startTls", description: "STARTTLS { offered, replyCode, upgraded, error }." },
+      { name: "smtp.afterTls", description: "EHLO capabilities over TLS; null when TLS was not reached." },
+      { name: "smtp.authentication", description: "Login with the target's smtp.username/smtp.password over TLS: outcome accepted | rejected | tls-failed | error | not-configured." },
+      { name: "smtp.transcript", description: "Commands sent (C:) and reply first lines received (S:), for evidence." },
+    ],
+  },
+  async collect(endpoint, _params: JsonObject, deps) {
+    if (endpoint.scheme !== "smtp" && endpoint.scheme !== "smtps") return notApplicable(`${endpoint.scheme} is not SMTP`);
+    const implicitTls = endpoint.scheme === "smtps";
+    const transcript: string[] = [];
+    const session = await WireSession.open(endpoint, deps, implicitTls ? { tls: { rejectUnauthorized: false } } : {});
+    try {
+      const exchange = async (command: string | null, step: string): Promise<SmtpReply> => {
+        if (command !== null) {
+          transcript.push(`C: ${command}`);
+          session.write(`${command}\r\n`);
+        }
+        const reply = parseSmtpReply(await session.read(frameSmtpReply, step));
+        transcript.push(`S: ${reply.code} ${printable(reply.lines[0] ?? "")}${reply.lines.length > 1 ? ` (+${reply.lines.length - 1} lines)` : ""}`);
+        return reply;
+      };
+      const greeting = await exchange(null, "SMTP greeting");
+      if (greeting.code !== 220) throw new Error(`SMTP greeting: server answered ${greeting.code} ${printable(greeting.lines[0] ?? "")}, expected 220`);
+      const banner = { code: greeting.code, text: greeting.lines.join(" ") };
+      const firstEhlo = await exchange(`EHLO ${CLIENT_NAME}`, "EHLO");
+      if (firstEhlo.code !== 250) throw new Error(`EHLO: server answered ${firstEhlo.code}, expected 250`);
+      const firstCapabilities = ehloCapabilities(firstEhlo);
+
+      let beforeTls: EhloCapabilities | null = null;
+      let clearTextAuth: SmtpClearTextAuthFact | null = null;
+      let afterTls: EhloCapabilities | null = implicitTls ? firstCapabilities : null;
+      const startTls: SmtpStartTlsFact = { offered: false, replyCode: null, upgraded: implicitTls, error: null };
+      if (!implicitTls) {
+        beforeTls = firstCapabilities;
+        const authReply = await exchange("AUTH LOGIN", "AUTH before TLS");
+        if (authReply.code === 334) await exchange("*", "AUTH cancel");
+        clearTextAuth = { replyCode: authReply.code, accepted: authReply.code === 334, reply: printable(authReply.lines.join(" ")) };
+        startTls.offered = firstCapabilities.startTls;
+        if (startTls.offered) {
+          const ready = await exchange("STARTTLS", "STARTTLS");
+          startTls.replyCode = ready.code;
+          if (ready.code === 220) {
+            try {
+              await session.upgradeToTls(endpoint, { rejectUnauthorized: false });
+              startTls.upgraded = true;
+              transcript.push("-- TLS established --");
+            } catch (error) {
+              startTls.error = describeSocketError(error);
+            }
+            if (startTls.upgraded) {
+              const secondEhlo = await exchange(`EHLO ${CLIENT_NAME}`, "EHLO after STARTTLS");
+              if (secondEhlo.code === 250) afterTls = ehloCapabilities(secondEhlo);
+            }
+          }
+        }
+      }
+      if (startTls.upgraded || !startTls.error) {
+        try {
+          await exchange("QUIT", "QUIT");
+        } catch {
+          // A server that drops the line at QUIT has still answered everything that matters.
+        }
+      }
+      const facts: SmtpCapabilitiesFacts = {
+        "smtp.banner": banner,
+        "smtp.implicitTls": implicitTls,
+        "smtp.beforeTls": beforeTls,
+        "smtp.authBeforeTls": beforeTls?.extensions.includes("AUTH") ?? false,
+        "smtp.clearTextAuth": clearTextAuth,
+        "smtp.startTls": startTls,
+        "smtp.afterTls": afterTls,
+        "smtp.authentication": await authenticatedCheck(endpoint.host, endpoint.port, implicitTls, deps),
+        "smtp.transcript": transcript,
+      };
+      return { facts };
+    } finally {
+      session.close();
+    }
+  },
+});
+
+/** Logs in with the configured account through nodemailer, refusing to send credentials unless TLS is up and the certificate is trusted. */
+async function authenticatedCheck(host: string, port: number, implicitTls: boolean, deps: ProbeDeps): Promise<SmtpAuthenticationFact> {
+  const references = deps.target.credentials ?? {};
+  const usernameRef = references[SMTP_CREDENTIALS.username];
+  const passwordRef = references[SMTP_CREDENTIALS.password];
+  if (!usernameRef || !passwordRef) return { outcome: "not-configured", detail: null };
+  const user = await deps.secrets.resolve(usernameRef);
+  const pass = await deps.secrets.resolve(passwordRef);
+  const ca = deps.trust.useSystemRoots ? [...rootCertificates, ...deps.trust.caCertificates] : [...deps.trust.caCertificates];
+  const timeoutMs = deps.limits.connectTimeoutMs;
+  const transport = createTransport({
+    host,
+    port,
+    secure: implicitTls,
+    requireTLS: !implicitTls,
+    auth: { user, pass },
+    tls: { ca, rejectUnauthorized: true },
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    logger: false,
+    debug: false,
+  });
+  try {
+    await transport.verify();
+    return { outcome: "accepted", detail: null };
+  } catch (error) {
+    const details = error as { code?: unknown; responseCode?: unknown };
+    const code = typeof details.code === "string" ? details.code : "unknown";
+    const responseCode = typeof details.responseCode === "number" ? ` (reply ${details.responseCode})` : "";
+    // Messages from the library may quote what was sent; only the code and reply number leave this function.
+    if (code === "EAUTH") return { outcome: "rejected", detail: `login refused${responseCode}` };
+    if (code === "ETLS" || code === "ESOCKET") return { outcome: "tls-failed", detail: `${code}${responseCode}` };
+    return { outcome: "error", detail: `${code}${responseCode}` };
+  } finally {
+    transport.close();
+  }
+}
