@@ -8,7 +8,14 @@ import { fileURLToPath } from "node:url";
 import type { PackSource, PluginContext } from "@hardcheck/core";
 
 /** Ids of the packs this package ships. */
-export const bundledPackIds = ["tls-baseline", "linux-baseline", "windows-baseline", "openscape-concierge-v5r0", "openscape-xpert"] as const;
+export const bundledPackIds = [
+  "tls-baseline",
+  "network-baseline",
+  "linux-baseline",
+  "windows-baseline",
+  "openscape-concierge-v5r0",
+  "openscape-xpert",
+] as const;
 
 /** A pack this package ships, by id. */
 export type BundledPackId = (typeof bundledPackIds)[number];

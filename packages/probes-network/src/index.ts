@@ -4,12 +4,17 @@
  * @packageDocumentation
  */
 import type { PluginContext, Probe } from "@hardcheck/core";
+import { ldapProbe } from "./ldap/ldap.probe.js";
+import { smtpCapabilitiesProbe } from "./smtp-capabilities/smtp-capabilities.probe.js";
 import { tcpConnectProbe } from "./tcp-connect/tcp-connect.probe.js";
+import { tdsPreloginProbe } from "./tds-prelogin/tds-prelogin.probe.js";
 import { tlsChainProbe } from "./tls-chain/tls-chain.probe.js";
 import { tlsHandshakeProbe } from "./tls-handshake/tls-handshake.probe.js";
 import { tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
 import { tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
 
+export type { LdapAnonymousBindFact, LdapClearTextBindFact, LdapFacts, LdapRootDseFact, LdapStartTlsFact } from "./ldap/ldap.probe.js";
+export { ldapProbe } from "./ldap/ldap.probe.js";
 // The pre-TLS seam: protocol probes register a negotiator for their scheme; TLS probes then run over it.
 export {
   type NegotiationContext,
@@ -21,8 +26,12 @@ export {
 } from "./negotiators/negotiator.js";
 export { openTlsStream, TLS_PROBE_SCHEMES, type TlsStream } from "./negotiators/open-tls-stream.js";
 export { smtpStartTls } from "./negotiators/smtp-starttls.js";
+export type { SmtpAuthenticationFact, SmtpCapabilitiesFacts, SmtpClearTextAuthFact, SmtpStartTlsFact } from "./smtp-capabilities/smtp-capabilities.probe.js";
+export { SMTP_CREDENTIALS, smtpCapabilitiesProbe } from "./smtp-capabilities/smtp-capabilities.probe.js";
 export type { TcpConnectFacts, TcpState } from "./tcp-connect/tcp-connect.probe.js";
 export { tcpConnectProbe } from "./tcp-connect/tcp-connect.probe.js";
+export type { TdsEncryptionMode, TdsPreloginFact, TdsPreloginFacts, TdsStrictFact } from "./tds-prelogin/tds-prelogin.probe.js";
+export { tdsPreloginProbe } from "./tds-prelogin/tds-prelogin.probe.js";
 export type { ChainFailure } from "./tls-chain/chain-validators.js";
 export type { TlsChainCertificateFact, TlsChainFacts, TlsChainValidationFact } from "./tls-chain/tls-chain.probe.js";
 export { tlsChainProbe } from "./tls-chain/tls-chain.probe.js";
@@ -42,7 +51,16 @@ export { tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suite
 export { TlsParseError } from "./tls-wire/parse-error.js";
 
 /** The probes this package provides. */
-export const probes: readonly Probe[] = [tcpConnectProbe, tlsHandshakeProbe, tlsVersionsSuitesProbe, tlsChainProbe, tlsOcspProbe];
+export const probes: readonly Probe[] = [
+  tcpConnectProbe,
+  tlsHandshakeProbe,
+  tlsVersionsSuitesProbe,
+  tlsChainProbe,
+  tlsOcspProbe,
+  smtpCapabilitiesProbe,
+  ldapProbe,
+  tdsPreloginProbe,
+];
 
 /**
  * Registers this package's probes with a hardcheck instance.

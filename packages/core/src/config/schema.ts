@@ -60,10 +60,7 @@ const targetSchema = strictObject({
     )
     .optional()
     .describe("Secrets for authenticated endpoint checks, by name (e.g. smtp.username, smtp.password): env:NAME or file:/path references."),
-  allowCredentialTries: z
-    .boolean()
-    .optional()
-    .describe("Let probes try a pack's vendor default credentials once per account (default false)."),
+  allowCredentialTries: z.boolean().optional().describe("Let probes try a pack's vendor default credentials once per account (default false)."),
 });
 
 /** A waiver entry. */

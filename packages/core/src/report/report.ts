@@ -36,8 +36,10 @@ export function summarize(results: readonly CheckResult[]): Summary {
 }
 
 function reportTarget(target: Target | ReportTarget): ReportTarget {
-  // A host-only target has no endpoints to tell the shapes apart by: its host (an object on a Target) decides.
-  if (typeof target.host !== "object" && target.endpoints.every((endpoint) => typeof endpoint === "string")) return target as ReportTarget;
+  // A host-only target has no endpoints to tell the shapes apart by: its host decides (string or null
+  // in a report, a HostSpec or absent on a Target).
+  const reportShaped = target.host === null || typeof target.host === "string";
+  if (reportShaped && target.endpoints.every((endpoint) => typeof endpoint === "string")) return target as ReportTarget;
   const full = target as Target;
   return {
     id: full.id,

@@ -89,7 +89,10 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
       try {
         const parsed = parseHostSpec(target.host);
         // A relative root:/evidence: path means "next to the config file", like every other path in it.
-        host = (parsed.kind === "root" || parsed.kind === "evidence") && !isAbsolute(parsed.location) ? { ...parsed, location: resolve(baseDir, parsed.location) } : parsed;
+        host =
+          (parsed.kind === "root" || parsed.kind === "evidence") && !isAbsolute(parsed.location)
+            ? { ...parsed, location: resolve(baseDir, parsed.location) }
+            : parsed;
       } catch (error) {
         at(["targets", ti, "host"], stripCode(error));
       }

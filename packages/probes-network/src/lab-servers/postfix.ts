@@ -76,7 +76,10 @@ export async function startPostfixLab(): Promise<PostfixLab> {
   );
   // Debian's Postfix looks for the Cyrus application file in <config dir>/sasl/.
   mkdirSync(join(dir, "conf", "sasl"), { mode: 0o755 });
-  lab.write("conf/sasl/smtpd.conf", ["pwcheck_method: auxprop", "auxprop_plugin: sasldb", "mech_list: PLAIN LOGIN", `sasldb_path: ${dir}/sasldb2`, ""].join("\n"));
+  lab.write(
+    "conf/sasl/smtpd.conf",
+    ["pwcheck_method: auxprop", "auxprop_plugin: sasldb", "mech_list: PLAIN LOGIN", `sasldb_path: ${dir}/sasldb2`, ""].join("\n"),
+  );
   const account = { username: `alice@${HOSTNAME}`, password: "lab-Secret-7f3a" };
   execFileSync("saslpasswd2", ["-p", "-c", "-f", join(dir, "sasldb2"), "-u", HOSTNAME, "alice"], { input: account.password });
   chownSync(join(dir, "sasldb2"), postfixUid, -1);

@@ -74,6 +74,8 @@ describe("ldap against hostile servers", () => {
   });
 
   it("fails for a closed port", async () => {
-    await expect(ldapProbe.collect(parseEndpoint("ldap://127.0.0.1:1"), {}, probeTestDeps({ limits: { connectTimeoutMs: 300 } }))).rejects.toThrow(/ECONNREFUSED|connect/);
+    await expect(ldapProbe.collect(parseEndpoint("ldap://127.0.0.1:1"), {}, probeTestDeps({ limits: { connectTimeoutMs: 300 } }))).rejects.toThrow(
+      /ECONNREFUSED|connect/,
+    );
   });
 });

@@ -98,7 +98,8 @@ async function withClient<T>(url: string, implicitTls: boolean, deps: ProbeDeps,
   try {
     return await step(client);
   } catch (error) {
-    if (swallow) return { readable: false, namingContexts: [], supportedLdapVersions: [], saslMechanisms: [], extensions: [], error: describeSocketError(error) } as T;
+    if (swallow)
+      return { readable: false, namingContexts: [], supportedLdapVersions: [], saslMechanisms: [], extensions: [], error: describeSocketError(error) } as T;
     throw new Error(`LDAP: ${describeSocketError(error)} (${url})`, { cause: error });
   } finally {
     deps.signal.removeEventListener("abort", onAbort);
@@ -112,7 +113,7 @@ async function readRootDse(client: Client): Promise<LdapRootDseFact> {
     filter: "(objectClass=*)",
     attributes: ["namingContexts", "supportedLDAPVersion", "supportedSASLMechanisms", "supportedExtension"],
   });
-  const entry = searchEntries[0] ?? {};
+  const entry: Record<string, unknown> = searchEntries[0] ?? {};
   const values = (name: string): string[] => {
     const key = Object.keys(entry).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
     const value = key === undefined ? [] : entry[key];

@@ -75,7 +75,10 @@ describe("smtp-capabilities against Postfix", () => {
   it("reports a wrong password as rejected", async () => {
     process.env.HC_TEST_SMTP_USER = postfix.account.username;
     process.env.HC_TEST_SMTP_WRONG = "not-the-password";
-    const facts = await factsOf(postfixEndpoint("auth-after-tls"), depsWith({ "smtp.username": "env:HC_TEST_SMTP_USER", "smtp.password": "env:HC_TEST_SMTP_WRONG" }));
+    const facts = await factsOf(
+      postfixEndpoint("auth-after-tls"),
+      depsWith({ "smtp.username": "env:HC_TEST_SMTP_USER", "smtp.password": "env:HC_TEST_SMTP_WRONG" }),
+    );
 
     expect(facts["smtp.authentication"].outcome).toBe("rejected");
     expect(JSON.stringify(facts)).not.toContain("not-the-password");
@@ -84,7 +87,10 @@ describe("smtp-capabilities against Postfix", () => {
   it("does not send credentials where STARTTLS is missing", async () => {
     process.env.HC_TEST_SMTP_USER = postfix.account.username;
     process.env.HC_TEST_SMTP_PASSWORD = postfix.account.password;
-    const facts = await factsOf(postfixEndpoint("no-starttls"), depsWith({ "smtp.username": "env:HC_TEST_SMTP_USER", "smtp.password": "env:HC_TEST_SMTP_PASSWORD" }));
+    const facts = await factsOf(
+      postfixEndpoint("no-starttls"),
+      depsWith({ "smtp.username": "env:HC_TEST_SMTP_USER", "smtp.password": "env:HC_TEST_SMTP_PASSWORD" }),
+    );
 
     expect(facts["smtp.authentication"].outcome).not.toBe("accepted");
     expect(["tls-failed", "error"]).toContain(facts["smtp.authentication"].outcome);
@@ -101,7 +107,9 @@ describe("smtp-capabilities against hostile servers", () => {
   ])("fails with a reason for a $server server", async ({ server, reason }) => {
     const port = hostile.get(server)?.port;
     const started = performance.now();
-    await expect(smtpCapabilitiesProbe.collect(parseEndpoint(`smtp://127.0.0.1:${port}`), {}, probeTestDeps({ limits: { connectTimeoutMs: 300 } }))).rejects.toThrow(reason);
+    await expect(
+      smtpCapabilitiesProbe.collect(parseEndpoint(`smtp://127.0.0.1:${port}`), {}, probeTestDeps({ limits: { connectTimeoutMs: 300 } })),
+    ).rejects.toThrow(reason);
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

@@ -65,7 +65,10 @@ export const smtpCapabilitiesProbe: EndpointProbe = defineProbe({
       { name: "smtp.clearTextAuth", description: "Reply to AUTH LOGIN sent before TLS, without any secret { replyCode, accepted, reply }; null for smtps." },
       { name: "smtp.startTls", description: "STARTTLS { offered, replyCode, upgraded, error }." },
       { name: "smtp.afterTls", description: "EHLO capabilities over TLS; null when TLS was not reached." },
-      { name: "smtp.authentication", description: "Login with the target's smtp.username/smtp.password over TLS: outcome accepted | rejected | tls-failed | error | not-configured." },
+      {
+        name: "smtp.authentication",
+        description: "Login with the target's smtp.username/smtp.password over TLS: outcome accepted | rejected | tls-failed | error | not-configured.",
+      },
       { name: "smtp.transcript", description: "Commands sent (C:) and reply first lines received (S:), for evidence." },
     ],
   },

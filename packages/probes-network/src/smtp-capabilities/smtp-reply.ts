@@ -26,7 +26,10 @@ export function frameSmtpReply(buffered: Buffer): number | null {
 
 /** Parses a reply that {@link frameSmtpReply} framed. */
 export function parseSmtpReply(bytes: Buffer): SmtpReply {
-  const lines = bytes.toString("latin1").split("\n").filter((line) => line.length > 0);
+  const lines = bytes
+    .toString("latin1")
+    .split("\n")
+    .filter((line) => line.length > 0);
   let code = 0;
   const texts: string[] = [];
   for (const raw of lines) {
