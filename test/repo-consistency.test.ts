@@ -53,7 +53,7 @@ describe("probes", async () => {
 
   it.each(probes.map((probe) => [probe.meta.id, probe] as const))("%s lives in its own folder with a test and a README naming every fact", (id, probe) => {
     const folder = readdirSync(join(root, "packages"))
-      .map((name) => join(root, "packages", name, "src", id))
+      .flatMap((name) => [join(root, "packages", name, "src", id), join(root, "packages", name, "src", "probes", id)])
       .find((candidate) => existsSync(candidate));
     expect(folder, `no folder src/${id} in any package`).toBeDefined();
     const dir = folder as string;
@@ -86,6 +86,7 @@ describe("bundled packs", () => {
   });
 
   it("the CLI registers every bundled plugin", () => {
-    expect(BUNDLED_PLUGINS.length).toBe(5);
+    // core's built-ins, three probe packages, reporters, checklists
+    expect(BUNDLED_PLUGINS.length).toBe(6);
   });
 });

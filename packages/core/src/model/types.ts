@@ -144,7 +144,7 @@ export interface Rule {
   readonly conditions?: TopLevelCondition;
   /** True when software cannot decide the item and a person attests it. */
   readonly manual: boolean;
-  /** The question an attesting person answers (manual rules). */
+  /** The question an attesting person answers: always for manual rules; for automated ones, when their evidence cannot be gathered. */
   readonly prompt?: string;
   /** Extra parameters for probes, keyed by probe id; `{ "param": name }` values are tailorable. */
   readonly probeParams: Readonly<Record<string, JsonObject>>;

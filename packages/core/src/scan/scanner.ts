@@ -124,7 +124,8 @@ export class Scanner {
           const runnable: PlannedCheck[] = [];
           for (const check of group) {
             const missing = check.compiled.facts.find((fact) => !(fact in facts));
-            if (blocked) results.push(resultOf(check, blocked.status, blocked.message, [], {}));
+            if (blocked?.status === "not-applicable") results.push(undecided(check, blocked.message));
+            else if (blocked) results.push(resultOf(check, blocked.status, blocked.message, [], {}));
             else if (missing) {
               const probe = check.sources.find((source) => source.facts.includes(missing))?.probe.meta.id ?? "?";
               results.push(resultOf(check, "error", `probe ${probe} did not produce fact "${missing}"`, [], {}));
@@ -233,8 +234,8 @@ export class Scanner {
         if (level === "host") {
           const host = target.host;
           const sources = host ? this.#sources(compiled, (fact) => this.registry.hostProviderOf(fact, host.kind, target.os), host) : undefined;
-          if (!host) fixed.push(resultOf(blank, "not-applicable", "target has no host transport", [], {}));
-          else if (!sources) fixed.push(resultOf(blank, "not-applicable", `no probe reads these facts over ${host.kind}:`, [], {}));
+          if (!host) fixed.push(undecided(blank, "target has no host transport"));
+          else if (!sources) fixed.push(undecided(blank, `no probe reads these facts over ${host.kind}:`));
           else checks.push({ compiled, target, endpoint: null, sources });
           continue;
         }
@@ -358,6 +359,15 @@ function findAttestation(attestations: readonly Attestation[], result: PartialRe
   return attestations
     .filter((attestation) => attestation.rule === result.ruleId && attestation.target === result.target)
     .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
+}
+
+/**
+ * A check whose evidence is not available here: `not-applicable`, unless the rule carries an
+ * attestation prompt — then a person decides it (`manual`), as for settings no file was given for.
+ */
+function undecided(check: PlannedCheck, reason: string): PartialResult {
+  const prompt = check.compiled.rule.prompt;
+  return prompt ? resultOf(check, "manual", `${prompt} (not checked automatically: ${reason})`, [], {}) : resultOf(check, "not-applicable", reason, [], {});
 }
 
 function resultOf(
