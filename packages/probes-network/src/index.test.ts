@@ -1,10 +1,30 @@
 import { defineProbe, type PluginContext, type Probe } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
-import { probes, register, tcpConnectProbe, tlsChainProbe, tlsHandshakeProbe, tlsOcspProbe, tlsVersionsSuitesProbe } from "./index.js";
+import {
+  ldapProbe,
+  probes,
+  register,
+  smtpCapabilitiesProbe,
+  tcpConnectProbe,
+  tdsPreloginProbe,
+  tlsChainProbe,
+  tlsHandshakeProbe,
+  tlsOcspProbe,
+  tlsVersionsSuitesProbe,
+} from "./index.js";
 
 describe("@hardcheck/probes-network", () => {
   it("lists every probe once, each passing defineProbe's checks", () => {
-    expect(probes).toEqual([tcpConnectProbe, tlsHandshakeProbe, tlsVersionsSuitesProbe, tlsChainProbe, tlsOcspProbe]);
+    expect(probes).toEqual([
+      tcpConnectProbe,
+      tlsHandshakeProbe,
+      tlsVersionsSuitesProbe,
+      tlsChainProbe,
+      tlsOcspProbe,
+      smtpCapabilitiesProbe,
+      ldapProbe,
+      tdsPreloginProbe,
+    ]);
     expect(new Set(probes.map((probe) => probe.meta.id)).size).toBe(probes.length);
     for (const probe of probes) expect(defineProbe(probe)).toBe(probe);
   });

@@ -11,7 +11,13 @@ const handshake = (type: number, body: Uint8Array) =>
   Buffer.concat([Buffer.from([type, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff]), body]);
 
 function serverHelloBody(version: number, suite: number, extensions?: Buffer): Buffer {
-  const parts: Buffer[] = [Buffer.from([version >> 8, version & 0xff]), Buffer.alloc(32, 1), Buffer.from([0]), Buffer.from([suite >> 8, suite & 0xff]), Buffer.from([0])];
+  const parts: Buffer[] = [
+    Buffer.from([version >> 8, version & 0xff]),
+    Buffer.alloc(32, 1),
+    Buffer.from([0]),
+    Buffer.from([suite >> 8, suite & 0xff]),
+    Buffer.from([0]),
+  ];
   if (extensions) parts.push(Buffer.from([extensions.length >> 8, extensions.length & 0xff]), extensions);
   return Buffer.concat(parts);
 }
