@@ -47,14 +47,24 @@ export function packFromDocument(document: SourceDocument): LoadedPack {
     seen.set(rule.id, index);
     if (rule.pack !== undefined && rule.pack !== data.id) at([...base, "pack"], `rule says pack "${rule.pack}" but sits in pack "${data.id}"`);
     const manual = rule.manual === true;
-    if (manual && rule.conditions) at([...base, "conditions"], "a manual rule has no conditions — remove them or set manual: false");
-    if (!manual && !rule.conditions) at(base, "a rule needs conditions, or manual: true with a prompt");
+    if (manual && (rule.conditions || rule.sources))
+      at([...base, rule.conditions ? "conditions" : "sources"], "a manual rule has no conditions — remove them or set manual: false");
+    if (rule.conditions && rule.sources) at([...base, "sources"], "a rule has either conditions or sources, not both");
+    if (!manual && !rule.conditions && !rule.sources) at(base, "a rule needs conditions (or sources), or manual: true with a prompt");
+    const sourceNames = new Set<string>();
+    rule.sources?.forEach((source, i) => {
+      if (sourceNames.has(source.name)) at([...base, "sources", i, "name"], `source "${source.name}" is named twice in this rule`);
+      sourceNames.add(source.name);
+    });
     if (manual && !rule.prompt) at([...base, "manual"], "a manual rule needs a prompt: the question the attesting person answers");
     const parameters: Record<string, RuleParameter> = {};
     for (const [name, parameter] of Object.entries(rule.parameters ?? {})) {
       parameters[name] = { default: parameter.default, description: parameter.description };
     }
-    for (const { value, path } of paramReferences(rule.conditions ?? {}, [...base, "conditions"])) {
+    for (const { value, path } of [
+      ...paramReferences(rule.conditions ?? {}, [...base, "conditions"]),
+      ...paramReferences(rule.sources ?? [], [...base, "sources"]),
+    ]) {
       if (!(value in parameters)) at(path, `parameter "${value}" is not declared in this rule's parameters — declare it with a default and a description`);
     }
     for (const { value, path } of paramReferences(rule.probeParams ?? {}, [...base, "probeParams"])) {
@@ -73,6 +83,7 @@ export function packFromDocument(document: SourceDocument): LoadedPack {
       scope: rule.scope ?? {},
       parameters,
       ...(rule.conditions ? { conditions: rule.conditions as TopLevelCondition } : {}),
+      ...(rule.sources ? { sources: rule.sources.map((source) => ({ name: source.name, conditions: source.conditions as TopLevelCondition })) } : {}),
       manual,
       ...(rule.prompt ? { prompt: rule.prompt } : {}),
       probeParams: (rule.probeParams ?? {}) as Record<string, JsonObject>,
@@ -110,6 +121,12 @@ export function paramReferences(node: unknown, path: KeyPath): Array<{ value: st
   };
   walk(node, path);
   return out;
+}
+
+/** The condition trees of a rule with their key paths: `conditions`, or each of `sources[i].conditions`. */
+export function conditionSets(rule: Rule, base: KeyPath): Array<{ source?: string; conditions: TopLevelCondition; path: KeyPath }> {
+  if (rule.conditions) return [{ conditions: rule.conditions, path: [...base, "conditions"] }];
+  return (rule.sources ?? []).map((source, i) => ({ source: source.name, conditions: source.conditions, path: [...base, "sources", i, "conditions"] }));
 }
 
 /** Walks a condition tree, calling `visit` for each leaf with its key path relative to `base`. */

@@ -179,6 +179,15 @@ const ruleSchema = strictObject({
     )
     .optional(),
   conditions: topConditionSchema.optional(),
+  sources: z
+    .array(
+      strictObject({
+        name: identifier("source name"),
+        conditions: topConditionSchema,
+      }),
+    )
+    .min(2, "a rule with sources needs at least two; use conditions for one")
+    .optional(),
   manual: z.boolean().optional(),
   prompt: z.string().min(1).optional(),
   probeParams: z.record(z.string(), z.record(z.string(), jsonValueSchema)).optional(),

@@ -1,12 +1,16 @@
 /** Decides rules with json-rules-engine and keeps a trace of every leaf condition. */
 import { Engine, Rule as EngineRule } from "json-rules-engine";
-import type { Condition, ConditionTrace, JsonValue, Rule, TopLevelCondition } from "../model/types.js";
+import type { Condition, ConditionTrace, JsonValue, Rule, RuleSource, TopLevelCondition } from "../model/types.js";
 import type { Clock } from "../plugin/services.js";
 import { CUSTOM_OPERATORS } from "./operators.js";
 
 /** A rule with its parameters resolved (defaults + tailoring) and the facts it reads. */
 export interface CompiledRule {
   readonly rule: Rule;
+  /** Unique within a scan: the rule id, plus `#source` for one source of a multi-source rule. */
+  readonly key: string;
+  /** The source this compiled part checks, for rules with several evidence sources. */
+  readonly source?: string;
   /** Effective parameter values. */
   readonly parameters: Readonly<Record<string, JsonValue>>;
   /** Conditions with every `{ param }` replaced by its value. */
@@ -46,13 +50,29 @@ export function factsOf(condition: Condition | TopLevelCondition): string[] {
   return [...facts].sort();
 }
 
-/** Resolves rule parameters: declared defaults, overridden by tailoring. */
-export function compileRule(rule: Rule, overrides: Readonly<Record<string, JsonValue>> = {}): CompiledRule {
+/**
+ * Resolves rule parameters (declared defaults, overridden by tailoring) into the conditions. For a
+ * multi-source rule, pass the `source` to compile; {@link compileRuleParts} compiles every part.
+ */
+export function compileRule(rule: Rule, overrides: Readonly<Record<string, JsonValue>> = {}, source?: RuleSource): CompiledRule {
   const parameters: Record<string, JsonValue> = {};
   for (const [name, parameter] of Object.entries(rule.parameters)) parameters[name] = parameter.default;
   Object.assign(parameters, overrides);
-  const conditions = rule.conditions ? substituteParams(rule.conditions, parameters) : undefined;
-  return { rule, parameters, ...(conditions ? { conditions } : {}), facts: conditions ? factsOf(conditions) : [] };
+  const written = source ? source.conditions : rule.conditions;
+  const conditions = written ? substituteParams(written, parameters) : undefined;
+  return {
+    rule,
+    key: source ? `${rule.id}#${source.name}` : rule.id,
+    ...(source ? { source: source.name } : {}),
+    parameters,
+    ...(conditions ? { conditions } : {}),
+    facts: conditions ? factsOf(conditions) : [],
+  };
+}
+
+/** Compiles a rule into one part, or one part per source for a multi-source rule. */
+export function compileRuleParts(rule: Rule, overrides: Readonly<Record<string, JsonValue>> = {}): CompiledRule[] {
+  return rule.sources ? rule.sources.map((source) => compileRule(rule, overrides, source)) : [compileRule(rule, overrides)];
 }
 
 /**
@@ -105,7 +125,7 @@ export class Evaluator {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Decides `rules` on `facts`; the map is keyed by rule id. */
+  /** Decides `rules` on `facts`; the map is keyed by {@link CompiledRule.key}. */
   async evaluate(rules: readonly CompiledRule[], facts: Readonly<Record<string, JsonValue>>): Promise<Map<string, RuleVerdict>> {
     const decidable = rules.filter((compiled) => compiled.conditions);
     const verdicts = new Map<string, RuleVerdict>();
@@ -128,7 +148,7 @@ export class Evaluator {
   }
 
   #engineFor(rules: readonly CompiledRule[]): { readonly engine: Engine; idle: Promise<void> } {
-    const key = rules.map((compiled) => compiled.rule.id).join("\u0000");
+    const key = rules.map((compiled) => compiled.key).join("\u0000");
     const known = this.#engines.get(key);
     if (known) return known;
     const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: readPath, replaceFactsInEventParams: false });
@@ -139,9 +159,9 @@ export class Evaluator {
     for (const compiled of rules) {
       engine.addRule(
         new EngineRule({
-          name: compiled.rule.id,
+          name: compiled.key,
           conditions: compiled.conditions as never,
-          event: { type: compiled.rule.id },
+          event: { type: compiled.key },
         }),
       );
     }

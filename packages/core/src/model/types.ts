@@ -121,6 +121,13 @@ export type TopLevelCondition =
   | { readonly any: readonly Condition[]; readonly name?: string }
   | { readonly not: Condition; readonly name?: string };
 
+/** One kind of evidence of a multi-source rule. */
+export interface RuleSource {
+  /** Short label shown in results: `network`, `windows`, `linux`, `config`. */
+  readonly name: string;
+  readonly conditions: TopLevelCondition;
+}
+
 /** Where a rule was defined, for reports that link back to it. */
 export interface SourceLocation {
   readonly file: string;
@@ -140,8 +147,14 @@ export interface Rule {
   readonly remediation: string;
   readonly scope: RuleScope;
   readonly parameters: Readonly<Record<string, RuleParameter>>;
-  /** What must hold; absent for manual rules. */
+  /** What must hold; absent for manual rules and for rules with several evidence sources. */
   readonly conditions?: TopLevelCondition;
+  /**
+   * Several independent kinds of evidence for one item (e.g. the network and the Windows host):
+   * each source is checked where it can be, and the item passes only when every checked source
+   * passes. Exclusive with `conditions`.
+   */
+  readonly sources?: readonly RuleSource[];
   /** True when software cannot decide the item and a person attests it. */
   readonly manual: boolean;
   /** The question an attesting person answers: always for manual rules; for automated ones, when their evidence cannot be gathered. */

@@ -144,7 +144,7 @@ export class Scanner {
             runnable.length = 0;
           }
           for (const check of runnable) {
-            const verdict = verdicts.get(check.compiled.rule.id);
+            const verdict = verdicts.get(check.compiled.key);
             const evidence: Record<string, JsonValue> = {};
             for (const fact of check.compiled.facts) evidence[fact] = facts[fact] as JsonValue;
             if (!verdict) {
@@ -169,7 +169,7 @@ export class Scanner {
       const reason = controller.signal.reason instanceof Error ? controller.signal.reason.message : "scan cancelled";
       notices.push({ level: "warning", code: "HC_SCAN_INCOMPLETE", message: `${reason}: unfinished checks are reported as error` });
     }
-    const finished = this.#applyWaiversAndAttestations(results, setup, clock, notices);
+    const finished = this.#applyWaiversAndAttestations(combineSources(results), setup, clock, notices);
     const redacted = secrets.hasSecrets ? finished.map((result) => redactStrings(result, secrets)) : finished;
     return buildReport({
       tool: options.tool ?? { name: "hardcheck", version: CORE_VERSION },
@@ -219,7 +219,9 @@ export class Scanner {
         );
         if (compiled.unprovidedFacts) {
           const facts = compiled.unprovidedFacts.map((fact) => `"${fact}"`).join(", ");
-          fixed.push(resultOf(blank, "error", `no probe provides fact ${facts} — install the plugin that provides it`, [], {}));
+          const reason = `no probe provides fact ${facts} — install the plugin that provides it`;
+          // One source of several that cannot be checked here is not available; a lone rule is an error.
+          fixed.push(compiled.source ? undecided(blank, reason) : resultOf(blank, "error", reason, [], {}));
           continue;
         }
         if (rule.manual) {
@@ -370,6 +372,67 @@ function undecided(check: PlannedCheck, reason: string): PartialResult {
   return prompt ? resultOf(check, "manual", `${prompt} (not checked automatically: ${reason})`, [], {}) : resultOf(check, "not-applicable", reason, [], {});
 }
 
+/** Which source of a multi-source rule a partial result belongs to. */
+const SOURCE_OF = new WeakMap<PartialResult, string>();
+
+/**
+ * Folds the per-source results of multi-source rules into one result per rule and target: fail when
+ * any checked source fails, error when one could not be checked, pass when every checked source
+ * passed; the message says which sources were checked.
+ */
+function combineSources(results: readonly PartialResult[]): PartialResult[] {
+  const out: PartialResult[] = [];
+  const groups = new Map<string, PartialResult[]>();
+  for (const result of results) {
+    if (!SOURCE_OF.has(result)) {
+      out.push(result);
+      continue;
+    }
+    const key = `${result.ruleId}\u0000${result.target}`;
+    groups.set(key, [...(groups.get(key) ?? []), result]);
+  }
+  for (const parts of groups.values()) {
+    const sorted = [...parts].sort((a, b) => label(a).localeCompare(label(b)));
+    const having = (status: Status) => sorted.filter((part) => part.status === status);
+    const status: Status = having("fail").length
+      ? "fail"
+      : having("error").length
+        ? "error"
+        : having("pass").length
+          ? "pass"
+          : having("manual").length
+            ? "manual"
+            : "not-applicable";
+    const checked = sorted.filter((part) => part.status === "pass" || part.status === "fail");
+    const unchecked = sorted.filter((part) => part.status !== "pass" && part.status !== "fail");
+    const detail = (list: PartialResult[]) => list.map((part) => `${label(part)}: ${part.message}`).join("; ");
+    const headline =
+      status === "fail"
+        ? detail(having("fail"))
+        : status === "error"
+          ? detail(having("error"))
+          : status === "pass"
+            ? "all conditions hold in every checked source"
+            : status === "manual"
+              ? (having("manual")[0]?.message ?? "")
+              : "no source of evidence could be checked";
+    const first = sorted[0] as PartialResult;
+    out.push({
+      ...first,
+      endpoint: null,
+      status,
+      message: `${headline} — checked: ${checked.map(label).join(", ") || "none"}${unchecked.length ? `; not checked: ${unchecked.map((part) => `${label(part)} (${part.message})`).join("; ")}` : ""}`,
+      conditions: sorted.flatMap((part) => part.conditions.map((condition) => ({ ...condition, where: `${label(part)}: ${condition.where}` }))),
+      evidence: Object.fromEntries(sorted.filter((part) => Object.keys(part.evidence).length > 0).map((part) => [label(part), part.evidence as JsonValue])),
+    });
+  }
+  return out;
+}
+
+function label(part: PartialResult): string {
+  return `${SOURCE_OF.get(part) ?? ""}${part.endpoint ? ` ${part.endpoint}` : ""}`;
+}
+
 function resultOf(
   check: PlannedCheck,
   status: Status,
@@ -378,7 +441,7 @@ function resultOf(
   evidence: Record<string, JsonValue>,
 ): PartialResult {
   const { rule } = check.compiled;
-  return {
+  const result: PartialResult = {
     ruleId: rule.id,
     pack: rule.pack,
     checklistRef: rule.checklistRef ?? null,
@@ -393,6 +456,8 @@ function resultOf(
     evidence,
     ...(rule.source ? { source: rule.source } : {}),
   };
+  if (check.compiled.source) SOURCE_OF.set(result, check.compiled.source);
+  return result;
 }
 
 /** The version of `@hardcheck/core`, injected at build time. */

@@ -2,10 +2,10 @@
 import { readdir, readFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import type { LoadedConfig } from "../config/config.js";
-import { forEachLeaf, type LoadedPack, loadPackFile, paramReferences } from "../config/pack.js";
+import { conditionSets, forEachLeaf, type LoadedPack, loadPackFile, paramReferences } from "../config/pack.js";
 import { attestationsFileSchema } from "../config/schema.js";
 import { formatKeyPath, issuesFromZod, type KeyPath, raise, readSource } from "../config/source.js";
-import { type CompiledRule, compileRule } from "../engine/evaluate.js";
+import { type CompiledRule, compileRuleParts } from "../engine/evaluate.js";
 import { CUSTOM_OPERATORS, OPERATOR_NAMES } from "../engine/operators.js";
 import { HardcheckError, type InputIssue, isHardcheckError } from "../errors.js";
 import { parseEndpoint, parseHostSpec } from "../model/endpoint.js";
@@ -164,28 +164,32 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
           message: `rule id "${rule.id}" is also defined in ${owner.pack.document.file}${first ? `:${first.line}` : ""} — rule ids must be unique across packs`,
         });
       } else ruleOwners.set(rule.id, { pack, index });
-      if (!rule.conditions) return;
-      const levels = new Set<string>();
-      forEachLeaf(rule.conditions, [...pack.rulePath(index), "conditions"], (leaf, path) => {
-        const providers = registry.providersOf(leaf.fact);
-        if (providers.length === 0 && bundledPackIds.has(pack.pack.id)) {
-          unprovided.set(rule.id, (unprovided.get(rule.id) ?? new Set<string>()).add(leaf.fact));
-        } else if (providers.length === 0) {
-          ruleIssues.push({ ...place([...path, "fact"]), message: `no probe provides fact "${leaf.fact}"${suggest(leaf.fact, registry.factNames)}` });
-        }
-        for (const provider of providers) levels.add(provider.level);
-        if (!OPERATOR_NAMES.has(leaf.operator)) {
+      for (const set of conditionSets(rule, pack.rulePath(index))) {
+        const levels = new Set<string>();
+        const unprovidedKey = set.source ? `${rule.id}#${set.source}` : rule.id;
+        forEachLeaf(set.conditions, set.path, (leaf, path) => {
+          const providers = registry.providersOf(leaf.fact);
+          if (providers.length === 0 && bundledPackIds.has(pack.pack.id)) {
+            unprovided.set(unprovidedKey, (unprovided.get(unprovidedKey) ?? new Set<string>()).add(leaf.fact));
+          } else if (providers.length === 0) {
+            ruleIssues.push({ ...place([...path, "fact"]), message: `no probe provides fact "${leaf.fact}"${suggest(leaf.fact, registry.factNames)}` });
+          }
+          for (const provider of providers) levels.add(provider.level);
+          if (!OPERATOR_NAMES.has(leaf.operator)) {
+            ruleIssues.push({
+              ...place([...path, "operator"]),
+              message: `unknown operator "${leaf.operator}" — expected one of ${[...OPERATOR_NAMES].sort().join(", ")}`,
+            });
+          }
+        });
+        if (levels.size > 1) {
           ruleIssues.push({
-            ...place([...path, "operator"]),
-            message: `unknown operator "${leaf.operator}" — expected one of ${[...OPERATOR_NAMES].sort().join(", ")}`,
+            ...place(set.source ? set.path.slice(0, -1) : pack.rulePath(index)),
+            message: set.source
+              ? `source "${set.source}" reads both endpoint facts and host facts — each source reads one kind`
+              : "a rule must read either endpoint facts or host facts, not both — give it one source per kind (sources: [{ name, conditions }, …])",
           });
         }
-      });
-      if (levels.size > 1) {
-        ruleIssues.push({
-          ...place(pack.rulePath(index)),
-          message: "a rule must read either endpoint facts or host facts, not both — split it into two rules",
-        });
       }
     });
   }
@@ -253,31 +257,35 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
         if (fromPack !== undefined) overrides[name] = fromPack;
       }
       Object.assign(overrides, ruleOverrides.get(rule.id) ?? {});
-      const missing = unprovided.get(rule.id);
-      const compiled = { ...compileRule(rule, overrides), ...(missing ? { unprovidedFacts: [...missing].sort() } : {}) };
-      if (compiled.conditions) {
-        forEachLeaf(compiled.conditions, [...pack.rulePath(index), "conditions"], (leaf, path) => {
-          const why = CUSTOM_OPERATORS.find((op) => op.name === leaf.operator)?.validate?.(leaf.value);
-          if (!why) return;
-          const original = paramReferences(rule.conditions, [...pack.rulePath(index), "conditions"]).find((ref) =>
-            formatKeyPath(ref.path).startsWith(formatKeyPath([...path, "value"])),
-          );
-          const tailored =
-            original && (ruleOverrides.get(rule.id)?.[original.value] !== undefined || packOverrides.get(rule.pack)?.[original.value] !== undefined);
-          if (tailored && original) {
-            const key = ruleOverrides.get(rule.id)?.[original.value] !== undefined ? rule.id : rule.pack;
-            at(["tailoring", key, original.value], `value for operator ${leaf.operator} of rule ${rule.id}: ${why}`);
-          } else {
-            issues.push({
-              file: pack.document.file,
-              ...pack.document.locate([...path, "value"]),
-              path: formatKeyPath([...path, "value"]),
-              message: `operator ${leaf.operator}: ${why}`,
-            });
-          }
-        });
+      for (const part of compileRuleParts(rule, overrides)) {
+        const missing = unprovided.get(part.key);
+        const compiled: CompiledRule = { ...part, ...(missing ? { unprovidedFacts: [...missing].sort() } : {}) };
+        const partPath: KeyPath = part.source
+          ? [...pack.rulePath(index), "sources", rule.sources?.findIndex((source) => source.name === part.source) ?? 0, "conditions"]
+          : [...pack.rulePath(index), "conditions"];
+        const written = part.source ? rule.sources?.find((source) => source.name === part.source)?.conditions : rule.conditions;
+        if (compiled.conditions) {
+          forEachLeaf(compiled.conditions, partPath, (leaf, path) => {
+            const why = CUSTOM_OPERATORS.find((op) => op.name === leaf.operator)?.validate?.(leaf.value);
+            if (!why) return;
+            const original = paramReferences(written, partPath).find((ref) => formatKeyPath(ref.path).startsWith(formatKeyPath([...path, "value"])));
+            const tailored =
+              original && (ruleOverrides.get(rule.id)?.[original.value] !== undefined || packOverrides.get(rule.pack)?.[original.value] !== undefined);
+            if (tailored && original) {
+              const key = ruleOverrides.get(rule.id)?.[original.value] !== undefined ? rule.id : rule.pack;
+              at(["tailoring", key, original.value], `value for operator ${leaf.operator} of rule ${rule.id}: ${why}`);
+            } else {
+              issues.push({
+                file: pack.document.file,
+                ...pack.document.locate([...path, "value"]),
+                path: formatKeyPath([...path, "value"]),
+                message: `operator ${leaf.operator}: ${why}`,
+              });
+            }
+          });
+        }
+        rules.push(compiled);
       }
-      rules.push(compiled);
     });
   }
 
@@ -320,9 +328,11 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
     baseDir,
     notices: [...bundledPackIds]
       .map((packId) => {
-        const affected = rules.filter((compiled) => compiled.rule.pack === packId && compiled.unprovidedFacts);
+        const affected = [
+          ...new Set(rules.filter((compiled) => compiled.rule.pack === packId && compiled.unprovidedFacts).map((compiled) => compiled.rule.id)),
+        ];
         if (affected.length === 0) return undefined;
-        const facts = [...new Set(affected.flatMap((compiled) => compiled.unprovidedFacts ?? []))].sort();
+        const facts = [...new Set(rules.filter((compiled) => compiled.rule.pack === packId).flatMap((compiled) => compiled.unprovidedFacts ?? []))].sort();
         return {
           level: "warning" as const,
           code: "HC_FACT_UNPROVIDED",

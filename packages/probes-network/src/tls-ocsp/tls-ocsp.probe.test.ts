@@ -1,4 +1,4 @@
-import { createServer } from "node:net";
+import { createServer, type Socket } from "node:net";
 import type { Endpoint } from "@hardcheck/core";
 import { type LoopbackServer, reserveLoopbackPort, startTarpitServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,14 +18,24 @@ async function ocspOf(endpoint: Endpoint, params = {}): Promise<TlsOcspFacts> {
 
 /** Answers every connection with `reply` and closes it, as an HTTP/1.0 server does. */
 async function startClosingHttpServer(reply: string): Promise<LoopbackServer> {
+  const sockets = new Set<Socket>();
   const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
     socket.end(reply);
   });
   await new Promise<void>((resolve) => server.listen({ host: "127.0.0.1", port: 0 }, resolve));
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no TCP address");
-  return { port: address.port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 beforeAll(async () => {

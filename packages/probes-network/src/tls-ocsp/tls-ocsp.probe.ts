@@ -90,7 +90,8 @@ function postOcspRequest(url: URL, body: Buffer, deps: Pick<ProbeDeps, "signal" 
     }
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const timeoutMs = deps.limits.connectTimeoutMs;
-    const request = send(url, { method: "POST", headers: { "content-type": "application/ocsp-request", "content-length": body.length } });
+    // No agent: a probe must not leave pooled keep-alive sockets behind when it returns.
+    const request = send(url, { method: "POST", agent: false, headers: { "content-type": "application/ocsp-request", "content-length": body.length } });
     const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     const onAbort = () => request.destroy(abortedError("OCSP request", deps.signal));
     deps.signal.addEventListener("abort", onAbort, { once: true });

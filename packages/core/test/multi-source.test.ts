@@ -1,0 +1,147 @@
+/** Rules with several evidence sources: each checked where it can be, folded into one verdict. */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configFromObject } from "../src/config/config.js";
+import { isHardcheckError } from "../src/errors.js";
+import { Hardcheck } from "../src/hardcheck.js";
+import type { JsonObject } from "../src/model/types.js";
+import { defineProbe } from "../src/plugin/probe.js";
+import { defineTransport } from "../src/plugin/transport.js";
+import { fakeEndpointProbe, fixedClock, ruleData, thrown, when, writePack } from "./support/fakes.js";
+
+let workDir = "";
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), "hardcheck-sources-"));
+});
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+/** The network says TLS 1.0 is accepted on hosts named legacy*; the host setting comes from the host spec. */
+const networkProbe = fakeEndpointProbe(
+  async (endpoint) => {
+    if (endpoint.host.startsWith("down")) throw new Error("connect ECONNREFUSED");
+    return { facts: { "fake.value": endpoint.host.startsWith("legacy") ? "tls1.0" : "tls1.2" } };
+  },
+  { facts: ["fake.value"] },
+);
+const hostProbe = defineProbe({
+  meta: { id: "fake-registry", description: "reads a fake registry value", transports: ["root"], facts: [{ name: "host.tls10Enabled", description: "d" }] },
+  async collect(host) {
+    return { facts: { "host.tls10Enabled": host.location.includes("weak") } };
+  },
+});
+const rootTransport = defineTransport({
+  kind: "root",
+  description: "nothing behind it",
+  open: async () => ({
+    kind: "root",
+    canExec: false,
+    readFile: async () => undefined,
+    listDir: async () => undefined,
+    stat: async () => undefined,
+    exec: () => Promise.reject(new Error("no exec")),
+    close: async () => {},
+  }),
+});
+
+const TWO_SOURCES = ruleData("TLS12-ONLY", {
+  sources: [
+    { name: "network", conditions: when("fake.value", "equal", "tls1.2") },
+    { name: "windows", conditions: when("host.tls10Enabled", "equal", false) },
+  ],
+});
+
+async function scan(targets: JsonObject[], rules: JsonObject[] = [TWO_SOURCES]) {
+  const pack = await writePack(workDir, "sources", rules);
+  const hardcheck = await Hardcheck.create({
+    plugins: [
+      (context) => {
+        context.registerProbe(networkProbe);
+        context.registerProbe(hostProbe);
+        context.registerTransport(rootTransport);
+      },
+    ],
+  });
+  return hardcheck.scan(configFromObject({ packs: [pack], targets }, { baseDir: workDir }), { clock: fixedClock("2026-01-01T00:00:00Z") });
+}
+
+describe("multi-source rules", () => {
+  it.each([
+    [
+      { id: "t", host: "root:/good", endpoints: ["tls://modern.test"] },
+      "pass",
+      "all conditions hold in every checked source — checked: network tls://modern.test:443, windows",
+    ],
+    [
+      { id: "t", host: "root:/weak", endpoints: ["tls://modern.test"] },
+      "fail",
+      "windows: host.tls10Enabled equal false — got true — checked: network tls://modern.test:443, windows",
+    ],
+    [
+      { id: "t", host: "root:/good", endpoints: ["tls://legacy.test", "tls://modern.test"] },
+      "fail",
+      'network tls://legacy.test:443: fake.value equal "tls1.2" — got "tls1.0" — checked: network tls://legacy.test:443, network tls://modern.test:443, windows',
+    ],
+    [
+      { id: "t", endpoints: ["tls://modern.test"] },
+      "pass",
+      "all conditions hold in every checked source — checked: network tls://modern.test:443; not checked: windows (target has no host transport)",
+    ],
+    [
+      { id: "t", host: "root:/good", endpoints: ["tls://down.test"] },
+      "error",
+      "network tls://down.test:443: probe fake-endpoint failed: connect ECONNREFUSED — checked: windows; not checked: network tls://down.test:443 (probe fake-endpoint failed: connect ECONNREFUSED)",
+    ],
+  ])("%j → %s", async (target, status, message) => {
+    const report = await scan([target]);
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]).toMatchObject({ ruleId: "TLS12-ONLY", endpoint: null, status, message });
+  });
+
+  it("keeps every source's conditions and evidence, labelled by source", async () => {
+    const report = await scan([{ id: "t", host: "root:/weak", endpoints: ["tls://modern.test"] }]);
+    const [result] = report.results;
+    expect(result?.conditions.map((condition) => `${condition.where} ${condition.outcome}`)).toEqual([
+      "network tls://modern.test:443: all[0] pass",
+      "windows: all[0] fail",
+    ]);
+    expect(result?.evidence).toEqual({ "network tls://modern.test:443": { "fake.value": "tls1.2" }, windows: { "host.tls10Enabled": true } });
+  });
+
+  it.each([
+    [{ ...TWO_SOURCES, conditions: when("fake.value", "equal", "x") }, /a rule has either conditions or sources, not both/],
+    [
+      ruleData("MIXED", {
+        sources: [
+          {
+            name: "a",
+            conditions: {
+              all: [
+                { fact: "fake.value", operator: "equal", value: 1 },
+                { fact: "host.tls10Enabled", operator: "equal", value: false },
+              ],
+            },
+          },
+          { name: "b", conditions: when("fake.value", "equal", 1) },
+        ],
+      }),
+      /source "a" reads both endpoint facts and host facts/,
+    ],
+    [
+      ruleData("DUP", {
+        sources: [
+          { name: "a", conditions: when("fake.value", "equal", 1) },
+          { name: "a", conditions: when("fake.value", "equal", 2) },
+        ],
+      }),
+      /source "a" is named twice/,
+    ],
+  ])("refuses a malformed multi-source rule (%#)", async (rule, message) => {
+    const error = await thrown(() => scan([{ id: "t", endpoints: ["tls://modern.test"] }], [rule]));
+    expect(isHardcheckError(error)).toBe(true);
+    expect((error as Error).message).toMatch(message);
+  });
+});
