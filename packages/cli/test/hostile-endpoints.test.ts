@@ -44,7 +44,8 @@ describe("a scan with hostile endpoints", () => {
     const report = await hardcheck.run({ ...setup, trust: { caCertificates: [caPem], useSystemRoots: false } });
     expect(Date.now() - started).toBeLessThan(3000);
     // Several probes assess each endpoint; every one of them must fail the same way.
-    const reasons = (target: string) => new Set(report.results.filter((r) => r.target === target).map((r) => `${r.status}: ${r.message.replace(/^probe [a-z-]+ failed: /, "")}`));
+    const reasons = (target: string) =>
+      new Set(report.results.filter((r) => r.target === target).map((r) => `${r.status}: ${r.message.replace(/^probe [a-z-]+ failed: /, "")}`));
     const expectOnly = (target: string, pattern: RegExp) => {
       const seen = [...reasons(target)];
       expect(seen.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 /** `validate`, `list-rules` and `explain`: read-only looks at configs and packs. */
-import { type CompiledRule, compileRule, HardcheckError, loadPackFile, type Pack, type Rule } from "@hardcheck/core";
+import { type CompiledRule, compileRuleParts, HardcheckError, loadPackFile, type Pack, type Rule } from "@hardcheck/core";
 import { type CliInstance, createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
 
@@ -16,16 +16,23 @@ export async function validateCommand(file: string, io: CliIo): Promise<number> 
 }
 
 /** Packs from the config when one is given, otherwise every bundled pack. */
-async function availablePacks({ hardcheck, config }: CliInstance): Promise<{ packs: Pack[]; compiled: Map<string, CompiledRule> }> {
+async function availablePacks({ hardcheck, config }: CliInstance): Promise<{ packs: Pack[]; compiled: Map<string, CompiledRule[]> }> {
   if (config) {
     const setup = await hardcheck.prepare(config);
-    return { packs: [...setup.packs], compiled: new Map(setup.rules.map((rule) => [rule.rule.id, rule])) };
+    return { packs: [...setup.packs], compiled: groupParts(setup.rules) };
   }
   const packs: Pack[] = [];
   for (const source of [...hardcheck.registry.packs.values()].sort((a, b) => a.id.localeCompare(b.id))) {
     packs.push((await loadPackFile(source.file, source.displayName ?? source.id)).pack);
   }
-  return { packs, compiled: new Map(packs.flatMap((pack) => pack.rules.map((rule) => [rule.id, compileRule(rule)] as const))) };
+  return { packs, compiled: groupParts(packs.flatMap((pack) => pack.rules.flatMap((rule) => compileRuleParts(rule)))) };
+}
+
+/** Compiled parts by rule id (a multi-source rule has one part per source). */
+function groupParts(parts: readonly CompiledRule[]): Map<string, CompiledRule[]> {
+  const byRule = new Map<string, CompiledRule[]>();
+  for (const part of parts) byRule.set(part.rule.id, [...(byRule.get(part.rule.id) ?? []), part]);
+  return byRule;
 }
 
 /** How a rule is decided: by a person, from a product setting file (else by a person), or by probes. */
@@ -34,7 +41,9 @@ export type RuleClass = "automated" | "cfg" | "manual";
 /** How a rule is decided: `cfg` rules read the generic `setting` probe and wait for an attestation without a file. */
 export function ruleClass(rule: Rule): RuleClass {
   if (rule.manual) return "manual";
-  return compileRule(rule).facts.some((fact) => fact.startsWith("setting.")) ? "cfg" : "automated";
+  // A rule whose every evidence source is a product setting is "cfg"; any probed source makes it automated.
+  const parts = compileRuleParts(rule);
+  return parts.every((part) => part.facts.some((fact) => fact.startsWith("setting."))) ? "cfg" : "automated";
 }
 
 /** Rules of one pack counted by class. */
@@ -111,8 +120,9 @@ export async function explainCommand(ruleId: string, options: { config?: string 
   const instance = await createInstance(options.config, io.cwd);
   const { hardcheck } = instance;
   const { compiled } = await availablePacks(instance);
-  const entry = compiled.get(ruleId);
-  if (!entry)
+  const parts = compiled.get(ruleId);
+  const entry = parts?.[0];
+  if (!parts || !entry)
     throw new HardcheckError("HC_RULE_UNKNOWN", `no rule "${ruleId}" in ${options.config ? options.config : "the bundled packs"} — see hardcheck list-rules`);
   const { rule } = entry;
   const lines = [
@@ -135,20 +145,22 @@ export async function explainCommand(ruleId: string, options: { config?: string 
       lines.push(`  ${name} = ${JSON.stringify(parameter.default)}${tailored} — ${parameter.description}`);
     }
   }
-  if (entry.conditions) {
+  for (const part of parts) {
+    if (!part.conditions) continue;
     lines.push(
       "",
-      "Conditions (what must hold)",
-      ...JSON.stringify(entry.conditions, null, 2)
+      part.source ? `Source "${part.source}": what must hold` : "Conditions (what must hold)",
+      ...JSON.stringify(part.conditions, null, 2)
         .split("\n")
         .map((line) => `  ${line}`),
     );
     lines.push("", "Facts and the probes that provide them");
-    for (const fact of entry.facts) {
+    for (const fact of part.facts) {
       const providers = hardcheck.registry.providersOf(fact).map((provider) => provider.probe.meta.id);
       lines.push(`  ${fact} ← ${providers.join(", ") || "no probe registered"}`);
     }
   }
+  if (parts.length > 1) lines.push("", "Several sources: each is checked where it can be; the item passes only when every checked source passes.");
   if (Object.keys(rule.scope).length > 0) lines.push("", `Scope: ${JSON.stringify(rule.scope)}`);
   io.stdout.write(`${lines.join("\n")}\n`);
   return 0;

@@ -137,7 +137,7 @@ export const snmpProbe: EndpointProbe = defineProbe({
     ]);
     if (deps.signal.aborted) throw abortedError(`SNMP requests to ${address}`, deps.signal);
 
-    const acceptedBy = (version: snmp.Version) =>
+    const acceptedBy = (version: typeof snmp.Version1 | typeof snmp.Version2c) =>
       communityResults.filter((run) => run.version === version && run.result.outcome === "accepted").map((run) => run.community);
     const v1Accepted = acceptedBy(snmp.Version1);
     const v2cAccepted = acceptedBy(snmp.Version2c);
@@ -173,9 +173,12 @@ export const snmpProbe: EndpointProbe = defineProbe({
   },
 });
 
+/** Options valid for both v1/v2c and v3 sessions. */
+type SharedSessionOptions = Omit<snmp.SessionOptions & snmp.SessionOptionsV3, "version">;
+
 type RequestTarget = { host: string; port: number; timeoutMs: number; signal: AbortSignal };
 
-function communityRequest(target: RequestTarget, community: string, version: snmp.Version): Promise<RequestResult> {
+function communityRequest(target: RequestTarget, community: string, version: typeof snmp.Version1 | typeof snmp.Version2c): Promise<RequestResult> {
   return request(target, (options) => snmp.createSession(target.host, community, { ...options, version }));
 }
 
@@ -184,7 +187,7 @@ function v3Request(target: RequestTarget, user: snmp.User): Promise<RequestResul
 }
 
 /** One GET of sysDescr.0 with no retries; settles by the request timeout or the probe's abort, and always closes its socket. */
-function request(target: RequestTarget, open: (options: snmp.SessionOptions) => snmp.Session): Promise<RequestResult> {
+function request(target: RequestTarget, open: (options: SharedSessionOptions) => snmp.Session): Promise<RequestResult> {
   return new Promise((resolve) => {
     const session = open({
       port: target.port,
@@ -230,7 +233,7 @@ function request(target: RequestTarget, open: (options: snmp.SessionOptions) => 
 
 /** Maps net-snmp's errors to outcomes; their messages name the refusal (USM report or error status), never a secret. */
 function classify(error: Error): Omit<RequestResult, "engineId" | "garbled"> {
-  if (error instanceof snmp.RequestTimedOutError) return { outcome: "no-answer", detail: null, value: null };
+  if (error.name === "RequestTimedOutError") return { outcome: "no-answer", detail: null, value: null };
   if (error instanceof snmp.RequestFailedError) return { outcome: "refused", detail: error.message, value: null };
   if (error instanceof snmp.ResponseInvalidError && error.code === snmp.ResponseInvalidCode.EAuthFailure) {
     return { outcome: "refused", detail: error.message, value: null };
