@@ -5,6 +5,7 @@ import {
   probes,
   register,
   smtpCapabilitiesProbe,
+  snmpProbe,
   tcpConnectProbe,
   tdsPreloginProbe,
   tlsChainProbe,
@@ -24,6 +25,7 @@ describe("@hardcheck/probes-network", () => {
       smtpCapabilitiesProbe,
       ldapProbe,
       tdsPreloginProbe,
+      snmpProbe,
     ]);
     expect(new Set(probes.map((probe) => probe.meta.id)).size).toBe(probes.length);
     for (const probe of probes) expect(defineProbe(probe)).toBe(probe);

@@ -6,6 +6,7 @@
 import type { PluginContext, Probe } from "@hardcheck/core";
 import { ldapProbe } from "./ldap/ldap.probe.js";
 import { smtpCapabilitiesProbe } from "./smtp-capabilities/smtp-capabilities.probe.js";
+import { snmpProbe } from "./snmp/snmp.probe.js";
 import { tcpConnectProbe } from "./tcp-connect/tcp-connect.probe.js";
 import { tdsPreloginProbe } from "./tds-prelogin/tds-prelogin.probe.js";
 import { tlsChainProbe } from "./tls-chain/tls-chain.probe.js";
@@ -28,6 +29,8 @@ export { openTlsStream, TLS_PROBE_SCHEMES, type TlsStream } from "./negotiators/
 export { smtpStartTls } from "./negotiators/smtp-starttls.js";
 export type { SmtpAuthenticationFact, SmtpCapabilitiesFacts, SmtpClearTextAuthFact, SmtpStartTlsFact } from "./smtp-capabilities/smtp-capabilities.probe.js";
 export { SMTP_CREDENTIALS, smtpCapabilitiesProbe } from "./smtp-capabilities/smtp-capabilities.probe.js";
+export type { SnmpCommunitiesFact, SnmpFacts, SnmpOutcome, SnmpV3Attempt, SnmpV3Fact } from "./snmp/snmp.probe.js";
+export { DEFAULT_COMMUNITIES, SNMP_CREDENTIALS, SYS_DESCR_OID, snmpProbe } from "./snmp/snmp.probe.js";
 export type { TcpConnectFacts, TcpState } from "./tcp-connect/tcp-connect.probe.js";
 export { tcpConnectProbe } from "./tcp-connect/tcp-connect.probe.js";
 export type { TdsEncryptionMode, TdsPreloginFact, TdsPreloginFacts, TdsStrictFact } from "./tds-prelogin/tds-prelogin.probe.js";
@@ -60,6 +63,7 @@ export const probes: readonly Probe[] = [
   smtpCapabilitiesProbe,
   ldapProbe,
   tdsPreloginProbe,
+  snmpProbe,
 ];
 
 /**

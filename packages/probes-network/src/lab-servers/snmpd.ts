@@ -51,7 +51,9 @@ export async function startSnmpdLab(posture: SnmpdPosture): Promise<SnmpdLab> {
     [
       `sysDescr ${sysDescr}`,
       `engineID ${engineIdText}`,
-      ...(posture === "community" ? ["rocommunity public 127.0.0.1"] : [`createUser ${V3.user} SHA "${V3.authKey}" AES "${V3.privKey}"`, `rouser ${V3.user} priv`]),
+      ...(posture === "community"
+        ? ["rocommunity public 127.0.0.1"]
+        : [`createUser ${V3.user} SHA "${V3.authKey}" AES "${V3.privKey}"`, `rouser ${V3.user} priv`]),
       "",
     ].join("\n"),
   );

@@ -113,7 +113,9 @@ describe("snmp against hostile or absent agents", () => {
   ])("fails with a reason for a $server port", async ({ server, reason }) => {
     const port = hostile.get(server)?.port ?? 0;
     const started = performance.now();
-    await expect(snmpProbe.collect(parseEndpoint(`snmp://127.0.0.1:${port}`), {}, probeTestDeps({ limits: { connectTimeoutMs: 300 } }))).rejects.toThrow(reason);
+    await expect(snmpProbe.collect(parseEndpoint(`snmp://127.0.0.1:${port}`), {}, probeTestDeps({ limits: { connectTimeoutMs: 300 } }))).rejects.toThrow(
+      reason,
+    );
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 

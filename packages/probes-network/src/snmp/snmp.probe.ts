@@ -73,7 +73,13 @@ const PRIV_PROTOCOLS: Readonly<Record<string, snmp.PrivProtocols>> = {
 const CONFIGURED_USER = "(configured user)";
 
 /** What one request produced, before it becomes a fact. */
-type RequestResult = { outcome: Exclude<SnmpOutcome, "not-configured">; detail: string | null; value: string | null; engineId: string | null; garbled: boolean };
+type RequestResult = {
+  outcome: Exclude<SnmpOutcome, "not-configured">;
+  detail: string | null;
+  value: string | null;
+  engineId: string | null;
+  garbled: boolean;
+};
 
 /** v1/v2c communities, SNMPv3 engine and security levels. */
 export const snmpProbe: EndpointProbe = defineProbe({
@@ -105,7 +111,9 @@ export const snmpProbe: EndpointProbe = defineProbe({
     const authProtocol = AUTH_PROTOCOLS[String(params.v3AuthProtocol ?? "sha").toLowerCase()];
     const privProtocol = PRIV_PROTOCOLS[String(params.v3PrivProtocol ?? "aes").toLowerCase()];
     if (authProtocol === undefined || privProtocol === undefined) {
-      throw new WireProtocolError(`SNMP parameters: v3AuthProtocol must be one of ${Object.keys(AUTH_PROTOCOLS).join(", ")} and v3PrivProtocol one of ${Object.keys(PRIV_PROTOCOLS).join(", ")}`);
+      throw new WireProtocolError(
+        `SNMP parameters: v3AuthProtocol must be one of ${Object.keys(AUTH_PROTOCOLS).join(", ")} and v3PrivProtocol one of ${Object.keys(PRIV_PROTOCOLS).join(", ")}`,
+      );
     }
 
     // Every request runs at once on its own socket: refusals are silent, so a serial scan would cost one timeout each.
@@ -113,7 +121,10 @@ export const snmpProbe: EndpointProbe = defineProbe({
       [snmp.Version1, snmp.Version2c].map(async (version) => ({ community, version, result: await communityRequest(target, community, version) })),
     );
     const noAuthUsers = [...(credentials.user ? [{ label: CONFIGURED_USER, name: credentials.user }] : []), ...v3Users.map((name) => ({ label: name, name }))];
-    const noAuthRuns = noAuthUsers.map(async ({ label, name }) => ({ label, result: await v3Request(target, { name, level: snmp.SecurityLevel.noAuthNoPriv }) }));
+    const noAuthRuns = noAuthUsers.map(async ({ label, name }) => ({
+      label,
+      result: await v3Request(target, { name, level: snmp.SecurityLevel.noAuthNoPriv }),
+    }));
     const authNoPrivRun =
       credentials.user && credentials.authKey
         ? v3Request(target, { name: credentials.user, level: snmp.SecurityLevel.authNoPriv, authProtocol, authKey: credentials.authKey })
@@ -157,7 +168,12 @@ export const snmpProbe: EndpointProbe = defineProbe({
       result === null ? { user, outcome: "not-configured", detail: null } : { user, outcome: result.outcome, detail: result.detail };
     const noAuthNoPriv = noAuthResults.map((run) => attempt(run.label, run.result));
     const facts: SnmpFacts = {
-      "snmp.communities": { tried: communities, accepted: communities.filter((c) => v1Accepted.includes(c) || v2cAccepted.includes(c)), v1Accepted, v2cAccepted },
+      "snmp.communities": {
+        tried: communities,
+        accepted: communities.filter((c) => v1Accepted.includes(c) || v2cAccepted.includes(c)),
+        v1Accepted,
+        v2cAccepted,
+      },
       "snmp.v3": {
         engineDiscovered: engineId !== null,
         engineId,
