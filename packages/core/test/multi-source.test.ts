@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFromObject } from "../src/config/config.js";
 import { isHardcheckError } from "../src/errors.js";
 import { Hardcheck } from "../src/hardcheck.js";
-import type { JsonObject } from "../src/model/types.js";
-import { defineProbe } from "../src/plugin/probe.js";
+import type { HostSpec, JsonObject } from "../src/model/types.js";
+import { defineProbe, type HostProbe } from "../src/plugin/probe.js";
 import { defineTransport } from "../src/plugin/transport.js";
 import { fakeEndpointProbe, fixedClock, ruleData, thrown, when, writePack } from "./support/fakes.js";
 
@@ -27,9 +27,9 @@ const networkProbe = fakeEndpointProbe(
   },
   { facts: ["fake.value"] },
 );
-const hostProbe = defineProbe({
+const hostProbe: HostProbe = defineProbe<HostProbe>({
   meta: { id: "fake-registry", description: "reads a fake registry value", transports: ["root"], facts: [{ name: "host.tls10Enabled", description: "d" }] },
-  async collect(host) {
+  async collect(host: HostSpec) {
     return { facts: { "host.tls10Enabled": host.location.includes("weak") } };
   },
 });
