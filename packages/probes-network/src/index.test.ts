@@ -1,9 +1,12 @@
 import { defineProbe, type PluginContext, type Probe } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
 import {
+  httpProbe,
   ldapProbe,
   probes,
+  rdpNegotiationProbe,
   register,
+  sipProbe,
   smtpCapabilitiesProbe,
   snmpProbe,
   tcpConnectProbe,
@@ -26,6 +29,9 @@ describe("@hardcheck/probes-network", () => {
       ldapProbe,
       tdsPreloginProbe,
       snmpProbe,
+      httpProbe,
+      rdpNegotiationProbe,
+      sipProbe,
     ]);
     expect(new Set(probes.map((probe) => probe.meta.id)).size).toBe(probes.length);
     for (const probe of probes) expect(defineProbe(probe)).toBe(probe);

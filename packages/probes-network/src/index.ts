@@ -4,7 +4,10 @@
  * @packageDocumentation
  */
 import type { PluginContext, Probe } from "@hardcheck/core";
+import { httpProbe } from "./http/http.probe.js";
 import { ldapProbe } from "./ldap/ldap.probe.js";
+import { rdpNegotiationProbe } from "./rdp-negotiation/rdp-negotiation.probe.js";
+import { sipProbe } from "./sip/sip.probe.js";
 import { smtpCapabilitiesProbe } from "./smtp-capabilities/smtp-capabilities.probe.js";
 import { snmpProbe } from "./snmp/snmp.probe.js";
 import { tcpConnectProbe } from "./tcp-connect/tcp-connect.probe.js";
@@ -14,6 +17,9 @@ import { tlsHandshakeProbe } from "./tls-handshake/tls-handshake.probe.js";
 import { tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
 import { tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
 
+export type { HttpFacts, HttpResponseFact } from "./http/http.probe.js";
+export { httpProbe } from "./http/http.probe.js";
+export type { CookieFlags, HstsPolicy } from "./http/http-headers.js";
 export type { LdapAnonymousBindFact, LdapClearTextBindFact, LdapFacts, LdapRootDseFact, LdapStartTlsFact } from "./ldap/ldap.probe.js";
 export { ldapProbe } from "./ldap/ldap.probe.js";
 // The pre-TLS seam: protocol probes register a negotiator for their scheme; TLS probes then run over it.
@@ -27,6 +33,10 @@ export {
 } from "./negotiators/negotiator.js";
 export { openTlsStream, TLS_PROBE_SCHEMES, type TlsStream } from "./negotiators/open-tls-stream.js";
 export { smtpStartTls } from "./negotiators/smtp-starttls.js";
+export type { RdpAttempt, RdpNegotiationFact, RdpNegotiationFacts } from "./rdp-negotiation/rdp-negotiation.probe.js";
+export { rdpNegotiationProbe } from "./rdp-negotiation/rdp-negotiation.probe.js";
+export type { SipFacts, SipTransportFact } from "./sip/sip.probe.js";
+export { sipProbe } from "./sip/sip.probe.js";
 export type { SmtpAuthenticationFact, SmtpCapabilitiesFacts, SmtpClearTextAuthFact, SmtpStartTlsFact } from "./smtp-capabilities/smtp-capabilities.probe.js";
 export { SMTP_CREDENTIALS, smtpCapabilitiesProbe } from "./smtp-capabilities/smtp-capabilities.probe.js";
 export type { SnmpCommunitiesFact, SnmpFacts, SnmpOutcome, SnmpV3Attempt, SnmpV3Fact } from "./snmp/snmp.probe.js";
@@ -64,6 +74,9 @@ export const probes: readonly Probe[] = [
   ldapProbe,
   tdsPreloginProbe,
   snmpProbe,
+  httpProbe,
+  rdpNegotiationProbe,
+  sipProbe,
 ];
 
 /**

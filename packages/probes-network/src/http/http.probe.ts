@@ -1,0 +1,190 @@
+/** The HTTP response facts: redirect to HTTPS, HSTS, cookie flags, authentication schemes offered, server banner. */
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { defineProbe, type EndpointProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { abortedError, describeSocketError, errorCode } from "../support/socket-errors.js";
+import { addressOfEndpoint, serverNameOf, WireProtocolError } from "../wire-session/wire-session.js";
+import { authSchemes, type CookieFlags, type HstsPolicy, parseHsts, parseSetCookie } from "./http-headers.js";
+
+/** Response headers copied into the facts (lower-cased); others are left out to keep reports small and free of tokens. */
+export const REPORTED_HEADERS: readonly string[] = [
+  "server",
+  "x-powered-by",
+  "x-aspnet-version",
+  "location",
+  "strict-transport-security",
+  "www-authenticate",
+  "content-type",
+  "x-frame-options",
+  "content-security-policy",
+  "x-content-type-options",
+];
+
+/** Longest response head accepted (status line and headers); larger ones fail as hostile. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/** `http.response`: what the server answered to one GET of the configured path. */
+export type HttpResponseFact = {
+  /** false only for `http://` when the connection was refused: the clear-text port is closed. */
+  listening: boolean;
+  status: number | null;
+  location: string | null;
+  /** A 3xx whose Location resolves to an `https:` URL; null for `https://` endpoints and closed ports. */
+  redirectsToHttps: boolean | null;
+  headers: Record<string, string>;
+  /** Parsed Strict-Transport-Security; null when absent. */
+  hsts: HstsPolicy | null;
+  cookies: CookieFlags[];
+  cookiesWithoutSecure: string[];
+  cookiesWithoutHttpOnly: string[];
+  cookiesWithoutSameSite: string[];
+  /** WWW-Authenticate schemes, lower case (`basic`, `negotiate`, `ntlm`, `bearer`, …). */
+  authSchemes: string[];
+  /** The Server header, or null. */
+  server: string | null;
+};
+
+/** All facts of this probe. */
+export type HttpFacts = { "http.response": HttpResponseFact };
+
+/** One GET of a path (parameter `path`, default `/`), headers only. */
+export const httpProbe: EndpointProbe = defineProbe({
+  meta: {
+    id: "http",
+    description:
+      "Sends one GET (parameter path, default /) and reads the response head: redirect to HTTPS, HSTS, cookie flags, WWW-Authenticate schemes, Server banner.",
+    schemes: ["http", "https"],
+    facts: [
+      {
+        name: "http.response",
+        description:
+          "{ listening, status, location, redirectsToHttps, headers, hsts, cookies[], cookiesWithoutSecure, cookiesWithoutHttpOnly, cookiesWithoutSameSite, authSchemes, server }.",
+      },
+    ],
+  },
+  async collect(endpoint, params: JsonObject, deps) {
+    if (endpoint.scheme !== "http" && endpoint.scheme !== "https") return notApplicable(`${endpoint.scheme} is not HTTP`);
+    const path = typeof params.path === "string" && params.path.startsWith("/") ? params.path : "/";
+    const address = addressOfEndpoint(endpoint);
+    let response: ResponseHead;
+    try {
+      response = await fetchHead(
+        { tls: endpoint.scheme === "https", host: endpoint.host, port: endpoint.port, servername: serverNameOf(endpoint), path },
+        deps.limits.connectTimeoutMs,
+        deps.signal,
+      );
+    } catch (error) {
+      if (endpoint.scheme === "http" && errorCode(error) === "ECONNREFUSED") return { facts: { "http.response": closedPort() } };
+      if (deps.signal.aborted) throw abortedError(`GET ${path} from ${address}`, deps.signal);
+      throw new WireProtocolError(`GET ${path} from ${address}: ${describeSocketError(error)}`, { cause: error });
+    }
+    return { facts: { "http.response": describeResponse(response, endpoint.scheme === "https", `${endpoint.scheme}://${address}${path}`) } };
+  },
+});
+
+type ResponseHead = { status: number; rawHeaders: string[] };
+
+function closedPort(): HttpResponseFact {
+  return {
+    listening: false,
+    status: null,
+    location: null,
+    redirectsToHttps: null,
+    headers: {},
+    hsts: null,
+    cookies: [],
+    cookiesWithoutSecure: [],
+    cookiesWithoutHttpOnly: [],
+    cookiesWithoutSameSite: [],
+    authSchemes: [],
+    server: null,
+  };
+}
+
+function describeResponse(response: ResponseHead, overTls: boolean, requestUrl: string): HttpResponseFact {
+  const valuesOf = (name: string): string[] => {
+    const values: string[] = [];
+    for (let index = 0; index + 1 < response.rawHeaders.length; index += 2) {
+      if (response.rawHeaders[index]?.toLowerCase() === name) values.push(response.rawHeaders[index + 1] ?? "");
+    }
+    return values;
+  };
+  const headers: Record<string, string> = {};
+  for (const name of REPORTED_HEADERS) {
+    const values = valuesOf(name);
+    if (values.length > 0) headers[name] = printable(values.join(", "));
+  }
+  const location = valuesOf("location")[0] ?? null;
+  let redirectsToHttps: boolean | null = null;
+  if (!overTls) {
+    const isRedirect = response.status >= 300 && response.status < 400 && location !== null;
+    redirectsToHttps = isRedirect && resolvesToHttps(location, requestUrl);
+  }
+  const hstsValue = valuesOf("strict-transport-security")[0];
+  const cookies = valuesOf("set-cookie").map(parseSetCookie);
+  const server = valuesOf("server")[0];
+  return {
+    listening: true,
+    status: response.status,
+    location: location === null ? null : printable(location),
+    redirectsToHttps,
+    headers,
+    hsts: hstsValue === undefined ? null : parseHsts(hstsValue),
+    cookies,
+    cookiesWithoutSecure: cookies.filter((cookie) => !cookie.secure).map((cookie) => cookie.name),
+    cookiesWithoutHttpOnly: cookies.filter((cookie) => !cookie.httpOnly).map((cookie) => cookie.name),
+    cookiesWithoutSameSite: cookies.filter((cookie) => cookie.sameSite === null).map((cookie) => cookie.name),
+    authSchemes: authSchemes(valuesOf("www-authenticate")),
+    server: server === undefined ? null : printable(server),
+  };
+}
+
+function resolvesToHttps(location: string, base: string): boolean {
+  try {
+    return new URL(location, base).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, "?").slice(0, 512);
+}
+
+type HeadRequest = { tls: boolean; host: string; port: number; servername: string | undefined; path: string };
+
+/**
+ * GETs `path` and resolves with the response head, then drops the connection without reading the body.
+ * Each phase (connect, then every pause between bytes) gets `timeoutMs`, and the whole request at most twice that,
+ * so neither a silent nor a byte-dripping server holds the probe.
+ */
+function fetchHead(target: HeadRequest, timeoutMs: number, signal: AbortSignal): Promise<ResponseHead> {
+  return new Promise((resolve, reject) => {
+    const options = {
+      host: target.host,
+      port: target.port,
+      path: target.path,
+      method: "GET",
+      agent: false,
+      signal,
+      maxHeaderSize: MAX_HEADER_BYTES,
+      timeout: timeoutMs,
+      headers: { "user-agent": "hardcheck", accept: "*/*", connection: "close" },
+    } as const;
+    // Certificate trust is the TLS probes' fact; this probe must read headers even behind a lab or expired certificate.
+    const request = target.tls ? httpsRequest({ ...options, servername: target.servername, rejectUnauthorized: false }) : httpRequest(options);
+    const overall = setTimeout(() => request.destroy(new Error(`no complete response head within ${2 * timeoutMs} ms`)), 2 * timeoutMs);
+    request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on("error", (error) => {
+      clearTimeout(overall);
+      reject(error);
+    });
+    request.on("response", (response: IncomingMessage) => {
+      clearTimeout(overall);
+      resolve({ status: response.statusCode ?? 0, rawHeaders: response.rawHeaders });
+      response.on("error", () => {});
+      request.destroy();
+    });
+    request.end();
+  });
+}
