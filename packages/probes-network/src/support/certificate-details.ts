@@ -130,7 +130,12 @@ export function certificateNamesHost(certificate: X509Certificate, name: string)
   return certificate.checkHost(name, { subject: "never", wildcards: true, partialWildcards: false }) !== undefined;
 }
 
-function distinguishedName(printed: string): string {
+/**
+ * Node.js prints names one attribute per line in certificate order (`C=DE\nO=Example\nCN=host`);
+ * reports read better most-specific-first on one line, as RFC 4514 writes them. Values keep
+ * OpenSSL's RFC 2253 escaping, so commas inside values stay unambiguous.
+ */
+export function distinguishedName(printed: string): string {
   return printed
     .split("\n")
     .filter((part) => part.length > 0)
@@ -138,7 +143,8 @@ function distinguishedName(printed: string): string {
     .join(",");
 }
 
-function keyBits(keyType: string | undefined, details: { modulusLength?: number; namedCurve?: string } | undefined): number | null {
+/** Key size in bits: RSA/DSA modulus, EC curve size, EdDSA fixed sizes; null when unknown. */
+export function keyBits(keyType: string | undefined, details: { modulusLength?: number; namedCurve?: string } | undefined): number | null {
   if (details?.modulusLength !== undefined) return details.modulusLength;
   if (details?.namedCurve !== undefined) return CURVE_BITS[details.namedCurve] ?? null;
   if (keyType === "ed25519") return 256;

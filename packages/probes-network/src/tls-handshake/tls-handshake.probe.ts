@@ -3,6 +3,7 @@ import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import { type ConnectionOptions, type DetailedPeerCertificate, rootCertificates, connect as startTlsConnection, type TLSSocket } from "node:tls";
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps, type TrustStore } from "@hardcheck/core";
+import { certificateNamesHost, distinguishedName, keyBits } from "../support/certificate-details.js";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
 
 /** Schemes that speak TLS from the first byte. STARTTLS schemes (smtp, ldap) need a protocol-aware probe. */
@@ -209,7 +210,7 @@ function describeSession(socket: TLSSocket, nameToCheck: string, servername: str
       servername,
     },
     "tls.leaf": describeLeaf(leaf),
-    "tls.hostname": { name: nameToCheck, matches: certificateNames(leaf, nameToCheck) },
+    "tls.hostname": { name: nameToCheck, matches: certificateNamesHost(leaf, nameToCheck) },
     "tls.trust": { trusted: socket.authorized, error: socket.authorized ? null : String(socket.authorizationError ?? "unknown") },
     "tls.chain": walkChain(peer),
   };
@@ -228,17 +229,8 @@ function describeLeaf(leaf: X509Certificate): TlsLeafFact {
     // Not checkIssued alone: OpenSSL refuses a leaf as its own issuer when its keyUsage lacks keyCertSign.
     selfSigned: (leaf.issuer === leaf.subject || leaf.checkIssued(leaf)) && leaf.verify(key),
     keyType: key.asymmetricKeyType ?? "unknown",
-    keyBits: keySize(key.asymmetricKeyType, key.asymmetricKeyDetails),
+    keyBits: keyBits(key.asymmetricKeyType, key.asymmetricKeyDetails),
   };
-}
-
-/**
- * Whether the certificate names `name`, as current clients decide (RFC 9525): subjectAltName
- * entries only (no fallback to the subject CN), wildcards only as a whole left-most label.
- */
-function certificateNames(certificate: X509Certificate, name: string): boolean {
-  if (isIP(name) !== 0) return certificate.checkIP(name) !== undefined;
-  return certificate.checkHost(name, { subject: "never", wildcards: true, partialWildcards: false }) !== undefined;
 }
 
 /** Certificates in issuing order, leaf first, stopping where an issuer repeats (a self-signed root points at itself). */
@@ -256,19 +248,6 @@ function walkChain(leaf: DetailedPeerCertificate): TlsChainCertificate[] {
     });
   }
   return chain;
-}
-
-/**
- * Node.js prints names one attribute per line in certificate order (`C=DE\nO=Example\nCN=host`);
- * reports read better most-specific-first on one line, as RFC 4514 writes them. Values keep
- * OpenSSL's RFC 2253 escaping, so commas inside values stay unambiguous.
- */
-function distinguishedName(printed: string): string {
-  return printed
-    .split("\n")
-    .filter((part) => part.length > 0)
-    .reverse()
-    .join(",");
 }
 
 /** Splits Node's `DNS:a, IP Address:b` list; entries with special characters come JSON-quoted and may contain ", ". */
@@ -306,22 +285,4 @@ export function isoFromOpenSslDate(printed: string): string {
   if (!match || month < 0) throw new Error(`unexpected certificate date "${printed}"`);
   const [day, hours, minutes, seconds, year] = match.slice(2).map(Number) as [number, number, number, number, number];
   return new Date(Date.UTC(year, month, day, hours, minutes, seconds)).toISOString();
-}
-
-const CURVE_BITS: Readonly<Record<string, number>> = {
-  prime256v1: 256,
-  secp256k1: 256,
-  secp384r1: 384,
-  secp521r1: 521,
-  brainpoolP256r1: 256,
-  brainpoolP384r1: 384,
-  brainpoolP512r1: 512,
-};
-
-function keySize(keyType: string | undefined, details: { modulusLength?: number; namedCurve?: string } | undefined): number | null {
-  if (details?.modulusLength !== undefined) return details.modulusLength;
-  if (details?.namedCurve !== undefined) return CURVE_BITS[details.namedCurve] ?? null;
-  if (keyType === "ed25519") return 256;
-  if (keyType === "ed448") return 448;
-  return null;
 }
