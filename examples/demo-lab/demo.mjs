@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // The demo lab: loopback TLS servers with a good, an expired and a self-signed certificate (made
-// fresh at every start), plus a decommissioned port. Scans them with the hardcheck CLI and the
-// tls-baseline pack, prints the console report, writes the reports, and checks the verdicts against
-// what the lab is known to be. Usage: node demo.mjs [--out DIR]
+// fresh at every start), a decommissioned port, and real protocol servers with known weaknesses
+// (Postfix, OpenLDAP slapd, net-snmp snmpd, and the MS-TDS specification fixture for SQL Server).
+// Scans them with the hardcheck CLI and the tls-baseline and network-baseline packs, prints the
+// console report, writes the reports, and checks the verdicts against what the lab is known to be.
+// Usage: node demo.mjs [--out DIR]
 import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createTestPki, startRefusingPort, startTlsServer } from "@hardcheck/testkit";
+import { build } from "esbuild";
 
 const outArg = process.argv.indexOf("--out");
 const outDir = resolve(outArg > 0 ? process.argv[outArg + 1] : "out");
@@ -28,12 +32,33 @@ const certificates = {
     notAfter: new Date(now + 3650 * day),
   }),
 };
+// The protocol servers' launchers are the TypeScript ones the probe tests use: bundle them next to
+// this file (so their npm dependencies resolve from the repository) and load the bundle.
+const here = dirname(fileURLToPath(import.meta.url));
+const labBundle = join(here, "dist", "protocol-lab.mjs");
+await build({
+  entryPoints: [join(here, "protocol-lab.ts")],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  packages: "external",
+  logLevel: "warning",
+  outfile: labBundle,
+});
+const { startProtocolLab } = await import(pathToFileURL(labBundle).href);
+
 const servers = {
   good: await startTlsServer(certificates.good),
   expired: await startTlsServer(certificates.expired),
   selfSigned: await startTlsServer(certificates.selfSigned),
   decommissioned: await startRefusingPort(),
+  protocols: await startProtocolLab(),
 };
+const { endpoints } = servers.protocols;
+// The Debian servers run detached in their own process groups: stop them on Ctrl-C too.
+process.once("SIGINT", () => {
+  servers.protocols.close().finally(() => process.exit(130));
+});
 
 // What the lab is: the verdicts a correct scan must reach.
 const expected = [
@@ -49,15 +74,27 @@ const expected = [
   ["appliance-default", "TLS-CERT-HOSTNAME", "fail"],
   ["appliance-default", "TLS-CERT-TRUSTED", "fail"],
   ["decommissioned", "TLS-CERT-VALIDITY", "error"],
+  // Postfix offering AUTH before STARTTLS.
+  ["mail-relay", "NET-SMTP-STARTTLS", "pass"],
+  ["mail-relay", "NET-SMTP-AUTH-BEFORE-TLS", "fail"],
+  // slapd allowing anonymous and clear-text simple binds.
+  ["directory", "NET-LDAP-ANONYMOUS-BIND", "fail"],
+  ["directory", "NET-LDAP-CLEARTEXT-BIND", "fail"],
+  ["directory", "NET-LDAP-STARTTLS", "pass"],
+  // The TDS specification fixture with a certificate but Force Encryption off (no live SQL Server).
+  ["sql-server", "NET-MSSQL-FORCE-ENCRYPTION", "fail"],
+  // snmpd answering the community public.
+  ["snmp-agent", "NET-SNMP-DEFAULT-COMMUNITY", "fail"],
+  ["snmp-agent", "NET-SNMP-V1-V2C", "fail"],
 ];
 
 const caFile = join(labDir, "lab-ca.pem");
-await writeFile(caFile, pki.caPem);
+await writeFile(caFile, [pki.caPem, ...servers.protocols.caPems].join("\n"));
 const configFile = join(labDir, "hardcheck.yaml");
 await writeFile(
   configFile,
-  `# Written by the demo lab: four loopback endpoints with known certificates.
-packs: [tls-baseline]
+  `# Written by the demo lab: loopback endpoints with known certificates and known protocol weaknesses.
+packs: [tls-baseline, network-baseline]
 trust: { caFile: ./lab-ca.pem }
 limits: { connectTimeoutMs: 2000, probeTimeoutMs: 5000 }
 targets:
@@ -69,7 +106,9 @@ targets:
     endpoints: [tls://127.0.0.1:${servers.selfSigned.port}]
   - id: decommissioned
     endpoints: [tls://127.0.0.1:${servers.decommissioned.port}]
-`,
+${Object.entries(endpoints)
+  .map(([id, url]) => `  - id: ${id}\n    endpoints: [${url}]\n`)
+  .join("")}`,
 );
 
 const bin = createRequire(import.meta.url)

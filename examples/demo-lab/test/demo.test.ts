@@ -15,13 +15,28 @@ describe("the demo lab (README command 1)", () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it("scans the lab, writes the reports and reaches the known verdicts", async () => {
+  // Starts Postfix, slapd and snmpd as well as the TLS servers: allow for a loaded machine.
+  it("scans the lab, writes the reports and reaches the known verdicts", { timeout: 60_000 }, async () => {
     outDir = await mkdtemp(join(tmpdir(), "hardcheck-demo-"));
     const { stdout } = await run(process.execPath, [demo, "--out", outDir], { env: { ...process.env, NO_COLOR: "1" } });
     expect(stdout).toMatch(/demo: (\d+)\/\1 verdicts match the lab's known configuration/);
     expect(stdout).toContain("web-expired");
     const report = JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8")) as ReportDocument;
-    expect(report.targets.map((target) => target.id)).toEqual(["appliance-default", "decommissioned", "web-expired", "web-good"]);
+    expect(report.targets.map((target) => target.id)).toEqual([
+      "appliance-default",
+      "decommissioned",
+      "directory",
+      "mail-relay",
+      "snmp-agent",
+      "sql-server",
+      "web-expired",
+      "web-good",
+    ]);
+    const verdict = (target: string, ruleId: string) => report.results.find((result) => result.target === target && result.ruleId === ruleId)?.status;
+    expect(verdict("mail-relay", "NET-SMTP-AUTH-BEFORE-TLS")).toBe("fail");
+    expect(verdict("directory", "NET-LDAP-ANONYMOUS-BIND")).toBe("fail");
+    expect(verdict("sql-server", "NET-MSSQL-FORCE-ENCRYPTION")).toBe("fail");
+    expect(verdict("snmp-agent", "NET-SNMP-DEFAULT-COMMUNITY")).toBe("fail");
     expect(report.summary.fail).toBeGreaterThan(0);
     expect(report.summary.error).toBeGreaterThan(0);
     expect(report.incomplete).toBe(false);
