@@ -111,6 +111,16 @@ describe("multi-source rules", () => {
     expect(result?.evidence).toEqual({ "network tls://modern.test:443": { "fake.value": "tls1.2" }, windows: { "host.tls10Enabled": true } });
   });
 
+  it("says a reason every source shares once, and asks a rule's prompt once when no source can be checked", async () => {
+    const scoped = { ...TWO_SOURCES, id: "SCOPED", scope: { targetTags: ["concierge"] } };
+    const prompted = { ...TWO_SOURCES, id: "PROMPTED", prompt: "Is TLS 1.0 off everywhere?" };
+    const report = await scan([{ id: "t", endpoints: ["http://plain.test"] }], [scoped, prompted]);
+    expect(report.results.map((r) => `${r.ruleId} ${r.status}: ${r.message}`)).toEqual([
+      "PROMPTED manual: Is TLS 1.0 off everywhere? (not checked automatically) — checked: none; not checked: network (no endpoint of this target can be assessed by this rule (needs tls)); windows (target has no host transport)",
+      "SCOPED not-applicable: target has none of the tags concierge",
+    ]);
+  });
+
   it.each([
     [{ ...TWO_SOURCES, conditions: when("fake.value", "equal", "x") }, /a rule has either conditions or sources, not both/],
     [

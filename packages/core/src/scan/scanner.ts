@@ -369,11 +369,15 @@ function findAttestation(attestations: readonly Attestation[], result: PartialRe
  */
 function undecided(check: PlannedCheck, reason: string): PartialResult {
   const prompt = check.compiled.rule.prompt;
-  return prompt ? resultOf(check, "manual", `${prompt} (not checked automatically: ${reason})`, [], {}) : resultOf(check, "not-applicable", reason, [], {});
+  if (!prompt) return resultOf(check, "not-applicable", reason, [], {});
+  // One source of several keeps just its reason; the combined result asks the question once.
+  return resultOf(check, "manual", check.compiled.source ? reason : `${prompt} (not checked automatically: ${reason})`, [], {});
 }
 
 /** Which source of a multi-source rule a partial result belongs to. */
 const SOURCE_OF = new WeakMap<PartialResult, string>();
+/** The attestation prompt of the rule a per-source result belongs to. */
+const PROMPT_OF = new WeakMap<PartialResult, string>();
 
 /**
  * Folds the per-source results of multi-source rules into one result per rule and target: fail when
@@ -414,14 +418,19 @@ function combineSources(results: readonly PartialResult[]): PartialResult[] {
           : status === "pass"
             ? "all conditions hold in every checked source"
             : status === "manual"
-              ? (having("manual")[0]?.message ?? "")
+              ? `${PROMPT_OF.get(sorted[0] as PartialResult) ?? "needs a signed attestation"} (not checked automatically)`
               : "no source of evidence could be checked";
     const first = sorted[0] as PartialResult;
+    const reasons = new Set(unchecked.map((part) => part.message));
+    // A reason shared by every source (the rule's scope, the target's tags) is said once.
+    const sameReason = checked.length === 0 && reasons.size === 1 ? [...reasons][0] : undefined;
     out.push({
       ...first,
       endpoint: null,
       status,
-      message: `${headline} — checked: ${checked.map(label).join(", ") || "none"}${unchecked.length ? `; not checked: ${unchecked.map((part) => `${label(part)} (${part.message})`).join("; ")}` : ""}`,
+      message: sameReason
+        ? `${status === "manual" ? `${headline}: ` : ""}${sameReason}`
+        : `${headline} — checked: ${checked.map(label).join(", ") || "none"}${unchecked.length ? `; not checked: ${unchecked.map((part) => `${label(part)} (${part.message})`).join("; ")}` : ""}`,
       conditions: sorted.flatMap((part) => part.conditions.map((condition) => ({ ...condition, where: `${label(part)}: ${condition.where}` }))),
       evidence: Object.fromEntries(sorted.filter((part) => Object.keys(part.evidence).length > 0).map((part) => [label(part), part.evidence as JsonValue])),
     });
@@ -456,7 +465,10 @@ function resultOf(
     evidence,
     ...(rule.source ? { source: rule.source } : {}),
   };
-  if (check.compiled.source) SOURCE_OF.set(result, check.compiled.source);
+  if (check.compiled.source) {
+    SOURCE_OF.set(result, check.compiled.source);
+    if (rule.prompt) PROMPT_OF.set(result, rule.prompt);
+  }
   return result;
 }
 

@@ -36,8 +36,11 @@ cn: alice
 sn: Lab
 `;
 
-/** Starts slapd with the posture's settings. */
-export async function startSlapdLab(posture: SlapdPosture): Promise<SlapdLab> {
+/** The directory's administrator, whose password is set only when a test asks for one. */
+export const SLAPD_ROOT_DN = `cn=admin,${SUFFIX}`;
+
+/** Starts slapd with the posture's settings; `rootPassword` lets {@link SLAPD_ROOT_DN} bind (as a factory default would). */
+export async function startSlapdLab(posture: SlapdPosture, options: { rootPassword?: string } = {}): Promise<SlapdLab> {
   const lab = createLabDir(`slapd-${posture}`);
   const ldapPort = await reserveLoopbackPort();
   const ldapsPort = await reserveLoopbackPort();
@@ -56,7 +59,8 @@ export async function startSlapdLab(posture: SlapdPosture): Promise<SlapdLab> {
       ...(posture === "locked" ? ["disallow bind_anon", "security simple_bind=128"] : []),
       "database mdb",
       `suffix "${SUFFIX}"`,
-      `rootdn "cn=admin,${SUFFIX}"`,
+      `rootdn "${SLAPD_ROOT_DN}"`,
+      ...(options.rootPassword === undefined ? [] : [`rootpw ${options.rootPassword}`]),
       `directory ${lab.dir}/db`,
       "maxsize 10485760",
       "access to * by * read",

@@ -73,7 +73,7 @@ const PRIV_PROTOCOLS: Readonly<Record<string, snmp.PrivProtocols>> = {
 const CONFIGURED_USER = "(configured user)";
 
 /** What one request produced, before it becomes a fact. */
-type RequestResult = {
+export type RequestResult = {
   outcome: Exclude<SnmpOutcome, "not-configured">;
   detail: string | null;
   value: string | null;
@@ -192,9 +192,11 @@ export const snmpProbe: EndpointProbe = defineProbe({
 /** Options valid for both v1/v2c and v3 sessions. */
 type SharedSessionOptions = Omit<snmp.SessionOptions & snmp.SessionOptionsV3, "version">;
 
-type RequestTarget = { host: string; port: number; timeoutMs: number; signal: AbortSignal };
+/** Where a request goes, how long it may wait, and what cancels it. */
+export type RequestTarget = { host: string; port: number; timeoutMs: number; signal: AbortSignal };
 
-function communityRequest(target: RequestTarget, community: string, version: typeof snmp.Version1 | typeof snmp.Version2c): Promise<RequestResult> {
+/** One v1 or v2c GET of sysDescr.0 with `community`, no retries (also used by the default-credentials probe). */
+export function communityRequest(target: RequestTarget, community: string, version: typeof snmp.Version1 | typeof snmp.Version2c): Promise<RequestResult> {
   return request(target, (options) => snmp.createSession(target.host, community, { ...options, version }));
 }
 
