@@ -8,3 +8,4 @@ export { exitCodeFor } from "./commands/scan.js";
 export { BUNDLED_PLUGINS, type CliInstance, createInstance } from "./instance.js";
 export { type CliIo, EXIT, processIo, useColor } from "./io.js";
 export { createProgram, main } from "./program.js";
+export { cliReference } from "./reference.js";

@@ -178,6 +178,7 @@ async function tryLdap(endpoint: Endpoint, accounts: readonly DefaultAccount[], 
   return tried;
 }
 
+/** The rootDSE's first naming context; null when the directory will not say, an error when it does not answer. */
 async function firstNamingContext(url: string, implicitTls: boolean, deps: ProbeDeps): Promise<string | null> {
   try {
     return await withLdapClient(url, implicitTls, deps, async (client) => {
@@ -186,8 +187,9 @@ async function firstNamingContext(url: string, implicitTls: boolean, deps: Probe
       const first = Array.isArray(value) ? value[0] : value;
       return first === undefined ? null : String(first);
     });
-  } catch {
-    return null;
+  } catch (error) {
+    if (typeof (error as { code?: unknown }).code === "number") return null;
+    throw new Error(`LDAP ${url}: ${describeSocketError(error)}`, { cause: error });
   }
 }
 
@@ -217,7 +219,8 @@ async function trySnmp(endpoint: Endpoint, accounts: readonly DefaultAccount[], 
   return Promise.all(
     accounts.map(async (account): Promise<[DefaultAccount, CredentialTry]> => {
       const result = await communityRequest(target, account.password, snmp.Version2c);
-      return [account, { label: account.label, account: accountName(account), outcome: result.outcome, detail: result.detail }];
+      const detail = result.detail ?? (result.outcome === "no-answer" ? `no answer within ${target.timeoutMs} ms (agents drop unknown communities silently)` : null);
+      return [account, { label: account.label, account: accountName(account), outcome: result.outcome, detail }];
     }),
   );
 }
