@@ -1,43 +1,85 @@
-// One scan of every protocol lab endpoint (Postfix ×3, slapd ×2 on ldap+ldaps, the TDS fixture ×4)
-// with the protocol probes run side by side, as a scan's collect phase runs them. Prints wall time of
-// the scan (servers already up) and peak RSS of this process.
-import { parseEndpoint } from "@hardcheck/core";
+// One full scan of every protocol lab endpoint through the real scanner (Hardcheck.scan with the
+// bundled network probes and the tls-baseline and network-baseline packs): Postfix ×3, slapd ×2 on
+// ldap+ldaps, the TDS fixture ×4, snmpd ×2, nginx ×3, Kamailio (sip), the RDP fixture ×3. Prints the
+// scan's wall time (servers already up), lab start time, verdict counts and peak RSS of this process.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { register as checklists } from "@hardcheck/checklists";
+import { configFromObject, Hardcheck } from "@hardcheck/core";
+import { register as networkProbes } from "@hardcheck/probes-network";
 import { createTestPki } from "@hardcheck/testkit";
+import { startKamailioLab } from "../../packages/probes-network/src/lab-servers/kamailio.js";
+import { startNginxLab } from "../../packages/probes-network/src/lab-servers/nginx.js";
 import { startPostfixLab } from "../../packages/probes-network/src/lab-servers/postfix.js";
 import { startSlapdLab } from "../../packages/probes-network/src/lab-servers/slapd.js";
-import { ldapProbe } from "../../packages/probes-network/src/ldap/ldap.probe.js";
-import { smtpCapabilitiesProbe } from "../../packages/probes-network/src/smtp-capabilities/smtp-capabilities.probe.js";
-import { probeTestDeps } from "../../packages/probes-network/src/support/probe-test-deps.js";
+import { startSnmpdLab } from "../../packages/probes-network/src/lab-servers/snmpd.js";
+import { startRdpFixture } from "../../packages/probes-network/src/rdp-negotiation/fixtures/rdp-fixture.js";
 import { startTdsFixture } from "../../packages/probes-network/src/tds-prelogin/fixtures/tds-fixture.js";
-import { tdsPreloginProbe } from "../../packages/probes-network/src/tds-prelogin/tds-prelogin.probe.js";
 
 const startedLab = performance.now();
-const leaf = createTestPki().issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"] });
-const [postfix, open, locked, ...tds] = await Promise.all([
+const pki = createTestPki();
+const leaf = pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"] });
+const [postfix, ldapOpen, ldapLocked, snmpCommunity, snmpV3, nginx, kamailio, ...fixtures] = await Promise.all([
   startPostfixLab(),
   startSlapdLab("open"),
   startSlapdLab("locked"),
+  startSnmpdLab("community"),
+  startSnmpdLab("v3-only"),
+  startNginxLab(),
+  startKamailioLab(),
   ...(["forced", "optional", "unsupported", "strict"] as const).map((mode) => startTdsFixture(mode, leaf)),
+  ...(["nla-required", "negotiate", "rdp-only"] as const).map((policy) => startRdpFixture(policy)),
 ]);
 const labMs = performance.now() - startedLab;
-const jobs = [
-  ...Object.values(postfix.ports).map((port) => ({ probe: smtpCapabilitiesProbe, url: `smtp://127.0.0.1:${port}` })),
-  ...[open, locked].flatMap((lab) => [
-    { probe: ldapProbe, url: `ldap://127.0.0.1:${lab.ldapPort}` },
-    { probe: ldapProbe, url: `ldaps://127.0.0.1:${lab.ldapsPort}` },
-  ]),
-  ...tds.map((fixture) => ({ probe: tdsPreloginProbe, url: `mssql://127.0.0.1:${fixture.port}` })),
+
+const endpoints = [
+  ...Object.values(postfix.ports).map((port) => `smtp://127.0.0.1:${port}`),
+  ...[ldapOpen, ldapLocked].flatMap((lab) => [`ldap://127.0.0.1:${lab.ldapPort}`, `ldaps://127.0.0.1:${lab.ldapsPort}`]),
+  ...[snmpCommunity, snmpV3].map((lab) => `snmp://127.0.0.1:${lab.port}`),
+  `http://127.0.0.1:${nginx.ports.redirect}`,
+  `http://127.0.0.1:${nginx.ports.plain}`,
+  `https://127.0.0.1:${nginx.ports.tls}`,
+  `sip://127.0.0.1:${kamailio.port}`,
+  ...fixtures.slice(0, 4).map((fixture) => `mssql://127.0.0.1:${fixture.port}`),
+  ...fixtures.slice(4).map((fixture) => `rdp://127.0.0.1:${fixture.port}`),
 ];
-const depsOf = () => probeTestDeps({ trust: { caCertificates: [postfix.caPem] } });
-const started = performance.now();
-const outcomes = await Promise.allSettled(jobs.map(({ probe, url }) => probe.collect(parseEndpoint(url), {}, depsOf())));
-const scanMs = performance.now() - started;
-const failed = outcomes.filter((outcome) => outcome.status === "rejected").length;
-await Promise.all([postfix.close(), open.close(), locked.close(), ...tds.map((fixture) => fixture.close())]);
+const dir = mkdtempSync(join(tmpdir(), "hardcheck-bench-network-"));
+writeFileSync(join(dir, "lab-ca.pem"), [pki.caPem, postfix.caPem, ldapOpen.caPem, ldapLocked.caPem, nginx.caPem].join("\n"));
+const config = configFromObject(
+  {
+    packs: ["tls-baseline", "network-baseline"],
+    trust: { caFile: "./lab-ca.pem" },
+    limits: { connectTimeoutMs: 2_000, probeTimeoutMs: 15_000 },
+    targets: endpoints.map((url, index) => ({ id: `lab-${String(index + 1).padStart(2, "0")}`, endpoints: [url] })),
+  },
+  { baseDir: dir },
+);
+let report: Awaited<ReturnType<Hardcheck["scan"]>> | undefined;
+let scanMs = 0;
+try {
+  const hardcheck = await Hardcheck.create({ plugins: [networkProbes, checklists], config });
+  const started = performance.now();
+  report = await hardcheck.scan(config);
+  scanMs = performance.now() - started;
+} finally {
+  await Promise.all([postfix, ldapOpen, ldapLocked, snmpCommunity, snmpV3, nginx, kamailio, ...fixtures].map((server) => server.close()));
+  rmSync(dir, { recursive: true, force: true });
+}
+if (report === undefined) throw new Error("the scan returned no report");
+const errors = report.results.filter((result) => result.status === "error");
 console.log(
   JSON.stringify({
-    endpoints: jobs.length,
-    failed,
+    endpoints: endpoints.length,
+    checks: report.results.length,
+    summary: report.summary,
+    // Which endpoints ended in `error`, how many checks each, and why (the first reason).
+    errors: Object.fromEntries(
+      [...new Set(errors.map((result) => result.target))].map((target) => {
+        const own = errors.filter((result) => result.target === target);
+        return [endpoints[Number(target.slice(4)) - 1], { checks: own.length, reason: own[0]?.message.slice(0, 120) }];
+      }),
+    ),
     labStartMs: Math.round(labMs),
     scanWallMs: Math.round(scanMs),
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -1,5 +1,6 @@
-// Network protocol bench: bundles lab-scan.ts (servers + probes) with esbuild and runs it once.
-// Needs the Debian servers from scripts/system-packages.txt (postfix, slapd, sasl2-bin) and root (Postfix's master).
+// Network protocol bench: bundles lab-scan.ts (lab servers + one Hardcheck.scan of all their endpoints)
+// with esbuild and runs it once. Needs built packages (npx turbo run build), the Debian servers from
+// scripts/system-packages.txt (postfix, slapd, snmpd, nginx, kamailio …) and root (Postfix's master).
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,6 +1,7 @@
 import { defineProbe, type PluginContext, type Probe } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
 import {
+  defaultCredentialsProbe,
   httpProbe,
   ldapProbe,
   probes,
@@ -32,6 +33,7 @@ describe("@hardcheck/probes-network", () => {
       httpProbe,
       rdpNegotiationProbe,
       sipProbe,
+      defaultCredentialsProbe,
     ]);
     expect(new Set(probes.map((probe) => probe.meta.id)).size).toBe(probes.length);
     for (const probe of probes) expect(defineProbe(probe)).toBe(probe);

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { PluginContext, Probe } from "@hardcheck/core";
+import { defaultCredentialsProbe } from "./default-credentials/default-credentials.probe.js";
 import { httpProbe } from "./http/http.probe.js";
 import { ldapProbe } from "./ldap/ldap.probe.js";
 import { rdpNegotiationProbe } from "./rdp-negotiation/rdp-negotiation.probe.js";
@@ -17,6 +18,15 @@ import { tlsHandshakeProbe } from "./tls-handshake/tls-handshake.probe.js";
 import { tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
 import { tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
 
+export type {
+  CredentialProtocol,
+  CredentialTry,
+  CredentialTryOutcome,
+  DefaultAccount,
+  DefaultCredentialsFact,
+  DefaultCredentialsFacts,
+} from "./default-credentials/default-credentials.probe.js";
+export { defaultCredentialsProbe } from "./default-credentials/default-credentials.probe.js";
 export type { HttpFacts, HttpResponseFact } from "./http/http.probe.js";
 export { httpProbe } from "./http/http.probe.js";
 export type { CookieFlags, HstsPolicy } from "./http/http-headers.js";
@@ -77,6 +87,7 @@ export const probes: readonly Probe[] = [
   httpProbe,
   rdpNegotiationProbe,
   sipProbe,
+  defaultCredentialsProbe,
 ];
 
 /**

@@ -7,7 +7,17 @@
 import { createHash } from "node:crypto";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { defineProbe, type EndpointProbe, type Endpoint, HardcheckError, type JsonObject, type JsonValue, notApplicable, type ProbeDeps, type SecretResolver } from "@hardcheck/core";
+import {
+  defineProbe,
+  type Endpoint,
+  type EndpointProbe,
+  HardcheckError,
+  type JsonObject,
+  type JsonValue,
+  notApplicable,
+  type ProbeDeps,
+  type SecretResolver,
+} from "@hardcheck/core";
 import { Client } from "ldapts";
 import snmp from "net-snmp";
 import { communityRequest } from "../snmp/snmp.probe.js";
@@ -101,11 +111,20 @@ export const defaultCredentialsProbe: EndpointProbe = defineProbe({
     const fresh = claimed.filter((entry) => entry.fresh).map((entry) => entry.account);
     const results = new Map<DefaultAccount, CredentialTry>();
     const tried =
-      protocol === "ldap" ? await tryLdap(endpoint, fresh, deps) : protocol === "snmp" ? await trySnmp(endpoint, fresh, deps) : await tryHttp(endpoint, fresh, params, deps);
+      protocol === "ldap"
+        ? await tryLdap(endpoint, fresh, deps)
+        : protocol === "snmp"
+          ? await trySnmp(endpoint, fresh, deps)
+          : await tryHttp(endpoint, fresh, params, deps);
     for (const [account, attempt] of tried) results.set(account, attempt);
     const tries = claimed.map(
-      ({ account }) =>
-        results.get(account) ?? { label: account.label, account: accountName(account), outcome: "not-attempted", detail: "this account was already tried in this scan" },
+      ({ account }): CredentialTry =>
+        results.get(account) ?? {
+          label: account.label,
+          account: accountName(account),
+          outcome: "not-attempted",
+          detail: "this account was already tried in this scan",
+        },
     );
     const fact: DefaultCredentialsFact = { protocol, tries, accepted: tries.filter((entry) => entry.outcome === "accepted").map((entry) => entry.label) };
     return { facts: { defaultCredentials: fact } satisfies DefaultCredentialsFacts };
@@ -219,7 +238,8 @@ async function trySnmp(endpoint: Endpoint, accounts: readonly DefaultAccount[], 
   return Promise.all(
     accounts.map(async (account): Promise<[DefaultAccount, CredentialTry]> => {
       const result = await communityRequest(target, account.password, snmp.Version2c);
-      const detail = result.detail ?? (result.outcome === "no-answer" ? `no answer within ${target.timeoutMs} ms (agents drop unknown communities silently)` : null);
+      const detail =
+        result.detail ?? (result.outcome === "no-answer" ? `no answer within ${target.timeoutMs} ms (agents drop unknown communities silently)` : null);
       return [account, { label: account.label, account: accountName(account), outcome: result.outcome, detail }];
     }),
   );
@@ -243,7 +263,8 @@ async function tryHttp(endpoint: Endpoint, accounts: readonly DefaultAccount[], 
     const authorization = `Basic ${Buffer.from(`${account.user}:${account.password}`).toString("base64")}`;
     try {
       const { statusCode } = await httpGet(endpoint, path, authorization, deps);
-      const outcome: CredentialTryOutcome = statusCode === 401 || statusCode === 403 ? "refused" : statusCode !== undefined && statusCode < 400 ? "accepted" : "error";
+      const outcome: CredentialTryOutcome =
+        statusCode === 401 || statusCode === 403 ? "refused" : statusCode !== undefined && statusCode < 400 ? "accepted" : "error";
       tried.push([account, { label: account.label, account: account.user, outcome, detail: `status ${statusCode ?? "none"}` }]);
     } catch (error) {
       tried.push([account, { label: account.label, account: account.user, outcome: "error", detail: describeSocketError(error) }]);
