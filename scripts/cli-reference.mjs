@@ -10,5 +10,5 @@ const readme = readFileSync("README.md", "utf8");
 const from = readme.indexOf(START);
 const to = readme.indexOf(END);
 if (from < 0 || to < from) throw new Error("README.md has no CLI reference markers");
-writeFileSync("README.md", `${readme.slice(0, from + START.length)}\n\n${cliReference()}\n${readme.slice(to)}`);
+writeFileSync("README.md", `${readme.slice(0, from + START.length)}\n\n${cliReference()}${readme.slice(to)}`);
 console.log("README.md: CLI reference updated");

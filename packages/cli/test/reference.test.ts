@@ -6,7 +6,7 @@ import { cliReference } from "../src/reference.js";
 describe("the CLI reference in README.md", () => {
   it("is what the command definitions generate (node scripts/cli-reference.mjs rewrites it)", () => {
     const readme = readFileSync(resolve(import.meta.dirname, "../../../README.md"), "utf8");
-    const section = /<!-- cli-reference:start[^>]*-->\n\n([\s\S]*)\n<!-- cli-reference:end -->/.exec(readme)?.[1];
+    const section = /<!-- cli-reference:start[^>]*-->\n\n([\s\S]*?)<!-- cli-reference:end -->/.exec(readme)?.[1];
     expect(section).toBe(cliReference());
   });
 
