@@ -11,6 +11,7 @@ trap 'code=$?; if [ $code -ne 0 ] && [ -z "${tests_ran:-}" ]; then echo "setup, 
 bash scripts/install-system-deps.sh
 npm ci --no-audit --no-fund --loglevel=error
 npx turbo run build typecheck --output-logs=errors-only
+npx typedoc --emit none --logLevel Error
 npx biome ci .
 
 mkdir -p out
