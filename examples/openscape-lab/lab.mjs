@@ -2,7 +2,10 @@
 // A local lab shaped like a small OpenScape site, scanned with the openscape-concierge-v5r0 and
 // openscape-xpert packs into every report format:
 //   - the Concierge server: its web endpoint still serves the self-signed default certificate, and
-//     its Windows side is an evidence bundle of a server as installed (nothing hardened);
+//     its Windows side is an evidence bundle of a server as installed (nothing hardened); around it
+//     the site's mail relay offers no STARTTLS (Postfix), the directory allows anonymous binds
+//     (slapd), SQL Server does not force encryption (the MS-TDS specification fixture), and SNMP
+//     answers the community public (snmpd);
 //   - the Xpert System Manager: a hardened Windows evidence bundle, a management portal with a
 //     certificate from the site CA, and a Thrift API port that is closed as it should be;
 //   - an Xpert MLC: a Linux root folder with a weak password policy and root SSH login, holding the
@@ -12,8 +15,9 @@ import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createTestPki, startRefusingPort, startTlsServer } from "@hardcheck/testkit";
+import { build } from "esbuild";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const outArg = process.argv.indexOf("--out");
@@ -24,13 +28,41 @@ await mkdir(labDir, { recursive: true });
 const day = 86_400_000;
 const now = Date.now();
 const pki = createTestPki({ caCommonName: "OpenScape lab site CA" });
-const servers = {
-  conciergeWeb: await startTlsServer(
+// The protocol servers' launchers are the TypeScript ones the probe tests use: bundle them next to
+// this file (so their npm dependencies resolve from the repository) and load the bundle.
+const protocolBundle = join(here, "dist", "site-protocols.mjs");
+await build({
+  entryPoints: [join(here, "site-protocols.ts")],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  packages: "external",
+  logLevel: "warning",
+  outfile: protocolBundle,
+});
+const { startSiteProtocols } = await import(pathToFileURL(protocolBundle).href);
+
+// Every server is registered here as soon as it runs, so an exit at any point stops them all.
+const servers = {};
+const stopServers = () => Promise.allSettled(Object.values(servers).map((server) => server.close()));
+// The Debian servers run detached in their own process groups: Ctrl-C must stop them too.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    stopServers().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  });
+}
+try {
+  servers.protocols = await startSiteProtocols();
+  servers.conciergeWeb = await startTlsServer(
     pki.issueLeaf({ commonName: "concierge.factory-default", altNames: ["concierge.factory-default"], selfSigned: true, notAfter: new Date(now + 3650 * day) }),
-  ),
-  xpertPortal: await startTlsServer(pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"], notAfter: new Date(now + 365 * day) })),
-  thriftApiClosed: await startRefusingPort(),
-};
+  );
+  servers.xpertPortal = await startTlsServer(pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"], notAfter: new Date(now + 365 * day) }));
+  servers.thriftApiClosed = await startRefusingPort();
+} catch (error) {
+  await stopServers();
+  throw error;
+}
+const site = servers.protocols.endpoints;
 
 // What the lab is: the verdicts a correct scan must reach.
 export const expected = [
@@ -45,7 +77,13 @@ export const expected = [
   ["concierge", "CL-DEFAULT-ACCOUNTS", "fail"],
   ["concierge", "CL-SHAREDFOLDER", "fail"],
   ["concierge", "CL-CLEAN-DEPLOYMENT", "fail"],
+  // SQL Server decided from both sources: the Windows bundle and the TDS endpoint.
   ["concierge", "CL-SQLDB-CONN1", "fail"],
+  // The site's mail relay, directory and SNMP agent in their deliberately bad postures.
+  ["concierge", "CL-SMTP1", "fail"],
+  ["concierge", "CL-LDAP1", "fail"],
+  ["concierge", "CL-SNMP-V2", "fail"],
+  ["concierge", "CL-SNMP-V3", "fail"],
   ["concierge", "CL-BIOS-PWD", "manual"],
   ["concierge", "CL-VPN1", "manual"],
   // Xpert System Manager: hardened Windows, CA-signed portal, unused API closed.
@@ -72,7 +110,7 @@ export const expected = [
   ["xpert-mlc", "CL-CONFIGURE-BIOS", "manual"],
 ];
 
-await writeFile(join(labDir, "site-ca.pem"), pki.caPem);
+await writeFile(join(labDir, "site-ca.pem"), [pki.caPem, ...servers.protocols.caPems].join("\n"));
 const configFile = join(labDir, "hardcheck.yaml");
 await writeFile(
   configFile,
@@ -89,6 +127,10 @@ targets:
     host: "evidence:${join(here, "evidence", "concierge-server.json")}"
     endpoints:
       - { url: "https://127.0.0.1:${servers.conciergeWeb.port}", tags: [concierge, reporter] }
+      - { url: "${site.smtp}", tags: [mail] }
+      - { url: "${site.ldap}", tags: [directory] }
+      - { url: "${site.sql}", tags: [sql-server] }
+      - { url: "${site.snmp}", tags: [snmp] }
   - id: xpert-sm
     tags: [xpert]
     os: windows
@@ -112,7 +154,7 @@ const scanExit = await new Promise((done) => {
   });
   child.on("exit", (code) => done(code ?? 3));
 });
-await Promise.all(Object.values(servers).map((server) => server.close()));
+await stopServers();
 
 if (scanExit !== 0 && scanExit !== 1) {
   console.error(`openscape-lab: the scan exited with ${scanExit}`);
