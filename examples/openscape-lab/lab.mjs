@@ -44,7 +44,12 @@ const { startSiteProtocols } = await import(pathToFileURL(protocolBundle).href);
 
 // Every server is registered here as soon as it runs, so an exit at any point stops them all.
 const servers = {};
-const stopServers = () => Promise.allSettled(Object.values(servers).map((server) => server.close()));
+// A signal during start-up waits for the servers being started, so none is left running.
+let starting = Promise.resolve();
+const stopServers = () =>
+  starting
+    .catch(() => undefined)
+    .then(() => Promise.allSettled(Object.values(servers).map((server) => server.close())));
 // The Debian servers run detached in their own process groups: Ctrl-C must stop them too.
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
@@ -52,7 +57,10 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 try {
-  servers.protocols = await startSiteProtocols();
+  starting = startSiteProtocols().then((protocols) => {
+    servers.protocols = protocols;
+  });
+  await starting;
   servers.conciergeWeb = await startTlsServer(
     pki.issueLeaf({ commonName: "concierge.factory-default", altNames: ["concierge.factory-default"], selfSigned: true, notAfter: new Date(now + 3650 * day) }),
   );

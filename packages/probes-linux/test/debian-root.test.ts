@@ -1,10 +1,10 @@
 // Real root file systems: a debootstrapped Debian, hardened and neglected copies, scanned via root:.
 import { rm } from "node:fs/promises";
-import { register as checklists } from "@hardcheck/checklists";
 import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register as linuxProbes } from "../src/index.js";
 import { copyDebianRoot, type DebianRoot, ensureDebianRoot, hardenRoot, weakenRoot } from "./debian-root.js";
+import { linuxBaselinePack as checklists } from "./linux-baseline-pack.js";
 
 let prepared: DebianRoot = { skip: "not prepared" };
 const copies: string[] = [];

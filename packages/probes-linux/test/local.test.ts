@@ -1,9 +1,9 @@
 // The machine running the tests, scanned via local: with the whole linux-baseline pack.
 import { readFileSync } from "node:fs";
-import { register as checklists } from "@hardcheck/checklists";
 import { configFromObject, Hardcheck } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
 import { register as linuxProbes } from "../src/index.js";
+import { linuxBaselinePack as checklists } from "./linux-baseline-pack.js";
 
 describe("local: scan of this machine", () => {
   it("decides every linux-baseline rule without errors, with facts that match the machine", async () => {

@@ -1,7 +1,6 @@
 // The ssh:// transport against a real OpenSSH server on loopback, and against hostile listeners.
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:net";
-import { register as checklists } from "@hardcheck/checklists";
 import {
   configFromObject,
   Hardcheck,
@@ -17,6 +16,7 @@ import {
 } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register as linuxProbes, openLocalTransport, openSshTransport, probes, type SshHostTransport, sshTransportProvider } from "../src/index.js";
+import { linuxBaselinePack as checklists } from "./linux-baseline-pack.js";
 import { freePort, SSHD_BINARY, startTestSshd, type TestSshd } from "./sshd.js";
 
 const available = existsSync(SSHD_BINARY);
