@@ -46,10 +46,7 @@ const { startSiteProtocols } = await import(pathToFileURL(protocolBundle).href);
 const servers = {};
 // A signal during start-up waits for the servers being started, so none is left running.
 let starting = Promise.resolve();
-const stopServers = () =>
-  starting
-    .catch(() => undefined)
-    .then(() => Promise.allSettled(Object.values(servers).map((server) => server.close())));
+const stopServers = () => starting.catch(() => undefined).then(() => Promise.allSettled(Object.values(servers).map((server) => server.close())));
 // The Debian servers run detached in their own process groups: Ctrl-C must stop them too.
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
@@ -64,7 +61,9 @@ try {
   servers.conciergeWeb = await startTlsServer(
     pki.issueLeaf({ commonName: "concierge.factory-default", altNames: ["concierge.factory-default"], selfSigned: true, notAfter: new Date(now + 3650 * day) }),
   );
-  servers.xpertPortal = await startTlsServer(pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"], notAfter: new Date(now + 365 * day) }));
+  servers.xpertPortal = await startTlsServer(
+    pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"], notAfter: new Date(now + 365 * day) }),
+  );
   servers.thriftApiClosed = await startRefusingPort();
 } catch (error) {
   await stopServers();

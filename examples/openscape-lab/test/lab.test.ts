@@ -35,5 +35,8 @@ describe("the OpenScape lab", () => {
     const html = await readFile(join(outDir, "hardcheck.html"), "utf8");
     expect(html).toContain("CL-OS Concierge Server2");
     expect(html).toContain("CL-MLC hardening Script");
+    // The SQL Server item combines both evidence sources, the TDS endpoint among them.
+    const sqlServer = report.results.find((result) => result.target === "concierge" && result.ruleId === "CL-SQLDB-CONN1");
+    expect(sqlServer?.message).toMatch(/checked: network mssql:\/\/127\.0\.0\.1:\d+, windows/);
   });
 });
