@@ -98,6 +98,10 @@ export class WireSession {
       } catch (error) {
         throw new WireProtocolError(`${step}: ${(error as Error).message} (${this.address})`, { cause: error });
       }
+      // A whole oversized reply can arrive in one read: judge the framed length too, not only the backlog.
+      if (length !== null && length > this.#maxReplyBytes) {
+        throw new WireProtocolError(`${step}: reply longer than ${this.#maxReplyBytes} bytes (${this.address})`);
+      }
       if (length !== null) {
         const reply = this.#buffered.subarray(0, length);
         this.#buffered = this.#buffered.subarray(length);
