@@ -7,9 +7,14 @@
 //     (slapd), SQL Server does not force encryption (the MS-TDS specification fixture), and SNMP
 //     answers the community public (snmpd);
 //   - the Xpert System Manager: a hardened Windows evidence bundle, a management portal with a
-//     certificate from the site CA, and a Thrift API port that is closed as it should be;
-//   - an Xpert MLC: a Linux root folder with a weak password policy and root SSH login, holding the
-//     OSXMP settings export the cfg items are read from.
+//     certificate from the site CA, CSTA, HTEMS, cluster database and OSXClient API ports on TLS
+//     with site-CA certificates, and an unused port closed as it should be; only the licence server
+//     still serves its self-signed default certificate;
+//   - an Xpert MLC: a Linux root folder with a weak password policy, root SSH login and no packet
+//     filter, holding the OSXMP settings export the cfg items are read from; its SIP over TLS
+//     presents a site-CA certificate.
+// The concierge also offers plain HTTP without a redirect (nginx) and a SIP trunk over TLS with the
+// same self-signed default certificate as its web endpoint.
 // The verdicts are checked against what the lab is known to be. Usage: node lab.mjs [--out DIR]
 import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -65,6 +70,15 @@ try {
     pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"], notAfter: new Date(now + 365 * day) }),
   );
   servers.thriftApiClosed = await startRefusingPort();
+  // Xpert services on TLS: site-CA certificates except the licence server's factory default.
+  const siteLeaf = () => pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"], notAfter: new Date(now + 365 * day) });
+  const defaultLeaf = (name) => pki.issueLeaf({ commonName: name, altNames: [name], selfSigned: true, notAfter: new Date(now + 3650 * day) });
+  servers.xpertCsta = await startTlsServer(siteLeaf());
+  servers.xpertHtems = await startTlsServer(siteLeaf());
+  servers.xpertClusterDb = await startTlsServer(siteLeaf());
+  servers.xpertClientApi = await startTlsServer(siteLeaf());
+  servers.xpertLicence = await startTlsServer(defaultLeaf("license.factory-default"));
+  servers.mlcSip = await startTlsServer(siteLeaf());
 } catch (error) {
   await stopServers();
   throw error;
@@ -91,6 +105,10 @@ export const expected = [
   ["concierge", "CL-LDAP1", "fail"],
   ["concierge", "CL-SNMP-V2", "fail"],
   ["concierge", "CL-SNMP-V3", "fail"],
+  // Plain HTTP answered without a redirect, EWS among it; the SIP trunk presents the default certificate.
+  ["concierge", "CL-HTTP", "fail"],
+  ["concierge", "CL-EWS1", "fail"],
+  ["concierge", "CL-VPN4", "fail"],
   ["concierge", "CL-BIOS-PWD", "manual"],
   ["concierge", "CL-VPN1", "manual"],
   // Xpert System Manager: hardened Windows, CA-signed portal, unused API closed.
@@ -102,6 +120,12 @@ export const expected = [
   ["xpert-sm", "CL-WINDOWS-IP-FORWARDING", "pass"],
   ["xpert-sm", "CL-SMFIREWALL", "pass"],
   ["xpert-sm", "CL-BIOS-PWD", "not-applicable"],
+  ["xpert-sm", "CL-CSTA-CERT", "pass"],
+  ["xpert-sm", "CL-CSTA-TLS", "pass"],
+  ["xpert-sm", "CL-HTEMS-CERT", "pass"],
+  ["xpert-sm", "CL-DB-CERT", "pass"],
+  ["xpert-sm", "CL-OSXCLIENT-API", "pass"],
+  ["xpert-sm", "CL-LIC-CERT", "fail"],
   // Xpert MLC: weak Linux policy; product settings read from the export.
   ["xpert-mlc", "CL-MLC-HARDENING-SCRIPT", "fail"],
   ["xpert-mlc", "CL-DISABLE-LLDP-MED", "fail"],
@@ -115,6 +139,9 @@ export const expected = [
   ["xpert-mlc", "CL-SIPREC-ENCRYPT", "fail"],
   ["xpert-mlc", "CL-GSSAPI-REMOTEUSER", "fail"],
   ["xpert-mlc", "CL-CONFIGURE-BIOS", "manual"],
+  // SIP over TLS 1.3 with a site-CA certificate.
+  ["xpert-mlc", "CL-SIP-TLS", "pass"],
+  ["xpert-mlc", "CL-SIP-CERT", "pass"],
 ];
 
 await writeFile(join(labDir, "site-ca.pem"), [pki.caPem, ...servers.protocols.caPems].join("\n"));
@@ -134,6 +161,8 @@ targets:
     host: "evidence:${join(here, "evidence", "concierge-server.json")}"
     endpoints:
       - { url: "https://127.0.0.1:${servers.conciergeWeb.port}", tags: [concierge, reporter] }
+      - { url: "${site.web}", tags: [ews] }
+      - { url: "sips://127.0.0.1:${servers.conciergeWeb.port}", tags: [sip-trunk] }
       - { url: "${site.smtp}", tags: [mail] }
       - { url: "${site.ldap}", tags: [directory] }
       - { url: "${site.sql}", tags: [sql-server] }
@@ -145,10 +174,17 @@ targets:
     endpoints:
       - { url: "https://127.0.0.1:${servers.xpertPortal.port}", tags: [osxmp] }
       - { url: "tcp://127.0.0.1:${servers.thriftApiClosed.port}", tags: [unused] }
+      - { url: "tls://127.0.0.1:${servers.xpertCsta.port}", tags: [csta] }
+      - { url: "tls://127.0.0.1:${servers.xpertHtems.port}", tags: [htems] }
+      - { url: "tls://127.0.0.1:${servers.xpertClusterDb.port}", tags: [cluster-db] }
+      - { url: "tls://127.0.0.1:${servers.xpertClientApi.port}", tags: [thrift-api] }
+      - { url: "tls://127.0.0.1:${servers.xpertLicence.port}", tags: [license] }
   - id: xpert-mlc
     tags: [xpert]
     os: linux
     host: "root:${join(here, "mlc-root")}"
+    endpoints:
+      - { url: "sips://127.0.0.1:${servers.mlcSip.port}", tags: [sip] }
 `,
 );
 

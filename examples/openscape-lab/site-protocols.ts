@@ -6,6 +6,7 @@
  * in a published package.
  */
 import { createTestPki } from "@hardcheck/testkit";
+import { startNginxLab } from "../../packages/probes-network/src/lab-servers/nginx.js";
 import { startPostfixLab } from "../../packages/probes-network/src/lab-servers/postfix.js";
 import { startSlapdLab } from "../../packages/probes-network/src/lab-servers/slapd.js";
 import { startSnmpdLab } from "../../packages/probes-network/src/lab-servers/snmpd.js";
@@ -14,21 +15,27 @@ import { startTdsFixture } from "../../packages/probes-network/src/tds-prelogin/
 /** The running servers: one endpoint URL per role, and the CAs that issued their certificates. */
 export type SiteProtocols = {
   /** Role → endpoint URL. */
-  readonly endpoints: Readonly<Record<"smtp" | "ldap" | "sql" | "snmp", string>>;
+  readonly endpoints: Readonly<Record<"web" | "smtp" | "ldap" | "sql" | "snmp", string>>;
   /** PEM CA certificates of the servers' lab PKIs, to trust in the scan. */
   readonly caPems: readonly string[];
   close(): Promise<void>;
 };
 
 /**
- * Starts Postfix on its service without STARTTLS, slapd open (anonymous and clear-text binds),
+ * Starts nginx serving plain HTTP without a redirect to HTTPS, Postfix on its service without STARTTLS, slapd open (anonymous and clear-text binds),
  * the TDS fixture with a certificate but encryption not forced, and snmpd answering `public`.
  * Starting is all-or-nothing: if one server fails, the others are stopped before the error.
  */
 export async function startSiteProtocols(): Promise<SiteProtocols> {
   const pki = createTestPki({ caCommonName: "OpenScape lab SQL Server CA" });
   const leaf = pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"] });
-  const started = await Promise.allSettled([startPostfixLab(), startSlapdLab("open"), startTdsFixture("optional", leaf), startSnmpdLab("community")] as const);
+  const started = await Promise.allSettled([
+    startPostfixLab(),
+    startSlapdLab("open"),
+    startTdsFixture("optional", leaf),
+    startSnmpdLab("community"),
+    startNginxLab(),
+  ] as const);
   const running = started.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
   const close = async () => {
     await Promise.all(running.map((server) => server.close()));
@@ -41,15 +48,22 @@ export async function startSiteProtocols(): Promise<SiteProtocols> {
       { cause: failure.reason },
     );
   }
-  const [postfix, slapd, tds, snmpd] = [fulfilled(started[0]), fulfilled(started[1]), fulfilled(started[2]), fulfilled(started[3])];
+  const [postfix, slapd, tds, snmpd, nginx] = [
+    fulfilled(started[0]),
+    fulfilled(started[1]),
+    fulfilled(started[2]),
+    fulfilled(started[3]),
+    fulfilled(started[4]),
+  ];
   return {
     endpoints: {
+      web: `http://127.0.0.1:${nginx.ports.plain}`,
       smtp: `smtp://127.0.0.1:${postfix.ports["no-starttls"]}`,
       ldap: `ldap://127.0.0.1:${slapd.ldapPort}`,
       sql: `mssql://127.0.0.1:${tds.port}`,
       snmp: `snmp://127.0.0.1:${snmpd.port}`,
     },
-    caPems: [postfix.caPem, slapd.caPem, pki.caPem],
+    caPems: [postfix.caPem, slapd.caPem, pki.caPem, nginx.caPem],
     close,
   };
 }

@@ -22,6 +22,8 @@ const HOST_RULES = [
   "WIN-ADMIN-ACCOUNT",
   "WIN-PASSWORD-POLICY",
   "WIN-NO-DIAGNOSTIC-TOOLS",
+  "WIN-UPDATES-NO-OLD-PENDING",
+  "WIN-RUNTIMES-MINIMUM",
 ];
 
 async function run(args: string[], cwd: string) {
@@ -64,6 +66,19 @@ describe("hardcheck scan of evidence bundles with windows-baseline", () => {
     for (const set of FIXTURE_SETS) expect(status(set, "WIN-EVIDENCE-INTACT")).toBe("pass");
     expect(status("edited", "WIN-EVIDENCE-INTACT")).toBe("fail");
     expect(status("edited", "WIN-IP-FORWARDING")).toBe("fail");
+  });
+
+  it("judges the Concierge item CL-SF-SW-STATUS from installed age, pending security updates and runtime minimums", async () => {
+    const concierge = FIXTURE_SETS.map((set) => `  - { id: ${set}, os: windows, tags: [concierge], host: "evidence:${join(dir, `${set}.json`)}" }`);
+    // The installed-update age depends on the scan date, so it is tailored away to isolate the two other conditions.
+    writeFileSync(
+      join(dir, "concierge.yaml"),
+      `packs: [openscape-concierge-v5r0]\ntailoring:\n  CL-SF-SW-STATUS: { maxUpdateAgeDays: 100000 }\ntargets:\n${concierge.join("\n")}\n`,
+    );
+    await run(["scan", "-c", join(dir, "concierge.yaml"), "-o", join(dir, "out-concierge"), "--stdout", "none"], dir);
+    const report = JSON.parse(readFileSync(join(dir, "out-concierge", "hardcheck.json"), "utf8")) as ReportDocument;
+    const status = (target: string) => report.results.find((result) => result.target === target && result.ruleId === "CL-SF-SW-STATUS")?.status;
+    expect(FIXTURE_SETS.map((set) => `${set} ${status(set)}`)).toEqual(FIXTURE_SETS.map((set) => `${set} ${set.endsWith("hardened") ? "pass" : "fail"}`));
   });
 
   it("a broken bundle costs that target's checks (error naming the cause), not the scan", async () => {

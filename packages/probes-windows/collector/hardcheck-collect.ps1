@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-  hardcheck evidence collector 1.0.0 for Windows Server 2016/2019/2022.
+  hardcheck evidence collector 1.1.0 for Windows Server 2016/2019/2022.
 .DESCRIPTION
   Reads the settings hardcheck's Windows rules judge and writes them to one JSON file, to be
   scanned elsewhere with a target whose host is evidence:./<file>.json. It changes nothing on the
@@ -13,7 +13,7 @@
 .EXAMPLE
   powershell -NoProfile -ExecutionPolicy Bypass -File .\hardcheck-collect.ps1 -OutFile C:\Temp\srv1.json
 #>
-# Sections (13):
+# Sections (14):
 #   os              Operating system caption, version, build and update revision (Win32_OperatingSystem, CurrentVersion key)
 #   schannel        SCHANNEL protocol (Server/Client) and cipher keys as set in the registry; absent keys mean the OS default
 #   cipher-suites   Enabled TLS cipher suites in priority order (Get-TlsCipherSuite) and the group-policy suite order
@@ -26,6 +26,7 @@
 #   account-policy  Password and lockout policy: secedit /export /areas SECURITYPOLICY to a temporary file, returned as text and deleted
 #   programs        Installed programs from both Uninstall registry views (64-bit and WOW6432Node)
 #   hotfixes        Installed updates (Get-HotFix) with their installation dates
+#   pending-updates Pending updates from the Windows Update Agent (Microsoft.Update.Session, search IsInstalled=0 and IsHidden=0; read-only)
 #   services        Services (Win32_Service): name, display name, state, start mode
 [CmdletBinding()]
 param([string]$OutFile)
@@ -166,6 +167,18 @@ try {
   }
 } catch { $hcResult['hotfixes'] = [ordered]@{ '__error' = [string]$_.Exception.Message } }
 try {
+  $hcResult['pending-updates'] = & {
+  $searched = $false; $resultCode = $null; $errorText = $null; $hresult = $null; $updates = $null
+  try {
+    $searcher = (New-Object -ComObject Microsoft.Update.Session).CreateUpdateSearcher()
+    $result = $searcher.Search('IsInstalled=0 and IsHidden=0')
+    $searched = $true; $resultCode = [int]$result.ResultCode
+    $updates = @(foreach ($update in $result.Updates) { [ordered]@{ title = [string]$update.Title; kbIds = @($update.KBArticleIDs | ForEach-Object { 'KB' + [string]$_ }); msrcSeverity = [string]$update.MsrcSeverity; categories = @($update.Categories | ForEach-Object { [ordered]@{ id = [string]$_.CategoryID; name = [string]$_.Name; type = [string]$_.Type } }); lastDeploymentChangeTime = (ConvertTo-HcDate $update.LastDeploymentChangeTime) } })
+  } catch { $errorText = [string]$_.Exception.Message; $hresult = '0x{0:X8}' -f $_.Exception.HResult }
+  [ordered]@{ searched = $searched; resultCode = $resultCode; error = $errorText; hresult = $hresult; updates = $updates }
+  }
+} catch { $hcResult['pending-updates'] = [ordered]@{ '__error' = [string]$_.Exception.Message } }
+try {
   $hcResult['services'] = & {
   [ordered]@{ services = @(Get-CimInstance -ClassName Win32_Service | ForEach-Object { [ordered]@{ name = [string]$_.Name; displayName = [string]$_.DisplayName; state = [string]$_.State; startMode = [string]$_.StartMode } }) }
   }
@@ -176,7 +189,7 @@ $OutFile = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPa
 $body = ConvertTo-Json -InputObject $hcResult -Depth 8 -Compress
 $sha = [System.Security.Cryptography.SHA256]::Create()
 $hash = -join ($sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($body)) | ForEach-Object { $_.ToString('x2') })
-$header = ConvertTo-Json -Compress -InputObject ([ordered]@{ format = 'hardcheck-windows-evidence'; formatVersion = 1; collectorVersion = '1.0.0'; collectedAt = [datetime]::UtcNow.ToString('o'); hostName = $hostName; sha256 = $hash })
+$header = ConvertTo-Json -Compress -InputObject ([ordered]@{ format = 'hardcheck-windows-evidence'; formatVersion = 1; collectorVersion = '1.1.0'; collectedAt = [datetime]::UtcNow.ToString('o'); hostName = $hostName; sha256 = $hash })
 # The facts member comes last and verbatim, so the hash can be checked against the exact bytes.
 $text = $header.Substring(0, $header.Length - 1) + ',"facts":' + $body + '}'
 [System.IO.File]::WriteAllText($OutFile, $text, (New-Object System.Text.UTF8Encoding $false))

@@ -14,6 +14,7 @@ import { windowsCipherSuitesProbe } from "./windows-cipher-suites/windows-cipher
 import { windowsEvidenceProbe } from "./windows-evidence/windows-evidence.probe.js";
 import { windowsFirewallProbe } from "./windows-firewall/windows-firewall.probe.js";
 import { windowsOsProbe } from "./windows-os/windows-os.probe.js";
+import { windowsPendingUpdatesProbe } from "./windows-pending-updates/windows-pending-updates.probe.js";
 import { windowsProgramsProbe } from "./windows-programs/windows-programs.probe.js";
 import { windowsRegistryProbe } from "./windows-registry/windows-registry.probe.js";
 import { windowsSchannelProbe } from "./windows-schannel/windows-schannel.probe.js";
@@ -53,6 +54,7 @@ export const probes: readonly Probe[] = [
   windowsAccountPolicyProbe,
   windowsProgramsProbe,
   windowsUpdatesProbe,
+  windowsPendingUpdatesProbe,
   windowsServicesProbe,
   windowsEvidenceProbe,
 ];

@@ -18,6 +18,7 @@ export const SECTION_IDS = [
   "account-policy",
   "programs",
   "hotfixes",
+  "pending-updates",
   "services",
 ] as const;
 
@@ -33,7 +34,7 @@ export interface WindowsCommand {
 }
 
 /** The version the collector writes into bundles; bump it whenever a command's output shape changes. */
-export const COLLECTOR_VERSION = "1.0.0";
+export const COLLECTOR_VERSION = "1.1.0";
 /** The oldest collector version whose bundles this release can read. */
 export const MINIMUM_COLLECTOR_VERSION = "1.0.0";
 /** The `format` marker of an evidence bundle. */
@@ -221,6 +222,20 @@ try {
     id: "hotfixes",
     description: "Installed updates (Get-HotFix) with their installation dates",
     script: `[ordered]@{ hotfixes = @(Get-HotFix | ForEach-Object { $on = $null; try { $on = ConvertTo-HcDate $_.InstalledOn } catch { $on = $null }; [ordered]@{ id = [string]$_.HotFixID; description = [string]$_.Description; installedOn = $on } }) }`,
+  },
+  {
+    id: "pending-updates",
+    description: "Pending updates from the Windows Update Agent (Microsoft.Update.Session, search IsInstalled=0 and IsHidden=0; read-only)",
+    // The search only reads; the agent asks its configured source (WSUS or Microsoft Update). When
+    // that source is unreachable the exception becomes a status, so the other sections still count.
+    script: `$searched = $false; $resultCode = $null; $errorText = $null; $hresult = $null; $updates = $null
+try {
+  $searcher = (New-Object -ComObject Microsoft.Update.Session).CreateUpdateSearcher()
+  $result = $searcher.Search('IsInstalled=0 and IsHidden=0')
+  $searched = $true; $resultCode = [int]$result.ResultCode
+  $updates = @(foreach ($update in $result.Updates) { [ordered]@{ title = [string]$update.Title; kbIds = @($update.KBArticleIDs | ForEach-Object { 'KB' + [string]$_ }); msrcSeverity = [string]$update.MsrcSeverity; categories = @($update.Categories | ForEach-Object { [ordered]@{ id = [string]$_.CategoryID; name = [string]$_.Name; type = [string]$_.Type } }); lastDeploymentChangeTime = (ConvertTo-HcDate $update.LastDeploymentChangeTime) } })
+} catch { $errorText = [string]$_.Exception.Message; $hresult = '0x{0:X8}' -f $_.Exception.HResult }
+[ordered]@{ searched = $searched; resultCode = $resultCode; error = $errorText; hresult = $hresult; updates = $updates }`,
   },
   {
     id: "services",

@@ -30,6 +30,7 @@ export const SECTION_FOLDERS: Readonly<Record<SectionId, string>> = {
   "account-policy": "windows-account-policy",
   programs: "windows-programs",
   hotfixes: "windows-updates",
+  "pending-updates": "windows-pending-updates",
   services: "windows-services",
 };
 

@@ -15,7 +15,7 @@ describe("windows-evidence", () => {
     const facts = factsOf(await runHostProbe(windowsEvidenceProbe, evidenceTransport(await loadEvidence(join(dir, "intact.json")))));
     expect(facts["windows.evidence.integrity"]).toMatchObject({
       intact: true,
-      files: [{ source: "collector", collectorVersion: "1.0.0", hostName: "OSC-2022-H", hashMatches: true }],
+      files: [{ source: "collector", collectorVersion: "1.1.0", hostName: "OSC-2022-H", hashMatches: true }],
     });
   });
 

@@ -1,0 +1,95 @@
+/** Updates the Windows Update Agent offers but the host has not installed yet. */
+import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { asArray, asRecord, readSection } from "../commands/powershell.js";
+import { daysSince, json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+
+/** The "Security Updates" classification; its id does not change with the display language, its name does. */
+export const SECURITY_UPDATES_CATEGORY = "0fa1201d-4330-4fa8-8ae9-b877473b6441";
+
+/** `ISearchResult.ResultCode` values (OperationResultCode). */
+const RESULT_SUCCEEDED = 2;
+const RESULT_SUCCEEDED_WITH_ERRORS = 3;
+
+/**
+ * What the search came to: `ok` when the agent answered in full, `incomplete` when it answered with
+ * errors (some updates may be missing), `unavailable` when it could not search at all (no agent,
+ * update source unreachable, access denied).
+ */
+export type PendingUpdatesStatus = "ok" | "incomplete" | "unavailable";
+
+/** Builds `windows.updates.pending` from the `pending-updates` section; ages are counted to `now` (the scan's clock). */
+export function pendingUpdatesFact(section: unknown, now: Date) {
+  const raw = asRecord(section);
+  const resultCode = numberOrNull(raw.resultCode);
+  const status: PendingUpdatesStatus =
+    raw.searched !== true ? "unavailable" : resultCode === RESULT_SUCCEEDED ? "ok" : resultCode === RESULT_SUCCEEDED_WITH_ERRORS ? "incomplete" : "unavailable";
+  const error = status === "ok" ? null : (stringOrNull(raw.error) ?? (raw.searched === true ? `update search ended with result code ${resultCode}` : null));
+  if (status === "unavailable") {
+    return json({
+      status,
+      resultCode,
+      error,
+      hresult: stringOrNull(raw.hresult),
+      count: null,
+      securityCount: null,
+      updates: [],
+      security: [],
+      oldestSecurityDays: null,
+    });
+  }
+  const updates = asArray<Record<string, unknown>>(raw.updates)
+    .map((update) => {
+      const categories = asArray<Record<string, unknown>>(update.categories).map((category) => ({
+        id: String(category.id ?? "").toLowerCase(),
+        name: String(category.name ?? ""),
+      }));
+      const msrcSeverity = stringOrNull(update.msrcSeverity);
+      const releasedAt = stringOrNull(update.lastDeploymentChangeTime);
+      return {
+        title: String(update.title ?? ""),
+        kbIds: asArray(update.kbIds).map(String),
+        msrcSeverity,
+        categories: categories.map((category) => category.name),
+        // Microsoft rates only security fixes, so a severity alone marks one even if its classification differs.
+        security: msrcSeverity !== null || categories.some((category) => category.id === SECURITY_UPDATES_CATEGORY),
+        releasedAt,
+        ageDays: daysSince(releasedAt, now),
+      };
+    })
+    .sort((a, b) => a.title.localeCompare(b.title));
+  const security = updates.filter((update) => update.security);
+  const ages = security.map((update) => update.ageDays).filter((age): age is number => age !== null);
+  // Undated security updates cannot be shown to be young: with no dated one the age stays null, so an age limit fails.
+  const oldestSecurityDays = security.length === 0 ? null : ages.length > 0 ? Math.max(...ages) : null;
+  return json({
+    status,
+    resultCode,
+    error,
+    hresult: null,
+    count: updates.length,
+    securityCount: security.length,
+    updates,
+    security: security.map(({ title, kbIds, msrcSeverity, releasedAt, ageDays }) => ({ title, kbIds, msrcSeverity, releasedAt, ageDays })),
+    oldestSecurityDays,
+  });
+}
+
+/** Asks the Windows Update Agent which updates are pending. */
+export const windowsPendingUpdatesProbe: HostProbe = defineProbe({
+  meta: {
+    id: "windows-pending-updates",
+    description: "Pending (not installed, not hidden) updates from the Windows Update Agent, with security classification and release age.",
+    transports: WINDOWS_TRANSPORTS,
+    os: WINDOWS_OS,
+    facts: [
+      {
+        name: "windows.updates.pending",
+        description:
+          "status (ok / incomplete / unavailable), resultCode, error, hresult, count, securityCount, updates[] (title, kbIds, msrcSeverity, categories, security, releasedAt, ageDays), security[] (title, kbIds, msrcSeverity, releasedAt, ageDays), oldestSecurityDays (null when none pending)",
+      },
+    ],
+  },
+  async collect(_host, _params, deps) {
+    return { facts: { "windows.updates.pending": pendingUpdatesFact(await readSection(deps.transport, "pending-updates", deps.signal), deps.clock.now()) } };
+  },
+});
