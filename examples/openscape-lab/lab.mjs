@@ -102,6 +102,7 @@ export const expected = [
   ["concierge", "CL-SQLDB-CONN1", "fail"],
   // The site's mail relay, directory and SNMP agent in their deliberately bad postures.
   ["concierge", "CL-SMTP1", "fail"],
+  ["concierge", "CL-SF-SW-STATUS", "fail"],
   ["concierge", "CL-LDAP1", "fail"],
   ["concierge", "CL-SNMP-V2", "fail"],
   ["concierge", "CL-SNMP-V3", "fail"],
