@@ -18,9 +18,9 @@ import {
   type ProbeDeps,
   type SecretResolver,
 } from "@hardcheck/core";
-import { Client } from "ldapts";
 import snmp from "net-snmp";
 import { communityRequest } from "../snmp/snmp.probe.js";
+import { withLdapClient } from "../support/ldap-client.js";
 import { describeSocketError } from "../support/socket-errors.js";
 
 /** The protocol families this probe can try credentials on. */
@@ -209,26 +209,6 @@ async function firstNamingContext(url: string, implicitTls: boolean, deps: Probe
   } catch (error) {
     if (typeof (error as { code?: unknown }).code === "number") return null;
     throw new Error(`LDAP ${url}: ${describeSocketError(error)}`, { cause: error });
-  }
-}
-
-/** One ldapts connection for one step, always unbound afterwards. */
-async function withLdapClient<T>(url: string, implicitTls: boolean, deps: ProbeDeps, step: (client: Client) => Promise<T>): Promise<T> {
-  if (deps.signal.aborted) throw new Error("default-credentials probe aborted");
-  const client = new Client({
-    url,
-    timeout: deps.limits.connectTimeoutMs,
-    connectTimeout: deps.limits.connectTimeoutMs,
-    // TLS options on an ldap:// client would switch ldapts to implicit TLS: only ldaps gets them.
-    ...(implicitTls ? { tlsOptions: { rejectUnauthorized: false } } : {}),
-  });
-  const onAbort = () => void client.unbind().catch(() => {});
-  deps.signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    return await step(client);
-  } finally {
-    deps.signal.removeEventListener("abort", onAbort);
-    await client.unbind().catch(() => {});
   }
 }
 

@@ -1,7 +1,8 @@
 /** LDAP facts with ldapts: rootDSE, StartTLS, anonymous bind, and how a clear-text simple bind is answered. */
 import { randomBytes } from "node:crypto";
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
-import { Client } from "ldapts";
+import type { Client } from "ldapts";
+import { withLdapClient } from "../support/ldap-client.js";
 import { describeSocketError } from "../support/socket-errors.js";
 
 /** OID of the StartTLS extended operation (RFC 4511 §4.14). */
@@ -83,27 +84,14 @@ export const ldapProbe: EndpointProbe = defineProbe({
   },
 });
 
-/** Runs one step on a fresh connection and always unbinds; `swallow` turns a failure into the step's own error fact. */
+/** Runs one step on a fresh connection; `swallow` turns a failure into the step's own error fact. */
 async function withClient<T>(url: string, implicitTls: boolean, deps: ProbeDeps, step: (client: Client) => Promise<T>, swallow: boolean): Promise<T> {
-  if (deps.signal.aborted) throw new Error("LDAP probe aborted");
-  const client = new Client({
-    url,
-    timeout: deps.limits.connectTimeoutMs,
-    connectTimeout: deps.limits.connectTimeoutMs,
-    // TLS options on an ldap:// client would switch ldapts to implicit TLS: only ldaps gets them.
-    ...(implicitTls ? { tlsOptions: { rejectUnauthorized: false } } : {}),
-  });
-  const onAbort = () => void client.unbind().catch(() => {});
-  deps.signal.addEventListener("abort", onAbort, { once: true });
   try {
-    return await step(client);
+    return await withLdapClient(url, implicitTls, deps, step);
   } catch (error) {
     if (swallow)
       return { readable: false, namingContexts: [], supportedLdapVersions: [], saslMechanisms: [], extensions: [], error: describeSocketError(error) } as T;
     throw new Error(`LDAP: ${describeSocketError(error)} (${url})`, { cause: error });
-  } finally {
-    deps.signal.removeEventListener("abort", onAbort);
-    await client.unbind().catch(() => {});
   }
 }
 
