@@ -32,6 +32,7 @@ export { httpProbe } from "./http/http.probe.js";
 export type { CookieFlags, HstsPolicy } from "./http/http-headers.js";
 export type { LdapAnonymousBindFact, LdapClearTextBindFact, LdapFacts, LdapRootDseFact, LdapStartTlsFact } from "./ldap/ldap.probe.js";
 export { ldapProbe } from "./ldap/ldap.probe.js";
+export { LDAP_STARTTLS_OID, ldapStartTls } from "./negotiators/ldap-starttls.js";
 // The pre-TLS seam: protocol probes register a negotiator for their scheme; TLS probes then run over it.
 export {
   type NegotiationContext,

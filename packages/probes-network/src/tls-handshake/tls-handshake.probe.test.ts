@@ -282,14 +282,14 @@ describe("tls-handshake failures", () => {
 });
 
 describe("tls-handshake scope", () => {
-  it("declares the implicit-TLS schemes only", () => {
-    expect([...tlsHandshakeProbe.meta.schemes].sort()).toEqual([...IMPLICIT_TLS_SCHEMES].sort());
+  it("declares the implicit-TLS schemes and LDAP StartTLS", () => {
+    expect([...tlsHandshakeProbe.meta.schemes].sort()).toEqual([...IMPLICIT_TLS_SCHEMES, "ldap"].sort());
   });
 
-  it.each(["smtp", "ldap", "http", "tcp"])("says not-applicable for %s", async (scheme) => {
+  it.each(["smtp", "http", "tcp"])("says not-applicable for %s", async (scheme) => {
     const endpoint = { ...endpointOf("good"), scheme };
 
-    expect(await tlsHandshakeProbe.collect(endpoint, {}, trustingLabCa())).toEqual({ notApplicable: `${scheme} does not start with a TLS handshake` });
+    expect(await tlsHandshakeProbe.collect(endpoint, {}, trustingLabCa())).toEqual({ notApplicable: `${scheme} has no TLS handshake hardcheck can reach` });
   });
 });
 

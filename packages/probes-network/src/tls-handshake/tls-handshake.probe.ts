@@ -3,11 +3,18 @@ import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import { type ConnectionOptions, type DetailedPeerCertificate, rootCertificates, connect as startTlsConnection, type TLSSocket } from "node:tls";
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps, type TrustStore } from "@hardcheck/core";
+import { openTlsStream } from "../negotiators/open-tls-stream.js";
 import { certificateNamesHost, distinguishedName, keyBits } from "../support/certificate-details.js";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
 
-/** Schemes that speak TLS from the first byte. STARTTLS schemes (smtp, ldap) need a protocol-aware probe. */
+/** Schemes that speak TLS from the first byte. */
 export const IMPLICIT_TLS_SCHEMES = ["tls", "https", "smtps", "ldaps", "sips"] as const;
+
+/** Schemes whose handshake follows a pre-TLS negotiator (see `negotiators/`): LDAP StartTLS. */
+export const NEGOTIATED_HANDSHAKE_SCHEMES = ["ldap"] as const;
+
+/** Every scheme this probe handshakes with. */
+export const TLS_HANDSHAKE_SCHEMES: readonly string[] = [...IMPLICIT_TLS_SCHEMES, ...NEGOTIATED_HANDSHAKE_SCHEMES];
 
 /** Application protocols offered by default, per scheme; other schemes offer none. */
 const DEFAULT_ALPN: Readonly<Record<string, readonly string[]>> = { https: ["h2", "http/1.1"] };
@@ -90,7 +97,7 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
   meta: {
     id: "tls-handshake",
     description: "Performs one implicit-TLS handshake and reports the negotiated protocol and cipher, the leaf certificate, name match, trust and chain.",
-    schemes: IMPLICIT_TLS_SCHEMES,
+    schemes: TLS_HANDSHAKE_SCHEMES,
     facts: [
       { name: "tls.handshake", description: "Negotiated protocol, cipher (OpenSSL and IANA names), ALPN protocol and the server name sent" },
       {
@@ -104,8 +111,8 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
     ],
   },
   async collect(endpoint, params, deps) {
-    if (!(IMPLICIT_TLS_SCHEMES as readonly string[]).includes(endpoint.scheme)) {
-      return notApplicable(`${endpoint.scheme} does not start with a TLS handshake`);
+    if (!TLS_HANDSHAKE_SCHEMES.includes(endpoint.scheme)) {
+      return notApplicable(`${endpoint.scheme} has no TLS handshake hardcheck can reach`);
     }
     const nameToCheck = endpoint.servername ?? endpoint.host;
     // RFC 6066 forbids IP literals in SNI.
@@ -123,6 +130,20 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
       ...(alpnProtocols.length === 0 ? {} : { ALPNProtocols: [...alpnProtocols] }),
     };
     const address = endpoint.host.includes(":") ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
+    if ((NEGOTIATED_HANDSHAKE_SCHEMES as readonly string[]).includes(endpoint.scheme)) {
+      // The negotiator's socket is already connected and upgraded; TLS starts on it, so host/port would be ignored anyway.
+      const negotiated = await openTlsStream(endpoint, deps);
+      try {
+        const socket = await handshake({ ...options, socket: negotiated.stream }, address, deps);
+        try {
+          return { facts: describeSession(socket, nameToCheck, servername) };
+        } finally {
+          socket.destroy();
+        }
+      } finally {
+        negotiated.socket.destroy();
+      }
+    }
     const socket = await handshake(options, address, deps);
     try {
       return { facts: describeSession(socket, nameToCheck, servername) };
@@ -167,7 +188,8 @@ function handshake(options: ConnectionOptions, address: string, deps: ProbeDeps)
       return;
     }
     let settled = false;
-    let tcpConnected = false;
+    // A handshake over a negotiated stream starts connected: no "connect" event will come.
+    let tcpConnected = options.socket !== undefined;
     const settle = (finish: () => void, keepSocket = false) => {
       if (settled) return;
       settled = true;
