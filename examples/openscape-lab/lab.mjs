@@ -129,6 +129,7 @@ export const expected = [
   ["xpert-sm", "CL-LIC-CERT", "fail"],
   // Xpert MLC: weak Linux policy; product settings read from the export.
   ["xpert-mlc", "CL-MLC-HARDENING-SCRIPT", "fail"],
+  ["xpert-mlc", "CL-CONFIGURE-FIREWALL", "fail"],
   ["xpert-mlc", "CL-DISABLE-LLDP-MED", "fail"],
   ["xpert-mlc", "CL-DISABLE-MPWD", "fail"],
   ["xpert-mlc", "CL-CALLMEMPWD", "pass"],

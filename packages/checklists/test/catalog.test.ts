@@ -27,7 +27,7 @@ const CLASS_FACT_PREFIXES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The evidence class each source name of a multi-source rule stands for. */
-const SOURCE_CLASSES: Readonly<Record<string, string>> = { network: "net", windows: "win", linux: "linux", config: "cfg" };
+const SOURCE_CLASSES: Readonly<Record<string, string>> = { network: "net", windows: "win", linux: "linux", "linux-live": "linux", config: "cfg" };
 
 /** Facts a rule reads: its conditions, or the union over its sources. */
 const factsOf = (rule: Rule): string[] => [...new Set(compileRuleParts(rule).flatMap((part) => part.facts))].sort();
@@ -49,6 +49,7 @@ const COMBINED: Readonly<Record<(typeof CATALOGS)[number], readonly string[]>> =
     "CL-SIP-CERTCHECK: config + network",
     "CL-WINDOWS-NLA4RDP: windows + network",
     "CL-WINDOWS-TLS-CIPHERS: windows + network",
+    "CL-CONFIGURE-FIREWALL: linux + linux-live",
   ],
 };
 
