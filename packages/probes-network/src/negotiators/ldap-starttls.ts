@@ -1,11 +1,8 @@
 /** LDAP StartTLS (RFC 4511 §4.14): the StartTLS extended operation, then TLS on the same socket. */
 import type { Socket } from "node:net";
-import { abortedError } from "../support/socket-errors.js";
-import { type NegotiationContext, NegotiationError, type PreTlsNegotiator } from "./negotiator.js";
+import { MAX_NEGOTIATION_REPLY_BYTES, type NegotiationContext, NegotiationError, type PreTlsNegotiator, readNegotiationReply } from "./negotiator.js";
 
 const ID = "ldap-starttls";
-/** Longest response accepted; a StartTLS response is a few dozen bytes, so anything near this is not LDAP. */
-const MAX_RESPONSE_BYTES = 64 * 1024;
 /** The StartTLS extended operation's OID (RFC 4511 §4.14.1). */
 export const LDAP_STARTTLS_OID = "1.3.6.1.4.1.1466.20037";
 const MESSAGE_ID = 1;
@@ -59,7 +56,7 @@ export function parseExtendedResponse(buffer: Buffer): { result: LdapExtendedRes
   if (buffer.length > 0 && buffer[0] !== TAG.sequence) throw malformed(`starts with tag 0x${(buffer[0] as number).toString(16)}, not an LDAPMessage`);
   const message = readElement(buffer, 0);
   if (message === null) {
-    if (buffer.length > MAX_RESPONSE_BYTES) throw new NegotiationError(ID, `StartTLS response: longer than ${MAX_RESPONSE_BYTES} bytes`);
+    if (buffer.length > MAX_NEGOTIATION_REPLY_BYTES) throw new NegotiationError(ID, `StartTLS response: longer than ${MAX_NEGOTIATION_REPLY_BYTES} bytes`);
     return null;
   }
   const messageId = readElement(message.value, 0);
@@ -80,47 +77,11 @@ export function parseExtendedResponse(buffer: Buffer): { result: LdapExtendedRes
   };
 }
 
-/** Reads the ExtendedResponse, pushing back any bytes after it (they are the server's first TLS record). */
+/** Reads the ExtendedResponse; bytes after it (the server's first TLS record) stay on the socket. */
 function readExtendedResponse(socket: Socket, context: NegotiationContext): Promise<LdapExtendedResult> {
-  return new Promise((resolve, reject) => {
-    let buffered = Buffer.alloc(0);
-    const finish = (settle: () => void) => {
-      clearTimeout(timer);
-      socket.off("data", onData);
-      socket.off("end", onEnd);
-      socket.off("error", onError);
-      context.signal.removeEventListener("abort", onAbort);
-      socket.pause();
-      settle();
-    };
-    const onData = (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      let parsed: ReturnType<typeof parseExtendedResponse>;
-      try {
-        parsed = parseExtendedResponse(buffered);
-      } catch (error) {
-        finish(() => reject(error));
-        return;
-      }
-      if (parsed === null) return;
-      const rest = buffered.subarray(parsed.length);
-      finish(() => {
-        if (rest.length > 0) socket.unshift(rest);
-        resolve(parsed.result);
-      });
-    };
-    const onEnd = () => finish(() => reject(new NegotiationError(ID, "StartTLS: server closed the connection before answering")));
-    const onError = (error: Error) => finish(() => reject(new NegotiationError(ID, `StartTLS: ${error.message}`, { cause: error })));
-    const onAbort = () => finish(() => reject(abortedError("LDAP StartTLS", context.signal)));
-    const timer = setTimeout(
-      () => finish(() => reject(new NegotiationError(ID, `StartTLS: no reply within ${context.replyTimeoutMs} ms`))),
-      context.replyTimeoutMs,
-    );
-    socket.on("data", onData);
-    socket.once("end", onEnd);
-    socket.once("error", onError);
-    context.signal.addEventListener("abort", onAbort, { once: true });
-    socket.resume();
+  return readNegotiationReply(socket, context, ID, "StartTLS", (buffered) => {
+    const parsed = parseExtendedResponse(buffered);
+    return parsed && { value: parsed.result, length: parsed.length };
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { abortedError } from "../support/socket-errors.js";
 
 /** What a negotiator knows about the connection it upgrades. */
 export type NegotiationContext = {
@@ -74,4 +75,65 @@ export function negotiatorForScheme(scheme: string): PreTlsNegotiator | undefine
 /** Schemes that have a negotiator, sorted. */
 export function negotiatedSchemes(): string[] {
   return [...NEGOTIATORS.keys()].sort();
+}
+
+/** Longest reply a negotiator accepts; a server sending more is not speaking the protocol. */
+export const MAX_NEGOTIATION_REPLY_BYTES = 64 * 1024;
+
+/**
+ * Reads one reply from the raw socket: `parse` gets everything received so far and returns the
+ * reply with its length once complete (null while short; it throws {@link NegotiationError} on
+ * nonsense). Bytes after the reply are pushed back onto the socket, so the TLS layer sees exactly
+ * what the server sent next. Ends on the reply timeout, the probe's signal, a close or an error.
+ */
+export function readNegotiationReply<T>(
+  socket: Socket,
+  context: NegotiationContext,
+  negotiatorId: string,
+  step: string,
+  parse: (buffered: Buffer) => { readonly value: T; readonly length: number } | null,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let buffered = Buffer.alloc(0);
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      socket.off("data", onData);
+      socket.off("end", onEnd);
+      socket.off("error", onError);
+      context.signal.removeEventListener("abort", onAbort);
+      socket.pause();
+      settle();
+    };
+    const onData = (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      let parsed: ReturnType<typeof parse>;
+      try {
+        parsed = parse(buffered);
+      } catch (error) {
+        finish(() => reject(error));
+        return;
+      }
+      if (parsed !== null) {
+        const rest = buffered.subarray(parsed.length);
+        finish(() => {
+          if (rest.length > 0) socket.unshift(rest);
+          resolve(parsed.value);
+        });
+      } else if (buffered.length > MAX_NEGOTIATION_REPLY_BYTES) {
+        finish(() => reject(new NegotiationError(negotiatorId, `${step}: reply longer than ${MAX_NEGOTIATION_REPLY_BYTES} bytes`)));
+      }
+    };
+    const onEnd = () => finish(() => reject(new NegotiationError(negotiatorId, `${step}: server closed the connection before answering`)));
+    const onError = (error: Error) => finish(() => reject(new NegotiationError(negotiatorId, `${step}: ${error.message}`, { cause: error })));
+    const onAbort = () => finish(() => reject(abortedError(`${negotiatorId} ${step}`, context.signal)));
+    const timer = setTimeout(
+      () => finish(() => reject(new NegotiationError(negotiatorId, `${step}: no reply within ${context.replyTimeoutMs} ms`))),
+      context.replyTimeoutMs,
+    );
+    socket.on("data", onData);
+    socket.once("end", onEnd);
+    socket.once("error", onError);
+    context.signal.addEventListener("abort", onAbort, { once: true });
+    socket.resume();
+  });
 }
