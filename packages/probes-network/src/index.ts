@@ -35,6 +35,8 @@ export { ldapProbe } from "./ldap/ldap.probe.js";
 export { LDAP_STARTTLS_OID, ldapStartTls } from "./negotiators/ldap-starttls.js";
 // The pre-TLS seam: protocol probes register a negotiator for their scheme; TLS probes then run over it.
 export {
+  endHandshakeFraming,
+  type HandshakeFramedStream,
   type NegotiationContext,
   NegotiationError,
   negotiatedSchemes,
@@ -44,6 +46,7 @@ export {
 } from "./negotiators/negotiator.js";
 export { openTlsStream, TLS_PROBE_SCHEMES, type TlsStream } from "./negotiators/open-tls-stream.js";
 export { smtpStartTls } from "./negotiators/smtp-starttls.js";
+export { TdsPreloginTlsStream, tdsPreloginTls } from "./negotiators/tds-prelogin-tls.js";
 export type { RdpAttempt, RdpNegotiationFact, RdpNegotiationFacts } from "./rdp-negotiation/rdp-negotiation.probe.js";
 export { rdpNegotiationProbe } from "./rdp-negotiation/rdp-negotiation.probe.js";
 export type { SipFacts, SipTransportFact } from "./sip/sip.probe.js";

@@ -27,7 +27,8 @@ export type NegotiationContext = {
  * wraps on write and unwraps on read. Either way the caller writes a ClientHello to it, or hands
  * it to `tls.connect({ socket })`.
  *
- * Reject with {@link NegotiationError} when the server does not offer the upgrade.
+ * Reject with {@link NegotiationError} when the server does not offer the upgrade. A wrapping Duplex
+ * that must stop wrapping once the handshake is over implements {@link HandshakeFramedStream}.
  *
  * @example
  * ```ts
@@ -44,6 +45,27 @@ export interface PreTlsNegotiator {
   readonly id: string;
   readonly description: string;
   negotiate(socket: Socket, context: NegotiationContext): Promise<Duplex>;
+}
+
+/**
+ * A negotiated stream that carries the TLS handshake inside the application protocol's packets and
+ * TLS records bare after it (TDS: PRELOGIN packets during the handshake, raw TLS from LOGIN7 on).
+ * Probes that complete a handshake call {@link endHandshakeFraming} once it is done; probes that
+ * only read the server's first flight never do, and the stream frames to the end.
+ */
+export interface HandshakeFramedStream extends Duplex {
+  /** From now on, bytes pass through unframed in both directions. */
+  endHandshakeFraming(): void;
+}
+
+/**
+ * Tells a negotiated stream that the TLS handshake over it has completed (after `secureConnect`).
+ * Streams that frame nothing (STARTTLS sockets) ignore it.
+ */
+export function endHandshakeFraming(stream: Duplex): void {
+  if (typeof (stream as Partial<HandshakeFramedStream>).endHandshakeFraming === "function") {
+    (stream as HandshakeFramedStream).endHandshakeFraming();
+  }
 }
 
 /** The server refused or did not understand the upgrade; the message says which step failed. */

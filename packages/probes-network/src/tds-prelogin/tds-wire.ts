@@ -34,16 +34,33 @@ export type PreloginResponse = {
   fedAuthRequired: boolean | null;
 };
 
-/** Wraps a payload in one TDS packet (status EOM). */
-export function tdsPacket(type: number, payload: Buffer, packetId = 1): Buffer {
+/** The packet size both sides use before LOGIN7 negotiates another (MS-TDS §2.2.6.4, PacketSize default). */
+export const PRELOGIN_PACKET_BYTES = 4096;
+
+/** Wraps a payload in one TDS packet (status EOM unless `endOfMessage` is false). */
+export function tdsPacket(type: number, payload: Buffer, packetId = 1, endOfMessage = true): Buffer {
   const header = Buffer.alloc(TDS_HEADER_BYTES);
   header.writeUInt8(type, 0);
-  header.writeUInt8(0x01, 1);
+  header.writeUInt8(endOfMessage ? 0x01 : 0x00, 1);
   header.writeUInt16BE(payload.length + TDS_HEADER_BYTES, 2);
   header.writeUInt16BE(0, 4);
   header.writeUInt8(packetId & 0xff, 6);
   header.writeUInt8(0, 7);
   return Buffer.concat([header, payload]);
+}
+
+/**
+ * Splits one message into packets of at most {@link PRELOGIN_PACKET_BYTES}, numbered from 1, the last
+ * marked end-of-message: how TLS handshake bytes travel during login (MS-TDS §2.2.6.5).
+ */
+export function tdsMessage(type: number, payload: Buffer): Buffer {
+  const room = PRELOGIN_PACKET_BYTES - TDS_HEADER_BYTES;
+  const packets: Buffer[] = [];
+  for (let offset = 0, id = 1; offset < payload.length || packets.length === 0; offset += room, id++) {
+    const end = Math.min(offset + room, payload.length);
+    packets.push(tdsPacket(type, payload.subarray(offset, end), id, end === payload.length));
+  }
+  return Buffer.concat(packets);
 }
 
 /** Builds a PRELOGIN payload from options, in token order, with the offset table first. */
@@ -61,13 +78,16 @@ export function preloginPayload(options: ReadonlyArray<readonly [token: number, 
   return Buffer.concat([table, ...options.map(([, data]) => data)]);
 }
 
-/** The PRELOGIN a client sends to learn the server's encryption stance: ENCRYPTION = ENCRYPT_OFF. */
-export function clientPrelogin(): Buffer {
+/**
+ * The PRELOGIN a client opens with. ENCRYPT_OFF (the default) asks for the least, so the answer shows
+ * whether the server forces encryption; ENCRYPT_ON asks for TLS on the whole session.
+ */
+export function clientPrelogin(encryption: 0x00 | 0x01 = 0x00): Buffer {
   return tdsPacket(
     TDS_PACKET.preLogin,
     preloginPayload([
       [PRELOGIN_OPTION.version, Buffer.from([0x00, 0x00, 0x00, 0x00, 0x00, 0x00])],
-      [PRELOGIN_OPTION.encryption, Buffer.from([0x00])],
+      [PRELOGIN_OPTION.encryption, Buffer.from([encryption])],
       [PRELOGIN_OPTION.instOpt, Buffer.from([0x00])],
       [PRELOGIN_OPTION.threadId, Buffer.alloc(4)],
       [PRELOGIN_OPTION.mars, Buffer.from([0x00])],
@@ -89,7 +109,11 @@ export function parsePreloginResponse(packet: Buffer): PreloginResponse {
   if (packet.length < TDS_HEADER_BYTES) throw new Error("TDS packet shorter than its header");
   const type = packet.readUInt8(0);
   if (type !== TDS_PACKET.tabularResult) throw new Error(`expected a PRELOGIN response (packet type 0x04), got 0x${type.toString(16).padStart(2, "0")}`);
-  const payload = packet.subarray(TDS_HEADER_BYTES, packet.readUInt16BE(2));
+  return parsePreloginOptions(packet.subarray(TDS_HEADER_BYTES, packet.readUInt16BE(2)));
+}
+
+/** Reads the option table of a PRELOGIN payload (either direction). Throws an Error naming the defect. */
+export function parsePreloginOptions(payload: Buffer): PreloginResponse {
   const response: PreloginResponse = { version: null, encryption: null, instanceAccepted: null, mars: null, fedAuthRequired: null };
   for (let position = 0; ; position += 5) {
     if (position >= payload.length) throw new Error("PRELOGIN option table has no terminator");

@@ -282,11 +282,11 @@ describe("tls-handshake failures", () => {
 });
 
 describe("tls-handshake scope", () => {
-  it("declares the implicit-TLS schemes and LDAP StartTLS", () => {
-    expect([...tlsHandshakeProbe.meta.schemes].sort()).toEqual([...IMPLICIT_TLS_SCHEMES, "ldap"].sort());
+  it("declares the implicit-TLS schemes and those with a negotiator (SMTP, LDAP, TDS)", () => {
+    expect([...tlsHandshakeProbe.meta.schemes].sort()).toEqual([...IMPLICIT_TLS_SCHEMES, "smtp", "ldap", "mssql"].sort());
   });
 
-  it.each(["smtp", "http", "tcp"])("says not-applicable for %s", async (scheme) => {
+  it.each(["snmp", "http", "tcp"])("says not-applicable for %s", async (scheme) => {
     const endpoint = { ...endpointOf("good"), scheme };
 
     expect(await tlsHandshakeProbe.collect(endpoint, {}, trustingLabCa())).toEqual({ notApplicable: `${scheme} has no TLS handshake hardcheck can reach` });

@@ -3,6 +3,7 @@ import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import { type ConnectionOptions, type DetailedPeerCertificate, rootCertificates, connect as startTlsConnection, type TLSSocket } from "node:tls";
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps, type TrustStore } from "@hardcheck/core";
+import { endHandshakeFraming } from "../negotiators/negotiator.js";
 import { openTlsStream } from "../negotiators/open-tls-stream.js";
 import { certificateNamesHost, distinguishedName, keyBits } from "../support/certificate-details.js";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
@@ -10,8 +11,8 @@ import { abortedError, describeSocketError } from "../support/socket-errors.js";
 /** Schemes that speak TLS from the first byte. */
 export const IMPLICIT_TLS_SCHEMES = ["tls", "https", "smtps", "ldaps", "sips"] as const;
 
-/** Schemes whose handshake follows a pre-TLS negotiator (see `negotiators/`): LDAP StartTLS. */
-export const NEGOTIATED_HANDSHAKE_SCHEMES = ["ldap"] as const;
+/** Schemes whose handshake follows a pre-TLS negotiator (see `negotiators/`): SMTP and LDAP StartTLS, TDS PRELOGIN. */
+export const NEGOTIATED_HANDSHAKE_SCHEMES = ["smtp", "ldap", "mssql"] as const;
 
 /** Every scheme this probe handshakes with. */
 export const TLS_HANDSHAKE_SCHEMES: readonly string[] = [...IMPLICIT_TLS_SCHEMES, ...NEGOTIATED_HANDSHAKE_SCHEMES];
@@ -135,6 +136,7 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
       const negotiated = await openTlsStream(endpoint, deps);
       try {
         const socket = await handshake({ ...options, socket: negotiated.stream }, address, deps);
+        endHandshakeFraming(negotiated.stream);
         try {
           return { facts: describeSession(socket, nameToCheck, servername) };
         } finally {

@@ -7,6 +7,7 @@
 import type { ConnectionOptions, DetailedPeerCertificate, TLSSocket } from "node:tls";
 import { connect as startTlsConnection } from "node:tls";
 import type { Endpoint, ProbeDeps } from "@hardcheck/core";
+import { endHandshakeFraming } from "../negotiators/negotiator.js";
 import { openTlsStream, sniNameOf } from "../negotiators/open-tls-stream.js";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
 import { ALL_CIPHER_SUITES } from "./cipher-suites.js";
@@ -92,7 +93,12 @@ async function fetchWithNodeTls(endpoint: Endpoint, deps: Pick<ProbeDeps, "signa
       tls.on("OCSPResponse", (response: Buffer) => {
         staple = response;
       });
-      tls.once("secureConnect", () => finish(() => resolve({ tls, staple })));
+      tls.once("secureConnect", () =>
+        finish(() => {
+          endHandshakeFraming(stream);
+          resolve({ tls, staple });
+        }),
+      );
       tls.on("error", (error) => finish(() => reject(new Error(`TLS handshake failed: ${describeSocketError(error)} (${address})`, { cause: error }))));
     });
     const certificates: Buffer[] = [];
