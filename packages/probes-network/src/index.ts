@@ -45,6 +45,7 @@ export {
   registerNegotiator,
 } from "./negotiators/negotiator.js";
 export { openTlsStream, TLS_PROBE_SCHEMES, type TlsStream } from "./negotiators/open-tls-stream.js";
+export { RdpTlsStream, rdpTls } from "./negotiators/rdp-tls.js";
 export { smtpStartTls } from "./negotiators/smtp-starttls.js";
 export { TdsPreloginTlsStream, tdsPreloginTls } from "./negotiators/tds-prelogin-tls.js";
 export type { RdpAttempt, RdpNegotiationFact, RdpNegotiationFacts } from "./rdp-negotiation/rdp-negotiation.probe.js";

@@ -26,6 +26,8 @@ export type XrdpLab = {
 };
 
 const XRDP = "/usr/sbin/xrdp";
+/** The TLS versions every lab xrdp allows (xrdp.ini `ssl_protocols`), for tests to compare a scan with. */
+export const XRDP_TLS_VERSIONS = ["TLSv1.2", "TLSv1.3"] as const;
 /**
  * Compiled-in paths of Debian's xrdp 0.9.21 (see `strings /usr/sbin/xrdp`): with `--nodaemon` it writes
  * no pid file, yet it still refuses to start while this one exists ("It looks like xrdp is already running").
@@ -57,7 +59,7 @@ export async function startXrdpLab(posture: XrdpPosture): Promise<XrdpLab> {
       "crypt_level=high",
       `certificate=${lab.certPath}`,
       `key_file=${lab.keyPath}`,
-      "ssl_protocols=TLSv1.2, TLSv1.3",
+      `ssl_protocols=${XRDP_TLS_VERSIONS.join(", ")}`,
       "",
       "[Logging]",
       `LogFile=${logPath}`,

@@ -5,18 +5,20 @@ import type { Endpoint, ProbeDeps } from "@hardcheck/core";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
 import { ldapStartTls } from "./ldap-starttls.js";
 import { negotiatorForScheme, registerNegotiator } from "./negotiator.js";
+import { rdpTls } from "./rdp-tls.js";
 import { smtpStartTls } from "./smtp-starttls.js";
 import { tdsPreloginTls } from "./tds-prelogin-tls.js";
 
 registerNegotiator("smtp", smtpStartTls);
 registerNegotiator("ldap", ldapStartTls);
 registerNegotiator("mssql", tdsPreloginTls);
+registerNegotiator("rdp", rdpTls);
 
 /** Schemes that start with TLS from the first byte. */
 const IMPLICIT_TLS = ["tls", "https", "smtps", "ldaps", "sips"] as const;
 
 /** Every scheme the TLS probes can assess: implicit-TLS schemes, then those with a built-in negotiator. */
-export const TLS_PROBE_SCHEMES: readonly string[] = [...IMPLICIT_TLS, "smtp", "ldap", "mssql"];
+export const TLS_PROBE_SCHEMES: readonly string[] = [...IMPLICIT_TLS, "smtp", "ldap", "mssql", "rdp"];
 
 /** A connected stream ready for a ClientHello, and the socket under it (to destroy when done). */
 export type TlsStream = {

@@ -8,8 +8,10 @@ import { type Socket, connect as tcpConnect } from "node:net";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import { parseEndpoint } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startXrdpLab, type XrdpLab, type XrdpPosture } from "../lab-servers/xrdp.js";
+import { startXrdpLab, XRDP_TLS_VERSIONS, type XrdpLab, type XrdpPosture } from "../lab-servers/xrdp.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
+import { type TlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
+import { type TlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
 import { type RdpNegotiationFacts, rdpNegotiationProbe } from "./rdp-negotiation.probe.js";
 import { type ConnectionConfirm, connectionRequest, frameTpkt, parseConnectionConfirm, RDP_PROTOCOL } from "./rdp-wire.js";
 
@@ -167,5 +169,33 @@ describe("TLS starts on the raw socket right after RDP_NEG_RSP (real xrdp)", () 
     socket.destroy();
 
     expect(confirm).toEqual({ kind: "response", flags: 0x01, selectedProtocol: RDP_PROTOCOL.rdp });
+  });
+});
+
+describe("TLS probes over rdp:// through the rdp-tls negotiator (real xrdp)", () => {
+  const endpointOf = (posture: XrdpPosture) => parseEndpoint(`rdp://127.0.0.1:${labFor(posture).port}`);
+  const deps = () =>
+    probeTestDeps({ trust: { caCertificates: POSTURES.map((posture) => labFor(posture).caPem) }, limits: { connectTimeoutMs: IO_TIMEOUT_MS } });
+
+  it.each<XrdpPosture>(["tls", "negotiate"])("security_layer=%s: tls-handshake reports the lab certificate, trusted", async (posture) => {
+    const outcome = await tlsHandshakeProbe.collect(endpointOf(posture), {}, deps());
+    if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
+    const facts = outcome.facts as unknown as TlsHandshakeFacts;
+
+    expect(facts["tls.leaf"].fingerprintSha256).toBe(labFor(posture).certificateFingerprint256);
+    expect(facts["tls.trust"]).toEqual({ trusted: true, error: null });
+  });
+
+  it("security_layer=tls: tls-versions-suites finds exactly the versions xrdp.ini allows", async () => {
+    const outcome = await tlsVersionsSuitesProbe.collect(endpointOf("tls"), {}, deps());
+    if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
+    const facts = outcome.facts as unknown as TlsVersionsSuitesFacts;
+
+    expect(facts["tls.versions"].accepted).toEqual([...XRDP_TLS_VERSIONS]);
+    expect(facts["tls.suites"].names.length).toBeGreaterThan(0);
+  });
+
+  it("security_layer=rdp: the TLS probes fail naming standard RDP security", async () => {
+    await expect(tlsHandshakeProbe.collect(endpointOf("rdp"), {}, deps())).rejects.toThrow(/server selected standard-rdp-security, not TLS/);
   });
 });

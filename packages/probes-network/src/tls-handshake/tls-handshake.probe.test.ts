@@ -282,8 +282,8 @@ describe("tls-handshake failures", () => {
 });
 
 describe("tls-handshake scope", () => {
-  it("declares the implicit-TLS schemes and those with a negotiator (SMTP, LDAP, TDS)", () => {
-    expect([...tlsHandshakeProbe.meta.schemes].sort()).toEqual([...IMPLICIT_TLS_SCHEMES, "smtp", "ldap", "mssql"].sort());
+  it("declares the implicit-TLS schemes and those with a negotiator (SMTP, LDAP, TDS, RDP)", () => {
+    expect([...tlsHandshakeProbe.meta.schemes].sort()).toEqual([...IMPLICIT_TLS_SCHEMES, "smtp", "ldap", "mssql", "rdp"].sort());
   });
 
   it.each(["snmp", "http", "tcp"])("says not-applicable for %s", async (scheme) => {

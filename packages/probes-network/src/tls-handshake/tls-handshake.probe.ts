@@ -1,4 +1,4 @@
-/** One implicit-TLS handshake, reported as facts: protocol, cipher, certificate, name match, trust, chain. */
+/** One TLS handshake, reported as facts: protocol, cipher, certificate, name match, trust, chain. */
 import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import { type ConnectionOptions, type DetailedPeerCertificate, rootCertificates, connect as startTlsConnection, type TLSSocket } from "node:tls";
@@ -11,8 +11,8 @@ import { abortedError, describeSocketError } from "../support/socket-errors.js";
 /** Schemes that speak TLS from the first byte. */
 export const IMPLICIT_TLS_SCHEMES = ["tls", "https", "smtps", "ldaps", "sips"] as const;
 
-/** Schemes whose handshake follows a pre-TLS negotiator (see `negotiators/`): SMTP and LDAP StartTLS, TDS PRELOGIN. */
-export const NEGOTIATED_HANDSHAKE_SCHEMES = ["smtp", "ldap", "mssql"] as const;
+/** Schemes whose handshake follows a pre-TLS negotiator (see `negotiators/`): SMTP and LDAP StartTLS, TDS PRELOGIN, RDP negotiation. */
+export const NEGOTIATED_HANDSHAKE_SCHEMES = ["smtp", "ldap", "mssql", "rdp"] as const;
 
 /** Every scheme this probe handshakes with. */
 export const TLS_HANDSHAKE_SCHEMES: readonly string[] = [...IMPLICIT_TLS_SCHEMES, ...NEGOTIATED_HANDSHAKE_SCHEMES];
@@ -97,7 +97,8 @@ export type TlsHandshakeFacts = {
 export const tlsHandshakeProbe: EndpointProbe = defineProbe({
   meta: {
     id: "tls-handshake",
-    description: "Performs one implicit-TLS handshake and reports the negotiated protocol and cipher, the leaf certificate, name match, trust and chain.",
+    description:
+      "Performs one TLS handshake (after the scheme's pre-TLS negotiation, if any) and reports the negotiated protocol and cipher, the leaf certificate, name match, trust and chain.",
     schemes: TLS_HANDSHAKE_SCHEMES,
     facts: [
       { name: "tls.handshake", description: "Negotiated protocol, cipher (OpenSSL and IANA names), ALPN protocol and the server name sent" },

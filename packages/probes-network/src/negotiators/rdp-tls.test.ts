@@ -1,0 +1,118 @@
+import { X509Certificate } from "node:crypto";
+import { createServer, type Socket } from "node:net";
+import { type Endpoint, parseEndpoint } from "@hardcheck/core";
+import { createTestPki, type LoopbackServer, startGarbageServer, startTarpitServer } from "@hardcheck/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RdpFixture, type RdpFixturePolicy, startRdpFixture } from "../rdp-negotiation/fixtures/rdp-fixture.js";
+import { encodeConnectionConfirm, RDP_PROTOCOL } from "../rdp-negotiation/rdp-wire.js";
+import { probeTestDeps } from "../support/probe-test-deps.js";
+import { type TlsChainFacts, tlsChainProbe } from "../tls-chain/tls-chain.probe.js";
+import { type TlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
+import { type TlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
+import { TLS_PROBE_SCHEMES } from "./open-tls-stream.js";
+
+const pki = createTestPki({ caCommonName: "hardcheck RDP TLS test CA" });
+const leaf = pki.issueLeaf({ commonName: "rdp.lab.test", altNames: ["rdp.lab.test", "127.0.0.1"] });
+const fixtures = new Map<RdpFixturePolicy, RdpFixture>();
+const hostile = new Map<string, LoopbackServer>();
+
+beforeAll(async () => {
+  for (const policy of ["nla-required", "tls-required", "negotiate", "rdp-only", "pre-negotiation"] as const) {
+    fixtures.set(policy, await startRdpFixture(policy, leaf));
+  }
+  hostile.set("ssh", await startGarbageServer("SSH-2.0-OpenSSH_9.6\r\n"));
+  hostile.set("tarpit", await startTarpitServer());
+  hostile.set("x224-refusal", await startX224RefusingServer(false));
+  hostile.set("alert-and-x224-refusal", await startX224RefusingServer(true));
+});
+
+/** Selects TLS, then answers the ClientHello with a clear-text MCS Disconnect Provider Ultimatum (after a TLS alert, in one write, `withAlert`), as xrdp does when it refuses one. */
+async function startX224RefusingServer(withAlert: boolean): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    let confirmed = false;
+    socket.on("data", () => {
+      if (confirmed) {
+        // handshake_failure alert, then TPKT + X.224 Data + MCS Disconnect Provider Ultimatum.
+        socket.end(Buffer.from(`${withAlert ? "15030300020228" : ""}0300000902f0802180`, "hex"));
+        return;
+      }
+      confirmed = true;
+      socket.write(encodeConnectionConfirm({ kind: "response", flags: 1, selectedProtocol: RDP_PROTOCOL.ssl }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+afterAll(async () => {
+  for (const fixture of fixtures.values()) await fixture.close();
+  for (const server of hostile.values()) await server.close();
+});
+
+function endpoint(name: string): Endpoint {
+  const port = fixtures.get(name as RdpFixturePolicy)?.port ?? hostile.get(name)?.port;
+  if (port === undefined) throw new Error(`no server ${name}`);
+  return parseEndpoint(`rdp://127.0.0.1:${port}`);
+}
+
+async function factsOf<T>(probe: typeof tlsHandshakeProbe, target: Endpoint): Promise<T> {
+  const outcome = await probe.collect(target, {}, probeTestDeps({ trust: { caCertificates: [pki.caPem] }, limits: { connectTimeoutMs: 1_000 } }));
+  if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
+  return outcome.facts as unknown as T;
+}
+
+describe("TLS probes over rdp:// against the MS-RDPBCGR fixture (specification, not a live RDP server)", () => {
+  it("are offered for rdp:// endpoints", () => {
+    expect(TLS_PROBE_SCHEMES).toContain("rdp");
+    expect(tlsHandshakeProbe.meta.schemes).toContain("rdp");
+  });
+
+  // A server that requires NLA still starts with TLS: CredSSP runs inside it.
+  it.each(["nla-required", "tls-required", "negotiate"])("%s: tls-handshake reads the certificate after the Connection Confirm", async (policy) => {
+    const facts = await factsOf<TlsHandshakeFacts>(tlsHandshakeProbe, endpoint(policy));
+
+    expect(facts["tls.leaf"].fingerprintSha256).toBe(new X509Certificate(leaf.certPem).fingerprint256);
+    expect(facts["tls.hostname"]).toEqual({ name: "127.0.0.1", matches: true });
+    expect(facts["tls.trust"]).toEqual({ trusted: true, error: null });
+  });
+
+  it("nla-required: tls-versions-suites and tls-chain run over the same negotiation", async () => {
+    const [suites, chain] = await Promise.all([
+      factsOf<TlsVersionsSuitesFacts>(tlsVersionsSuitesProbe, endpoint("nla-required")),
+      factsOf<TlsChainFacts>(tlsChainProbe, endpoint("nla-required")),
+    ]);
+
+    expect(suites["tls.versions"].accepted).toEqual(["TLSv1.2", "TLSv1.3"]);
+    expect(chain["tls.chainValidation"]).toMatchObject({ trusted: true, complete: true });
+  });
+
+  it.each([
+    { policy: "rdp-only", reason: /server refused TLS and CredSSP with SSL_NOT_ALLOWED_BY_SERVER/ },
+    { policy: "pre-negotiation", reason: /predates RDP 5\.2 .* without TLS/ },
+    { policy: "ssh", reason: /first byte 0x53 is not a TPKT version 3 header — the server is not speaking RDP/ },
+    { policy: "tarpit", reason: /Connection Request: no reply within 1000 ms/ },
+  ])("$policy: fails naming the reason", async ({ policy, reason }) => {
+    await expect(factsOf(tlsHandshakeProbe, endpoint(policy))).rejects.toThrow(reason);
+    await expect(factsOf(tlsVersionsSuitesProbe, endpoint(policy))).rejects.toThrow(reason);
+  });
+
+  it.each([
+    { server: "x224-refusal", scan: /server answered no ClientHello \(server closed the connection without a TLS answer\)/ },
+    { server: "alert-and-x224-refusal", scan: /server refused every protocol version/ },
+  ])("$server: reads an X.224 packet where a TLS record belongs as a refusal, not as garbage", async ({ server, scan }) => {
+    await expect(factsOf(tlsHandshakeProbe, endpoint(server))).rejects.toThrow(/TLS handshake failed/);
+    await expect(factsOf(tlsVersionsSuitesProbe, endpoint(server))).rejects.toThrow(scan);
+  });
+});
