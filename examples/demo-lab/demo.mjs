@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The demo lab: loopback TLS servers with a good, an expired and a self-signed certificate (made
 // fresh at every start), a decommissioned port, and real protocol servers with known weaknesses
-// (Postfix, OpenLDAP slapd, net-snmp snmpd, and the MS-TDS specification fixture for SQL Server).
+// (Postfix, OpenLDAP slapd, net-snmp snmpd, and the MS-TDS and MS-RDPBCGR specification fixtures
+// for SQL Server and RDP).
 // Scans them with the hardcheck CLI and the tls-baseline and network-baseline packs, prints the
 // console report, writes the reports, and checks the verdicts against what the lab is known to be.
 // Usage: node demo.mjs [--out DIR]
@@ -81,8 +82,18 @@ const expected = [
   ["directory", "NET-LDAP-ANONYMOUS-BIND", "fail"],
   ["directory", "NET-LDAP-CLEARTEXT-BIND", "fail"],
   ["directory", "NET-LDAP-STARTTLS", "pass"],
-  // The TDS specification fixture with a certificate but Force Encryption off (no live SQL Server).
+  // Postfix's certificate, read through STARTTLS.
+  ["mail-relay", "TLS-CERT-TRUSTED", "pass"],
+  // The TDS specification fixture with a certificate but Force Encryption off (no live SQL Server);
+  // the TLS scan inside PRELOGIN finds TLS 1.0 and 1.1 still accepted.
   ["sql-server", "NET-MSSQL-FORCE-ENCRYPTION", "fail"],
+  ["sql-server", "TLS-PROTOCOL-VERSIONS", "fail"],
+  ["sql-server", "TLS-CERT-TRUSTED", "pass"],
+  // The RDP specification fixture in "Negotiate" mode (no live RDP server): NLA not required,
+  // standard RDP security accepted; its TLS certificate is read after the negotiation.
+  ["remote-desktop", "NET-RDP-NLA", "fail"],
+  ["remote-desktop", "NET-RDP-LEGACY-SECURITY", "fail"],
+  ["remote-desktop", "TLS-CERT-TRUSTED", "pass"],
   // snmpd answering the community public.
   ["snmp-agent", "NET-SNMP-DEFAULT-COMMUNITY", "fail"],
   ["snmp-agent", "NET-SNMP-V1-V2C", "fail"],

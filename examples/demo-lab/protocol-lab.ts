@@ -1,6 +1,6 @@
 /**
- * The demo lab's protocol servers: the same Debian servers and TDS specification fixture the
- * probe tests use (packages/probes-network/src/lab-servers/, tds-prelogin/fixtures/), each in a
+ * The demo lab's protocol servers: the same Debian servers and TDS and RDP specification fixtures the
+ * probe tests use (packages/probes-network/src/lab-servers/, tds-prelogin/fixtures/, rdp-negotiation/fixtures/), each in a
  * known posture. demo.mjs bundles this file with esbuild at start, so the launchers stay one
  * TypeScript source shared by the probe tests, the bench and the demo, and no test-only code ends
  * up in a published package.
@@ -9,12 +9,13 @@ import { createTestPki } from "@hardcheck/testkit";
 import { startPostfixLab } from "../../packages/probes-network/src/lab-servers/postfix.js";
 import { startSlapdLab } from "../../packages/probes-network/src/lab-servers/slapd.js";
 import { startSnmpdLab } from "../../packages/probes-network/src/lab-servers/snmpd.js";
+import { startRdpFixture } from "../../packages/probes-network/src/rdp-negotiation/fixtures/rdp-fixture.js";
 import { startTdsFixture } from "../../packages/probes-network/src/tds-prelogin/fixtures/tds-fixture.js";
 
 /** The running protocol lab: one endpoint URL per demo target, and the CAs that issued their certificates. */
 export type ProtocolLab = {
   /** Target id → endpoint URL. */
-  readonly endpoints: Readonly<Record<"mail-relay" | "directory" | "sql-server" | "snmp-agent", string>>;
+  readonly endpoints: Readonly<Record<"mail-relay" | "directory" | "sql-server" | "snmp-agent" | "remote-desktop", string>>;
   /** PEM CA certificates of the servers' lab PKIs, to trust in the scan. */
   readonly caPems: readonly string[];
   close(): Promise<void>;
@@ -22,12 +23,20 @@ export type ProtocolLab = {
 
 /**
  * Starts Postfix (AUTH offered before STARTTLS), slapd (anonymous and clear-text binds allowed),
- * the TDS fixture (certificate installed, encryption not forced) and snmpd (`public` answered).
+ * the TDS fixture (certificate installed, encryption not forced, TLS 1.0 and 1.1 still accepted
+ * inside PRELOGIN), snmpd (`public` answered) and the RDP fixture (security layer "Negotiate":
+ * TLS offered, NLA not required, standard RDP security accepted).
  */
 export async function startProtocolLab(): Promise<ProtocolLab> {
-  const pki = createTestPki({ caCommonName: "hardcheck demo lab CA (TDS)" });
-  const leaf = pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"] });
-  const started = await Promise.allSettled([startPostfixLab(), startSlapdLab("open"), startTdsFixture("optional", leaf), startSnmpdLab("community")] as const);
+  const pki = createTestPki({ caCommonName: "hardcheck demo lab CA (TDS, RDP)" });
+  const leaf = pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"], notAfter: new Date(Date.now() + 200 * 86_400_000) });
+  const started = await Promise.allSettled([
+    startPostfixLab(),
+    startSlapdLab("open"),
+    startTdsFixture("optional", { ...leaf, minVersion: "TLSv1", ciphers: "DEFAULT:@SECLEVEL=0" }),
+    startSnmpdLab("community"),
+    startRdpFixture("negotiate", leaf),
+  ] as const);
   const running = started.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
   const close = async () => {
     await Promise.all(running.map((server) => server.close()));
@@ -42,13 +51,14 @@ export async function startProtocolLab(): Promise<ProtocolLab> {
       },
     );
   }
-  const [postfix, slapd, tds, snmpd] = [fulfilled(started[0]), fulfilled(started[1]), fulfilled(started[2]), fulfilled(started[3])];
+  const [postfix, slapd, tds, snmpd, rdp] = [fulfilled(started[0]), fulfilled(started[1]), fulfilled(started[2]), fulfilled(started[3]), fulfilled(started[4])];
   return {
     endpoints: {
       "mail-relay": `smtp://127.0.0.1:${postfix.ports["auth-in-clear"]}`,
       directory: `ldap://127.0.0.1:${slapd.ldapPort}`,
       "sql-server": `mssql://127.0.0.1:${tds.port}`,
       "snmp-agent": `snmp://127.0.0.1:${snmpd.port}`,
+      "remote-desktop": `rdp://127.0.0.1:${rdp.port}`,
     },
     caPems: [postfix.caPem, slapd.caPem, pki.caPem],
     close,

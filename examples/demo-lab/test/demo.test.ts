@@ -27,6 +27,7 @@ describe("the demo lab (README command 1)", () => {
       "decommissioned",
       "directory",
       "mail-relay",
+      "remote-desktop",
       "snmp-agent",
       "sql-server",
       "web-expired",
@@ -36,6 +37,8 @@ describe("the demo lab (README command 1)", () => {
     expect(verdict("mail-relay", "NET-SMTP-AUTH-BEFORE-TLS")).toBe("fail");
     expect(verdict("directory", "NET-LDAP-ANONYMOUS-BIND")).toBe("fail");
     expect(verdict("sql-server", "NET-MSSQL-FORCE-ENCRYPTION")).toBe("fail");
+    expect(verdict("sql-server", "TLS-PROTOCOL-VERSIONS")).toBe("fail");
+    expect(verdict("remote-desktop", "NET-RDP-NLA")).toBe("fail");
     expect(verdict("snmp-agent", "NET-SNMP-DEFAULT-COMMUNITY")).toBe("fail");
     expect(report.summary.fail).toBeGreaterThan(0);
     expect(report.summary.error).toBeGreaterThan(0);
