@@ -1,6 +1,7 @@
 // One full scan of every protocol lab endpoint through the real scanner (Hardcheck.scan with the
 // bundled network probes and the tls-baseline and network-baseline packs): Postfix ×3, slapd ×2 on
-// ldap+ldaps, the TDS fixture ×4, snmpd ×2, nginx ×3, Kamailio (sip), the RDP fixture ×3. Prints the
+// ldap+ldaps, the TDS fixture ×4 and the RDP fixture ×3 (TLS probes run inside PRELOGIN and after RDP
+// negotiation), snmpd ×2, nginx ×3, Kamailio (sip). Prints the
 // scan's wall time (servers already up), lab start time, verdict counts and peak RSS of this process.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +30,7 @@ const [postfix, ldapOpen, ldapLocked, snmpCommunity, snmpV3, nginx, kamailio, ..
   startNginxLab(),
   startKamailioLab(),
   ...(["forced", "optional", "unsupported", "strict"] as const).map((mode) => startTdsFixture(mode, leaf)),
-  ...(["nla-required", "negotiate", "rdp-only"] as const).map((policy) => startRdpFixture(policy)),
+  ...(["nla-required", "negotiate", "rdp-only"] as const).map((policy) => startRdpFixture(policy, leaf)),
 ]);
 const labMs = performance.now() - startedLab;
 

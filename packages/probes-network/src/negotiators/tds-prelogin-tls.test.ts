@@ -56,6 +56,7 @@ beforeAll(async () => {
   // TLS 1.0 and 1.1 with SHA-1 CBC suites: the defaults of an unpatched SQL Server 2016 and older.
   fixtures.set("legacy", await startTdsFixture("optional", { ...leaf, minVersion: "TLSv1", ciphers: "DEFAULT:@SECLEVEL=0" }));
   fixtures.set("unsupported", await startTdsFixture("unsupported", leaf));
+  fixtures.set("strict", await startTdsFixture("strict", leaf));
   servers.set("http", await startGarbageServer("HTTP/1.1 400 Bad Request\r\n\r\n"));
   servers.set("tarpit", await startTarpitServer());
   for (const then of ["silent", "tabular-result", "oversized", "close"] as const) servers.set(then, await startScriptedServer(then));
@@ -122,6 +123,14 @@ describe("TLS probes inside TDS PRELOGIN, against the specification fixture (not
 describe("TLS inside TDS PRELOGIN: refusals and hostile servers", () => {
   it("names ENCRYPT_NOT_SUP when the server offers no TLS", async () => {
     await expect(factsOf(tlsHandshakeProbe, endpoint("unsupported"))).rejects.toThrow(/ENCRYPT_NOT_SUP — it has no certificate/);
+  });
+
+  it("points a TDS 8.0 strict-only server at tls://", async () => {
+    await expect(factsOf(tlsHandshakeProbe, endpoint("strict"))).rejects.toThrow(
+      /enforce TDS 8\.0 strict encryption do; scan such a server as tls:\/\/host:port/,
+    );
+    const overTls = await factsOf<TlsHandshakeFacts>(tlsHandshakeProbe, parseEndpoint(`tls://127.0.0.1:${fixtures.get("strict")?.port}`));
+    expect(overTls["tls.leaf"].fingerprintSha256).toBe(new X509Certificate(leaf.certPem).fingerprint256);
   });
 
   it("says the port does not speak TDS", async () => {

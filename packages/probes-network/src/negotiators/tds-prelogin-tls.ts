@@ -125,7 +125,20 @@ export const tdsPreloginTls: PreTlsNegotiator = {
   description: "SQL Server: sends PRELOGIN with ENCRYPTION = ENCRYPT_ON, then carries the TLS handshake inside PRELOGIN packets (MS-TDS §2.2.6.5)",
   async negotiate(socket, context) {
     socket.write(preloginRequest(ENCRYPT_ON));
-    const response = await readPreloginResponse(socket, context);
+    let response: Awaited<ReturnType<typeof readPreloginResponse>>;
+    try {
+      response = await readPreloginResponse(socket, context);
+    } catch (error) {
+      // A server that enforces TDS 8.0 strict encryption hangs up on a clear-text PRELOGIN.
+      if (error instanceof NegotiationError && error.message.includes("closed the connection before answering")) {
+        throw new NegotiationError(
+          ID,
+          "PRELOGIN: server closed the connection without answering — servers that enforce TDS 8.0 strict encryption do; scan such a server as tls://host:port",
+          { cause: error },
+        );
+      }
+      throw error;
+    }
     if (response.encryption === "ENCRYPT_NOT_SUP") {
       throw new NegotiationError(
         ID,
