@@ -1,7 +1,10 @@
 import { X509Certificate } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Endpoint, parseEndpoint } from "@hardcheck/core";
-import { createTestPki, type LoopbackServer, startGarbageServer, startTarpitServer } from "@hardcheck/testkit";
+import { createTestPki, type LoopbackServer, startGarbageServer, startNamespacedServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { Connection } from "tedious";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +20,7 @@ import { TdsPreloginTlsStream } from "./tds-prelogin-tls.js";
 const pki = createTestPki({ caCommonName: "hardcheck TDS TLS test CA" });
 const leaf = pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"] });
 const fixtures = new Map<string, TdsFixture>();
+const keyDir = mkdtempSync(join(tmpdir(), "hardcheck-tds-tls-"));
 const servers = new Map<string, LoopbackServer | { port: number; close(): Promise<void> }>();
 
 /** Answers PRELOGIN with ENCRYPT_ON, then misbehaves inside the handshake as `then` says. */
@@ -57,6 +61,26 @@ beforeAll(async () => {
   fixtures.set("legacy", await startTdsFixture("optional", { ...leaf, minVersion: "TLSv1", ciphers: "DEFAULT:@SECLEVEL=0" }));
   fixtures.set("unsupported", await startTdsFixture("unsupported", leaf));
   fixtures.set("strict", await startTdsFixture("strict", leaf));
+  // 3DES is gone from Node's OpenSSL: the fixture relays the handshake inside PRELOGIN to gnutls-serv
+  // (which binds every interface, so it runs in a network namespace of its own), with TLS 1.0 and 3DES on.
+  writeFileSync(join(keyDir, "leaf.pem"), leaf.chainPem);
+  writeFileSync(join(keyDir, "leaf.key"), leaf.keyPem, { mode: 0o600 });
+  const gnutls = await startNamespacedServer({
+    command: "gnutls-serv",
+    args: [
+      "-p",
+      "4433",
+      "--x509certfile",
+      join(keyDir, "leaf.pem"),
+      "--x509keyfile",
+      join(keyDir, "leaf.key"),
+      "--priority",
+      "NORMAL:+3DES-CBC:+VERS-TLS1.0:+VERS-TLS1.1:-VERS-TLS1.3",
+    ],
+    innerPort: 4433,
+  });
+  servers.set("gnutls", gnutls);
+  fixtures.set("3des", await startTdsFixture("forced", { backendPort: gnutls.port }));
   servers.set("http", await startGarbageServer("HTTP/1.1 400 Bad Request\r\n\r\n"));
   servers.set("tarpit", await startTarpitServer());
   for (const then of ["silent", "tabular-result", "oversized", "close"] as const) servers.set(then, await startScriptedServer(then));
@@ -65,6 +89,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const fixture of fixtures.values()) await fixture.close();
   for (const server of servers.values()) await server.close();
+  rmSync(keyDir, { recursive: true, force: true });
 });
 
 function endpoint(name: string): Endpoint {
@@ -110,6 +135,16 @@ describe("TLS probes inside TDS PRELOGIN, against the specification fixture (not
     expect(legacy["tls.suites"].byVersion.TLSv1?.suites).toContain("TLS_RSA_WITH_AES_128_CBC_SHA");
     expect(current["tls.suites"].byVersion.TLSv1).toBeUndefined();
     expect(current["tls.suites"].names).toContain("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+  });
+
+  it("tls-versions-suites finds 3DES and TLS 1.0 inside PRELOGIN (handshake relayed to gnutls-serv)", async () => {
+    const facts = await factsOf<TlsVersionsSuitesFacts>(tlsVersionsSuitesProbe, endpoint("3des"));
+
+    expect(facts["tls.versions"].accepted).toEqual(["TLSv1", "TLSv1.1", "TLSv1.2"]);
+    expect(facts["tls.suites"].classes).toContain("3des");
+    expect(facts["tls.suites"].suitesByClass["3des"]).toContain("TLS_RSA_WITH_3DES_EDE_CBC_SHA");
+    const handshake = await factsOf<TlsHandshakeFacts>(tlsHandshakeProbe, endpoint("3des"));
+    expect(handshake["tls.trust"]).toEqual({ trusted: true, error: null });
   });
 
   it("tls-chain validates the presented chain", async () => {
