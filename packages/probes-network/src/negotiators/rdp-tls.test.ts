@@ -1,7 +1,9 @@
 import { X509Certificate } from "node:crypto";
 import { createServer, type Socket } from "node:net";
+import { PassThrough } from "node:stream";
 import { type Endpoint, parseEndpoint } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startGarbageServer, startTarpitServer } from "@hardcheck/testkit";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RdpFixture, type RdpFixturePolicy, startRdpFixture } from "../rdp-negotiation/fixtures/rdp-fixture.js";
 import { encodeConnectionConfirm, RDP_PROTOCOL } from "../rdp-negotiation/rdp-wire.js";
@@ -10,6 +12,7 @@ import { type TlsChainFacts, tlsChainProbe } from "../tls-chain/tls-chain.probe.
 import { type TlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
 import { type TlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
 import { TLS_PROBE_SCHEMES } from "./open-tls-stream.js";
+import { RdpTlsStream } from "./rdp-tls.js";
 
 const pki = createTestPki({ caCommonName: "hardcheck RDP TLS test CA" });
 const leaf = pki.issueLeaf({ commonName: "rdp.lab.test", altNames: ["rdp.lab.test", "127.0.0.1"] });
@@ -114,5 +117,38 @@ describe("TLS probes over rdp:// against the MS-RDPBCGR fixture (specification, 
   ])("$server: reads an X.224 packet where a TLS record belongs as a refusal, not as garbage", async ({ server, scan }) => {
     await expect(factsOf(tlsHandshakeProbe, endpoint(server))).rejects.toThrow(/TLS handshake failed/);
     await expect(factsOf(tlsVersionsSuitesProbe, endpoint(server))).rejects.toThrow(scan);
+  });
+});
+
+describe("RdpTlsStream record follower (fuzz)", () => {
+  const record = (type: number, length: number) => Buffer.concat([Buffer.from([type, 0x03, 0x03, length >> 8, length & 0xff]), Buffer.alloc(length, 0x03)]);
+
+  it("passes TLS records through whole, however cut, and ends at an X.224 packet on a record boundary", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom(0x15, 0x16, 0x17), fc.integer({ min: 0, max: 300 })), { maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 30 }),
+        async (records, cuts) => {
+          const tls = Buffer.concat(records.map(([type, length]) => record(type, length)));
+          const bytes = Buffer.concat([tls, Buffer.from("0300000902f0802180", "hex"), Buffer.from("trailing")]);
+          const source = new PassThrough();
+          const stream = new RdpTlsStream(source as unknown as Socket);
+          const read: Buffer[] = [];
+          const ended = new Promise<void>((resolve) => {
+            stream.on("data", (chunk: Buffer) => read.push(chunk));
+            stream.on("end", () => resolve());
+          });
+          let offset = 0;
+          for (const cut of [...cuts, bytes.length]) {
+            if (offset >= bytes.length || source.destroyed) break;
+            source.write(bytes.subarray(offset, offset + cut));
+            offset += cut;
+          }
+          await ended;
+          expect(Buffer.concat(read).equals(tls)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
