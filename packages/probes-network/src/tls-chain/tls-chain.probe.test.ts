@@ -1,8 +1,10 @@
 import { type Endpoint, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import { type LoopbackServer, startGarbageServer, startTlsServer } from "@hardcheck/testkit";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type LabServerName, startTlsLab, type TlsLab } from "../support/tls-lab.js";
+import { countRequestedAuthorities } from "../tls-wire/presented-chain.js";
 import { type TlsChainFacts, type TlsChainValidationFact, tlsChainProbe } from "./tls-chain.probe.js";
 
 let lab: TlsLab;
@@ -113,6 +115,32 @@ describe("tls-chain verdict facts, one lab server per defect", () => {
       isCa: false,
     });
     expect(facts["tls.chainCertificates"][1]).toMatchObject({ isCa: true, keyUsage: ["keyCertSign", "cRLSign"] });
+  });
+
+  it("notes whether the server requests a client certificate, and how many issuers it names", async () => {
+    const requesting = await lab.serveLeaf("good", ["-verify", "1", "-CAfile", lab.pki.rootPath, "-tls1_2"]);
+    const tls13Only = await chainOf(lab.endpoint("tls13-only"));
+
+    expect((await chainOf(lab.endpoint("modern")))["tls.clientCertificateRequest"]).toEqual({ requested: false, certificateAuthorities: null });
+    expect((await chainOf(requesting))["tls.clientCertificateRequest"]).toEqual({ requested: true, certificateAuthorities: 1 });
+    expect(tls13Only["tls.clientCertificateRequest"]).toEqual({ requested: null, certificateAuthorities: null });
+  });
+
+  it("counts a CertificateRequest's authorities for TLS 1.2 and 1.0 layouts and refuses a body that does not add up", () => {
+    const authorities = Buffer.from([0x00, 0x08, 0x00, 0x02, 0x30, 0x00, 0x00, 0x02, 0x30, 0x00]);
+    const tls12 = Buffer.concat([Buffer.from([0x01, 0x01, 0x00, 0x02, 0x04, 0x01]), authorities]);
+    const tls10 = Buffer.concat([Buffer.from([0x01, 0x01]), authorities]);
+
+    expect(countRequestedAuthorities(tls12, 0x0303)).toBe(2);
+    expect(countRequestedAuthorities(tls10, 0x0301)).toBe(2);
+    expect(countRequestedAuthorities(tls12.subarray(0, tls12.length - 1), 0x0303)).toBeNull();
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), fc.constantFrom(0x0301, 0x0303), (bytes, version) => {
+        const count = countRequestedAuthorities(Buffer.from(bytes), version);
+        expect(count === null || (Number.isInteger(count) && count >= 0)).toBe(true);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it("without the lab root in the trust store the same chain is complete but not trusted", async () => {

@@ -56,10 +56,19 @@ export type TlsChainValidationFact = {
   leafFingerprintSha256: string;
 };
 
+/** `tls.clientCertificateRequest`: whether the server asks clients for a certificate (mutual TLS, as SIP trunks often do). */
+export type TlsClientCertificateRequestFact = {
+  /** True or false from the clear-text handshake; null when the server speaks only TLS 1.3, whose request is encrypted. */
+  requested: boolean | null;
+  /** Acceptable issuers the request names; null when not requested or unknown. */
+  certificateAuthorities: number | null;
+};
+
 /** The facts `tls-chain` produces. */
 export type TlsChainFacts = {
   "tls.chainCertificates": TlsChainCertificateFact[];
   "tls.chainValidation": TlsChainValidationFact;
+  "tls.clientCertificateRequest": TlsClientCertificateRequestFact;
 };
 
 const issues = (child: ParsedCertificate, parent: ParsedCertificate): boolean =>
@@ -98,6 +107,11 @@ export const tlsChainProbe: EndpointProbe = defineProbe({
         name: "tls.chainValidation",
         description:
           "Validator, trusted and failure reason, order, completeness, path to the anchor, hostname match, validity, signature hashes, smallest RSA/EC key, leaf usages and fingerprint",
+      },
+      {
+        name: "tls.clientCertificateRequest",
+        description:
+          "Whether the server requests a client certificate in the handshake (null when only TLS 1.3 is spoken), and how many acceptable CAs it names",
       },
     ],
   },
@@ -174,6 +188,7 @@ export const tlsChainProbe: EndpointProbe = defineProbe({
         leafIssuer: leafDetails.issuer,
         leafFingerprintSha256: leafDetails.fingerprintSha256,
       },
+      "tls.clientCertificateRequest": presented.clientCertificateRequest ?? { requested: null, certificateAuthorities: null },
     };
     return { facts };
   },

@@ -25,7 +25,36 @@ export type PresentedChain = {
   readonly source: "clear-text" | "node-tls";
   /** Protocol version of the handshake that presented them. */
   readonly protocol: string;
+  /** The server's CertificateRequest, read from the clear-text flight; null when the flight was encrypted (TLS 1.3-only server). */
+  readonly clientCertificateRequest: ClientCertificateRequest | null;
 };
+
+/** What a CertificateRequest (RFC 5246 §7.4.4) says. */
+export type ClientCertificateRequest = {
+  /** The server asked for a client certificate during the handshake. */
+  readonly requested: boolean;
+  /** How many certificate authorities it named as acceptable issuers; null when not requested or not parseable. */
+  readonly certificateAuthorities: number | null;
+};
+
+/** Counts the certificate_authorities of a CertificateRequest body; TLS 1.2 adds signature algorithms before them. Null for a body that does not parse. */
+export function countRequestedAuthorities(body: Buffer, version: number): number | null {
+  let offset = 1 + (body[0] ?? 0);
+  if (version >= 0x0303) {
+    if (body.length < offset + 2) return null;
+    offset += 2 + body.readUInt16BE(offset);
+  }
+  if (body.length < offset + 2) return null;
+  const end = offset + 2 + body.readUInt16BE(offset);
+  if (end !== body.length) return null;
+  let count = 0;
+  for (offset += 2; offset < end; count++) {
+    if (end < offset + 2) return null;
+    offset += 2 + body.readUInt16BE(offset);
+    if (offset > end) return null;
+  }
+  return count;
+}
 
 /** Suites with a certificate: no anonymous, PSK, SRP or Kerberos key exchange, so the server must present one. */
 const CERTIFICATE_SUITES = ALL_CIPHER_SUITES.filter(
@@ -43,11 +72,16 @@ export async function fetchPresentedChain(endpoint: Endpoint, deps: Pick<ProbeDe
       const certificateMessage = outcome.messages.find((message) => message.type === 11);
       if (!certificateMessage) throw new Error(`server presented no certificate (${address})`);
       const statusMessage = outcome.messages.find((message) => message.type === 22);
+      const requestMessage = outcome.messages.find((message) => message.type === 13);
       return {
         certificates: parseCertificateList(certificateMessage.body),
         stapledOcspResponse: statusMessage ? parseCertificateStatus(statusMessage.body) : null,
         source: "clear-text",
         protocol: versionName(outcome.answer.hello.version),
+        clientCertificateRequest: {
+          requested: requestMessage !== undefined,
+          certificateAuthorities: requestMessage ? countRequestedAuthorities(requestMessage.body, outcome.answer.hello.version) : null,
+        },
       };
     }
   } catch (error) {
@@ -114,7 +148,7 @@ async function fetchWithNodeTls(endpoint: Endpoint, deps: Pick<ProbeDeps, "signa
     if (certificates.length === 0) throw new Error(`server presented no certificate (${address})`);
     const protocol = tlsSocket.tls.getProtocol() ?? "unknown";
     tlsSocket.tls.destroy();
-    return { certificates, stapledOcspResponse: tlsSocket.staple, source: "node-tls", protocol };
+    return { certificates, stapledOcspResponse: tlsSocket.staple, source: "node-tls", protocol, clientCertificateRequest: null };
   } finally {
     socket.destroy();
   }
