@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type NginxLab, startNginxLab } from "../lab-servers/nginx.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
-import { type HttpFacts, httpProbe } from "./http.probe.js";
+import { defaultPageOf, type HttpFacts, htmlTitle, httpProbe } from "./http.probe.js";
 import { authSchemes, parseHsts, parseSetCookie } from "./http-headers.js";
 
 let nginx: NginxLab;
@@ -47,6 +47,14 @@ describe("http against nginx", () => {
     expect(response.cookies).toEqual([{ name: "session", secure: false, httpOnly: false, sameSite: null }]);
     expect(response.cookiesWithoutSecure).toEqual(["session"]);
     expect(JSON.stringify(response)).not.toContain("lab1");
+  });
+
+  it("recognises the welcome page Debian's nginx ships, and no default page on a page of the site's own", async () => {
+    const welcome = await responseOf(parseEndpoint(`http://127.0.0.1:${nginx.ports.welcome}`));
+    const own = await responseOf(parseEndpoint(`http://127.0.0.1:${nginx.ports.plain}`));
+
+    expect(welcome).toMatchObject({ status: 200, title: "Welcome to nginx!", defaultPage: "nginx" });
+    expect(own).toMatchObject({ title: null, defaultPage: null });
   });
 
   it("reports Basic offered over clear HTTP", async () => {
@@ -120,6 +128,18 @@ describe("HTTP header readers", () => {
 
   it("keeps the cookie name and flags, never the value", () => {
     expect(parseSetCookie("sid=s3cr3t; secure; HTTPONLY; samesite=Lax")).toEqual({ name: "sid", secure: true, httpOnly: true, sameSite: "lax" });
+  });
+
+  it("reads titles and matches vendor default pages", () => {
+    expect(htmlTitle("<html><head><TITLE lang=en>\n  IIS Windows Server\n</TITLE>")).toBe("IIS Windows Server");
+    expect(htmlTitle("<p>no title</p>")).toBeNull();
+    expect(["Apache2 Debian Default Page: It works", "IIS Windows Server", "Apache Tomcat/9.0.58", "Welcome to nginx!"].map(defaultPageOf)).toEqual([
+      "apache",
+      "iis",
+      "tomcat",
+      "nginx",
+    ]);
+    expect(defaultPageOf("OpenScape Concierge")).toBeNull();
   });
 
   it("never throws on arbitrary header text (fuzz)", () => {

@@ -42,23 +42,39 @@ export type HttpResponseFact = {
   authSchemes: string[];
   /** The Server header, or null. */
   server: string | null;
+  /** The HTML page's `<title>` (first 16 KB of a 200 text/html answer), or null. */
+  title: string | null;
+  /** The product whose untouched default or welcome page this is (`nginx`, `apache`, `iis`, `tomcat`, `lighttpd`), or null. */
+  defaultPage: string | null;
 };
+
+/** Titles of the pages web servers and application servers show right after installation. */
+const DEFAULT_PAGE_TITLES: ReadonlyArray<readonly [product: string, title: RegExp]> = [
+  ["nginx", /^Welcome to nginx!?$/i],
+  ["apache", /^(Apache2 (Debian|Ubuntu) Default Page|Test Page for the Apache HTTP Server|Apache HTTP Server Test Page)/i],
+  ["iis", /^(IIS Windows( Server)?|Internet Information Services|IIS\d+)$/i],
+  ["tomcat", /^Apache Tomcat(\/[\d.]+)?$/i],
+  ["lighttpd", /^(Placeholder page|lighttpd .*Default Page)/i],
+];
+
+/** How much of an HTML body is read to find its title. */
+const MAX_BODY_BYTES = 16 * 1024;
 
 /** All facts of this probe. */
 export type HttpFacts = { "http.response": HttpResponseFact };
 
-/** One GET of a path (parameter `path`, default `/`), headers only. */
+/** One GET of a path (parameter `path`, default `/`): the head, and the first 16 KB of an HTML page for its title. */
 export const httpProbe: EndpointProbe = defineProbe({
   meta: {
     id: "http",
     description:
-      "Sends one GET (parameter path, default /) and reads the response head: redirect to HTTPS, HSTS, cookie flags, WWW-Authenticate schemes, Server banner.",
+      "Sends one GET (parameter path, default /) and reads the response head — redirect to HTTPS, HSTS, cookie flags, WWW-Authenticate schemes, Server banner — and an HTML page's title, recognising vendor default pages.",
     schemes: ["http", "https"],
     facts: [
       {
         name: "http.response",
         description:
-          "{ listening, status, location, redirectsToHttps, headers, hsts, cookies[], cookiesWithoutSecure, cookiesWithoutHttpOnly, cookiesWithoutSameSite, authSchemes, server }.",
+          "{ listening, status, location, redirectsToHttps, headers, hsts, cookies[], cookiesWithoutSecure, cookiesWithoutHttpOnly, cookiesWithoutSameSite, authSchemes, server, title, defaultPage }.",
       },
     ],
   },
@@ -82,7 +98,7 @@ export const httpProbe: EndpointProbe = defineProbe({
   },
 });
 
-type ResponseHead = { status: number; rawHeaders: string[] };
+type ResponseHead = { status: number; rawHeaders: string[]; body: string | null };
 
 function closedPort(): HttpResponseFact {
   return {
@@ -98,7 +114,23 @@ function closedPort(): HttpResponseFact {
     cookiesWithoutSameSite: [],
     authSchemes: [],
     server: null,
+    title: null,
+    defaultPage: null,
   };
+}
+
+/** The `<title>` of an HTML page, whitespace collapsed and printable, or null. */
+export function htmlTitle(body: string): string | null {
+  const match = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body);
+  if (!match) return null;
+  const title = (match[1] ?? "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/\s+/g, " ").trim();
+  return title === "" ? null : printable(title);
+}
+
+/** The product whose default page has this title, or null. */
+export function defaultPageOf(title: string | null): string | null {
+  if (title === null) return null;
+  return DEFAULT_PAGE_TITLES.find(([, pattern]) => pattern.test(title))?.[0] ?? null;
 }
 
 function describeResponse(response: ResponseHead, overTls: boolean, requestUrl: string): HttpResponseFact {
@@ -123,6 +155,7 @@ function describeResponse(response: ResponseHead, overTls: boolean, requestUrl: 
   const hstsValue = valuesOf("strict-transport-security")[0];
   const cookies = valuesOf("set-cookie").map(parseSetCookie);
   const server = valuesOf("server")[0];
+  const title = response.body === null ? null : htmlTitle(response.body);
   return {
     listening: true,
     status: response.status,
@@ -136,6 +169,8 @@ function describeResponse(response: ResponseHead, overTls: boolean, requestUrl: 
     cookiesWithoutSameSite: cookies.filter((cookie) => cookie.sameSite === null).map((cookie) => cookie.name),
     authSchemes: authSchemes(valuesOf("www-authenticate")),
     server: server === undefined ? null : printable(server),
+    title,
+    defaultPage: defaultPageOf(title),
   };
 }
 
@@ -154,7 +189,7 @@ function printable(text: string): string {
 type HeadRequest = { tls: boolean; host: string; port: number; servername: string | undefined; path: string };
 
 /**
- * GETs `path` and resolves with the response head, then drops the connection without reading the body.
+ * GETs `path` and resolves with the response head (and up to 16 KB of a 200 HTML body), then drops the connection.
  * Each phase (connect, then every pause between bytes) gets `timeoutMs`, and the whole request at most twice that,
  * so neither a silent nor a byte-dripping server holds the probe.
  */
@@ -173,17 +208,38 @@ function fetchHead(target: HeadRequest, timeoutMs: number, signal: AbortSignal):
     } as const;
     // Certificate trust is the TLS probes' fact; this probe must read headers even behind a lab or expired certificate.
     const request = target.tls ? httpsRequest({ ...options, servername: target.servername, rejectUnauthorized: false }) : httpRequest(options);
-    const overall = setTimeout(() => request.destroy(new Error(`no complete response head within ${2 * timeoutMs} ms`)), 2 * timeoutMs);
+    // While the body is read, running out of time ends the read with what has come (a title, usually); before, it is an error.
+    let endBody: (() => void) | null = null;
+    const overall = setTimeout(() => (endBody ? endBody() : request.destroy(new Error(`no complete response head within ${2 * timeoutMs} ms`))), 2 * timeoutMs);
     request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     request.on("error", (error) => {
       clearTimeout(overall);
       reject(error);
     });
     request.on("response", (response: IncomingMessage) => {
-      clearTimeout(overall);
-      resolve({ status: response.statusCode ?? 0, rawHeaders: response.rawHeaders });
+      const head = { status: response.statusCode ?? 0, rawHeaders: response.rawHeaders };
       response.on("error", () => {});
-      request.destroy();
+      const finish = (body: string | null) => {
+        clearTimeout(overall);
+        resolve({ ...head, body });
+        request.destroy();
+      };
+      // Only a successful HTML answer can be a default page; everything else is judged on its head alone.
+      if (head.status !== 200 || !/text\/html/i.test(String(response.headers["content-type"] ?? ""))) {
+        finish(null);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let received = 0;
+      response.on("data", (chunk: Buffer) => {
+        chunks.push(chunk);
+        received += chunk.length;
+        if (received >= MAX_BODY_BYTES) finish(Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString("latin1"));
+      });
+      // A body that ends, stops short or runs out of time still has the title it sent so far.
+      endBody = () => finish(Buffer.concat(chunks).toString("latin1"));
+      response.on("end", endBody);
+      response.on("aborted", endBody);
     });
     request.end();
   });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { createLabDir, type LabProcess, reserveLoopbackPort, startLabProcess, tcpPortAnswers } from "./lab-process.js";
 
 /** The three nginx servers. */
-export type NginxSite = "redirect" | "plain" | "tls";
+export type NginxSite = "redirect" | "plain" | "tls" | "welcome";
 
 /** A running nginx. */
 export type NginxLab = {
@@ -21,7 +21,12 @@ export type NginxLab = {
 /** Starts nginx; the caller closes it in afterAll. */
 export async function startNginxLab(): Promise<NginxLab> {
   const lab = createLabDir("nginx");
-  const ports = { redirect: await reserveLoopbackPort(), plain: await reserveLoopbackPort(), tls: await reserveLoopbackPort() };
+  const ports = {
+    redirect: await reserveLoopbackPort(),
+    plain: await reserveLoopbackPort(),
+    tls: await reserveLoopbackPort(),
+    welcome: await reserveLoopbackPort(),
+  };
   const htpasswd = lab.write("htpasswd", "lab:{PLAIN}lab-password\n");
   mkdirSync(join(lab.dir, "ews"), { mode: 0o755 });
   lab.write("ews/index.html", "ews\n");
@@ -45,6 +50,12 @@ export async function startNginxLab(): Promise<NginxLab> {
       '    location = / { add_header Set-Cookie "session=lab1; Path=/"; return 200 "plain\\n"; }',
       `    ${ews}`,
       "  }",
+      // The welcome page Debian's nginx package ships, left in place as on a freshly installed server.
+      "  server {",
+      `    listen 127.0.0.1:${ports.welcome};`,
+      "    include /etc/nginx/mime.types;",
+      "    root /usr/share/nginx/html;",
+      "  }",
       "  server {",
       `    listen 127.0.0.1:${ports.tls} ssl;`,
       `    ssl_certificate ${lab.certPath};`,
@@ -67,7 +78,7 @@ export async function startNginxLab(): Promise<NginxLab> {
     nginx = await startLabProcess(
       "/usr/sbin/nginx",
       ["-c", conf, "-p", lab.dir, "-e", "stderr", "-g", `daemon off; pid ${join(lab.dir, "nginx.pid")};`],
-      async () => (await tcpPortAnswers(ports.redirect)) && (await tcpPortAnswers(ports.plain)) && (await tcpPortAnswers(ports.tls)),
+      async () => (await Promise.all(Object.values(ports).map((port) => tcpPortAnswers(port)))).every(Boolean),
     );
   } catch (error) {
     lab.remove();

@@ -11,6 +11,8 @@ import { type RdpFixture, startRdpFixture } from "../rdp-negotiation/fixtures/rd
 
 const PACK_FILE = fileURLToPath(new URL("../../../checklists/packs/network-baseline.yaml", import.meta.url));
 
+const HTTP_RULES = ["NET-HTTP-REDIRECT", "NET-HTTP-BASIC-CLEARTEXT", "NET-HTTP-COOKIE-FLAGS", "NET-HTTP-DEFAULT-PAGE"] as const;
+
 /** Per lab endpoint: the rules of its protocol that must fail; the protocol's other rules must pass. */
 const EXPECTED: Readonly<Record<string, { rules: readonly string[]; failing: readonly string[] }>> = {
   "snmp-public": {
@@ -18,10 +20,11 @@ const EXPECTED: Readonly<Record<string, { rules: readonly string[]; failing: rea
     failing: ["NET-SNMP-DEFAULT-COMMUNITY", "NET-SNMP-V1-V2C"],
   },
   "snmp-v3": { rules: ["NET-SNMP-DEFAULT-COMMUNITY", "NET-SNMP-V1-V2C", "NET-SNMP-V3-WITHOUT-PRIV"], failing: [] },
-  "http-redirect": { rules: ["NET-HTTP-REDIRECT", "NET-HTTP-BASIC-CLEARTEXT", "NET-HTTP-COOKIE-FLAGS"], failing: [] },
-  "http-closed": { rules: ["NET-HTTP-REDIRECT", "NET-HTTP-BASIC-CLEARTEXT", "NET-HTTP-COOKIE-FLAGS"], failing: [] },
-  "http-plain": { rules: ["NET-HTTP-REDIRECT", "NET-HTTP-BASIC-CLEARTEXT", "NET-HTTP-COOKIE-FLAGS"], failing: ["NET-HTTP-REDIRECT", "NET-HTTP-COOKIE-FLAGS"] },
-  "https-site": { rules: ["NET-HTTP-HSTS", "NET-HTTP-COOKIE-FLAGS"], failing: ["NET-HTTP-COOKIE-FLAGS"] },
+  "http-redirect": { rules: HTTP_RULES, failing: [] },
+  "http-closed": { rules: HTTP_RULES, failing: [] },
+  "http-plain": { rules: HTTP_RULES, failing: ["NET-HTTP-REDIRECT", "NET-HTTP-COOKIE-FLAGS"] },
+  "http-welcome": { rules: HTTP_RULES, failing: ["NET-HTTP-REDIRECT", "NET-HTTP-DEFAULT-PAGE"] },
+  "https-site": { rules: ["NET-HTTP-HSTS", "NET-HTTP-COOKIE-FLAGS", "NET-HTTP-DEFAULT-PAGE"], failing: ["NET-HTTP-COOKIE-FLAGS"] },
   "rdp-nla": { rules: ["NET-RDP-NLA", "NET-RDP-LEGACY-SECURITY"], failing: [] },
   "rdp-negotiate": { rules: ["NET-RDP-NLA", "NET-RDP-LEGACY-SECURITY"], failing: ["NET-RDP-NLA", "NET-RDP-LEGACY-SECURITY"] },
   "sip-open": { rules: ["NET-SIP-PLAIN"], failing: ["NET-SIP-PLAIN"] },
@@ -64,6 +67,7 @@ beforeAll(async () => {
       { id: "http-redirect", endpoints: [`http://127.0.0.1:${nginx.ports.redirect}`] },
       { id: "http-closed", endpoints: [`http://127.0.0.1:${refused.port}`] },
       { id: "http-plain", endpoints: [`http://127.0.0.1:${nginx.ports.plain}`] },
+      { id: "http-welcome", endpoints: [`http://127.0.0.1:${nginx.ports.welcome}`] },
       { id: "https-site", endpoints: [`https://127.0.0.1:${nginx.ports.tls}`] },
       { id: "rdp-nla", endpoints: [`rdp://127.0.0.1:${rdpNla.port}`] },
       { id: "rdp-negotiate", endpoints: [`rdp://127.0.0.1:${rdpNegotiate.port}`] },
