@@ -58,6 +58,7 @@ export type { SnmpCommunitiesFact, SnmpFacts, SnmpOutcome, SnmpV3Attempt, SnmpV3
 export { DEFAULT_COMMUNITIES, SNMP_CREDENTIALS, SYS_DESCR_OID, snmpProbe } from "./snmp/snmp.probe.js";
 export type { TcpConnectFacts, TcpState } from "./tcp-connect/tcp-connect.probe.js";
 export { tcpConnectProbe } from "./tcp-connect/tcp-connect.probe.js";
+export { MSSQL_CREDENTIALS, type MssqlSessionsFact } from "./tds-prelogin/authenticated-check.js";
 export type { TdsEncryptionMode, TdsPreloginFact, TdsPreloginFacts, TdsStrictFact } from "./tds-prelogin/tds-prelogin.probe.js";
 export { tdsPreloginProbe } from "./tds-prelogin/tds-prelogin.probe.js";
 export type { ChainFailure } from "./tls-chain/chain-validators.js";

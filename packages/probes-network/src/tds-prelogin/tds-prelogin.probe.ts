@@ -2,6 +2,7 @@
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable } from "@hardcheck/core";
 import { describeSocketError } from "../support/socket-errors.js";
 import { WireSession } from "../wire-session/wire-session.js";
+import { authenticatedCheck, type MssqlSessionsFact } from "./authenticated-check.js";
 import { clientPrelogin, type EncryptionName, frameTdsPacket, type PreloginResponse, parsePreloginResponse } from "./tds-wire.js";
 
 /**
@@ -23,6 +24,7 @@ export type TdsPreloginFacts = {
   "mssql.prelogin": TdsPreloginFact;
   "mssql.encryptionMode": TdsEncryptionMode;
   "mssql.strict": TdsStrictFact;
+  "mssql.sessions": MssqlSessionsFact;
 };
 
 const MODE_OF: Partial<Record<EncryptionName, TdsEncryptionMode>> = { ENCRYPT_REQ: "forced", ENCRYPT_OFF: "login-only", ENCRYPT_NOT_SUP: "not-supported" };
@@ -31,7 +33,8 @@ const MODE_OF: Partial<Record<EncryptionName, TdsEncryptionMode>> = { ENCRYPT_RE
 export const tdsPreloginProbe: EndpointProbe = defineProbe({
   meta: {
     id: "tds-prelogin",
-    description: "Sends a TDS PRELOGIN with ENCRYPTION = ENCRYPT_OFF and reads the server's answer; tries TDS 8.0 strict (TLS first, ALPN tds/8.0).",
+    description:
+      "Sends a TDS PRELOGIN with ENCRYPTION = ENCRYPT_OFF and reads the server's answer; tries TDS 8.0 strict (TLS first, ALPN tds/8.0); with credentials, logs in over TLS and reads the sessions' encryption.",
     schemes: ["mssql"],
     facts: [
       { name: "mssql.prelogin", description: "{ answered, response: { version, encryption, instanceAccepted, mars, fedAuthRequired }, error }." },
@@ -40,6 +43,11 @@ export const tdsPreloginProbe: EndpointProbe = defineProbe({
         description: "forced (ENCRYPT_REQ) | login-only (ENCRYPT_OFF) | not-supported (ENCRYPT_NOT_SUP) | strict-only | unknown.",
       },
       { name: "mssql.strict", description: "TDS 8.0 strict: { tls, protocol, alpn, error } for a TLS handshake as the first bytes." },
+      {
+        name: "mssql.sessions",
+        description:
+          "With mssql.username/mssql.password credentials, a login over trusted TLS: { outcome, detail, ownSessionEncrypted, sessions: { total, encrypted, unencrypted }, forceEncryption }.",
+      },
     ],
   },
   async collect(endpoint, _params: JsonObject, deps) {
@@ -49,7 +57,8 @@ export const tdsPreloginProbe: EndpointProbe = defineProbe({
     if (!prelogin.answered && !strict.tls) throw new Error(`TDS PRELOGIN: ${prelogin.error ?? "no answer"}; TDS 8.0 strict: ${strict.error ?? "no TLS"}`);
     const encryption = prelogin.response?.encryption ?? null;
     const mode: TdsEncryptionMode = prelogin.answered ? ((encryption && MODE_OF[encryption]) ?? "unknown") : "strict-only";
-    const facts: TdsPreloginFacts = { "mssql.prelogin": prelogin, "mssql.encryptionMode": mode, "mssql.strict": strict };
+    const sessions = await authenticatedCheck(endpoint, deps, mode);
+    const facts: TdsPreloginFacts = { "mssql.prelogin": prelogin, "mssql.encryptionMode": mode, "mssql.strict": strict, "mssql.sessions": sessions };
     return { facts };
   },
 });
