@@ -27,7 +27,14 @@ const CLASS_FACT_PREFIXES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The evidence class each source name of a multi-source rule stands for. */
-const SOURCE_CLASSES: Readonly<Record<string, string>> = { network: "net", windows: "win", linux: "linux", "linux-live": "linux", config: "cfg" };
+const SOURCE_CLASSES: Readonly<Record<string, string>> = {
+  network: "net",
+  "network-login": "net",
+  windows: "win",
+  linux: "linux",
+  "linux-live": "linux",
+  config: "cfg",
+};
 
 /** Facts a rule reads: its conditions, or the union over its sources. */
 const factsOf = (rule: Rule): string[] => [...new Set(compileRuleParts(rule).flatMap((part) => part.facts))].sort();
@@ -39,7 +46,7 @@ const COMBINED: Readonly<Record<(typeof CATALOGS)[number], readonly string[]>> =
     "CL-WEAK-CIPHERS: windows + network",
     "CL-OSC-TLS12: network + windows",
     "CL-OSC-SERVER1: network + config",
-    "CL-SQLDB-CONN1: windows + network",
+    "CL-SQLDB-CONN1: windows + network + network-login",
     "CL-PWD1: windows + linux",
     "CL-PW-POLICY: windows + linux",
   ],

@@ -7,6 +7,7 @@ import type { PluginContext, Probe } from "@hardcheck/core";
 import { defaultCredentialsProbe } from "./default-credentials/default-credentials.probe.js";
 import { httpProbe } from "./http/http.probe.js";
 import { ldapProbe } from "./ldap/ldap.probe.js";
+import { mssqlLoginProbe } from "./mssql-login/mssql-login.probe.js";
 import { rdpNegotiationProbe } from "./rdp-negotiation/rdp-negotiation.probe.js";
 import { sipProbe } from "./sip/sip.probe.js";
 import { smtpCapabilitiesProbe } from "./smtp-capabilities/smtp-capabilities.probe.js";
@@ -32,6 +33,7 @@ export { httpProbe } from "./http/http.probe.js";
 export type { CookieFlags, HstsPolicy } from "./http/http-headers.js";
 export type { LdapAnonymousBindFact, LdapClearTextBindFact, LdapFacts, LdapRootDseFact, LdapStartTlsFact } from "./ldap/ldap.probe.js";
 export { ldapProbe } from "./ldap/ldap.probe.js";
+export { MSSQL_CREDENTIALS, type MssqlLoginFacts, type MssqlSessionsFact, mssqlLoginProbe } from "./mssql-login/mssql-login.probe.js";
 export { LDAP_STARTTLS_OID, ldapStartTls } from "./negotiators/ldap-starttls.js";
 // The pre-TLS seam: protocol probes register a negotiator for their scheme; TLS probes then run over it.
 export {
@@ -58,7 +60,6 @@ export type { SnmpCommunitiesFact, SnmpFacts, SnmpOutcome, SnmpV3Attempt, SnmpV3
 export { DEFAULT_COMMUNITIES, SNMP_CREDENTIALS, SYS_DESCR_OID, snmpProbe } from "./snmp/snmp.probe.js";
 export type { TcpConnectFacts, TcpState } from "./tcp-connect/tcp-connect.probe.js";
 export { tcpConnectProbe } from "./tcp-connect/tcp-connect.probe.js";
-export { MSSQL_CREDENTIALS, type MssqlSessionsFact } from "./tds-prelogin/authenticated-check.js";
 export type { TdsEncryptionMode, TdsPreloginFact, TdsPreloginFacts, TdsStrictFact } from "./tds-prelogin/tds-prelogin.probe.js";
 export { tdsPreloginProbe } from "./tds-prelogin/tds-prelogin.probe.js";
 export type { ChainFailure } from "./tls-chain/chain-validators.js";
@@ -89,6 +90,7 @@ export const probes: readonly Probe[] = [
   smtpCapabilitiesProbe,
   ldapProbe,
   tdsPreloginProbe,
+  mssqlLoginProbe,
   snmpProbe,
   httpProbe,
   rdpNegotiationProbe,

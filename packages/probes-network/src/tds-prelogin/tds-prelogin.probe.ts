@@ -2,7 +2,6 @@
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable } from "@hardcheck/core";
 import { describeSocketError } from "../support/socket-errors.js";
 import { WireSession } from "../wire-session/wire-session.js";
-import { authenticatedCheck, type MssqlSessionsFact } from "./authenticated-check.js";
 import { clientPrelogin, type EncryptionName, frameTdsPacket, type PreloginResponse, parsePreloginResponse } from "./tds-wire.js";
 
 /**
@@ -24,7 +23,6 @@ export type TdsPreloginFacts = {
   "mssql.prelogin": TdsPreloginFact;
   "mssql.encryptionMode": TdsEncryptionMode;
   "mssql.strict": TdsStrictFact;
-  "mssql.sessions": MssqlSessionsFact;
 };
 
 const MODE_OF: Partial<Record<EncryptionName, TdsEncryptionMode>> = { ENCRYPT_REQ: "forced", ENCRYPT_OFF: "login-only", ENCRYPT_NOT_SUP: "not-supported" };
@@ -33,8 +31,7 @@ const MODE_OF: Partial<Record<EncryptionName, TdsEncryptionMode>> = { ENCRYPT_RE
 export const tdsPreloginProbe: EndpointProbe = defineProbe({
   meta: {
     id: "tds-prelogin",
-    description:
-      "Sends a TDS PRELOGIN with ENCRYPTION = ENCRYPT_OFF and reads the server's answer; tries TDS 8.0 strict (TLS first, ALPN tds/8.0); with credentials, logs in over TLS and reads the sessions' encryption.",
+    description: "Sends a TDS PRELOGIN with ENCRYPTION = ENCRYPT_OFF and reads the server's answer; tries TDS 8.0 strict (TLS first, ALPN tds/8.0).",
     schemes: ["mssql"],
     facts: [
       { name: "mssql.prelogin", description: "{ answered, response: { version, encryption, instanceAccepted, mars, fedAuthRequired }, error }." },
@@ -43,25 +40,28 @@ export const tdsPreloginProbe: EndpointProbe = defineProbe({
         description: "forced (ENCRYPT_REQ) | login-only (ENCRYPT_OFF) | not-supported (ENCRYPT_NOT_SUP) | strict-only | unknown.",
       },
       { name: "mssql.strict", description: "TDS 8.0 strict: { tls, protocol, alpn, error } for a TLS handshake as the first bytes." },
-      {
-        name: "mssql.sessions",
-        description:
-          "With mssql.username/mssql.password credentials, a login over trusted TLS: { outcome, detail, ownSessionEncrypted, sessions: { total, encrypted, unencrypted }, forceEncryption }.",
-      },
     ],
   },
   async collect(endpoint, _params: JsonObject, deps) {
     if (endpoint.scheme !== "mssql") return notApplicable(`${endpoint.scheme} is not SQL Server`);
-    const prelogin = await askPrelogin(endpoint, deps);
-    const strict = await tryStrict(endpoint, deps);
-    if (!prelogin.answered && !strict.tls) throw new Error(`TDS PRELOGIN: ${prelogin.error ?? "no answer"}; TDS 8.0 strict: ${strict.error ?? "no TLS"}`);
-    const encryption = prelogin.response?.encryption ?? null;
-    const mode: TdsEncryptionMode = prelogin.answered ? ((encryption && MODE_OF[encryption]) ?? "unknown") : "strict-only";
-    const sessions = await authenticatedCheck(endpoint, deps, mode);
-    const facts: TdsPreloginFacts = { "mssql.prelogin": prelogin, "mssql.encryptionMode": mode, "mssql.strict": strict, "mssql.sessions": sessions };
+    const { prelogin, strict, mode } = await readEncryptionStance(endpoint, deps);
+    const facts: TdsPreloginFacts = { "mssql.prelogin": prelogin, "mssql.encryptionMode": mode, "mssql.strict": strict };
     return { facts };
   },
 });
+
+/** The server's PRELOGIN answer, the TDS 8.0 strict attempt and what they mean together; throws when neither got an answer. */
+export async function readEncryptionStance(
+  endpoint: Parameters<EndpointProbe["collect"]>[0],
+  deps: Parameters<EndpointProbe["collect"]>[2],
+): Promise<{ prelogin: TdsPreloginFact; strict: TdsStrictFact; mode: TdsEncryptionMode }> {
+  const prelogin = await askPrelogin(endpoint, deps);
+  const strict = await tryStrict(endpoint, deps);
+  if (!prelogin.answered && !strict.tls) throw new Error(`TDS PRELOGIN: ${prelogin.error ?? "no answer"}; TDS 8.0 strict: ${strict.error ?? "no TLS"}`);
+  const encryption = prelogin.response?.encryption ?? null;
+  const mode: TdsEncryptionMode = prelogin.answered ? ((encryption && MODE_OF[encryption]) ?? "unknown") : "strict-only";
+  return { prelogin, strict, mode };
+}
 
 async function askPrelogin(endpoint: Parameters<EndpointProbe["collect"]>[0], deps: Parameters<EndpointProbe["collect"]>[2]): Promise<TdsPreloginFact> {
   const session = await WireSession.open(endpoint, deps, { maxReplyBytes: 40_000 });

@@ -1,0 +1,144 @@
+/** The logged-in view of SQL Server encryption: this session's, every session's, and the ForceEncryption setting. */
+import { rootCertificates } from "node:tls";
+import { defineProbe, type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import sql from "mssql";
+import { abortedError } from "../support/socket-errors.js";
+import { readEncryptionStance, type TdsEncryptionMode } from "../tds-prelogin/tds-prelogin.probe.js";
+
+/** Credential names the probe reads from the target's `credentials` (a SQL login). */
+export const MSSQL_CREDENTIALS = { username: "mssql.username", password: "mssql.password" } as const;
+
+/** `mssql.sessions`: what a login with the configured account sees; null where the login may not look. */
+export type MssqlSessionsFact = {
+  /** encrypt_option of the probe's own connection (always TLS: credentials are never sent otherwise). */
+  ownSessionEncrypted: boolean | null;
+  /** Every connection in sys.dm_exec_connections (needs VIEW SERVER STATE). */
+  sessions: { total: number; encrypted: number; unencrypted: number };
+  /** The instance's ForceEncryption registry value (xp_instance_regread, needs sysadmin); null when not readable. */
+  forceEncryption: boolean | null;
+};
+
+/** All facts of this probe. */
+export type MssqlLoginFacts = { "mssql.sessions": MssqlSessionsFact };
+
+/**
+ * Logs in to SQL Server with the target's `mssql.username` / `mssql.password` and reads how its
+ * connections are encrypted. Not applicable without those credentials.
+ */
+export const mssqlLoginProbe: EndpointProbe = defineProbe({
+  meta: {
+    id: "mssql-login",
+    description:
+      "With mssql.username/mssql.password credentials, logs in over trusted TLS (mssql library) and reads the encryption of its own and every connection and the ForceEncryption setting.",
+    schemes: ["mssql"],
+    facts: [
+      {
+        name: "mssql.sessions",
+        description:
+          "{ ownSessionEncrypted, sessions: { total, encrypted, unencrypted }, forceEncryption } as the login sees them (sys.dm_exec_connections, registry).",
+      },
+    ],
+  },
+  async collect(endpoint, _params: JsonObject, deps) {
+    if (endpoint.scheme !== "mssql") return notApplicable(`${endpoint.scheme} is not SQL Server`);
+    const references = deps.target.credentials ?? {};
+    if (!references[MSSQL_CREDENTIALS.username] || !references[MSSQL_CREDENTIALS.password]) {
+      return notApplicable(`no ${MSSQL_CREDENTIALS.username} / ${MSSQL_CREDENTIALS.password} credentials for this target`);
+    }
+    const { mode } = await readEncryptionStance(endpoint, deps);
+    const facts: MssqlLoginFacts = { "mssql.sessions": await readSessions(endpoint, deps, mode) };
+    return { facts };
+  },
+});
+
+const OWN_SESSION = "SELECT encrypt_option FROM sys.dm_exec_connections WHERE session_id = @@SPID";
+const ALL_SESSIONS = "SELECT COUNT(*) AS total, SUM(CASE WHEN encrypt_option = 'TRUE' THEN 1 ELSE 0 END) AS encrypted FROM sys.dm_exec_connections";
+const FORCE_ENCRYPTION =
+  "EXEC master.dbo.xp_instance_regread N'HKEY_LOCAL_MACHINE', N'SOFTWARE\\Microsoft\\MSSQLServer\\MSSQLServer\\SuperSocketNetLib', N'ForceEncryption'";
+
+/**
+ * Logs in with the mssql library — over TLS with a trusted certificate only — and reads the
+ * encryption state; throws with a reason that never quotes the account when it cannot.
+ *
+ * `mode` is what PRELOGIN showed. The library's `encrypt: true` does not stop it from sending LOGIN7
+ * in clear text to a server that answers ENCRYPT_NOT_SUP, so no login is tried against such a
+ * server; a strict-only server gets TDS 8.0 (`encrypt: "strict"`).
+ */
+export async function readSessions(endpoint: Endpoint, deps: ProbeDeps, mode: TdsEncryptionMode): Promise<MssqlSessionsFact> {
+  if (mode === "not-supported" || mode === "unknown") {
+    throw new Error("SQL Server login: the server offers no TLS in PRELOGIN, so the credentials were not sent — install a certificate and force encryption");
+  }
+  const references = deps.target.credentials ?? {};
+  const user = await deps.secrets.resolve(references[MSSQL_CREDENTIALS.username] ?? "");
+  const password = await deps.secrets.resolve(references[MSSQL_CREDENTIALS.password] ?? "");
+  const ca = deps.trust.useSystemRoots ? [...rootCertificates, ...deps.trust.caCertificates] : [...deps.trust.caCertificates];
+  const timeoutMs = deps.limits.connectTimeoutMs;
+  const pool = new sql.ConnectionPool({
+    server: endpoint.host,
+    port: endpoint.port,
+    user,
+    password,
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    // One connection for the three batches; checked by socket state, not by an extra SELECT 1.
+    pool: { min: 0, max: 1, acquireTimeoutMillis: timeoutMs },
+    validateConnection: "socket",
+    options: {
+      // mssql's types predate tedious' TDS 8.0 value; tedious 19 reads "strict" as TLS before PRELOGIN.
+      encrypt: (mode === "strict-only" ? "strict" : true) as boolean,
+      trustServerCertificate: false,
+      cryptoCredentialsDetails: { ca },
+      ...(endpoint.servername === undefined ? {} : { serverName: endpoint.servername }),
+    },
+  });
+  pool.on("error", () => {});
+  const onAbort = () => void pool.close().catch(() => {});
+  deps.signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    try {
+      await pool.connect();
+    } catch (error) {
+      if (deps.signal.aborted) throw abortedError("SQL Server login", deps.signal);
+      throw new Error(`SQL Server login: ${describeLoginFailure(error)}`);
+    }
+    const own = await firstRow(pool, OWN_SESSION);
+    const all = await firstRow(pool, ALL_SESSIONS);
+    const registry = await firstRow(pool, FORCE_ENCRYPTION);
+    const total = Number(all?.total);
+    if (all === null || !Number.isInteger(total)) {
+      throw new Error("SQL Server login: the account cannot read sys.dm_exec_connections — grant it VIEW SERVER STATE");
+    }
+    const encrypted = Number(all.encrypted ?? 0);
+    return {
+      ownSessionEncrypted: own ? own.encrypt_option === "TRUE" : null,
+      sessions: { total, encrypted, unencrypted: total - encrypted },
+      forceEncryption: registry && typeof registry.Data === "number" ? registry.Data === 1 : null,
+    };
+  } finally {
+    deps.signal.removeEventListener("abort", onAbort);
+    await pool.close().catch(() => {});
+  }
+}
+
+/** The first row of a batch's first result set, or null when it fails (missing permission, say). Plain batches: nothing here has parameters. */
+async function firstRow(pool: sql.ConnectionPool, query: string): Promise<Record<string, unknown> | null> {
+  try {
+    const result = await pool.request().batch<Record<string, unknown>>(query);
+    return result.recordset?.[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Classifies a failed login by the library's error code; its message, which may quote the user name, stays out. */
+function describeLoginFailure(error: unknown): string {
+  const details = error as { code?: unknown; originalError?: { code?: unknown; cause?: { code?: unknown } } };
+  const code = typeof details.code === "string" ? details.code : "unknown";
+  if (code === "ELOGIN") return "the server refused the login (check mssql.username / mssql.password)";
+  const tlsCode = details.originalError?.cause?.code ?? details.originalError?.code;
+  if (code === "EENCRYPT" || (typeof tlsCode === "string" && /CERT|SELF_SIGNED|VERIFY|ALTNAME|TLS|SSL/.test(tlsCode))) {
+    return `TLS failed (${typeof tlsCode === "string" ? tlsCode : code}), so the credentials were not sent — trust the server's CA in trust.caFile`;
+  }
+  if (code === "ETIMEOUT") return "no answer in time";
+  return `connection failed (${code})`;
+}
