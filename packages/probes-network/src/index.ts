@@ -39,17 +39,19 @@ export { LDAP_STARTTLS_OID, ldapStartTls } from "./negotiators/ldap-starttls.js"
 export {
   endHandshakeFraming,
   type HandshakeFramedStream,
+  isTlsNotOffered,
   type NegotiationContext,
   NegotiationError,
   negotiatedSchemes,
   negotiatorForScheme,
   type PreTlsNegotiator,
   registerNegotiator,
+  TlsNotOfferedError,
 } from "./negotiators/negotiator.js";
-export { openTlsStream, TLS_PROBE_SCHEMES, type TlsStream } from "./negotiators/open-tls-stream.js";
-export { RdpTlsStream, rdpTls } from "./negotiators/rdp-tls.js";
+export { openTlsStream, TLS_PROBE_SCHEMES, type TlsStream, unlessTlsNotOffered } from "./negotiators/open-tls-stream.js";
+export { rdpTls } from "./negotiators/rdp-tls.js";
 export { smtpStartTls } from "./negotiators/smtp-starttls.js";
-export { TdsPreloginTlsStream, tdsPreloginTls } from "./negotiators/tds-prelogin-tls.js";
+export { tdsPreloginTls } from "./negotiators/tds-prelogin-tls.js";
 export type { RdpAttempt, RdpNegotiationFact, RdpNegotiationFacts } from "./rdp-negotiation/rdp-negotiation.probe.js";
 export { rdpNegotiationProbe } from "./rdp-negotiation/rdp-negotiation.probe.js";
 export type { SipFacts, SipTransportFact } from "./sip/sip.probe.js";

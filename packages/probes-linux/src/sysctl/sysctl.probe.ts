@@ -49,7 +49,7 @@ export async function configuredSysctl(transport: HostTransport): Promise<Record
   return values;
 }
 
-/** Runtime and configured values of the kernel parameters named in `keys` (default {@link DEFAULT_SYSCTL_KEYS}). */
+/** Runtime and configured values of the kernel parameters named in `keys` (default `DEFAULT_SYSCTL_KEYS`, the hardening baseline). */
 export const sysctlProbe: HostProbe = defineProbe({
   meta: {
     id: "sysctl",

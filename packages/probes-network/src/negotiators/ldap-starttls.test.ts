@@ -88,9 +88,10 @@ describe("ldap-starttls against real slapd", () => {
 });
 
 describe("ldap-starttls refusals and hostile servers", () => {
-  it("names the resultCode and the server's message when StartTLS is refused", async () => {
-    await expect(handshakeFacts(hostileEndpoint("refusing"))).rejects.toThrow(/StartTLS: server refused with resultCode 52: "TLS not configured"/);
-    await expect(suitesFacts(hostileEndpoint("refusing"))).rejects.toThrow(/resultCode 52/);
+  it("makes the TLS probes not applicable when StartTLS is refused, naming the resultCode and the server's message", async () => {
+    const reason = expect.stringMatching(/^no TLS to assess: ldap-starttls: StartTLS: server refused with resultCode 52: "TLS not configured"/);
+    expect(await tlsHandshakeProbe.collect(hostileEndpoint("refusing"), {}, deps())).toEqual({ notApplicable: reason });
+    expect(await tlsVersionsSuitesProbe.collect(hostileEndpoint("refusing"), {}, deps())).toEqual({ notApplicable: reason });
   });
 
   it("says the port does not speak LDAP when the answer is not an LDAPMessage", async () => {

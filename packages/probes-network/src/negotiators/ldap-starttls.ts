@@ -1,6 +1,13 @@
 /** LDAP StartTLS (RFC 4511 §4.14): the StartTLS extended operation, then TLS on the same socket. */
 import type { Socket } from "node:net";
-import { MAX_NEGOTIATION_REPLY_BYTES, type NegotiationContext, NegotiationError, type PreTlsNegotiator, readNegotiationReply } from "./negotiator.js";
+import {
+  MAX_NEGOTIATION_REPLY_BYTES,
+  type NegotiationContext,
+  NegotiationError,
+  type PreTlsNegotiator,
+  readNegotiationReply,
+  TlsNotOfferedError,
+} from "./negotiator.js";
 
 const ID = "ldap-starttls";
 /** The StartTLS extended operation's OID (RFC 4511 §4.14.1). */
@@ -100,7 +107,7 @@ export const ldapStartTls: PreTlsNegotiator = {
       );
     }
     if (result.resultCode !== 0) {
-      throw new NegotiationError(
+      throw new TlsNotOfferedError(
         ID,
         `StartTLS: server refused with resultCode ${result.resultCode}${describeDiagnostic(result)} — configure a certificate for StartTLS on the directory or scan its ldaps port`,
       );

@@ -53,7 +53,7 @@ export interface PreTlsNegotiator {
  * Probes that complete a handshake call {@link endHandshakeFraming} once it is done; probes that
  * only read the server's first flight never do, and the stream frames to the end.
  */
-export interface HandshakeFramedStream extends Duplex {
+export interface HandshakeFramedStream {
   /** From now on, bytes pass through unframed in both directions. */
   endHandshakeFraming(): void;
 }
@@ -63,9 +63,8 @@ export interface HandshakeFramedStream extends Duplex {
  * Streams that frame nothing (STARTTLS sockets) ignore it.
  */
 export function endHandshakeFraming(stream: Duplex): void {
-  if (typeof (stream as Partial<HandshakeFramedStream>).endHandshakeFraming === "function") {
-    (stream as HandshakeFramedStream).endHandshakeFraming();
-  }
+  const framed = stream as Duplex & Partial<HandshakeFramedStream>;
+  if (typeof framed.endHandshakeFraming === "function") framed.endHandshakeFraming();
 }
 
 /** The server refused or did not understand the upgrade; the message says which step failed. */
@@ -77,6 +76,24 @@ export class NegotiationError extends Error {
     super(`${negotiatorId}: ${message}`, options);
     this.name = "NegotiationError";
   }
+}
+
+/**
+ * The server answered the upgrade clearly and said no: it has no TLS on this port (no STARTTLS in
+ * EHLO, ENCRYPT_NOT_SUP, standard RDP security only). The TLS probes report such an endpoint as
+ * not applicable — there is no TLS to assess, and the protocol's own rules carry the finding —
+ * while every other negotiation failure stays an error.
+ */
+export class TlsNotOfferedError extends NegotiationError {
+  override readonly name = "TlsNotOfferedError";
+}
+
+/** Whether `error`, or an error it wraps, is a {@link TlsNotOfferedError}. */
+export function isTlsNotOffered(error: unknown): error is Error {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (current instanceof TlsNotOfferedError) return true;
+  }
+  return false;
 }
 
 const NEGOTIATORS = new Map<string, PreTlsNegotiator>();

@@ -1,10 +1,10 @@
 /** Opens one TCP connection to an endpoint and runs its scheme's negotiator: the start of every TLS probe's handshake. */
 import { isIP, type Socket, connect as startTcpConnection } from "node:net";
 import type { Duplex } from "node:stream";
-import type { Endpoint, ProbeDeps } from "@hardcheck/core";
+import { type Endpoint, notApplicable, type ProbeDeps, type ProbeOutcome } from "@hardcheck/core";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
 import { ldapStartTls } from "./ldap-starttls.js";
-import { negotiatorForScheme, registerNegotiator } from "./negotiator.js";
+import { isTlsNotOffered, negotiatorForScheme, registerNegotiator } from "./negotiator.js";
 import { rdpTls } from "./rdp-tls.js";
 import { smtpStartTls } from "./smtp-starttls.js";
 import { tdsPreloginTls } from "./tds-prelogin-tls.js";
@@ -97,4 +97,18 @@ function connectTcp(endpoint: Endpoint, address: string, deps: Pick<ProbeDeps, "
       finish(() => resolve(socket), true);
     });
   });
+}
+
+/**
+ * Runs a TLS probe's collection. When the server clearly answered that it has no TLS on this port
+ * (a `TlsNotOfferedError` from its negotiator), the endpoint is not applicable, with the
+ * server's answer as the reason; every other failure is still thrown.
+ */
+export async function unlessTlsNotOffered(collect: () => Promise<ProbeOutcome>): Promise<ProbeOutcome> {
+  try {
+    return await collect();
+  } catch (error) {
+    if (isTlsNotOffered(error)) return notApplicable(`no TLS to assess: ${(error as Error).message}`);
+    throw error;
+  }
 }

@@ -70,8 +70,12 @@ function endpoint(name: string): Endpoint {
   return parseEndpoint(`rdp://127.0.0.1:${port}`);
 }
 
+function deps() {
+  return probeTestDeps({ trust: { caCertificates: [pki.caPem] }, limits: { connectTimeoutMs: 1_000 } });
+}
+
 async function factsOf<T>(probe: typeof tlsHandshakeProbe, target: Endpoint): Promise<T> {
-  const outcome = await probe.collect(target, {}, probeTestDeps({ trust: { caCertificates: [pki.caPem] }, limits: { connectTimeoutMs: 1_000 } }));
+  const outcome = await probe.collect(target, {}, deps());
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
   return outcome.facts as unknown as T;
 }
@@ -102,8 +106,14 @@ describe("TLS probes over rdp:// against the MS-RDPBCGR fixture (specification, 
   });
 
   it.each([
-    { policy: "rdp-only", reason: /server refused TLS and CredSSP with SSL_NOT_ALLOWED_BY_SERVER/ },
-    { policy: "pre-negotiation", reason: /predates RDP 5\.2 .* without TLS/ },
+    { policy: "rdp-only", reason: /^no TLS to assess: rdp-tls: Connection Confirm: server refused TLS and CredSSP with SSL_NOT_ALLOWED_BY_SERVER/ },
+    { policy: "pre-negotiation", reason: /^no TLS to assess: .*predates RDP 5\.2 .* without TLS/ },
+  ])("$policy: the TLS probes are not applicable, naming the server's answer", async ({ policy, reason }) => {
+    expect(await tlsHandshakeProbe.collect(endpoint(policy), {}, deps())).toEqual({ notApplicable: expect.stringMatching(reason) });
+    expect(await tlsVersionsSuitesProbe.collect(endpoint(policy), {}, deps())).toEqual({ notApplicable: expect.stringMatching(reason) });
+  });
+
+  it.each([
     { policy: "ssh", reason: /first byte 0x53 is not a TPKT version 3 header — the server is not speaking RDP/ },
     { policy: "tarpit", reason: /Connection Request: no reply within 1000 ms/ },
   ])("$policy: fails naming the reason", async ({ policy, reason }) => {

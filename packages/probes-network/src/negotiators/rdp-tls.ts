@@ -14,7 +14,7 @@ import {
   RDP_PROTOCOL,
   SELECTED_PROTOCOL_NAMES,
 } from "../rdp-negotiation/rdp-wire.js";
-import { NegotiationError, type PreTlsNegotiator, readNegotiationReply } from "./negotiator.js";
+import { NegotiationError, type PreTlsNegotiator, readNegotiationReply, TlsNotOfferedError } from "./negotiator.js";
 
 const ID = "rdp-tls";
 /** TLS, CredSSP and CredSSP with early user authorization: a server that requires NLA still selects one, and each starts with TLS. */
@@ -117,18 +117,18 @@ export const rdpTls: PreTlsNegotiator = {
       }
     });
     if (confirm.kind === "no-negotiation") {
-      throw new NegotiationError(
+      throw new TlsNotOfferedError(
         ID,
         "Connection Confirm carries no negotiation data: the server predates RDP 5.2 and speaks only standard RDP security, without TLS",
       );
     }
     if (confirm.kind === "failure") {
       const name = RDP_FAILURE_NAMES[confirm.failureCode] ?? `UNKNOWN_${confirm.failureCode}`;
-      throw new NegotiationError(ID, `Connection Confirm: server refused TLS and CredSSP with ${name}`);
+      throw new TlsNotOfferedError(ID, `Connection Confirm: server refused TLS and CredSSP with ${name}`);
     }
     if (!STARTS_WITH_TLS.has(confirm.selectedProtocol)) {
       const name = SELECTED_PROTOCOL_NAMES[confirm.selectedProtocol] ?? `0x${confirm.selectedProtocol.toString(16)}`;
-      throw new NegotiationError(ID, `Connection Confirm: server selected ${name}, not TLS — set the RDP security layer to TLS (SSL) or Negotiate`);
+      throw new TlsNotOfferedError(ID, `Connection Confirm: server selected ${name}, not TLS — set the RDP security layer to TLS (SSL) or Negotiate`);
     }
     return new RdpTlsStream(socket);
   },

@@ -1,6 +1,6 @@
 /** SMTP STARTTLS (RFC 3207): greeting, EHLO, STARTTLS, then TLS on the same socket. */
 import type { Socket } from "node:net";
-import { type NegotiationContext, NegotiationError, type PreTlsNegotiator, readNegotiationReply } from "./negotiator.js";
+import { type NegotiationContext, NegotiationError, type PreTlsNegotiator, readNegotiationReply, TlsNotOfferedError } from "./negotiator.js";
 
 const ID = "smtp-starttls";
 
@@ -38,7 +38,7 @@ export const smtpStartTls: PreTlsNegotiator = {
     const ehlo = await readReply(socket, context, "EHLO");
     if (ehlo.code !== 250) throw new NegotiationError(ID, `EHLO: server answered ${ehlo.code}, expected 250`);
     if (!ehlo.lines.some((line) => /^STARTTLS\b/i.test(line))) {
-      throw new NegotiationError(ID, "EHLO: server does not offer STARTTLS — enable TLS on the SMTP service or scan its smtps port");
+      throw new TlsNotOfferedError(ID, "EHLO: server does not offer STARTTLS — enable TLS on the SMTP service or scan its smtps port");
     }
     socket.write("STARTTLS\r\n");
     const ready = await readReply(socket, context, "STARTTLS");

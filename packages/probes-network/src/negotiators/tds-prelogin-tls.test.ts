@@ -156,8 +156,10 @@ describe("TLS probes inside TDS PRELOGIN, against the specification fixture (not
 });
 
 describe("TLS inside TDS PRELOGIN: refusals and hostile servers", () => {
-  it("names ENCRYPT_NOT_SUP when the server offers no TLS", async () => {
-    await expect(factsOf(tlsHandshakeProbe, endpoint("unsupported"))).rejects.toThrow(/ENCRYPT_NOT_SUP — it has no certificate/);
+  it("makes the TLS probes not applicable when the server answers ENCRYPT_NOT_SUP", async () => {
+    const reason = expect.stringMatching(/^no TLS to assess: tds-prelogin-tls: PRELOGIN: server answered ENCRYPT_NOT_SUP — it has no certificate/);
+    expect(await tlsHandshakeProbe.collect(endpoint("unsupported"), {}, deps())).toEqual({ notApplicable: reason });
+    expect(await tlsChainProbe.collect(endpoint("unsupported"), {}, deps())).toEqual({ notApplicable: reason });
   });
 
   it("points a TDS 8.0 strict-only server at tls://", async () => {

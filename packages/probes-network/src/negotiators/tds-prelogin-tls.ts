@@ -15,7 +15,14 @@ import {
   TDS_PACKET,
   tdsMessage,
 } from "../tds-prelogin/tds-wire.js";
-import { type HandshakeFramedStream, type NegotiationContext, NegotiationError, type PreTlsNegotiator, readNegotiationReply } from "./negotiator.js";
+import {
+  type HandshakeFramedStream,
+  type NegotiationContext,
+  NegotiationError,
+  type PreTlsNegotiator,
+  readNegotiationReply,
+  TlsNotOfferedError,
+} from "./negotiator.js";
 
 const ID = "tds-prelogin-tls";
 const ENCRYPT_ON = 0x01;
@@ -119,7 +126,7 @@ export class TdsPreloginTlsStream extends Duplex implements HandshakeFramedStrea
   }
 }
 
-/** Sends PRELOGIN asking for encryption; on any answer but ENCRYPT_NOT_SUP hands back a {@link TdsPreloginTlsStream}. */
+/** Sends PRELOGIN asking for encryption; on any answer but ENCRYPT_NOT_SUP hands back a `TdsPreloginTlsStream`. */
 export const tdsPreloginTls: PreTlsNegotiator = {
   id: ID,
   description: "SQL Server: sends PRELOGIN with ENCRYPTION = ENCRYPT_ON, then carries the TLS handshake inside PRELOGIN packets (MS-TDS §2.2.6.5)",
@@ -140,7 +147,7 @@ export const tdsPreloginTls: PreTlsNegotiator = {
       throw error;
     }
     if (response.encryption === "ENCRYPT_NOT_SUP") {
-      throw new NegotiationError(
+      throw new TlsNotOfferedError(
         ID,
         "PRELOGIN: server answered ENCRYPT_NOT_SUP — it has no certificate and offers no TLS; configure one and set Force Encryption",
       );

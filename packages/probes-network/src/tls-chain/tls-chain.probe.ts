@@ -2,7 +2,7 @@
 import { X509Certificate } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import { defineProbe, type EndpointProbe, notApplicable, type TrustStore } from "@hardcheck/core";
-import { TLS_PROBE_SCHEMES } from "../negotiators/open-tls-stream.js";
+import { TLS_PROBE_SCHEMES, unlessTlsNotOffered } from "../negotiators/open-tls-stream.js";
 import { type CertificateDetails, certificateNamesHost, type ParsedCertificate, parseCertificate } from "../support/certificate-details.js";
 import { fetchPresentedChain } from "../tls-wire/presented-chain.js";
 import { type ChainFailure, validatorFor } from "./chain-validators.js";
@@ -115,81 +115,82 @@ export const tlsChainProbe: EndpointProbe = defineProbe({
       },
     ],
   },
-  async collect(endpoint, _params, deps) {
-    if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
-    const presented = await fetchPresentedChain(endpoint, deps);
-    const certificates = presented.certificates.map(parseCertificate);
-    const leaf = certificates[0] as ParsedCertificate;
+  collect: (endpoint, _params, deps) =>
+    unlessTlsNotOffered(async () => {
+      if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
+      const presented = await fetchPresentedChain(endpoint, deps);
+      const certificates = presented.certificates.map(parseCertificate);
+      const leaf = certificates[0] as ParsedCertificate;
 
-    // The path: leaf, then each issuer found among the presented certificates.
-    const path: ParsedCertificate[] = [leaf];
-    const unused = new Set(certificates.slice(1));
-    for (let current = leaf; !current.details.selfSigned; ) {
-      const issuer = [...unused].find((candidate) => issues(current, candidate));
-      if (!issuer) break;
-      unused.delete(issuer);
-      path.push(issuer);
-      current = issuer;
-    }
-    const top = path[path.length - 1] as ParsedCertificate;
-    const anchorX509 = anchorCandidates(deps.trust).find(
-      (candidate) => candidate.fingerprint256 === top.x509.fingerprint256 || (top.x509.checkIssued(candidate) && top.x509.verify(candidate.publicKey)),
-    );
-    const anchor = anchorX509 ? parseCertificate(Buffer.from(anchorX509.raw)) : null;
-    const anchors = anchor ? [anchor] : [];
-    const validation = validatorFor(path, anchors).validate(path, anchors, deps.clock.now());
-    const fullPath = anchor && anchor.x509.fingerprint256 !== top.x509.fingerprint256 ? [...path, anchor] : path;
+      // The path: leaf, then each issuer found among the presented certificates.
+      const path: ParsedCertificate[] = [leaf];
+      const unused = new Set(certificates.slice(1));
+      for (let current = leaf; !current.details.selfSigned; ) {
+        const issuer = [...unused].find((candidate) => issues(current, candidate));
+        if (!issuer) break;
+        unused.delete(issuer);
+        path.push(issuer);
+        current = issuer;
+      }
+      const top = path[path.length - 1] as ParsedCertificate;
+      const anchorX509 = anchorCandidates(deps.trust).find(
+        (candidate) => candidate.fingerprint256 === top.x509.fingerprint256 || (top.x509.checkIssued(candidate) && top.x509.verify(candidate.publicKey)),
+      );
+      const anchor = anchorX509 ? parseCertificate(Buffer.from(anchorX509.raw)) : null;
+      const anchors = anchor ? [anchor] : [];
+      const validation = validatorFor(path, anchors).validate(path, anchors, deps.clock.now());
+      const fullPath = anchor && anchor.x509.fingerprint256 !== top.x509.fingerprint256 ? [...path, anchor] : path;
 
-    const inOrder =
-      presented.source === "node-tls"
-        ? null
-        : certificates.every((certificate, index) => index === certificates.length - 1 || issues(certificate, certificates[index + 1] as ParsedCertificate));
-    const now = deps.clock.now().getTime();
-    const keyBitsOf = (type: string) =>
-      fullPath
-        .filter((certificate) => certificate.details.keyType === type && certificate.details.keyBits !== null)
-        .map((certificate) => certificate.details.keyBits as number);
-    const rsaBits = keyBitsOf("rsa");
-    const ecBits = keyBitsOf("ec");
-    const leafDetails = leaf.details;
-    const keyUsageOk = leafDetails.keyUsage.length === 0 || leafDetails.keyUsage.some((usage) => usage === "digitalSignature" || usage === "keyEncipherment");
-    const extendedKeyUsageOk =
-      leafDetails.extendedKeyUsage.length === 0 || leafDetails.extendedKeyUsage.some((usage) => usage === "serverAuth" || usage === "anyExtendedKeyUsage");
-    const nameToCheck = endpoint.servername ?? endpoint.host;
+      const inOrder =
+        presented.source === "node-tls"
+          ? null
+          : certificates.every((certificate, index) => index === certificates.length - 1 || issues(certificate, certificates[index + 1] as ParsedCertificate));
+      const now = deps.clock.now().getTime();
+      const keyBitsOf = (type: string) =>
+        fullPath
+          .filter((certificate) => certificate.details.keyType === type && certificate.details.keyBits !== null)
+          .map((certificate) => certificate.details.keyBits as number);
+      const rsaBits = keyBitsOf("rsa");
+      const ecBits = keyBitsOf("ec");
+      const leafDetails = leaf.details;
+      const keyUsageOk = leafDetails.keyUsage.length === 0 || leafDetails.keyUsage.some((usage) => usage === "digitalSignature" || usage === "keyEncipherment");
+      const extendedKeyUsageOk =
+        leafDetails.extendedKeyUsage.length === 0 || leafDetails.extendedKeyUsage.some((usage) => usage === "serverAuth" || usage === "anyExtendedKeyUsage");
+      const nameToCheck = endpoint.servername ?? endpoint.host;
 
-    const facts: TlsChainFacts = {
-      "tls.chainCertificates": certificates.map((certificate, position) => ({ position, ...certificate.details })),
-      "tls.chainValidation": {
-        validator: validation.validator,
-        trusted: validation.trusted,
-        failure: validation.failure,
-        source: presented.source,
-        protocol: presented.protocol,
-        presentedCount: certificates.length,
-        inOrder,
-        complete: top.details.selfSigned || anchor !== null,
-        unusedCount: unused.size,
-        path: fullPath.map((certificate) => certificate.details.subject),
-        anchor: anchor?.details.subject ?? null,
-        leafSelfSigned: leafDetails.selfSigned,
-        hostname: { name: nameToCheck, matches: certificateNamesHost(leaf.x509, nameToCheck) },
-        validNow: fullPath.every((certificate) => Date.parse(certificate.details.notBefore) <= now && Date.parse(certificate.details.notAfter) >= now),
-        earliestNotAfter: fullPath.map((certificate) => certificate.details.notAfter).sort()[0] as string,
-        signatureHashes: [
-          ...new Set(fullPath.filter((certificate) => !certificate.details.selfSigned).map((certificate) => certificate.details.signatureHash)),
-        ].sort(),
-        smallestRsaBits: rsaBits.length > 0 ? Math.min(...rsaBits) : null,
-        smallestEcBits: ecBits.length > 0 ? Math.min(...ecBits) : null,
-        leafIsCa: leafDetails.isCa,
-        leafKeyUsage: leafDetails.keyUsage,
-        leafExtendedKeyUsage: leafDetails.extendedKeyUsage,
-        leafServerAuth: !leafDetails.isCa && keyUsageOk && extendedKeyUsageOk,
-        leafSubject: leafDetails.subject,
-        leafIssuer: leafDetails.issuer,
-        leafFingerprintSha256: leafDetails.fingerprintSha256,
-      },
-      "tls.clientCertificateRequest": presented.clientCertificateRequest ?? { requested: null, certificateAuthorities: null },
-    };
-    return { facts };
-  },
+      const facts: TlsChainFacts = {
+        "tls.chainCertificates": certificates.map((certificate, position) => ({ position, ...certificate.details })),
+        "tls.chainValidation": {
+          validator: validation.validator,
+          trusted: validation.trusted,
+          failure: validation.failure,
+          source: presented.source,
+          protocol: presented.protocol,
+          presentedCount: certificates.length,
+          inOrder,
+          complete: top.details.selfSigned || anchor !== null,
+          unusedCount: unused.size,
+          path: fullPath.map((certificate) => certificate.details.subject),
+          anchor: anchor?.details.subject ?? null,
+          leafSelfSigned: leafDetails.selfSigned,
+          hostname: { name: nameToCheck, matches: certificateNamesHost(leaf.x509, nameToCheck) },
+          validNow: fullPath.every((certificate) => Date.parse(certificate.details.notBefore) <= now && Date.parse(certificate.details.notAfter) >= now),
+          earliestNotAfter: fullPath.map((certificate) => certificate.details.notAfter).sort()[0] as string,
+          signatureHashes: [
+            ...new Set(fullPath.filter((certificate) => !certificate.details.selfSigned).map((certificate) => certificate.details.signatureHash)),
+          ].sort(),
+          smallestRsaBits: rsaBits.length > 0 ? Math.min(...rsaBits) : null,
+          smallestEcBits: ecBits.length > 0 ? Math.min(...ecBits) : null,
+          leafIsCa: leafDetails.isCa,
+          leafKeyUsage: leafDetails.keyUsage,
+          leafExtendedKeyUsage: leafDetails.extendedKeyUsage,
+          leafServerAuth: !leafDetails.isCa && keyUsageOk && extendedKeyUsageOk,
+          leafSubject: leafDetails.subject,
+          leafIssuer: leafDetails.issuer,
+          leafFingerprintSha256: leafDetails.fingerprintSha256,
+        },
+        "tls.clientCertificateRequest": presented.clientCertificateRequest ?? { requested: null, certificateAuthorities: null },
+      };
+      return { facts };
+    }),
 });

@@ -4,7 +4,7 @@ import { isIP } from "node:net";
 import { type ConnectionOptions, type DetailedPeerCertificate, rootCertificates, connect as startTlsConnection, type TLSSocket } from "node:tls";
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps, type TrustStore } from "@hardcheck/core";
 import { endHandshakeFraming } from "../negotiators/negotiator.js";
-import { openTlsStream } from "../negotiators/open-tls-stream.js";
+import { openTlsStream, unlessTlsNotOffered } from "../negotiators/open-tls-stream.js";
 import { certificateNamesHost, distinguishedName, keyBits } from "../support/certificate-details.js";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
 
@@ -112,48 +112,49 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
       { name: "tls.chain", description: "Certificates of the chain, leaf first: subject, issuer, SHA-256 fingerprint" },
     ],
   },
-  async collect(endpoint, params, deps) {
-    if (!TLS_HANDSHAKE_SCHEMES.includes(endpoint.scheme)) {
-      return notApplicable(`${endpoint.scheme} has no TLS handshake hardcheck can reach`);
-    }
-    const nameToCheck = endpoint.servername ?? endpoint.host;
-    // RFC 6066 forbids IP literals in SNI.
-    const servername = isIP(nameToCheck) === 0 ? nameToCheck : null;
-    const alpnProtocols = offeredAlpnProtocols(endpoint.scheme, params);
-    const options: ConnectionOptions = {
-      host: endpoint.host,
-      port: endpoint.port,
-      // Trust is reported as a fact, so an untrusted certificate must not end the handshake.
-      rejectUnauthorized: false,
-      // Node.js would fold a name mismatch into `authorized`; the name is its own fact (tls.hostname), so trust stays about the chain.
-      checkServerIdentity: () => undefined,
-      ca: trustAnchors(deps.trust),
-      ...(servername === null ? {} : { servername }),
-      ...(alpnProtocols.length === 0 ? {} : { ALPNProtocols: [...alpnProtocols] }),
-    };
-    const address = endpoint.host.includes(":") ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
-    if ((NEGOTIATED_HANDSHAKE_SCHEMES as readonly string[]).includes(endpoint.scheme)) {
-      // The negotiator's socket is already connected and upgraded; TLS starts on it, so host/port would be ignored anyway.
-      const negotiated = await openTlsStream(endpoint, deps);
-      try {
-        const socket = await handshake({ ...options, socket: negotiated.stream }, address, deps);
-        endHandshakeFraming(negotiated.stream);
-        try {
-          return { facts: describeSession(socket, nameToCheck, servername) };
-        } finally {
-          socket.destroy();
-        }
-      } finally {
-        negotiated.socket.destroy();
+  collect: (endpoint, params, deps) =>
+    unlessTlsNotOffered(async () => {
+      if (!TLS_HANDSHAKE_SCHEMES.includes(endpoint.scheme)) {
+        return notApplicable(`${endpoint.scheme} has no TLS handshake hardcheck can reach`);
       }
-    }
-    const socket = await handshake(options, address, deps);
-    try {
-      return { facts: describeSession(socket, nameToCheck, servername) };
-    } finally {
-      socket.destroy();
-    }
-  },
+      const nameToCheck = endpoint.servername ?? endpoint.host;
+      // RFC 6066 forbids IP literals in SNI.
+      const servername = isIP(nameToCheck) === 0 ? nameToCheck : null;
+      const alpnProtocols = offeredAlpnProtocols(endpoint.scheme, params);
+      const options: ConnectionOptions = {
+        host: endpoint.host,
+        port: endpoint.port,
+        // Trust is reported as a fact, so an untrusted certificate must not end the handshake.
+        rejectUnauthorized: false,
+        // Node.js would fold a name mismatch into `authorized`; the name is its own fact (tls.hostname), so trust stays about the chain.
+        checkServerIdentity: () => undefined,
+        ca: trustAnchors(deps.trust),
+        ...(servername === null ? {} : { servername }),
+        ...(alpnProtocols.length === 0 ? {} : { ALPNProtocols: [...alpnProtocols] }),
+      };
+      const address = endpoint.host.includes(":") ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
+      if ((NEGOTIATED_HANDSHAKE_SCHEMES as readonly string[]).includes(endpoint.scheme)) {
+        // The negotiator's socket is already connected and upgraded; TLS starts on it, so host/port would be ignored anyway.
+        const negotiated = await openTlsStream(endpoint, deps);
+        try {
+          const socket = await handshake({ ...options, socket: negotiated.stream }, address, deps);
+          endHandshakeFraming(negotiated.stream);
+          try {
+            return { facts: describeSession(socket, nameToCheck, servername) };
+          } finally {
+            socket.destroy();
+          }
+        } finally {
+          negotiated.socket.destroy();
+        }
+      }
+      const socket = await handshake(options, address, deps);
+      try {
+        return { facts: describeSession(socket, nameToCheck, servername) };
+      } finally {
+        socket.destroy();
+      }
+    }),
 });
 
 function trustAnchors(trust: TrustStore): string[] {

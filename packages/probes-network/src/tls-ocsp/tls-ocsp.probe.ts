@@ -5,7 +5,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { rootCertificates } from "node:tls";
 import { defineProbe, type EndpointProbe, notApplicable, type ProbeDeps, type TrustStore } from "@hardcheck/core";
-import { TLS_PROBE_SCHEMES } from "../negotiators/open-tls-stream.js";
+import { TLS_PROBE_SCHEMES, unlessTlsNotOffered } from "../negotiators/open-tls-stream.js";
 import { parseCertificate } from "../support/certificate-details.js";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
 import { fetchPresentedChain } from "../tls-wire/presented-chain.js";
@@ -157,41 +157,42 @@ export const tlsOcspProbe: EndpointProbe = defineProbe({
       { name: "tls.crlDistributionPoints", description: "CRL distribution point URLs named in the leaf certificate" },
     ],
   },
-  async collect(endpoint, params, deps) {
-    if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
-    const queryResponder = params.queryResponder === undefined ? true : params.queryResponder;
-    if (typeof queryResponder !== "boolean") throw new Error("parameter queryResponder must be true or false");
-    const presented = await fetchPresentedChain(endpoint, deps);
-    const [leafDer, ...rest] = presented.certificates;
-    const leaf = parseCertificate(leafDer as Buffer);
-    const issuerX509 =
-      rest.map((der) => new X509Certificate(der)).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey)) ??
-      trustedAnchors(deps.trust).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey));
-    const now = deps.clock.now();
-    const leafPkijs = pkijsCertificate(leaf.der);
-    const issuerPkijs = issuerX509 ? pkijsCertificate(issuerX509.raw) : null;
+  collect: (endpoint, params, deps) =>
+    unlessTlsNotOffered(async () => {
+      if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
+      const queryResponder = params.queryResponder === undefined ? true : params.queryResponder;
+      if (typeof queryResponder !== "boolean") throw new Error("parameter queryResponder must be true or false");
+      const presented = await fetchPresentedChain(endpoint, deps);
+      const [leafDer, ...rest] = presented.certificates;
+      const leaf = parseCertificate(leafDer as Buffer);
+      const issuerX509 =
+        rest.map((der) => new X509Certificate(der)).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey)) ??
+        trustedAnchors(deps.trust).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey));
+      const now = deps.clock.now();
+      const leafPkijs = pkijsCertificate(leaf.der);
+      const issuerPkijs = issuerX509 ? pkijsCertificate(issuerX509.raw) : null;
 
-    let staple: OcspCheckFact & { present: boolean } = { ...notChecked("not-checked", "server stapled no OCSP response"), present: false };
-    if (presented.stapledOcspResponse) {
-      staple = issuerPkijs
-        ? { ...(await checked(() => interpretOcspResponse(presented.stapledOcspResponse as Buffer, leafPkijs, issuerPkijs, null), now)), present: true }
-        : { ...notChecked("invalid", "the issuer certificate is neither presented nor trusted, so the staple cannot be verified"), present: true };
-    }
+      let staple: OcspCheckFact & { present: boolean } = { ...notChecked("not-checked", "server stapled no OCSP response"), present: false };
+      if (presented.stapledOcspResponse) {
+        staple = issuerPkijs
+          ? { ...(await checked(() => interpretOcspResponse(presented.stapledOcspResponse as Buffer, leafPkijs, issuerPkijs, null), now)), present: true }
+          : { ...notChecked("invalid", "the issuer certificate is neither presented nor trusted, so the staple cannot be verified"), present: true };
+      }
 
-    const responderUrl = leaf.details.ocspUrls[0] ?? null;
-    let responder: OcspCheckFact;
-    if (responderUrl === null) responder = notChecked("no-responder");
-    else if (!queryResponder) responder = notChecked("not-checked", "querying the responder is disabled (queryResponder: false)");
-    else if (!issuerPkijs) responder = notChecked("invalid", "the issuer certificate is neither presented nor trusted, so no request can be built");
-    else responder = await queryOcspResponder(responderUrl, leafPkijs, issuerPkijs, deps, now);
+      const responderUrl = leaf.details.ocspUrls[0] ?? null;
+      let responder: OcspCheckFact;
+      if (responderUrl === null) responder = notChecked("no-responder");
+      else if (!queryResponder) responder = notChecked("not-checked", "querying the responder is disabled (queryResponder: false)");
+      else if (!issuerPkijs) responder = notChecked("invalid", "the issuer certificate is neither presented nor trusted, so no request can be built");
+      else responder = await queryOcspResponder(responderUrl, leafPkijs, issuerPkijs, deps, now);
 
-    const facts: TlsOcspFacts = {
-      "tls.ocsp": { ...responder, responderUrl },
-      "tls.ocspStaple": staple,
-      "tls.crlDistributionPoints": leaf.details.crlUrls,
-    };
-    return { facts };
-  },
+      const facts: TlsOcspFacts = {
+        "tls.ocsp": { ...responder, responderUrl },
+        "tls.ocspStaple": staple,
+        "tls.crlDistributionPoints": leaf.details.crlUrls,
+      };
+      return { facts };
+    }),
 });
 
 async function checked(read: () => Promise<OcspAnswer>, now: Date): Promise<OcspCheckFact> {

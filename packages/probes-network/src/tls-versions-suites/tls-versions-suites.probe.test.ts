@@ -124,10 +124,15 @@ describe("tls-versions-suites against broken servers", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it("an SMTP server without STARTTLS: error naming the missing capability", async () => {
+  it("an SMTP server without STARTTLS: not applicable, naming the missing capability", async () => {
     const server = hostile.get("smtp-no-starttls") as LoopbackServer;
+    const outcome = await tlsVersionsSuitesProbe.collect(
+      parseEndpoint(`smtp://127.0.0.1:${server.port}`),
+      {},
+      probeTestDeps({ limits: { connectTimeoutMs: 1_000 } }),
+    );
 
-    await expect(scan(parseEndpoint(`smtp://127.0.0.1:${server.port}`))).rejects.toThrow(/does not offer STARTTLS/);
+    expect(outcome).toEqual({ notApplicable: expect.stringMatching(/^no TLS to assess: smtp-starttls: EHLO: server does not offer STARTTLS/) });
   });
 
   it("is not applicable to schemes without TLS", async () => {

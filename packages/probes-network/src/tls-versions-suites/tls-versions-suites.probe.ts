@@ -1,6 +1,6 @@
 /** Every protocol version and cipher suite the server accepts, found with raw ClientHellos. */
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable } from "@hardcheck/core";
-import { openTlsStream, sniNameOf, TLS_PROBE_SCHEMES } from "../negotiators/open-tls-stream.js";
+import { openTlsStream, sniNameOf, TLS_PROBE_SCHEMES, unlessTlsNotOffered } from "../negotiators/open-tls-stream.js";
 import { type CipherSuiteClass, cipherSuiteByCode } from "../tls-wire/cipher-suites.js";
 import { TLS_VERSIONS, type TlsVersionName } from "../tls-wire/client-hello.js";
 import { enumerateVersionsAndSuites } from "../tls-wire/enumerate.js";
@@ -76,52 +76,53 @@ export const tlsVersionsSuitesProbe: EndpointProbe = defineProbe({
       { name: "tls.scan", description: "Handshakes (= TCP connections) the scan needed" },
     ],
   },
-  async collect(endpoint, params, deps) {
-    if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
-    const versions = requestedVersions(params);
-    const result = await enumerateVersionsAndSuites({
-      openStream: () => openTlsStream(endpoint, deps),
-      servername: sniNameOf(endpoint),
-      timeoutMs: deps.limits.connectTimeoutMs,
-      signal: deps.signal,
-      versions,
-    });
-    const accepted = result.versions.filter((version) => version.accepted).map((version) => version.version);
-    const byVersion: Record<string, TlsVersionSuites> = {};
-    const names = new Set<string>();
-    const suitesByClass: Record<string, Set<string>> = {};
-    for (const scanned of result.versions) {
-      if (!scanned.accepted) continue;
-      const suites = scanned.suites.map(cipherSuiteByCode);
-      byVersion[scanned.version] = { suites: suites.map((suite) => suite.name), serverPreference: scanned.serverPreference };
-      for (const suite of suites) {
-        names.add(suite.name);
-        for (const suiteClass of suite.classes) {
-          const members = suitesByClass[suiteClass] ?? new Set<string>();
-          members.add(suite.name);
-          suitesByClass[suiteClass] = members;
+  collect: (endpoint, params, deps) =>
+    unlessTlsNotOffered(async () => {
+      if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
+      const versions = requestedVersions(params);
+      const result = await enumerateVersionsAndSuites({
+        openStream: () => openTlsStream(endpoint, deps),
+        servername: sniNameOf(endpoint),
+        timeoutMs: deps.limits.connectTimeoutMs,
+        signal: deps.signal,
+        versions,
+      });
+      const accepted = result.versions.filter((version) => version.accepted).map((version) => version.version);
+      const byVersion: Record<string, TlsVersionSuites> = {};
+      const names = new Set<string>();
+      const suitesByClass: Record<string, Set<string>> = {};
+      for (const scanned of result.versions) {
+        if (!scanned.accepted) continue;
+        const suites = scanned.suites.map(cipherSuiteByCode);
+        byVersion[scanned.version] = { suites: suites.map((suite) => suite.name), serverPreference: scanned.serverPreference };
+        for (const suite of suites) {
+          names.add(suite.name);
+          for (const suiteClass of suite.classes) {
+            const members = suitesByClass[suiteClass] ?? new Set<string>();
+            members.add(suite.name);
+            suitesByClass[suiteClass] = members;
+          }
         }
       }
-    }
-    const facts: TlsVersionsSuitesFacts = {
-      "tls.versions": {
-        accepted,
-        refused: result.versions.filter((version) => !version.accepted).map((version) => version.version),
-        lowest: accepted[0] as string,
-        highest: accepted[accepted.length - 1] as string,
-      },
-      "tls.suites": {
-        byVersion,
-        names: [...names].sort(),
-        classes: Object.keys(suitesByClass).sort() as CipherSuiteClass[],
-        suitesByClass: Object.fromEntries(
-          Object.entries(suitesByClass)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([name, suites]) => [name, [...suites].sort()]),
-        ),
-      },
-      "tls.scan": { handshakes: result.handshakes },
-    };
-    return { facts };
-  },
+      const facts: TlsVersionsSuitesFacts = {
+        "tls.versions": {
+          accepted,
+          refused: result.versions.filter((version) => !version.accepted).map((version) => version.version),
+          lowest: accepted[0] as string,
+          highest: accepted[accepted.length - 1] as string,
+        },
+        "tls.suites": {
+          byVersion,
+          names: [...names].sort(),
+          classes: Object.keys(suitesByClass).sort() as CipherSuiteClass[],
+          suitesByClass: Object.fromEntries(
+            Object.entries(suitesByClass)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([name, suites]) => [name, [...suites].sort()]),
+          ),
+        },
+        "tls.scan": { handshakes: result.handshakes },
+      };
+      return { facts };
+    }),
 });
