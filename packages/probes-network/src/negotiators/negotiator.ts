@@ -45,6 +45,11 @@ export interface PreTlsNegotiator {
   readonly id: string;
   readonly description: string;
   negotiate(socket: Socket, context: NegotiationContext): Promise<Duplex>;
+  /**
+   * For a protocol whose servers may also speak TLS from the first byte (TDS 8.0 strict): true when
+   * this negotiation failure means "try once more on a new connection, TLS first".
+   */
+  implicitTlsFallback?(error: unknown): boolean;
 }
 
 /**

@@ -59,6 +59,10 @@ export async function openTlsStream(endpoint: Endpoint, deps: Pick<ProbeDeps, "s
     return { stream, socket, address };
   } catch (error) {
     socket.destroy();
+    if (negotiator.implicitTlsFallback?.(error)) {
+      const retry = await connectTcp(endpoint, address, deps);
+      return { stream: retry, socket: retry, address };
+    }
     throw error instanceof Error ? new Error(`${error.message} (${address})`, { cause: error }) : error;
   }
 }

@@ -162,12 +162,15 @@ describe("TLS inside TDS PRELOGIN: refusals and hostile servers", () => {
     expect(await tlsChainProbe.collect(endpoint("unsupported"), {}, deps())).toEqual({ notApplicable: reason });
   });
 
-  it("points a TDS 8.0 strict-only server at tls://", async () => {
-    await expect(factsOf(tlsHandshakeProbe, endpoint("strict"))).rejects.toThrow(
-      /enforce TDS 8\.0 strict encryption do; scan such a server as tls:\/\/host:port/,
-    );
-    const overTls = await factsOf<TlsHandshakeFacts>(tlsHandshakeProbe, parseEndpoint(`tls://127.0.0.1:${fixtures.get("strict")?.port}`));
-    expect(overTls["tls.leaf"].fingerprintSha256).toBe(new X509Certificate(leaf.certPem).fingerprint256);
+  it("assesses a TDS 8.0 strict-only server with TLS from the first byte, as on tls://", async () => {
+    const strict = endpoint("strict");
+    const overMssql = await factsOf<TlsHandshakeFacts>(tlsHandshakeProbe, strict);
+    const overTls = await factsOf<TlsHandshakeFacts>(tlsHandshakeProbe, parseEndpoint(`tls://127.0.0.1:${strict.port}`));
+    const suites = await factsOf<TlsVersionsSuitesFacts>(tlsVersionsSuitesProbe, strict);
+
+    expect(overMssql["tls.leaf"].fingerprintSha256).toBe(new X509Certificate(leaf.certPem).fingerprint256);
+    expect(overMssql["tls.leaf"]).toEqual(overTls["tls.leaf"]);
+    expect(suites["tls.versions"].accepted).toEqual(["TLSv1.2", "TLSv1.3"]);
   });
 
   it("says the port does not speak TDS", async () => {

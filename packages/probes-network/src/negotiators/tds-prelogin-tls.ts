@@ -126,10 +126,17 @@ export class TdsPreloginTlsStream extends Duplex implements HandshakeFramedStrea
   }
 }
 
+/** The server hung up on a clear-text PRELOGIN: what a server that enforces TDS 8.0 strict encryption does. */
+export class PreloginRefusedError extends NegotiationError {
+  override readonly name = "PreloginRefusedError";
+}
+
 /** Sends PRELOGIN asking for encryption; on any answer but ENCRYPT_NOT_SUP hands back a `TdsPreloginTlsStream`. */
 export const tdsPreloginTls: PreTlsNegotiator = {
   id: ID,
   description: "SQL Server: sends PRELOGIN with ENCRYPTION = ENCRYPT_ON, then carries the TLS handshake inside PRELOGIN packets (MS-TDS §2.2.6.5)",
+  // TDS 8.0 strict: TLS from the first byte, as on tls:// — the TLS probes then assess the strict endpoint.
+  implicitTlsFallback: (error) => error instanceof PreloginRefusedError,
   async negotiate(socket, context) {
     socket.write(preloginRequest(ENCRYPT_ON));
     let response: Awaited<ReturnType<typeof readPreloginResponse>>;
@@ -138,11 +145,7 @@ export const tdsPreloginTls: PreTlsNegotiator = {
     } catch (error) {
       // A server that enforces TDS 8.0 strict encryption hangs up on a clear-text PRELOGIN.
       if (error instanceof NegotiationError && error.message.includes("closed the connection before answering")) {
-        throw new NegotiationError(
-          ID,
-          "PRELOGIN: server closed the connection without answering — servers that enforce TDS 8.0 strict encryption do; scan such a server as tls://host:port",
-          { cause: error },
-        );
+        throw new PreloginRefusedError(ID, "PRELOGIN: server closed the connection without answering (a TDS 8.0 strict-only server does)", { cause: error });
       }
       throw error;
     }
