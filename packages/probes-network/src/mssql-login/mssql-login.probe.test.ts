@@ -4,17 +4,54 @@
  * the fixture's LOGIN7 and token encoding is the real client's.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { configFromObject, Hardcheck, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import { createTestPki } from "@hardcheck/testkit";
+import { Connection } from "tedious";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register } from "../index.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { startTdsFixture, type TdsFixture } from "../tds-prelogin/fixtures/tds-fixture.js";
 import { readLogin7 } from "../tds-prelogin/fixtures/tds-session.js";
+import { PRELOGIN_OPTION, parsePreloginOptions, preloginPayload, TDS_HEADER_BYTES, TDS_PACKET, tdsPacket } from "../tds-prelogin/tds-wire.js";
 import { MSSQL_CREDENTIALS, type MssqlLoginFacts, mssqlLoginProbe } from "./mssql-login.probe.js";
+
+/** Answers a PRELOGIN asking for no encryption with ENCRYPT_OFF, and one asking for encryption (a client about to log in) with ENCRYPT_NOT_SUP — which MS-TDS does not allow — and records every LOGIN7 that arrives. */
+async function startFickleServer(): Promise<{ port: number; logins: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const state = { logins: 0 };
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    socket.on("data", (chunk: Buffer) => {
+      if (chunk[0] === TDS_PACKET.login7) state.logins++;
+      if (chunk[0] !== TDS_PACKET.preLogin) {
+        socket.destroy();
+        return;
+      }
+      const asked = parsePreloginOptions(chunk.subarray(TDS_HEADER_BYTES)).encryption;
+      const answer = asked === "ENCRYPT_ON" ? 0x02 : 0x00;
+      socket.write(tdsPacket(TDS_PACKET.tabularResult, preloginPayload([[PRELOGIN_OPTION.encryption, Buffer.from([answer])]])));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return {
+    port: address.port,
+    get logins() {
+      return state.logins;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 const pki = createTestPki({ caCommonName: "hardcheck TDS session test CA" });
 const leaf = pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"] });
@@ -90,6 +127,36 @@ describe("mssql-login: a login through the mssql library (specification fixture,
 
     await expect(mssqlLoginProbe.collect(endpoint("unsupported"), {}, deps())).rejects.toThrow(/offers no TLS in PRELOGIN, so the credentials were not sent/);
     expect(fixture.nextSteps.slice(before)).not.toContain("login7-in-clear");
+  });
+
+  it("withholds the credentials when the server refuses TLS on the login's own connection", async () => {
+    const fickle = await startFickleServer();
+    try {
+      // The hole being closed: tedious, encrypt: true, sends LOGIN7 in clear text after ENCRYPT_NOT_SUP.
+      await new Promise<void>((resolve) => {
+        const connection = new Connection({
+          server: "127.0.0.1",
+          options: { port: fickle.port, encrypt: true, trustServerCertificate: true, connectTimeout: 2_000 },
+          authentication: { type: "default", options: { userName: "probe", password: "not-a-secret" } },
+        });
+        connection.on("connect", () => {
+          connection.close();
+          resolve();
+        });
+        connection.on("error", () => resolve());
+        connection.connect();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(fickle.logins).toBe(1);
+
+      await expect(mssqlLoginProbe.collect(parseEndpoint(`mssql://127.0.0.1:${fickle.port}`), {}, deps())).rejects.toThrow(
+        /answered the login's PRELOGIN with ENCRYPT_NOT_SUP instead of agreeing to TLS, so the credentials were not sent/,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(fickle.logins).toBe(1);
+    } finally {
+      await fickle.close();
+    }
   });
 
   it("decodes the LOGIN7 password obfuscation (MS-TDS §2.2.6.4) as tedious encodes it", () => {

@@ -1,9 +1,11 @@
 /** The logged-in view of SQL Server encryption: this session's, every session's, and the ForceEncryption setting. */
+import { connect, type Socket } from "node:net";
 import { rootCertificates } from "node:tls";
 import { defineProbe, type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import sql from "mssql";
 import { abortedError } from "../support/socket-errors.js";
 import { readEncryptionStance, type TdsEncryptionMode } from "../tds-prelogin/tds-prelogin.probe.js";
+import { frameTdsPacket, parsePreloginResponse } from "../tds-prelogin/tds-wire.js";
 
 /** Credential names the probe reads from the target's `credentials` (a SQL login). */
 export const MSSQL_CREDENTIALS = { username: "mssql.username", password: "mssql.password" } as const;
@@ -73,6 +75,7 @@ export async function readSessions(endpoint: Endpoint, deps: ProbeDeps, mode: Td
   const password = await deps.secrets.resolve(references[MSSQL_CREDENTIALS.password] ?? "");
   const ca = deps.trust.useSystemRoots ? [...rootCertificates, ...deps.trust.caCertificates] : [...deps.trust.caCertificates];
   const timeoutMs = deps.limits.connectTimeoutMs;
+  const guard: LoginGuard = { refusedTls: null };
   const pool = new sql.ConnectionPool({
     server: endpoint.host,
     port: endpoint.port,
@@ -89,6 +92,8 @@ export async function readSessions(endpoint: Endpoint, deps: ProbeDeps, mode: Td
       trustServerCertificate: false,
       cryptoCredentialsDetails: { ca },
       ...(endpoint.servername === undefined ? {} : { serverName: endpoint.servername }),
+      // The login's own socket, watched: see guardedConnector. Strict mode is TLS from the first byte, nothing to watch.
+      ...(mode === "strict-only" ? {} : { connector: guardedConnector(endpoint, timeoutMs, deps.signal, guard) }),
     },
   });
   pool.on("error", () => {});
@@ -99,6 +104,11 @@ export async function readSessions(endpoint: Endpoint, deps: ProbeDeps, mode: Td
       await pool.connect();
     } catch (error) {
       if (deps.signal.aborted) throw abortedError("SQL Server login", deps.signal);
+      if (guard.refusedTls !== null) {
+        throw new Error(
+          `SQL Server login: the server answered the login's PRELOGIN with ${guard.refusedTls} instead of agreeing to TLS, so the credentials were not sent`,
+        );
+      }
       throw new Error(`SQL Server login: ${describeLoginFailure(error)}`);
     }
     const own = await firstRow(pool, OWN_SESSION);
@@ -118,6 +128,68 @@ export async function readSessions(endpoint: Endpoint, deps: ProbeDeps, mode: Td
     deps.signal.removeEventListener("abort", onAbort);
     await pool.close().catch(() => {});
   }
+}
+
+/** What the connector saw on the login's socket. */
+type LoginGuard = { refusedTls: string | null };
+
+/**
+ * Opens the login's TCP connection and reads the server's PRELOGIN answer on it alongside the client
+ * library. Unless the answer agrees to TLS (ENCRYPT_ON or ENCRYPT_REQ), the socket is destroyed in
+ * the same turn the answer arrives — before the library, which would otherwise go on in clear text,
+ * can write LOGIN7. This closes what the earlier PRELOGIN look cannot: a server that answers the
+ * login's connection differently.
+ */
+function guardedConnector(endpoint: Endpoint, timeoutMs: number, signal: AbortSignal, guard: LoginGuard): (...args: unknown[]) => Promise<Socket> {
+  // tedious passes where to connect (a routed server, after a redirect); mssql's types still say it passes nothing.
+  return (...args) =>
+    new Promise((resolve, reject) => {
+      const given = args[0] as { host?: unknown; port?: unknown } | undefined;
+      const host = typeof given?.host === "string" ? given.host : endpoint.host;
+      const port = typeof given?.port === "number" ? given.port : endpoint.port;
+      const socket = connect({ host, port });
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        socket.destroy();
+        reject(error);
+      };
+      const onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+      const timer = setTimeout(() => fail(new Error(`connect timed out after ${timeoutMs} ms`)), timeoutMs);
+      signal.addEventListener("abort", onAbort, { once: true });
+      socket.once("error", fail);
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        socket.off("error", fail);
+        let buffered = Buffer.alloc(0);
+        const watch = (chunk: Buffer) => {
+          buffered = Buffer.concat([buffered, chunk]);
+          let length: number | null;
+          try {
+            length = frameTdsPacket(buffered);
+          } catch {
+            length = buffered.length;
+          }
+          if (length === null) return;
+          socket.off("data", watch);
+          let encryption: string | null = null;
+          try {
+            encryption = parsePreloginResponse(buffered.subarray(0, length)).encryption;
+          } catch {
+            encryption = "an answer that is not a PRELOGIN response";
+          }
+          if (encryption !== "ENCRYPT_ON" && encryption !== "ENCRYPT_REQ") {
+            guard.refusedTls = encryption ?? "no ENCRYPTION option";
+            socket.destroy(new Error("the server did not agree to TLS for the login"));
+          }
+        };
+        // Registered before the library pipes the socket, so this listener runs first on the answer; paused until then.
+        socket.on("data", watch);
+        socket.pause();
+        resolve(socket);
+      });
+    });
 }
 
 /** The first row of a batch's first result set, or null when it fails (missing permission, say). Plain batches: nothing here has parameters. */
