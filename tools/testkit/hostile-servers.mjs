@@ -47,7 +47,7 @@ function ephemeralRangeStart() {
  * @returns {Promise<import("./loopback.mjs").LoopbackServer>}
  */
 export function startResettingServer() {
-  return startTrackedServer((socket) => socket.resetAndDestroy());
+  return startScriptedServer((socket) => socket.resetAndDestroy());
 }
 
 /**
@@ -56,7 +56,7 @@ export function startResettingServer() {
  * @returns {Promise<import("./loopback.mjs").LoopbackServer>}
  */
 export function startTarpitServer() {
-  return startTrackedServer(() => {});
+  return startScriptedServer(() => {});
 }
 
 /**
@@ -66,14 +66,17 @@ export function startTarpitServer() {
  * @returns {Promise<import("./loopback.mjs").LoopbackServer>}
  */
 export function startGarbageServer(bytes) {
-  return startTrackedServer((socket) => socket.write(bytes));
+  return startScriptedServer((socket) => socket.write(bytes));
 }
 
 /**
+ * A loopback server that hands each connection to `onConnection`, for tests that script a protocol's
+ * answers byte by byte; it tracks every connection so `close()` leaves none behind.
+ *
  * @param {(socket: import("node:net").Socket) => void} onConnection
  * @returns {Promise<import("./loopback.mjs").LoopbackServer>}
  */
-async function startTrackedServer(onConnection) {
+export async function startScriptedServer(onConnection) {
   /** @type {Set<import("node:net").Socket>} */
   const sockets = new Set();
   const server = createServer((socket) => {

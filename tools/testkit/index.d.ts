@@ -75,6 +75,12 @@ export function startFullBacklogServer(): Promise<LoopbackServer>;
 /** Sends `bytes` on each connection, then holds it open without reading. */
 export function startGarbageServer(bytes: string | Uint8Array): Promise<LoopbackServer>;
 
+/**
+ * Hands each connection to `onConnection` (errors on it are swallowed), for tests that script a
+ * protocol's answers; `close()` destroys every connection it still holds.
+ */
+export function startScriptedServer(onConnection: (socket: import("node:net").Socket) => void): Promise<LoopbackServer>;
+
 /** Options of {@link startTlsServer}. */
 export interface TlsServerOptions {
   readonly certPem: string;

@@ -1,6 +1,6 @@
 /** Test helpers for hardcheck probes. Types live in the hand-written `index.d.ts`. */
 export { startFullBacklogServer } from "./full-backlog-server.mjs";
-export { startGarbageServer, startRefusingPort, startResettingServer, startTarpitServer } from "./hostile-servers.mjs";
+export { startGarbageServer, startRefusingPort, startResettingServer, startScriptedServer, startTarpitServer } from "./hostile-servers.mjs";
 export { createOpensslPki } from "./openssl-pki.mjs";
 export { createTestPki } from "./pki.mjs";
 export { reserveLoopbackPort, startNamespacedServer, startOpensslServer, startSmtpStartTlsFront } from "./process-servers.mjs";

@@ -4,12 +4,11 @@
  * the fixture's LOGIN7 and token encoding is the real client's.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { configFromObject, Hardcheck, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
-import { createTestPki } from "@hardcheck/testkit";
+import { createTestPki, type LoopbackServer, startScriptedServer } from "@hardcheck/testkit";
 import { Connection } from "tedious";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register } from "../index.js";
@@ -20,12 +19,9 @@ import { PRELOGIN_OPTION, parsePreloginOptions, preloginPayload, TDS_HEADER_BYTE
 import { MSSQL_CREDENTIALS, type MssqlLoginFacts, mssqlLoginProbe } from "./mssql-login.probe.js";
 
 /** Answers a PRELOGIN asking for no encryption with ENCRYPT_OFF, and one asking for encryption (a client about to log in) with ENCRYPT_NOT_SUP — which MS-TDS does not allow — and records every LOGIN7 that arrives. */
-async function startFickleServer(): Promise<{ port: number; logins: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
+async function startFickleServer(): Promise<LoopbackServer & { readonly logins: number }> {
   const state = { logins: 0 };
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => {});
+  const server = await startScriptedServer((socket) => {
     socket.on("data", (chunk: Buffer) => {
       if (chunk[0] === TDS_PACKET.login7) state.logins++;
       if (chunk[0] !== TDS_PACKET.preLogin) {
@@ -37,19 +33,12 @@ async function startFickleServer(): Promise<{ port: number; logins: number; clos
       socket.write(tdsPacket(TDS_PACKET.tabularResult, preloginPayload([[PRELOGIN_OPTION.encryption, Buffer.from([answer])]])));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
   return {
-    port: address.port,
+    port: server.port,
+    close: server.close,
     get logins() {
       return state.logins;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
   };
 }
 

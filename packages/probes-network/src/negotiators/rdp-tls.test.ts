@@ -1,8 +1,8 @@
 import { X509Certificate } from "node:crypto";
-import { createServer, type Socket } from "node:net";
+import { type Socket } from "node:net";
 import { PassThrough } from "node:stream";
 import { type Endpoint, parseEndpoint } from "@hardcheck/core";
-import { createTestPki, type LoopbackServer, startGarbageServer, startTarpitServer } from "@hardcheck/testkit";
+import { createTestPki, type LoopbackServer, startGarbageServer, startScriptedServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RdpFixture, type RdpFixturePolicy, startRdpFixture } from "../rdp-negotiation/fixtures/rdp-fixture.js";
@@ -30,11 +30,8 @@ beforeAll(async () => {
 });
 
 /** Selects TLS, then answers the ClientHello with a clear-text MCS Disconnect Provider Ultimatum (after a TLS alert, in one write, `withAlert`), as xrdp does when it refuses one. */
-async function startX224RefusingServer(withAlert: boolean): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => {});
+function startX224RefusingServer(withAlert: boolean): Promise<LoopbackServer> {
+  return startScriptedServer((socket) => {
     let confirmed = false;
     socket.on("data", () => {
       if (confirmed) {
@@ -46,17 +43,6 @@ async function startX224RefusingServer(withAlert: boolean): Promise<{ port: numb
       socket.write(encodeConnectionConfirm({ kind: "response", flags: 1, selectedProtocol: RDP_PROTOCOL.ssl }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return {
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 afterAll(async () => {

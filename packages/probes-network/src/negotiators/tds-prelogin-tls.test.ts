@@ -1,10 +1,10 @@
 import { X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer, type Server, type Socket } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Endpoint, parseEndpoint } from "@hardcheck/core";
-import { createTestPki, type LoopbackServer, startGarbageServer, startNamespacedServer, startTarpitServer } from "@hardcheck/testkit";
+import { createTestPki, type LoopbackServer, startGarbageServer, startNamespacedServer, startScriptedServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { Connection } from "tedious";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,14 +21,11 @@ const pki = createTestPki({ caCommonName: "hardcheck TDS TLS test CA" });
 const leaf = pki.issueLeaf({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"] });
 const fixtures = new Map<string, TdsFixture>();
 const keyDir = mkdtempSync(join(tmpdir(), "hardcheck-tds-tls-"));
-const servers = new Map<string, LoopbackServer | { port: number; close(): Promise<void> }>();
+const servers = new Map<string, LoopbackServer>();
 
 /** Answers PRELOGIN with ENCRYPT_ON, then misbehaves inside the handshake as `then` says. */
-async function startScriptedServer(then: "silent" | "tabular-result" | "oversized" | "close"): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => {});
+function startMisbehavingServer(then: "silent" | "tabular-result" | "oversized" | "close"): Promise<LoopbackServer> {
+  return startScriptedServer((socket) => {
     let answered = false;
     socket.on("data", () => {
       if (answered) {
@@ -41,17 +38,6 @@ async function startScriptedServer(then: "silent" | "tabular-result" | "oversize
       socket.write(tdsPacket(TDS_PACKET.tabularResult, preloginPayload([[PRELOGIN_OPTION.encryption, Buffer.from([0x01])]])));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return {
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 beforeAll(async () => {
@@ -83,7 +69,7 @@ beforeAll(async () => {
   fixtures.set("3des", await startTdsFixture("forced", { backendPort: gnutls.port }));
   servers.set("http", await startGarbageServer("HTTP/1.1 400 Bad Request\r\n\r\n"));
   servers.set("tarpit", await startTarpitServer());
-  for (const then of ["silent", "tabular-result", "oversized", "close"] as const) servers.set(then, await startScriptedServer(then));
+  for (const then of ["silent", "tabular-result", "oversized", "close"] as const) servers.set(then, await startMisbehavingServer(then));
 });
 
 afterAll(async () => {
