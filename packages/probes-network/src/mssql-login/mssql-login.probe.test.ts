@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { configFromObject, Hardcheck, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startScriptedServer } from "@hardcheck/testkit";
-import { Connection } from "tedious";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register } from "../index.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
+import { tediousLogin } from "../support/tedious-login.js";
 import { startTdsFixture, type TdsFixture } from "../tds-prelogin/fixtures/tds-fixture.js";
 import { readLogin7 } from "../tds-prelogin/fixtures/tds-session.js";
 import { PRELOGIN_OPTION, parsePreloginOptions, preloginPayload, TDS_HEADER_BYTES, TDS_PACKET, tdsPacket } from "../tds-prelogin/tds-wire.js";
@@ -122,20 +122,7 @@ describe("mssql-login: a login through the mssql library (specification fixture,
     const fickle = await startFickleServer();
     try {
       // The hole being closed: tedious, encrypt: true, sends LOGIN7 in clear text after ENCRYPT_NOT_SUP.
-      await new Promise<void>((resolve) => {
-        const connection = new Connection({
-          server: "127.0.0.1",
-          options: { port: fickle.port, encrypt: true, trustServerCertificate: true, connectTimeout: 2_000 },
-          authentication: { type: "default", options: { userName: "probe", password: "not-a-secret" } },
-        });
-        connection.on("connect", () => {
-          connection.close();
-          resolve();
-        });
-        connection.on("error", () => resolve());
-        connection.connect();
-      });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await tediousLogin(fickle.port, { encrypt: true, trustServerCertificate: true });
       expect(fickle.logins).toBe(1);
 
       await expect(mssqlLoginProbe.collect(parseEndpoint(`mssql://127.0.0.1:${fickle.port}`), {}, deps())).rejects.toThrow(

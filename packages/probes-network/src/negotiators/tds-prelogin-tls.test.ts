@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { type Endpoint, parseEndpoint } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startGarbageServer, startNamespacedServer, startScriptedServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
-import { Connection } from "tedious";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeTestDeps } from "../support/probe-test-deps.js";
+import { tediousLogin } from "../support/tedious-login.js";
 import { encryptionAnswer, HandshakeEndTracker, startTdsFixture, type TdsFixture } from "../tds-prelogin/fixtures/tds-fixture.js";
 import { frameTdsPacket, PRELOGIN_OPTION, PRELOGIN_PACKET_BYTES, preloginPayload, TDS_HEADER_BYTES, TDS_PACKET, tdsPacket } from "../tds-prelogin/tds-wire.js";
 import { type TlsChainFacts, tlsChainProbe } from "../tls-chain/tls-chain.probe.js";
@@ -181,20 +181,7 @@ describe("the fixture's TLS inside PRELOGIN agrees with real TDS clients", () =>
   it("tedious (encrypt: true) completes the handshake inside PRELOGIN and sends LOGIN7 through TLS", async () => {
     const fixture = fixtures.get("forced") as TdsFixture;
     const before = fixture.nextSteps.length;
-    await new Promise<void>((resolve) => {
-      const connection = new Connection({
-        server: "127.0.0.1",
-        options: { port: fixture.port, encrypt: true, trustServerCertificate: false, cryptoCredentialsDetails: { ca: pki.caPem }, connectTimeout: 2_000 },
-        authentication: { type: "default", options: { userName: "probe", password: "not-a-secret" } },
-      });
-      connection.on("connect", () => {
-        connection.close();
-        resolve();
-      });
-      connection.on("error", () => resolve());
-      connection.connect();
-    });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await tediousLogin(fixture.port, { encrypt: true, trustServerCertificate: false, cryptoCredentialsDetails: { ca: pki.caPem } });
 
     expect(fixture.nextSteps.slice(before)).toEqual(["tls-handshake-in-prelogin", "login7-over-tls"]);
   });

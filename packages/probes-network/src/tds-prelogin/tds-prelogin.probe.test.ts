@@ -2,9 +2,9 @@ import { execFile } from "node:child_process";
 import { type Endpoint, parseEndpoint } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startGarbageServer, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
-import { Connection } from "tedious";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeTestDeps } from "../support/probe-test-deps.js";
+import { tediousLogin } from "../support/tedious-login.js";
 import { FIXTURE_ENCRYPTION, startTdsFixture, type TdsFixture, type TdsFixtureMode } from "./fixtures/tds-fixture.js";
 import { type TdsPreloginFacts, tdsPreloginProbe } from "./tds-prelogin.probe.js";
 import { clientPrelogin, frameTdsPacket, parsePreloginResponse, TDS_HEADER_BYTES } from "./tds-wire.js";
@@ -73,23 +73,7 @@ describe("the fixture agrees with real TDS clients", () => {
     const fixture = fixtures.get(mode);
     if (!fixture) throw new Error("no fixture");
     const before = fixture.nextSteps.length;
-    let failure = "";
-    await new Promise<void>((resolve) => {
-      const connection = new Connection({
-        server: "127.0.0.1",
-        options: { port: fixture.port, encrypt: false, trustServerCertificate: true, connectTimeout: 2_000 },
-        authentication: { type: "default", options: { userName: "probe", password: "not-a-secret" } },
-      });
-      connection.on("connect", (error) => {
-        failure = error?.message ?? "";
-        connection.close();
-        resolve();
-      });
-      connection.on("error", () => resolve());
-      connection.on("end", () => resolve());
-      connection.connect();
-    });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const failure = await tediousLogin(fixture.port, { encrypt: false, trustServerCertificate: true });
     expect(fixture.nextSteps.slice(before)).toEqual([next]);
     expect(failure).toMatch(message);
   });
