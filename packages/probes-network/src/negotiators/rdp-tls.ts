@@ -3,8 +3,6 @@
  * when the Connection Confirm selects one of them, the TLS handshake starts on the same socket
  * (CredSSP runs inside that TLS session, after it). Standard RDP security has no TLS at all.
  */
-import type { Socket } from "node:net";
-import { Duplex } from "node:stream";
 import {
   type ConnectionConfirm,
   connectionRequest,
@@ -14,7 +12,9 @@ import {
   RDP_PROTOCOL,
   SELECTED_PROTOCOL_NAMES,
 } from "../rdp-negotiation/rdp-wire.js";
+import { TlsRecordFollower } from "../tls-wire/record-follower.js";
 import { NegotiationError, type PreTlsNegotiator, readNegotiationReply, TlsNotOfferedError } from "./negotiator.js";
+import { SocketDuplex } from "./socket-duplex.js";
 
 const ID = "rdp-tls";
 /** TLS, CredSSP and CredSSP with early user authorization: a server that requires NLA still selects one, and each starts with TLS. */
@@ -29,76 +29,24 @@ const TPKT_VERSION = 0x03;
  * the end of the stream: xrdp answers a ClientHello it refuses with a clear-text MCS Disconnect
  * Provider Ultimatum, with or without a TLS alert before it — a refusal, not garbage.
  */
-export class RdpTlsStream extends Duplex {
-  readonly #socket: Socket;
-  /** Bytes of the current TLS record still to come; 0 at a record boundary. */
-  #recordRemaining = 0;
-  /** A record header split across reads. */
-  #header: Buffer = Buffer.alloc(0);
+export class RdpTlsStream extends SocketDuplex {
+  readonly #records = new TlsRecordFollower();
   #ended = false;
 
-  constructor(socket: Socket) {
-    super();
-    this.#socket = socket;
-    socket.on("data", (chunk: Buffer) => this.#receive(chunk));
-    socket.once("end", () => this.#end());
-    socket.once("error", (error) => this.destroy(error));
-    socket.once("close", () => this.destroy());
-  }
-
-  #receive(chunk: Buffer): void {
+  protected override receive(chunk: Buffer): void {
     if (this.#ended) return;
-    const tlsBytes = this.#tlsPrefixLength(chunk);
-    if (tlsBytes > 0 && !this.push(chunk.subarray(0, tlsBytes))) this.#socket.pause();
+    const tlsBytes = this.#records.take(chunk, { beforeRecord: (contentType) => contentType === TPKT_VERSION });
+    this.deliver(chunk.subarray(0, tlsBytes));
     if (tlsBytes < chunk.length) {
-      this.#end();
-      this.#socket.destroy();
+      this.socketEnded();
+      this.socket.destroy();
     }
   }
 
-  /** How much of `chunk` is TLS: all of it, unless a record boundary holds the TPKT version byte. */
-  #tlsPrefixLength(chunk: Buffer): number {
-    let offset = 0;
-    while (offset < chunk.length) {
-      if (this.#recordRemaining > 0) {
-        const take = Math.min(this.#recordRemaining, chunk.length - offset);
-        this.#recordRemaining -= take;
-        offset += take;
-        continue;
-      }
-      if (this.#header.length === 0 && chunk[offset] === TPKT_VERSION) return offset;
-      const take = Math.min(5 - this.#header.length, chunk.length - offset);
-      this.#header = Buffer.concat([this.#header, chunk.subarray(offset, offset + take)]);
-      offset += take;
-      if (this.#header.length === 5) {
-        this.#recordRemaining = this.#header.readUInt16BE(3);
-        this.#header = Buffer.alloc(0);
-      }
-    }
-    return offset;
-  }
-
-  #end(): void {
+  protected override socketEnded(): void {
     if (this.#ended) return;
     this.#ended = true;
     this.push(null);
-  }
-
-  override _read(): void {
-    this.#socket.resume();
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.#socket.write(chunk, callback);
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.#socket.end(callback);
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#socket.destroy();
-    callback(error);
   }
 }
 

@@ -5,7 +5,6 @@
  * the socket. TDS 8.0 strict needs no negotiator: it is TLS from the first byte.
  */
 import type { Socket } from "node:net";
-import { Duplex } from "node:stream";
 import {
   type EncryptionName,
   frameTdsPacket,
@@ -23,6 +22,7 @@ import {
   readNegotiationReply,
   TlsNotOfferedError,
 } from "./negotiator.js";
+import { SocketDuplex } from "./socket-duplex.js";
 
 const ID = "tds-prelogin-tls";
 const ENCRYPT_ON = 0x01;
@@ -35,21 +35,11 @@ const TLS_FOLLOWS: ReadonlySet<EncryptionName> = new Set<EncryptionName>(["ENCRY
  * flight (writes in the same turn of the event loop are one flight); what arrives is stripped of
  * its TDS headers. After {@link endHandshakeFraming} both directions pass through bare.
  */
-export class TdsPreloginTlsStream extends Duplex implements HandshakeFramedStream {
-  readonly #socket: Socket;
+export class TdsPreloginTlsStream extends SocketDuplex implements HandshakeFramedStream {
   #framing = true;
   #inbound: Buffer = Buffer.alloc(0);
   #flight: Buffer[] = [];
   #flushQueued = false;
-
-  constructor(socket: Socket) {
-    super();
-    this.#socket = socket;
-    socket.on("data", (chunk: Buffer) => this.#receive(chunk));
-    socket.once("end", () => this.push(null));
-    socket.once("error", (error) => this.destroy(error));
-    socket.once("close", () => this.destroy());
-  }
 
   /** Ends the wrapping: the handshake is complete. Buffered flight bytes still go out framed first. */
   endHandshakeFraming(): void {
@@ -58,16 +48,12 @@ export class TdsPreloginTlsStream extends Duplex implements HandshakeFramedStrea
     this.#framing = false;
     const rest = this.#inbound;
     this.#inbound = Buffer.alloc(0);
-    if (rest.length > 0) this.push(rest);
+    this.deliver(rest);
   }
 
-  override _read(): void {
-    this.#socket.resume();
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (!this.#framing) {
-      this.#socket.write(chunk, callback);
+      super._write(chunk, encoding, callback);
       return;
     }
     this.#flight.push(chunk);
@@ -80,25 +66,20 @@ export class TdsPreloginTlsStream extends Duplex implements HandshakeFramedStrea
 
   override _final(callback: (error?: Error | null) => void): void {
     this.#flushFlight();
-    this.#socket.end(callback);
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#socket.destroy();
-    callback(error);
+    super._final(callback);
   }
 
   #flushFlight(): void {
     this.#flushQueued = false;
-    if (this.#flight.length === 0 || this.#socket.destroyed) return;
+    if (this.#flight.length === 0 || this.socket.destroyed) return;
     const payload = Buffer.concat(this.#flight);
     this.#flight = [];
-    this.#socket.write(tdsMessage(TDS_PACKET.preLogin, payload));
+    this.socket.write(tdsMessage(TDS_PACKET.preLogin, payload));
   }
 
-  #receive(chunk: Buffer): void {
+  protected override receive(chunk: Buffer): void {
     if (!this.#framing) {
-      if (!this.push(chunk)) this.#socket.pause();
+      this.deliver(chunk);
       return;
     }
     this.#inbound = Buffer.concat([this.#inbound, chunk]);
@@ -121,7 +102,7 @@ export class TdsPreloginTlsStream extends Duplex implements HandshakeFramedStrea
       }
       const payload = this.#inbound.subarray(TDS_HEADER_BYTES, length);
       this.#inbound = this.#inbound.subarray(length);
-      if (payload.length > 0 && !this.push(payload)) this.#socket.pause();
+      this.deliver(payload);
     }
   }
 }
