@@ -17,6 +17,17 @@ beforeAll(async () => {
   hostile.set("tarpit", await startTarpitServer());
   hostile.set("garbage", await startGarbageServer("SSH-2.0-OpenSSH_9.6\r\n"));
   hostile.set("oversized", await startGarbageServer(`HTTP/1.1 200 OK\r\nX-Filler: ${"x".repeat(70_000)}\r\n\r\n`));
+  // An HTML page whose title comes, then the body stalls forever; and one of 1 MB.
+  hostile.set(
+    "stalled-body",
+    await startGarbageServer("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n<title>Welcome to nginx!</title>"),
+  );
+  hostile.set(
+    "huge-body",
+    await startGarbageServer(
+      `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000000\r\n\r\n<title>IIS Windows Server</title>${"x".repeat(999_968)}`,
+    ),
+  );
 }, 30_000);
 
 afterAll(async () => {
@@ -98,6 +109,22 @@ describe("http against hostile servers", () => {
     await expect(httpProbe.collect(parseEndpoint(`${scheme}://127.0.0.1:${port}`), {}, probeTestDeps({ limits: { connectTimeoutMs: 300 } }))).rejects.toThrow(
       reason,
     );
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it.each([
+    { server: "stalled-body", defaultPage: "nginx" },
+    { server: "huge-body", defaultPage: "iis" },
+  ])("reads the title of a $server page without waiting for or holding the rest", async ({ server, defaultPage }) => {
+    const started = performance.now();
+    const outcome = await httpProbe.collect(
+      parseEndpoint(`http://127.0.0.1:${hostile.get(server)?.port}`),
+      {},
+      probeTestDeps({ limits: { connectTimeoutMs: 300 } }),
+    );
+    if (!("facts" in outcome)) throw new Error("expected facts");
+
+    expect((outcome.facts as unknown as HttpFacts)["http.response"]).toMatchObject({ status: 200, defaultPage });
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 

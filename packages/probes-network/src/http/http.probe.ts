@@ -82,9 +82,9 @@ export const httpProbe: EndpointProbe = defineProbe({
     if (endpoint.scheme !== "http" && endpoint.scheme !== "https") return notApplicable(`${endpoint.scheme} is not HTTP`);
     const path = typeof params.path === "string" && params.path.startsWith("/") ? params.path : "/";
     const address = addressOfEndpoint(endpoint);
-    let response: ResponseHead;
+    let response: FetchedResponse;
     try {
-      response = await fetchHead(
+      response = await fetchResponse(
         { tls: endpoint.scheme === "https", host: endpoint.host, port: endpoint.port, servername: serverNameOf(endpoint), path },
         deps.limits.connectTimeoutMs,
         deps.signal,
@@ -98,7 +98,7 @@ export const httpProbe: EndpointProbe = defineProbe({
   },
 });
 
-type ResponseHead = { status: number; rawHeaders: string[]; body: string | null };
+type FetchedResponse = { status: number; rawHeaders: string[]; body: string | null };
 
 function closedPort(): HttpResponseFact {
   return {
@@ -133,7 +133,7 @@ export function defaultPageOf(title: string | null): string | null {
   return DEFAULT_PAGE_TITLES.find(([, pattern]) => pattern.test(title))?.[0] ?? null;
 }
 
-function describeResponse(response: ResponseHead, overTls: boolean, requestUrl: string): HttpResponseFact {
+function describeResponse(response: FetchedResponse, overTls: boolean, requestUrl: string): HttpResponseFact {
   const valuesOf = (name: string): string[] => {
     const values: string[] = [];
     for (let index = 0; index + 1 < response.rawHeaders.length; index += 2) {
@@ -186,14 +186,14 @@ function printable(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, "?").slice(0, 512);
 }
 
-type HeadRequest = { tls: boolean; host: string; port: number; servername: string | undefined; path: string };
+type GetRequest = { tls: boolean; host: string; port: number; servername: string | undefined; path: string };
 
 /**
  * GETs `path` and resolves with the response head (and up to 16 KB of a 200 HTML body), then drops the connection.
  * Each phase (connect, then every pause between bytes) gets `timeoutMs`, and the whole request at most twice that,
  * so neither a silent nor a byte-dripping server holds the probe.
  */
-function fetchHead(target: HeadRequest, timeoutMs: number, signal: AbortSignal): Promise<ResponseHead> {
+function fetchResponse(target: GetRequest, timeoutMs: number, signal: AbortSignal): Promise<FetchedResponse> {
   return new Promise((resolve, reject) => {
     const options = {
       host: target.host,
@@ -211,7 +211,7 @@ function fetchHead(target: HeadRequest, timeoutMs: number, signal: AbortSignal):
     // While the body is read, running out of time ends the read with what has come (a title, usually); before, it is an error.
     let endBody: (() => void) | null = null;
     const overall = setTimeout(() => (endBody ? endBody() : request.destroy(new Error(`no complete response head within ${2 * timeoutMs} ms`))), 2 * timeoutMs);
-    request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on("timeout", () => (endBody ? endBody() : request.destroy(new Error(`no answer within ${timeoutMs} ms`))));
     request.on("error", (error) => {
       clearTimeout(overall);
       reject(error);
