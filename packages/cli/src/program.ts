@@ -41,6 +41,10 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("--shard <i/n>", "scan only shard I of N of the targets (stable hash of the target id)")
     .option("-v, --verbose", "console output lists passing and not-applicable checks too")
     .option("--baseline <file>", "an earlier hardcheck.json: reports mark findings that are new since it")
+    .option(
+      "--as-of <time>",
+      "judge as of this ISO-8601 time instead of now (e.g. 2026-11-24T08:00:00Z); evidence bundles are still judged as of their collection",
+    )
     .action(async (options) => {
       result.code = await scanCommand(options, io, signal);
     });

@@ -59,7 +59,7 @@ describe("hardcheck scan of evidence bundles with windows-baseline", () => {
     for (const rule of HOST_RULES) {
       for (const set of FIXTURE_SETS) expect(`${set} ${rule} ${status(set, rule)}`).toBe(`${set} ${rule} ${set.endsWith("hardened") ? "pass" : "fail"}`);
     }
-    // The updates rule depends on the date of the scan; hardened fixtures were patched in November 2026.
+    // Update and signature ages are counted to the bundle's collection (2026-11-24), not to today.
     expect(status("2019-default", "WIN-UPDATES-CURRENT")).toBe("fail");
     expect(status("2019-hardened", "WIN-SQL-NOT-INSTALLED")).toBe("fail");
     expect(status("2022-hardened", "WIN-SQL-NOT-INSTALLED")).toBe("not-applicable");
@@ -68,13 +68,36 @@ describe("hardcheck scan of evidence bundles with windows-baseline", () => {
     expect(status("edited", "WIN-IP-FORWARDING")).toBe("fail");
   });
 
+  it("judges evidence as of its collection: the verdicts are the same whatever the scan date, apart from freshness", async () => {
+    const verdictsAsOf = async (asOf: string) => {
+      const out = join(dir, `out-${asOf.slice(0, 10)}`);
+      const { stderr } = await run(["scan", "-c", join(dir, "hardcheck.yaml"), "-o", out, "--stdout", "none", "--as-of", asOf], dir);
+      expect(stderr).not.toMatch(/HC_/);
+      const report = JSON.parse(readFileSync(join(out, "hardcheck.json"), "utf8")) as ReportDocument;
+      expect(report.evaluatedAt).toBe(asOf);
+      expect(report.targets.find((target) => target.id === "2022-hardened")?.observedAt).toBe("2026-11-24T08:00:00.000Z");
+      return new Map(report.results.map((result) => [`${result.target} ${result.ruleId}`, result.status]));
+    };
+    const dayAfter = await verdictsAsOf("2026-11-25T00:00:00.000Z");
+    const twoYearsOn = await verdictsAsOf("2028-11-25T00:00:00.000Z");
+    expect(dayAfter.size).toBeGreaterThan(60);
+    const changed = [...dayAfter].filter(([key, status]) => twoYearsOn.get(key) !== status).map(([key]) => key);
+    expect(changed.sort()).toEqual([...FIXTURE_SETS, "edited"].map((set) => `${set} WIN-EVIDENCE-FRESH`).sort());
+    for (const set of FIXTURE_SETS) {
+      expect(dayAfter.get(`${set} WIN-EVIDENCE-FRESH`)).toBe("pass");
+      expect(twoYearsOn.get(`${set} WIN-EVIDENCE-FRESH`)).toBe("fail");
+    }
+  });
+
+  it("rejects an --as-of that is not an existing ISO-8601 time, naming the flag", async () => {
+    const { code, stderr } = await run(["scan", "-c", join(dir, "hardcheck.yaml"), "-o", join(dir, "out-bad"), "--as-of", "2026-02-30"], dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/HC_USAGE: --as-of "2026-02-30": expected an existing ISO-8601 date or time/);
+  });
+
   it("judges the Concierge item CL-SF-SW-STATUS from installed age, pending security updates and runtime minimums", async () => {
     const concierge = FIXTURE_SETS.map((set) => `  - { id: ${set}, os: windows, tags: [concierge], host: "evidence:${join(dir, `${set}.json`)}" }`);
-    // The installed-update age depends on the scan date, so it is tailored away to isolate the two other conditions.
-    writeFileSync(
-      join(dir, "concierge.yaml"),
-      `packs: [openscape-concierge-v5r0]\ntailoring:\n  CL-SF-SW-STATUS: { maxUpdateAgeDays: 100000 }\ntargets:\n${concierge.join("\n")}\n`,
-    );
+    writeFileSync(join(dir, "concierge.yaml"), `packs: [openscape-concierge-v5r0]\ntargets:\n${concierge.join("\n")}\n`);
     await run(["scan", "-c", join(dir, "concierge.yaml"), "-o", join(dir, "out-concierge"), "--stdout", "none"], dir);
     const report = JSON.parse(readFileSync(join(dir, "out-concierge", "hardcheck.json"), "utf8")) as ReportDocument;
     const status = (target: string) => report.results.find((result) => result.target === target && result.ruleId === "CL-SF-SW-STATUS")?.status;

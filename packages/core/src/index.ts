@@ -18,6 +18,7 @@ export { describeError, formatIssue, HardcheckError, type HardcheckErrorCode, ty
 // Scanning.
 export { Hardcheck, type HardcheckOptions } from "./hardcheck.js";
 export { type EndpointOptions, knownEndpointSchemes, parseEndpoint, parseHostSpec, registerEndpointScheme } from "./model/endpoint.js";
+export { parseIsoInstant } from "./model/instant.js";
 // The model.
 export * from "./model/types.js";
 export { importPlugin, type PluginContext, type PluginSpec, type RegisterPlugin } from "./plugin/plugin.js";
@@ -43,6 +44,7 @@ export { type FactProvider, PluginRegistry } from "./plugin/registry.js";
 export { defineReporter, type Reporter, type ReporterOptions } from "./plugin/reporter.js";
 export {
   type Clock,
+  fixedClock,
   type Limits,
   type Logger,
   type ProbeServices,
@@ -67,7 +69,7 @@ export { builtinProbes, registerBuiltins } from "./probes/builtins.js";
 export { readSettings, SETTING_FORMATS, type SettingFormat, type SettingParams, settingProbe } from "./probes/setting/setting.probe.js";
 export { parseXmlPath, readXmlPath, type XmlElement } from "./probes/setting/xpath-lite.js";
 // Reports.
-export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize } from "./report/report.js";
+export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize, toReportTarget } from "./report/report.js";
 export { FactCollector, type ProbeRun } from "./scan/collector.js";
 export { Scanner, type ScanOptions, type ScanProgress } from "./scan/scanner.js";
 export { DEFAULT_LIMITS, prepareScan, type ResolvedLimits, type ScanSelection, type ScanSetup } from "./scan/setup.js";

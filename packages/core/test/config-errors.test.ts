@@ -118,7 +118,27 @@ const CASES: readonly BadFileCase[] = [
     line: 10,
     column: 14,
     path: "waivers[0].expires",
-    says: /^expected an ISO date such as 2026-12-31 or 2026-12-31T18:00:00Z$/,
+    says: /^expected an existing ISO date such as 2026-12-31 or 2026-12-31T18:00:00Z$/,
+  },
+  {
+    config: "waiver-impossible-date.yaml",
+    stage: "load",
+    code: "HC_CONFIG_INVALID",
+    file: "config",
+    line: 10,
+    column: 14,
+    path: "waivers[0].expires",
+    says: /^expected an existing ISO date such as 2026-12-31 or 2026-12-31T18:00:00Z$/,
+  },
+  {
+    config: "as-of-on-live-host.yaml",
+    stage: "prepare",
+    code: "HC_CONFIG_INVALID",
+    file: "config",
+    line: 5,
+    column: 11,
+    path: "targets[0].asOf",
+    says: /^asOf applies to root: images and evidence: exports only — a live ssh: host is judged at the scan's time$/,
   },
   // Cross-references: checked by prepare against the registered probes and packs.
   {

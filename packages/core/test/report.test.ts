@@ -134,10 +134,12 @@ describe("mergeReports", () => {
     expect(shards.flatMap((shard) => shard.targets.map((target) => target.id)).sort()).toEqual(ids);
 
     const merged = mergeReports([shards[2], shards[0], shards[1]] as ReportDocument[]);
-    const { startedAt, finishedAt, ...mergedRest } = merged;
-    const { startedAt: _wholeStarted, finishedAt: _wholeFinished, ...wholeRest } = whole;
+    const { startedAt, finishedAt, evaluatedAt, ...mergedRest } = merged;
+    const { startedAt: _wholeStarted, finishedAt: _wholeFinished, evaluatedAt: _wholeEvaluated, ...wholeRest } = whole;
     expect(mergedRest).toEqual(wholeRest);
     expect([startedAt, finishedAt]).toEqual(["2026-03-01T11:00:00.000Z", "2026-03-01T13:00:00.000Z"]);
+    // Shards judged at different instants: the earliest stands for the merged report.
+    expect(evaluatedAt).toBe("2026-03-01T11:00:00.000Z");
     // The lab really exercises waivers, expiry notices and attestations.
     expect(whole.summary.waived).toBeGreaterThan(0);
     expect(whole.notices.map((notice) => notice.code)).toContain("HC_WAIVER_EXPIRED");

@@ -31,6 +31,7 @@ function depsFor(target: Target): TransportDeps {
     signal: new AbortController().signal,
     limits: { concurrency: 8, perHost: 4, connectTimeoutMs: 5000, probeTimeoutMs: 20_000, scanTimeoutMs: 0 },
     clock: systemClock,
+    scanClock: systemClock,
     logger: silentLogger,
     secrets: new SecretResolver(),
   } as unknown as TransportDeps;

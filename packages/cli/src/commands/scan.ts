@@ -1,7 +1,7 @@
 /** `hardcheck scan`: run the checks, write the reports, exit by verdict. */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { DEFAULT_LIMITS, HardcheckError, parseShard, type ReportDocument, SEVERITIES, type Severity, selectShard } from "@hardcheck/core";
+import { DEFAULT_LIMITS, HardcheckError, parseIsoInstant, parseShard, type ReportDocument, SEVERITIES, type Severity, selectShard } from "@hardcheck/core";
 import { diffReports } from "@hardcheck/reporters";
 import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
@@ -24,6 +24,8 @@ export interface ScanCommandOptions {
   readonly verbose?: boolean;
   /** An earlier hardcheck.json; reporters mark findings new since it. */
   readonly baseline?: string;
+  /** Judge as of this ISO-8601 time instead of now. */
+  readonly asOf?: string;
 }
 
 /** The exit code a report deserves under `--fail-on`. */
@@ -50,6 +52,9 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   const concurrency = positiveInt(options.concurrency, "--concurrency");
   const timeout = positiveInt(options.timeout, "--timeout");
   const shard = options.shard ? parseShard(options.shard) : undefined;
+  if (options.asOf !== undefined && parseIsoInstant(options.asOf) === undefined) {
+    throw new HardcheckError("HC_USAGE", `--as-of ${JSON.stringify(options.asOf)}: expected an existing ISO-8601 date or time, e.g. 2026-11-24T08:00:00Z`);
+  }
   // Read the baseline before scanning so a wrong path fails fast.
   const baseline = options.baseline ? await readReport(options.baseline, io.cwd) : undefined;
   const { hardcheck, config } = await createInstance(options.config, io.cwd);
@@ -71,7 +76,13 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   try {
     report = await hardcheck.run(
       { ...setup, targets },
-      { signal, onProgress: progress.onProgress, tool: CLI_TOOL, ...(options.shard ? { shard: options.shard } : {}) },
+      {
+        signal,
+        onProgress: progress.onProgress,
+        tool: CLI_TOOL,
+        ...(options.shard ? { shard: options.shard } : {}),
+        ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
+      },
     );
   } finally {
     progress.finish();

@@ -3,6 +3,7 @@
  * published as JSON Schema files (`@hardcheck/core/schemas/*.json`) for editor completion.
  */
 import { z } from "zod";
+import { parseIsoInstant } from "../model/instant.js";
 import { SEVERITIES, STATUSES } from "../model/types.js";
 
 /** A strict object whose unknown-key message lists the keys that are allowed. */
@@ -15,7 +16,7 @@ function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
 
 const nonEmpty = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, `${what} must not be empty`);
 const identifier = (what: string) => nonEmpty(what).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, `${what} may contain only letters, digits, ".", "_" and "-"`);
-const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "expected an ISO date such as 2026-12-31 or 2026-12-31T18:00:00Z");
+const isoDate = z.string().refine((value) => parseIsoInstant(value) !== undefined, "expected an existing ISO date such as 2026-12-31 or 2026-12-31T18:00:00Z");
 
 /** A JSON value in a config, pack or parameter. */
 export const jsonValueSchema = z.json();
@@ -61,6 +62,11 @@ const targetSchema = strictObject({
     .optional()
     .describe("Secrets for authenticated endpoint checks, by name (e.g. smtp.username, smtp.password): env:NAME or file:/path references."),
   allowCredentialTries: z.boolean().optional().describe("Let probes try a pack's vendor default credentials once per account (default false)."),
+  asOf: isoDate
+    .optional()
+    .describe(
+      "For a root: image or an evidence: export that records no time: when it was taken (ISO-8601). Its host facts are judged as of this time; live hosts are always judged at the scan's time.",
+    ),
 });
 
 /** A waiver entry. */
@@ -243,6 +249,7 @@ export const reportSchema = z.object({
   tool: z.object({ name: z.string(), version: z.string() }),
   startedAt: z.string(),
   finishedAt: z.string(),
+  evaluatedAt: z.string().optional(),
   incomplete: z.boolean(),
   packs: z.array(z.object({ id: z.string(), title: z.string(), version: z.string() })),
   targets: z.array(
@@ -252,6 +259,7 @@ export const reportSchema = z.object({
       os: z.string().nullable(),
       tags: z.array(z.string()),
       endpoints: z.array(z.string()),
+      observedAt: z.string().optional(),
     }),
   ),
   results: z.array(resultSchema),

@@ -121,19 +121,27 @@ interface EngineCondition {
  * reused for every endpoint that needs the same set, so rule compilation is paid once per scan.
  */
 export class Evaluator {
-  readonly #engines = new Map<string, { readonly engine: Engine; idle: Promise<void> }>();
+  readonly #engines = new Map<string, EngineEntry>();
 
+  /** @param clock "now" for date operators (`dateBefore: "now+30d"`), unless a run names its own. */
   constructor(private readonly clock: Clock) {}
 
-  /** Decides `rules` on `facts`; the map is keyed by {@link CompiledRule.key}. */
-  async evaluate(rules: readonly CompiledRule[], facts: Readonly<Record<string, JsonValue>>): Promise<Map<string, RuleVerdict>> {
+  /**
+   * Decides `rules` on `facts`; the map is keyed by {@link CompiledRule.key}. `clock` is "now" for
+   * this run's date operators: the collection time when the facts come from an offline copy.
+   */
+  async evaluate(rules: readonly CompiledRule[], facts: Readonly<Record<string, JsonValue>>, clock: Clock = this.clock): Promise<Map<string, RuleVerdict>> {
     const decidable = rules.filter((compiled) => compiled.conditions);
     const verdicts = new Map<string, RuleVerdict>();
     if (decidable.length === 0) return verdicts;
     // An Engine keeps one run status for all its runs: a run that finishes while another is starting
-    // makes the other skip every rule. Runs on one engine therefore take turns.
+    // makes the other skip every rule. Runs on one engine therefore take turns, which also lets each
+    // run set the clock its operators read.
     const entry = this.#engineFor(decidable);
-    const run = entry.idle.then(() => entry.engine.run(facts as Record<string, unknown>));
+    const run = entry.idle.then(() => {
+      entry.clock = clock;
+      return entry.engine.run(facts as Record<string, unknown>);
+    });
     entry.idle = run.then(
       () => undefined,
       () => undefined,
@@ -147,14 +155,14 @@ export class Evaluator {
     return verdicts;
   }
 
-  #engineFor(rules: readonly CompiledRule[]): { readonly engine: Engine; idle: Promise<void> } {
+  #engineFor(rules: readonly CompiledRule[]): EngineEntry {
     const key = rules.map((compiled) => compiled.key).join("\u0000");
     const known = this.#engines.get(key);
     if (known) return known;
     const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: readPath, replaceFactsInEventParams: false });
-    const clock = this.clock;
+    const entry: EngineEntry = { engine, idle: Promise.resolve(), clock: this.clock };
     for (const operator of CUSTOM_OPERATORS) {
-      engine.addOperator(operator.name, (factValue: unknown, expected: unknown) => operator.evaluate(factValue, expected, clock));
+      engine.addOperator(operator.name, (factValue: unknown, expected: unknown) => operator.evaluate(factValue, expected, entry.clock));
     }
     for (const compiled of rules) {
       engine.addRule(
@@ -165,10 +173,16 @@ export class Evaluator {
         }),
       );
     }
-    const entry = { engine, idle: Promise.resolve() };
     this.#engines.set(key, entry);
     return entry;
   }
+}
+
+/** One engine, the queue its runs wait in, and the clock of the run in progress. */
+interface EngineEntry {
+  readonly engine: Engine;
+  idle: Promise<void>;
+  clock: Clock;
 }
 
 function traceConditions(node: EngineCondition, where: string, out: ConditionTrace[]): void {

@@ -74,6 +74,11 @@ export interface Target {
   readonly credentials?: Readonly<Record<string, string>>;
   /** Whether probes may try a pack's vendor default credentials (one try per account per scan). */
   readonly allowCredentialTries?: boolean;
+  /**
+   * For an offline copy (`root:` image, `evidence:` export without a recorded time): when it was
+   * taken (ISO-8601). Its host facts are judged as of this time instead of the scan's.
+   */
+  readonly asOf?: string;
   readonly os?: string;
   readonly tags: readonly string[];
   readonly endpoints: readonly Endpoint[];
@@ -256,6 +261,11 @@ export interface ReportTarget {
   readonly os: string | null;
   readonly tags: readonly string[];
   readonly endpoints: readonly string[];
+  /**
+   * The time the target's host facts describe, when it is not the scan's evaluation time: an
+   * evidence bundle's collection time, or the `asOf` of a `root:` image.
+   */
+  readonly observedAt?: string;
 }
 
 /** The pack versions a report was produced with. */
@@ -300,6 +310,12 @@ export interface ReportDocument {
   readonly tool: { readonly name: string; readonly version: string };
   readonly startedAt: string;
   readonly finishedAt: string;
+  /**
+   * "Now" for the verdicts: the scan's start, or the `asOf` time it was asked to judge at. Offline
+   * evidence is judged as of its collection time instead (`targets[].observedAt`). Absent in reports
+   * written before it existed.
+   */
+  readonly evaluatedAt?: string;
   /** True when the scan was cancelled or timed out before every check finished. */
   readonly incomplete: boolean;
   readonly packs: readonly ReportPack[];

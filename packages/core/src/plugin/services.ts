@@ -1,6 +1,7 @@
 /** The services core hands to every probe: clock, logger, trust store, secrets, limits. */
 import { readFile } from "node:fs/promises";
 import { HardcheckError } from "../errors.js";
+import { parseIsoInstant } from "../model/instant.js";
 
 /** Where a probe writes diagnostics. Messages must never contain secrets. */
 export interface Logger {
@@ -12,13 +13,33 @@ export interface Logger {
 /** A logger that drops everything (the library default). */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
 
-/** The time source; injected so tests and reports can be deterministic. */
+/**
+ * The time source. Every verdict that depends on "now" (certificate expiry, update age, waiver
+ * expiry) reads it from a clock handed down by the scan, never from the wall clock, so a scan can be
+ * judged as of any instant and tests never depend on today's date.
+ */
 export interface Clock {
   now(): Date;
 }
 
 /** The real clock. */
 export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * A clock that always reads `instant`: the time of an offline copy's collection, or an explicit
+ * `asOf` evaluation time.
+ *
+ * @example
+ * ```ts
+ * const probeDeps = { ...deps, clock: fixedClock("2026-11-24T08:00:00Z") };
+ * ```
+ */
+export function fixedClock(instant: Date | string): Clock {
+  const time = typeof instant === "string" ? (parseIsoInstant(instant) ?? Number.NaN) : instant.getTime();
+  if (Number.isNaN(time))
+    throw new HardcheckError("HC_USAGE", `${JSON.stringify(String(instant))} is not a date — expected ISO-8601, e.g. 2026-11-24T08:00:00Z`);
+  return { now: () => new Date(time) };
+}
 
 /** Extra trust anchors for certificate chain validation, on top of the system roots. */
 export interface TrustStore {
@@ -95,7 +116,18 @@ export class SecretResolver {
 /** Everything a probe receives besides its subject and parameters. */
 export interface ProbeServices {
   readonly logger: Logger;
+  /**
+   * "Now" for the subject's facts: ages (signature age, days since the last update, certificate
+   * lifetime left) are computed against it. It is the scan's clock for endpoints and live hosts,
+   * and the collection time for offline copies: an evidence bundle's `collectedAt`, or the target's
+   * `asOf` for a `root:` image.
+   */
   readonly clock: Clock;
+  /**
+   * The scan's own clock (its evaluation time). Only facts about the evidence itself read it, such as
+   * how long ago an offline bundle was collected.
+   */
+  readonly scanClock: Clock;
   readonly trust: TrustStore;
   readonly secrets: SecretResolver;
   readonly limits: Limits;

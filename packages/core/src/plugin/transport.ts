@@ -42,6 +42,12 @@ export interface HostTransport {
   readonly kind: HostTransportKind;
   /** False where commands cannot run (a mounted root, an evidence bundle): probes fall back to files. */
   readonly canExec: boolean;
+  /**
+   * When the data this transport serves was captured (ISO-8601), for offline copies that record it
+   * (an evidence bundle's `collectedAt`). Host probes then compute ages against this time instead of
+   * the scan's. Absent for live hosts and for copies that do not record it.
+   */
+  readonly observedAt?: string;
   /** The file's text (UTF-8), or undefined when it does not exist. */
   readFile(path: string): Promise<string | undefined>;
   /** Entry names of a directory, sorted, or undefined when it does not exist. */

@@ -8,6 +8,8 @@ export interface ReportParts {
   readonly tool: { readonly name: string; readonly version: string };
   readonly startedAt: string;
   readonly finishedAt: string;
+  /** "Now" for the verdicts; see {@link ReportDocument.evaluatedAt}. */
+  readonly evaluatedAt?: string;
   readonly incomplete: boolean;
   readonly packs: readonly ReportPack[];
   readonly targets: readonly (Target | ReportTarget)[];
@@ -35,7 +37,8 @@ export function summarize(results: readonly CheckResult[]): Summary {
   return summary;
 }
 
-function reportTarget(target: Target | ReportTarget): ReportTarget {
+/** A target as the report records it (a report-shaped target is returned as it is). */
+export function toReportTarget(target: Target | ReportTarget): ReportTarget {
   // A host-only target has no endpoints to tell the shapes apart by: its host decides (string or null
   // in a report, a HostSpec or absent on a Target).
   const reportShaped = target.host === null || typeof target.host === "string";
@@ -69,9 +72,10 @@ export function buildReport(parts: ReportParts): ReportDocument {
     tool: { name: parts.tool.name, version: parts.tool.version },
     startedAt: parts.startedAt,
     finishedAt: parts.finishedAt,
+    ...(parts.evaluatedAt ? { evaluatedAt: parts.evaluatedAt } : {}),
     incomplete: parts.incomplete,
     packs: [...parts.packs].sort((a, b) => byText(a.id, b.id)),
-    targets: parts.targets.map(reportTarget).sort((a, b) => byText(a.id, b.id)),
+    targets: parts.targets.map(toReportTarget).sort((a, b) => byText(a.id, b.id)),
     results: [...parts.results].sort(compareResults),
     summary: summarize(parts.results),
     notices: sortNotices(parts.notices),
@@ -139,6 +143,12 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
       .map((report) => report.finishedAt)
       .sort()
       .at(-1) as string,
+    // Shards scanned apart were judged at slightly different instants: the earliest stands for all.
+    ...(reports.some((report) => report.evaluatedAt)
+      ? {
+          evaluatedAt: reports.flatMap((report) => (report.evaluatedAt ? [report.evaluatedAt] : [])).sort()[0] as string,
+        }
+      : {}),
     incomplete: reports.some((report) => report.incomplete),
     packs: [...packs.values()],
     targets: [...targets.values()],

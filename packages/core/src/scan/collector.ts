@@ -6,13 +6,18 @@ import pLimit, { type LimitFunction } from "p-limit";
 import { describeError } from "../errors.js";
 import type { Endpoint, HostSpec, JsonObject, JsonValue, Target } from "../model/types.js";
 import { isEndpointProbe, type Probe } from "../plugin/probe.js";
-import type { ProbeServices } from "../plugin/services.js";
+import { fixedClock, type ProbeServices } from "../plugin/services.js";
 import type { HostTransport, TransportProvider } from "../plugin/transport.js";
 import type { ResolvedLimits } from "./setup.js";
 
 /** What became of one probe run. */
 export type ProbeRun =
-  | { readonly status: "ok"; readonly facts: Readonly<Record<string, JsonValue>> }
+  | {
+      readonly status: "ok";
+      readonly facts: Readonly<Record<string, JsonValue>>;
+      /** The time the facts describe, when it is not the scan's: an offline copy's collection time. */
+      readonly observedAt?: string;
+    }
   | { readonly status: "not-applicable"; readonly reason: string }
   | { readonly status: "error"; readonly reason: string };
 
@@ -104,9 +109,15 @@ export class FactCollector {
     const deps = { ...this.services, target, signal: controller.signal };
     const attempt = (async (): Promise<ProbeRun> => {
       try {
-        const outcome = isEndpointProbe(probe)
-          ? await probe.collect(subject as Endpoint, params, deps)
-          : await probe.collect(subject as HostSpec, params, { ...deps, transport: await this.#transportFor(target, subject as HostSpec) });
+        let observedAt: string | undefined;
+        let outcome: Awaited<ReturnType<Probe["collect"]>>;
+        if (isEndpointProbe(probe)) outcome = await probe.collect(subject as Endpoint, params, deps);
+        else {
+          const transport = await this.#transportFor(target, subject as HostSpec);
+          // An offline copy is judged as of the moment it was taken: its own record of that, else the target's asOf.
+          observedAt = transport.observedAt ?? target.asOf;
+          outcome = await probe.collect(subject as HostSpec, params, { ...deps, ...(observedAt ? { clock: fixedClock(observedAt) } : {}), transport });
+        }
         if (outcome && typeof outcome === "object" && "notApplicable" in outcome) {
           return { status: "not-applicable", reason: String(outcome.notApplicable) };
         }
@@ -116,7 +127,7 @@ export class FactCollector {
         // Only declared facts pass: an undeclared one could shadow another probe's fact of that name.
         const facts: Record<string, JsonValue> = {};
         for (const { name } of probe.meta.facts) if (name in outcome.facts) facts[name] = outcome.facts[name] as JsonValue;
-        return { status: "ok", facts };
+        return { status: "ok", facts, ...(observedAt ? { observedAt } : {}) };
       } catch (error) {
         return { status: "error", reason: `probe ${probe.meta.id} failed: ${this.services.secrets.redact(describeError(error))}` };
       }

@@ -2,6 +2,7 @@
 import { inject, injectable } from "tsyringe";
 import { type CompiledRule, describeFailures, Evaluator, substituteParams } from "../engine/evaluate.js";
 import { describeError } from "../errors.js";
+import { parseIsoInstant } from "../model/instant.js";
 import type {
   Attestation,
   CheckResult,
@@ -19,8 +20,8 @@ import type {
 } from "../model/types.js";
 import { type Probe } from "../plugin/probe.js";
 import { PluginRegistry } from "../plugin/registry.js";
-import { type Clock, type Logger, SecretResolver, silentLogger, systemClock } from "../plugin/services.js";
-import { buildReport } from "../report/report.js";
+import { type Clock, fixedClock, type Logger, SecretResolver, silentLogger, systemClock } from "../plugin/services.js";
+import { buildReport, toReportTarget } from "../report/report.js";
 import { FactCollector, stableStringify } from "./collector.js";
 import type { ScanSetup } from "./setup.js";
 
@@ -34,7 +35,17 @@ export interface ScanProgress {
 export interface ScanOptions {
   /** Abort to cancel: unfinished checks become `error` and the report is marked incomplete. */
   readonly signal?: AbortSignal;
+  /**
+   * The clock the scan reads: its start and end times, and "now" for every verdict unless `asOf`
+   * is given. Defaults to the system clock; tests pass a fixed one.
+   */
   readonly clock?: Clock;
+  /**
+   * Judge as of this instant instead of the clock's "now" (ISO-8601 or a Date): re-judging saved
+   * evidence reproducibly, or asking what will have expired by then. Recorded as `evaluatedAt`.
+   * Offline evidence is still judged as of its own collection time.
+   */
+  readonly asOf?: Date | string;
   readonly logger?: Logger;
   /** Called whenever a check finishes. */
   readonly onProgress?: (progress: ScanProgress) => void;
@@ -69,8 +80,11 @@ export class Scanner {
 
   /** Runs every check of `setup` and returns the report document. Never throws for probe failures. */
   async run(setup: ScanSetup, options: ScanOptions = {}): Promise<ReportDocument> {
-    const clock = options.clock ?? systemClock;
-    const startedAt = clock.now();
+    const wallClock = options.clock ?? systemClock;
+    const startedAt = wallClock.now();
+    // One clock for every verdict of the scan: the scan's own, or the instant it was asked to judge at.
+    const clock = options.asOf !== undefined ? fixedClock(options.asOf) : wallClock;
+    const evaluatedAt = clock.now();
     const controller = new AbortController();
     const notices: ReportNotice[] = [...setup.notices];
     const cancel = (reason: string) => {
@@ -86,7 +100,7 @@ export class Scanner {
 
     const secrets = new SecretResolver(setup.baseDir);
     const collector = new FactCollector(
-      { logger: options.logger ?? silentLogger, clock, trust: setup.trust, secrets, limits: setup.limits },
+      { logger: options.logger ?? silentLogger, clock, scanClock: clock, trust: setup.trust, secrets, limits: setup.limits },
       setup.limits,
       controller.signal,
       this.registry.transports,
@@ -109,6 +123,8 @@ export class Scanner {
       groups.set(key, group);
     }
     const results: PartialResult[] = [...fixed];
+    /** Targets whose host facts describe another time than the scan's: target id → that time. */
+    const observedAt = new Map<string, string>();
     try {
       await Promise.all(
         [...groups.values()].map(async (group) => {
@@ -116,9 +132,15 @@ export class Scanner {
           const runs = await Promise.all(first.sources.map((source) => collector.run(source.probe, source.subject, first.target, source.params)));
           const facts: Record<string, JsonValue> = {};
           let blocked: { status: Status; message: string } | undefined;
+          let observed: string | undefined;
           for (const run of runs) {
-            if (run.status === "ok") Object.assign(facts, run.facts);
-            else if (run.status === "error") blocked = { status: "error", message: run.reason };
+            if (run.status === "ok") {
+              Object.assign(facts, run.facts);
+              if (run.observedAt) {
+                observed = run.observedAt;
+                observedAt.set(first.target.id, run.observedAt);
+              }
+            } else if (run.status === "error") blocked = { status: "error", message: run.reason };
             else blocked ??= { status: "not-applicable", message: run.reason };
           }
           const runnable: PlannedCheck[] = [];
@@ -136,6 +158,8 @@ export class Scanner {
             verdicts = await evaluator.evaluate(
               runnable.map((check) => check.compiled),
               facts,
+              // Date conditions on an offline copy's facts mean "as of its collection".
+              observed ? fixedClock(observed) : clock,
             );
           } catch (error) {
             // An operator that throws on odd fact values must cost these checks, not the scan.
@@ -174,10 +198,14 @@ export class Scanner {
     return buildReport({
       tool: options.tool ?? { name: "hardcheck", version: CORE_VERSION },
       startedAt: startedAt.toISOString(),
-      finishedAt: clock.now().toISOString(),
+      finishedAt: wallClock.now().toISOString(),
+      evaluatedAt: evaluatedAt.toISOString(),
       incomplete,
       packs: setup.packs.map((pack) => ({ id: pack.id, title: pack.title, version: pack.version })),
-      targets: setup.targets,
+      targets: setup.targets.map((target) => {
+        const observed = observedAt.get(target.id);
+        return observed ? { ...toReportTarget(target), observedAt: new Date(observed).toISOString() } : target;
+      }),
       results: redacted,
       notices,
       rules: setup.rules.map(({ rule }) => ({
@@ -353,7 +381,8 @@ function redactStrings<T>(value: T, secrets: SecretResolver): T {
 
 /** A date-only expiry lasts through that whole day (UTC). */
 function expiryTime(expires: string): number {
-  return /^\d{4}-\d{2}-\d{2}$/.test(expires) ? Date.parse(`${expires}T23:59:59.999Z`) : Date.parse(expires);
+  const time = parseIsoInstant(expires) ?? Number.NaN;
+  return /^\d{4}-\d{2}-\d{2}$/.test(expires.trim()) ? time + 86_400_000 - 1 : time;
 }
 
 function findAttestation(attestations: readonly Attestation[], result: PartialResult): Attestation | undefined {

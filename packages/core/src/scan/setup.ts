@@ -9,6 +9,7 @@ import { type CompiledRule, compileRuleParts } from "../engine/evaluate.js";
 import { CUSTOM_OPERATORS, OPERATOR_NAMES } from "../engine/operators.js";
 import { HardcheckError, type InputIssue, isHardcheckError } from "../errors.js";
 import { parseEndpoint, parseHostSpec } from "../model/endpoint.js";
+import { parseIsoInstant } from "../model/instant.js";
 import type { Attestation, Endpoint, JsonValue, Pack, ReportNotice, Target, Waiver } from "../model/types.js";
 import type { PluginRegistry } from "../plugin/registry.js";
 import type { Limits, TrustStore } from "../plugin/services.js";
@@ -97,6 +98,11 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
         at(["targets", ti, "host"], stripCode(error));
       }
     }
+    if (target.asOf !== undefined && host && host.kind !== "root" && host.kind !== "evidence") {
+      at(["targets", ti, "asOf"], `asOf applies to root: images and evidence: exports only — a live ${host.kind}: host is judged at the scan's time`);
+    } else if (target.asOf !== undefined && !target.host) {
+      at(["targets", ti, "asOf"], "asOf applies to a target with a root: or evidence: host — endpoints are always judged at the scan's time");
+    }
     if (endpoints.length === 0 && !target.host && (target.endpoints ?? []).length === 0) {
       at(["targets", ti], "a target needs a host or at least one endpoint");
     }
@@ -116,6 +122,9 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
         : {}),
       ...(target.credentials ? { credentials: { ...target.credentials } } : {}),
       ...(target.allowCredentialTries !== undefined ? { allowCredentialTries: target.allowCredentialTries } : {}),
+      ...(target.asOf !== undefined && parseIsoInstant(target.asOf) !== undefined
+        ? { asOf: new Date(parseIsoInstant(target.asOf) as number).toISOString() }
+        : {}),
       tags: [...(target.tags ?? [])].sort(),
       endpoints: endpoints.sort((a, b) => a.url.localeCompare(b.url)),
     });

@@ -5,18 +5,14 @@ import { fileURLToPath } from "node:url";
 import type { Endpoint, JsonObject, JsonValue } from "../../src/model/types.js";
 import type { PluginContext } from "../../src/plugin/plugin.js";
 import { defineProbe, type EndpointProbe, type ProbeDeps, type ProbeOutcome } from "../../src/plugin/probe.js";
-import type { Clock } from "../../src/plugin/services.js";
 
 /** Absolute path of a file under `test/fixtures/`. */
 export function fixture(...parts: string[]): string {
   return fileURLToPath(new URL(`../fixtures/${parts.join("/")}`, import.meta.url));
 }
 
-/** A clock that always says `iso`. */
-export function fixedClock(iso: string): Clock {
-  const time = new Date(iso);
-  return { now: () => new Date(time) };
-}
+/** A clock that always says the given instant (core's own, re-exported for the tests). */
+export { fixedClock } from "../../src/plugin/services.js";
 
 /** The pack every config fixture names by id. */
 export const FAKE_PACK_FILE = fixture("packs", "fake-pack.yaml");

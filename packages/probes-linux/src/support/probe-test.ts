@@ -14,6 +14,7 @@ export function collectOnFakeHost(probe: HostProbe, content: FakeHostContent, pa
     signal: new AbortController().signal,
     limits: { concurrency: 1, perHost: 1, connectTimeoutMs: 1000, probeTimeoutMs: 1000 },
     clock: { now: () => TEST_NOW },
+    scanClock: { now: () => TEST_NOW },
     logger: silentLogger,
     secrets: new SecretResolver(),
   } as never);

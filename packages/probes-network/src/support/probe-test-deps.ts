@@ -14,7 +14,9 @@ export function probeTestDeps(options: ProbeTestDepsOptions = {}): ProbeDeps {
     target: { id: "lab", tags: [], endpoints: [] },
     signal: options.signal ?? new AbortController().signal,
     logger: silentLogger,
+    // Lab certificates are issued relative to the process clock at start, so probes judge them by it too.
     clock: systemClock,
+    scanClock: systemClock,
     secrets: new SecretResolver(),
     limits: { connectTimeoutMs: 2_000, probeTimeoutMs: 10_000, ...options.limits },
     trust: { caCertificates: [], useSystemRoots: false, ...options.trust },

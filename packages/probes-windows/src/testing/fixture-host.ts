@@ -50,7 +50,7 @@ export function fixtureSections(set: FixtureSet): Record<SectionId, unknown> {
 /** A collector bundle of a fixture set, as the collector script writes it. */
 export function fixtureBundle(set: FixtureSet): string {
   const sections = fixtureSections(set);
-  return renderEvidenceBundle(sections, { hostName: String((sections.os as { hostName: string }).hostName), collectedAt: "2026-11-24T08:00:00.000Z" });
+  return renderEvidenceBundle(sections, { hostName: String((sections.os as { hostName: string }).hostName), collectedAt: FIXTURE_COLLECTED_AT.toISOString() });
 }
 
 /** What a fake host saw: every argv it was asked to run. */
@@ -91,15 +91,26 @@ export function fakePowerShellHost(
   return { transport, calls };
 }
 
-/** Runs a host probe the way the scanner does, with a fixed clock. */
-export async function runHostProbe(probe: HostProbe, transport: HostTransport, params: Record<string, JsonValue> = {}, now = new Date("2026-11-25T00:00:00Z")) {
+/**
+ * When the fixture bundles were collected; the FAKE live host answers as the server did then, so
+ * both paths give the same facts.
+ */
+export const FIXTURE_COLLECTED_AT = new Date("2026-11-24T08:00:00.000Z");
+
+/**
+ * Runs a host probe the way the scanner does, with a fixed scan clock (`now`): evidence is judged
+ * as of its collection time, live hosts as of `now`.
+ */
+export async function runHostProbe(probe: HostProbe, transport: HostTransport, params: Record<string, JsonValue> = {}, now = FIXTURE_COLLECTED_AT) {
   const host: HostSpec = { spec: `${transport.kind}:fixture`, kind: transport.kind, location: "fixture" };
+  const observed = transport.observedAt ? new Date(transport.observedAt) : now;
   const deps: HostProbeDeps = {
     transport,
     target: { id: "fixture", host, os: "windows", tags: [], endpoints: [] },
     signal: new AbortController().signal,
     logger: silentLogger,
-    clock: { now: () => now },
+    clock: { now: () => observed },
+    scanClock: { now: () => now },
     // The remaining services are unused by Windows probes.
     trust: undefined as never,
     secrets: undefined as never,

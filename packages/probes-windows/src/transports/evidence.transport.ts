@@ -86,11 +86,24 @@ function rank(name: string): number {
   return [".json", ".reg", ".inf"].indexOf(extname(name).toLowerCase());
 }
 
+/**
+ * When the evidence was collected, as far as its files record it: the newest collector bundle's
+ * `collectedAt`. With several bundles of different times, the newest keeps every section's age
+ * from going negative; WIN-EVIDENCE-FRESH judges the oldest. Undefined when no file records a time
+ * (.reg and .inf exports): the target's `asOf`, else the scan's time, applies.
+ */
+export function evidenceObservedAt(integrity: EvidenceIntegrity): string | undefined {
+  const times = integrity.files.flatMap((file) => (file.collectedAt ? [Date.parse(file.collectedAt)] : [])).filter((time) => !Number.isNaN(time));
+  return times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined;
+}
+
 /** A transport over loaded evidence: sections and integrity are served at virtual paths. */
 export function evidenceTransport(evidence: LoadedEvidence): HostTransport {
+  const observedAt = evidenceObservedAt(evidence.integrity);
   return {
     kind: "evidence",
     canExec: false,
+    ...(observedAt ? { observedAt } : {}),
     async readFile(path) {
       if (path === EVIDENCE_INTEGRITY_PATH) return JSON.stringify(evidence.integrity);
       if (!path.startsWith(`${EVIDENCE_SECTION_ROOT}/`) || !path.endsWith(".json")) return undefined;

@@ -4,9 +4,9 @@ import { antivirusFact, windowsAntivirusProbe } from "./windows-antivirus.probe.
 
 describe("windows-antivirus", () => {
   it.each([
-    ["2019-default", 0, 206],
+    ["2019-default", 0, 205],
     ["2022-hardened", 1, 0],
-  ] as const)("%s → %i running, newest signature %s days old (scan on 2026-11-25)", async (set, running, age) => {
+  ] as const)("%s → %i running, newest signature %s days old (collected 2026-11-24)", async (set, running, age) => {
     const fact = (await factsOnBothPaths(windowsAntivirusProbe, set))["windows.antivirus"] as {
       runningCount: number;
       products: Array<{ signatureAgeDays: number }>;
@@ -19,7 +19,7 @@ describe("windows-antivirus", () => {
     const fact = antivirusFact(
       { defender: null, securityCenter: { name: "ESET", productState: 266240 } },
       { services: [{ name: "ekrn", displayName: "ESET Service", state: "Running", startMode: "Auto" }] },
-      new Date(),
+      new Date("2026-11-24T08:00:00Z"),
     );
     expect(fact).toMatchObject({
       runningCount: 2,

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fakePowerShellHost, fixtureBundle, fixtureSections, runHostProbe } from "../testing/fixture-host.js";
 import { factsOf } from "../testing/probe-cases.js";
 import { evidenceTransport, loadEvidence } from "../transports/evidence.transport.js";
-import { windowsEvidenceProbe } from "./windows-evidence.probe.js";
+import { evidenceAge, windowsEvidenceProbe } from "./windows-evidence.probe.js";
 
 describe("windows-evidence", () => {
   const dir = mkdtempSync(join(tmpdir(), "hc-win-evidence-"));
@@ -26,6 +26,41 @@ describe("windows-evidence", () => {
     );
     const facts = factsOf(await runHostProbe(windowsEvidenceProbe, evidenceTransport(await loadEvidence(join(dir, "edited.json")))));
     expect(facts["windows.evidence.integrity"]).toMatchObject({ intact: false, modifiedFiles: [join(dir, "edited.json")] });
+  });
+
+  it("counts the evidence's age to the scan's clock (the one fact that does), whatever the collection clock", async () => {
+    writeFileSync(join(dir, "aged.json"), fixtureBundle("2022-hardened"));
+    const transport = evidenceTransport(await loadEvidence(join(dir, "aged.json")));
+    expect(transport.observedAt).toBe("2026-11-24T08:00:00.000Z");
+    for (const [scanAt, days] of [
+      ["2026-11-25T00:00:00Z", 0],
+      ["2026-12-30T00:00:00Z", 35],
+      ["2028-11-25T00:00:00Z", 731],
+    ] as const) {
+      const facts = factsOf(await runHostProbe(windowsEvidenceProbe, transport, {}, new Date(scanAt)));
+      expect(facts["windows.evidence.age"]).toEqual({ collectedAt: "2026-11-24T08:00:00.000Z", ageDays: days, undatedFiles: [] });
+    }
+  });
+
+  it("names evidence files that record no collection time, unless the target says when they were taken", async () => {
+    const folder = join(dir, "exports");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "host.json"), fixtureBundle("2022-hardened"));
+    writeFileSync(
+      join(folder, "schannel.reg"),
+      'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Example]\r\n"Value"=dword:00000001\r\n',
+    );
+    const evidence = await loadEvidence(folder);
+    expect(evidenceAge(evidence.integrity, new Date("2026-12-01T00:00:00Z"), undefined)).toEqual({
+      collectedAt: null,
+      ageDays: null,
+      undatedFiles: [join(folder, "schannel.reg")],
+    });
+    expect(evidenceAge(evidence.integrity, new Date("2026-12-01T00:00:00Z"), "2026-11-20T00:00:00.000Z")).toEqual({
+      collectedAt: "2026-11-20T00:00:00.000Z",
+      ageDays: 11,
+      undatedFiles: [],
+    });
   });
 
   it("does not apply to a live host", async () => {

@@ -6,7 +6,7 @@ const now = new Date("2026-11-25T00:00:00Z");
 
 describe("windows-pending-updates", () => {
   it.each([
-    ["2019-default", "ok", 3, ["KB5063877", "KB5065955"], 106],
+    ["2019-default", "ok", 3, ["KB5063877", "KB5065955"], 105],
     ["2019-hardened", "ok", 0, [], null],
     ["2022-default", "unavailable", null, [], null],
     ["2022-hardened", "ok", 1, [], null],

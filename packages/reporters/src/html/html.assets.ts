@@ -189,6 +189,11 @@ function verdictOf(items) {
   for (const s of ["fail", "error", "manual", "waived", "pass", "not-applicable"]) if (statuses.has(s)) return s;
   return "not-applicable";
 }
+// Which "now" the verdicts of a target were judged at: the scan's, or its evidence's collection time.
+function asOfLine(target) {
+  const scan = report.evaluatedAt || report.startedAt;
+  return "Verdicts as of " + scan + (target.observedAt ? "; host items judged as of the evidence's collection at " + target.observedAt : "");
+}
 function buildChecklist() {
   const root = document.getElementById("checklist");
   const byPackTarget = new Map();
@@ -205,7 +210,8 @@ function buildChecklist() {
       const items = byPackTarget.get(pack.id + "\\u0000" + target.id);
       if (!items) continue;
       const section = el("section", { "data-pack": pack.id, "data-target": target.id },
-        el("h2", { text: pack.title + " " + pack.version + " — " + target.id + (target.host ? " (" + target.host + ")" : "") }));
+        el("h2", { text: pack.title + " " + pack.version + " — " + target.id + (target.host ? " (" + target.host + ")" : "") }),
+        el("p", { class: "muted as-of", text: asOfLine(target) }));
       const table = el("table", { class: "checklist-table" }, el("tr", null, ...["Item", "Section", "What is required", "Verdict", "Evidence", "Attestation", "Comment"].map((h) => el("th", { text: h }))));
       const order = rules.filter((rule) => rule.pack === pack.id).map((rule) => rule.id);
       for (const id of items.keys()) if (!order.includes(id)) order.push(id);

@@ -38,7 +38,8 @@ export function renderHtml(report: ReportDocument, options: HtmlReporterOptions 
   const s = report.summary;
   const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
   const title = options.title ?? "hardcheck report";
-  const subtitle = `${report.targets.length} target(s), ${total} checks · ${report.packs.map((pack) => `${pack.id} ${pack.version}`).join(", ")} · ${report.startedAt} · ${report.tool.name} ${report.tool.version}${report.incomplete ? " · INCOMPLETE SCAN" : ""}`;
+  const judged = report.evaluatedAt && report.evaluatedAt !== report.startedAt ? ` · verdicts as of ${report.evaluatedAt}` : "";
+  const subtitle = `${report.targets.length} target(s), ${total} checks · ${report.packs.map((pack) => `${pack.id} ${pack.version}`).join(", ")} · ${report.startedAt}${judged} · ${report.tool.name} ${report.tool.version}${report.incomplete ? " · INCOMPLETE SCAN" : ""}`;
   return `<!doctype html>
 <html lang="en">
 <head>

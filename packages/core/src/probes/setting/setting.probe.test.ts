@@ -38,6 +38,7 @@ async function collect(params: JsonObject) {
     transport: directoryTransport(dir),
     logger: silentLogger,
     clock: systemClock,
+    scanClock: systemClock,
     trust: { caCertificates: [], useSystemRoots: false },
     secrets: new SecretResolver(dir),
     limits: { connectTimeoutMs: 1000, probeTimeoutMs: 1000 },
