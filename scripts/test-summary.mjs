@@ -1,27 +1,39 @@
 #!/usr/bin/env node
-// Prints the closing "N passed, N failed" line from vitest's JSON results; exits 1 on any failure.
+// Prints the closing "N passed, N failed" line from one or more vitest JSON result files (the normal
+// run, and the dated suites run again with the clock moved ahead); exits 1 on any failure.
+// Usage: test-summary.mjs [label=]file ...
 import { readFileSync } from "node:fs";
 
-const file = process.argv[2] ?? "out/test-results.json";
-let results;
-try {
-  results = JSON.parse(readFileSync(file, "utf8"));
-} catch (error) {
-  console.error(`no readable test results at ${file}: ${error.message}`);
-  console.log("0 passed, 1 failed");
-  process.exit(1);
-}
-const passed = results.numPassedTests ?? 0;
-// Suites that failed to load count as failures: their tests never ran.
-const failedSuites = (results.testResults ?? []).filter((suite) => suite.status === "failed" && (suite.assertionResults ?? []).length === 0).length;
-const failed = (results.numFailedTests ?? 0) + failedSuites;
-const skipped = (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
-for (const suite of results.testResults ?? []) {
-  for (const test of suite.assertionResults ?? []) {
-    if (test.status === "failed") console.log(`FAILED ${suite.name.replace(`${process.cwd()}/`, "")} › ${test.fullName}`);
+const runs = (process.argv.length > 2 ? process.argv.slice(2) : ["out/test-results.json"]).map((arg) => {
+  const at = arg.indexOf("=");
+  return at > 0 ? { label: arg.slice(0, at), file: arg.slice(at + 1) } : { label: "", file: arg };
+});
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const { label, file } of runs) {
+  const tag = label ? `[${label}] ` : "";
+  let results;
+  try {
+    results = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    console.log(`FAILED ${tag}no readable test results at ${file}: ${error.message}`);
+    failed++;
+    continue;
   }
-  if (suite.status === "failed" && (suite.assertionResults ?? []).length === 0)
-    console.log(`FAILED ${suite.name} (suite did not load: ${suite.message?.split("\n")[0] ?? ""})`);
+  passed += results.numPassedTests ?? 0;
+  // Suites that failed to load count as failures: their tests never ran.
+  const failedSuites = (results.testResults ?? []).filter((suite) => suite.status === "failed" && (suite.assertionResults ?? []).length === 0).length;
+  failed += (results.numFailedTests ?? 0) + failedSuites;
+  skipped += (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
+  for (const suite of results.testResults ?? []) {
+    for (const test of suite.assertionResults ?? []) {
+      if (test.status === "failed") console.log(`FAILED ${tag}${suite.name.replace(`${process.cwd()}/`, "")} › ${test.fullName}`);
+    }
+    if (suite.status === "failed" && (suite.assertionResults ?? []).length === 0)
+      console.log(`FAILED ${tag}${suite.name} (suite did not load: ${suite.message?.split("\n")[0] ?? ""})`);
+  }
 }
 const ran = passed + failed;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

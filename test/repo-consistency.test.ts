@@ -90,3 +90,23 @@ describe("bundled packs", () => {
     expect(BUNDLED_PLUGINS.length).toBe(6);
   });
 });
+
+describe("the dated suites (run again with the clock two years ahead)", () => {
+  const lines = readFileSync(join(root, "scripts", "dated-suites.txt"), "utf8")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+  const testFiles = (dir: string): string[] =>
+    readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
+      .filter((entry) => entry.isFile() && /\.test\.(ts|mjs)$/.test(entry.name) && !entry.parentPath.includes("node_modules"))
+      .map((entry) => join(entry.parentPath, entry.name).slice(root.length + 1));
+  const all = ["test", "packages", "examples"].flatMap(testFiles);
+
+  it.each(lines)("%s names at least one test file", (line) => {
+    expect(all.some((file) => file.startsWith(line))).toBe(true);
+  });
+
+  it("includes the check that the clock really moved", () => {
+    expect(lines).toContain("test/clock-shift.test.ts");
+  });
+});

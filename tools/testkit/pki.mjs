@@ -20,7 +20,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * @property {string} commonName Subject CN.
  * @property {readonly string[]} [altNames] Subject alternative names; IP literals become IP entries, anything else DNS.
  * @property {Date} [notBefore] Defaults to one hour ago (whole seconds).
- * @property {Date} [notAfter] Defaults to thirty days from now (whole seconds).
+ * @property {Date} [notAfter] Defaults to a year from now (whole seconds).
  * @property {boolean} [selfSigned] Sign with the leaf's own key instead of the CA's.
  */
 
@@ -64,7 +64,8 @@ export function createTestPki(options = {}) {
     cert.publicKey = keys.forgePublicKey;
     cert.serialNumber = randomSerialNumber();
     cert.validity.notBefore = wholeSeconds(leaf.notBefore ?? new Date(Date.now() - 60 * 60 * 1000));
-    cert.validity.notAfter = wholeSeconds(leaf.notAfter ?? new Date(Date.now() + 30 * DAY_MS));
+    // A year: long enough that no expiry warning appears unless a lab asks for one with notAfter.
+    cert.validity.notAfter = wholeSeconds(leaf.notAfter ?? new Date(Date.now() + 365 * DAY_MS));
     cert.setSubject(subject);
     cert.setIssuer(leaf.selfSigned ? subject : caSubject);
     // The extensions a public CA puts on a server certificate, so probes see realistic leaves.

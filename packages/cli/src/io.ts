@@ -1,3 +1,5 @@
+import type { Clock } from "@hardcheck/core";
+
 /** Where the CLI writes, so tests can run it in-process and capture everything. */
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
@@ -6,6 +8,8 @@ export interface CliIo {
   readonly cwd: string;
   /** Where interactive commands (`attest`) read answers; absent in non-interactive embeddings. */
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  /** The clock scans and attestations read; the system clock when absent (tests pin it). */
+  readonly clock?: Clock;
 }
 
 /** The process's own streams. */

@@ -4,10 +4,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import type { ReportDocument } from "@hardcheck/core";
+import { fixedClock, type ReportDocument } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { main } from "../src/program.js";
+
+/** The pinned time the technician attests at (and the scans run at). */
+const ATTESTED_AT = "2026-11-30T09:15:00.000Z";
 
 async function run(args: string[], cwd: string, input?: string) {
   let stdout = "";
@@ -21,6 +24,7 @@ async function run(args: string[], cwd: string, input?: string) {
     env: { NO_COLOR: "1", HARDCHECK_ATTEST_BY: "j.doe@example.test" },
     cwd,
     stdin,
+    clock: fixedClock(ATTESTED_AT),
   });
   return { code, stdout, stderr };
 }
@@ -84,7 +88,7 @@ describe("hardcheck attest", () => {
       { rule: "CL-BIOS-BOOT", verdict: "fail", by: "j.doe@example.test", note: undefined, evidence: undefined },
       { rule: "CL-BIOS-WP", verdict: "not-applicable", by: "j.doe@example.test", note: "no write-protect jumper on this board", evidence: undefined },
     ]);
-    for (const entry of entries.slice(1)) expect(Date.parse(entry.at as string)).toBeGreaterThan(Date.parse("2026-01-01"));
+    for (const entry of entries.slice(1)) expect(entry.at).toBe(ATTESTED_AT);
     // and a scan decides the attested items from the file and leaves the rest manual.
     const scan = await run(["scan", "-c", "hardcheck.yaml", "-o", "out", "--stdout", "none"], dir);
     expect(scan.stderr).not.toMatch(/HC_/);
@@ -109,7 +113,7 @@ describe("hardcheck attest", () => {
     expect(code).toBe(0);
     expect(stdout).toContain('add "attestations: ./attestations.yaml" to hardcheck.yaml');
     const entries = (parse(readFileSync(join(dir, "attestations.yaml"), "utf8")) as { attestations: Array<Record<string, string>> }).attestations;
-    expect(entries).toEqual([{ rule: "CL-BIOS-PWD", target: "osc-1", verdict: "pass", by: "k.lee", at: expect.any(String) }]);
+    expect(entries).toEqual([{ rule: "CL-BIOS-PWD", target: "osc-1", verdict: "pass", by: "k.lee", at: ATTESTED_AT }]);
   });
 
   it("stops cleanly when input ends, and refuses unknown targets with the list of known ones", async () => {

@@ -44,7 +44,7 @@ function listen(): Promise<Server> {
   });
 }
 const portOf = (server: Server) => (server.address() as { port: number }).port;
-const withoutTimes = (report: ReportDocument) => ({ ...report, startedAt: "", finishedAt: "" });
+const withoutTimes = (report: ReportDocument) => ({ ...report, startedAt: "", finishedAt: "", evaluatedAt: "" });
 
 describe("hardcheck CLI", () => {
   let dir: string;

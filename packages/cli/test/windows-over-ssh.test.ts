@@ -5,12 +5,12 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { ReportDocument } from "@hardcheck/core";
+import { fixedClock, type ReportDocument } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SSHD_BINARY, startTestSshd, type TestSshd } from "../../probes-linux/test/sshd.js";
 import { SECTION_IDS } from "../../probes-windows/src/commands/catalog.js";
 import { planBatches } from "../../probes-windows/src/commands/powershell.js";
-import { type FixtureSet, fixtureBundle, fixtureSections } from "../../probes-windows/src/testing/fixture-host.js";
+import { FIXTURE_COLLECTED_AT, type FixtureSet, fixtureBundle, fixtureSections } from "../../probes-windows/src/testing/fixture-host.js";
 import { main } from "../src/program.js";
 
 const available = existsSync(SSHD_BINARY);
@@ -25,6 +25,9 @@ interface FakeCall {
   readonly program: string;
   readonly sections: string[];
 }
+
+/** Rules about the evidence itself: not applicable to a live host. */
+const EVIDENCE_ONLY = ["WIN-EVIDENCE-INTACT", "WIN-EVIDENCE-FRESH"];
 
 function answerWith(answers: { mode: "fixtures"; sections: Record<string, unknown> } | { mode: "garbage" }): void {
   writeFileSync(join(bin, "fake-powershell-answers.json"), JSON.stringify(answers));
@@ -55,6 +58,8 @@ async function scan(name: string, targets: string[]) {
     stderr: { write: (text: string) => (stderr += text) },
     env: { NO_COLOR: "1" },
     cwd: dir,
+    // The FAKE live host answers as the fixture server did when its bundle was collected: scan at that moment.
+    clock: fixedClock(FIXTURE_COLLECTED_AT),
   });
   const written = join(dir, `out-${name}`, "hardcheck.json");
   if (!existsSync(written)) throw new Error(`scan "${name}" wrote no report (exit ${code}): ${stderr}`);
@@ -90,7 +95,7 @@ describe.runIf(available)("windows-baseline over ssh:// with a FAKE powershell o
 
     const verdicts = (target: string) =>
       Object.fromEntries(
-        report.results.filter((result) => result.target === target && result.ruleId !== "WIN-EVIDENCE-INTACT").map((result) => [result.ruleId, result.status]),
+        report.results.filter((result) => result.target === target && !EVIDENCE_ONLY.includes(result.ruleId)).map((result) => [result.ruleId, result.status]),
       );
     const overSsh = verdicts("over-ssh");
     expect(Object.keys(overSsh).length).toBeGreaterThan(10);
@@ -99,8 +104,11 @@ describe.runIf(available)("windows-baseline over ssh:// with a FAKE powershell o
     expect(overSsh["WIN-FIREWALL"]).toBe("pass");
     expect(overSsh["WIN-SCHANNEL-PROTOCOLS"]).toBe("pass");
     expect(Object.values(overSsh)).not.toContain("error");
-    // Bundle integrity is a fact of evidence targets only.
-    expect(report.results.find((result) => result.target === "over-ssh" && result.ruleId === "WIN-EVIDENCE-INTACT")?.status).toBe("not-applicable");
+    // Bundle integrity and age are facts of evidence targets only.
+    for (const rule of EVIDENCE_ONLY) {
+      expect(report.results.find((result) => result.target === "over-ssh" && result.ruleId === rule)?.status).toBe("not-applicable");
+      expect(report.results.find((result) => result.target === "evidence" && result.ruleId === rule)?.status).toBe("pass");
+    }
 
     // Every section asked for exactly once, in the planned batches, from `powershell` (no pwsh fallback).
     const calls = fakeCalls();
@@ -117,7 +125,7 @@ describe.runIf(available)("windows-baseline over ssh:// with a FAKE powershell o
     const { code, stderr, report } = await scan("garbage", [sshTarget("garbled")]);
     expect(code).toBe(1);
     expect(stderr).not.toMatch(/internal|stack/i);
-    const live = report.results.filter((result) => result.target === "garbled" && result.ruleId !== "WIN-EVIDENCE-INTACT");
+    const live = report.results.filter((result) => result.target === "garbled" && !EVIDENCE_ONLY.includes(result.ruleId));
     // Only a rule the target's tags rule out is not judged at all (it needs the no-sql-server tag).
     expect(live.filter((result) => result.status === "not-applicable").map((result) => result.ruleId)).toEqual(["WIN-SQL-NOT-INSTALLED"]);
     const judged = live.filter((result) => result.status !== "not-applicable");

@@ -1,9 +1,9 @@
 // Real root file systems: a debootstrapped Debian, hardened and neglected copies, scanned via root:.
 import { rm } from "node:fs/promises";
-import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
+import { configFromObject, fixedClock, Hardcheck, type ReportDocument } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register as linuxProbes } from "../src/index.js";
-import { copyDebianRoot, type DebianRoot, ensureDebianRoot, hardenRoot, weakenRoot } from "./debian-root.js";
+import { copyDebianRoot, type DebianRoot, ensureDebianRoot, hardenRoot, ROOT_SCAN_AT, weakenRoot } from "./debian-root.js";
 import { linuxBaselinePack as checklists } from "./linux-baseline-pack.js";
 
 let prepared: DebianRoot = { skip: "not prepared" };
@@ -12,7 +12,7 @@ const copies: string[] = [];
 async function scanRoot(path: string): Promise<ReportDocument> {
   const config = configFromObject({ packs: ["linux-baseline"], targets: [{ id: "image", host: `root:${path}`, os: "linux" }] });
   const hardcheck = await Hardcheck.create({ plugins: [linuxProbes, checklists], config });
-  return hardcheck.scan(config);
+  return hardcheck.scan(config, { clock: fixedClock(ROOT_SCAN_AT) });
 }
 
 const verdicts = (report: ReportDocument) => Object.fromEntries(report.results.map((result) => [result.ruleId, result.status]));

@@ -90,13 +90,22 @@ async function editFile(root: string, path: string, edit: (text: string) => stri
   await writeFile(join(root, path), edit(await readFile(join(root, path), "utf8")));
 }
 
-/** A security Packages index naming `version` for `pkg`, and a fresh Release file (the list refresh time). */
-async function securityList(root: string, pkg: string, version: string): Promise<void> {
+/** The instant the root copies are scanned as of: their files are dated relative to it, never to today. */
+export const ROOT_SCAN_AT = new Date("2026-06-01T00:00:00Z");
+
+/**
+ * A security Packages index naming `version` for `pkg`, and a Release file; every list is dated
+ * `refreshedAt` (the list refresh time the probe reads), so the verdict does not depend on when the
+ * cached root was built or on today's date.
+ */
+async function securityList(root: string, pkg: string, version: string, refreshedAt: Date): Promise<void> {
+  const { readdir, utimes } = await import("node:fs/promises");
   const lists = "var/lib/apt/lists";
   await put(root, {
     [`${lists}/deb.debian.org_debian-security_dists_bookworm-security_main_binary-amd64_Packages`]: `Package: ${pkg}\nVersion: ${version}\nArchitecture: amd64\n\n`,
     [`${lists}/deb.debian.org_debian-security_dists_bookworm-security_InRelease`]: "Origin: Debian\n",
   });
+  for (const name of await readdir(join(root, lists))) await utimes(join(root, lists, name), refreshedAt, refreshedAt);
 }
 
 /** The installed version of a package in a root's dpkg status. */
@@ -134,7 +143,7 @@ export async function hardenRoot(root: string): Promise<void> {
   await editFile(root, "etc/pam.d/common-auth", (text) => text.replace(/ nullok/g, ""));
   await editFile(root, "etc/login.defs", (text) => text.replace(/^PASS_MAX_DAYS.*$/m, "PASS_MAX_DAYS\t90").replace(/^PASS_WARN_AGE.*$/m, "PASS_WARN_AGE\t14"));
   await editFile(root, "etc/shadow", (text) => text.replace(/^root:[^:]*:(\d*):\d*:\d*:\d*:/m, "root:$6$salt$hash:$1:1:90:14:"));
-  await securityList(root, "libc6", installedVersion(root, "libc6"));
+  await securityList(root, "libc6", installedVersion(root, "libc6"), new Date(ROOT_SCAN_AT.getTime() - 86_400_000));
 }
 
 /** Leaves Debian's defaults and adds the findings a neglected host has (tools, LLDP, forwarding, an old hash). */
@@ -152,5 +161,5 @@ export async function weakenRoot(root: string): Promise<void> {
       `${text.trimEnd()}\n\nPackage: tcpdump\nStatus: install ok installed\nVersion: 4.99.3-1\n\nPackage: lldpd\nStatus: install ok installed\nVersion: 1.0.16-1\n`,
   );
   await link(root, "etc/systemd/system/multi-user.target.wants/lldpd.service", "/lib/systemd/system/lldpd.service");
-  await securityList(root, "libc6", `${installedVersion(root, "libc6")}+deb12u99`);
+  await securityList(root, "libc6", `${installedVersion(root, "libc6")}+deb12u99`, new Date(ROOT_SCAN_AT.getTime() - 400 * 86_400_000));
 }

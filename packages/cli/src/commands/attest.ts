@@ -8,7 +8,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { type Attestation, HardcheckError, type Rule, type Target } from "@hardcheck/core";
+import { type Attestation, HardcheckError, type Rule, systemClock, type Target } from "@hardcheck/core";
 import { isMap, isSeq, parseDocument, YAMLSeq } from "yaml";
 import { createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
@@ -103,7 +103,7 @@ export async function attestCommand(options: AttestOptions, io: CliIo): Promise<
         target: target.id,
         verdict,
         by,
-        at: new Date().toISOString(),
+        at: (io.clock ?? systemClock).now().toISOString(),
         ...(note ? { note } : {}),
         ...(evidence ? { evidence } : {}),
       });

@@ -78,6 +78,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
       { ...setup, targets },
       {
         signal,
+        ...(io.clock ? { clock: io.clock } : {}),
         onProgress: progress.onProgress,
         tool: CLI_TOOL,
         ...(options.shard ? { shard: options.shard } : {}),

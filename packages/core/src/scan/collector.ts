@@ -47,6 +47,8 @@ export class FactCollector {
   readonly #global: LimitFunction;
   readonly #perHost = new Map<string, LimitFunction>();
   readonly #transports = new Map<string, Promise<HostTransport>>();
+  /** The controllers of the runs in flight: one listener on the scan's signal stops them all. */
+  readonly #inFlight = new Set<AbortController>();
 
   constructor(
     private readonly services: ProbeServices,
@@ -55,6 +57,13 @@ export class FactCollector {
     private readonly transportProviders: ReadonlyMap<string, TransportProvider> = new Map(),
   ) {
     this.#global = pLimit(limits.concurrency);
+    scanSignal.addEventListener(
+      "abort",
+      () => {
+        for (const controller of this.#inFlight) controller.abort(scanSignal.reason);
+      },
+      { once: true },
+    );
   }
 
   /**
@@ -90,8 +99,7 @@ export class FactCollector {
     if (this.scanSignal.aborted) return { status: "error", reason: `not run: ${abortReason(this.scanSignal)}` };
     this.stats.started++;
     const controller = new AbortController();
-    const onScanAbort = () => controller.abort(this.scanSignal.reason);
-    this.scanSignal.addEventListener("abort", onScanAbort, { once: true });
+    this.#inFlight.add(controller);
     const timeoutMs = this.limits.probeTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<ProbeRun>((resolveDeadline) => {
@@ -136,7 +144,7 @@ export class FactCollector {
       return await Promise.race([attempt, deadline]);
     } finally {
       clearTimeout(timer);
-      this.scanSignal.removeEventListener("abort", onScanAbort);
+      this.#inFlight.delete(controller);
       if (!controller.signal.aborted) controller.abort(new Error("probe finished"));
       this.stats.finished++;
     }

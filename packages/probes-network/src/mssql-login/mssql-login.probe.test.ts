@@ -70,7 +70,8 @@ function deps(password = "env:HC_TEST_MSSQL_PASSWORD", trusted = true): ProbeDep
   };
 }
 
-const endpoint = (name: string) => parseEndpoint(`mssql://127.0.0.1:${fixtures.get(name)?.port}`);
+// The lab certificate names localhost; the login checks the certificate against that name.
+const endpoint = (name: string) => parseEndpoint(`mssql://127.0.0.1:${fixtures.get(name)?.port}`, { servername: "localhost" });
 
 async function sessionsOf(name: string, probeDeps: ProbeDeps = deps()): Promise<MssqlLoginFacts["mssql.sessions"]> {
   const outcome = await mssqlLoginProbe.collect(endpoint(name), {}, probeDeps);
@@ -125,7 +126,7 @@ describe("mssql-login: a login through the mssql library (specification fixture,
       await tediousLogin(fickle.port, { encrypt: true, trustServerCertificate: true });
       expect(fickle.logins).toBe(1);
 
-      await expect(mssqlLoginProbe.collect(parseEndpoint(`mssql://127.0.0.1:${fickle.port}`), {}, deps())).rejects.toThrow(
+      await expect(mssqlLoginProbe.collect(parseEndpoint(`mssql://127.0.0.1:${fickle.port}`, { servername: "localhost" }), {}, deps())).rejects.toThrow(
         /answered the login's PRELOGIN with ENCRYPT_NOT_SUP instead of agreeing to TLS, so the credentials were not sent/,
       );
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -133,6 +134,17 @@ describe("mssql-login: a login through the mssql library (specification fixture,
     } finally {
       await fickle.close();
     }
+  });
+
+  it("withholds the credentials from a server named only by its IP address, and says to name it", async () => {
+    const steps = fixtures.get("optional")?.nextSteps ?? [];
+    const before = steps.length;
+    await expect(mssqlLoginProbe.collect(parseEndpoint(`mssql://127.0.0.1:${fixtures.get("optional")?.port}`), {}, deps())).rejects.toThrow(
+      /names the server only by its address 127\.0\.0\.1, .* \(servername: sql\.example\); the credentials were not sent/,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Only the PRELOGIN read that found TLS on offer; no login connection at all.
+    expect(steps.slice(before).filter((step) => step.startsWith("login7"))).toEqual([]);
   });
 
   it("decodes the LOGIN7 password obfuscation (MS-TDS §2.2.6.4) as tedious encodes it", () => {
@@ -161,9 +173,9 @@ describe("NET-MSSQL-SESSIONS-ENCRYPTED through a scan", () => {
         packs: [packFile],
         trust: { caFile },
         targets: [
-          { id: "some-clear", endpoints: [`mssql://127.0.0.1:${fixtures.get("forced")?.port}`], credentials },
-          { id: "all-encrypted", endpoints: [`mssql://127.0.0.1:${fixtures.get("optional")?.port}`], credentials },
-          { id: "no-login", endpoints: [`mssql://127.0.0.1:${fixtures.get("optional")?.port}`] },
+          { id: "some-clear", endpoints: [{ url: `mssql://127.0.0.1:${fixtures.get("forced")?.port}`, servername: "localhost" }], credentials },
+          { id: "all-encrypted", endpoints: [{ url: `mssql://127.0.0.1:${fixtures.get("optional")?.port}`, servername: "localhost" }], credentials },
+          { id: "no-login", endpoints: [{ url: `mssql://127.0.0.1:${fixtures.get("optional")?.port}`, servername: "localhost" }] },
         ],
         limits: { connectTimeoutMs: 2_000 },
       },

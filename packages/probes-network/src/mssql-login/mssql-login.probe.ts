@@ -1,5 +1,5 @@
 /** The logged-in view of SQL Server encryption: this session's, every session's, and the ForceEncryption setting. */
-import { connect, type Socket } from "node:net";
+import { connect, isIP, type Socket } from "node:net";
 import { rootCertificates } from "node:tls";
 import { defineProbe, type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import sql from "mssql";
@@ -69,6 +69,14 @@ const FORCE_ENCRYPTION =
 export async function readSessions(endpoint: Endpoint, deps: ProbeDeps, mode: TdsEncryptionMode): Promise<MssqlSessionsFact> {
   if (mode === "not-supported" || mode === "unknown") {
     throw new Error("SQL Server login: the server offers no TLS in PRELOGIN, so the credentials were not sent — install a certificate and force encryption");
+  }
+  const identity = endpoint.servername ?? endpoint.host;
+  if (mode !== "strict-only" && isIP(identity) !== 0) {
+    // tedious checks the certificate of TLS inside PRELOGIN against its server name and sends that name
+    // as SNI; an IP address there is forbidden by RFC 6066 (Node's DEP0123). Strict mode handles it.
+    throw new Error(
+      `SQL Server login: the endpoint names the server only by its address ${identity}, and the certificate is checked against a host name before the credentials go out — give the endpoint the name its certificate carries (servername: sql.example); the credentials were not sent`,
+    );
   }
   const references = deps.target.credentials ?? {};
   const user = await deps.secrets.resolve(references[MSSQL_CREDENTIALS.username] ?? "");

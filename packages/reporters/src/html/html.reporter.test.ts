@@ -69,7 +69,15 @@ describe("HTML reporter in Chromium", () => {
 
   it("renders the summary, filters results, shows evidence as text, and fills in the checklist", async () => {
     const baseline = sampleReport(undefined, [sampleResult("DEMO-CERT", "pbx", "sips://pbx.example:5061", "fail")]);
-    const page = await open("sample.html", renderHtml(sampleReport(), { baseline }));
+    // Judged as of another day than it ran, with one target's host facts from an offline copy.
+    const sample = sampleReport();
+    const asOf = {
+      ...sample,
+      evaluatedAt: "2026-02-28T00:00:00.000Z",
+      targets: sample.targets.map((target) => (target.id === "pbx" ? { ...target, observedAt: "2026-02-20T08:00:00.000Z" } : target)),
+    };
+    const page = await open("sample.html", renderHtml(asOf, { baseline }));
+    expect(await page.locator("header p").textContent()).toContain("verdicts as of 2026-02-28T00:00:00.000Z");
     const rows = () => page.locator("#results details.result").count();
     expect(await rows()).toBe(10);
     expect(await page.locator(".card[data-status=fail] b").textContent()).toBe("3");
@@ -117,6 +125,10 @@ describe("HTML reporter in Chromium", () => {
         .evaluateAll((rows) => rows.map((row) => `${row.getAttribute("data-rule")}=${row.getAttribute("data-verdict")}`));
     expect(await verdicts("mail")).toEqual(["DEMO-TLS-VERSION=No", "DEMO-BANNER=No", "DEMO-RACK=Manual", "DEMO-CERT=Not decided"]);
     expect(await verdicts("pbx")).toEqual(["DEMO-TLS-VERSION=Yes", "DEMO-BANNER=Not applicable", "DEMO-RACK=Yes", "DEMO-CERT=No"]);
+    expect(await page.locator("section[data-target=mail] p.as-of").textContent()).toBe("Verdicts as of 2026-02-28T00:00:00.000Z");
+    expect(await page.locator("section[data-target=pbx] p.as-of").textContent()).toBe(
+      "Verdicts as of 2026-02-28T00:00:00.000Z; host items judged as of the evidence's collection at 2026-02-20T08:00:00.000Z",
+    );
     expect(await page.locator("section[data-target=pbx] tr[data-rule=DEMO-RACK]").textContent()).toContain("J. Technician");
     expect(await page.locator("section[data-target=mail] tr[data-rule=DEMO-CERT]").textContent()).toContain("CISO office, until 2026-06-30");
     await page.screenshot({ path: join(dir, "checklist.png"), fullPage: true });
