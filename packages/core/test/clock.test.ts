@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFromObject } from "../src/config/config.js";
 import { Hardcheck } from "../src/hardcheck.js";
 import { parseIsoInstant } from "../src/model/instant.js";
-import type { HostSpec, ReportDocument } from "../src/model/types.js";
-import { defineProbe } from "../src/plugin/probe.js";
+import type { ReportDocument } from "../src/model/types.js";
+import { defineProbe, type HostProbe } from "../src/plugin/probe.js";
 import { defineTransport, type HostTransport } from "../src/plugin/transport.js";
 import { fakeEndpointProbe, fixedClock, ruleData, when, writePack } from "./support/fakes.js";
 
@@ -47,7 +47,7 @@ const imageTransport = (observedAt: string | undefined) =>
   });
 
 /** Signatures dated 2026-11-22: their age is what the probe computes against its clock. */
-const signatureProbe = defineProbe({
+const signatureProbe: HostProbe = defineProbe({
   meta: {
     id: "signatures",
     description: "signature date and age",
@@ -58,7 +58,7 @@ const signatureProbe = defineProbe({
       { name: "av.scanNow", description: "the scan clock's now" },
     ],
   },
-  async collect(_host: HostSpec, _params, deps) {
+  async collect(_host, _params, deps) {
     const signed = Date.parse("2026-11-22T08:00:00Z");
     return {
       facts: {
