@@ -16,7 +16,7 @@ import { tediousLogin } from "../support/tedious-login.js";
 import { startTdsFixture, type TdsFixture } from "../tds-prelogin/fixtures/tds-fixture.js";
 import { readLogin7 } from "../tds-prelogin/fixtures/tds-session.js";
 import { PRELOGIN_OPTION, parsePreloginOptions, preloginPayload, TDS_HEADER_BYTES, TDS_PACKET, tdsPacket } from "../tds-prelogin/tds-wire.js";
-import { MSSQL_CREDENTIALS, type MssqlLoginFacts, mssqlLoginProbe } from "./mssql-login.probe.js";
+import { loadMssql, MSSQL_CREDENTIALS, type MssqlLoginFacts, mssqlLoginProbe } from "./mssql-login.probe.js";
 
 /** Answers a PRELOGIN asking for no encryption with ENCRYPT_OFF, and one asking for encryption (a client about to log in) with ENCRYPT_NOT_SUP — which MS-TDS does not allow — and records every LOGIN7 that arrives. */
 async function startFickleServer(): Promise<LoopbackServer & { readonly logins: number }> {
@@ -145,6 +145,14 @@ describe("mssql-login: a login through the mssql library (specification fixture,
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Only the PRELOGIN read that found TLS on offer; no login connection at all.
     expect(steps.slice(before).filter((step) => step.startsWith("login7"))).toEqual([]);
+  });
+
+  it("names the package to install when the optional mssql library is missing", async () => {
+    const missing = Object.assign(new Error("Cannot find package 'mssql'"), { code: "ERR_MODULE_NOT_FOUND" });
+    await expect(loadMssql(() => Promise.reject(missing))).rejects.toThrow(/the mssql package is not installed — run `npm install mssql@12`/);
+    const broken = new Error("a bug inside the library");
+    await expect(loadMssql(() => Promise.reject(broken))).rejects.toBe(broken);
+    expect(typeof (await loadMssql()).ConnectionPool).toBe("function");
   });
 
   it("decodes the LOGIN7 password obfuscation (MS-TDS §2.2.6.4) as tedious encodes it", () => {

@@ -2,10 +2,32 @@
 import { connect, isIP, type Socket } from "node:net";
 import { rootCertificates } from "node:tls";
 import { defineProbe, type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
-import sql from "mssql";
+import type sql from "mssql";
 import { abortedError } from "../support/socket-errors.js";
 import { readEncryptionStance, type TdsEncryptionMode } from "../tds-prelogin/tds-prelogin.probe.js";
 import { frameTdsPacket, parsePreloginResponse } from "../tds-prelogin/tds-wire.js";
+
+/** The mssql module, as loaded on first use. */
+type MssqlModule = typeof sql;
+
+/**
+ * Loads the `mssql` library only when a login is really attempted: it is an optional peer
+ * dependency (with its Azure identity stack it weighs more than everything else together), so a
+ * user who never gives SQL credentials neither installs nor loads it. `load` is replaceable for tests.
+ */
+export async function loadMssql(load: () => Promise<{ default: MssqlModule }> = () => import("mssql")): Promise<MssqlModule> {
+  try {
+    return (await load()).default;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
+      throw new Error("SQL Server login: the mssql package is not installed — run `npm install mssql@12` next to hardcheck to enable this check", {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
 
 /** Credential names the probe reads from the target's `credentials` (a SQL login). */
 export const MSSQL_CREDENTIALS = { username: "mssql.username", password: "mssql.password" } as const;
@@ -78,6 +100,7 @@ export async function readSessions(endpoint: Endpoint, deps: ProbeDeps, mode: Td
       `SQL Server login: the endpoint names the server only by its address ${identity}, and the certificate is checked against a host name before the credentials go out — give the endpoint the name its certificate carries (servername: sql.example); the credentials were not sent`,
     );
   }
+  const sql = await loadMssql();
   const references = deps.target.credentials ?? {};
   const user = await deps.secrets.resolve(references[MSSQL_CREDENTIALS.username] ?? "");
   const password = await deps.secrets.resolve(references[MSSQL_CREDENTIALS.password] ?? "");
