@@ -1,13 +1,11 @@
-/** The command-line definition (commander): one place that the help text and the docs come from. */
-import { describeError, isHardcheckError } from "@hardcheck/core";
-import { renderCollectorScript } from "@hardcheck/probes-windows";
+/**
+ * The command-line definition (commander): one place that the help text and the docs come from.
+ * Each command's code, and the probe and protocol libraries behind it, is imported only when that
+ * command runs, so `--help` and `--version` start in the time Node itself takes.
+ */
 import { Command, CommanderError, Option } from "commander";
-import { attestCommand } from "./commands/attest.js";
-import { explainCommand, listRulesCommand, validateCommand } from "./commands/inspect.js";
-import { mergeCommand } from "./commands/merge.js";
-import { diffCommand, reportCommand } from "./commands/report.js";
-import { CLI_TOOL, scanCommand } from "./commands/scan.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
+import { CLI_TOOL } from "./version.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -46,6 +44,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
       "judge as of this ISO-8601 time instead of now (e.g. 2026-11-24T08:00:00Z); evidence bundles are still judged as of their collection",
     )
     .action(async (options) => {
+      const { scanCommand } = await import("./commands/scan.js");
       result.code = await scanCommand(options, io, signal);
     });
 
@@ -59,6 +58,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("--baseline <file>", "an earlier hardcheck.json: reports mark findings that are new since it")
     .option("-v, --verbose", "console output lists passing and not-applicable checks too")
     .action(async (options) => {
+      const { reportCommand } = await import("./commands/report.js");
       result.code = await reportCommand(options, io);
     });
 
@@ -69,6 +69,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .argument("<new>", "the later hardcheck.json")
     .option("--json", "machine-readable output")
     .action(async (oldFile: string, newFile: string, options) => {
+      const { diffCommand } = await import("./commands/report.js");
       result.code = await diffCommand(oldFile, newFile, options, io);
     });
 
@@ -77,6 +78,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .description("Check a config, its packs, plugins, tailoring, waivers and attestations without scanning.")
     .argument("<file>", "config file")
     .action(async (file: string) => {
+      const { validateCommand } = await import("./commands/inspect.js");
       result.code = await validateCommand(file, io);
     });
 
@@ -88,6 +90,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("--json", "machine-readable output")
     .option("--markdown", "only the coverage table (rules per class and pack) in Markdown")
     .action(async (options) => {
+      const { listRulesCommand } = await import("./commands/inspect.js");
       result.code = await listRulesCommand(options, io);
     });
 
@@ -101,6 +104,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("--by <name>", "who attests (default: $HARDCHECK_ATTEST_BY or the login name)")
     .option("--all", "ask about items that already have an attestation too")
     .action(async (options) => {
+      const { attestCommand } = await import("./commands/attest.js");
       result.code = await attestCommand(options, io);
     });
 
@@ -110,6 +114,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .argument("<rule>", "rule id")
     .option("-c, --config <file>", "look the rule up in this config's packs, with its tailoring")
     .action(async (rule: string, options) => {
+      const { explainCommand } = await import("./commands/inspect.js");
       result.code = await explainCommand(rule, options, io);
     });
 
@@ -120,13 +125,15 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .requiredOption("-o, --out <dir>", "directory for the merged report")
     .option("-f, --format <list>", "formats to write besides hardcheck.json", "json")
     .action(async (files: string[], options) => {
+      const { mergeCommand } = await import("./commands/merge.js");
       result.code = await mergeCommand(files, options, io);
     });
 
   program
     .command("collect-script")
     .description("Print hardcheck-collect.ps1, the Windows evidence collector (run it on the server; scan its JSON with host evidence:./file.json).")
-    .action(() => {
+    .action(async () => {
+      const { renderCollectorScript } = await import("@hardcheck/probes-windows");
       io.stdout.write(renderCollectorScript());
       result.code = EXIT.ok;
     });
@@ -148,6 +155,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), sig
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    const { describeError, isHardcheckError } = await import("@hardcheck/core");
     if (isHardcheckError(error)) {
       io.stderr.write(`${error.message}\n`);
       return error.code === "HC_INTERNAL" ? EXIT.internal : EXIT.usage;

@@ -6,6 +6,7 @@ import { diffReports } from "@hardcheck/reporters";
 import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
 import { progressDisplay } from "../progress.js";
+import { CLI_TOOL } from "../version.js";
 import { readReport } from "./merge.js";
 import { renderFormats, splitFormats } from "./render.js";
 
@@ -111,7 +112,3 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
 function toText(content: string | Uint8Array): string {
   return typeof content === "string" ? content : new TextDecoder().decode(content);
 }
-
-declare const __HARDCHECK_PACKAGE__: { name: string; version: string } | undefined;
-/** The name and version the CLI writes into reports. */
-export const CLI_TOOL = { name: "hardcheck", version: typeof __HARDCHECK_PACKAGE__ === "object" ? __HARDCHECK_PACKAGE__.version : "0.0.0-dev" };
