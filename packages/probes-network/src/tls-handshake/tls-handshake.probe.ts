@@ -1,12 +1,13 @@
 /** One TLS handshake, reported as facts: protocol, cipher, certificate, name match, trust, chain. */
 import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
-import { type ConnectionOptions, type DetailedPeerCertificate, rootCertificates, connect as startTlsConnection, type TLSSocket } from "node:tls";
-import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps, type TrustStore } from "@hardcheck/core";
+import { type ConnectionOptions, type DetailedPeerCertificate, connect as startTlsConnection, type TLSSocket } from "node:tls";
+import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import { endHandshakeFraming } from "../negotiators/negotiator.js";
 import { openTlsStream, unlessTlsNotOffered } from "../negotiators/open-tls-stream.js";
 import { certificateNamesHost, distinguishedName, keyBits } from "../support/certificate-details.js";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
+import { trustSecureContext } from "../support/trust-anchors.js";
 
 /** Schemes that speak TLS from the first byte. */
 export const IMPLICIT_TLS_SCHEMES = ["tls", "https", "smtps", "ldaps", "sips"] as const;
@@ -128,7 +129,7 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
         rejectUnauthorized: false,
         // Node.js would fold a name mismatch into `authorized`; the name is its own fact (tls.hostname), so trust stays about the chain.
         checkServerIdentity: () => undefined,
-        ca: trustAnchors(deps.trust),
+        secureContext: trustSecureContext(deps.trust),
         ...(servername === null ? {} : { servername }),
         ...(alpnProtocols.length === 0 ? {} : { ALPNProtocols: [...alpnProtocols] }),
       };
@@ -156,10 +157,6 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
       }
     }),
 });
-
-function trustAnchors(trust: TrustStore): string[] {
-  return trust.useSystemRoots ? [...rootCertificates, ...trust.caCertificates] : [...trust.caCertificates];
-}
 
 function offeredAlpnProtocols(scheme: string, params: JsonObject): readonly string[] {
   const requested = params.alpnProtocols;

@@ -3,11 +3,11 @@
 import { X509Certificate } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { rootCertificates } from "node:tls";
-import { defineProbe, type EndpointProbe, notApplicable, type ProbeDeps, type TrustStore } from "@hardcheck/core";
+import { defineProbe, type EndpointProbe, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import { TLS_PROBE_SCHEMES, unlessTlsNotOffered } from "../negotiators/open-tls-stream.js";
 import { parseCertificate } from "../support/certificate-details.js";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
+import { trustAnchorCertificates } from "../support/trust-anchors.js";
 import { fetchPresentedChain } from "../tls-wire/presented-chain.js";
 import { buildOcspRequest, interpretOcspResponse, isFresh, type OcspAnswer, OcspParseError, pkijsCertificate } from "./ocsp-messages.js";
 
@@ -130,11 +130,6 @@ function postOcspRequest(url: URL, body: Buffer, deps: Pick<ProbeDeps, "signal" 
   });
 }
 
-function trustedAnchors(trust: TrustStore): X509Certificate[] {
-  const pems = trust.useSystemRoots ? [...trust.caCertificates, ...rootCertificates] : [...trust.caCertificates];
-  return pems.flatMap((pem) => (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((block) => new X509Certificate(block)));
-}
-
 /**
  * Reads the presented chain and its stapled OCSP response (one handshake), verifies the staple,
  * and queries the OCSP responder from the leaf's authorityInfoAccess with a nonce. The issuer comes
@@ -167,7 +162,7 @@ export const tlsOcspProbe: EndpointProbe = defineProbe({
       const leaf = parseCertificate(leafDer as Buffer);
       const issuerX509 =
         rest.map((der) => new X509Certificate(der)).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey)) ??
-        trustedAnchors(deps.trust).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey));
+        trustAnchorCertificates(deps.trust).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey));
       const now = deps.clock.now();
       const leafPkijs = pkijsCertificate(leaf.der);
       const issuerPkijs = issuerX509 ? pkijsCertificate(issuerX509.raw) : null;
