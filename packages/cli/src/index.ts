@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { exitCodeFor } from "./commands/scan.js";
+export { exitCodeFor } from "./commands/exit-code.js";
 export { BUNDLED_PLUGINS, type CliInstance, createInstance } from "./instance.js";
 export { type CliIo, EXIT, processIo, useColor } from "./io.js";
 export { createProgram, main } from "./program.js";

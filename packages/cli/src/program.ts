@@ -124,6 +124,11 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .argument("<reports...>", "hardcheck.json files")
     .requiredOption("-o, --out <dir>", "directory for the merged report")
     .option("-f, --format <list>", "formats to write besides hardcheck.json", "json")
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a merged check fails or errors at or above this severity (an incomplete shard always does)")
+        .choices(["critical", "high", "medium", "low", "info", "none"])
+        .default("none"),
+    )
     .action(async (files: string[], options) => {
       const { mergeCommand } = await import("./commands/merge.js");
       result.code = await mergeCommand(files, options, io);

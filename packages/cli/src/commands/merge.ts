@@ -1,9 +1,10 @@
 /** `hardcheck merge a.json b.json … --out DIR`: one report from shard reports. */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type Hardcheck, HardcheckError, mergeReports, parseReport, type ReportDocument } from "@hardcheck/core";
+import { type Hardcheck, HardcheckError, mergeReports, parseReport, type ReportDocument, type Severity } from "@hardcheck/core";
 import { createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
+import { exitCodeFor } from "./exit-code.js";
 import { renderFormats, splitFormats } from "./render.js";
 
 /** Reads and validates a saved report document. */
@@ -24,7 +25,7 @@ export async function readReport(path: string, cwd: string): Promise<ReportDocum
 }
 
 /** Merges reports and writes the merged document (and any other formats) to `out`. */
-export async function mergeCommand(files: string[], options: { out: string; format: string }, io: CliIo): Promise<number> {
+export async function mergeCommand(files: string[], options: { out: string; format: string; failOn?: string }, io: CliIo): Promise<number> {
   if (files.length === 0) throw new HardcheckError("HC_USAGE", "merge needs at least one report file");
   const reports = await Promise.all(files.map((file) => readReport(file, io.cwd)));
   const merged = mergeReports(reports);
@@ -36,5 +37,5 @@ export async function mergeCommand(files: string[], options: { out: string; form
   for (const { fileName, content } of rendered) await writeFile(join(outDir, fileName), content);
   const s = merged.summary;
   io.stderr.write(`merged ${files.length} report(s): ${merged.results.length} results (${s.pass} pass, ${s.fail} fail, ${s.error} error) → ${options.out}\n`);
-  return 0;
+  return exitCodeFor(merged, (options.failOn ?? "none") as Severity | "none");
 }

@@ -4,9 +4,10 @@ import { join, resolve } from "node:path";
 import { DEFAULT_LIMITS, HardcheckError, parseIsoInstant, parseShard, type ReportDocument, SEVERITIES, type Severity, selectShard } from "@hardcheck/core";
 import { diffReports } from "@hardcheck/reporters";
 import { createInstance } from "../instance.js";
-import { type CliIo, EXIT, useColor } from "../io.js";
+import { type CliIo, useColor } from "../io.js";
 import { progressDisplay } from "../progress.js";
 import { CLI_TOOL } from "../version.js";
+import { exitCodeFor } from "./exit-code.js";
 import { readReport } from "./merge.js";
 import { renderFormats, splitFormats } from "./render.js";
 
@@ -27,14 +28,6 @@ export interface ScanCommandOptions {
   readonly baseline?: string;
   /** Judge as of this ISO-8601 time instead of now. */
   readonly asOf?: string;
-}
-
-/** The exit code a report deserves under `--fail-on`. */
-export function exitCodeFor(report: ReportDocument, failOn: Severity | "none"): number {
-  if (failOn === "none") return EXIT.ok;
-  const threshold = SEVERITIES.indexOf(failOn);
-  const failing = report.results.some((result) => (result.status === "fail" || result.status === "error") && SEVERITIES.indexOf(result.severity) <= threshold);
-  return failing || report.incomplete ? EXIT.findings : EXIT.ok;
 }
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {

@@ -135,6 +135,7 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
       results.push(result);
     }
   }
+  checkShardsComplete(reports);
   const first = reports[0] as ReportDocument;
   return buildReport({
     tool: first.tool,
@@ -156,6 +157,34 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
     notices: reports.flatMap((report) => report.notices),
     ...(reports.some((report) => report.rules) ? { rules: [...rules.values()] } : {}),
   });
+}
+
+/**
+ * Shard reports (`shard: "I/N"`) merge only as a whole set: every shard of the N exactly once. A
+ * missing shard would drop its targets from the merged report without a trace.
+ */
+function checkShardsComplete(reports: readonly ReportDocument[]): void {
+  const labelled = reports.filter((report) => report.shard !== undefined);
+  if (labelled.length === 0) return;
+  if (labelled.length !== reports.length) {
+    throw new HardcheckError("HC_REPORT_INVALID", "some reports are shards (shard I/N) and some are not — merge the shards of one sharded scan");
+  }
+  const parsed = labelled.map((report) => parseShard(report.shard as string));
+  const counts = new Set(parsed.map((shard) => shard.count));
+  if (counts.size > 1) throw new HardcheckError("HC_REPORT_INVALID", `the shards come from scans split ${[...counts].join(" and ")} ways — merge one sharded scan`);
+  const count = parsed[0]?.count ?? 0;
+  const seen = new Set<number>();
+  for (const { index } of parsed) {
+    if (seen.has(index)) throw new HardcheckError("HC_REPORT_INVALID", `shard ${index}/${count} appears twice — shards must not overlap`);
+    seen.add(index);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !seen.has(index));
+  if (missing.length > 0) {
+    throw new HardcheckError(
+      "HC_REPORT_INVALID",
+      `shard${missing.length > 1 ? "s" : ""} ${missing.map((index) => `${index}/${count}`).join(", ")} missing — the merged report would leave out ${missing.length > 1 ? "their" : "its"} targets; rerun ${missing.length > 1 ? "them" : "it"} or merge all ${count}`,
+    );
+  }
 }
 
 /** 32-bit FNV-1a: a stable hash that does not change between Node versions or machines. */
