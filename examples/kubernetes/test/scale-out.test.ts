@@ -16,6 +16,8 @@ import { parseAllDocuments } from "yaml";
 const here = resolve(import.meta.dirname, "..");
 const cli = resolve(here, "..", "..", "packages", "cli", "dist", "bin.js");
 const TARGETS = 12;
+/** The GitHub Actions expression each matrix job sees as its shard number. */
+const MATRIX_SHARD = ["$", "{{ matrix.shard }}"].join("");
 
 let dir = "";
 let config = "";
@@ -139,7 +141,7 @@ describe("scale-out examples", () => {
     const download = workflow.jobs.merge.steps.find((step) => step.uses?.startsWith("actions/download-artifact")) as Step;
     const mergeStep = workflow.jobs.merge.steps.find((step) => step.run?.includes(" merge ")) as Step;
     expect(workflow.jobs.merge.needs).toBe("scan");
-    expect(scanStep.run).toContain(`--shard \${{ matrix.shard }}/${matrix.length}`);
+    expect(scanStep.run).toContain(`--shard ${MATRIX_SHARD}/${matrix.length}`);
 
     // Each matrix job in its own checkout; download-artifact puts each artifact in a folder of its name.
     const runner = join(dir, "gha");
@@ -147,7 +149,7 @@ describe("scale-out examples", () => {
       const job = join(runner, `job-${shard}`);
       mkdirSync(job, { recursive: true });
       for (const file of ["hardcheck.yaml", "site-rules.yaml"]) writeFileSync(join(job, file), readFileSync(join(dir, file)));
-      const render = (text: string) => text.replaceAll("${{ matrix.shard }}", String(shard));
+      const render = (text: string) => text.replaceAll(MATRIX_SHARD, String(shard));
       expect(runStep(render(scanStep.run as string), job)).toBe(0);
       const artifact = join(runner, "merge", download.with?.path ?? "", render(upload.with?.name ?? ""));
       mkdirSync(artifact, { recursive: true });

@@ -178,16 +178,34 @@ describe("mergeReports", () => {
   });
 
   it.each([
-    { name: "a missing shard", pick: (s: ReportDocument[]) => [s[0], s[2]], message: /^HC_REPORT_INVALID: shard 2\/3 missing — the merged report would leave out its targets; rerun it or merge all 3$/ },
+    {
+      name: "a missing shard",
+      pick: (s: ReportDocument[]) => [s[0], s[2]],
+      message: /^HC_REPORT_INVALID: shard 2\/3 missing — the merged report would leave out its targets; rerun it or merge all 3$/,
+    },
     { name: "two missing shards", pick: (s: ReportDocument[]) => [s[1]], message: /shards 1\/3, 3\/3 missing — .*rerun them or merge all 3/ },
-    { name: "a shard label twice", pick: (s: ReportDocument[]) => [s[0], s[1], { ...(s[2] as ReportDocument), shard: "1/3" }], message: /shard 1\/3 appears twice/ },
-    { name: "shards of different splits", pick: (s: ReportDocument[]) => [s[0], s[1], { ...(s[2] as ReportDocument), shard: "3/4" }], message: /split 3 and 4 ways/ },
-    { name: "shards mixed with a whole report", pick: (s: ReportDocument[]) => [s[0], s[1], { ...(s[2] as ReportDocument), shard: undefined }], message: /some reports are shards/ },
+    {
+      name: "a shard label twice",
+      pick: (s: ReportDocument[]) => [s[0], s[1], { ...(s[2] as ReportDocument), shard: "1/3" }],
+      message: /shard 1\/3 appears twice/,
+    },
+    {
+      name: "shards of different splits",
+      pick: (s: ReportDocument[]) => [s[0], s[1], { ...(s[2] as ReportDocument), shard: "3/4" }],
+      message: /split 3 and 4 ways/,
+    },
+    {
+      name: "shards mixed with a whole report",
+      pick: (s: ReportDocument[]) => [s[0], s[1], { ...(s[2] as ReportDocument), shard: undefined }],
+      message: /some reports are shards/,
+    },
   ])("refuses to merge $name: the merged report would silently lack targets", async ({ pick, message }) => {
     const { hardcheck, setup } = await shardLab();
     const shards: ReportDocument[] = [];
     for (let index = 1; index <= 3; index++) {
-      shards.push(await hardcheck.run({ ...setup, targets: selectShard(setup.targets, index, 3) }, { clock: fixedClock("2026-03-01T12:00:00Z"), shard: `${index}/3` }));
+      shards.push(
+        await hardcheck.run({ ...setup, targets: selectShard(setup.targets, index, 3) }, { clock: fixedClock("2026-03-01T12:00:00Z"), shard: `${index}/3` }),
+      );
     }
     const error = await thrown(() => mergeReports(pick(shards) as ReportDocument[]));
     expect((error as HardcheckError).code).toBe("HC_REPORT_INVALID");

@@ -171,7 +171,8 @@ function checkShardsComplete(reports: readonly ReportDocument[]): void {
   }
   const parsed = labelled.map((report) => parseShard(report.shard as string));
   const counts = new Set(parsed.map((shard) => shard.count));
-  if (counts.size > 1) throw new HardcheckError("HC_REPORT_INVALID", `the shards come from scans split ${[...counts].join(" and ")} ways — merge one sharded scan`);
+  if (counts.size > 1)
+    throw new HardcheckError("HC_REPORT_INVALID", `the shards come from scans split ${[...counts].join(" and ")} ways — merge one sharded scan`);
   const count = parsed[0]?.count ?? 0;
   const seen = new Set<number>();
   for (const { index } of parsed) {
