@@ -8,7 +8,19 @@ import forge from "node-forge";
 import type { ParsedCertificate } from "../support/certificate-details.js";
 
 /** Why a chain is not trusted; null when it is. */
-export type ChainFailure = "expired" | "not-yet-valid" | "bad-signature" | "unknown-issuer" | "self-signed" | "issuer-not-ca";
+export type ChainFailure =
+  | "expired"
+  | "not-yet-valid"
+  | "bad-signature"
+  | "unknown-issuer"
+  | "self-signed"
+  | "issuer-not-ca"
+  /** Valid signatures a client refuses anyway: MD5 or SHA-1 below a root. */
+  | "weak-signature"
+  /** A key a client refuses anyway (RSA/DSA below 1024 bits, EC below 160). */
+  | "weak-key"
+  /** The leaf is a CA or restricted to other purposes than TLS server authentication. */
+  | "not-for-server-auth";
 
 /** A validator's answer. */
 export type ChainValidationResult = {

@@ -1,6 +1,7 @@
 /** OCSP with pkijs + asn1js: builds requests (with a nonce) and reads and verifies responses, stapled or fetched. */
 import { createHash, randomBytes } from "node:crypto";
 import { Enumerated, fromBER, GeneralizedTime, OctetString } from "asn1js";
+import { derReadLimits } from "../support/certificate-details.js";
 import { BasicOCSPResponse, Certificate, Extension, ExtKeyUsage, getCrypto, OCSPRequest, OCSPResponse, RelativeDistinguishedNames } from "pkijs";
 
 const NONCE_OID = "1.3.6.1.5.5.7.48.1.2";
@@ -37,7 +38,7 @@ export class OcspParseError extends Error {
 
 /** A pkijs certificate from DER. */
 export function pkijsCertificate(der: Uint8Array): Certificate {
-  const asn1 = fromBER(new Uint8Array(der));
+  const asn1 = fromBER(new Uint8Array(der), derReadLimits(der.length));
   if (asn1.offset === -1) throw new Error(`certificate is not DER: ${asn1.result.error}`);
   return new Certificate({ schema: asn1.result });
 }

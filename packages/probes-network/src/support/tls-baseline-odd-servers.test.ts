@@ -1,0 +1,141 @@
+// The tls-baseline pack on servers whose verdicts once contradicted each other or the RFCs: issuer-signed OCSP,
+// TLS 1.0/1.1-only, an unknown root, weak signatures and keys, a misordered chain, a certificate with 10,000
+// names, and suites or groups Node's TLS refuses (RC4, 3DES, NULL, DH-512). Each server must fail exactly the
+// rules for its defects; no rule may be `error` where the server's own flight tells the answer.
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
+import { createOpensslPki, type LoopbackServer, type OpensslPki, reserveLoopbackPort, startNamespacedServer, startOpensslServer } from "@hardcheck/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { register } from "../index.js";
+import { startTlsLab, type TlsLab } from "./tls-lab.js";
+
+const PACK_FILE = fileURLToPath(new URL("../../../checklists/packs/tls-baseline.yaml", import.meta.url));
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1"];
+const LEGACY = ["-cipher", "ALL:@SECLEVEL=0"];
+const WEAK_CERTIFICATE = ["-cipher", "DEFAULT:@SECLEVEL=0", "-no_tls1", "-no_tls1_1"];
+/** gnutls-serv priorities for one legacy suite family at TLS 1.2. */
+const gnutlsOnly = (cipher: string, keyExchange = "RSA") => `NONE:+VERS-TLS1.2:+${cipher}:+${keyExchange}:+SHA1:+COMP-NULL:+SIGN-ALL:+CURVE-ALL`;
+
+/** Rules each server must fail; every other rule must pass. No server here staples. */
+const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
+  "ocsp-issuer-signed": ["TLS-OCSP-STAPLING"],
+  "tls10-only": ["TLS-PROTOCOL-NEGOTIATED", "TLS-PROTOCOL-VERSIONS", "TLS-OCSP-STAPLING"],
+  "tls11-only": ["TLS-PROTOCOL-NEGOTIATED", "TLS-PROTOCOL-VERSIONS", "TLS-OCSP-STAPLING"],
+  "unknown-root": ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-OCSP-STATUS", "TLS-OCSP-STAPLING"],
+  sha1: ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-CHAIN-SIGNATURE-HASH", "TLS-OCSP-STAPLING"],
+  md5: ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-CHAIN-SIGNATURE-HASH", "TLS-OCSP-STAPLING"],
+  rsa512: ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-KEY-SIZE", "TLS-CHAIN-KEY-SIZE", "TLS-OCSP-STAPLING"],
+  "misordered-chain": ["TLS-CHAIN-ORDER", "TLS-OCSP-STAPLING"],
+  "many-names": ["TLS-OCSP-STAPLING"],
+  rc4: ["TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
+  "3des": ["TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
+  "3des-wrong-host": ["TLS-SUITE-CLASSES", "TLS-CERT-HOSTNAME", "TLS-OCSP-STAPLING"],
+  null: ["TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
+  dh512: ["TLS-DH-GROUP-SIZE", "TLS-OCSP-STAPLING"],
+};
+
+let lab: TlsLab;
+let strangerPki: OpensslPki;
+const servers = new Map<string, LoopbackServer>();
+let report: ReportDocument;
+
+beforeAll(async () => {
+  const issuerSignedPort = await reserveLoopbackPort();
+  const leaf = (extra: object = {}) => ({ commonName: "localhost", altNames: LOOPBACK_NAMES, ...extra });
+  lab = await startTlsLab([], {
+    extraLeaves: {
+      issuerOcsp: leaf({ ocspUrl: `http://127.0.0.1:${issuerSignedPort}/` }),
+      md5: leaf({ digest: "md5" }),
+      rsa512: leaf({ key: "rsa512" }),
+      sha1: leaf({ digest: "sha1" }),
+      wrongHost: { commonName: "wrong.example", altNames: ["wrong.example"] },
+      manyNames: leaf({ altNames: [...LOOPBACK_NAMES, ...Array.from({ length: 10_000 }, (_, index) => `host-${index}.many.example`)] }),
+    },
+  });
+  // Another CA with the same names: what a vendor's own root looks like to a scan that does not trust it.
+  strangerPki = createOpensslPki({ ocspPort: lab.ocspResponder.port, leaves: { good: leaf() } });
+  await lab.startOcspResponder(["-rsigner", lab.pki.intermediatePath, "-rkey", lab.pki.intermediateKeyPath], issuerSignedPort);
+  const files = (name: string) => {
+    const found = lab.pki.leaves[name];
+    if (!found) throw new Error(`no leaf ${name}`);
+    return found;
+  };
+  const openssl = (name: string, args: string[], chainPath = lab.pki.intermediatePath) =>
+    startOpensslServer({ certPath: files(name).certPath, keyPath: files(name).keyPath, chainPath, args });
+  const gnutls = (name: string, priority: string, extra: string[] = []) =>
+    startNamespacedServer({
+      command: "gnutls-serv",
+      args: ["-p", "4433", "--x509certfile", files(name).chainPath, "--x509keyfile", files(name).keyPath, "--priority", priority, ...extra],
+      innerPort: 4433,
+    });
+  const misorderedChain = `${lab.pki.dir}/misordered-chain.pem`;
+  writeFileSync(misorderedChain, lab.rootPem + lab.pki.intermediatePem);
+  const dhParameters = `${lab.pki.dir}/dh512.pem`;
+  const { execFileSync } = await import("node:child_process");
+  execFileSync("openssl", ["dhparam", "-out", dhParameters, "512"], { stdio: "ignore", timeout: 20_000 });
+  const starters: Record<string, () => Promise<LoopbackServer>> = {
+    "ocsp-issuer-signed": () => openssl("issuerOcsp", []),
+    "tls10-only": () => openssl("good", [...LEGACY, "-tls1"]),
+    "tls11-only": () => openssl("good", [...LEGACY, "-tls1_1"]),
+    "unknown-root": () =>
+      startOpensslServer({
+        certPath: strangerPki.leaves.good?.certPath ?? "",
+        keyPath: strangerPki.leaves.good?.keyPath ?? "",
+        chainPath: strangerPki.intermediatePath,
+      }),
+    sha1: () => openssl("sha1", WEAK_CERTIFICATE),
+    md5: () => openssl("md5", WEAK_CERTIFICATE),
+    rsa512: () => openssl("rsa512", WEAK_CERTIFICATE),
+    "misordered-chain": () => openssl("good", ["-tls1_2"], misorderedChain),
+    "many-names": () => openssl("manyNames", []),
+    rc4: () => gnutls("good", gnutlsOnly("ARCFOUR-128")),
+    "3des": () => gnutls("good", gnutlsOnly("3DES-CBC")),
+    "3des-wrong-host": () => gnutls("wrongHost", gnutlsOnly("3DES-CBC")),
+    null: () => openssl("good", ["-cipher", "NULL-SHA256:@SECLEVEL=0", "-tls1_2"]),
+    // OpenSSL 3 will not even load a 512-bit group; GnuTLS serves it.
+    dh512: () => gnutls("good", "NORMAL:-KX-ALL:+DHE-RSA:%PROFILE_VERY_WEAK", ["--dhparams", dhParameters]),
+  };
+  for (const [name, start] of Object.entries(starters)) servers.set(name, await start());
+  const config = configFromObject({
+    packs: [PACK_FILE],
+    trust: { caFile: lab.pki.rootPath, systemRoots: false },
+    targets: [...servers].map(([name, server]) => ({ id: name, endpoints: [`tls://127.0.0.1:${server.port}`] })),
+    limits: { connectTimeoutMs: 3_000, probeTimeoutMs: 20_000 },
+  });
+  const hardcheck = await Hardcheck.create({ plugins: [register], config });
+  report = await hardcheck.scan(config);
+  if (process.env.HC_VERDICT_TABLE) {
+    writeFileSync(
+      process.env.HC_VERDICT_TABLE,
+      JSON.stringify(
+        report.results.map((result) => ({ target: result.target, rule: result.ruleId, status: result.status })),
+        null,
+        1,
+      ),
+    );
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([...[...servers.values()].map((server) => server.close()), lab?.close()]);
+  strangerPki?.remove();
+});
+
+function verdicts(target: string): Record<string, string> {
+  return Object.fromEntries(report.results.filter((result) => result.target === target).map((result) => [result.ruleId, result.status]));
+}
+
+describe("tls-baseline verdicts on odd servers", () => {
+  it.each(Object.entries(EXPECTED_FAILURES))("%s fails exactly its defects' rules, and nothing is an error", (name, failures) => {
+    const byRule = verdicts(name);
+
+    expect(
+      Object.entries(byRule)
+        .filter(([, status]) => status === "fail")
+        .map(([rule]) => rule)
+        .sort(),
+    ).toEqual([...failures].sort());
+    expect(Object.entries(byRule).filter(([, status]) => status !== "fail" && status !== "pass")).toEqual([]);
+  });
+});
