@@ -99,7 +99,11 @@ export async function startNginxLab(): Promise<NginxLab> {
  * (`ssl_dhparam`, `ssl_ciphers` …): for shapes `openssl s_server` cannot serve, such as a 512-bit DH
  * group, which nginx loads once its cipher string has lowered the security level.
  */
-export async function startNginxTlsServer(options: { certPath: string; keyPath: string; directives: readonly string[] }): Promise<{ port: number; close(): Promise<void> }> {
+export async function startNginxTlsServer(options: {
+  certPath: string;
+  keyPath: string;
+  directives: readonly string[];
+}): Promise<{ port: number; close(): Promise<void> }> {
   const lab = createLabDir("nginx-tls");
   const port = await reserveLoopbackPort();
   const conf = lab.write(

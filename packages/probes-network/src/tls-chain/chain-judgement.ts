@@ -92,7 +92,9 @@ export function judgeChain(certificates: readonly ParsedCertificate[], trust: Tr
   const fullPath = anchor && anchor.x509.fingerprint256 !== top.x509.fingerprint256 ? [...path, anchor] : path;
   const validation = validatorFor(path, anchors).validate(path, anchors, at);
   const leafServerAuth = leafMayAuthenticateServer(leaf);
-  const verdict = validation.trusted ? clientRefusal(fullPath, leafServerAuth) : { failure: validation.failure, detail: describeFailure(validation.failure, fullPath, at) };
+  const verdict = validation.trusted
+    ? clientRefusal(fullPath, leafServerAuth)
+    : { failure: validation.failure, detail: describeFailure(validation.failure, fullPath, at) };
   const unknownIssuer = anchor === null && !top.details.selfSigned ? top.details.issuer : null;
   return {
     certificates,
@@ -130,7 +132,10 @@ function clientRefusal(fullPath: readonly ParsedCertificate[], leafServerAuth: b
     return minimum !== undefined && certificate.details.keyBits !== null && certificate.details.keyBits < minimum;
   });
   if (weakKey) {
-    return { failure: "weak-key", detail: `${weakKey.details.subject} has a ${weakKey.details.keyBits}-bit ${weakKey.details.keyType} key, which clients refuse` };
+    return {
+      failure: "weak-key",
+      detail: `${weakKey.details.subject} has a ${weakKey.details.keyBits}-bit ${weakKey.details.keyType} key, which clients refuse`,
+    };
   }
   const leaf = fullPath[0] as ParsedCertificate;
   if (!leafServerAuth) {

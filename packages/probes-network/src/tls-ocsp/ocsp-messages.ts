@@ -1,8 +1,8 @@
 /** OCSP with pkijs + asn1js: builds requests (with a nonce) and reads and verifies responses, stapled or fetched. */
 import { createHash, randomBytes } from "node:crypto";
 import { Enumerated, fromBER, GeneralizedTime, OctetString } from "asn1js";
-import { derReadLimits } from "../support/certificate-details.js";
 import { BasicOCSPResponse, Certificate, Extension, ExtKeyUsage, getCrypto, OCSPRequest, OCSPResponse, RelativeDistinguishedNames } from "pkijs";
+import { derReadLimits } from "../support/certificate-details.js";
 
 const NONCE_OID = "1.3.6.1.5.5.7.48.1.2";
 const EXTENDED_KEY_USAGE_OID = "2.5.29.37";
