@@ -2,6 +2,7 @@ import { type Endpoint, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import { type LoopbackServer, startGarbageServer, startTlsServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_CERTIFICATE_BYTES, parseCertificate } from "../support/certificate-details.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type LabServerName, startTlsLab, type TlsLab } from "../support/tls-lab.js";
 import { countRequestedAuthorities } from "../tls-wire/presented-chain.js";
@@ -178,6 +179,12 @@ describe("tls-chain verdict facts, one lab server per defect", () => {
     const facts = await chainOf(parseEndpoint(`tls://127.0.0.1:${server.port}`));
 
     expect(facts["tls.chainValidation"]).toMatchObject({ presentedCount: 73, unusedCount: 71, inOrder: false, trusted: true });
+  });
+
+  it("a certificate beyond the size hardcheck reads is an error that names hardcheck's limit, not a defect of the server", () => {
+    expect(() => parseCertificate(Buffer.alloc(MAX_CERTIFICATE_BYTES + 1, 0x30))).toThrow(
+      /hardcheck reads certificates up to 1048576 bytes.*a limit of hardcheck/,
+    );
   });
 
   it("a malformed certificate is an error with a reason", async () => {
