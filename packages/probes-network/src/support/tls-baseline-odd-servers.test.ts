@@ -168,4 +168,42 @@ describe("tls-baseline verdicts on odd servers", () => {
     ).toEqual([...failures].sort());
     expect(Object.entries(byRule).filter(([, status]) => status !== "fail" && status !== "pass")).toEqual([]);
   });
+
+  it.each([
+    ["sha1", "weak-signature", /sha1/],
+    ["md5", "weak-signature", /md5/],
+    ["rsa512", "weak-key", /512-bit rsa/],
+    ["unknown-root", "unknown-issuer", /issuer CN=hardcheck lab root/],
+  ])("%s: both trust rules fail for the same named reason (%s)", (name, reason, detail) => {
+    const trust = evidenceOf(name, "TLS-CERT-TRUSTED")["tls.trust"];
+    const chain = evidenceOf(name, "TLS-CHAIN-TRUSTED")["tls.chainValidation"];
+
+    expect(trust).toMatchObject({ trusted: false, error: reason, detail: expect.stringMatching(detail) });
+    expect(chain).toMatchObject({ trusted: false, failure: reason, failureDetail: expect.stringMatching(detail) });
+  });
+
+  it("an unknown root leaves the chain complete and names the root", () => {
+    expect(evidenceOf("unknown-root", "TLS-CHAIN-COMPLETE")["tls.chainValidation"]).toMatchObject({
+      complete: true,
+      unknownIssuer: "CN=hardcheck lab root,O=hardcheck lab",
+    });
+  });
+
+  it.each([
+    ["tls10-only", { protocol: "TLSv1", cipherStandardName: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA" }],
+    ["tls11-only", { protocol: "TLSv1.1" }],
+    ["rc4", { protocol: "TLSv1.2", cipherStandardName: expect.stringContaining("RC4") }],
+    ["null", { protocol: "TLSv1.2", cipherStandardName: expect.stringContaining("NULL") }],
+    ["dh512", { keyExchange: { type: "DH", name: null, bits: 512 }, dhBits: 512 }],
+  ])("%s: Node's TLS refuses the server, so the handshake facts come from its clear-text flight", (name, expected) => {
+    const handshake = evidenceOf(name, "TLS-PROTOCOL-NEGOTIATED")["tls.handshake"];
+
+    expect(handshake).toMatchObject({ source: "server-flight", clientRefusal: expect.any(String), ...expected });
+  });
 });
+
+function evidenceOf(target: string, ruleId: string): Record<string, unknown> {
+  const result = report.results.find((candidate) => candidate.target === target && candidate.ruleId === ruleId);
+  if (!result) throw new Error(`no result for ${ruleId} on ${target}`);
+  return result.evidence as Record<string, unknown>;
+}

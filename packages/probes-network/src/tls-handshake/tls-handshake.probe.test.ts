@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { type Endpoint, type JsonObject, type JsonValue, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { type Endpoint, fixedClock, type JsonObject, type JsonValue, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import {
   createTestPki,
   type IssuedLeaf,
@@ -222,6 +222,14 @@ describe("tls-handshake facts", () => {
 
     expect(facts["tls.leaf"].notAfter).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/);
     expect(Date.parse(facts["tls.leaf"].notAfter)).toBeLessThan(Date.now());
+  });
+
+  it("judges trust by the scan's clock, so --as-of governs it like every other date", async () => {
+    const later = await collectFacts(endpointOf("good"), trustingLabCa({ clock: fixedClock(new Date(now + 60 * DAY_MS)) }));
+    const earlier = await collectFacts(endpointOf("good"), trustingLabCa({ clock: fixedClock(new Date(now - DAY_MS)) }));
+
+    expect(later["tls.trust"]).toMatchObject({ trusted: false, error: "expired", detail: expect.stringContaining("CN=localhost") });
+    expect(earlier["tls.trust"]).toMatchObject({ trusted: false, error: "not-yet-valid" });
   });
 
   it("adds the configured CAs to the system roots", async () => {
