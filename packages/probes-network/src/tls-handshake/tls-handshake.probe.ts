@@ -111,7 +111,9 @@ export type TlsHandshakeFacts = {
 
 /**
  * Performs one TLS handshake with the endpoint and reports what the server negotiated and presented.
- * Certificate problems are facts; a failed handshake, a timeout or an abort is an error.
+ * Certificate problems are facts. When Node's TLS refuses the server (an old protocol or suite, a
+ * weak group or key), the facts come from the server's clear-text flight instead; a server that
+ * sends none, a timeout or an abort is an error.
  *
  * Parameters: `alpnProtocols` (array of strings) overrides the application protocols offered
  * (default `h2`, `http/1.1` for https, none otherwise).
@@ -120,17 +122,25 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
   meta: {
     id: "tls-handshake",
     description:
-      "Performs one TLS handshake (after the scheme's pre-TLS negotiation, if any) and reports the negotiated protocol and cipher, the leaf certificate, name match, trust and chain.",
+      "Performs one TLS handshake (after the scheme's pre-TLS negotiation, if any) and reports the negotiated protocol and cipher, the leaf certificate, name match, trust and chain; reads them from the server's clear-text flight when Node's TLS refuses the server.",
     schemes: TLS_HANDSHAKE_SCHEMES,
     facts: [
-      { name: "tls.handshake", description: "Negotiated protocol, cipher (OpenSSL and IANA names), ALPN protocol and the server name sent" },
+      {
+        name: "tls.handshake",
+        description:
+          "Negotiated protocol, cipher (OpenSSL and IANA names), ALPN protocol, the server name sent, source (node-tls, or server-flight when Node's TLS refused the server), Node's refusal, the ephemeral key exchange and DH group size",
+      },
       {
         name: "tls.leaf",
         description:
           "Server certificate: subject, issuer, subjectAltNames, notBefore/notAfter (ISO-8601), serial, SHA-256 fingerprint, selfSigned, keyType, keyBits",
       },
       { name: "tls.hostname", description: "The name checked (server name, else host) and whether the certificate matches it" },
-      { name: "tls.trust", description: "Whether the chain validates against the configured trust anchors, and OpenSSL's reason if not" },
+      {
+        name: "tls.trust",
+        description:
+          "Whether the chain validates against the configured trust anchors at the scan's time, the reason if not (as tls.chainValidation.failure) and which certificate",
+      },
       { name: "tls.chain", description: "Certificates of the chain, leaf first: subject, issuer, SHA-256 fingerprint" },
     ],
   },
