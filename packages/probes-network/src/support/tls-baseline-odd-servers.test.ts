@@ -16,9 +16,22 @@ const WEAK_CERTIFICATE = ["-cipher", "DEFAULT:@SECLEVEL=0", "-no_tls1", "-no_tls
 /** gnutls-serv priorities for one legacy suite family at TLS 1.2. */
 const gnutlsOnly = (cipher: string, keyExchange = "RSA") => `NONE:+VERS-TLS1.2:+${cipher}:+${keyExchange}:+SHA1:+COMP-NULL:+SIGN-ALL:+CURVE-ALL`;
 
+/** Responders for the OCSP servers, by server name: who signs (RFC 6960 §4.2.2.2) and how openssl ocsp encodes it. */
+const OCSP_SIGNERS: Readonly<Record<string, readonly string[]>> = {
+  "ocsp-issuer-signed": ["issuer"],
+  "ocsp-issuer-no-certs": ["issuer", "-resp_no_certs"],
+  "ocsp-issuer-key-id": ["issuer", "-resp_key_id"],
+  "ocsp-forged": ["impostor"],
+  "ocsp-delegate-without-eku": ["serverLeaf"],
+};
+
 /** Rules each server must fail; every other rule must pass. No server here staples. */
 const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
   "ocsp-issuer-signed": ["TLS-OCSP-STAPLING"],
+  "ocsp-issuer-no-certs": ["TLS-OCSP-STAPLING"],
+  "ocsp-issuer-key-id": ["TLS-OCSP-STAPLING"],
+  "ocsp-forged": ["TLS-OCSP-RESPONSE-VALID", "TLS-OCSP-STAPLING"],
+  "ocsp-delegate-without-eku": ["TLS-OCSP-RESPONSE-VALID", "TLS-OCSP-STAPLING"],
   "tls10-only": ["TLS-PROTOCOL-NEGOTIATED", "TLS-PROTOCOL-VERSIONS", "TLS-OCSP-STAPLING"],
   "tls11-only": ["TLS-PROTOCOL-NEGOTIATED", "TLS-PROTOCOL-VERSIONS", "TLS-OCSP-STAPLING"],
   "unknown-root": ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-OCSP-STAPLING"],
@@ -40,12 +53,13 @@ const servers = new Map<string, LoopbackServer>();
 let report: ReportDocument;
 
 beforeAll(async () => {
-  const issuerSignedPort = await reserveLoopbackPort();
+  const responderPorts = new Map<string, number>();
+  for (const name of Object.keys(OCSP_SIGNERS)) responderPorts.set(name, await reserveLoopbackPort());
   const strangerOcspPort = await reserveLoopbackPort();
   const leaf = (extra: object = {}) => ({ commonName: "localhost", altNames: LOOPBACK_NAMES, ...extra });
   lab = await startTlsLab([], {
     extraLeaves: {
-      issuerOcsp: leaf({ ocspUrl: `http://127.0.0.1:${issuerSignedPort}/` }),
+      ...Object.fromEntries([...responderPorts].map(([name, port]) => [name, leaf({ ocspUrl: `http://127.0.0.1:${port}/` })])),
       md5: leaf({ digest: "md5" }),
       rsa512: leaf({ key: "rsa512" }),
       sha1: leaf({ digest: "sha1" }),
@@ -78,7 +92,15 @@ beforeAll(async () => {
       outerPort: strangerOcspPort,
     }),
   );
-  await lab.startOcspResponder(["-rsigner", lab.pki.intermediatePath, "-rkey", lab.pki.intermediateKeyPath], issuerSignedPort);
+  const signers: Record<string, string[]> = {
+    issuer: ["-rsigner", lab.pki.intermediatePath, "-rkey", lab.pki.intermediateKeyPath],
+    impostor: ["-rsigner", lab.pki.impostor.certPath, "-rkey", lab.pki.impostor.keyPath],
+    serverLeaf: ["-rsigner", lab.pki.leaves.good?.certPath ?? "", "-rkey", lab.pki.leaves.good?.keyPath ?? ""],
+  };
+  for (const [name, port] of responderPorts) {
+    const [signer, ...extra] = OCSP_SIGNERS[name] ?? [];
+    await lab.startOcspResponder([...(signers[signer as string] ?? []), ...extra], port);
+  }
   const files = (name: string) => {
     const found = lab.pki.leaves[name];
     if (!found) throw new Error(`no leaf ${name}`);
@@ -98,7 +120,7 @@ beforeAll(async () => {
   const { execFileSync } = await import("node:child_process");
   execFileSync("openssl", ["dhparam", "-out", dhParameters, "512"], { stdio: "ignore", timeout: 20_000 });
   const starters: Record<string, () => Promise<LoopbackServer>> = {
-    "ocsp-issuer-signed": () => openssl("issuerOcsp", []),
+    ...Object.fromEntries(Object.keys(OCSP_SIGNERS).map((name) => [name, () => openssl(name, [])])),
     // One modern-enough suite, so the protocol version is the one defect.
     "tls10-only": () => openssl("good", ["-cipher", "ECDHE-RSA-AES128-SHA:@SECLEVEL=0", "-tls1"]),
     "tls11-only": () => openssl("good", ["-cipher", "ECDHE-RSA-AES128-SHA:@SECLEVEL=0", "-tls1_1"]),
