@@ -101,9 +101,9 @@ export interface OpensslLeafSpec {
   readonly commonName: string;
   /** DNS names and IP literals for subjectAltName. */
   readonly altNames?: readonly string[];
-  /** `rsa` (shared RSA-2048 key, default), `ec` (P-256), `rsa1024` (too small on purpose). */
-  readonly key?: "rsa" | "ec" | "rsa1024";
-  readonly digest?: "sha256" | "sha1";
+  /** `rsa` (shared RSA-2048 key, default), `ec` (P-256), `rsa1024` and `rsa512` (too small on purpose). */
+  readonly key?: "rsa" | "ec" | "rsa1024" | "rsa512";
+  readonly digest?: "sha256" | "sha1" | "md5";
   readonly notBefore?: Date;
   readonly notAfter?: Date;
   /** Self-signed instead of issued by the intermediate. */
@@ -132,6 +132,10 @@ export interface OpensslPki {
   readonly rootPem: string;
   readonly intermediatePath: string;
   readonly intermediatePem: string;
+  /** The intermediate's private key (to sign OCSP responses as the issuer itself). */
+  readonly intermediateKeyPath: string;
+  /** A self-signed certificate with the intermediate's subject on another key: signs forged OCSP responses. */
+  readonly impostor: { readonly certPath: string; readonly keyPath: string };
   /** The `openssl ca` database `openssl ocsp -index` answers from. */
   readonly indexPath: string;
   /** Delegated OCSP responder certificate (EKU OCSPSigning, issued by the intermediate) and its key. */

@@ -24,8 +24,8 @@ function caDate(date) {
  * @typedef {object} OpensslLeafSpec
  * @property {string} commonName
  * @property {string[]} [altNames] DNS names and IP literals.
- * @property {"rsa" | "ec" | "rsa1024"} [key] Key type; default the shared RSA-2048 key.
- * @property {"sha256" | "sha1"} [digest]
+ * @property {"rsa" | "ec" | "rsa1024" | "rsa512"} [key] Key type; default the shared RSA-2048 key.
+ * @property {"sha256" | "sha1" | "md5"} [digest]
  * @property {Date} [notBefore]
  * @property {Date} [notAfter] Default: 90 days from now, beyond the usual 30-day expiry warning.
  * @property {boolean} [selfSigned]
@@ -150,6 +150,9 @@ export function createOpensslPki(options) {
   openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "rsa.key"], dir);
   openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ec.key"], dir);
   openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", "rsa1024.key"], dir);
+  openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:512", "-out", "rsa512.key"], dir);
+  // An impostor: the intermediate's name on another key, for forged OCSP responses and chains.
+  openssl(["req", "-x509", "-new", "-key", "rsa.key", "-out", "impostor.pem", "-subj", "/O=hardcheck lab/CN=hardcheck lab intermediate", "-days", "3650"], dir);
   issue("ocsp-signer", { commonName: "hardcheck lab OCSP signer" }, "ocsp_signer_ext");
 
   /** @type {Record<string, { certPath: string, keyPath: string, chainPath: string, certPem: string }>} */
@@ -265,6 +268,8 @@ export function createOpensslPki(options) {
     rootPem: readFileSync(join(dir, "root.pem"), "utf8"),
     intermediatePath: join(dir, "intermediate.pem"),
     intermediatePem: readFileSync(join(dir, "intermediate.pem"), "utf8"),
+    intermediateKeyPath: join(dir, "intermediate.key"),
+    impostor: { certPath: join(dir, "impostor.pem"), keyPath: join(dir, "rsa.key") },
     indexPath: join(dir, "index.txt"),
     ocspSigner: { certPath: join(dir, "ocsp-signer.pem"), keyPath: join(dir, "rsa.key") },
     leaves,

@@ -93,3 +93,52 @@ export async function startNginxLab(): Promise<NginxLab> {
     },
   };
 }
+
+/**
+ * One nginx TLS server on 127.0.0.1 with the given certificate files and extra `server` directives
+ * (`ssl_dhparam`, `ssl_ciphers` …): for shapes `openssl s_server` cannot serve, such as a 512-bit DH
+ * group, which nginx loads once its cipher string has lowered the security level.
+ */
+export async function startNginxTlsServer(options: {
+  certPath: string;
+  keyPath: string;
+  directives: readonly string[];
+}): Promise<{ port: number; close(): Promise<void> }> {
+  const lab = createLabDir("nginx-tls");
+  const port = await reserveLoopbackPort();
+  const conf = lab.write(
+    "nginx.conf",
+    [
+      "worker_processes 1;",
+      "events { worker_connections 64; }",
+      "http {",
+      "  access_log off;",
+      ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => `  ${kind}_temp_path ${join(lab.dir, `${kind}_temp`)};`),
+      "  server {",
+      `    listen 127.0.0.1:${port} ssl;`,
+      `    ssl_certificate ${options.certPath};`,
+      `    ssl_certificate_key ${options.keyPath};`,
+      ...options.directives.map((directive) => `    ${directive};`),
+      '    location = / { return 200 "tls\\n"; }',
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  let nginx: LabProcess;
+  try {
+    nginx = await startLabProcess("/usr/sbin/nginx", ["-c", conf, "-p", lab.dir, "-e", "stderr", "-g", `daemon off; pid ${join(lab.dir, "nginx.pid")};`], () =>
+      tcpPortAnswers(port),
+    );
+  } catch (error) {
+    lab.remove();
+    throw error;
+  }
+  return {
+    port,
+    async close() {
+      await nginx.stop();
+      lab.remove();
+    },
+  };
+}

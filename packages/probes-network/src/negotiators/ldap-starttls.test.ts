@@ -62,7 +62,7 @@ describe("ldap-starttls against real slapd", () => {
     expect(overStartTls["tls.leaf"].subject).toContain("CN=localhost");
     expect(overStartTls["tls.leaf"].subjectAltNames).toEqual(expect.arrayContaining(["DNS:localhost", "IP Address:127.0.0.1"]));
     expect(overStartTls["tls.hostname"]).toEqual({ name: "127.0.0.1", matches: true });
-    expect(overStartTls["tls.trust"]).toEqual({ trusted: true, error: null });
+    expect(overStartTls["tls.trust"]).toEqual({ trusted: true, error: null, detail: null });
     // Same slapd, same certificate on both ports.
     expect(overStartTls["tls.leaf"]).toEqual(overLdaps["tls.leaf"]);
     expect(overStartTls["tls.chain"]).toEqual(overLdaps["tls.chain"]);

@@ -78,7 +78,7 @@ describe("TLS probes over rdp:// against the MS-RDPBCGR fixture (specification, 
 
     expect(facts["tls.leaf"].fingerprintSha256).toBe(new X509Certificate(leaf.certPem).fingerprint256);
     expect(facts["tls.hostname"]).toEqual({ name: "127.0.0.1", matches: true });
-    expect(facts["tls.trust"]).toEqual({ trusted: true, error: null });
+    expect(facts["tls.trust"]).toEqual({ trusted: true, error: null, detail: null });
   });
 
   it("nla-required: tls-versions-suites and tls-chain run over the same negotiation", async () => {

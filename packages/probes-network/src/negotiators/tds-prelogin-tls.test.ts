@@ -107,7 +107,7 @@ describe("TLS probes inside TDS PRELOGIN, against the specification fixture (not
     expect(facts["tls.leaf"].subject).toContain("CN=localhost");
     expect(facts["tls.leaf"].fingerprintSha256).toBe(new X509Certificate(leaf.certPem).fingerprint256);
     expect(facts["tls.hostname"]).toEqual({ name: "127.0.0.1", matches: true });
-    expect(facts["tls.trust"]).toEqual({ trusted: true, error: null });
+    expect(facts["tls.trust"]).toEqual({ trusted: true, error: null, detail: null });
   });
 
   it("tls-versions-suites finds TLS 1.0 and 1.1 on a legacy server and only TLS 1.2 on a current one", async () => {
@@ -130,7 +130,7 @@ describe("TLS probes inside TDS PRELOGIN, against the specification fixture (not
     expect(facts["tls.suites"].classes).toContain("3des");
     expect(facts["tls.suites"].suitesByClass["3des"]).toContain("TLS_RSA_WITH_3DES_EDE_CBC_SHA");
     const handshake = await factsOf<TlsHandshakeFacts>(tlsHandshakeProbe, endpoint("3des"));
-    expect(handshake["tls.trust"]).toEqual({ trusted: true, error: null });
+    expect(handshake["tls.trust"]).toEqual({ trusted: true, error: null, detail: null });
   });
 
   it("tls-chain validates the presented chain", async () => {

@@ -183,7 +183,7 @@ describe("TLS probes over rdp:// through the rdp-tls negotiator (real xrdp)", ()
     const facts = outcome.facts as unknown as TlsHandshakeFacts;
 
     expect(facts["tls.leaf"].fingerprintSha256).toBe(labFor(posture).certificateFingerprint256);
-    expect(facts["tls.trust"]).toEqual({ trusted: true, error: null });
+    expect(facts["tls.trust"]).toEqual({ trusted: true, error: null, detail: null });
   });
 
   it("security_layer=tls: tls-versions-suites finds exactly the versions xrdp.ini allows", async () => {

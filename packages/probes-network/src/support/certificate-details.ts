@@ -84,13 +84,33 @@ export type CertificateDetails = {
 /** A certificate with its parsed forms, so probes parse each DER once. */
 export type ParsedCertificate = { readonly der: Buffer; readonly x509: X509Certificate; readonly details: CertificateDetails };
 
-/** Parses a DER certificate; throws an Error naming the problem for malformed input. */
+/**
+ * Largest certificate read. TLS allows 16 MB; real certificates are a few KB, and the largest
+ * legitimate ones (thousands of subjectAltNames) a few hundred KB.
+ */
+export const MAX_CERTIFICATE_BYTES = 1024 * 1024;
+
+/**
+ * asn1js limits for a DER object of `length` bytes. Its default node limit (10,000) is smaller than
+ * a valid certificate with 10,000 names; every node takes at least two bytes, so the byte size bounds
+ * the node count and the byte cap is the only limit that matters.
+ */
+export function derReadLimits(length: number): { maxNodes: number; maxContentLength: number } {
+  return { maxNodes: Math.max(10_000, length), maxContentLength: MAX_CERTIFICATE_BYTES };
+}
+
+/** Parses a DER certificate; throws an Error naming the problem for malformed input, and saying so when hardcheck's own size limit is the reason. */
 export function parseCertificate(der: Buffer): ParsedCertificate {
+  if (der.length > MAX_CERTIFICATE_BYTES) {
+    throw new Error(
+      `server presented a certificate of ${der.length} bytes; hardcheck reads certificates up to ${MAX_CERTIFICATE_BYTES} bytes, so it cannot judge this one (a limit of hardcheck, not a defect of the certificate)`,
+    );
+  }
   let x509: X509Certificate;
   let pkijsCertificate: Certificate;
   try {
     x509 = new X509Certificate(der);
-    const asn1 = fromBER(new Uint8Array(der).buffer);
+    const asn1 = fromBER(new Uint8Array(der).buffer, derReadLimits(der.length));
     if (asn1.offset === -1) throw new Error(asn1.result.error);
     pkijsCertificate = new Certificate({ schema: asn1.result });
   } catch (error) {

@@ -23,16 +23,16 @@ const EXPECTED_FAILURES: Readonly<Record<Exclude<LabServerName, "smtp">, readonl
     "TLS-CHAIN-EXPIRY-WARNING",
     "TLS-OCSP-STAPLING",
   ],
-  // Node's OpenSSL (tls-handshake) refuses SHA-1 signatures outright; node-forge validates the chain and the hash rule flags it.
-  sha1: ["TLS-CHAIN-SIGNATURE-HASH", "TLS-CERT-TRUSTED", "TLS-OCSP-STAPLING"],
+  // Clients refuse SHA-1 signatures outright: both trust rules fail (failure weak-signature), and the hash rule says which hash.
+  sha1: ["TLS-CHAIN-SIGNATURE-HASH", "TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-OCSP-STAPLING"],
   "wrong-host": ["TLS-CERT-HOSTNAME", "TLS-OCSP-STAPLING"],
   revoked: ["TLS-OCSP-NOT-REVOKED", "TLS-OCSP-STATUS", "TLS-OCSP-STAPLING"],
   "self-signed": ["TLS-CERT-SELF-SIGNED", "TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED"],
   // Without the intermediate the OCSP request cannot be built either (no issuer key to hash): status invalid.
   "missing-intermediate": ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-CHAIN-COMPLETE", "TLS-OCSP-STATUS", "TLS-OCSP-STAPLING"],
   "weak-key": ["TLS-KEY-SIZE", "TLS-CHAIN-KEY-SIZE", "TLS-OCSP-STAPLING"],
-  // OpenSSL's own verification (tls-handshake) refuses a leaf without serverAuth purpose as well.
-  "client-auth-only": ["TLS-CERT-SERVER-AUTH", "TLS-CERT-TRUSTED", "TLS-OCSP-STAPLING"],
+  // Clients refuse a leaf without the serverAuth purpose: both trust rules fail (failure not-for-server-auth).
+  "client-auth-only": ["TLS-CERT-SERVER-AUTH", "TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-OCSP-STAPLING"],
 };
 
 let lab: TlsLab;

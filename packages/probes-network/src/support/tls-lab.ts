@@ -48,6 +48,11 @@ export type TlsLab = {
   /** The endpoint of a lab server (`tls://127.0.0.1:port`, `smtp://…` for the SMTP front). */
   endpoint(name: LabServerName): Endpoint;
   readonly ocspResponder: ProcessServer;
+  /**
+   * Starts one more `openssl ocsp` over the lab's CA database on `port` (reserved before the leaves
+   * naming it were issued), signing with `signerArgs` (`-rsigner`, `-rkey`, `-resp_no_certs`, …).
+   */
+  startOcspResponder(signerArgs: readonly string[], port: number): Promise<ProcessServer>;
   /** Starts one more s_server for a leaf (e.g. one of `extraLeaves`), presenting leaf + intermediate. */
   serveLeaf(leafName: string, args?: string[]): Promise<Endpoint>;
   close(): Promise<void>;
@@ -83,27 +88,14 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
     const issued = leaf(leafName);
     return startOpensslServer({ certPath: issued.certPath, keyPath: issued.keyPath, ...(withChain ? { chainPath: pki.intermediatePath } : {}), args });
   };
-  const ocspResponder = await startNamespacedServer({
-    command: "openssl",
-    args: [
-      "ocsp",
-      "-ignore_err",
-      "-index",
-      pki.indexPath,
-      "-port",
-      "2560",
-      "-CA",
-      pki.intermediatePath,
-      "-rsigner",
-      pki.ocspSigner.certPath,
-      "-rkey",
-      pki.ocspSigner.keyPath,
-      "-ndays",
-      "1",
-    ],
-    innerPort: 2560,
-    outerPort: ocspPort,
-  });
+  const startResponder = (signerArgs: readonly string[], outerPort: number) =>
+    startNamespacedServer({
+      command: "openssl",
+      args: ["ocsp", "-ignore_err", "-index", pki.indexPath, "-port", "2560", "-CA", pki.intermediatePath, ...signerArgs, "-ndays", "1"],
+      innerPort: 2560,
+      outerPort,
+    });
+  const ocspResponder = await startResponder(["-rsigner", pki.ocspSigner.certPath, "-rkey", pki.ocspSigner.keyPath], ocspPort);
   servers.push(ocspResponder);
   const close = async () => {
     await Promise.all(servers.map((server) => server.close()));
@@ -162,6 +154,11 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
     pki,
     rootPem: pki.rootPem,
     ocspResponder,
+    async startOcspResponder(signerArgs, port) {
+      const responder = await startResponder(signerArgs, port);
+      servers.push(responder);
+      return responder;
+    },
     async serveLeaf(leafName, args = []) {
       const server = await openssl(leafName, args);
       servers.push(server);

@@ -8,7 +8,19 @@ import forge from "node-forge";
 import type { ParsedCertificate } from "../support/certificate-details.js";
 
 /** Why a chain is not trusted; null when it is. */
-export type ChainFailure = "expired" | "not-yet-valid" | "bad-signature" | "unknown-issuer" | "self-signed" | "issuer-not-ca";
+export type ChainFailure =
+  | "expired"
+  | "not-yet-valid"
+  | "bad-signature"
+  | "unknown-issuer"
+  | "self-signed"
+  | "issuer-not-ca"
+  /** Valid signatures a client refuses anyway: MD5 or SHA-1 below a root. */
+  | "weak-signature"
+  /** A key a client refuses anyway (RSA/DSA below 1024 bits, EC below 160). */
+  | "weak-key"
+  /** The leaf is a CA or restricted to other purposes than TLS server authentication. */
+  | "not-for-server-auth";
 
 /** A validator's answer. */
 export type ChainValidationResult = {
@@ -51,16 +63,18 @@ export const forgeChainValidator: ChainValidator = {
       forge.pki.verifyCertificateChain(store, chain, { validityCheckDate: at });
       return { validator: "node-forge", trusted: true, failure: null };
     } catch (error) {
-      return { validator: "node-forge", trusted: false, failure: forgeFailure(error, path) };
+      return { validator: "node-forge", trusted: false, failure: forgeFailure(error, path, at) };
     }
   },
 };
 
 /** forge's error codes (`forge.pki.certificateError`, which its type definitions leave out) mapped to ours. */
-function forgeFailure(error: unknown, path: readonly ParsedCertificate[]): ChainFailure {
+function forgeFailure(error: unknown, path: readonly ParsedCertificate[], at: Date): ChainFailure {
   const code = (error as { error?: string } | undefined)?.error;
   const message = String((error as { message?: string } | undefined)?.message ?? "");
-  if (code === "forge.pki.CertificateExpired") return /not yet valid/i.test(message) ? "not-yet-valid" : "expired";
+  // forge says "not valid yet or has expired" for both; the dates tell which.
+  if (code === "forge.pki.CertificateExpired")
+    return path.some((certificate) => Date.parse(certificate.details.notBefore) > at.getTime()) ? "not-yet-valid" : "expired";
   if (code === "forge.pki.UnknownCertificateAuthority") return path.length === 1 && path[0]?.details.selfSigned ? "self-signed" : "unknown-issuer";
   if (/not.*CA|basic constraints|keyCertSign/i.test(message)) return "issuer-not-ca";
   return "bad-signature";

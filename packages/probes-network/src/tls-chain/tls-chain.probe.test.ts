@@ -2,6 +2,7 @@ import { type Endpoint, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import { type LoopbackServer, startGarbageServer, startTlsServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_CERTIFICATE_BYTES, parseCertificate } from "../support/certificate-details.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type LabServerName, startTlsLab, type TlsLab } from "../support/tls-lab.js";
 import { countRequestedAuthorities } from "../tls-wire/presented-chain.js";
@@ -83,12 +84,23 @@ describe("tls-chain verdict facts, one lab server per defect", () => {
     ["modern", { ...GOOD, validator: "node-forge", source: "clear-text", presentedCount: 2, smallestRsaBits: 2048, smallestEcBits: null }],
     ["ecdsa", { ...GOOD, validator: "node-crypto", smallestEcBits: 256, smallestRsaBits: 2048 }],
     ["expired", { trusted: false, failure: "expired", validNow: false, complete: true }],
-    ["sha1", { trusted: true, signatureHashes: ["sha1", "sha256"] }],
+    ["sha1", { trusted: false, failure: "weak-signature", failureDetail: expect.stringMatching(/CN=localhost.*sha1/), signatureHashes: ["sha1", "sha256"] }],
     ["wrong-host", { trusted: true, hostname: { name: "127.0.0.1", matches: false } }],
     ["self-signed", { trusted: false, failure: "self-signed", leafSelfSigned: true, complete: true, presentedCount: 1 }],
-    ["missing-intermediate", { trusted: false, failure: "unknown-issuer", complete: false, inOrder: true, presentedCount: 1, anchor: null }],
+    [
+      "missing-intermediate",
+      {
+        trusted: false,
+        failure: "unknown-issuer",
+        complete: false,
+        unknownIssuer: "CN=hardcheck lab intermediate,O=hardcheck lab",
+        inOrder: true,
+        presentedCount: 1,
+        anchor: null,
+      },
+    ],
     ["weak-key", { trusted: true, smallestRsaBits: 1024 }],
-    ["client-auth-only", { trusted: true, leafServerAuth: false, leafExtendedKeyUsage: ["clientAuth"] }],
+    ["client-auth-only", { trusted: false, failure: "not-for-server-auth", leafServerAuth: false, leafExtendedKeyUsage: ["clientAuth"] }],
     ["tls13-only", { ...GOOD, source: "node-tls", inOrder: null, protocol: "TLSv1.3" }],
     ["smtp", { ...GOOD, source: "clear-text" }],
   ])("%s", async (name, expected) => {
@@ -146,7 +158,13 @@ describe("tls-chain verdict facts, one lab server per defect", () => {
   it("without the lab root in the trust store the same chain is complete but not trusted", async () => {
     const facts = await chainOf(lab.endpoint("modern"), probeTestDeps());
 
-    expect(facts["tls.chainValidation"]).toMatchObject({ trusted: false, failure: "unknown-issuer", complete: false, anchor: null });
+    expect(facts["tls.chainValidation"]).toMatchObject({
+      trusted: false,
+      failure: "unknown-issuer",
+      complete: true,
+      unknownIssuer: "CN=hardcheck lab root,O=hardcheck lab",
+      anchor: null,
+    });
   });
 
   it("sees a misordered chain in the server's order", async () => {
@@ -161,6 +179,12 @@ describe("tls-chain verdict facts, one lab server per defect", () => {
     const facts = await chainOf(parseEndpoint(`tls://127.0.0.1:${server.port}`));
 
     expect(facts["tls.chainValidation"]).toMatchObject({ presentedCount: 73, unusedCount: 71, inOrder: false, trusted: true });
+  });
+
+  it("a certificate beyond the size hardcheck reads is an error that names hardcheck's limit, not a defect of the server", () => {
+    expect(() => parseCertificate(Buffer.alloc(MAX_CERTIFICATE_BYTES + 1, 0x30))).toThrow(
+      /hardcheck reads certificates up to 1048576 bytes.*a limit of hardcheck/,
+    );
   });
 
   it("a malformed certificate is an error with a reason", async () => {

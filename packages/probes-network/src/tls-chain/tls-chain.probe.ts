@@ -1,11 +1,10 @@
 /** The presented certificate chain, validated and described: order, completeness, trust, names, dates, algorithms, key sizes, usages. */
-import { X509Certificate } from "node:crypto";
-import { rootCertificates } from "node:tls";
-import { defineProbe, type EndpointProbe, notApplicable, type TrustStore } from "@hardcheck/core";
+import { defineProbe, type EndpointProbe, notApplicable } from "@hardcheck/core";
 import { TLS_PROBE_SCHEMES, unlessTlsNotOffered } from "../negotiators/open-tls-stream.js";
 import { type CertificateDetails, certificateNamesHost, type ParsedCertificate, parseCertificate } from "../support/certificate-details.js";
 import { fetchPresentedChain } from "../tls-wire/presented-chain.js";
-import { type ChainFailure, validatorFor } from "./chain-validators.js";
+import { judgeChain } from "./chain-judgement.js";
+import type { ChainFailure } from "./chain-validators.js";
 
 /** One entry of `tls.chainCertificates`. */
 export type TlsChainCertificateFact = CertificateDetails & {
@@ -18,16 +17,27 @@ export type TlsChainValidationFact = {
   /** `node-forge` for RSA chains, `node-crypto` when a certificate has an EC (or other non-RSA) key. */
   validator: "node-forge" | "node-crypto";
   trusted: boolean;
-  /** Why not trusted: `expired`, `not-yet-valid`, `bad-signature`, `unknown-issuer`, `self-signed`, `issuer-not-ca`; null when trusted. */
+  /**
+   * Why not trusted: `expired`, `not-yet-valid`, `bad-signature`, `unknown-issuer`, `self-signed`, `issuer-not-ca`,
+   * `weak-signature`, `weak-key`, `not-for-server-auth`; null when trusted. The same verdict as `tls.trust`.
+   */
   failure: ChainFailure | null;
+  /** The failure in words, naming the certificate concerned; null when trusted. */
+  failureDetail: string | null;
   /** `clear-text`: read in the server's order; `node-tls`: reordered by Node (TLS 1.3-only server), so `inOrder` is null. */
   source: "clear-text" | "node-tls";
   protocol: string;
   presentedCount: number;
   /** Each presented certificate is issued by the next one; null when the order could not be seen. */
   inOrder: boolean | null;
-  /** The presented certificates reach a trust anchor or a self-signed certificate without help: no intermediate is missing. */
+  /**
+   * No intermediate is missing: the presented certificates reach a self-signed certificate, one a trust anchor
+   * issued, or a CA certificate whose unknown issuer is a root the server need not send (an untrusted root is
+   * `trusted: false`, not an incomplete chain). False when the top of the path is the leaf and its issuer is unknown.
+   */
   complete: boolean;
+  /** Issuer of the path's top when it is neither presented nor trusted (the missing intermediate or the untrusted root); null otherwise. */
+  unknownIssuer: string | null;
   /** Presented certificates that are not on the path from the leaf (unneeded or unrelated). */
   unusedCount: number;
   /** Subjects from the leaf up to the trust anchor (included when found). */
@@ -74,19 +84,6 @@ export type TlsChainFacts = {
 const issues = (child: ParsedCertificate, parent: ParsedCertificate): boolean =>
   child.x509.checkIssued(parent.x509) && child.x509.verify(parent.x509.publicKey);
 
-/** Trust anchors as X509Certificate; system roots are parsed once per process. */
-let systemRoots: X509Certificate[] | null = null;
-function anchorCandidates(trust: TrustStore): X509Certificate[] {
-  const configured = trust.caCertificates.flatMap((pem) => splitPem(pem).map((block) => new X509Certificate(block)));
-  if (!trust.useSystemRoots) return configured;
-  systemRoots ??= rootCertificates.map((pem) => new X509Certificate(pem));
-  return [...configured, ...systemRoots];
-}
-
-function splitPem(pem: string): string[] {
-  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-}
-
 /**
  * Fetches the chain the server presents (one handshake; TLS 1.2 clear text when the server allows
  * it) and reports every certificate and a validation summary. Trust anchors: the scan's trust
@@ -120,26 +117,9 @@ export const tlsChainProbe: EndpointProbe = defineProbe({
       if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
       const presented = await fetchPresentedChain(endpoint, deps);
       const certificates = presented.certificates.map(parseCertificate);
+      const judgement = judgeChain(certificates, deps.trust, deps.clock.now());
+      const { fullPath, anchor } = judgement;
       const leaf = certificates[0] as ParsedCertificate;
-
-      // The path: leaf, then each issuer found among the presented certificates.
-      const path: ParsedCertificate[] = [leaf];
-      const unused = new Set(certificates.slice(1));
-      for (let current = leaf; !current.details.selfSigned; ) {
-        const issuer = [...unused].find((candidate) => issues(current, candidate));
-        if (!issuer) break;
-        unused.delete(issuer);
-        path.push(issuer);
-        current = issuer;
-      }
-      const top = path[path.length - 1] as ParsedCertificate;
-      const anchorX509 = anchorCandidates(deps.trust).find(
-        (candidate) => candidate.fingerprint256 === top.x509.fingerprint256 || (top.x509.checkIssued(candidate) && top.x509.verify(candidate.publicKey)),
-      );
-      const anchor = anchorX509 ? parseCertificate(Buffer.from(anchorX509.raw)) : null;
-      const anchors = anchor ? [anchor] : [];
-      const validation = validatorFor(path, anchors).validate(path, anchors, deps.clock.now());
-      const fullPath = anchor && anchor.x509.fingerprint256 !== top.x509.fingerprint256 ? [...path, anchor] : path;
 
       const inOrder =
         presented.source === "node-tls"
@@ -153,23 +133,22 @@ export const tlsChainProbe: EndpointProbe = defineProbe({
       const rsaBits = keyBitsOf("rsa");
       const ecBits = keyBitsOf("ec");
       const leafDetails = leaf.details;
-      const keyUsageOk = leafDetails.keyUsage.length === 0 || leafDetails.keyUsage.some((usage) => usage === "digitalSignature" || usage === "keyEncipherment");
-      const extendedKeyUsageOk =
-        leafDetails.extendedKeyUsage.length === 0 || leafDetails.extendedKeyUsage.some((usage) => usage === "serverAuth" || usage === "anyExtendedKeyUsage");
       const nameToCheck = endpoint.servername ?? endpoint.host;
 
       const facts: TlsChainFacts = {
         "tls.chainCertificates": certificates.map((certificate, position) => ({ position, ...certificate.details })),
         "tls.chainValidation": {
-          validator: validation.validator,
-          trusted: validation.trusted,
-          failure: validation.failure,
+          validator: judgement.validator,
+          trusted: judgement.trusted,
+          failure: judgement.failure,
+          failureDetail: judgement.failureDetail,
           source: presented.source,
           protocol: presented.protocol,
           presentedCount: certificates.length,
           inOrder,
-          complete: top.details.selfSigned || anchor !== null,
-          unusedCount: unused.size,
+          complete: judgement.complete,
+          unknownIssuer: judgement.unknownIssuer,
+          unusedCount: judgement.unusedCount,
           path: fullPath.map((certificate) => certificate.details.subject),
           anchor: anchor?.details.subject ?? null,
           leafSelfSigned: leafDetails.selfSigned,
@@ -184,7 +163,7 @@ export const tlsChainProbe: EndpointProbe = defineProbe({
           leafIsCa: leafDetails.isCa,
           leafKeyUsage: leafDetails.keyUsage,
           leafExtendedKeyUsage: leafDetails.extendedKeyUsage,
-          leafServerAuth: !leafDetails.isCa && keyUsageOk && extendedKeyUsageOk,
+          leafServerAuth: judgement.leafServerAuth,
           leafSubject: leafDetails.subject,
           leafIssuer: leafDetails.issuer,
           leafFingerprintSha256: leafDetails.fingerprintSha256,

@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { type Endpoint, type JsonObject, type JsonValue, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { type Endpoint, fixedClock, type JsonObject, type JsonValue, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import {
   createTestPki,
   type IssuedLeaf,
@@ -103,7 +103,17 @@ describe("tls-handshake facts", () => {
     const facts = await collectFacts(endpointOf("good"), trustingLabCa());
 
     expect(facts).toEqual({
-      "tls.handshake": { protocol: "TLSv1.3", cipher: "TLS_AES_256_GCM_SHA384", cipherStandardName: "TLS_AES_256_GCM_SHA384", alpn: null, servername: null },
+      "tls.handshake": {
+        protocol: "TLSv1.3",
+        cipher: "TLS_AES_256_GCM_SHA384",
+        cipherStandardName: "TLS_AES_256_GCM_SHA384",
+        alpn: null,
+        servername: null,
+        source: "node-tls",
+        clientRefusal: null,
+        keyExchange: { type: "ECDH", name: "X25519", bits: 253 },
+        dhBits: null,
+      },
       "tls.leaf": {
         subject: "CN=localhost,O=hardcheck lab",
         issuer: "CN=hardcheck test CA,O=hardcheck lab",
@@ -117,7 +127,7 @@ describe("tls-handshake facts", () => {
         keyBits: 2048,
       },
       "tls.hostname": { name: "127.0.0.1", matches: true },
-      "tls.trust": { trusted: true, error: null },
+      "tls.trust": { trusted: true, error: null, detail: null },
       "tls.chain": [
         { subject: "CN=localhost,O=hardcheck lab", issuer: "CN=hardcheck test CA,O=hardcheck lab", fingerprintSha256: certificate.fingerprint256 },
         { subject: "CN=hardcheck test CA,O=hardcheck lab", issuer: "CN=hardcheck test CA,O=hardcheck lab", fingerprintSha256: ca.fingerprint256 },
@@ -134,26 +144,29 @@ describe("tls-handshake facts", () => {
       case: "lab CA not trusted, leaf sent alone",
       server: "good-leaf-only",
       trustLabCa: false,
-      expected: { "tls.trust": { trusted: false, error: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" } },
+      expected: { "tls.trust": { trusted: false, error: "unknown-issuer", detail: expect.stringContaining("issuer CN=hardcheck test CA") } },
     },
     {
       case: "lab CA not trusted, sent with the leaf",
       server: "good",
       trustLabCa: false,
-      expected: { "tls.trust": { trusted: false, error: "SELF_SIGNED_CERT_IN_CHAIN" } },
+      expected: { "tls.trust": { trusted: false, error: "unknown-issuer" } },
     },
     {
       case: "expired leaf",
       server: "expired",
       trustLabCa: true,
-      expected: { "tls.trust": { trusted: false, error: "CERT_HAS_EXPIRED" }, "tls.hostname": { name: "127.0.0.1", matches: true } },
+      expected: {
+        "tls.trust": { trusted: false, error: "expired", detail: expect.stringMatching(/^CN=localhost,O=hardcheck lab ended /) },
+        "tls.hostname": { name: "127.0.0.1", matches: true },
+      },
     },
     {
       case: "self-signed leaf",
       server: "self-signed",
       trustLabCa: true,
       expected: {
-        "tls.trust": { trusted: false, error: "DEPTH_ZERO_SELF_SIGNED_CERT" },
+        "tls.trust": { trusted: false, error: "self-signed" },
         "tls.leaf": { selfSigned: true, subject: "CN=localhost,O=hardcheck lab", issuer: "CN=localhost,O=hardcheck lab" },
       },
     },
@@ -211,12 +224,20 @@ describe("tls-handshake facts", () => {
     expect(Date.parse(facts["tls.leaf"].notAfter)).toBeLessThan(Date.now());
   });
 
+  it("judges trust by the scan's clock, so --as-of governs it like every other date", async () => {
+    const later = await collectFacts(endpointOf("good"), trustingLabCa({ clock: fixedClock(new Date(now + 60 * DAY_MS)) }));
+    const earlier = await collectFacts(endpointOf("good"), trustingLabCa({ clock: fixedClock(new Date(now - DAY_MS)) }));
+
+    expect(later["tls.trust"]).toMatchObject({ trusted: false, error: "expired", detail: expect.stringContaining("CN=localhost") });
+    expect(earlier["tls.trust"]).toMatchObject({ trusted: false, error: "not-yet-valid" });
+  });
+
   it("adds the configured CAs to the system roots", async () => {
     const withSystemRoots = await collectFacts(endpointOf("good"), trustingLabCa({ trust: { caCertificates: [pki.caPem], useSystemRoots: true } }));
     const withNothing = await collectFacts(endpointOf("good"), probeTestDeps({ trust: { useSystemRoots: true } }));
 
-    expect(withSystemRoots["tls.trust"]).toEqual({ trusted: true, error: null });
-    expect(withNothing["tls.trust"]).toEqual({ trusted: false, error: "SELF_SIGNED_CERT_IN_CHAIN" });
+    expect(withSystemRoots["tls.trust"]).toEqual({ trusted: true, error: null, detail: null });
+    expect(withNothing["tls.trust"]).toMatchObject({ trusted: false, error: "unknown-issuer" });
   });
 
   it.each<{ case: string; scheme: string; params: JsonObject; alpn: string | null }>([

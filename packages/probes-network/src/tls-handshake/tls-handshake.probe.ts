@@ -1,13 +1,16 @@
 /** One TLS handshake, reported as facts: protocol, cipher, certificate, name match, trust, chain. */
-import { X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import { type ConnectionOptions, type DetailedPeerCertificate, connect as startTlsConnection, type TLSSocket } from "node:tls";
-import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { defineProbe, type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import { endHandshakeFraming } from "../negotiators/negotiator.js";
 import { openTlsStream, unlessTlsNotOffered } from "../negotiators/open-tls-stream.js";
-import { certificateNamesHost, distinguishedName, keyBits } from "../support/certificate-details.js";
+import { certificateNamesHost, distinguishedName, keyBits, type ParsedCertificate, parseCertificate } from "../support/certificate-details.js";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
-import { trustSecureContext } from "../support/trust-anchors.js";
+import { judgeChain } from "../tls-chain/chain-judgement.js";
+import type { ChainFailure } from "../tls-chain/chain-validators.js";
+import { DHE_CERTIFICATE_SUITES, fetchPresentedChain, type PresentedChain } from "../tls-wire/presented-chain.js";
+import type { EphemeralKeyExchange } from "../tls-wire/server-flight.js";
 
 /** Schemes that speak TLS from the first byte. */
 export const IMPLICIT_TLS_SCHEMES = ["tls", "https", "smtps", "ldaps", "sips"] as const;
@@ -33,6 +36,19 @@ export type TlsHandshakeFact = {
   alpn: string | null;
   /** Server name sent (SNI); null when connecting to an IP literal without a server name. */
   servername: string | null;
+  /**
+   * `node-tls`: Node's handshake completed. `server-flight`: Node's TLS refused the server (an old
+   * protocol, a broken suite, a weak DH group), so the facts come from the server's clear-text flight
+   * to a hello offering every suite up to TLS 1.2 — what the server negotiates with a client that
+   * accepts anything.
+   */
+  source: "node-tls" | "server-flight";
+  /** Why Node's TLS refused the server (`dh key too small`, `unsupported protocol`, …); null when it did not. */
+  clientRefusal: string | null;
+  /** The ephemeral key exchange: finite-field `DH` (with the prime size) or `ECDH` (with the curve); null for none (static RSA, TLS 1.3 resumption). */
+  keyExchange: EphemeralKeyExchange | null;
+  /** Size of the finite-field DH group in bits; null when the key exchange is not finite-field DH. */
+  dhBits: number | null;
 };
 
 /** `tls.leaf`: the server's own certificate. */
@@ -64,11 +80,16 @@ export type TlsHostnameFact = {
   matches: boolean;
 };
 
-/** `tls.trust`: the outcome of chain validation against the configured trust anchors. */
+/** `tls.trust`: the outcome of chain validation against the configured trust anchors, at the scan's time. */
 export type TlsTrustFact = {
   trusted: boolean;
-  /** OpenSSL's reason when untrusted: `CERT_HAS_EXPIRED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, … */
-  error: string | null;
+  /**
+   * Why untrusted — the same verdict as `tls.chainValidation.failure`: `expired`, `not-yet-valid`, `bad-signature`,
+   * `unknown-issuer`, `self-signed`, `issuer-not-ca`, `weak-signature`, `weak-key`, `not-for-server-auth`; null when trusted.
+   */
+  error: ChainFailure | null;
+  /** The reason in words, naming the certificate concerned; null when trusted. */
+  detail: string | null;
 };
 
 /** One certificate of `tls.chain`. */
@@ -90,7 +111,9 @@ export type TlsHandshakeFacts = {
 
 /**
  * Performs one TLS handshake with the endpoint and reports what the server negotiated and presented.
- * Certificate problems are facts; a failed handshake, a timeout or an abort is an error.
+ * Certificate problems are facts. When Node's TLS refuses the server (an old protocol or suite, a
+ * weak group or key), the facts come from the server's clear-text flight instead; a server that
+ * sends none, a timeout or an abort is an error.
  *
  * Parameters: `alpnProtocols` (array of strings) overrides the application protocols offered
  * (default `h2`, `http/1.1` for https, none otherwise).
@@ -99,17 +122,25 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
   meta: {
     id: "tls-handshake",
     description:
-      "Performs one TLS handshake (after the scheme's pre-TLS negotiation, if any) and reports the negotiated protocol and cipher, the leaf certificate, name match, trust and chain.",
+      "Performs one TLS handshake (after the scheme's pre-TLS negotiation, if any) and reports the negotiated protocol and cipher, the leaf certificate, name match, trust and chain; reads them from the server's clear-text flight when Node's TLS refuses the server.",
     schemes: TLS_HANDSHAKE_SCHEMES,
     facts: [
-      { name: "tls.handshake", description: "Negotiated protocol, cipher (OpenSSL and IANA names), ALPN protocol and the server name sent" },
+      {
+        name: "tls.handshake",
+        description:
+          "Negotiated protocol, cipher (OpenSSL and IANA names), ALPN protocol, the server name sent, source (node-tls, or server-flight when Node's TLS refused the server), Node's refusal, the ephemeral key exchange and DH group size",
+      },
       {
         name: "tls.leaf",
         description:
           "Server certificate: subject, issuer, subjectAltNames, notBefore/notAfter (ISO-8601), serial, SHA-256 fingerprint, selfSigned, keyType, keyBits",
       },
       { name: "tls.hostname", description: "The name checked (server name, else host) and whether the certificate matches it" },
-      { name: "tls.trust", description: "Whether the chain validates against the configured trust anchors, and OpenSSL's reason if not" },
+      {
+        name: "tls.trust",
+        description:
+          "Whether the chain validates against the configured trust anchors at the scan's time, the reason if not (as tls.chainValidation.failure) and which certificate",
+      },
       { name: "tls.chain", description: "Certificates of the chain, leaf first: subject, issuer, SHA-256 fingerprint" },
     ],
   },
@@ -125,38 +156,93 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
       const options: ConnectionOptions = {
         host: endpoint.host,
         port: endpoint.port,
-        // Trust is reported as a fact, so an untrusted certificate must not end the handshake.
+        // Trust is judged by hardcheck at the scan's time (tls.trust), so no certificate may end the handshake.
         rejectUnauthorized: false,
-        // Node.js would fold a name mismatch into `authorized`; the name is its own fact (tls.hostname), so trust stays about the chain.
         checkServerIdentity: () => undefined,
-        secureContext: trustSecureContext(deps.trust),
         ...(servername === null ? {} : { servername }),
         ...(alpnProtocols.length === 0 ? {} : { ALPNProtocols: [...alpnProtocols] }),
       };
       const address = endpoint.host.includes(":") ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
-      if ((NEGOTIATED_HANDSHAKE_SCHEMES as readonly string[]).includes(endpoint.scheme)) {
-        // The negotiator's socket is already connected and upgraded; TLS starts on it, so host/port would be ignored anyway.
-        const negotiated = await openTlsStream(endpoint, deps);
-        try {
-          const socket = await handshake({ ...options, socket: negotiated.stream }, address, deps);
-          endHandshakeFraming(negotiated.stream);
-          try {
-            return { facts: describeSession(socket, nameToCheck, servername) };
-          } finally {
-            socket.destroy();
-          }
-        } finally {
-          negotiated.socket.destroy();
-        }
-      }
-      const socket = await handshake(options, address, deps);
+      const session = { nameToCheck, servername, deps };
       try {
-        return { facts: describeSession(socket, nameToCheck, servername) };
-      } finally {
-        socket.destroy();
+        if ((NEGOTIATED_HANDSHAKE_SCHEMES as readonly string[]).includes(endpoint.scheme)) {
+          // The negotiator's socket is already connected and upgraded; TLS starts on it, so host/port would be ignored anyway.
+          const negotiated = await openTlsStream(endpoint, deps);
+          try {
+            const socket = await handshake({ ...options, socket: negotiated.stream }, address, deps);
+            endHandshakeFraming(negotiated.stream);
+            try {
+              return { facts: describeSession(socket, session) };
+            } finally {
+              socket.destroy();
+            }
+          } finally {
+            negotiated.socket.destroy();
+          }
+        }
+        const socket = await handshake(options, address, deps);
+        try {
+          return { facts: describeSession(socket, session) };
+        } finally {
+          socket.destroy();
+        }
+      } catch (error) {
+        if (!(error instanceof TlsRefusal)) throw error;
+        return { facts: await describeServerFlight(endpoint, error, session) };
       }
     }),
 });
+
+/** Node's TLS ended a handshake the server had answered: the server speaks TLS, but something Node refuses. */
+class TlsRefusal extends Error {
+  constructor(
+    readonly reason: string,
+    cause: unknown,
+  ) {
+    super(`TLS handshake failed: ${reason}`, { cause });
+    this.name = "TlsRefusal";
+  }
+}
+
+type SessionContext = { nameToCheck: string; servername: string | null; deps: ProbeDeps };
+
+/**
+ * The facts from the server's clear-text flight (TLS 1.2 and older send the certificates in clear),
+ * when Node's TLS refused the server: so a certificate verdict never depends on whether Node can
+ * finish a handshake. A server that sends no clear-text flight keeps Node's error.
+ */
+async function describeServerFlight(endpoint: Endpoint, refusal: TlsRefusal, session: SessionContext): Promise<TlsHandshakeFacts> {
+  let flight: PresentedChain;
+  try {
+    flight = await fetchPresentedChain(endpoint, session.deps);
+    // The group Node refused may not be the one a hello offering every suite gets; ask for it directly.
+    if (/dh key too small/i.test(refusal.reason) && flight.keyExchange?.type !== "DH") {
+      const dheFlight = await fetchPresentedChain(endpoint, session.deps, DHE_CERTIFICATE_SUITES).catch(() => null);
+      if (dheFlight?.keyExchange?.type === "DH") flight = dheFlight;
+    }
+  } catch (flightError) {
+    // Not TLS at all, or TLS 1.3 only: Node's own reason says it best.
+    if (session.deps.signal.aborted) throw flightError;
+    throw refusal;
+  }
+  if (flight.source !== "clear-text" || flight.cipherSuite === null) throw refusal;
+  const certificates = flight.certificates.map(parseCertificate);
+  return {
+    "tls.handshake": {
+      protocol: flight.protocol,
+      // The raw flight knows the suite by its IANA name only.
+      cipher: flight.cipherSuite.name,
+      cipherStandardName: flight.cipherSuite.name,
+      alpn: null,
+      servername: session.servername,
+      source: "server-flight",
+      clientRefusal: refusal.reason,
+      keyExchange: flight.keyExchange,
+      dhBits: flight.keyExchange?.type === "DH" ? flight.keyExchange.bits : null,
+    },
+    ...describeCertificates(certificates, session),
+  };
+}
 
 function offeredAlpnProtocols(scheme: string, params: JsonObject): readonly string[] {
   const requested = params.alpnProtocols;
@@ -211,31 +297,52 @@ function handshake(options: ConnectionOptions, address: string, deps: ProbeDeps)
     socket.once("secureConnect", () => settle(() => resolve(socket), true));
     // Stays attached after settling: a reset after the handshake must not become an uncaught exception.
     socket.on("error", (error) => {
-      const message = tcpConnected ? `TLS handshake failed: ${describeSocketError(error)}` : describeSocketError(error);
-      settle(() => reject(new Error(message, { cause: error })));
+      settle(() => reject(tcpConnected ? new TlsRefusal(describeSocketError(error), error) : new Error(describeSocketError(error), { cause: error })));
     });
   });
 }
 
-function describeSession(socket: TLSSocket, nameToCheck: string, servername: string | null): TlsHandshakeFacts {
+function describeSession(socket: TLSSocket, session: SessionContext): TlsHandshakeFacts {
   const peer = socket.getPeerCertificate(true);
   // Node.js returns an empty object, not null, when the server sent no certificate.
   if (!peer?.raw) throw new Error("server presented no certificate");
-  const leaf = new X509Certificate(peer.raw);
   const cipher = socket.getCipher();
   const alpn = socket.alpnProtocol;
+  const ephemeral = socket.getEphemeralKeyInfo();
+  const keyExchange: EphemeralKeyExchange | null =
+    ephemeral && "type" in ephemeral && (ephemeral.type === "DH" || ephemeral.type === "ECDH")
+      ? { type: ephemeral.type, name: ephemeral.name ?? null, bits: ephemeral.size ?? null }
+      : null;
   return {
     "tls.handshake": {
       protocol: socket.getProtocol() ?? "unknown",
       cipher: cipher.name,
       cipherStandardName: cipher.standardName,
       alpn: typeof alpn === "string" ? alpn : null,
-      servername,
+      servername: session.servername,
+      source: "node-tls",
+      clientRefusal: null,
+      keyExchange,
+      dhBits: keyExchange?.type === "DH" ? keyExchange.bits : null,
     },
-    "tls.leaf": describeLeaf(leaf),
-    "tls.hostname": { name: nameToCheck, matches: certificateNamesHost(leaf, nameToCheck) },
-    "tls.trust": { trusted: socket.authorized, error: socket.authorized ? null : String(socket.authorizationError ?? "unknown") },
-    "tls.chain": walkChain(peer),
+    ...describeCertificates(peerCertificates(peer), session),
+  };
+}
+
+/** Leaf, name, trust and chain facts from the certificates the server presented (leaf first), whichever way they were read. */
+function describeCertificates(certificates: readonly ParsedCertificate[], session: SessionContext): Omit<TlsHandshakeFacts, "tls.handshake"> {
+  const leaf = certificates[0];
+  if (!leaf) throw new Error("server presented no certificate");
+  const judgement = judgeChain(certificates, session.deps.trust, session.deps.clock.now());
+  return {
+    "tls.leaf": describeLeaf(leaf.x509),
+    "tls.hostname": { name: session.nameToCheck, matches: certificateNamesHost(leaf.x509, session.nameToCheck) },
+    "tls.trust": { trusted: judgement.trusted, error: judgement.failure, detail: judgement.failureDetail },
+    "tls.chain": judgement.fullPath.map((certificate) => ({
+      subject: certificate.details.subject,
+      issuer: certificate.details.issuer,
+      fingerprintSha256: certificate.details.fingerprintSha256,
+    })),
   };
 }
 
@@ -256,21 +363,16 @@ function describeLeaf(leaf: X509Certificate): TlsLeafFact {
   };
 }
 
-/** Certificates in issuing order, leaf first, stopping where an issuer repeats (a self-signed root points at itself). */
-function walkChain(leaf: DetailedPeerCertificate): TlsChainCertificate[] {
-  const chain: TlsChainCertificate[] = [];
+/** The certificates Node received, leaf first, stopping where an issuer repeats (a self-signed root points at itself). */
+function peerCertificates(leaf: DetailedPeerCertificate): ParsedCertificate[] {
+  const certificates: ParsedCertificate[] = [];
   const seen = new Set<string>();
   for (let current: DetailedPeerCertificate | undefined = leaf; current?.raw; current = current.issuerCertificate) {
-    const certificate = new X509Certificate(current.raw);
-    if (seen.has(certificate.fingerprint256)) break;
-    seen.add(certificate.fingerprint256);
-    chain.push({
-      subject: distinguishedName(certificate.subject),
-      issuer: distinguishedName(certificate.issuer),
-      fingerprintSha256: certificate.fingerprint256,
-    });
+    if (seen.has(current.fingerprint256)) break;
+    seen.add(current.fingerprint256);
+    certificates.push(parseCertificate(current.raw));
   }
-  return chain;
+  return certificates;
 }
 
 /** Splits Node's `DNS:a, IP Address:b` list; entries with special characters come JSON-quoted and may contain ", ". */

@@ -32,7 +32,7 @@ describe("interpretOcspResponse on openssl ocsp responses", () => {
   it("good, signed by the delegated responder", async () => {
     const { leaf, issuer } = certificates("good");
 
-    await expect(interpretOcspResponse(goodResponse, leaf, issuer, null)).resolves.toMatchObject({
+    await expect(interpretOcspResponse(goodResponse, leaf, issuer, null, new Date())).resolves.toMatchObject({
       responseStatus: "successful",
       certificateStatus: "good",
       signatureValid: true,
@@ -43,7 +43,7 @@ describe("interpretOcspResponse on openssl ocsp responses", () => {
 
   it("revoked, with time and reason", async () => {
     const { leaf, issuer } = certificates("revoked");
-    const answer = await interpretOcspResponse(revokedResponse, leaf, issuer, null);
+    const answer = await interpretOcspResponse(revokedResponse, leaf, issuer, null, new Date());
 
     expect(answer).toMatchObject({ certificateStatus: "revoked", revocationReason: "keyCompromise", signatureValid: true });
     expect(answer.revokedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
@@ -53,8 +53,8 @@ describe("interpretOcspResponse on openssl ocsp responses", () => {
     const good = certificates("good");
     const revoked = certificates("revoked");
 
-    await expect(interpretOcspResponse(goodResponse, revoked.leaf, revoked.issuer, null)).resolves.toMatchObject({ certificateStatus: null });
-    await expect(interpretOcspResponse(goodResponse, good.leaf, good.leaf, null)).resolves.toMatchObject({ signatureValid: false });
+    await expect(interpretOcspResponse(goodResponse, revoked.leaf, revoked.issuer, null, new Date())).resolves.toMatchObject({ certificateStatus: null });
+    await expect(interpretOcspResponse(goodResponse, good.leaf, good.leaf, null, new Date())).resolves.toMatchObject({ signatureValid: false });
   });
 });
 
@@ -82,7 +82,7 @@ describe("fuzzing: responder bytes never raise anything but OcspParseError", () 
           const mutated = Buffer.from(goodResponse.subarray(0, Math.max(1, cut)));
           for (const [offset, value] of edits) if (offset < mutated.length) mutated[offset] = value;
           try {
-            await interpretOcspResponse(mutated, leaf, issuer, Buffer.alloc(16));
+            await interpretOcspResponse(mutated, leaf, issuer, Buffer.alloc(16), new Date());
           } catch (error) {
             if (!(error instanceof OcspParseError)) throw error;
           }

@@ -1,9 +1,12 @@
 /** OCSP with pkijs + asn1js: builds requests (with a nonce) and reads and verifies responses, stapled or fetched. */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { Enumerated, fromBER, GeneralizedTime, OctetString } from "asn1js";
-import { BasicOCSPResponse, Certificate, Extension, OCSPRequest, OCSPResponse } from "pkijs";
+import { BasicOCSPResponse, Certificate, Extension, ExtKeyUsage, getCrypto, OCSPRequest, OCSPResponse, RelativeDistinguishedNames } from "pkijs";
+import { derReadLimits } from "../support/certificate-details.js";
 
 const NONCE_OID = "1.3.6.1.5.5.7.48.1.2";
+const EXTENDED_KEY_USAGE_OID = "2.5.29.37";
+const OCSP_SIGNING_OID = "1.3.6.1.5.5.7.3.9";
 const BASIC_RESPONSE_OID = "1.3.6.1.5.5.7.48.1.1";
 /** Clock skew tolerated on thisUpdate, as clients do. */
 const SKEW_MS = 5 * 60 * 1000;
@@ -35,7 +38,7 @@ export class OcspParseError extends Error {
 
 /** A pkijs certificate from DER. */
 export function pkijsCertificate(der: Uint8Array): Certificate {
-  const asn1 = fromBER(new Uint8Array(der));
+  const asn1 = fromBER(new Uint8Array(der), derReadLimits(der.length));
   if (asn1.offset === -1) throw new Error(`certificate is not DER: ${asn1.result.error}`);
   return new Certificate({ schema: asn1.result });
 }
@@ -63,6 +66,8 @@ export type OcspAnswer = {
   signatureValid: boolean;
   /** Signed by a delegated responder certificate rather than the issuer itself. */
   delegatedResponder: boolean;
+  /** Why `signatureValid` is false, in words; null when it is true. */
+  signatureProblem: string | null;
   /** The nonce sent came back; null when none was sent or none returned. */
   nonceMatched: boolean | null;
 };
@@ -96,10 +101,10 @@ export function readOcspResponse(der: Uint8Array): { responseStatus: string; bas
  * Reads and verifies an OCSP response for `leaf`, issued by `issuer`. Throws {@link OcspParseError}
  * for bytes that are not an OCSP response; a bad signature or a stale response are facts, not errors.
  */
-export async function interpretOcspResponse(der: Uint8Array, leaf: Certificate, issuer: Certificate, sentNonce: Buffer | null): Promise<OcspAnswer> {
+export async function interpretOcspResponse(der: Uint8Array, leaf: Certificate, issuer: Certificate, sentNonce: Buffer | null, now: Date): Promise<OcspAnswer> {
   const { responseStatus, basic } = readOcspResponse(der);
   try {
-    return await interpretBasicResponse(responseStatus, basic, leaf, issuer, sentNonce);
+    return await interpretBasicResponse(responseStatus, basic, leaf, issuer, sentNonce, now);
   } catch (error) {
     // pkijs reaches into fields a hostile response may leave out; that is a malformed response, not a crash.
     throw new OcspParseError(`OCSP response could not be interpreted (${(error as Error).message})`);
@@ -112,6 +117,7 @@ async function interpretBasicResponse(
   leaf: Certificate,
   issuer: Certificate,
   sentNonce: Buffer | null,
+  now: Date,
 ): Promise<OcspAnswer> {
   const empty: OcspAnswer = {
     responseStatus,
@@ -122,17 +128,11 @@ async function interpretBasicResponse(
     nextUpdate: null,
     signatureValid: false,
     delegatedResponder: false,
+    signatureProblem: null,
     nonceMatched: null,
   };
   if (!basic) return empty;
-  let signatureValid = false;
-  try {
-    signatureValid = await basic.verify({ trustedCerts: [issuer] });
-  } catch {
-    signatureValid = false;
-  }
-  const issuerDer = Buffer.from(issuer.toSchema().toBER(false));
-  const delegatedResponder = (basic.certs ?? []).some((certificate) => !Buffer.from(certificate.toSchema().toBER(false)).equals(issuerDer));
+  const { signatureValid, delegatedResponder, signatureProblem } = await verifyResponseSigner(basic, issuer, now);
   const status = await basic.getCertificateStatus(leaf, issuer).catch(() => ({ isForCertificate: false, status: 2 }));
   const leafSerial = Buffer.from(leaf.serialNumber.valueBlock.valueHexView);
   const single = status.isForCertificate
@@ -148,7 +148,7 @@ async function interpretBasicResponse(
         : Buffer.from(nonceExtension.extnValue.valueBlock.valueHexView);
     nonceMatched = value.equals(sentNonce);
   }
-  if (!single) return { ...empty, signatureValid, delegatedResponder, nonceMatched };
+  if (!single) return { ...empty, signatureValid, delegatedResponder, signatureProblem, nonceMatched };
   const tag = single.certStatus.idBlock.tagNumber;
   let revokedAt: string | null = null;
   let revocationReason: string | null = null;
@@ -169,8 +169,80 @@ async function interpretBasicResponse(
     nextUpdate: single.nextUpdate ? single.nextUpdate.toISOString() : null,
     signatureValid,
     delegatedResponder,
+    signatureProblem,
     nonceMatched,
   };
+}
+
+type SignerVerdict = Pick<OcspAnswer, "signatureValid" | "delegatedResponder" | "signatureProblem">;
+
+/**
+ * RFC 6960 §4.2.2.2: a response is believed when the issuer itself signed it, or a responder
+ * certificate the issuer signed with id-kp-OCSPSigning, valid now. The responder may be named by
+ * subject or by key hash, and the issuer may leave its own certificate out of `certs` — the client
+ * already has it. (pkijs's `verify` wants the signer among `certs` and its chain up to a root, so it
+ * refuses the common issuer-signed shapes.)
+ */
+async function verifyResponseSigner(basic: BasicOCSPResponse, issuer: Certificate, now: Date): Promise<SignerVerdict> {
+  const responderId = basic.tbsResponseData.responderID;
+  if (respondentNamedBy(responderId, issuer)) {
+    return (await signatureVerifiesWith(basic, issuer))
+      ? { signatureValid: true, delegatedResponder: false, signatureProblem: null }
+      : {
+          signatureValid: false,
+          delegatedResponder: false,
+          signatureProblem: "the response names the issuer as its signer but does not verify with the issuer's key",
+        };
+  }
+  const candidates = (basic.certs ?? []).filter((certificate) => respondentNamedBy(responderId, certificate));
+  if (candidates.length === 0) {
+    return {
+      signatureValid: false,
+      delegatedResponder: false,
+      signatureProblem: "the responder named in the response is neither the issuer nor a certificate included in the response",
+    };
+  }
+  let problem = "";
+  for (const responder of candidates) {
+    problem = await delegationProblem(responder, issuer, now);
+    if (problem === "" && !(await signatureVerifiesWith(basic, responder))) problem = "the response does not verify with the responder certificate's key";
+    if (problem === "") return { signatureValid: true, delegatedResponder: true, signatureProblem: null };
+  }
+  return { signatureValid: false, delegatedResponder: true, signatureProblem: problem };
+}
+
+/** Whether the ResponderID (by name or by SHA-1 of the key, RFC 6960 §4.2.1) designates `certificate`. */
+function respondentNamedBy(responderId: unknown, certificate: Certificate): boolean {
+  if (responderId instanceof RelativeDistinguishedNames) return certificate.subject.isEqual(responderId);
+  if (responderId instanceof OctetString) {
+    const keyHash = createHash("sha1").update(certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).digest();
+    return keyHash.equals(Buffer.from(responderId.valueBlock.valueHexView));
+  }
+  return false;
+}
+
+async function signatureVerifiesWith(basic: BasicOCSPResponse, signer: Certificate): Promise<boolean> {
+  try {
+    return await getCrypto(true).verifyWithPublicKey(basic.tbsResponseData.tbsView, basic.signature, signer.subjectPublicKeyInfo, basic.signatureAlgorithm);
+  } catch {
+    // An algorithm WebCrypto does not know (MD5, DSA) cannot prove anything.
+    return false;
+  }
+}
+
+/** Empty when `responder` may sign for `issuer` at `now`; otherwise the reason it may not. */
+async function delegationProblem(responder: Certificate, issuer: Certificate, now: Date): Promise<string> {
+  if (!responder.issuer.isEqual(issuer.subject) || !(await responder.verify(issuer).catch(() => false))) {
+    return "the responder certificate in the response is not issued by the certificate's issuer";
+  }
+  const extendedKeyUsage = responder.extensions?.find((extension) => extension.extnID === EXTENDED_KEY_USAGE_OID)?.parsedValue;
+  if (!(extendedKeyUsage instanceof ExtKeyUsage) || !extendedKeyUsage.keyPurposes.includes(OCSP_SIGNING_OID)) {
+    return "the responder certificate lacks extendedKeyUsage OCSPSigning (id-kp-OCSPSigning), so the issuer did not delegate OCSP to it";
+  }
+  if (responder.notBefore.value.getTime() > now.getTime() || responder.notAfter.value.getTime() < now.getTime()) {
+    return "the responder certificate is outside its validity period";
+  }
+  return "";
 }
 
 /** thisUpdate not in the future (beyond skew) and nextUpdate, when given, not passed. */

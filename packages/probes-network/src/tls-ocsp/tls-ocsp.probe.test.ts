@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import type { Endpoint } from "@hardcheck/core";
 import { type LoopbackServer, reserveLoopbackPort, startTarpitServer } from "@hardcheck/testkit";
@@ -5,6 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { startTlsLab, type TlsLab } from "../support/tls-lab.js";
 import { type TlsOcspFacts, tlsOcspProbe } from "./tls-ocsp.probe.js";
+
+/** How each extra `openssl ocsp` signs (RFC 6960 §4.2.2.2): the issuer itself in three encodings, a delegated signer, and two that must not be believed. */
+const RESPONDER_SHAPES = {
+  issuerSigned: { signer: "issuer", extra: [] },
+  issuerSignedNoCerts: { signer: "issuer", extra: ["-resp_no_certs"] },
+  issuerSignedKeyId: { signer: "issuer", extra: ["-resp_key_id"] },
+  delegatedKeyIdNoCerts: { signer: "delegated", extra: ["-resp_key_id", "-resp_no_certs"] },
+  forgedIssuerName: { signer: "impostor", extra: [] },
+  delegatedWithoutOcspSigning: { signer: "serverLeaf", extra: [] },
+} as const;
+type ResponderShape = keyof typeof RESPONDER_SHAPES;
 
 let lab: TlsLab;
 const responders = new Map<string, LoopbackServer>();
@@ -43,14 +55,28 @@ beforeAll(async () => {
   responders.set("garbage", await startClosingHttpServer("HTTP/1.0 200 OK\r\ncontent-type: application/ocsp-response\r\n\r\nthis is no OCSP response"));
   const refusedPort = await reserveLoopbackPort();
   const leafPointingAt = (url: string) => ({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"], ocspUrl: url });
+  const responderPorts = new Map<ResponderShape, number>();
+  for (const shape of Object.keys(RESPONDER_SHAPES) as ResponderShape[]) responderPorts.set(shape, await reserveLoopbackPort());
   lab = await startTlsLab(["modern", "revoked", "self-signed", "smtp"], {
     extraLeaves: {
+      ...Object.fromEntries([...responderPorts].map(([shape, port]) => [shape, leafPointingAt(`http://127.0.0.1:${port}/`)])),
       hangingResponder: leafPointingAt(`http://127.0.0.1:${responders.get("hanging")?.port}/`),
       garbageResponder: leafPointingAt(`http://127.0.0.1:${responders.get("garbage")?.port}/`),
       refusedResponder: leafPointingAt(`http://127.0.0.1:${refusedPort}/`),
     },
   });
   for (const name of ["hangingResponder", "garbageResponder", "refusedResponder"]) endpoints.set(name, await lab.serveLeaf(name));
+  const signerFiles = {
+    issuer: ["-rsigner", lab.pki.intermediatePath, "-rkey", lab.pki.intermediateKeyPath],
+    impostor: ["-rsigner", lab.pki.impostor.certPath, "-rkey", lab.pki.impostor.keyPath],
+    serverLeaf: ["-rsigner", lab.pki.leaves.good?.certPath ?? "", "-rkey", lab.pki.leaves.good?.keyPath ?? ""],
+    delegated: ["-rsigner", lab.pki.ocspSigner.certPath, "-rkey", lab.pki.ocspSigner.keyPath],
+  };
+  for (const [shape, port] of responderPorts) {
+    const { signer, extra } = RESPONDER_SHAPES[shape];
+    await lab.startOcspResponder([...signerFiles[signer], ...extra], port);
+    endpoints.set(shape, await lab.serveLeaf(shape));
+  }
 }, 30_000);
 
 afterAll(async () => {
@@ -100,6 +126,39 @@ describe("tls-ocsp against openssl ocsp and s_server stapling", () => {
 
     expect(facts["tls.ocsp"].status).toBe("not-checked");
     expect(facts["tls.ocspStaple"].status).toBe("good");
+  });
+});
+
+/** The reference: `openssl ocsp` asks the same responder and verifies against the lab root (asynchronously: the bridge to the responder runs in this process). */
+function opensslVerifies(leafName: string, url: string): Promise<boolean> {
+  const args = ["ocsp", "-issuer", lab.pki.intermediatePath, "-cert", lab.pki.leaves[leafName]?.certPath ?? "", "-url", url, "-CAfile", lab.pki.rootPath];
+  return new Promise((resolve) =>
+    execFile("openssl", args, { timeout: 10_000 }, (_error, stdout, stderr) => resolve(/Response verify OK/.test(`${stdout}${stderr}`))),
+  );
+}
+
+describe("tls-ocsp judges who signed the response as RFC 6960 §4.2.2.2 does (openssl ocsp -verify agrees)", () => {
+  it.each<[ResponderShape, { signatureValid: boolean; delegatedResponder: boolean | null; signatureProblem: RegExp | null }]>([
+    ["issuerSigned", { signatureValid: true, delegatedResponder: false, signatureProblem: null }],
+    ["issuerSignedNoCerts", { signatureValid: true, delegatedResponder: false, signatureProblem: null }],
+    ["issuerSignedKeyId", { signatureValid: true, delegatedResponder: false, signatureProblem: null }],
+    ["forgedIssuerName", { signatureValid: false, delegatedResponder: false, signatureProblem: /does not verify with the issuer's key/ }],
+    ["delegatedWithoutOcspSigning", { signatureValid: false, delegatedResponder: true, signatureProblem: /OCSPSigning/ }],
+  ])("%s", async (shape, expected) => {
+    const facts = await ocspOf(endpoints.get(shape) as Endpoint);
+
+    expect(await opensslVerifies(shape, facts["tls.ocsp"].responderUrl as string)).toBe(expected.signatureValid);
+    expect(facts["tls.ocsp"]).toMatchObject({ status: "good", signatureValid: expected.signatureValid, delegatedResponder: expected.delegatedResponder });
+    if (expected.signatureProblem) expect(facts["tls.ocsp"].signatureProblem).toMatch(expected.signatureProblem);
+    else expect(facts["tls.ocsp"].signatureProblem).toBeNull();
+  });
+
+  it("a delegated responder named by key hash, its certificate left out, cannot be verified", async () => {
+    const facts = await ocspOf(endpoints.get("delegatedKeyIdNoCerts") as Endpoint);
+
+    expect(await opensslVerifies("delegatedKeyIdNoCerts", facts["tls.ocsp"].responderUrl as string)).toBe(false);
+    expect(facts["tls.ocsp"]).toMatchObject({ status: "good", signatureValid: false });
+    expect(facts["tls.ocsp"].signatureProblem).toMatch(/neither the issuer nor a certificate/);
   });
 });
 

@@ -36,6 +36,8 @@ export type OcspCheckFact = {
   /** Signed by the issuer or a responder it delegated to; null without a response. */
   signatureValid: boolean | null;
   delegatedResponder: boolean | null;
+  /** Why signatureValid is false (wrong signer, no OCSPSigning delegation, bad signature); null otherwise. */
+  signatureProblem: string | null;
   /** Responder only: the request's nonce came back. Null when the responder returned none. */
   nonceMatched: boolean | null;
 };
@@ -60,13 +62,18 @@ const notChecked = (status: OcspStatus, reason: string | null = null): OcspCheck
   fresh: null,
   signatureValid: null,
   delegatedResponder: null,
+  signatureProblem: null,
   nonceMatched: null,
 });
 
 function fromAnswer(answer: OcspAnswer, now: Date): OcspCheckFact {
   if (answer.responseStatus !== "successful") return notChecked("invalid", `responder answered ${answer.responseStatus}`);
   if (answer.certificateStatus === null)
-    return { ...notChecked("invalid", "response has no entry for this certificate"), signatureValid: answer.signatureValid };
+    return {
+      ...notChecked("invalid", "response has no entry for this certificate"),
+      signatureValid: answer.signatureValid,
+      signatureProblem: answer.signatureProblem,
+    };
   return {
     status: answer.certificateStatus,
     reason: null,
@@ -77,6 +84,7 @@ function fromAnswer(answer: OcspAnswer, now: Date): OcspCheckFact {
     fresh: isFresh(answer, now),
     signatureValid: answer.signatureValid,
     delegatedResponder: answer.delegatedResponder,
+    signatureProblem: answer.signatureProblem,
     nonceMatched: answer.nonceMatched,
   };
 }
@@ -170,7 +178,7 @@ export const tlsOcspProbe: EndpointProbe = defineProbe({
       let staple: OcspCheckFact & { present: boolean } = { ...notChecked("not-checked", "server stapled no OCSP response"), present: false };
       if (presented.stapledOcspResponse) {
         staple = issuerPkijs
-          ? { ...(await checked(() => interpretOcspResponse(presented.stapledOcspResponse as Buffer, leafPkijs, issuerPkijs, null), now)), present: true }
+          ? { ...(await checked(() => interpretOcspResponse(presented.stapledOcspResponse as Buffer, leafPkijs, issuerPkijs, null, now), now)), present: true }
           : { ...notChecked("invalid", "the issuer certificate is neither presented nor trusted, so the staple cannot be verified"), present: true };
       }
 
@@ -221,5 +229,5 @@ async function queryOcspResponder(
     if (deps.signal.aborted) throw error;
     return notChecked("unreachable", `${describeSocketError(error)} (${url.host})`);
   }
-  return checked(() => interpretOcspResponse(body, leaf, issuer, nonce), now);
+  return checked(() => interpretOcspResponse(body, leaf, issuer, nonce, now), now);
 }

@@ -48,6 +48,12 @@ export type ClientHelloOptions = {
   readonly servername: string | null;
   /** Ask for a stapled OCSP response (status_request). */
   readonly requestOcspStaple?: boolean;
+  /**
+   * Offer the RFC 7919 finite-field groups (default true). A server that follows RFC 7919 strictly
+   * refuses DHE when a client offers such groups and none matches, where it would otherwise use its
+   * own configured group; leaving them out shows that group.
+   */
+  readonly offerFiniteFieldGroups?: boolean;
   /** Fixed random for reproducible tests; random otherwise. */
   readonly random?: Uint8Array;
 };
@@ -79,7 +85,8 @@ export function buildClientHello(options: ClientHelloOptions): Buffer {
       extensions.push(extension(0x0000, vector16(Buffer.concat([u8(0), vector16(name)]))));
     }
     if (options.requestOcspStaple) extensions.push(extension(0x0005, Buffer.from([1, 0, 0, 0, 0])));
-    extensions.push(extension(0x000a, list16(OFFERED_GROUPS)));
+    const groups = options.offerFiniteFieldGroups === false ? OFFERED_GROUPS.filter((group) => group >> 8 !== 0x01) : OFFERED_GROUPS;
+    extensions.push(extension(0x000a, list16(groups)));
     extensions.push(extension(0x000b, vector8(Buffer.from([0, 1, 2]))));
     extensions.push(extension(0x000d, list16(OFFERED_SIGNATURE_SCHEMES)));
     extensions.push(extension(0x0017, Buffer.alloc(0)));

@@ -39,6 +39,11 @@ export type EnumerationOptions = {
   readonly versions?: readonly TlsVersionName[];
 };
 
+/** A handshake_failure or insufficient_security alert: the server speaks the version but took none of the offer. */
+function refusedSuites(outcome: HelloOutcome): boolean {
+  return outcome.kind === "answer" && outcome.answer.kind === "alert" && (outcome.answer.description === 40 || outcome.answer.description === 71);
+}
+
 /** Suites a version can negotiate: TLS 1.3 has its own five; older versions everything else. */
 function candidateSuites(version: TlsVersionName): number[] {
   const tls13 = version === "TLSv1.3";
@@ -55,11 +60,11 @@ function candidateSuites(version: TlsVersionName): number[] {
  */
 export async function enumerateVersionsAndSuites(options: EnumerationOptions): Promise<EnumerationResult> {
   let handshakes = 0;
-  const offer = async (version: TlsVersionName, cipherSuites: readonly number[]): Promise<HelloOutcome> => {
+  const offer = async (version: TlsVersionName, cipherSuites: readonly number[], offerFiniteFieldGroups = true): Promise<HelloOutcome> => {
     handshakes++;
     const { stream, socket, address } = await options.openStream();
     try {
-      const hello = buildClientHello({ version, cipherSuites, servername: options.servername });
+      const hello = buildClientHello({ version, cipherSuites, servername: options.servername, offerFiniteFieldGroups });
       return await exchangeHello(stream, hello, { timeoutMs: options.timeoutMs, signal: options.signal, readUntil: "answer", address });
     } finally {
       socket.destroy();
@@ -71,8 +76,17 @@ export async function enumerateVersionsAndSuites(options: EnumerationOptions): P
     const found: number[] = [];
     let refusal: string | null = null;
     let answered = false;
+    let offerFiniteFieldGroups = true;
     while (remaining.length > 0) {
-      const outcome = await offer(version, remaining);
+      let outcome = await offer(version, remaining, offerFiniteFieldGroups);
+      if (found.length === 0 && offerFiniteFieldGroups && version !== "TLSv1.3" && version !== "SSLv3" && refusedSuites(outcome)) {
+        // A strict RFC 7919 server refuses DHE when it shares none of the offered finite-field groups, where it would use its own group otherwise (SSL 3.0 hellos carry no groups).
+        const retried = await offer(version, remaining, false);
+        if (retried.kind === "answer" && retried.answer.kind === "hello") {
+          offerFiniteFieldGroups = false;
+          outcome = retried;
+        }
+      }
       if (outcome.kind === "closed") {
         refusal = outcome.reason;
         break;
@@ -98,7 +112,7 @@ export async function enumerateVersionsAndSuites(options: EnumerationOptions): P
     const [first, second] = found;
     if (first !== undefined && second !== undefined) {
       // Offer the server's first two picks reversed: a server that still picks the first decides the order itself.
-      const outcome = await offer(version, [second, first]);
+      const outcome = await offer(version, [second, first], offerFiniteFieldGroups);
       if (outcome.kind === "answer" && outcome.answer.kind === "hello") serverPreference = outcome.answer.hello.cipherSuite === first;
     }
     return { version, accepted: found.length > 0, suites: found, serverPreference, refusal: found.length > 0 ? null : refusal, answered };

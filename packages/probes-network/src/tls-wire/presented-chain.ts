@@ -10,10 +10,10 @@ import type { Endpoint, ProbeDeps } from "@hardcheck/core";
 import { endHandshakeFraming } from "../negotiators/negotiator.js";
 import { openTlsStream, sniNameOf } from "../negotiators/open-tls-stream.js";
 import { abortedError, describeSocketError } from "../support/socket-errors.js";
-import { ALL_CIPHER_SUITES } from "./cipher-suites.js";
+import { ALL_CIPHER_SUITES, type CipherSuiteInfo, cipherSuiteByCode } from "./cipher-suites.js";
 import { buildClientHello, versionName } from "./client-hello.js";
 import { exchangeHello } from "./exchange.js";
-import { parseCertificateList, parseCertificateStatus } from "./server-flight.js";
+import { type EphemeralKeyExchange, parseCertificateList, parseCertificateStatus, parseServerKeyExchange } from "./server-flight.js";
 
 /** What the server presented. */
 export type PresentedChain = {
@@ -27,6 +27,10 @@ export type PresentedChain = {
   readonly protocol: string;
   /** The server's CertificateRequest, read from the clear-text flight; null when the flight was encrypted (TLS 1.3-only server). */
   readonly clientCertificateRequest: ClientCertificateRequest | null;
+  /** The suite the server chose, from the clear-text ServerHello; null when read through Node's TLS. */
+  readonly cipherSuite: CipherSuiteInfo | null;
+  /** The ephemeral group from the clear-text ServerKeyExchange; null when there is none or the flight was encrypted. */
+  readonly keyExchange: EphemeralKeyExchange | null;
 };
 
 /** What a CertificateRequest (RFC 5246 §7.4.4) says. */
@@ -61,19 +65,52 @@ const CERTIFICATE_SUITES = ALL_CIPHER_SUITES.filter(
   (suite) => !suite.tls13 && !suite.classes.includes("anonymous") && !/PSK|SRP|KRB5|ECCPWD/.test(suite.name),
 ).map((suite) => suite.code);
 
-/** Reads the presented chain with one handshake (two when the server refuses TLS 1.2 and older). */
-export async function fetchPresentedChain(endpoint: Endpoint, deps: Pick<ProbeDeps, "signal" | "limits">): Promise<PresentedChain> {
+/** Suites with finite-field ephemeral Diffie-Hellman and a certificate: to read the group of a server whose DH group a client refused. */
+export const DHE_CERTIFICATE_SUITES = CERTIFICATE_SUITES.filter((code) => /^(TLS|SSL)_DHE_/.test(cipherSuiteByCode(code).name));
+
+/**
+ * Reads the presented chain with one handshake: two when the server refuses TLS 1.2 and older (then
+ * Node's TLS reads it), or when it refuses the first hello's suites (then a hello without finite-field groups follows).
+ * `cipherSuites` narrows the offer (default: every suite with a certificate).
+ */
+export async function fetchPresentedChain(
+  endpoint: Endpoint,
+  deps: Pick<ProbeDeps, "signal" | "limits">,
+  cipherSuites: readonly number[] = CERTIFICATE_SUITES,
+): Promise<PresentedChain> {
+  // A strict RFC 7919 server refuses a hello whose finite-field groups it does not share; the second hello leaves them out.
+  for (const offerFiniteFieldGroups of [true, false]) {
+    const flight = await readClearTextFlight(endpoint, deps, cipherSuites, offerFiniteFieldGroups);
+    if (flight.kind === "chain") return flight.chain;
+    if (flight.kind === "not-tls12") break;
+  }
+  return fetchWithNodeTls(endpoint, deps);
+}
+
+type ClearTextFlight = { kind: "chain"; chain: PresentedChain } | { kind: "refused" } | { kind: "not-tls12" };
+
+/** One raw hello: the presented chain from a TLS 1.2-or-older answer, `refused` for a handshake_failure or insufficient_security alert, `not-tls12` for anything else. */
+async function readClearTextFlight(
+  endpoint: Endpoint,
+  deps: Pick<ProbeDeps, "signal" | "limits">,
+  cipherSuites: readonly number[],
+  offerFiniteFieldGroups: boolean,
+): Promise<ClearTextFlight> {
   const servername = sniNameOf(endpoint);
   const { stream, socket, address } = await openTlsStream(endpoint, deps);
   try {
-    const hello = buildClientHello({ version: "TLSv1.2", cipherSuites: CERTIFICATE_SUITES, servername, requestOcspStaple: true });
+    const hello = buildClientHello({ version: "TLSv1.2", cipherSuites, servername, requestOcspStaple: true, offerFiniteFieldGroups });
     const outcome = await exchangeHello(stream, hello, { timeoutMs: deps.limits.connectTimeoutMs, signal: deps.signal, readUntil: "flight", address });
     if (outcome.kind === "answer" && outcome.answer.kind === "hello" && outcome.answer.hello.version <= 0x0303) {
       const certificateMessage = outcome.messages.find((message) => message.type === 11);
       if (!certificateMessage) throw new Error(`server presented no certificate (${address})`);
       const statusMessage = outcome.messages.find((message) => message.type === 22);
       const requestMessage = outcome.messages.find((message) => message.type === 13);
-      return {
+      const keyExchangeMessage = outcome.messages.find((message) => message.type === 12);
+      const cipherSuite = cipherSuiteByCode(outcome.answer.hello.cipherSuite);
+      const chain: PresentedChain = {
+        cipherSuite,
+        keyExchange: keyExchangeMessage ? parseServerKeyExchange(keyExchangeMessage.body, cipherSuite.name) : null,
         certificates: parseCertificateList(certificateMessage.body),
         stapledOcspResponse: statusMessage ? parseCertificateStatus(statusMessage.body) : null,
         source: "clear-text",
@@ -83,13 +120,16 @@ export async function fetchPresentedChain(endpoint: Endpoint, deps: Pick<ProbeDe
           certificateAuthorities: requestMessage ? countRequestedAuthorities(requestMessage.body, outcome.answer.hello.version) : null,
         },
       };
+      return { kind: "chain", chain };
     }
+    const refusedSuites =
+      outcome.kind === "answer" && outcome.answer.kind === "alert" && (outcome.answer.description === 40 || outcome.answer.description === 71);
+    return refusedSuites ? { kind: "refused" } : { kind: "not-tls12" };
   } catch (error) {
     throw error instanceof Error && error.message.includes(address) ? error : new Error(`${describeSocketError(error)} (${address})`, { cause: error });
   } finally {
     socket.destroy();
   }
-  return fetchWithNodeTls(endpoint, deps);
 }
 
 async function fetchWithNodeTls(endpoint: Endpoint, deps: Pick<ProbeDeps, "signal" | "limits">): Promise<PresentedChain> {
@@ -148,7 +188,15 @@ async function fetchWithNodeTls(endpoint: Endpoint, deps: Pick<ProbeDeps, "signa
     if (certificates.length === 0) throw new Error(`server presented no certificate (${address})`);
     const protocol = tlsSocket.tls.getProtocol() ?? "unknown";
     tlsSocket.tls.destroy();
-    return { certificates, stapledOcspResponse: tlsSocket.staple, source: "node-tls", protocol, clientCertificateRequest: null };
+    return {
+      certificates,
+      stapledOcspResponse: tlsSocket.staple,
+      source: "node-tls",
+      protocol,
+      clientCertificateRequest: null,
+      cipherSuite: null,
+      keyExchange: null,
+    };
   } finally {
     socket.destroy();
   }

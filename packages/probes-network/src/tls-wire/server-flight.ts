@@ -139,6 +139,51 @@ export function parseCertificateList(body: Buffer): Buffer[] {
   return certificates;
 }
 
+/** The ephemeral key exchange a server chose, as Node's `getEphemeralKeyInfo` describes it. */
+export type EphemeralKeyExchange = {
+  /** `DH` (finite field) or `ECDH`. */
+  readonly type: "DH" | "ECDH";
+  /** Curve or group name (`X25519`, `prime256v1`); null for an explicit finite-field group. */
+  readonly name: string | null;
+  /** Prime size for DH, curve size for ECDH; null when unknown. */
+  readonly bits: number | null;
+};
+
+/** Named groups by code point (RFC 8422, RFC 7919), with Node's names and sizes. */
+const NAMED_GROUPS: Readonly<Record<number, { name: string; bits: number }>> = {
+  23: { name: "prime256v1", bits: 256 },
+  24: { name: "secp384r1", bits: 384 },
+  25: { name: "secp521r1", bits: 521 },
+  29: { name: "X25519", bits: 253 },
+  30: { name: "X448", bits: 448 },
+  26: { name: "brainpoolP256r1", bits: 256 },
+  27: { name: "brainpoolP384r1", bits: 384 },
+  28: { name: "brainpoolP512r1", bits: 512 },
+};
+
+/**
+ * Reads the group from a TLS 1.2-and-older ServerKeyExchange body (RFC 5246 §7.4.3, RFC 8422 §5.4):
+ * the prime's size for finite-field DH, the named curve for ECDH. Null for a suite without
+ * ephemeral key exchange or a curve that is not named.
+ */
+export function parseServerKeyExchange(body: Buffer, suiteName: string): EphemeralKeyExchange | null {
+  const cursor = new Cursor(body, "ServerKeyExchange");
+  if (/^TLS_(ECDHE|ECDH_anon)_/.test(suiteName)) {
+    if (cursor.u8() !== 3) return null;
+    const code = cursor.u16();
+    const known = NAMED_GROUPS[code];
+    return { type: "ECDH", name: known?.name ?? `group_0x${code.toString(16).padStart(4, "0")}`, bits: known?.bits ?? null };
+  }
+  if (/^(TLS|SSL)_(DHE|DH_anon)_/.test(suiteName)) {
+    const prime = cursor.take(cursor.u16());
+    const first = prime.findIndex((byte) => byte !== 0);
+    if (first < 0) return { type: "DH", name: null, bits: 0 };
+    const bits = (prime.length - first - 1) * 8 + (32 - Math.clz32(prime[first] as number));
+    return { type: "DH", name: null, bits };
+  }
+  return null;
+}
+
 /** Parses a CertificateStatus message body: the DER OCSP response it staples. */
 export function parseCertificateStatus(body: Buffer): Buffer {
   const cursor = new Cursor(body, "CertificateStatus message");

@@ -1,0 +1,231 @@
+// The tls-baseline pack on servers whose verdicts once contradicted each other or the RFCs: issuer-signed OCSP,
+// TLS 1.0/1.1-only, an unknown root, weak signatures and keys, a misordered chain, a certificate with 10,000
+// names, and suites or groups Node's TLS refuses (RC4, 3DES, NULL, DH-512). Each server must fail exactly the
+// rules for its defects; no rule may be `error` where the server's own flight tells the answer.
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
+import { createOpensslPki, type LoopbackServer, type OpensslPki, reserveLoopbackPort, startNamespacedServer, startOpensslServer } from "@hardcheck/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { register } from "../index.js";
+import { startTlsLab, type TlsLab } from "./tls-lab.js";
+
+const PACK_FILE = fileURLToPath(new URL("../../../checklists/packs/tls-baseline.yaml", import.meta.url));
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1"];
+const WEAK_CERTIFICATE = ["-cipher", "DEFAULT:@SECLEVEL=0", "-no_tls1", "-no_tls1_1"];
+/** gnutls-serv priorities for one legacy suite family at TLS 1.2. */
+const gnutlsOnly = (cipher: string, keyExchange = "RSA") => `NONE:+VERS-TLS1.2:+${cipher}:+${keyExchange}:+SHA1:+COMP-NULL:+SIGN-ALL:+CURVE-ALL`;
+
+/** Responders for the OCSP servers, by server name: who signs (RFC 6960 §4.2.2.2) and how openssl ocsp encodes it. */
+const OCSP_SIGNERS: Readonly<Record<string, readonly string[]>> = {
+  "ocsp-issuer-signed": ["issuer"],
+  "ocsp-issuer-no-certs": ["issuer", "-resp_no_certs"],
+  "ocsp-issuer-key-id": ["issuer", "-resp_key_id"],
+  "ocsp-forged": ["impostor"],
+  "ocsp-delegate-without-eku": ["serverLeaf"],
+};
+
+/** Rules each server must fail; every other rule must pass. No server here staples. */
+const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
+  "ocsp-issuer-signed": ["TLS-OCSP-STAPLING"],
+  "ocsp-issuer-no-certs": ["TLS-OCSP-STAPLING"],
+  "ocsp-issuer-key-id": ["TLS-OCSP-STAPLING"],
+  "ocsp-forged": ["TLS-OCSP-RESPONSE-VALID", "TLS-OCSP-STAPLING"],
+  "ocsp-delegate-without-eku": ["TLS-OCSP-RESPONSE-VALID", "TLS-OCSP-STAPLING"],
+  "tls10-only": ["TLS-PROTOCOL-NEGOTIATED", "TLS-PROTOCOL-VERSIONS", "TLS-OCSP-STAPLING"],
+  "tls11-only": ["TLS-PROTOCOL-NEGOTIATED", "TLS-PROTOCOL-VERSIONS", "TLS-OCSP-STAPLING"],
+  "unknown-root": ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-OCSP-STAPLING"],
+  sha1: ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-CHAIN-SIGNATURE-HASH", "TLS-OCSP-STAPLING"],
+  md5: ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-CHAIN-SIGNATURE-HASH", "TLS-OCSP-STAPLING"],
+  rsa512: ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-KEY-SIZE", "TLS-CHAIN-KEY-SIZE", "TLS-OCSP-STAPLING"],
+  "misordered-chain": ["TLS-CHAIN-ORDER", "TLS-OCSP-STAPLING"],
+  "many-names": ["TLS-OCSP-STAPLING"],
+  rc4: ["TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
+  "3des": ["TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
+  "3des-wrong-host": ["TLS-SUITE-CLASSES", "TLS-CERT-HOSTNAME", "TLS-OCSP-STAPLING"],
+  null: ["TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
+  dh512: ["TLS-DH-GROUP-SIZE", "TLS-OCSP-STAPLING"],
+};
+
+let lab: TlsLab;
+let strangerPki: OpensslPki;
+const servers = new Map<string, LoopbackServer>();
+let report: ReportDocument;
+
+beforeAll(async () => {
+  const responderPorts = new Map<string, number>();
+  for (const name of Object.keys(OCSP_SIGNERS)) responderPorts.set(name, await reserveLoopbackPort());
+  const strangerOcspPort = await reserveLoopbackPort();
+  const leaf = (extra: object = {}) => ({ commonName: "localhost", altNames: LOOPBACK_NAMES, ...extra });
+  lab = await startTlsLab([], {
+    extraLeaves: {
+      ...Object.fromEntries([...responderPorts].map(([name, port]) => [name, leaf({ ocspUrl: `http://127.0.0.1:${port}/` })])),
+      md5: leaf({ digest: "md5" }),
+      rsa512: leaf({ key: "rsa512" }),
+      sha1: leaf({ digest: "sha1" }),
+      wrongHost: { commonName: "wrong.example", altNames: ["wrong.example"] },
+      manyNames: leaf({ altNames: [...LOOPBACK_NAMES, ...Array.from({ length: 10_000 }, (_, index) => `host-${index}.many.example`)] }),
+    },
+  });
+  // Another CA with the same names: what a vendor's own root looks like to a scan that does not trust it.
+  strangerPki = createOpensslPki({ ocspPort: strangerOcspPort, leaves: { good: leaf() } });
+  servers.set(
+    "stranger OCSP responder",
+    await startNamespacedServer({
+      command: "openssl",
+      args: [
+        "ocsp",
+        "-index",
+        strangerPki.indexPath,
+        "-port",
+        "2560",
+        "-CA",
+        strangerPki.intermediatePath,
+        "-rsigner",
+        strangerPki.ocspSigner.certPath,
+        "-rkey",
+        strangerPki.ocspSigner.keyPath,
+        "-ndays",
+        "1",
+      ],
+      innerPort: 2560,
+      outerPort: strangerOcspPort,
+    }),
+  );
+  const signers: Record<string, string[]> = {
+    issuer: ["-rsigner", lab.pki.intermediatePath, "-rkey", lab.pki.intermediateKeyPath],
+    impostor: ["-rsigner", lab.pki.impostor.certPath, "-rkey", lab.pki.impostor.keyPath],
+    serverLeaf: ["-rsigner", lab.pki.leaves.good?.certPath ?? "", "-rkey", lab.pki.leaves.good?.keyPath ?? ""],
+  };
+  for (const [name, port] of responderPorts) {
+    const [signer, ...extra] = OCSP_SIGNERS[name] ?? [];
+    await lab.startOcspResponder([...(signers[signer as string] ?? []), ...extra], port);
+  }
+  const files = (name: string) => {
+    const found = lab.pki.leaves[name];
+    if (!found) throw new Error(`no leaf ${name}`);
+    return found;
+  };
+  const openssl = (name: string, args: string[], chainPath = lab.pki.intermediatePath) =>
+    startOpensslServer({ certPath: files(name).certPath, keyPath: files(name).keyPath, chainPath, args });
+  const gnutls = (name: string, priority: string, extra: string[] = []) =>
+    startNamespacedServer({
+      command: "gnutls-serv",
+      args: ["-p", "4433", "--x509certfile", files(name).chainPath, "--x509keyfile", files(name).keyPath, "--priority", priority, ...extra],
+      innerPort: 4433,
+    });
+  const misorderedChain = `${lab.pki.dir}/misordered-chain.pem`;
+  writeFileSync(misorderedChain, lab.rootPem + lab.pki.intermediatePem);
+  const dhParameters = `${lab.pki.dir}/dh512.pem`;
+  const { execFileSync } = await import("node:child_process");
+  execFileSync("openssl", ["dhparam", "-out", dhParameters, "512"], { stdio: "ignore", timeout: 20_000 });
+  const starters: Record<string, () => Promise<LoopbackServer>> = {
+    ...Object.fromEntries(Object.keys(OCSP_SIGNERS).map((name) => [name, () => openssl(name, [])])),
+    // One modern-enough suite, so the protocol version is the one defect.
+    "tls10-only": () => openssl("good", ["-cipher", "ECDHE-RSA-AES128-SHA:@SECLEVEL=0", "-tls1"]),
+    "tls11-only": () => openssl("good", ["-cipher", "ECDHE-RSA-AES128-SHA:@SECLEVEL=0", "-tls1_1"]),
+    "unknown-root": () =>
+      startOpensslServer({
+        certPath: strangerPki.leaves.good?.certPath ?? "",
+        keyPath: strangerPki.leaves.good?.keyPath ?? "",
+        chainPath: strangerPki.intermediatePath,
+      }),
+    sha1: () => openssl("sha1", WEAK_CERTIFICATE),
+    md5: () => openssl("md5", WEAK_CERTIFICATE),
+    rsa512: () => openssl("rsa512", WEAK_CERTIFICATE),
+    "misordered-chain": () => openssl("good", ["-tls1_2"], misorderedChain),
+    "many-names": () => openssl("manyNames", []),
+    rc4: () => gnutls("good", gnutlsOnly("ARCFOUR-128")),
+    "3des": () => gnutls("good", gnutlsOnly("3DES-CBC")),
+    "3des-wrong-host": () => gnutls("wrongHost", gnutlsOnly("3DES-CBC")),
+    null: () => openssl("good", ["-cipher", "NULL-SHA256:@SECLEVEL=0", "-tls1_2"]),
+    // OpenSSL refuses to load a group below 1024 bits at any security level; GnuTLS serves it (to clients that offer no RFC 7919 group).
+    dh512: () =>
+      gnutls("good", "NONE:+VERS-TLS1.2:+AES-128-GCM:+DHE-RSA:+AEAD:+COMP-NULL:+SIGN-ALL:+GROUP-SECP256R1:%PROFILE_VERY_WEAK", ["--dhparams", dhParameters]),
+  };
+  const targets = new Map<string, LoopbackServer>();
+  for (const [name, start] of Object.entries(starters)) {
+    const server = await start();
+    servers.set(name, server);
+    targets.set(name, server);
+  }
+  const config = configFromObject({
+    packs: [PACK_FILE],
+    trust: { caFile: lab.pki.rootPath, systemRoots: false },
+    targets: [...targets].map(([name, server]) => ({ id: name, endpoints: [`tls://127.0.0.1:${server.port}`] })),
+    limits: { connectTimeoutMs: 3_000, probeTimeoutMs: 20_000 },
+  });
+  const hardcheck = await Hardcheck.create({ plugins: [register], config });
+  report = await hardcheck.scan(config);
+  if (process.env.HC_VERDICT_TABLE) {
+    writeFileSync(
+      process.env.HC_VERDICT_TABLE,
+      JSON.stringify(
+        report.results.map((result) => ({ target: result.target, rule: result.ruleId, status: result.status, message: result.message })),
+        null,
+        1,
+      ),
+    );
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([...[...servers.values()].map((server) => server.close()), lab?.close()]);
+  strangerPki?.remove();
+});
+
+function verdicts(target: string): Record<string, string> {
+  return Object.fromEntries(report.results.filter((result) => result.target === target).map((result) => [result.ruleId, result.status]));
+}
+
+describe("tls-baseline verdicts on odd servers", () => {
+  it.each(Object.entries(EXPECTED_FAILURES))("%s fails exactly its defects' rules, and nothing is an error", (name, failures) => {
+    const byRule = verdicts(name);
+
+    expect(
+      Object.entries(byRule)
+        .filter(([, status]) => status === "fail")
+        .map(([rule]) => rule)
+        .sort(),
+    ).toEqual([...failures].sort());
+    expect(Object.entries(byRule).filter(([, status]) => status !== "fail" && status !== "pass")).toEqual([]);
+  });
+
+  it.each([
+    ["sha1", "weak-signature", /sha1/],
+    ["md5", "weak-signature", /md5/],
+    ["rsa512", "weak-key", /512-bit rsa/],
+    ["unknown-root", "unknown-issuer", /issuer CN=hardcheck lab root/],
+  ])("%s: both trust rules fail for the same named reason (%s)", (name, reason, detail) => {
+    const trust = evidenceOf(name, "TLS-CERT-TRUSTED")["tls.trust"];
+    const chain = evidenceOf(name, "TLS-CHAIN-TRUSTED")["tls.chainValidation"];
+
+    expect(trust).toMatchObject({ trusted: false, error: reason, detail: expect.stringMatching(detail) });
+    expect(chain).toMatchObject({ trusted: false, failure: reason, failureDetail: expect.stringMatching(detail) });
+  });
+
+  it("an unknown root leaves the chain complete and names the root", () => {
+    expect(evidenceOf("unknown-root", "TLS-CHAIN-COMPLETE")["tls.chainValidation"]).toMatchObject({
+      complete: true,
+      unknownIssuer: "CN=hardcheck lab root,O=hardcheck lab",
+    });
+  });
+
+  it.each([
+    ["tls10-only", { protocol: "TLSv1", cipherStandardName: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA" }],
+    ["tls11-only", { protocol: "TLSv1.1" }],
+    ["rc4", { protocol: "TLSv1.2", cipherStandardName: expect.stringContaining("RC4") }],
+    ["null", { protocol: "TLSv1.2", cipherStandardName: expect.stringContaining("NULL") }],
+    ["dh512", { keyExchange: { type: "DH", name: null, bits: 512 }, dhBits: 512 }],
+  ])("%s: Node's TLS refuses the server, so the handshake facts come from its clear-text flight", (name, expected) => {
+    const handshake = evidenceOf(name, "TLS-PROTOCOL-NEGOTIATED")["tls.handshake"];
+
+    expect(handshake).toMatchObject({ source: "server-flight", clientRefusal: expect.any(String), ...expected });
+  });
+});
+
+function evidenceOf(target: string, ruleId: string): Record<string, unknown> {
+  const result = report.results.find((candidate) => candidate.target === target && candidate.ruleId === ruleId);
+  if (!result) throw new Error(`no result for ${ruleId} on ${target}`);
+  return result.evidence as Record<string, unknown>;
+}
