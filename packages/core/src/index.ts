@@ -11,8 +11,9 @@ export { configFromObject, type LoadedConfig, loadConfigFile } from "./config/co
 export { type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js";
 export { type ConfigData, type ConfigInput, jsonSchemas } from "./config/schema.js";
 export { parseSource, readSource, type SourceDocument } from "./config/source.js";
-export { type CompiledRule, compileRule, compileRuleParts, Evaluator, type RuleVerdict, readPath } from "./engine/evaluate.js";
 // Evaluation.
+export { blamedConditions, briefValue, describeCondition, describeFailures, isNegated } from "./engine/describe.js";
+export { type CompiledRule, compileRule, compileRuleParts, Evaluator, type RuleVerdict, readPath } from "./engine/evaluate.js";
 export { CUSTOM_OPERATORS, compareVersions, OPERATOR_NAMES, type OperatorDefinition, resolveDate } from "./engine/operators.js";
 export { describeError, formatIssue, HardcheckError, type HardcheckErrorCode, type InputIssue, isHardcheckError } from "./errors.js";
 // Scanning.

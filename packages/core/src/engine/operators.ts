@@ -77,9 +77,11 @@ function toTime(value: unknown): number {
   return Number.NaN;
 }
 
-const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]);
+/** A set operator's operand as a list: a scalar is a one-item set, null and undefined the empty set. */
+export const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]);
 const same = (a: unknown, b: unknown) => a === b || (typeof a === "object" && JSON.stringify(a) === JSON.stringify(b));
-const includes = (list: unknown[], item: unknown) => list.some((entry) => same(entry, item));
+/** Set membership as the set operators see it: equal scalars, or objects with equal JSON. */
+export const includes = (list: readonly unknown[], item: unknown) => list.some((entry) => same(entry, item));
 
 const validateDate = (expected: unknown) =>
   Number.isNaN(resolveDate(expected, { now: () => new Date(0) })) ? 'expected an ISO date, "now", "now+30d" / "now-12h" or { daysFromNow: N }' : undefined;

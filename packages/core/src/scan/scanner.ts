@@ -1,6 +1,7 @@
 /** Plans checks, collects facts, evaluates rules, and builds the report document. */
 import { inject, injectable } from "tsyringe";
-import { type CompiledRule, describeFailures, Evaluator, substituteParams } from "../engine/evaluate.js";
+import { describeFailures } from "../engine/describe.js";
+import { type CompiledRule, Evaluator, substituteParams } from "../engine/evaluate.js";
 import { describeError } from "../errors.js";
 import { parseIsoInstant } from "../model/instant.js";
 import type {

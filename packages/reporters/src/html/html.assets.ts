@@ -55,7 +55,7 @@ function el(tag, props) {
 const keyOf = (r) => r.pack + "|" + r.ruleId + "|" + r.target + "|" + (r.endpoint || "");
 const isNew = (r) => baseline !== null && baseline[keyOf(r)] === "new";
 const brief = (value, max) => { const text = JSON.stringify(value === undefined ? null : value); return text.length > max ? text.slice(0, max - 1) + "…" : text; };
-const condText = (c) => (c.name ? c.name + ": " : "") + c.fact + (c.path ? "." + c.path : "") + " " + c.operator + " " + brief(c.expected, 120) + " — got " + brief(c.actual, 120);
+const blameOf = new Map(results.map((r, i) => [r, data.blame[i] || []]));
 const ruleIndex = new Map(rules.map((rule) => [rule.pack + "|" + rule.id, rule]));
 const badge = (status) => el("span", { class: "badge s-" + status, text: LABEL[status] });
 
@@ -223,7 +223,7 @@ function buildChecklist() {
         const verdict = verdictOf(entries);
         const evidence = el("td");
         for (const r of entries) {
-          const failing = r.conditions.filter((c) => c.outcome === "fail").map(condText);
+          const failing = blameOf.get(r);
           evidence.append(el("div", { text: (r.endpoint || "host") + ": " + (failing.length > 0 ? failing.join("; ") : r.message) }));
         }
         const attested = entries.find((r) => r.attestation);

@@ -3,9 +3,19 @@
  * errors are tool execution notifications, because an unreachable endpoint is not a finding.
  */
 import { createHash } from "node:crypto";
-import { type CheckResult, defineReporter, type ReportDocument, type ReporterOptions, type ReportRule, SEVERITIES, type Severity } from "@hardcheck/core";
+import {
+  blamedConditions,
+  type CheckResult,
+  defineReporter,
+  describeCondition,
+  type ReportDocument,
+  type ReporterOptions,
+  type ReportRule,
+  SEVERITIES,
+  type Severity,
+} from "@hardcheck/core";
 import { type BaselineState, baselineStates } from "../diff/diff.js";
-import { describeCondition, failingConditions, findingKey, ruleCatalog } from "../shared/report-view.js";
+import { findingKey, ruleCatalog } from "../shared/report-view.js";
 
 /** Options of the SARIF reporter. */
 export interface SarifReporterOptions extends ReporterOptions {
@@ -100,7 +110,7 @@ function location(result: CheckResult, configFile: string | undefined) {
 
 function resultMessage(result: CheckResult): string {
   const subject = `${result.title} — ${result.target}${result.endpoint ? ` ${result.endpoint}` : ""}`;
-  const conditions = failingConditions(result).map((condition) => describeCondition(condition));
+  const conditions = blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120));
   return [subject, ...(conditions.length > 0 ? conditions : [result.message])].join("\n");
 }
 
