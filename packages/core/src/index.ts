@@ -15,6 +15,7 @@ export { parseSource, readSource, type SourceDocument } from "./config/source.js
 export { blamedConditions, briefValue, describeCondition, describeFailures, isNegated } from "./engine/describe.js";
 export { type CompiledRule, compileRule, compileRuleParts, Evaluator, type RuleVerdict, readPath } from "./engine/evaluate.js";
 export { CUSTOM_OPERATORS, compareVersions, OPERATOR_NAMES, type OperatorDefinition, resolveDate } from "./engine/operators.js";
+export { compareDebianVersions, compareSemver, type DebianVersion, parseDebianVersion } from "./engine/versions.js";
 export { describeError, formatIssue, HardcheckError, type HardcheckErrorCode, type InputIssue, isHardcheckError } from "./errors.js";
 // Scanning.
 export { Hardcheck, type HardcheckOptions } from "./hardcheck.js";
