@@ -69,7 +69,7 @@ export {
 // Built-in probes.
 export { builtinProbes, registerBuiltins } from "./probes/builtins.js";
 export { readSettings, SETTING_FORMATS, type SettingFormat, type SettingParams, settingProbe } from "./probes/setting/setting.probe.js";
-export { parseXmlPath, readXmlPath, type XmlElement } from "./probes/setting/xpath-lite.js";
+export { parseXmlDocument, readXmlPath, type XmlDocument, xmlPathYieldsList } from "./probes/setting/xml-path.js";
 // Reports.
 export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize, toReportTarget } from "./report/report.js";
 export { FactCollector, type ProbeRun } from "./scan/collector.js";
