@@ -202,7 +202,7 @@ export class Scanner {
       finishedAt: wallClock.now().toISOString(),
       evaluatedAt: evaluatedAt.toISOString(),
       incomplete,
-      packs: setup.packs.map((pack) => ({ id: pack.id, title: pack.title, version: pack.version })),
+      packs: setup.packs.map((pack) => ({ id: pack.id, title: pack.title, version: pack.version, ...(pack.roles ? { roles: pack.roles } : {}) })),
       targets: setup.targets.map((target) => {
         const observed = observedAt.get(target.id);
         return observed ? { ...toReportTarget(target), observedAt: new Date(observed).toISOString() } : target;
@@ -221,8 +221,11 @@ export class Scanner {
         manual: rule.manual,
         ...(rule.prompt ? { prompt: rule.prompt } : {}),
         ...(rule.source ? { source: rule.source } : {}),
+        ...(rule.accessRights ? { accessRights: rule.accessRights } : {}),
+        ...(rule.references ? { references: rule.references } : {}),
       })),
       ...(options.shard ? { shard: options.shard } : {}),
+      ...(setup.site ? { site: setup.site } : {}),
     });
   }
 
