@@ -69,6 +69,7 @@ export function renderHtml(report: ReportDocument, options: HtmlReporterOptions 
 </div>
 <p id="result-count" class="muted"></p>
 <div id="results"></div>
+<button id="show-na" class="more" type="button" hidden></button>
 <button id="show-more" class="more" type="button" hidden>Show more</button>
 </div>
 <div id="view-checklist" class="checklist" hidden><div id="checklist"></div></div>
