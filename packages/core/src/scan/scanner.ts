@@ -209,7 +209,8 @@ export class Scanner {
       }),
       results: redacted,
       notices,
-      rules: setup.rules.map(({ rule }) => ({
+      // One entry per rule: a rule with several evidence sources is compiled into one part per source.
+      rules: [...new Set(setup.rules.map(({ rule }) => rule))].map((rule) => ({
         id: rule.id,
         pack: rule.pack,
         checklistRef: rule.checklistRef ?? null,

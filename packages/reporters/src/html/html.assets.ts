@@ -296,7 +296,7 @@ function buildPackChecklist(pack) {
       el("th", { class: "col-comment", rowspan: 2, text: "Customer comments / reasons" })),
     el("tr", null, ...columns.map((c) => el("th", { class: "col-role", "data-role": c.key, text: c.name }))));
   const body = el("tbody");
-  const order = rules.filter((rule) => rule.pack === pack.id).map((rule) => rule.id);
+  const order = [...new Set(rules.filter((rule) => rule.pack === pack.id).map((rule) => rule.id))];
   for (const id of byRule.keys()) if (!order.includes(id)) order.push(id);
   for (const id of order) {
     const entries = byRule.get(id);
