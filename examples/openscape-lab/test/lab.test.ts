@@ -80,5 +80,6 @@ describe("the OpenScape lab", () => {
     } finally {
       await browser.close();
     }
-  });
+    // The lab's servers, the scan and a printed PDF: minutes on a loaded machine, not seconds.
+  }, 240_000);
 });
