@@ -90,6 +90,14 @@ describe("failure messages name the offenders", () => {
     expect(message).not.toContain("lib-package-897");
   });
 
+  it("reads negation from the tree position only, not from a source label that holds a host name", () => {
+    const traces = [
+      { where: "network tls://a.not.example:443: all[0]", fact: "a", operator: "equal", expected: 1, actual: 0, outcome: "fail" as const },
+      { where: "windows: not", fact: "b", operator: "equal", expected: 1, actual: 1, outcome: "pass" as const },
+    ];
+    expect(describeFailures(traces)).toBe("a equal 1 — got 0; not b equal 1 — got 1");
+  });
+
   it("describes each blamed leaf once, the same way the joined message does", () => {
     const traces = [
       { where: "all[0]", fact: "a", operator: "equal", expected: 1, actual: 0, outcome: "fail" as const },

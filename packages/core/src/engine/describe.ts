@@ -7,7 +7,10 @@ import { asList, includes } from "./operators.js";
 
 /** True when the leaf sits under an odd number of `not`s: then a leaf that holds fails the rule. */
 export function isNegated(condition: ConditionTrace): boolean {
-  return condition.where.split(".").filter((step) => step === "not").length % 2 === 1;
+  // A multi-source result prefixes the tree position with its source (`network tls://a.not.example:443: all[0]`):
+  // only the position after the last ": " counts.
+  const position = condition.where.slice(condition.where.lastIndexOf(": ") + 1).trim();
+  return position.split(".").filter((step) => step === "not").length % 2 === 1;
 }
 
 /**
