@@ -19,7 +19,7 @@ details.result>summary::-webkit-details-marker{display:none}details.result[open]
 pre{background:#f7f7f7;border:1px solid var(--line);padding:6px;overflow:auto;max-height:320px;white-space:pre-wrap;word-break:break-all}
 .muted{color:#666}.more{margin:12px 0}.checklist h2{font-size:16px;margin:24px 0 6px}.checklist section{content-visibility:auto;contain-intrinsic-size:auto 900px}
 .overview-table{max-width:900px}.overview-table th{width:28%}.overview-table td{height:1.6em}.pack-counts{margin:12px 0;padding-left:18px}
-.checklist-table{table-layout:fixed;font-size:12px}.checklist-table .col-item{width:10%}.checklist-table .col-requirement{width:27%}.checklist-table .col-comment{width:23%}.checklist-table .col-role{font-size:10px;font-weight:600;overflow-wrap:normal;hyphens:auto;padding:3px 2px}
+.checklist-table{table-layout:fixed;font-size:12px}.checklist-table .col-item{width:10%}.checklist-table .col-requirement{width:27%}.checklist-table .col-comment{width:23%}.checklist-table .col-role{font-size:10px;font-weight:600;overflow-wrap:break-word;hyphens:auto;padding:3px 2px}
 .checklist-table td.role{text-align:center;font-weight:700;font-size:11px;overflow-wrap:normal;padding:4px 2px}.checklist-table .requirement div{margin-top:3px}td{overflow-wrap:anywhere}
 .verdict-yes{color:var(--pass);font-weight:700}.verdict-no{color:var(--fail);font-weight:700}.verdict-open{color:var(--manual);font-weight:700}.verdict-na,.verdict-none{color:var(--na)}
 .sign{display:grid;grid-template-columns:repeat(2,1fr);gap:36px;margin:18px 0 36px;break-inside:avoid}.sign-line{border-bottom:1px solid #000;height:2.2em;display:flex;align-items:flex-end;font-size:11px;color:#444}
