@@ -150,15 +150,22 @@ await writeFile(join(labDir, "site-ca.pem"), [pki.caPem, ...servers.protocols.ca
 const configFile = join(labDir, "hardcheck.yaml");
 await writeFile(
   configFile,
-  `# Written by the OpenScape lab. Targets are tagged by product (concierge, xpert); endpoints by role.
+  `# Written by the OpenScape lab. Targets are tagged by product (concierge, xpert) and by their
+# server role in the deployment (concierge-server, system-manager, mlc), which fills the role's
+# Executed column of the printed checklist; endpoints are tagged by the service they offer.
 packs: [openscape-concierge-v5r0, openscape-xpert]
+site:
+  customer: { company: Lab Customer Ltd, name: Site administrator, email: admin@customer.example }
+  supplier: { company: Lab Integrator GmbH, name: Service technician }
+  coveredSystems: "OS Concierge server (Windows Server 2022, evidence bundle), Xpert System Manager (Windows Server 2022), one Xpert MLC (Debian); all on 127.0.0.1"
+  checklistVersion: "Concierge V5R0 03/2025; Xpert 01/2026"
 trust: { caFile: ./site-ca.pem, systemRoots: false }
 limits: { connectTimeoutMs: 2000, probeTimeoutMs: 10000 }
 tailoring:
   openscape-xpert: { configFile: /opt/osxmp/settings-export.json }
 targets:
   - id: concierge
-    tags: [concierge]
+    tags: [concierge, concierge-server]
     os: windows
     host: "evidence:${join(here, "evidence", "concierge-server.json")}"
     endpoints:
@@ -170,7 +177,7 @@ targets:
       - { url: "${site.sql}", tags: [sql-server] }
       - { url: "${site.snmp}", tags: [snmp] }
   - id: xpert-sm
-    tags: [xpert]
+    tags: [xpert, system-manager]
     os: windows
     host: "evidence:${join(here, "evidence", "xpert-system-manager.json")}"
     endpoints:
@@ -182,7 +189,7 @@ targets:
       - { url: "tls://127.0.0.1:${servers.xpertClientApi.port}", tags: [thrift-api] }
       - { url: "tls://127.0.0.1:${servers.xpertLicence.port}", tags: [license] }
   - id: xpert-mlc
-    tags: [xpert]
+    tags: [xpert, mlc]
     os: linux
     host: "root:${join(here, "mlc-root")}"
     endpoints:

@@ -2,9 +2,12 @@ import { execFile } from "node:child_process";
 import { access, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import type { ReportDocument } from "@hardcheck/core";
 import { afterAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../../../packages/reporters/test/chromium.js";
+import { openTableEdges, printedPages } from "../../../packages/reporters/test/pdf-pages.js";
 
 const run = promisify(execFile);
 const lab = resolve(import.meta.dirname, "../lab.mjs");
@@ -47,5 +50,36 @@ describe("the OpenScape lab", () => {
     // The SQL Server item combines both evidence sources, the TDS endpoint among them.
     const sqlServer = report.results.find((result) => result.target === "concierge" && result.ruleId === "CL-SQLDB-CONN1");
     expect(sqlServer?.message).toMatch(/checked: network mssql:\/\/127\.0\.0\.1:\d+, windows/);
-  });
+
+    // The printed checklist is the vendors' form: the site overview alone on page 1, then per pack
+    // one row per item under the deployment's roles, no row cut by a page break.
+    expect(report.site?.customer?.company).toBe("Lab Customer Ltd");
+    expect(report.packs.find((pack) => pack.id === "openscape-concierge-v5r0")?.roles?.[0]).toEqual({ tag: "concierge-server", name: "OS Concierge server" });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(pathToFileURL(join(outDir, "hardcheck.html")).href);
+      await page.waitForSelector("html[data-ready=true]");
+      await page.click("#tab-checklist");
+      const concierge = page.locator("section[data-pack=openscape-concierge-v5r0]");
+      expect(await concierge.locator("tbody tr").count()).toBe(31);
+      expect(await concierge.locator("tbody tr").first().getAttribute("data-rule")).toBe("CL-SF-SW-STATUS");
+      expect(await concierge.locator("tbody tr[data-rule=CL-OSC-SERVER2] td[data-role=concierge-server]").getAttribute("data-verdict")).toBe("No");
+      expect(await concierge.locator("tbody tr[data-rule=CL-OSC-SERVER2] td[data-role=remote-agent-server]").textContent()).toBe("—");
+      const xpert = page.locator("section[data-pack=openscape-xpert]");
+      expect(await xpert.locator("tbody tr[data-rule=CL-MLC-HARDENING-SCRIPT] td[data-role=mlc]").getAttribute("data-verdict")).toBe("No");
+      expect(await xpert.locator("tbody tr[data-rule=CL-CSTA-TLS] td[data-role=system-manager]").getAttribute("data-verdict")).toBe("Yes");
+      const pages = await printedPages(await page.pdf({ preferCSSPageSize: true, printBackground: true }), outDir, "checklist");
+      expect(pages.count).toBe(pages.images.length);
+      const first = await pages.text(1);
+      expect(first).toContain("Customer deployment – overview");
+      expect(first).toContain("Lab Customer Ltd");
+      expect(first).not.toContain("CL-BIOS");
+      expect(await pages.text(2)).toContain("OpenScape Concierge V5R0");
+      expect(pages.images.flatMap((image, i) => openTableEdges(image).map((problem) => `page ${i + 1}: ${problem}`))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+    // The lab's servers, the scan and a printed PDF: minutes on a loaded machine, not seconds.
+  }, 240_000);
 });

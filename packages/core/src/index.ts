@@ -11,9 +11,11 @@ export { configFromObject, type LoadedConfig, loadConfigFile } from "./config/co
 export { type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js";
 export { type ConfigData, type ConfigInput, jsonSchemas } from "./config/schema.js";
 export { parseSource, readSource, type SourceDocument } from "./config/source.js";
-export { type CompiledRule, compileRule, compileRuleParts, Evaluator, type RuleVerdict, readPath } from "./engine/evaluate.js";
 // Evaluation.
+export { blamedConditions, briefValue, describeCondition, describeFailures, isNegated } from "./engine/describe.js";
+export { type CompiledRule, compileRule, compileRuleParts, Evaluator, type RuleVerdict, readPath } from "./engine/evaluate.js";
 export { CUSTOM_OPERATORS, compareVersions, OPERATOR_NAMES, type OperatorDefinition, resolveDate } from "./engine/operators.js";
+export { compareDebianVersions, compareSemver, type DebianVersion, parseDebianVersion } from "./engine/versions.js";
 export { describeError, formatIssue, HardcheckError, type HardcheckErrorCode, type InputIssue, isHardcheckError } from "./errors.js";
 // Scanning.
 export { Hardcheck, type HardcheckOptions } from "./hardcheck.js";
@@ -67,7 +69,7 @@ export {
 // Built-in probes.
 export { builtinProbes, registerBuiltins } from "./probes/builtins.js";
 export { readSettings, SETTING_FORMATS, type SettingFormat, type SettingParams, settingProbe } from "./probes/setting/setting.probe.js";
-export { parseXmlPath, readXmlPath, type XmlElement } from "./probes/setting/xpath-lite.js";
+export { parseXmlDocument, readXmlPath, type XmlDocument, xmlPathYieldsList } from "./probes/setting/xml-path.js";
 // Reports.
 export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize, toReportTarget } from "./report/report.js";
 export { FactCollector, type ProbeRun } from "./scan/collector.js";

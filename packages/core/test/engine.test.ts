@@ -1,6 +1,7 @@
 /** Operators, path reading, parameter substitution and condition traces, with a fixed clock. */
 import { describe, expect, it } from "vitest";
-import { type CompiledRule, compileRule, describeFailures, Evaluator, readPath } from "../src/engine/evaluate.js";
+import { describeFailures } from "../src/engine/describe.js";
+import { type CompiledRule, compileRule, Evaluator, readPath } from "../src/engine/evaluate.js";
 import { BUILTIN_OPERATORS, CUSTOM_OPERATORS, compareVersions, OPERATOR_NAMES, resolveDate } from "../src/engine/operators.js";
 import type { ConditionTrace, JsonValue, Rule, TopLevelCondition } from "../src/model/types.js";
 import { fixedClock } from "./support/fakes.js";
@@ -329,7 +330,7 @@ describe("Evaluator traces", () => {
       ["all[1]", "fail", "2026-03-10T00:00:00Z"],
     ]);
     expect(describeFailures(verdict.conditions)).toBe(
-      'tls.versions setDisjoint ["SSLv3","TLSv1"] — got ["TLSv1","TLSv1.2"]; certificate lifetime: tls.leaf.notAfter dateAfter "now+30d" — got "2026-03-10T00:00:00Z"',
+      'tls.versions setDisjoint ["SSLv3","TLSv1"] — present: "TLSv1" (of 2 items); certificate lifetime: tls.leaf.notAfter dateAfter "now+30d" — got "2026-03-10T00:00:00Z"',
     );
   });
 
@@ -387,7 +388,7 @@ describe("Evaluator traces", () => {
       facts: { "tls.versions": ["SSLv3", "TLSv1.3"] },
       passed: false,
       outcome: "pass",
-      message: 'not tls.versions setContains "SSLv3" — got ["SSLv3","TLSv1.3"]',
+      message: 'not tls.versions setContains "SSLv3" — present: "SSLv3" (of 2 items)',
     },
   ])("traces a not tree: $facts.tls.versions → passed $passed", async ({ facts, passed, outcome, message }) => {
     const compiled = compileRule(rule("no-sslv3", { not: { fact: "tls.versions", operator: "setContains", value: "SSLv3" } }));
@@ -425,7 +426,7 @@ describe("Evaluator traces", () => {
     {
       name: "a long actual value is shortened",
       traces: [{ where: "all[0]", fact: "banner", operator: "equal", expected: "x", actual: "y".repeat(200), outcome: "fail" }],
-      text: `banner equal "x" — got "${"y".repeat(76)}…`,
+      text: `banner equal "x" — got "${"y".repeat(78)}…`,
     },
     {
       name: "a path without $ prefix",

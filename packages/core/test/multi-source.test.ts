@@ -99,6 +99,8 @@ describe("multi-source rules", () => {
     const report = await scan([target]);
     expect(report.results).toHaveLength(1);
     expect(report.results[0]).toMatchObject({ ruleId: "TLS12-ONLY", endpoint: null, status, message });
+    // The report lists the item once, as the checklist prints it, not once per source.
+    expect(report.rules?.map((rule) => rule.id)).toEqual(["TLS12-ONLY"]);
   });
 
   it("keeps every source's conditions and evidence, labelled by source", async () => {

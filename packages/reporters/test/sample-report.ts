@@ -4,6 +4,9 @@ import { buildReport, type CheckResult, type ReportDocument, type ReportRule, ty
 /** A server banner that must stay text in every format. */
 export const XSS_BANNER = "<img src=x onerror=alert(1)>";
 
+/** The config file the sample targets are defined in, as the user named it. */
+export const SAMPLE_CONFIG = "ops/hardcheck.yaml";
+
 const source = (line: number) => ({ file: "@hardcheck/checklists/packs/demo-pack.yaml", line });
 
 /** The rules of the sample pack, in document order (deliberately not alphabetical). */
@@ -91,9 +94,26 @@ export function sampleReport(startedAt = "2026-03-01T10:00:00.000Z", results?: r
     finishedAt: "2026-03-01T10:00:02.500Z",
     incomplete: false,
     packs: [{ id: "demo-pack", title: "Demo pack", version: "1.0.0" }],
+    // Where the user's config defines them: SARIF alerts point there.
     targets: [
-      { id: "mail", host: null, os: null, tags: [], endpoints: ["smtp://mail.example:25", "tls://mail.example:465"] },
-      { id: "pbx", host: "ssh://admin@pbx.example", os: "linux", tags: [], endpoints: ["sips://pbx.example:5061"] },
+      {
+        id: "mail",
+        host: null,
+        os: null,
+        tags: [],
+        endpoints: ["smtp://mail.example:25", "tls://mail.example:465"],
+        source: { file: SAMPLE_CONFIG, line: 4 },
+        endpointLines: { "smtp://mail.example:25": 6, "tls://mail.example:465": 7 },
+      },
+      {
+        id: "pbx",
+        host: "ssh://admin@pbx.example",
+        os: "linux",
+        tags: [],
+        endpoints: ["sips://pbx.example:5061"],
+        source: { file: SAMPLE_CONFIG, line: 8 },
+        endpointLines: { "sips://pbx.example:5061": 11 },
+      },
     ],
     results: results ?? [
       sampleResult("DEMO-TLS-VERSION", "mail", "smtp://mail.example:25", "fail", {

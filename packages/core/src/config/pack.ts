@@ -88,7 +88,15 @@ export function packFromDocument(document: SourceDocument): LoadedPack {
       ...(rule.prompt ? { prompt: rule.prompt } : {}),
       probeParams: (rule.probeParams ?? {}) as Record<string, JsonObject>,
       source: { file: document.file, line },
+      ...(rule.accessRights ? { accessRights: rule.accessRights } : {}),
+      ...(rule.references ? { references: rule.references } : {}),
     };
+  });
+  const roleTags = new Map<string, number>();
+  data.roles?.forEach((role, i) => {
+    const first = roleTags.get(role.tag);
+    if (first !== undefined) at(["roles", i, "tag"], `role tag "${role.tag}" is listed twice — first at roles[${first}]; each role needs its own tag`);
+    roleTags.set(role.tag, i);
   });
   if (issues.length > 0) raise("HC_PACK_INVALID", issues);
   const pack: Pack = {
@@ -96,6 +104,7 @@ export function packFromDocument(document: SourceDocument): LoadedPack {
     title: data.title,
     version: data.version,
     ...(data.description ? { description: data.description } : {}),
+    ...(data.roles ? { roles: data.roles } : {}),
     rules,
     source: document.file,
   };

@@ -103,6 +103,25 @@ const limitsSchema = strictObject({
   scanTimeoutMs: z.int().min(1).optional().describe("Timeout of the whole scan; unfinished checks become error (default none)."),
 });
 
+const sitePartySchema = strictObject({
+  company: z.string().optional(),
+  name: z.string().optional().describe("Contact person."),
+  address: z.string().optional(),
+  telephone: z.string().optional(),
+  email: z.string().optional(),
+});
+
+/** The deployment overview printed on the filled-in checklist's first page. */
+export const siteSchema = strictObject({
+  customer: sitePartySchema.optional(),
+  supplier: sitePartySchema.optional(),
+  coveredSystems: z.string().optional().describe("Systems, software versions, devices, MAC/IP addresses the checklist covers."),
+  checklistVersion: z.string().optional().describe("Version of the vendor checklist the items refer to, e.g. 03/2025."),
+  checklistDate: isoDate.optional().describe("Date of that checklist version."),
+  remarks: z.string().optional(),
+  openIssuesUntil: isoDate.optional().describe("By when open issues are to be resolved."),
+});
+
 /** The scan configuration file (`hardcheck.yaml`). */
 export const configSchema = strictObject({
   $schema: z.string().optional(),
@@ -121,6 +140,7 @@ export const configSchema = strictObject({
     .optional()
     .describe("Path to an attestations file, or the entries inline."),
   limits: limitsSchema.optional(),
+  site: siteSchema.optional().describe("The deployment the filled-in checklist is for: customer, supplier, covered systems, checklist version."),
 });
 
 /** The config as written (before defaults). */
@@ -197,6 +217,13 @@ const ruleSchema = strictObject({
   manual: z.boolean().optional(),
   prompt: z.string().min(1).optional(),
   probeParams: z.record(z.string(), z.record(z.string(), jsonValueSchema)).optional(),
+  accessRights: z.string().min(1).optional().describe("The rights a person needs to check or fix the item by hand."),
+  references: z.array(nonEmpty("reference")).optional().describe("Where to read more: document sections, release notes, standards."),
+});
+
+const packRoleSchema = strictObject({
+  tag: identifier("role tag").describe("The target tag that marks a server of this role."),
+  name: nonEmpty("role name").describe('The role as the source document names it, e.g. "Remote Agent standby server".'),
 });
 
 /** A pack file. */
@@ -206,6 +233,11 @@ export const packSchema = strictObject({
   title: nonEmpty("title"),
   version: nonEmpty("version"),
   description: z.string().optional(),
+  roles: z
+    .array(packRoleSchema)
+    .min(1, "list at least one role, or leave roles out")
+    .optional()
+    .describe("The deployment's server roles, in the order of the document's Executed column: targets tagged with a role fill its column."),
   rules: z.array(ruleSchema).min(1, "a pack needs at least one rule"),
 });
 
@@ -251,7 +283,9 @@ export const reportSchema = z.object({
   finishedAt: z.string(),
   evaluatedAt: z.string().optional(),
   incomplete: z.boolean(),
-  packs: z.array(z.object({ id: z.string(), title: z.string(), version: z.string() })),
+  packs: z.array(
+    z.object({ id: z.string(), title: z.string(), version: z.string(), roles: z.array(z.object({ tag: z.string(), name: z.string() })).optional() }),
+  ),
   targets: z.array(
     z.object({
       id: z.string(),
@@ -259,6 +293,8 @@ export const reportSchema = z.object({
       os: z.string().nullable(),
       tags: z.array(z.string()),
       endpoints: z.array(z.string()),
+      source: z.object({ file: z.string(), line: z.int() }).optional(),
+      endpointLines: z.record(z.string(), z.int()).optional(),
       observedAt: z.string().optional(),
     }),
   ),
@@ -286,10 +322,13 @@ export const reportSchema = z.object({
         manual: z.boolean(),
         prompt: z.string().optional(),
         source: z.object({ file: z.string(), line: z.int() }).optional(),
+        accessRights: z.string().optional(),
+        references: z.array(z.string()).optional(),
       }),
     )
     .optional(),
   shard: z.string().optional(),
+  site: siteSchema.optional(),
 });
 
 /** JSON Schema documents for the published contracts, keyed by file name. */

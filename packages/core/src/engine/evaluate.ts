@@ -218,26 +218,3 @@ function toJson(value: unknown): JsonValue {
   if (value instanceof Date) return value.toISOString();
   return value as JsonValue;
 }
-
-/**
- * One line per leaf that counts against the rule, for result messages:
- * `tls.leaf.selfSigned equal false — got true`. Under an odd number of `not`s a leaf that holds is
- * what fails the rule, so it is listed with a `not` in front.
- */
-export function describeFailures(conditions: readonly ConditionTrace[]): string {
-  const negated = (condition: ConditionTrace) => condition.where.split(".").filter((step) => step === "not").length % 2 === 1;
-  const failing = conditions.filter((condition) => condition.outcome !== "not-evaluated" && (condition.outcome === "fail") !== negated(condition));
-  return failing
-    .map((condition) => {
-      const subject = `${condition.fact}${condition.path ? `.${condition.path.replace(/^\$\.?/, "")}` : ""}`;
-      const label = condition.name ? `${condition.name}: ` : "";
-      const not = negated(condition) ? "not " : "";
-      return `${label}${not}${subject} ${condition.operator} ${brief(condition.expected)} — got ${brief(condition.actual ?? null)}`;
-    })
-    .join("; ");
-}
-
-function brief(value: JsonValue): string {
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
-}

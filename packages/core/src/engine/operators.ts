@@ -1,5 +1,6 @@
 /** hardcheck's operators on top of json-rules-engine's built-ins. */
 import type { Clock } from "../plugin/services.js";
+import { compareDebianVersions, compareSemver, parseDebianVersion } from "./versions.js";
 
 /** An operator: its comparison and a load-time check of the value a rule compares with. */
 export interface OperatorDefinition {
@@ -26,7 +27,9 @@ export const BUILTIN_OPERATORS = [
 
 /**
  * Compares dotted versions part by part: numeric parts numerically, others as text.
- * `1.10.0` > `1.9.2`; `2:1.0` (Debian epoch) > `1:9.9`; `1.1.1w` > `1.1.1v` > `1.1.1`.
+ * `1.10.0` > `1.9.2`; `1.1.1w` > `1.1.1v` > `1.1.1`; Windows builds `10.0.19045.4529`.
+ * Debian package versions and semantic versions have their own orderings
+ * ({@link compareDebianVersions}, {@link compareSemver}) and operators.
  */
 export function compareVersions(a: string, b: string): number {
   // Digits and letters are separate parts, so OpenSSL's `1.1.1w` reads as 1, 1, 1, w.
@@ -77,13 +80,14 @@ function toTime(value: unknown): number {
   return Number.NaN;
 }
 
-const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]);
+/** A set operator's operand as a list: a scalar is a one-item set, null and undefined the empty set. */
+export const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]);
 const same = (a: unknown, b: unknown) => a === b || (typeof a === "object" && JSON.stringify(a) === JSON.stringify(b));
-const includes = (list: unknown[], item: unknown) => list.some((entry) => same(entry, item));
+/** Set membership as the set operators see it: equal scalars, or objects with equal JSON. */
+export const includes = (list: readonly unknown[], item: unknown) => list.some((entry) => same(entry, item));
 
 const validateDate = (expected: unknown) =>
   Number.isNaN(resolveDate(expected, { now: () => new Date(0) })) ? 'expected an ISO date, "now", "now+30d" / "now-12h" or { daysFromNow: N }' : undefined;
-const validateVersion = (expected: unknown) => (typeof expected === "string" && expected.length > 0 ? undefined : "expected a version string such as 1.2.3");
 const validatePattern = (expected: unknown) => {
   const source = typeof expected === "string" ? expected : undefined;
   if (source === undefined) return "expected a regular expression as a string";
@@ -105,19 +109,50 @@ function pattern(source: string): RegExp {
   return regex;
 }
 
-const version = (name: string, description: string, test: (order: number) => boolean): OperatorDefinition => ({
-  name,
-  description,
-  evaluate: (fact, expected) => typeof fact === "string" && typeof expected === "string" && test(compareVersions(fact, expected)),
-  validate: validateVersion,
-});
+/** A version ordering: -1, 0 or 1, or undefined when either side is no version of the scheme. */
+type VersionOrder = (a: string, b: string) => number | undefined;
+
+/**
+ * The four comparisons of one version scheme. A fact that is no version of the scheme (missing, not
+ * a string, unparsable) satisfies none of them, so it can never pass by accident.
+ */
+function versionOperators(prefix: string, scheme: string, order: VersionOrder, validate: (expected: unknown) => string | undefined): OperatorDefinition[] {
+  const operator = (suffix: string, sign: string, test: (order: number) => boolean): OperatorDefinition => ({
+    name: `${prefix}${suffix}`,
+    description: `fact version ${sign} value (${scheme})`,
+    evaluate: (fact, expected) => {
+      if (typeof fact !== "string" || typeof expected !== "string") return false;
+      const result = order(fact, expected);
+      return result !== undefined && test(result);
+    },
+    validate,
+  });
+  return [
+    operator("GreaterThanInclusive", "≥", (o) => o >= 0),
+    operator("GreaterThan", ">", (o) => o > 0),
+    operator("LessThan", "<", (o) => o < 0),
+    operator("LessThanInclusive", "≤", (o) => o <= 0),
+  ];
+}
+
+const validateDottedVersion = (expected: unknown) => {
+  if (typeof expected !== "string" || expected.length === 0) return "expected a version string such as 1.2.3";
+  // These orderings differ from the dotted one; a rule written with them means another scheme.
+  if (/[~:]/.test(expected)) return `"${expected}" is a Debian package version — use debianVersionGreaterThan… / debianVersionLessThan…`;
+  if (/^\d+\.\d+\.\d+-[0-9A-Za-z.-]*[A-Za-z]/.test(expected))
+    return `"${expected}" is a semantic version with a pre-release — use semverGreaterThan… / semverLessThan…`;
+  return undefined;
+};
+const validateDebianVersion = (expected: unknown) =>
+  typeof expected === "string" && parseDebianVersion(expected) ? undefined : "expected a Debian package version such as 1:2.3.4-1+deb12u1 or 1.0~rc1";
+const validateSemver = (expected: unknown) =>
+  typeof expected === "string" && compareSemver(expected, expected) !== undefined ? undefined : "expected a semantic version such as 1.2.3 or 1.2.3-rc.1";
 
 /** The custom operators every engine gets. */
 export const CUSTOM_OPERATORS: readonly OperatorDefinition[] = [
-  version("versionGreaterThanInclusive", "fact version ≥ value (dotted, numeric parts compared as numbers)", (o) => o >= 0),
-  version("versionGreaterThan", "fact version > value", (o) => o > 0),
-  version("versionLessThan", "fact version < value", (o) => o < 0),
-  version("versionLessThanInclusive", "fact version ≤ value", (o) => o <= 0),
+  ...versionOperators("version", "dotted: numeric parts compared as numbers", compareVersions, validateDottedVersion),
+  ...versionOperators("debianVersion", "Debian package version, ordered as dpkg --compare-versions", compareDebianVersions, validateDebianVersion),
+  ...versionOperators("semver", "Semantic Versioning 2.0, ordered as the semver package", compareSemver, validateSemver),
   {
     name: "dateBefore",
     description: 'fact date is before value (ISO date, "now", "now+30d", { daysFromNow: N })',

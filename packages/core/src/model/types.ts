@@ -82,6 +82,10 @@ export interface Target {
   readonly os?: string;
   readonly tags: readonly string[];
   readonly endpoints: readonly Endpoint[];
+  /** Where the config defines the target, so findings can point into the user's repository. */
+  readonly source?: SourceLocation;
+  /** The config line of each endpoint, by URL. */
+  readonly endpointLines?: Readonly<Record<string, number>>;
 }
 
 /** A rule's declared tailorable parameter. */
@@ -167,6 +171,21 @@ export interface Rule {
   /** Extra parameters for probes, keyed by probe id; `{ "param": name }` values are tailorable. */
   readonly probeParams: Readonly<Record<string, JsonObject>>;
   readonly source?: SourceLocation;
+  /** The rights a person needs to check or fix the item by hand (the form's "needed access rights"). */
+  readonly accessRights?: string;
+  /** Where to read more: sections of the source document, release notes, standards. */
+  readonly references?: readonly string[];
+}
+
+/**
+ * A server role of a deployment, as the source document's "Executed" column names it: targets that
+ * carry the tag are that role's servers in the filled-in checklist.
+ */
+export interface PackRole {
+  /** The target tag that marks a server of this role. */
+  readonly tag: string;
+  /** The role as the document names it, e.g. "Remote Agent standby server". */
+  readonly name: string;
 }
 
 /** A named, versioned set of rules. */
@@ -175,8 +194,36 @@ export interface Pack {
   readonly title: string;
   readonly version: string;
   readonly description?: string;
+  /** The deployment's server roles, in the document's column order. */
+  readonly roles?: readonly PackRole[];
   readonly rules: readonly Rule[];
   readonly source?: string;
+}
+
+/** One party of the deployment overview: the customer or the supplier. */
+export interface SiteParty {
+  readonly company?: string;
+  readonly name?: string;
+  readonly address?: string;
+  readonly telephone?: string;
+  readonly email?: string;
+}
+
+/**
+ * The deployment a checklist is filled in for (the config's `site:`), printed as the overview on
+ * the checklist's first page.
+ */
+export interface SiteInfo {
+  readonly customer?: SiteParty;
+  readonly supplier?: SiteParty;
+  /** Systems, software versions, devices and addresses the checklist covers. */
+  readonly coveredSystems?: string;
+  /** Version (and date) of the vendor checklist the items refer to. */
+  readonly checklistVersion?: string;
+  readonly checklistDate?: string;
+  readonly remarks?: string;
+  /** By when open issues are to be resolved (ISO date). */
+  readonly openIssuesUntil?: string;
 }
 
 /** A documented exception: a failing rule accepted for a target until a date. */
@@ -261,6 +308,10 @@ export interface ReportTarget {
   readonly os: string | null;
   readonly tags: readonly string[];
   readonly endpoints: readonly string[];
+  /** Where the config defines the target (absent in reports written before it existed). */
+  readonly source?: SourceLocation;
+  /** The config line of each endpoint, by URL. */
+  readonly endpointLines?: Readonly<Record<string, number>>;
   /**
    * The time the target's host facts describe, when it is not the scan's evaluation time: an
    * evidence bundle's collection time, or the `asOf` of a `root:` image.
@@ -273,6 +324,8 @@ export interface ReportPack {
   readonly id: string;
   readonly title: string;
   readonly version: string;
+  /** The deployment's server roles, for the checklist's per-role "Executed" columns. */
+  readonly roles?: readonly PackRole[];
 }
 
 /** A note about the scan as a whole (expired waivers, unmatched attestations, …). */
@@ -299,6 +352,8 @@ export interface ReportRule {
   /** The question an attesting person answers (manual rules). */
   readonly prompt?: string;
   readonly source?: SourceLocation;
+  readonly accessRights?: string;
+  readonly references?: readonly string[];
 }
 
 /**
@@ -330,4 +385,6 @@ export interface ReportDocument {
   readonly rules?: readonly ReportRule[];
   /** `I/N` when this report covers one shard of the targets. */
   readonly shard?: string;
+  /** The deployment overview from the config's `site:`. */
+  readonly site?: SiteInfo;
 }

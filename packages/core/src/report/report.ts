@@ -1,7 +1,7 @@
 /** Builds, sorts, merges and shards report documents. */
 import { reportSchema } from "../config/schema.js";
 import { HardcheckError } from "../errors.js";
-import type { CheckResult, ReportDocument, ReportNotice, ReportPack, ReportRule, ReportTarget, Summary, Target } from "../model/types.js";
+import type { CheckResult, ReportDocument, ReportNotice, ReportPack, ReportRule, ReportTarget, SiteInfo, Summary, Target } from "../model/types.js";
 
 /** The parts a report is built from. */
 export interface ReportParts {
@@ -18,6 +18,7 @@ export interface ReportParts {
   /** The evaluated rules in their packs' order; kept in that order within each pack. */
   readonly rules?: readonly ReportRule[];
   readonly shard?: string;
+  readonly site?: SiteInfo;
 }
 
 const byText = (a: string | null, b: string | null) => (a ?? "").localeCompare(b ?? "", "en");
@@ -50,6 +51,8 @@ export function toReportTarget(target: Target | ReportTarget): ReportTarget {
     os: full.os ?? null,
     tags: [...full.tags],
     endpoints: full.endpoints.map((endpoint) => endpoint.url),
+    ...(full.source ? { source: full.source } : {}),
+    ...(full.endpointLines && Object.keys(full.endpointLines).length > 0 ? { endpointLines: full.endpointLines } : {}),
   };
 }
 
@@ -82,6 +85,7 @@ export function buildReport(parts: ReportParts): ReportDocument {
     // A stable sort keeps each pack's own (document) order.
     ...(parts.rules ? { rules: [...parts.rules].sort((a, b) => byText(a.pack, b.pack)) } : {}),
     ...(parts.shard ? { shard: parts.shard } : {}),
+    ...(parts.site ? { site: parts.site } : {}),
   };
 }
 
@@ -156,6 +160,8 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
     results,
     notices: reports.flatMap((report) => report.notices),
     ...(reports.some((report) => report.rules) ? { rules: [...rules.values()] } : {}),
+    // Shards of one scan share one config, so one site overview.
+    ...(reports.find((report) => report.site)?.site ? { site: reports.find((report) => report.site)?.site as SiteInfo } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 /** Plans checks, collects facts, evaluates rules, and builds the report document. */
 import { inject, injectable } from "tsyringe";
-import { type CompiledRule, describeFailures, Evaluator, substituteParams } from "../engine/evaluate.js";
+import { describeFailures } from "../engine/describe.js";
+import { type CompiledRule, Evaluator, substituteParams } from "../engine/evaluate.js";
 import { describeError } from "../errors.js";
 import { parseIsoInstant } from "../model/instant.js";
 import type {
@@ -201,14 +202,15 @@ export class Scanner {
       finishedAt: wallClock.now().toISOString(),
       evaluatedAt: evaluatedAt.toISOString(),
       incomplete,
-      packs: setup.packs.map((pack) => ({ id: pack.id, title: pack.title, version: pack.version })),
+      packs: setup.packs.map((pack) => ({ id: pack.id, title: pack.title, version: pack.version, ...(pack.roles ? { roles: pack.roles } : {}) })),
       targets: setup.targets.map((target) => {
         const observed = observedAt.get(target.id);
         return observed ? { ...toReportTarget(target), observedAt: new Date(observed).toISOString() } : target;
       }),
       results: redacted,
       notices,
-      rules: setup.rules.map(({ rule }) => ({
+      // One entry per rule: a rule with several evidence sources is compiled into one part per source.
+      rules: [...new Set(setup.rules.map(({ rule }) => rule))].map((rule) => ({
         id: rule.id,
         pack: rule.pack,
         checklistRef: rule.checklistRef ?? null,
@@ -220,8 +222,11 @@ export class Scanner {
         manual: rule.manual,
         ...(rule.prompt ? { prompt: rule.prompt } : {}),
         ...(rule.source ? { source: rule.source } : {}),
+        ...(rule.accessRights ? { accessRights: rule.accessRights } : {}),
+        ...(rule.references ? { references: rule.references } : {}),
       })),
       ...(options.shard ? { shard: options.shard } : {}),
+      ...(setup.site ? { site: setup.site } : {}),
     });
   }
 

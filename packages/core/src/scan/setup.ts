@@ -10,7 +10,7 @@ import { CUSTOM_OPERATORS, OPERATOR_NAMES } from "../engine/operators.js";
 import { HardcheckError, type InputIssue, isHardcheckError } from "../errors.js";
 import { parseEndpoint, parseHostSpec } from "../model/endpoint.js";
 import { parseIsoInstant } from "../model/instant.js";
-import type { Attestation, Endpoint, JsonValue, Pack, ReportNotice, Target, Waiver } from "../model/types.js";
+import type { Attestation, Endpoint, JsonValue, Pack, ReportNotice, SiteInfo, Target, Waiver } from "../model/types.js";
 import type { PluginRegistry } from "../plugin/registry.js";
 import type { Limits, TrustStore } from "../plugin/services.js";
 
@@ -43,6 +43,8 @@ export interface ScanSetup {
   /** The config's directory; secret `file:` references resolve from here. */
   readonly baseDir: string;
   readonly notices: readonly ReportNotice[];
+  /** The deployment overview for the filled-in checklist (the config's `site:`). */
+  readonly site?: SiteInfo;
 }
 
 /** Narrows a scan from the command line or an API caller. */
@@ -72,6 +74,7 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
     if (targetIds.has(target.id)) at(["targets", ti, "id"], `duplicate target id "${target.id}" — first used at targets[${targetIds.get(target.id)}]`);
     targetIds.set(target.id, ti);
     const endpoints: Endpoint[] = [];
+    const endpointLines: Record<string, number> = {};
     (target.endpoints ?? []).forEach((entry, ei) => {
       const path: KeyPath = typeof entry === "string" ? ["targets", ti, "endpoints", ei] : ["targets", ti, "endpoints", ei, "url"];
       try {
@@ -80,7 +83,10 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
             ? parseEndpoint(entry)
             : parseEndpoint(entry.url, { ...(entry.tags ? { tags: entry.tags } : {}), ...(entry.servername ? { servername: entry.servername } : {}) });
         if (endpoints.some((other) => other.url === endpoint.url)) at(path, `endpoint ${endpoint.url} is listed twice for this target`);
-        else endpoints.push(endpoint);
+        else {
+          endpoints.push(endpoint);
+          endpointLines[endpoint.url] = document.locate(["targets", ti, "endpoints", ei])?.line ?? document.locate(["targets", ti])?.line ?? 1;
+        }
       } catch (error) {
         at(path, stripCode(error));
       }
@@ -127,6 +133,8 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
         : {}),
       tags: [...(target.tags ?? [])].sort(),
       endpoints: endpoints.sort((a, b) => a.url.localeCompare(b.url)),
+      source: { file: document.file, line: document.locate(["targets", ti])?.line ?? 1 },
+      endpointLines,
     });
   });
 
@@ -335,6 +343,7 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
     limits,
     trust,
     baseDir,
+    ...(data.site ? { site: data.site as SiteInfo } : {}),
     notices: [...bundledPackIds]
       .map((packId) => {
         const affected = [

@@ -1,7 +1,16 @@
 /** A terminal view for people: grouped by target, failures first, failing conditions spelled out. */
-import { type CheckResult, defineReporter, type ReportDocument, type ReporterOptions, SEVERITIES, type Status } from "@hardcheck/core";
+import {
+  blamedConditions,
+  type CheckResult,
+  defineReporter,
+  describeCondition,
+  type ReportDocument,
+  type ReporterOptions,
+  SEVERITIES,
+  type Status,
+} from "@hardcheck/core";
 import { baselineStates } from "../diff/diff.js";
-import { describeCondition, findingKey } from "../shared/report-view.js";
+import { findingKey } from "../shared/report-view.js";
 
 const STATUS_ORDER: readonly Status[] = ["fail", "error", "manual", "waived", "pass", "not-applicable"];
 const LABEL: Record<Status, string> = {
@@ -59,8 +68,9 @@ export function renderConsole(report: ReportDocument, options: ConsoleReporterOp
         `  ${paint(COLOR[result.status], LABEL[result.status].padEnd(6))} ${result.severity.padEnd(8)} ${fresh}${result.ruleId}${where}  ${result.title}`,
       );
       if (result.status === "fail") {
-        for (const condition of result.conditions.filter((c) => c.outcome === "fail")) lines.push(`         ${describeCondition(condition, 70)}`);
-        if (!result.conditions.some((c) => c.outcome === "fail")) lines.push(`         ${result.message}`);
+        const blamed = blamedConditions(result.conditions);
+        for (const condition of blamed) lines.push(`         ${describeCondition(condition, 70)}`);
+        if (blamed.length === 0) lines.push(`         ${result.message}`);
       } else if (!quiet) {
         lines.push(`         ${result.message}`);
       }

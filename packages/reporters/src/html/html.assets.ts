@@ -17,10 +17,16 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid var(--line);pad
 details.result{border-bottom:1px solid var(--line)}details.result>summary{display:grid;grid-template-columns:90px 70px minmax(120px,1.2fr) 3fr 1.5fr;gap:8px;padding:5px 4px;cursor:pointer;list-style:none}
 details.result>summary::-webkit-details-marker{display:none}details.result[open]>summary{background:#eef3f7}.body{padding:6px 12px 12px 100px}
 pre{background:#f7f7f7;border:1px solid var(--line);padding:6px;overflow:auto;max-height:320px;white-space:pre-wrap;word-break:break-all}
-.muted{color:#666}.more{margin:12px 0}.checklist h2{font-size:16px;margin:24px 0 6px}.checklist section{content-visibility:auto;contain-intrinsic-size:auto 900px}.checklist-table{table-layout:fixed}.checklist-table th:nth-child(1){width:7%}.checklist-table th:nth-child(2){width:10%}.checklist-table th:nth-child(3){width:25%}.checklist-table th:nth-child(4){width:8%}.checklist-table th:nth-child(5){width:22%}.checklist-table th:nth-child(6){width:14%}td{overflow-wrap:anywhere}.verdict-yes{color:var(--pass);font-weight:700}.verdict-no{color:var(--fail);font-weight:700}.verdict-manual{color:var(--manual);font-weight:700}
-.sign{display:grid;grid-template-columns:repeat(3,1fr);gap:24px;margin:18px 0 36px}.sign div{border-top:1px solid #000;padding-top:4px}
+.muted{color:#666}.more{margin:12px 0}.checklist h2{font-size:16px;margin:24px 0 6px}.checklist section{content-visibility:auto;contain-intrinsic-size:auto 900px}
+.overview-table{max-width:900px}.overview-table th{width:28%}.overview-table td{height:1.6em}.pack-counts{margin:12px 0;padding-left:18px}
+.checklist-table{table-layout:fixed;font-size:12px}.checklist-table .col-item{width:10%}.checklist-table .col-requirement{width:27%}.checklist-table .col-comment{width:23%}.checklist-table .col-role{font-size:10px;font-weight:600;overflow-wrap:break-word;hyphens:auto;padding:3px 2px}
+.checklist-table td.role{text-align:center;font-weight:700;font-size:11px;overflow-wrap:normal;padding:4px 2px}.checklist-table .requirement div{margin-top:3px}td{overflow-wrap:anywhere}
+.verdict-yes{color:var(--pass);font-weight:700}.verdict-no{color:var(--fail);font-weight:700}.verdict-open{color:var(--manual);font-weight:700}.verdict-na,.verdict-none{color:var(--na)}
+.sign{display:grid;grid-template-columns:repeat(2,1fr);gap:36px;margin:18px 0 36px;break-inside:avoid}.sign-line{border-bottom:1px solid #000;height:2.2em;display:flex;align-items:flex-end;font-size:11px;color:#444}
 [hidden]{display:none!important}
-@media print{.checklist section{content-visibility:visible}header{background:none;color:#000}nav,.filters,.noprint{display:none!important}.checklist section{break-after:page}th{background:none}main{padding:0}tr{break-inside:avoid}}
+@page{size:A4 landscape;margin:12mm}
+@media print{.checklist section{content-visibility:visible}header{background:none;color:#000;padding:0 0 6px}nav,.filters,.noprint{display:none!important}
+.checklist section.pack-checklist{break-before:page}th{background:none}main{padding:0}th,td{border-color:#000}thead{display:table-header-group}tr{break-inside:avoid}.checklist h2{margin-top:0}}
 `;
 
 /** Inline script of the HTML report: summary, filters, lazily rendered results, checklist view. */
@@ -55,7 +61,7 @@ function el(tag, props) {
 const keyOf = (r) => r.pack + "|" + r.ruleId + "|" + r.target + "|" + (r.endpoint || "");
 const isNew = (r) => baseline !== null && baseline[keyOf(r)] === "new";
 const brief = (value, max) => { const text = JSON.stringify(value === undefined ? null : value); return text.length > max ? text.slice(0, max - 1) + "…" : text; };
-const condText = (c) => (c.name ? c.name + ": " : "") + c.fact + (c.path ? "." + c.path : "") + " " + c.operator + " " + brief(c.expected, 120) + " — got " + brief(c.actual, 120);
+const blameOf = new Map(results.map((r, i) => [r, data.blame[i] || []]));
 const ruleIndex = new Map(rules.map((rule) => [rule.pack + "|" + rule.id, rule]));
 const badge = (status) => el("span", { class: "badge s-" + status, text: LABEL[status] });
 
@@ -122,6 +128,10 @@ function haystack(i) {
 }
 let matches = [];
 let shown = 0;
+let showNotApplicable = false;
+let hiddenNotApplicable = 0;
+const naButton = document.getElementById("show-na");
+naButton.addEventListener("click", () => { showNotApplicable = true; applyFilters(); });
 const list = document.getElementById("results");
 const countLine = document.getElementById("result-count");
 const moreButton = document.getElementById("show-more");
@@ -130,6 +140,7 @@ function applyFilters() {
   const text = filterText.value.trim().toLowerCase();
   const onlyNew = filterNew.checked;
   matches = [];
+  hiddenNotApplicable = 0;
   for (let i = 0; i < results.length; i++) {
     const r = results[i];
     if (status && r.status !== status) continue;
@@ -138,8 +149,12 @@ function applyFilters() {
     if (pack && r.pack !== pack) continue;
     if (onlyNew && !isNew(r)) continue;
     if (text && !haystack(i).includes(text)) continue;
+    // Checks that did not apply are counted, and listed only on request: they would bury the findings.
+    if (!status && !showNotApplicable && r.status === "not-applicable") { hiddenNotApplicable++; continue; }
     matches.push(i);
   }
+  naButton.hidden = hiddenNotApplicable === 0;
+  naButton.textContent = hiddenNotApplicable + " not-applicable check" + (hiddenNotApplicable === 1 ? "" : "s") + " hidden — show";
   list.replaceChildren();
   shown = 0;
   renderMore();
@@ -149,7 +164,7 @@ function renderMore() {
   const fragment = document.createDocumentFragment();
   for (; shown < end; shown++) fragment.append(resultRow(results[matches[shown]]));
   list.append(fragment);
-  countLine.textContent = matches.length + " of " + results.length + " checks match; " + shown + " shown";
+  countLine.textContent = matches.length + " of " + results.length + " checks match; " + shown + " shown" + (hiddenNotApplicable > 0 ? "; " + hiddenNotApplicable + " not applicable hidden" : "");
   moreButton.hidden = shown >= matches.length;
 }
 function resultRow(r) {
@@ -182,67 +197,146 @@ let typing = 0;
 filterText.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(applyFilters, 120); });
 for (const card of document.querySelectorAll(".card[data-status]")) card.addEventListener("click", () => { filterStatus.value = card.getAttribute("data-status"); applyFilters(); });
 
-// Checklist: one filled-in checklist per pack and target, items in the pack's (document) order.
-const VERDICT = { pass: "Yes", fail: "No", "not-applicable": "Not applicable", manual: "Manual", error: "Not decided", waived: "Waived" };
+// Checklist: the vendor's form filled in. A deployment overview first, then per pack one row per
+// item in the document's order, one "Executed" cell per server role (the targets tagged with it),
+// and the evidence and attestation notes as the comment; a signature block closes each pack.
+const VERDICT = { pass: "Yes", fail: "No", "not-applicable": "n/a", manual: "Open", error: "Not checked", waived: "Waived" };
+const VERDICT_CLASS = { pass: "verdict-yes", fail: "verdict-no", "not-applicable": "verdict-na", manual: "verdict-open", error: "verdict-open", waived: "verdict-open" };
+const WORST_FIRST = ["fail", "error", "manual", "waived", "pass", "not-applicable"];
 function verdictOf(items) {
   const statuses = new Set(items.map((r) => r.status));
-  for (const s of ["fail", "error", "manual", "waived", "pass", "not-applicable"]) if (statuses.has(s)) return s;
+  for (const s of WORST_FIRST) if (statuses.has(s)) return s;
   return "not-applicable";
 }
-// Which "now" the verdicts of a target were judged at: the scan's, or its evidence's collection time.
-function asOfLine(target) {
-  const scan = report.evaluatedAt || report.startedAt;
-  return "Verdicts as of " + scan + (target.observedAt ? "; host items judged as of the evidence's collection at " + target.observedAt : "");
+const site = report.site || {};
+function partyRows(table) {
+  const customer = site.customer || {}, supplier = site.supplier || {};
+  for (const [key, label] of [["company", "Company"], ["name", "Name"], ["address", "Address"], ["telephone", "Telephone"], ["email", "E-mail"]]) {
+    table.append(el("tr", null, el("th", { text: label }), el("td", { "data-field": "customer." + key, text: customer[key] || "" }), el("td", { "data-field": "supplier." + key, text: supplier[key] || "" })));
+  }
+}
+function overviewRow(table, label, field, value) {
+  table.append(el("tr", null, el("th", { text: label }), el("td", { colspan: 2, "data-field": field, text: value || "" })));
+}
+function buildOverview() {
+  const section = el("section", { class: "overview", "data-overview": "true" }, el("h2", { text: "Customer deployment – overview" }));
+  const table = el("table", { class: "overview-table" });
+  table.append(el("thead", null, el("tr", null, el("th"), el("th", { text: "Customer" }), el("th", { text: "Supplier" }))));
+  const body = el("tbody");
+  partyRows(body);
+  // Without a site entry the scanned targets are the covered systems.
+  const scanned = report.targets.map((t) => t.id + (t.host ? " (" + t.host + ")" : "") + (t.endpoints.length > 0 ? ": " + t.endpoints.join(", ") : "")).join("; ");
+  overviewRow(body, "Covered systems", "coveredSystems", site.coveredSystems || scanned);
+  const checklists = report.packs.map((pack) => pack.title + " (hardcheck pack " + pack.id + " " + pack.version + ")").join("; ");
+  overviewRow(body, "Referenced checklist", "checklistVersion", (site.checklistVersion ? "Version: " + site.checklistVersion : "Version:") + (site.checklistDate ? " · Date: " + site.checklistDate : "") + " — " + checklists);
+  overviewRow(body, "General remarks", "remarks", site.remarks);
+  overviewRow(body, "Open issues to be resolved until", "openIssuesUntil", site.openIssuesUntil);
+  overviewRow(body, "Checked", "checkedAt", "Verdicts as of " + (report.evaluatedAt || report.startedAt) + " by " + report.tool.name + " " + report.tool.version + (report.incomplete ? " — INCOMPLETE SCAN: unfinished checks are not decided" : ""));
+  table.append(body);
+  section.append(table);
+  const counts = el("ul", { class: "pack-counts" });
+  for (const pack of report.packs) {
+    const row = {};
+    for (const r of results) if (r.pack === pack.id) row[r.status] = (row[r.status] || 0) + 1;
+    counts.append(el("li", { text: pack.title + ": " + WORST_FIRST.filter((s) => row[s]).map((s) => row[s] + " " + LABEL[s].toLowerCase()).join(", ") }));
+  }
+  section.append(counts);
+  return section;
+}
+// The columns of a pack's "Executed" block: its roles, plus any scanned target that carries none of them.
+function columnsOf(pack, packResults) {
+  const roles = pack.roles || [];
+  const columns = roles.map((role) => ({ name: role.name, key: role.tag, targets: report.targets.filter((t) => t.tags.includes(role.tag)).map((t) => t.id) }));
+  const covered = new Set(columns.flatMap((c) => c.targets));
+  for (const target of report.targets) {
+    if (covered.has(target.id)) continue;
+    if (!packResults.some((r) => r.target === target.id && r.status !== "not-applicable")) continue;
+    columns.push({ name: target.id, key: "target:" + target.id, targets: [target.id] });
+  }
+  return columns;
+}
+function commentOf(entries, rule) {
+  const lines = [];
+  for (const r of entries) {
+    if (r.status === "not-applicable") continue;
+    const where = r.target + (r.endpoint ? " " + r.endpoint : "");
+    if (r.attestation) {
+      const a = r.attestation;
+      lines.push(where + ": attested " + a.verdict + " by " + a.by + ", " + a.at + (a.note ? ": " + a.note : ""));
+      continue;
+    }
+    if (r.waiver) {
+      const w = r.waiver;
+      lines.push(where + ": " + (w.expired ? "expired waiver" : "waived") + " — " + w.reason + " — " + w.approvedBy + (w.expires ? ", until " + w.expires : ""));
+      continue;
+    }
+    if (r.status === "pass" && r.message === "all conditions hold") continue;
+    const blamed = blameOf.get(r);
+    lines.push(where + ": " + (blamed.length > 0 ? blamed.join("; ") : r.message));
+  }
+  if (lines.length === 0 && rule && rule.prompt && entries.some((r) => r.status === "manual")) lines.push(rule.prompt);
+  return lines;
+}
+function buildPackChecklist(pack) {
+  const packResults = results.filter((r) => r.pack === pack.id);
+  const columns = columnsOf(pack, packResults);
+  const byRule = new Map();
+  for (const r of packResults) {
+    if (!byRule.has(r.ruleId)) byRule.set(r.ruleId, []);
+    byRule.get(r.ruleId).push(r);
+  }
+  const observed = report.targets.filter((t) => t.observedAt).map((t) => t.id + ": host items judged as of the evidence's collection at " + t.observedAt);
+  const section = el("section", { class: "pack-checklist", "data-pack": pack.id },
+    el("h2", { text: pack.title + " " + pack.version }),
+    el("p", { class: "muted as-of", text: "Verdicts as of " + (report.evaluatedAt || report.startedAt) + (observed.length > 0 ? "; " + observed.join("; ") : "") }));
+  const table = el("table", { class: "checklist-table", "data-columns": columns.length });
+  const head = el("thead", null,
+    el("tr", null, el("th", { class: "col-item", rowspan: 2, text: "Item" }), el("th", { class: "col-requirement", rowspan: 2, text: "Requirement and measures" }),
+      columns.length > 0 ? el("th", { class: "col-executed", colspan: columns.length, text: "Executed" }) : null,
+      el("th", { class: "col-comment", rowspan: 2, text: "Customer comments / reasons" })),
+    el("tr", null, ...columns.map((c) => el("th", { class: "col-role", "data-role": c.key, text: c.name }))));
+  const body = el("tbody");
+  const order = [...new Set(rules.filter((rule) => rule.pack === pack.id).map((rule) => rule.id))];
+  for (const id of byRule.keys()) if (!order.includes(id)) order.push(id);
+  for (const id of order) {
+    const entries = byRule.get(id);
+    if (!entries) continue;
+    const first = entries[0];
+    const rule = ruleIndex.get(pack.id + "|" + id);
+    const requirement = el("td", { class: "requirement" }, el("b", { text: first.title }));
+    if (rule && rule.remediation) requirement.append(el("div", null, el("i", { text: "Measures: " }), rule.remediation));
+    const references = [first.section ? "§" + first.section : null, ...((rule && rule.references) || [])].filter(Boolean);
+    if (references.length > 0) requirement.append(el("div", null, el("i", { text: "References: " }), references.join("; ")));
+    if (rule && rule.accessRights) requirement.append(el("div", null, el("i", { text: "Needed access rights: " }), rule.accessRights));
+    const row = el("tr", { "data-rule": id, "data-verdict": VERDICT[verdictOf(entries)] },
+      el("td", { class: "item" }, el("b", { text: first.checklistRef || id }), first.checklistRef && first.checklistRef !== id ? el("div", { class: "muted", text: id }) : null),
+      requirement);
+    for (const column of columns) {
+      const mine = entries.filter((r) => column.targets.includes(r.target));
+      if (column.targets.length === 0 || mine.length === 0) {
+        row.append(el("td", { class: "role verdict-none", "data-role": column.key, "data-verdict": "", title: column.targets.length === 0 ? "no target of this role was scanned" : "not planned on this role's targets", text: "—" }));
+        continue;
+      }
+      const verdict = verdictOf(mine);
+      row.append(el("td", { class: "role " + VERDICT_CLASS[verdict], "data-role": column.key, "data-verdict": VERDICT[verdict], title: column.targets.join(", "), text: VERDICT[verdict] }));
+    }
+    const comment = el("td", { class: "comment" });
+    for (const line of commentOf(entries, rule)) comment.append(el("div", { text: line }));
+    row.append(comment);
+    body.append(row);
+  }
+  table.append(head, body);
+  section.append(table);
+  section.append(el("div", { class: "sign" },
+    ...["Technician", "Customer"].map((who) => el("div", { class: "sign-party" }, el("b", { text: who }),
+      el("div", { class: "sign-line", text: "Name" }), el("div", { class: "sign-line", text: "Date" }), el("div", { class: "sign-line", text: "Signature" })))));
+  return section;
 }
 function buildChecklist() {
   const root = document.getElementById("checklist");
-  const byPackTarget = new Map();
-  for (const r of results) {
-    const key = r.pack + "\\u0000" + r.target;
-    if (!byPackTarget.has(key)) byPackTarget.set(key, new Map());
-    const items = byPackTarget.get(key);
-    if (!items.has(r.ruleId)) items.set(r.ruleId, []);
-    items.get(r.ruleId).push(r);
-  }
   const fragment = document.createDocumentFragment();
-  for (const pack of report.packs) {
-    for (const target of report.targets) {
-      const items = byPackTarget.get(pack.id + "\\u0000" + target.id);
-      if (!items) continue;
-      const section = el("section", { "data-pack": pack.id, "data-target": target.id },
-        el("h2", { text: pack.title + " " + pack.version + " — " + target.id + (target.host ? " (" + target.host + ")" : "") }),
-        el("p", { class: "muted as-of", text: asOfLine(target) }));
-      const table = el("table", { class: "checklist-table" }, el("tr", null, ...["Item", "Section", "What is required", "Verdict", "Evidence", "Attestation", "Comment"].map((h) => el("th", { text: h }))));
-      const order = rules.filter((rule) => rule.pack === pack.id).map((rule) => rule.id);
-      for (const id of items.keys()) if (!order.includes(id)) order.push(id);
-      for (const id of order) {
-        const entries = items.get(id);
-        if (!entries) continue;
-        const first = entries[0];
-        const rule = ruleIndex.get(pack.id + "|" + id);
-        const verdict = verdictOf(entries);
-        const evidence = el("td");
-        for (const r of entries) {
-          const failing = r.conditions.filter((c) => c.outcome === "fail").map(condText);
-          evidence.append(el("div", { text: (r.endpoint || "host") + ": " + (failing.length > 0 ? failing.join("; ") : r.message) }));
-        }
-        const attested = entries.find((r) => r.attestation);
-        const waived = entries.find((r) => r.waiver);
-        const comment = waived ? "Waiver: " + waived.waiver.reason + " — " + waived.waiver.approvedBy + (waived.waiver.expires ? ", until " + waived.waiver.expires : "") + (waived.waiver.expired ? " (expired)" : "")
-          : verdict === "manual" && rule && rule.prompt ? rule.prompt : "";
-        table.append(el("tr", { "data-rule": id, "data-verdict": VERDICT[verdict] },
-          el("td", { text: first.checklistRef || id }),
-          el("td", { text: first.section || "" }),
-          el("td", null, el("b", { text: first.title }), rule && rule.rationale && rule.rationale !== first.title ? el("div", { class: "muted", text: rule.rationale }) : null),
-          el("td", { class: verdict === "pass" ? "verdict-yes" : verdict === "fail" ? "verdict-no" : "verdict-manual", text: VERDICT[verdict] }),
-          evidence,
-          el("td", { text: attested ? attested.attestation.verdict + " — " + attested.attestation.by + ", " + attested.attestation.at + (attested.attestation.note ? ": " + attested.attestation.note : "") : "" }),
-          el("td", { text: comment })));
-      }
-      section.append(table, el("div", { class: "sign" }, el("div", { text: "Checked by" }), el("div", { text: "Date" }), el("div", { text: "Signature" })));
-      fragment.append(section);
-    }
-  }
+  fragment.append(buildOverview());
+  for (const pack of report.packs) fragment.append(buildPackChecklist(pack));
   root.append(fragment);
 }
 

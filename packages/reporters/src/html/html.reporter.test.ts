@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { buildReport, type CheckResult, type ReportDocument, type ReportRule, type Status } from "@hardcheck/core";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, type TestBrowser } from "../../test/chromium.js";
+import { openTableEdges, printedPages } from "../../test/pdf-pages.js";
 import { expectGolden, sampleReport, sampleResult, XSS_BANNER } from "../../test/sample-report.js";
 import { escapeHtml, htmlReporter, renderHtml, scriptJson } from "./html.reporter.js";
 
@@ -79,7 +81,10 @@ describe("HTML reporter in Chromium", () => {
     const page = await open("sample.html", renderHtml(asOf, { baseline }));
     expect(await page.locator("header p").textContent()).toContain("verdicts as of 2026-02-28T00:00:00.000Z");
     const rows = () => page.locator("#results details.result").count();
-    expect(await rows()).toBe(10);
+    // The one not-applicable check is collapsed behind a count until asked for.
+    expect(await rows()).toBe(9);
+    expect(await page.locator("#show-na").textContent()).toBe("1 not-applicable check hidden — show");
+    expect(await page.locator("#result-count").textContent()).toBe("9 of 10 checks match; 9 shown; 1 not applicable hidden");
     expect(await page.locator(".card[data-status=fail] b").textContent()).toBe("3");
     const packRow = await page.locator("#summary-packs tr").first().locator("td").allTextContents();
     const packHeader = await page.locator("#summary-packs").locator("xpath=..").locator("thead th").allTextContents();
@@ -101,15 +106,22 @@ describe("HTML reporter in Chromium", () => {
     await page.selectOption("#filter-target", "");
     await page.fill("#filter-text", "banner");
     // Polled from here: the page's policy forbids the eval that string predicates would need.
-    await expect.poll(rows, { timeout: 5000 }).toBe(2);
+    await expect.poll(rows, { timeout: 5000 }).toBe(1);
     await page.fill("#filter-text", "");
     await page.check("#filter-new");
     expect(await rows()).toBe(2);
     expect(await page.locator("#results .new").count()).toBe(2);
     await page.uncheck("#filter-new");
     await page.selectOption("#filter-severity", "low");
+    expect(await rows()).toBe(1);
+    await page.click("#show-na");
     expect(await rows()).toBe(2);
+    expect(await page.locator("#show-na").isHidden()).toBe(true);
     await page.selectOption("#filter-severity", "");
+    expect(await rows()).toBe(10);
+    await page.selectOption("#filter-status", "not-applicable");
+    expect(await rows()).toBe(1);
+    await page.selectOption("#filter-status", "");
 
     // The hostile banner is shown as text and never becomes an element.
     const bannerRow = page.locator("#results details.result", { hasText: "DEMO-BANNER" }).filter({ hasText: "smtp://" });
@@ -119,18 +131,43 @@ describe("HTML reporter in Chromium", () => {
     await page.screenshot({ path: join(dir, "results.png"), fullPage: true });
 
     await page.click("#tab-checklist");
-    const verdicts = (target: string) =>
+    // A pack without roles gets one Executed column per scanned target; items keep the document's order.
+    const cells = (role: string) =>
       page
-        .locator(`section[data-target=${target}] tr[data-rule]`)
-        .evaluateAll((rows) => rows.map((row) => `${row.getAttribute("data-rule")}=${row.getAttribute("data-verdict")}`));
-    expect(await verdicts("mail")).toEqual(["DEMO-TLS-VERSION=No", "DEMO-BANNER=No", "DEMO-RACK=Manual", "DEMO-CERT=Not decided"]);
-    expect(await verdicts("pbx")).toEqual(["DEMO-TLS-VERSION=Yes", "DEMO-BANNER=Not applicable", "DEMO-RACK=Yes", "DEMO-CERT=No"]);
-    expect(await page.locator("section[data-target=mail] p.as-of").textContent()).toBe("Verdicts as of 2026-02-28T00:00:00.000Z");
-    expect(await page.locator("section[data-target=pbx] p.as-of").textContent()).toBe(
-      "Verdicts as of 2026-02-28T00:00:00.000Z; host items judged as of the evidence's collection at 2026-02-20T08:00:00.000Z",
+        .locator(`section[data-pack=demo-pack] tbody tr`)
+        .evaluateAll(
+          (rows, key) => rows.map((row) => `${row.getAttribute("data-rule")}=${row.querySelector(`td[data-role="${key}"]`)?.getAttribute("data-verdict")}`),
+          role,
+        );
+    expect(await cells("target:mail")).toEqual(["DEMO-TLS-VERSION=No", "DEMO-BANNER=No", "DEMO-RACK=Open", "DEMO-CERT=Not checked"]);
+    expect(await cells("target:pbx")).toEqual(["DEMO-TLS-VERSION=Yes", "DEMO-BANNER=n/a", "DEMO-RACK=Yes", "DEMO-CERT=No"]);
+    expect(await page.locator("section[data-pack=demo-pack] thead tr").nth(1).locator("th").allTextContents()).toEqual(["mail", "pbx"]);
+    expect(await page.locator("section[data-pack=demo-pack] p.as-of").textContent()).toBe(
+      "Verdicts as of 2026-02-28T00:00:00.000Z; pbx: host items judged as of the evidence's collection at 2026-02-20T08:00:00.000Z",
     );
-    expect(await page.locator("section[data-target=pbx] tr[data-rule=DEMO-RACK]").textContent()).toContain("J. Technician");
-    expect(await page.locator("section[data-target=mail] tr[data-rule=DEMO-CERT]").textContent()).toContain("CISO office, until 2026-06-30");
+    const comment = (rule: string) => page.locator(`section[data-pack=demo-pack] tr[data-rule=${rule}] td.comment`).textContent();
+    expect(await comment("DEMO-RACK")).toContain("pbx: attested pass by J. Technician, 2026-02-27T09:30:00Z: checked on site");
+    expect(await comment("DEMO-CERT")).toContain("CISO office, until 2026-06-30");
+    // The failing condition is the comment, worded as everywhere else; the hostile banner stays text.
+    expect(await comment("DEMO-BANNER")).toContain(
+      `mail smtp://mail.example:25: smtp.banner notMatches ${JSON.stringify(String.raw`\d+\.\d+`)} — got "220 ${XSS_BANNER} ESMTP Exim 4.96"`,
+    );
+    const requirement = await page.locator("section[data-pack=demo-pack] tr[data-rule=DEMO-TLS-VERSION] td.requirement").textContent();
+    expect(requirement).toContain("Measures: Disable SSLv3, TLS 1.0 and TLS 1.1");
+    expect(requirement).toContain("References: §Transport security");
+    // Without a site: entry the overview lists the scanned systems and leaves the parties blank to fill in by hand.
+    expect(await page.locator("[data-overview] td[data-field='customer.company']").textContent()).toBe("");
+    expect(await page.locator("[data-overview] td[data-field=coveredSystems]").textContent()).toContain(
+      "pbx (ssh://admin@pbx.example): sips://pbx.example:5061",
+    );
+    expect(await page.locator("section[data-pack=demo-pack] .sign .sign-line").allTextContents()).toEqual([
+      "Name",
+      "Date",
+      "Signature",
+      "Name",
+      "Date",
+      "Signature",
+    ]);
     await page.screenshot({ path: join(dir, "checklist.png"), fullPage: true });
 
     const pdf = await page.pdf({ format: "A4", landscape: true, printBackground: true });
@@ -138,6 +175,41 @@ describe("HTML reporter in Chromium", () => {
     await writeFile(join(dir, "checklist.pdf"), pdf);
 
     expect(await page.locator("img").count()).toBe(0);
+    await page.close();
+  });
+
+  it("prints the checklist as the vendor's form: overview alone on page 1, items in order, no row cut by a page break", async () => {
+    const page = await open("form.html", renderHtml(formReport()));
+    await page.click("#tab-checklist");
+    // Chromium prints with the page size and margins the report's own @page rule sets (A4 landscape).
+    const print = () => page.pdf({ preferCSSPageSize: true, printBackground: true });
+    const pages = await printedPages(await print(), dir, "form");
+    expect(pages.count).toBe(pages.images.length);
+    expect(pages.count).toBeGreaterThanOrEqual(4);
+    for (const image of pages.images) expect(image.width).toBeGreaterThan(image.height);
+
+    const first = await pages.text(1);
+    expect(first).toContain("Customer deployment – overview");
+    expect(first).toContain("Example Customer Ltd");
+    expect(first).toContain("Example Integrator GmbH");
+    expect(first).toContain("Version: 03/2025");
+    expect(first).not.toContain("FORM-01");
+    const second = await pages.text(2);
+    expect(second).toContain("Form pack 1.0.0");
+    expect(second).toContain("Executed");
+    // Every item once, in the document's order, across the pages; the header repeats on each page.
+    const all = (await Promise.all(Array.from({ length: pages.count }, (_, i) => pages.text(i + 1)))).join("\n");
+    const seen = [...all.matchAll(/FORM-\d\d(?=\s)/g)].map((match) => match[0]);
+    expect([...new Set(seen)]).toEqual(FORM_RULES.map((rule) => rule.checklistRef));
+    for (let i = 2; i <= pages.count - 1; i++) expect(await pages.text(i)).toContain("Customer comments / reasons");
+    expect(await pages.text(pages.count)).toContain("Signature");
+
+    expect(pages.images.flatMap((image, i) => openTableEdges(image).map((problem) => `page ${i + 1}: ${problem}`))).toEqual([]);
+
+    // The check can fail: letting rows break across pages cuts some.
+    await page.addStyleTag({ content: "@media print{tr{break-inside:auto!important}}" });
+    const cut = await printedPages(await print(), dir, "form-rows-may-break");
+    expect(cut.images.flatMap((image) => openTableEdges(image)).length).toBeGreaterThan(0);
     await page.close();
   });
 
@@ -168,3 +240,108 @@ describe("HTML reporter in Chromium", () => {
     expect(requests).toEqual([]);
   });
 });
+
+const FORM_ROLES = [
+  { tag: "main-server", name: "Main server" },
+  { tag: "agent-server", name: "Remote Agent server" },
+  { tag: "reporting-server", name: "Reporting server" },
+  { tag: "main-standby", name: "Main standby server" },
+  { tag: "agent-standby", name: "Remote Agent standby server" },
+  { tag: "reporting-standby", name: "Reporting standby server" },
+];
+
+/** 31 items with texts of uneven length, so rows of many heights meet the page breaks. */
+const FORM_RULES: ReportRule[] = Array.from({ length: 31 }, (_, i) => ({
+  id: `FORM-RULE-${i + 1}`,
+  pack: "form-pack",
+  checklistRef: `FORM-${String(i + 1).padStart(2, "0")}`,
+  section: `${1 + Math.floor(i / 5)}.${(i % 5) + 1}`,
+  title: `Item ${i + 1} is configured as the deployment agreed`,
+  severity: (["critical", "high", "medium", "low"] as const)[i % 4] ?? "medium",
+  rationale: "Why it matters.",
+  remediation: `Open the administration console and set the option. ${"Check the result afterwards and record the value. ".repeat(1 + ((i * 7) % 6))}`,
+  manual: i % 6 === 5,
+  ...(i % 6 === 5 ? { prompt: "Is it done?" } : {}),
+  accessRights: i % 2 === 0 ? "Local administrator on every server" : "Network access to the service ports",
+  references: [`release notes ${i + 1}`],
+}));
+
+/** A deployment of one target per role plus one without a role, scanned with the form pack. */
+function formReport(): ReportDocument {
+  const targets = [
+    ...FORM_ROLES.map((role) => ({ id: role.tag.replace("-", ""), host: null, os: "windows", tags: [role.tag], endpoints: [] as string[] })),
+    { id: "extra", host: null, os: "linux", tags: [], endpoints: [] as string[] },
+  ];
+  const statuses: Status[] = ["pass", "fail", "pass", "not-applicable", "pass", "error", "waived"];
+  const results: CheckResult[] = [];
+  FORM_RULES.forEach((rule, r) => {
+    targets.forEach((target, t) => {
+      const status: Status = rule.manual ? (t === 0 ? "pass" : "manual") : (statuses[(r + t) % statuses.length] as Status);
+      const lines = 1 + ((r * 3 + t) % 4);
+      results.push({
+        ruleId: rule.id,
+        pack: rule.pack,
+        checklistRef: rule.checklistRef,
+        section: rule.section,
+        title: rule.title,
+        severity: rule.severity,
+        target: target.id,
+        endpoint: null,
+        status,
+        message: status === "pass" ? "all conditions hold" : `${"setting differs from the agreed value; ".repeat(lines)}see the evidence`,
+        conditions: [],
+        evidence: {},
+        ...(status === "waived"
+          ? {
+              waiver: {
+                rule: rule.id,
+                target: target.id,
+                reason: "replacement ordered",
+                approvedBy: "Site security officer",
+                expires: "2026-09-30",
+                expired: false,
+                originalStatus: "fail" as Status,
+              },
+            }
+          : {}),
+        ...(rule.manual && t === 0
+          ? {
+              attestation: {
+                rule: rule.id,
+                target: target.id,
+                verdict: "pass" as const,
+                by: "J. Technician",
+                at: "2026-02-27T09:30:00Z",
+                note: "checked on site",
+              },
+            }
+          : {}),
+      });
+    });
+  });
+  return buildReport({
+    tool: { name: "hardcheck", version: "0.1.0" },
+    startedAt: "2026-03-01T10:00:00.000Z",
+    finishedAt: "2026-03-01T10:05:00.000Z",
+    incomplete: false,
+    packs: [{ id: "form-pack", title: "Form pack", version: "1.0.0", roles: FORM_ROLES }],
+    targets,
+    results,
+    notices: [],
+    rules: FORM_RULES,
+    site: {
+      customer: {
+        company: "Example Customer Ltd",
+        name: "A. Admin",
+        address: "1 Example Road, Example Town",
+        telephone: "+49 89 0000000",
+        email: "admin@customer.example",
+      },
+      supplier: { company: "Example Integrator GmbH", name: "B. Builder" },
+      coveredSystems: "six servers of product 5.0 (10.0.0.1–10.0.0.6) and one Linux gateway",
+      checklistVersion: "03/2025",
+      checklistDate: "2025-03-01",
+      openIssuesUntil: "2026-06-30",
+    },
+  });
+}

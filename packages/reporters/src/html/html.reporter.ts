@@ -2,7 +2,7 @@
  * hardcheck.html: one self-contained file (inline CSS and script, no network, works from file://)
  * with the result explorer and the filled-in checklist view, printable to PDF.
  */
-import { defineReporter, type ReportDocument, type ReporterOptions } from "@hardcheck/core";
+import { blamedConditions, defineReporter, describeCondition, type ReportDocument, type ReporterOptions } from "@hardcheck/core";
 import { baselineStates } from "../diff/diff.js";
 import { ruleCatalog } from "../shared/report-view.js";
 import { HTML_SCRIPT, HTML_STYLE } from "./html.assets.js";
@@ -34,7 +34,9 @@ export function scriptJson(value: unknown): string {
 /** Renders the self-contained HTML report. */
 export function renderHtml(report: ReportDocument, options: HtmlReporterOptions = {}): string {
   const states = baselineStates(report, options);
-  const data = { report, rules: ruleCatalog(report), baseline: states ? Object.fromEntries(states) : null };
+  // The conditions that decided each failure, worded by core like every other reporter (by result index).
+  const blame = report.results.map((result) => blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120)));
+  const data = { report, rules: ruleCatalog(report), baseline: states ? Object.fromEntries(states) : null, blame };
   const s = report.summary;
   const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
   const title = options.title ?? "hardcheck report";
@@ -67,6 +69,7 @@ export function renderHtml(report: ReportDocument, options: HtmlReporterOptions 
 </div>
 <p id="result-count" class="muted"></p>
 <div id="results"></div>
+<button id="show-na" class="more" type="button" hidden></button>
 <button id="show-more" class="more" type="button" hidden>Show more</button>
 </div>
 <div id="view-checklist" class="checklist" hidden><div id="checklist"></div></div>

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { type ConditionTrace, describeFailures } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectGolden, sampleReport, sampleResult, XSS_BANNER } from "../../test/sample-report.js";
 import { junitReporter, renderJunit } from "./junit.reporter.js";
@@ -84,5 +85,22 @@ describe("JUnit reporter", () => {
     );
     const { stderr } = await run("xmllint", ["--noout", "--schema", xsd, file], { timeout: 10_000 });
     expect(stderr).toContain("validates");
+  });
+
+  it("says each failing condition once, even when the message is made of them (as a scan writes it)", async () => {
+    const conditions: ConditionTrace[] = [
+      { where: "all[0]", fact: "packages", operator: "setDisjoint", expected: ["nmap", "wireshark"], actual: ["bash", "nmap", "zsh"], outcome: "fail" },
+      { where: "all[1]", fact: "tls.leaf", path: "$.selfSigned", operator: "equal", expected: false, actual: true, outcome: "fail" },
+    ];
+    const result = sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "fail", { message: describeFailures(conditions), conditions });
+    const file = await write("once.xml", renderJunit(sampleReport(undefined, [result])));
+    const body = await xpath(file, "string(//testcase/failure)");
+    expect(body.split("\n")).toEqual([
+      "critical",
+      'packages setDisjoint ["nmap","wireshark"] — present: "nmap" (of 3 items)',
+      "tls.leaf.selfSigned equal false — got true",
+    ]);
+    expect(body.match(/setDisjoint/g)).toHaveLength(1);
+    expect(await xpath(file, "string(//testcase/failure/@message)")).toBe(result.message);
   });
 });

@@ -2,9 +2,17 @@
  * JUnit XML in the Ant dialect CI systems parse (Jenkins, GitLab, Azure, CircleCI): one testsuite per
  * target, one testcase per check.
  */
-import { type CheckResult, defineReporter, type ReportDocument, type ReporterOptions } from "@hardcheck/core";
+import {
+  blamedConditions,
+  type CheckResult,
+  defineReporter,
+  describeCondition,
+  describeFailures,
+  type ReportDocument,
+  type ReporterOptions,
+} from "@hardcheck/core";
 import { baselineStates } from "../diff/diff.js";
-import { describeCondition, durationSeconds, failingConditions, findingKey } from "../shared/report-view.js";
+import { durationSeconds, findingKey } from "../shared/report-view.js";
 
 /** Escapes text for XML content and attribute values, dropping characters XML 1.0 cannot carry. */
 export function escapeXml(text: string): string {
@@ -38,8 +46,12 @@ function caseName(result: CheckResult, isNew: boolean): string {
 function outcome(result: CheckResult): string {
   switch (result.status) {
     case "fail": {
-      const conditions = failingConditions(result).map((condition) => describeCondition(condition, 400));
-      const body = [`${result.severity}: ${result.message}`, ...conditions].join("\n");
+      // A scan's message is the failing conditions joined on one line; the body lists each once, one
+      // per line, and keeps the message only when it says something else (a probe's own words).
+      const blamed = blamedConditions(result.conditions);
+      const conditions = blamed.map((condition) => describeCondition(condition, 400));
+      const messageIsConditions = blamed.length > 0 && result.message === describeFailures(result.conditions);
+      const body = [messageIsConditions ? result.severity : `${result.severity}: ${result.message}`, ...conditions].join("\n");
       return `<failure message="${escapeXml(result.message)}" type="${escapeXml(`hardcheck.${result.severity}`)}">${escapeText(body)}</failure>`;
     }
     case "error":

@@ -1,7 +1,7 @@
 /** A Markdown summary for pull-request comments and `$GITHUB_STEP_SUMMARY` (which takes at most 1 MiB). */
-import { type CheckResult, defineReporter, type ReportDocument, type ReporterOptions, SEVERITIES } from "@hardcheck/core";
+import { blamedConditions, type CheckResult, defineReporter, describeCondition, type ReportDocument, type ReporterOptions, SEVERITIES } from "@hardcheck/core";
 import { baselineStates } from "../diff/diff.js";
-import { describeCondition, failingConditions, findingKey } from "../shared/report-view.js";
+import { findingKey } from "../shared/report-view.js";
 
 /** Options of the Markdown reporter. */
 export interface MarkdownReporterOptions extends ReporterOptions {
@@ -70,7 +70,7 @@ export function renderMarkdown(report: ReportDocument, options: MarkdownReporter
     "Failures",
     "| | severity | rule | where | what failed |",
     failures.map(({ result, isNew }) => {
-      const conditions = failingConditions(result).map((condition) => escapeMarkdown(describeCondition(condition, 80)));
+      const conditions = blamedConditions(result.conditions).map((condition) => escapeMarkdown(describeCondition(condition, 80)));
       return `| ${isNew ? "🆕" : ""} | ${result.severity} | ${escapeMarkdown(result.ruleId)} | ${where(result)} | ${escapeMarkdown(result.title)}${conditions.length > 0 ? `<br>${conditions.join("<br>")}` : ""} |`;
     }),
   );

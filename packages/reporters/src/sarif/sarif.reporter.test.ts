@@ -74,15 +74,40 @@ describe("SARIF reporter", () => {
       expect(where?.logicalLocations[0]?.fullyQualifiedName).toMatch(/^(mail|pbx)/);
     }
     const cert = run.results.find((result) => result.ruleId === "DEMO-CERT" && !result.suppressions);
-    expect(cert?.locations[0]?.physicalLocation.region.startLine).toBe(70);
+    expect(cert?.locations[0]?.physicalLocation.region.startLine).toBe(11);
     expect(cert?.locations[0]?.logicalLocations[0]?.fullyQualifiedName).toBe("pbx/sips://pbx.example:5061");
     expect(cert?.message.text).toContain("pbx sips://pbx.example:5061");
   });
 
-  it("falls back to the scanned config file when a rule has no source", () => {
+  it("points each alert at the config line that defines its endpoint or target, with the rule's file as related location", () => {
+    const located = (ruleId: string, target: string, endpoint: string | null) => {
+      const log = buildSarif(sampleReport(undefined, [sampleResult(ruleId, target, endpoint, "fail")]), { configFile: "elsewhere.yaml" });
+      const [result] = (runOf(log)[0]?.results ?? []) as Array<SarifResultView & { relatedLocations?: unknown[] }>;
+      return { at: result?.locations[0]?.physicalLocation, related: result?.relatedLocations };
+    };
+    const rule = { id: 1, physicalLocation: { artifactLocation: { uri: "@hardcheck/checklists/packs/demo-pack.yaml" }, region: { startLine: 70 } } };
+    expect(located("DEMO-CERT", "pbx", "sips://pbx.example:5061")).toEqual({
+      at: { artifactLocation: { uri: "ops/hardcheck.yaml" }, region: { startLine: 11 } },
+      related: [{ ...rule, message: { text: "rule DEMO-CERT in pack demo-pack" } }],
+    });
+    expect(located("DEMO-CERT", "mail", "tls://mail.example:465").at).toEqual({ artifactLocation: { uri: "ops/hardcheck.yaml" }, region: { startLine: 7 } });
+    // A host-level result is located at the target.
+    expect(located("DEMO-RACK", "pbx", null).at).toEqual({ artifactLocation: { uri: "ops/hardcheck.yaml" }, region: { startLine: 8 } });
+  });
+
+  it("falls back to the scanned config file when the report records no config lines, and to the rule's file without one", () => {
+    const withoutLines = (report: ReturnType<typeof sampleReport>) => ({
+      ...report,
+      targets: report.targets.map(({ source: _source, endpointLines: _lines, ...target }) => target),
+    });
     const { source: _dropped, ...withoutSource } = sampleResult("DEMO-CERT", "pbx", null, "fail");
-    const log = buildSarif(sampleReport(undefined, [withoutSource as CheckResult]), { configFile: "ops/hardcheck.yaml" });
+    const log = buildSarif(withoutLines(sampleReport(undefined, [withoutSource as CheckResult])), { configFile: "ops/hardcheck.yaml" });
     expect(runOf(log)[0]?.results[0]?.locations[0]?.physicalLocation).toEqual({ artifactLocation: { uri: "ops/hardcheck.yaml" }, region: { startLine: 1 } });
+    const bare = buildSarif(withoutLines(sampleReport(undefined, [sampleResult("DEMO-CERT", "pbx", null, "fail")])));
+    expect(runOf(bare)[0]?.results[0]?.locations[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: "@hardcheck/checklists/packs/demo-pack.yaml" },
+      region: { startLine: 70 },
+    });
   });
 
   it("describes every rule with short and full description, help text and markdown, tags and security-severity as a string", () => {

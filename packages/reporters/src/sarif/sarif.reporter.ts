@@ -3,9 +3,20 @@
  * errors are tool execution notifications, because an unreachable endpoint is not a finding.
  */
 import { createHash } from "node:crypto";
-import { type CheckResult, defineReporter, type ReportDocument, type ReporterOptions, type ReportRule, SEVERITIES, type Severity } from "@hardcheck/core";
+import {
+  blamedConditions,
+  type CheckResult,
+  defineReporter,
+  describeCondition,
+  type ReportDocument,
+  type ReporterOptions,
+  type ReportRule,
+  type ReportTarget,
+  SEVERITIES,
+  type Severity,
+} from "@hardcheck/core";
 import { type BaselineState, baselineStates } from "../diff/diff.js";
-import { describeCondition, failingConditions, findingKey, ruleCatalog } from "../shared/report-view.js";
+import { findingKey, ruleCatalog } from "../shared/report-view.js";
 
 /** Options of the SARIF reporter. */
 export interface SarifReporterOptions extends ReporterOptions {
@@ -15,7 +26,7 @@ export interface SarifReporterOptions extends ReporterOptions {
   readonly category?: string;
   /** Results kept per run (GitHub accepts 25,000); the most severe are kept. */
   readonly maxResults?: number;
-  /** File named as the location of results whose rule has no source (e.g. the scanned config). */
+  /** The scanned config file: the location of results when the report records no config lines. */
   readonly configFile?: string;
   /** An older report: results get `baselineState` new / unchanged / updated. */
   readonly baseline?: ReportDocument;
@@ -83,24 +94,50 @@ function fingerprint(result: CheckResult): string {
   return createHash("sha256").update(findingKey(result)).digest("hex");
 }
 
-function location(result: CheckResult, configFile: string | undefined) {
-  const file = result.source?.file ?? configFile ?? "hardcheck.yaml";
-  const line = Math.max(1, result.source?.line ?? 1);
+/** Where findings point: into the user's repository, at the config line that defines the target or endpoint. */
+interface Locator {
+  readonly targets: ReadonlyMap<string, ReportTarget>;
+  readonly rules: ReadonlyMap<string, ReportRule>;
+  readonly configFile: string | undefined;
+}
+
+const physical = (file: string, line: number) => ({ artifactLocation: { uri: encodeUri(file) }, region: { startLine: Math.max(1, line) } });
+
+/**
+ * A result's location: the config file's line that defines its endpoint (or target), so an alert
+ * opens in the user's repository. The rule's file is a related location. Reports without config
+ * lines fall back to the scanned config file, then to the rule's file.
+ */
+function location(result: CheckResult, locator: Locator) {
+  const target = locator.targets.get(result.target);
+  const ruleSource = result.source ?? locator.rules.get(ruleKey(result.pack, result.ruleId))?.source;
+  const configLine = target?.source ? ((result.endpoint ? target.endpointLines?.[result.endpoint] : undefined) ?? target.source.line) : undefined;
+  const primary =
+    target?.source && configLine !== undefined
+      ? physical(target.source.file, configLine)
+      : locator.configFile
+        ? physical(locator.configFile, 1)
+        : physical(ruleSource?.file ?? "hardcheck.yaml", ruleSource?.line ?? 1);
   return {
-    physicalLocation: { artifactLocation: { uri: encodeUri(file) }, region: { startLine: line } },
-    logicalLocations: [
-      {
-        name: result.endpoint ?? result.target,
-        fullyQualifiedName: result.endpoint ? `${result.target}/${result.endpoint}` : result.target,
-        kind: "resource",
-      },
-    ],
+    location: {
+      physicalLocation: primary,
+      logicalLocations: [
+        {
+          name: result.endpoint ?? result.target,
+          fullyQualifiedName: result.endpoint ? `${result.target}/${result.endpoint}` : result.target,
+          kind: "resource",
+        },
+      ],
+    },
+    related: ruleSource
+      ? [{ id: 1, physicalLocation: physical(ruleSource.file, ruleSource.line), message: { text: `rule ${result.ruleId} in pack ${result.pack}` } }]
+      : [],
   };
 }
 
 function resultMessage(result: CheckResult): string {
   const subject = `${result.title} — ${result.target}${result.endpoint ? ` ${result.endpoint}` : ""}`;
-  const conditions = failingConditions(result).map((condition) => describeCondition(condition));
+  const conditions = blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120));
   return [subject, ...(conditions.length > 0 ? conditions : [result.message])].join("\n");
 }
 
@@ -108,6 +145,11 @@ function resultMessage(result: CheckResult): string {
 export function buildSarif(report: ReportDocument, options: SarifReporterOptions = {}): SarifLog {
   const rules = ruleCatalog(report);
   const ruleIndex = new Map(rules.map((rule, index) => [ruleKey(rule.pack, rule.id), index]));
+  const locator: Locator = {
+    targets: new Map(report.targets.map((target) => [target.id, target])),
+    rules: new Map(rules.map((rule) => [ruleKey(rule.pack, rule.id), rule])),
+    configFile: options.configFile,
+  };
   const states: ReadonlyMap<string, BaselineState> | undefined = baselineStates(report, options);
   const maxResults = Math.max(1, Math.min(options.maxResults ?? SARIF_MAX_RESULTS_PER_RUN, SARIF_MAX_RESULTS_PER_RUN));
   const findings = report.results.filter((result) => result.status === "fail" || (result.status === "waived" && options.waived !== "omit"));
@@ -131,7 +173,7 @@ export function buildSarif(report: ReportDocument, options: SarifReporterOptions
         id: result.ruleId,
         ...(ruleIndex.has(ruleKey(result.pack, result.ruleId)) ? { index: ruleIndex.get(ruleKey(result.pack, result.ruleId)) } : {}),
       },
-      locations: [location(result, options.configFile)],
+      locations: [location(result, locator).location],
     }));
   if (kept.length < findings.length) {
     notifications.push({
@@ -148,13 +190,15 @@ export function buildSarif(report: ReportDocument, options: SarifReporterOptions
   const results = kept.map((result) => {
     const index = ruleIndex.get(ruleKey(result.pack, result.ruleId));
     const state = states?.get(findingKey(result));
+    const where = location(result, locator);
     return {
       ruleId: result.ruleId,
       ...(index !== undefined ? { ruleIndex: index } : {}),
       kind: "fail",
       level: LEVEL[result.severity],
       message: { text: resultMessage(result) },
-      locations: [location(result, options.configFile)],
+      locations: [where.location],
+      ...(where.related.length > 0 ? { relatedLocations: where.related } : {}),
       partialFingerprints: { [FINGERPRINT]: fingerprint(result) },
       ...(states ? { baselineState: state ?? "new" } : {}),
       ...(result.waiver

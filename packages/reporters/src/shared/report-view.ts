@@ -1,5 +1,8 @@
-/** Views of the report document that several reporters share: rule catalog, finding keys, conditions. */
-import type { CheckResult, ConditionTrace, JsonValue, ReportDocument, ReportRule } from "@hardcheck/core";
+/**
+ * Views of the report document that several reporters share: rule catalog, finding keys. Conditions
+ * are worded by core's `describeCondition`, the same text as the result messages.
+ */
+import type { CheckResult, ReportDocument, ReportRule } from "@hardcheck/core";
 
 /**
  * Identifies one finding across runs: the same rule on the same target and endpoint. Used for
@@ -33,24 +36,6 @@ export function ruleCatalog(report: ReportDocument): readonly ReportRule[] {
     });
   }
   return [...seen.values()];
-}
-
-/** The leaf conditions that decided a `fail`. */
-export function failingConditions(result: CheckResult): readonly ConditionTrace[] {
-  return result.conditions.filter((condition) => condition.outcome === "fail");
-}
-
-/** One line per failing condition: `label: fact.path operator expected — got actual`. */
-export function describeCondition(condition: ConditionTrace, maxValueLength = 120): string {
-  const subject = `${condition.fact}${condition.path ? `.${condition.path}` : ""}`;
-  const label = condition.name ? `${condition.name}: ` : "";
-  return `${label}${subject} ${condition.operator} ${briefValue(condition.expected, maxValueLength)} — got ${briefValue(condition.actual ?? null, maxValueLength)}`;
-}
-
-/** A JSON value shortened for one line of text. */
-export function briefValue(value: JsonValue | undefined, maxLength = 120): string {
-  const text = JSON.stringify(value) ?? "null";
-  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
 
 /** JSON with sorted object keys, so two equal values always compare equal as text. */

@@ -9,7 +9,6 @@ import type { HostProbeDeps } from "../../plugin/probe.js";
 import { SecretResolver, silentLogger, systemClock } from "../../plugin/services.js";
 import type { HostTransport } from "../../plugin/transport.js";
 import { readSettings, settingProbe } from "./setting.probe.js";
-import { parseXmlPath } from "./xpath-lite.js";
 
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
 let dir = "";
@@ -136,8 +135,7 @@ describe("setting probe: no file, bad files, bad parameters", () => {
     [{ file: "/missing.json", format: "auto", keys: { a: "b" } }, /does not exist on the host/],
     [{ file: "/broken.json", format: "auto", keys: { a: "b" } }, /is not valid json/],
     [{ file: "/broken.xml", format: "auto", keys: { a: "/a/b" } }, /is not valid xml/],
-    [{ file: "/osxmp-export.xml", format: "auto", keys: { a: "/export/security/sip[last()]" } }, /predicate \[last\(\)\]/],
-    [{ file: "/osxmp-export.xml", format: "auto", keys: { a: "export/security" } }, /must start with \//],
+    [{ file: "/osxmp-export.xml", format: "auto", keys: { a: "/export/security/sip[" } }, /is not valid XPath 1.0/],
     [{ file: "/settings.txt", format: "auto", keys: { a: "b" } }, /cannot tell the format/],
     [{ file: "/osxmp-export.json", format: "toml", keys: { a: "b" } }, /format "toml" is not one of/],
     [{ file: "/osxmp-export.json", format: "auto", keys: {} }, /keys must map value names/],
@@ -152,21 +150,16 @@ describe("readSettings and parseXmlPath directly", () => {
     expect(readSettings("a: { b: [1, 2], c: on }\n", "yaml", { whole: "a" })).toEqual({ whole: { b: [1, 2], c: "on" } });
   });
 
-  it("parses the subset and nothing more", () => {
-    expect(parseXmlPath("//a[@x='1'][2]/b/@c")).toEqual({
-      steps: [
-        {
-          axis: "descendant",
-          name: "a",
-          predicates: [
-            { kind: "attribute", name: "x", value: "1" },
-            { kind: "position", index: 2 },
-          ],
-        },
-        { axis: "child", name: "b", predicates: [] },
-      ],
-      select: { kind: "attribute", name: "c" },
-    });
-    expect(() => parseXmlPath("/a/../b")).toThrow(/is not a name/);
+  it("reads XML by XPath 1.0: positions per parent, last(), mixed content, typed values", () => {
+    const xml = "<cfg><svc><port>1</port><port>2</port></svc><svc><port>3</port></svc><note>on <b>and</b> off</note></cfg>";
+    expect(
+      readSettings(xml, "xml", {
+        firstPorts: "//svc/port[1]",
+        first: "/cfg/svc/port[1]",
+        last: "/cfg/svc[1]/port[last()]",
+        note: "/cfg/note",
+        count: "count(//port)",
+      }),
+    ).toEqual({ firstPorts: [1, 3], first: 1, last: 2, note: "on and off", count: 3 });
   });
 });

@@ -4,13 +4,12 @@
  * has. It reports what the file says and never judges; rules compare the values.
  */
 import { parse as parseProperties } from "dot-properties";
-import { XMLParser } from "fast-xml-parser";
 import { parse as parseIni } from "ini";
 import { parse as parseYaml } from "yaml";
 import { HardcheckError } from "../../errors.js";
 import type { JsonObject, JsonValue } from "../../model/types.js";
 import { defineProbe, type HostProbe, notApplicable } from "../../plugin/probe.js";
-import { readXmlPath, type XmlElement } from "./xpath-lite.js";
+import { parseXmlDocument, readXmlPath, xmlPathYieldsList } from "./xml-path.js";
 
 /** File formats the probe reads. */
 export const SETTING_FORMATS = ["json", "yaml", "ini", "xml", "properties"] as const;
@@ -23,7 +22,7 @@ export interface SettingParams {
   readonly file: string;
   /** A format, or `auto` to decide by the file's extension. */
   readonly format: SettingFormat | "auto";
-  /** Name → where the value sits: a dotted path (`a.b.*.c`), an INI `section.key`, an XPath-lite path, or a properties key. */
+  /** Name → where the value sits: a dotted path (`a.b.*.c`), an INI `section.key`, an XPath 1.0 expression, or a properties key. */
   readonly keys: Readonly<Record<string, string>>;
 }
 
@@ -72,8 +71,12 @@ export function settingFormatOf(file: string, declared: SettingParams["format"])
 export function readSettings(text: string, format: SettingFormat, keys: Readonly<Record<string, string>>): Record<string, JsonValue | undefined> {
   const out: Record<string, JsonValue | undefined> = {};
   if (format === "xml") {
-    const root = parseXml(text);
-    for (const [name, path] of Object.entries(keys)) out[name] = collapse(readXmlPath(root, path).map(coerceText), isWildcardXmlPath(path));
+    const document = parseXmlDocument(text);
+    for (const [name, path] of Object.entries(keys)) {
+      const selected = readXmlPath(document, path);
+      if (Array.isArray(selected)) out[name] = collapse(selected.map(coerceText), xmlPathYieldsList(path));
+      else out[name] = typeof selected === "string" ? coerceText(selected) : selected;
+    }
     return out;
   }
   if (format === "properties") {
@@ -124,41 +127,6 @@ function toJson(value: unknown): JsonValue {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, child]) => [key, toJson(child)]));
   }
   return value as JsonValue;
-}
-
-function isWildcardXmlPath(path: string): boolean {
-  return path.includes("//") || /(^|\/)\*(\/|$|\[)/.test(path);
-}
-
-type OrderedNode = Record<string, unknown> & { ":@"?: Record<string, string> };
-
-function parseXml(text: string): XmlElement {
-  // preserveOrder keeps repeated siblings and mixed content in document order, which XPath positions rely on.
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: "",
-    preserveOrder: true,
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: true,
-  });
-  const nodes = parser.parse(text, true) as OrderedNode[];
-  const toElement = (name: string, node: OrderedNode): XmlElement => {
-    const children: XmlElement[] = [];
-    let text = "";
-    for (const child of (node[name] as OrderedNode[] | undefined) ?? []) {
-      const childName = Object.keys(child).find((key) => key !== ":@");
-      if (childName === undefined) continue;
-      if (childName === "#text") text += String(child[childName]);
-      else if (!childName.startsWith("?") && !childName.startsWith("#")) children.push(toElement(childName, child));
-    }
-    return { name, attributes: { ...(node[":@"] ?? {}) }, children, text };
-  };
-  const top = nodes
-    .map((node) => [Object.keys(node).find((key) => key !== ":@"), node] as const)
-    .find(([name]) => name && !name.startsWith("?") && !name.startsWith("#"));
-  if (!top?.[0]) throw new Error("no root element");
-  return { name: "#document", attributes: {}, children: [toElement(top[0], top[1])], text: "" };
 }
 
 function usage(message: string): HardcheckError {

@@ -1,0 +1,108 @@
+/**
+ * Condition traces as text for people: the one wording every result message and reporter uses, so a
+ * failure reads the same in the console, JUnit, SARIF, Markdown and HTML.
+ */
+import type { ConditionTrace, JsonValue } from "../model/types.js";
+import { asList, includes } from "./operators.js";
+
+/** True when the leaf sits under an odd number of `not`s: then a leaf that holds fails the rule. */
+export function isNegated(condition: ConditionTrace): boolean {
+  // A multi-source result prefixes the tree position with its source (`network tls://a.not.example:443: all[0]`):
+  // only the position after the last ": " counts.
+  const position = condition.where.slice(condition.where.lastIndexOf(": ") + 1).trim();
+  return position.split(".").filter((step) => step === "not").length % 2 === 1;
+}
+
+/**
+ * The leaves that count against the rule: failing leaves, and holding leaves under an odd number of
+ * `not`s. Leaves a rule never evaluated are left out.
+ */
+export function blamedConditions(conditions: readonly ConditionTrace[]): ConditionTrace[] {
+  return conditions.filter((condition) => condition.outcome !== "not-evaluated" && (condition.outcome === "fail") !== isNegated(condition));
+}
+
+/** A JSON value shortened for one line of text. */
+export function briefValue(value: JsonValue | undefined, maxLength = 80): string {
+  const text = JSON.stringify(value) ?? "null";
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+
+/** Members as `"a", "b"`, cut to about `maxLength` characters with a count of the rest. */
+function memberList(members: readonly unknown[], maxLength: number): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const member of members) {
+    const text = briefValue(member as JsonValue, maxLength);
+    if (shown.length > 0 && length + text.length + 2 > maxLength) break;
+    shown.push(text);
+    length += text.length + 2;
+  }
+  const rest = members.length - shown.length;
+  return `${shown.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}`;
+}
+
+const items = (count: number) => `${count} item${count === 1 ? "" : "s"}`;
+
+/**
+ * What a set (or list) comparison found against the rule, naming the members that break it — the
+ * one forbidden package out of 900 installed, not the 900. Undefined when the operator is no set
+ * operator or the values are not lists, and the plain "got" wording applies.
+ */
+function offenders(condition: ConditionTrace, negated: boolean, maxLength: number): string | undefined {
+  const { operator, expected } = condition;
+  const actual = condition.actual ?? null;
+  const fact = asList(actual);
+  const wanted = asList(expected);
+  const inFact = wanted.filter((member) => includes(fact, member));
+  const of = ` (of ${items(fact.length)})`;
+  if (negated) {
+    // `not setContains X` / `not setContainsAny X` / `not contains X` fail because X is there.
+    if (operator === "setContains" || operator === "setContainsAny" || (operator === "contains" && Array.isArray(actual)))
+      return inFact.length > 0 ? `present: ${memberList(inFact, maxLength)}${of}` : undefined;
+    return undefined;
+  }
+  switch (operator) {
+    case "setSubsetOf": {
+      const extra = fact.filter((member) => !includes(wanted, member));
+      return extra.length > 0 ? `not allowed: ${memberList(extra, maxLength)}${of}` : undefined;
+    }
+    case "setDisjoint":
+      return inFact.length > 0 ? `present: ${memberList(inFact, maxLength)}${of}` : undefined;
+    case "setContains": {
+      const missing = wanted.filter((member) => !includes(fact, member));
+      return missing.length > 0 ? `missing: ${memberList(missing, maxLength)}${of}` : undefined;
+    }
+    case "setContainsAny":
+      return fact.length > 3 ? `none of them among ${items(fact.length)}` : undefined;
+    case "contains":
+      return Array.isArray(actual) && actual.length > 3 ? `not among ${items(actual.length)}` : undefined;
+    case "doesNotContain":
+      return Array.isArray(actual) ? `present${of}` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * One line for one leaf: `label: [not ]fact.path operator expected — got actual`, or for set
+ * operators the members that break the rule (`— present: "nmap" (of 900 items)`).
+ *
+ * @param maxValueLength longest text of one value before it is shortened
+ */
+export function describeCondition(condition: ConditionTrace, maxValueLength = 80): string {
+  const subject = `${condition.fact}${condition.path ? `.${condition.path.replace(/^\$\.?/, "")}` : ""}`;
+  const label = condition.name ? `${condition.name}: ` : "";
+  const negated = isNegated(condition);
+  const found = offenders(condition, negated, maxValueLength) ?? `got ${briefValue(condition.actual ?? null, maxValueLength)}`;
+  return `${label}${negated ? "not " : ""}${subject} ${condition.operator} ${briefValue(condition.expected, maxValueLength)} — ${found}`;
+}
+
+/**
+ * One line per leaf that counts against the rule, joined by `; `, for result messages:
+ * `tls.leaf.selfSigned equal false — got true`.
+ */
+export function describeFailures(conditions: readonly ConditionTrace[], maxValueLength = 80): string {
+  return blamedConditions(conditions)
+    .map((condition) => describeCondition(condition, maxValueLength))
+    .join("; ");
+}
