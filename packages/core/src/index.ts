@@ -12,8 +12,16 @@ export { type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js
 export { type ConfigData, type ConfigInput, jsonSchemas } from "./config/schema.js";
 export { parseSource, readSource, type SourceDocument } from "./config/source.js";
 export { type CompiledRule, compileRule, compileRuleParts, Evaluator, type RuleVerdict, readPath } from "./engine/evaluate.js";
-// Evaluation.
 export { CUSTOM_OPERATORS, compareVersions, OPERATOR_NAMES, type OperatorDefinition, resolveDate } from "./engine/operators.js";
+// Evaluation.
+export {
+  type CombinedVerdict,
+  combineSourceOutcomes,
+  DEFAULT_SOURCE_PROMPT,
+  type SourceOutcome,
+  type SourceState,
+  sourceNotApplicableTo,
+} from "./engine/sources.js";
 export { describeError, formatIssue, HardcheckError, type HardcheckErrorCode, type InputIssue, isHardcheckError } from "./errors.js";
 // Scanning.
 export { Hardcheck, type HardcheckOptions } from "./hardcheck.js";
@@ -39,6 +47,7 @@ export {
   type ProbeMetaBase,
   type ProbeNotApplicable,
   type ProbeOutcome,
+  verifiedAbsent,
 } from "./plugin/probe.js";
 export { type FactProvider, PluginRegistry } from "./plugin/registry.js";
 export { defineReporter, type Reporter, type ReporterOptions } from "./plugin/reporter.js";
