@@ -116,9 +116,11 @@ describe("multi-source rules in four source states", () => {
   it("covers every multi-source rule of the bundled packs", () => {
     expect(multiSource.map((rule) => rule.id).sort()).toEqual([
       "CL-CLEAN-DEPLOYMENT",
+      "CL-CSTA-TLS",
       "CL-OSC-TLS12",
       "CL-PW-POLICY",
       "CL-PWD1",
+      "CL-SIP-TLS",
       "CL-SQLDB-CONN1",
       "CL-WEAK-CIPHERS",
       "CL-WINDOWS-NLA4RDP",
