@@ -100,6 +100,9 @@ export const expected = [
   ["concierge", "CL-DEFAULT-ACCOUNTS", "fail"],
   ["concierge", "CL-SHAREDFOLDER", "fail"],
   ["concierge", "CL-CLEAN-DEPLOYMENT", "fail"],
+  // The prose requirements: Server 2022 is supported; the firewall has a profile off and one open inbound.
+  ["concierge", "CL-OS-SUPPORTED", "pass"],
+  ["concierge", "CL-FIREWALL-CONCEPT", "fail"],
   // SQL Server decided from both sources: the Windows bundle and the TDS endpoint.
   ["concierge", "CL-SQLDB-CONN1", "fail"],
   // The site's mail relay, directory and SNMP agent in their deliberately bad postures.

@@ -31,7 +31,7 @@ describe("the OpenScape lab", () => {
     expect(report.incomplete).toBe(false);
     // Every catalog item of both packs appears in the filled-in checklist for each target.
     const ruleIds = new Set(report.results.map((result) => result.ruleId));
-    expect(ruleIds.size).toBe(31 + 35);
+    expect(ruleIds.size).toBe(33 + 35);
     // The HTML checklist names the items by their document label.
     const html = await readFile(join(outDir, "hardcheck.html"), "utf8");
     expect(html).toContain("CL-OS Concierge Server2");
