@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { combineSourceOutcomes, DEFAULT_SOURCE_PROMPT, type SourceOutcome, type SourceState, sourceNotApplicableTo } from "../src/engine/sources.js";
 import { SOURCE_NAMES } from "../src/model/types.js";
 
-const part = (label: string, state: SourceState, message = state): SourceOutcome => ({ label, state, message });
+const part = (label: string, state: SourceState, message: string = state): SourceOutcome => ({ label, state, message });
 
 describe("combineSourceOutcomes", () => {
   it.each<[string, SourceOutcome[], string]>([

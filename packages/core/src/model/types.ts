@@ -167,8 +167,8 @@ export interface Rule {
   readonly conditions?: TopLevelCondition;
   /**
    * Several independent kinds of evidence for one item (e.g. the network and the Windows host):
-   * each source is checked where it can be, and the item passes only when every checked source
-   * passes. Exclusive with `conditions`.
+   * the item passes only when every source that applies to the target was checked and passed; a
+   * source that applies but could not be checked leaves the item `manual`. Exclusive with `conditions`.
    */
   readonly sources?: readonly RuleSource[];
   /** True when software cannot decide the item and a person attests it. */

@@ -39,7 +39,8 @@ export const windowsSqlServerProbe: HostProbe = defineProbe({
   async collect(_host, params, deps) {
     const fact = sqlServerFact(await readSection(deps.transport, "sql-server", deps.signal));
     // A rule about the settings of installed instances asks for this: with none, there is nothing to judge.
-    if (params.absentWhenNone === true && fact.instanceCount === 0) return verifiedAbsent("no SQL Server instance is installed on the host");
+    if (params.absentWhenNone === true && (fact as { instanceCount?: unknown }).instanceCount === 0)
+      return verifiedAbsent("no SQL Server instance is installed on the host");
     return { facts: { "windows.sqlServer": fact } };
   },
 });
