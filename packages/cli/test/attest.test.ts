@@ -46,7 +46,19 @@ function workspace(attestations?: string) {
   return dir;
 }
 
-const MANUAL = ["CL-BIOS-PWD", "CL-BIOS-BOOT", "CL-BIOS-WP", "CL-DNS-SRV1", "CL-CSTA1", "CL-CHGDEFPWD", "CL-SECURE-LAN", "CL-VLAN", "CL-VPN1", "CL-VPN3", "CL-VPN4"];
+const MANUAL = [
+  "CL-BIOS-PWD",
+  "CL-BIOS-BOOT",
+  "CL-BIOS-WP",
+  "CL-DNS-SRV1",
+  "CL-CSTA1",
+  "CL-CHGDEFPWD",
+  "CL-SECURE-LAN",
+  "CL-VLAN",
+  "CL-VPN1",
+  "CL-VPN3",
+  "CL-VPN4",
+];
 
 describe("hardcheck attest", () => {
   it("walks the open manual items, appends signed entries, and the next scan uses them", async () => {
