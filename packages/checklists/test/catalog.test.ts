@@ -150,6 +150,26 @@ describe.each(CATALOGS)("%s against its catalog", (packId) => {
   });
 });
 
+describe("settings of the product as a TLS client", () => {
+  /** Items about how the product validates the certificates it is shown, by pack. */
+  const CLIENT_SIDE: ReadonlyArray<readonly [(typeof CATALOGS)[number], string]> = [
+    ["openscape-concierge-v5r0", "CL-OSC-SERVER1"],
+    ["openscape-xpert", "CL-LDAP-PROF"],
+    ["openscape-xpert", "CL-DISABLE-SHA1"],
+    ["openscape-xpert", "CL-OCSP"],
+    ["openscape-xpert", "CL-SIP-CERTCHECK"],
+    ["openscape-xpert", "CL-CSTA-CERT"],
+  ];
+
+  it.each(CLIENT_SIDE)("%s %s is never decided by a certificate a server presents", async (packId, id) => {
+    const rule = (await packOf(packId)).rules.find((candidate) => candidate.id === id);
+    if (!rule) throw new Error(`${id} missing`);
+    expect(factsOf(rule).filter((fact) => fact.startsWith("tls."))).toEqual([]);
+    expect(rule.manual || factsOf(rule).every((fact) => fact.startsWith("setting."))).toBe(true);
+    expect(rule.prompt, `${id} asks when no export is read`).toBeTruthy();
+  });
+});
+
 describe("the password table of §7.1.1 (Concierge)", () => {
   it("carries every value of the document as a tailorable default", async () => {
     const rule = (await packOf("openscape-concierge-v5r0")).rules.find((candidate) => candidate.id === "CL-PW-POLICY");
