@@ -12,7 +12,8 @@
 //     still serves its self-signed default certificate;
 //   - an Xpert MLC: a Linux root folder with a weak password policy, root SSH login and no packet
 //     filter, holding the OSXMP settings export the cfg items are read from; its SIP over TLS
-//     presents a site-CA certificate.
+//     presents a site-CA certificate. The same folder stands in for an Xpert client device (the
+//     §5 items), as a second target.
 // The concierge also offers plain HTTP without a redirect (nginx) and a SIP trunk over TLS with the
 // same self-signed default certificate as its web endpoint.
 // The verdicts are checked against what the lab is known to be. Usage: node lab.mjs [--out DIR]
@@ -90,7 +91,8 @@ export const expected = [
   // Concierge: default certificate, Windows as installed.
   ["concierge", "CL-OSC-SERVER2", "fail"],
   ["concierge", "CL-CERT-HANDLING", "fail"],
-  ["concierge", "CL-OSC-SERVER1", "fail"],
+  // Chain validation is a client-side setting of the Concierge: its own certificate is no evidence, and no export is readable from the bundle.
+  ["concierge", "CL-OSC-SERVER1", "manual"],
   // The endpoint refuses TLS 1.0/1.1, but SCHANNEL as installed still enables them on the server side.
   ["concierge", "CL-OSC-TLS12", "fail"],
   ["concierge", "CL-SRVPWD", "fail"],
@@ -98,6 +100,9 @@ export const expected = [
   ["concierge", "CL-DEFAULT-ACCOUNTS", "fail"],
   ["concierge", "CL-SHAREDFOLDER", "fail"],
   ["concierge", "CL-CLEAN-DEPLOYMENT", "fail"],
+  // The prose requirements: Server 2022 is supported; the firewall has a profile off and one open inbound.
+  ["concierge", "CL-OS-SUPPORTED", "pass"],
+  ["concierge", "CL-FIREWALL-CONCEPT", "fail"],
   // SQL Server decided from both sources: the Windows bundle and the TDS endpoint.
   ["concierge", "CL-SQLDB-CONN1", "fail"],
   // The site's mail relay, directory and SNMP agent in their deliberately bad postures.
@@ -106,43 +111,56 @@ export const expected = [
   ["concierge", "CL-LDAP1", "fail"],
   ["concierge", "CL-SNMP-V2", "fail"],
   ["concierge", "CL-SNMP-V3", "fail"],
-  // Plain HTTP answered without a redirect, EWS among it; the SIP trunk presents the default certificate.
+  // Plain HTTP answered without a redirect, EWS among it.
   ["concierge", "CL-HTTP", "fail"],
   ["concierge", "CL-EWS1", "fail"],
-  ["concierge", "CL-VPN4", "fail"],
+  // A VPN between PBX and Concierge is a network-design question; the SIP trunk's certificate does not answer it.
+  ["concierge", "CL-VPN4", "manual"],
+  // Defender is in passive mode and no other product runs.
+  ["concierge", "CL-VIRUSPROTECT", "fail"],
   ["concierge", "CL-BIOS-PWD", "manual"],
   ["concierge", "CL-VPN1", "manual"],
   // Xpert System Manager: hardened Windows, CA-signed portal, unused API closed.
   ["xpert-sm", "CL-HTTPS", "pass"],
-  ["xpert-sm", "CL-DISABLE-SHA1", "pass"],
+  // SHA-1 acceptance is a product setting: the bundle holds no settings export.
+  ["xpert-sm", "CL-DISABLE-SHA1", "manual"],
   ["xpert-sm", "CL-UNUSED-IFACES", "pass"],
-  ["xpert-sm", "CL-WINDOWS-NLA4RDP", "pass"],
+  // The registry requires NLA, but the lab lists no rdp:// endpoint: the network side of the item is not checked.
+  ["xpert-sm", "CL-WINDOWS-NLA4RDP", "manual"],
   ["xpert-sm", "CL-WINDOWS-TLS-CIPHERS", "pass"],
   ["xpert-sm", "CL-WINDOWS-IP-FORWARDING", "pass"],
   ["xpert-sm", "CL-SMFIREWALL", "pass"],
   ["xpert-sm", "CL-BIOS-PWD", "not-applicable"],
-  ["xpert-sm", "CL-CSTA-CERT", "pass"],
-  ["xpert-sm", "CL-CSTA-TLS", "pass"],
+  // The MLC is the TLS client on CSTA: the PBX side's chain is no evidence for the MLC's certificate.
+  ["xpert-sm", "CL-CSTA-CERT", "not-applicable"],
+  ["xpert-mlc", "CL-CSTA-CERT", "manual"],
+  // The CSTA endpoint negotiates TLS, but the "TLS for CSTA" setting is not readable from the bundle.
+  ["xpert-sm", "CL-CSTA-TLS", "manual"],
   ["xpert-sm", "CL-HTEMS-CERT", "pass"],
   ["xpert-sm", "CL-DB-CERT", "pass"],
   ["xpert-sm", "CL-OSXCLIENT-API", "pass"],
   ["xpert-sm", "CL-LIC-CERT", "fail"],
   // Xpert MLC: weak Linux policy; product settings read from the export.
   ["xpert-mlc", "CL-MLC-HARDENING-SCRIPT", "fail"],
-  ["xpert-mlc", "CL-CONFIGURE-FIREWALL", "fail"],
-  ["xpert-mlc", "CL-DISABLE-LLDP-MED", "fail"],
+  // §5 items are for the client devices: the MLC's own SIP ports no longer meet a client's allow-list.
+  ["xpert-mlc", "CL-CONFIGURE-FIREWALL", "not-applicable"],
+  ["xpert-client", "CL-CONFIGURE-FIREWALL", "fail"],
+  ["xpert-client", "CL-DISABLE-LLDP-MED", "fail"],
+  ["xpert-client", "CL-DEVICE-LOCK", "fail"],
+  ["xpert-client", "CL-MLC-HARDENING-SCRIPT", "not-applicable"],
   ["xpert-mlc", "CL-DISABLE-MPWD", "fail"],
   ["xpert-mlc", "CL-CALLMEMPWD", "pass"],
   ["xpert-mlc", "CL-LDAP-PROF", "pass"],
   ["xpert-mlc", "CL-INT-MEDIA-ENCRYPT", "pass"],
   ["xpert-mlc", "CL-SIP-CERTCHECK", "pass"],
   ["xpert-mlc", "CL-DISABLE-SHA1", "pass"],
+  ["xpert-mlc", "CL-OCSP", "fail"],
   ["xpert-mlc", "CL-MLC-SRTP", "fail"],
   ["xpert-mlc", "CL-SIPREC-ENCRYPT", "fail"],
   ["xpert-mlc", "CL-GSSAPI-REMOTEUSER", "fail"],
-  ["xpert-mlc", "CL-CONFIGURE-BIOS", "manual"],
-  // SIP over TLS 1.3 with a site-CA certificate.
-  ["xpert-mlc", "CL-SIP-TLS", "pass"],
+  ["xpert-client", "CL-CONFIGURE-BIOS", "manual"],
+  // SIP over TLS 1.3 with a site-CA certificate, but the export sets mlc-2 to SIP over UDP.
+  ["xpert-mlc", "CL-SIP-TLS", "fail"],
   ["xpert-mlc", "CL-SIP-CERT", "pass"],
 ];
 
@@ -189,11 +207,15 @@ targets:
       - { url: "tls://127.0.0.1:${servers.xpertClientApi.port}", tags: [thrift-api] }
       - { url: "tls://127.0.0.1:${servers.xpertLicence.port}", tags: [license] }
   - id: xpert-mlc
-    tags: [xpert, mlc]
+    tags: [xpert, xpert-mlc]
     os: linux
     host: "root:${join(here, "mlc-root")}"
     endpoints:
       - { url: "sips://127.0.0.1:${servers.mlcSip.port}", tags: [sip] }
+  - id: xpert-client
+    tags: [xpert, xpert-client]
+    os: linux
+    host: "root:${join(here, "mlc-root")}"
 `,
 );
 

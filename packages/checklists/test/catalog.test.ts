@@ -29,7 +29,6 @@ const CLASS_FACT_PREFIXES: Readonly<Record<string, readonly string[]>> = {
 /** The evidence class each source name of a multi-source rule stands for. */
 const SOURCE_CLASSES: Readonly<Record<string, string>> = {
   network: "net",
-  "network-login": "net",
   windows: "win",
   linux: "linux",
   "linux-live": "linux",
@@ -45,18 +44,15 @@ const COMBINED: Readonly<Record<(typeof CATALOGS)[number], readonly string[]>> =
     "CL-CLEAN-DEPLOYMENT: windows + linux",
     "CL-WEAK-CIPHERS: windows + network",
     "CL-OSC-TLS12: network + windows",
-    "CL-OSC-SERVER1: network + config",
-    "CL-SQLDB-CONN1: windows + network + network-login",
+    "CL-SQLDB-CONN1: windows + network",
     "CL-PWD1: windows + linux",
-    "CL-PW-POLICY: windows + linux",
+    "CL-PW-POLICY: windows + linux + config",
   ],
   "openscape-xpert": [
-    "CL-LDAP-PROF: config + network",
-    "CL-DISABLE-SHA1: network + config",
-    "CL-SIP-CERTCHECK: config + network",
+    "CL-SIP-TLS: config + network",
+    "CL-CSTA-TLS: config + network",
     "CL-WINDOWS-NLA4RDP: windows + network",
     "CL-WINDOWS-TLS-CIPHERS: windows + network",
-    "CL-CONFIGURE-FIREWALL: linux + linux-live",
   ],
 };
 
@@ -64,7 +60,7 @@ describe.each(CATALOGS)("%s against its catalog", (packId) => {
   const catalog = catalogOf(packId);
 
   it("has the item count the document has", () => {
-    expect(catalog.length).toBe(packId === "openscape-concierge-v5r0" ? 31 : 35);
+    expect(catalog.length).toBe(packId === "openscape-concierge-v5r0" ? 33 : 35);
   });
 
   it("is a bundled pack", () => {
@@ -141,10 +137,36 @@ describe.each(CATALOGS)("%s against its catalog", (packId) => {
     }
   });
 
-  it("scopes every rule to the product's targets", async () => {
+  it("scopes every rule to the product's targets, the Xpert host items of §4 to the MLC and of §5 to the client devices", async () => {
     const pack = await packOf(packId);
-    const tag = packId === "openscape-concierge-v5r0" ? "concierge" : "xpert";
-    for (const rule of pack.rules) expect(rule.scope.targetTags, rule.id).toEqual([tag]);
+    const tagOf = (rule: Rule): string => {
+      if (packId === "openscape-concierge-v5r0") return "concierge";
+      const host = !rule.scope.schemes && !rule.scope.tags;
+      if (host && rule.section?.startsWith("4.")) return "xpert-mlc";
+      if (rule.section?.startsWith("5.")) return "xpert-client";
+      return "xpert";
+    };
+    for (const rule of pack.rules) expect(rule.scope.targetTags, rule.id).toEqual([tagOf(rule)]);
+  });
+});
+
+describe("settings of the product as a TLS client", () => {
+  /** Items about how the product validates the certificates it is shown, by pack. */
+  const CLIENT_SIDE: ReadonlyArray<readonly [(typeof CATALOGS)[number], string]> = [
+    ["openscape-concierge-v5r0", "CL-OSC-SERVER1"],
+    ["openscape-xpert", "CL-LDAP-PROF"],
+    ["openscape-xpert", "CL-DISABLE-SHA1"],
+    ["openscape-xpert", "CL-OCSP"],
+    ["openscape-xpert", "CL-SIP-CERTCHECK"],
+    ["openscape-xpert", "CL-CSTA-CERT"],
+  ];
+
+  it.each(CLIENT_SIDE)("%s %s is never decided by a certificate a server presents", async (packId, id) => {
+    const rule = (await packOf(packId)).rules.find((candidate) => candidate.id === id);
+    if (!rule) throw new Error(`${id} missing`);
+    expect(factsOf(rule).filter((fact) => fact.startsWith("tls."))).toEqual([]);
+    expect(rule.manual || factsOf(rule).every((fact) => fact.startsWith("setting."))).toBe(true);
+    expect(rule.prompt, `${id} asks when no export is read`).toBeTruthy();
   });
 });
 
@@ -152,7 +174,7 @@ describe("the password table of §7.1.1 (Concierge)", () => {
   it("carries every value of the document as a tailorable default", async () => {
     const rule = (await packOf("openscape-concierge-v5r0")).rules.find((candidate) => candidate.id === "CL-PW-POLICY");
     const defaults = Object.fromEntries(Object.entries(rule?.parameters ?? {}).map(([name, parameter]) => [name, parameter.default]));
-    expect(defaults).toEqual({
+    expect(defaults).toMatchObject({
       minLength: 8,
       maxLength: 16,
       minUpper: 1,

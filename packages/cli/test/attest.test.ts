@@ -46,7 +46,19 @@ function workspace(attestations?: string) {
   return dir;
 }
 
-const MANUAL = ["CL-BIOS-PWD", "CL-BIOS-BOOT", "CL-BIOS-WP", "CL-DNS-SRV1", "CL-CSTA1", "CL-CHGDEFPWD", "CL-SECURE-LAN", "CL-VLAN", "CL-VPN1", "CL-VPN3"];
+const MANUAL = [
+  "CL-BIOS-PWD",
+  "CL-BIOS-BOOT",
+  "CL-BIOS-WP",
+  "CL-DNS-SRV1",
+  "CL-CSTA1",
+  "CL-CHGDEFPWD",
+  "CL-SECURE-LAN",
+  "CL-VLAN",
+  "CL-VPN1",
+  "CL-VPN3",
+  "CL-VPN4",
+];
 
 describe("hardcheck attest", () => {
   it("walks the open manual items, appends signed entries, and the next scan uses them", async () => {
@@ -75,7 +87,7 @@ describe("hardcheck attest", () => {
     expect(stderr).toBe("");
     expect(code).toBe(0);
     // then the already attested item is not asked again,
-    expect(stdout).toContain("9 manual item(s) to attest as j.doe@example.test");
+    expect(stdout).toContain("10 manual item(s) to attest as j.doe@example.test");
     expect(stdout).not.toContain("CL-VLAN");
     expect(stdout).toContain("please answer p, f, n, s or q");
     // the file keeps its comment and old entry and gains three signed entries,
@@ -136,12 +148,12 @@ describe("hardcheck list-rules for the OpenScape packs", () => {
     expect(stdout).toMatch(/CL-DISABLE-MPWD\s+high\s+cfg\s/);
     expect(stdout).toMatch(/CL-CONFIGURE-BIOS\s+medium\s+manual\s/);
     expect(stdout).toMatch(/CL-SMFIREWALL\s+high\s+automated\s/);
-    expect(stdout).toContain("35 rules: 25 automated, 6 cfg");
+    expect(stdout).toContain("35 rules: 20 automated, 10 cfg");
   });
 
   it("prints the Markdown coverage table and JSON with classes", async () => {
     const table = await run(["list-rules", "--markdown"], process.cwd());
-    expect(table.stdout).toContain("| `openscape-concierge-v5r0` | 31 | 21 | 0 | 10 |");
+    expect(table.stdout).toContain("| `openscape-concierge-v5r0` | 33 | 21 | 1 | 11 |");
     const json = await run(["list-rules", "--pack", "openscape-concierge-v5r0", "--json"], process.cwd());
     const rows = JSON.parse(json.stdout) as Array<{ id: string; class: string; section: string }>;
     expect(rows.find((row) => row.id === "CL-PW-POLICY")).toMatchObject({ class: "automated", section: "7.1.1" });

@@ -15,6 +15,14 @@ export { parseSource, readSource, type SourceDocument } from "./config/source.js
 export { blamedConditions, briefValue, describeCondition, describeFailures, isNegated } from "./engine/describe.js";
 export { type CompiledRule, compileRule, compileRuleParts, Evaluator, type RuleVerdict, readPath } from "./engine/evaluate.js";
 export { CUSTOM_OPERATORS, compareVersions, OPERATOR_NAMES, type OperatorDefinition, resolveDate } from "./engine/operators.js";
+export {
+  type CombinedVerdict,
+  combineSourceOutcomes,
+  DEFAULT_SOURCE_PROMPT,
+  type SourceOutcome,
+  type SourceState,
+  sourceNotApplicableTo,
+} from "./engine/sources.js";
 export { compareDebianVersions, compareSemver, type DebianVersion, parseDebianVersion } from "./engine/versions.js";
 export { describeError, formatIssue, HardcheckError, type HardcheckErrorCode, type InputIssue, isHardcheckError } from "./errors.js";
 // Scanning.
@@ -41,6 +49,7 @@ export {
   type ProbeMetaBase,
   type ProbeNotApplicable,
   type ProbeOutcome,
+  verifiedAbsent,
 } from "./plugin/probe.js";
 export { type FactProvider, PluginRegistry } from "./plugin/registry.js";
 export { defineReporter, type Reporter, type ReporterOptions } from "./plugin/reporter.js";

@@ -7,7 +7,7 @@ import { configFromObject } from "../src/config/config.js";
 import { isHardcheckError } from "../src/errors.js";
 import { Hardcheck } from "../src/hardcheck.js";
 import type { HostSpec, JsonObject } from "../src/model/types.js";
-import { defineProbe, type HostProbe } from "../src/plugin/probe.js";
+import { defineProbe, type HostProbe, notApplicable, verifiedAbsent } from "../src/plugin/probe.js";
 import { defineTransport } from "../src/plugin/transport.js";
 import { fakeEndpointProbe, fixedClock, ruleData, thrown, when, writePack } from "./support/fakes.js";
 
@@ -30,6 +30,8 @@ const networkProbe = fakeEndpointProbe(
 const hostProbe: HostProbe = defineProbe<HostProbe>({
   meta: { id: "fake-registry", description: "reads a fake registry value", transports: ["root"], facts: [{ name: "host.tls10Enabled", description: "d" }] },
   async collect(host: HostSpec) {
+    if (host.location.includes("absent")) return verifiedAbsent("no such service is installed on the host");
+    if (host.location.includes("unreadable")) return notApplicable("the registry cannot be read here");
     return { facts: { "host.tls10Enabled": host.location.includes("weak") } };
   },
 });
@@ -73,7 +75,7 @@ describe("multi-source rules", () => {
     [
       { id: "t", host: "root:/good", endpoints: ["tls://modern.test"] },
       "pass",
-      "all conditions hold in every checked source — checked: network tls://modern.test:443, windows",
+      "all conditions hold in every source that applies — checked: network tls://modern.test:443, windows",
     ],
     [
       { id: "t", host: "root:/weak", endpoints: ["tls://modern.test"] },
@@ -86,9 +88,22 @@ describe("multi-source rules", () => {
       'network tls://legacy.test:443: fake.value equal "tls1.2" — got "tls1.0" — checked: network tls://legacy.test:443, network tls://modern.test:443, windows',
     ],
     [
+      // The host source applies (the target's os is not set) but nothing could read it: no pass on half the evidence.
       { id: "t", endpoints: ["tls://modern.test"] },
+      "manual",
+      "Does the item hold for the parts that could not be checked automatically? (not checked automatically: windows) — checked: network tls://modern.test:443; not checked: windows (target has no host transport)",
+    ],
+    [
+      // On a Linux target the windows source does not apply: the network alone decides.
+      { id: "t", os: "linux", endpoints: ["tls://modern.test"] },
       "pass",
-      "all conditions hold in every checked source — checked: network tls://modern.test:443; not checked: windows (target has no host transport)",
+      "all conditions hold in every source that applies — checked: network tls://modern.test:443; not present: windows (the target is a linux host, not Windows)",
+    ],
+    [
+      // A host with no endpoint listed: the network source applies and stays open.
+      { id: "t", host: "root:/good" },
+      "manual",
+      "Does the item hold for the parts that could not be checked automatically? (not checked automatically: network) — checked: windows; not checked: network (no endpoint of this target can be assessed by this source)",
     ],
     [
       { id: "t", host: "root:/good", endpoints: ["tls://down.test"] },
@@ -101,6 +116,26 @@ describe("multi-source rules", () => {
     expect(report.results[0]).toMatchObject({ ruleId: "TLS12-ONLY", endpoint: null, status, message });
     // The report lists the item once, as the checklist prints it, not once per source.
     expect(report.rules?.map((rule) => rule.id)).toEqual(["TLS12-ONLY"]);
+  });
+
+  it.each([
+    [{ id: "t", host: "root:/absent", endpoints: ["tls://modern.test"] }, "pass"],
+    [{ id: "t", host: "root:/unreadable", endpoints: ["tls://modern.test"] }, "manual"],
+    [{ id: "t", host: "root:/absent" }, "manual"],
+    [{ id: "t", host: "root:/absent", endpoints: ["tls://legacy.test"] }, "fail"],
+  ])("drops a source only when its probe verified the subject absent: %j → %s", async (target, status) => {
+    const report = await scan([target]);
+    expect(report.results[0]?.status).toBe(status);
+    if (target.host === "root:/absent" && status === "pass")
+      expect(report.results[0]?.message).toContain("not present: windows (no such service is installed on the host)");
+  });
+
+  it("makes a single-source rule not-applicable when its subject is verified absent, and asks its prompt when it could not look", async () => {
+    const hostOnly = ruleData("HOST-ONLY", { prompt: "Is TLS 1.0 off?", conditions: when("host.tls10Enabled", "equal", false) });
+    const absent = await scan([{ id: "t", host: "root:/absent" }], [hostOnly]);
+    expect(absent.results[0]).toMatchObject({ status: "not-applicable", message: "no such service is installed on the host" });
+    const unreadable = await scan([{ id: "t", host: "root:/unreadable" }], [hostOnly]);
+    expect(unreadable.results[0]).toMatchObject({ status: "manual", message: "Is TLS 1.0 off? (not checked automatically: the registry cannot be read here)" });
   });
 
   it("keeps every source's conditions and evidence, labelled by source", async () => {
@@ -118,7 +153,7 @@ describe("multi-source rules", () => {
     const prompted = { ...TWO_SOURCES, id: "PROMPTED", prompt: "Is TLS 1.0 off everywhere?" };
     const report = await scan([{ id: "t", endpoints: ["http://plain.test"] }], [scoped, prompted]);
     expect(report.results.map((r) => `${r.ruleId} ${r.status}: ${r.message}`)).toEqual([
-      "PROMPTED manual: Is TLS 1.0 off everywhere? (not checked automatically) — checked: none; not checked: network (no endpoint of this target can be assessed by this rule (needs tls)); windows (target has no host transport)",
+      "PROMPTED manual: Is TLS 1.0 off everywhere? (not checked automatically: network, windows) — checked: none; not checked: network (no endpoint of this target can be assessed by this source); windows (target has no host transport)",
       "SCOPED not-applicable: target has none of the tags concierge",
     ]);
   });
@@ -129,7 +164,7 @@ describe("multi-source rules", () => {
       ruleData("MIXED", {
         sources: [
           {
-            name: "a",
+            name: "network",
             conditions: {
               all: [
                 { fact: "fake.value", operator: "equal", value: 1 },
@@ -137,19 +172,37 @@ describe("multi-source rules", () => {
               ],
             },
           },
-          { name: "b", conditions: when("fake.value", "equal", 1) },
+          { name: "windows", conditions: when("fake.value", "equal", 1) },
         ],
       }),
-      /source "a" reads both endpoint facts and host facts/,
+      /source "network" reads both endpoint facts and host facts/,
     ],
     [
       ruleData("DUP", {
         sources: [
-          { name: "a", conditions: when("fake.value", "equal", 1) },
-          { name: "a", conditions: when("fake.value", "equal", 2) },
+          { name: "network", conditions: when("fake.value", "equal", 1) },
+          { name: "network", conditions: when("fake.value", "equal", 2) },
         ],
       }),
-      /source "a" is named twice/,
+      /source "network" is named twice/,
+    ],
+    [
+      ruleData("UNKNOWN", {
+        sources: [
+          { name: "network-login", conditions: when("fake.value", "equal", 1) },
+          { name: "windows", conditions: when("host.tls10Enabled", "equal", false) },
+        ],
+      }),
+      /sources\.json:\d+:\d+ rules\[0\]\.sources\[0\]\.name: expected one of "network", "windows", "linux", "linux-live", "config", "client", got "network-login"/,
+    ],
+    [
+      ruleData("WRONG-KIND", {
+        sources: [
+          { name: "windows", conditions: when("fake.value", "equal", 1) },
+          { name: "config", conditions: when("host.tls10Enabled", "equal", false) },
+        ],
+      }),
+      /rules\[0\]\.sources\[0\]\.name: source "windows" reads endpoint facts — a windows source reads host facts/,
     ],
   ])("refuses a malformed multi-source rule (%#)", async (rule, message) => {
     const error = await thrown(() => scan([{ id: "t", endpoints: ["tls://modern.test"] }], [rule]));

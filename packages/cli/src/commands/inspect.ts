@@ -160,7 +160,11 @@ export async function explainCommand(ruleId: string, options: { config?: string 
       lines.push(`  ${fact} ← ${providers.join(", ") || "no probe registered"}`);
     }
   }
-  if (parts.length > 1) lines.push("", "Several sources: each is checked where it can be; the item passes only when every checked source passes.");
+  if (parts.length > 1)
+    lines.push(
+      "",
+      "Several sources: the item passes only when every source that applies to the target was checked and passed; one that applies but could not be checked leaves it to an attestation.",
+    );
   if (Object.keys(rule.scope).length > 0) lines.push("", `Scope: ${JSON.stringify(rule.scope)}`);
   io.stdout.write(`${lines.join("\n")}\n`);
   return 0;

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { parseIsoInstant } from "../model/instant.js";
-import { SEVERITIES, STATUSES } from "../model/types.js";
+import { SEVERITIES, SOURCE_NAMES, STATUSES } from "../model/types.js";
 
 /** A strict object whose unknown-key message lists the keys that are allowed. */
 function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
@@ -208,7 +208,8 @@ const ruleSchema = strictObject({
   sources: z
     .array(
       strictObject({
-        name: identifier("source name"),
+        // A fixed vocabulary: the engine decides from the name whether the source applies to a target.
+        name: z.enum(SOURCE_NAMES).describe("Where this part's evidence comes from: network, windows, linux, linux-live, config or client."),
         conditions: topConditionSchema,
       }),
     )

@@ -1,6 +1,6 @@
 /** Decides rules with json-rules-engine and keeps a trace of every leaf condition. */
 import { Engine, Rule as EngineRule } from "json-rules-engine";
-import type { Condition, ConditionTrace, JsonValue, Rule, RuleSource, TopLevelCondition } from "../model/types.js";
+import type { Condition, ConditionTrace, JsonValue, Rule, RuleSource, SourceName, TopLevelCondition } from "../model/types.js";
 import type { Clock } from "../plugin/services.js";
 import { CUSTOM_OPERATORS } from "./operators.js";
 
@@ -10,7 +10,7 @@ export interface CompiledRule {
   /** Unique within a scan: the rule id, plus `#source` for one source of a multi-source rule. */
   readonly key: string;
   /** The source this compiled part checks, for rules with several evidence sources. */
-  readonly source?: string;
+  readonly source?: SourceName;
   /** Effective parameter values. */
   readonly parameters: Readonly<Record<string, JsonValue>>;
   /** Conditions with every `{ param }` replaced by its value. */

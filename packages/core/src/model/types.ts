@@ -10,6 +10,17 @@ export const STATUSES = ["pass", "fail", "error", "manual", "waived", "not-appli
 /** The verdict of one check. */
 export type Status = (typeof STATUSES)[number];
 
+/**
+ * Where a multi-source rule takes one part of its evidence. The names are fixed because the engine
+ * decides from the name whether the source applies to a target: `windows` only on Windows targets,
+ * `linux` and `linux-live` (what exists only on a running host, such as listening sockets) only on
+ * Linux targets; `network` (the target's endpoints), `config` (the product's settings export) and
+ * `client` (the product seen as a TLS client by a canary listener; reserved) apply to every target.
+ */
+export const SOURCE_NAMES = ["network", "windows", "linux", "linux-live", "config", "client"] as const;
+/** A source name of a multi-source rule. */
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
 /** Any value that survives a JSON round trip. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 /** A JSON object. */
@@ -132,8 +143,8 @@ export type TopLevelCondition =
 
 /** One kind of evidence of a multi-source rule. */
 export interface RuleSource {
-  /** Short label shown in results: `network`, `windows`, `linux`, `config`. */
-  readonly name: string;
+  /** Which kind of evidence this part reads; also its label in results. */
+  readonly name: SourceName;
   readonly conditions: TopLevelCondition;
 }
 
@@ -160,8 +171,8 @@ export interface Rule {
   readonly conditions?: TopLevelCondition;
   /**
    * Several independent kinds of evidence for one item (e.g. the network and the Windows host):
-   * each source is checked where it can be, and the item passes only when every checked source
-   * passes. Exclusive with `conditions`.
+   * the item passes only when every source that applies to the target was checked and passed; a
+   * source that applies but could not be checked leaves the item `manual`. Exclusive with `conditions`.
    */
   readonly sources?: readonly RuleSource[];
   /** True when software cannot decide the item and a person attests it. */

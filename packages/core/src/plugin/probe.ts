@@ -44,9 +44,21 @@ export interface ProbeFacts {
   readonly facts: Readonly<Record<string, JsonValue>>;
 }
 
-/** A probe's explicit statement that it cannot apply to this subject. */
+/**
+ * A probe's explicit statement that it cannot apply to this subject, with the reason.
+ *
+ * Two cases differ in what they prove. By default the probe could not look (no file named, a
+ * transport that cannot run commands, the wrong protocol): nothing is known, and a rule that needed
+ * the facts stays open (`manual` when it has a prompt; for one source of a multi-source rule, the
+ * item cannot pass). With `verifiedAbsent: true` the probe read from the subject that the thing it
+ * inspects does not exist there ("no SQL Server instance is installed", from the host's registry):
+ * that source of a multi-source rule drops out of the verdict, and a single-source rule is
+ * `not-applicable`. Only say `verifiedAbsent` when the subject was actually read.
+ */
 export interface ProbeNotApplicable {
   readonly notApplicable: string;
+  /** True only when the probe verified on the subject that what it inspects does not exist. */
+  readonly verifiedAbsent?: boolean;
 }
 
 /** The outcome of one probe run. Anything thrown instead becomes `error` for the checks needing it. */
@@ -119,7 +131,19 @@ export function defineProbe<P extends Probe>(probe: P): P {
   return probe;
 }
 
-/** Convenience for a probe's explicit "does not apply here". */
+/** Convenience for a probe's explicit "does not apply here" (it could not look). */
 export function notApplicable(reason: string): ProbeNotApplicable {
   return { notApplicable: reason };
+}
+
+/**
+ * Convenience for "verified absent": the probe read the subject and what it inspects is not there.
+ *
+ * @example
+ * ```ts
+ * if (instances.length === 0) return verifiedAbsent("no SQL Server instance is installed on the host");
+ * ```
+ */
+export function verifiedAbsent(reason: string): ProbeNotApplicable {
+  return { notApplicable: reason, verifiedAbsent: true };
 }

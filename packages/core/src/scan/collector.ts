@@ -18,7 +18,12 @@ export type ProbeRun =
       /** The time the facts describe, when it is not the scan's: an offline copy's collection time. */
       readonly observedAt?: string;
     }
-  | { readonly status: "not-applicable"; readonly reason: string }
+  | {
+      readonly status: "not-applicable";
+      readonly reason: string;
+      /** The probe read from the subject that what it looks for does not exist (a probe's `verifiedAbsent`). */
+      readonly verifiedAbsent?: boolean;
+    }
   | { readonly status: "error"; readonly reason: string };
 
 /** Counts for progress displays and benchmarks. */
@@ -127,7 +132,7 @@ export class FactCollector {
           outcome = await probe.collect(subject as HostSpec, params, { ...deps, ...(observedAt ? { clock: fixedClock(observedAt) } : {}), transport });
         }
         if (outcome && typeof outcome === "object" && "notApplicable" in outcome) {
-          return { status: "not-applicable", reason: String(outcome.notApplicable) };
+          return { status: "not-applicable", reason: String(outcome.notApplicable), ...(outcome.verifiedAbsent === true ? { verifiedAbsent: true } : {}) };
         }
         if (!outcome || typeof outcome !== "object" || typeof outcome.facts !== "object" || outcome.facts === null) {
           return { status: "error", reason: `probe ${probe.meta.id} returned no facts object` };

@@ -2,6 +2,7 @@
 import { inject, injectable } from "tsyringe";
 import { describeFailures } from "../engine/describe.js";
 import { type CompiledRule, Evaluator, substituteParams } from "../engine/evaluate.js";
+import { combineSourceOutcomes, type SourceState, sourceNotApplicableTo } from "../engine/sources.js";
 import { describeError } from "../errors.js";
 import { parseIsoInstant } from "../model/instant.js";
 import type {
@@ -132,7 +133,7 @@ export class Scanner {
           const first = group[0] as PlannedCheck;
           const runs = await Promise.all(first.sources.map((source) => collector.run(source.probe, source.subject, first.target, source.params)));
           const facts: Record<string, JsonValue> = {};
-          let blocked: { status: Status; message: string } | undefined;
+          let blocked: { status: Status; message: string; verifiedAbsent?: boolean } | undefined;
           let observed: string | undefined;
           for (const run of runs) {
             if (run.status === "ok") {
@@ -142,12 +143,14 @@ export class Scanner {
                 observedAt.set(first.target.id, run.observedAt);
               }
             } else if (run.status === "error") blocked = { status: "error", message: run.reason };
-            else blocked ??= { status: "not-applicable", message: run.reason };
+            // A probe that merely could not look outweighs one that verified its subject absent.
+            else if (blocked === undefined || (blocked.verifiedAbsent && !run.verifiedAbsent))
+              blocked = { status: "not-applicable", message: run.reason, verifiedAbsent: run.verifiedAbsent === true };
           }
           const runnable: PlannedCheck[] = [];
           for (const check of group) {
             const missing = check.compiled.facts.find((fact) => !(fact in facts));
-            if (blocked?.status === "not-applicable") results.push(undecided(check, blocked.message));
+            if (blocked?.status === "not-applicable") results.push(blocked.verifiedAbsent ? absent(check, blocked.message) : undecided(check, blocked.message));
             else if (blocked) results.push(resultOf(check, blocked.status, blocked.message, [], {}));
             else if (missing) {
               const probe = check.sources.find((source) => source.facts.includes(missing))?.probe.meta.id ?? "?";
@@ -240,11 +243,16 @@ export class Scanner {
         const blank: PlannedCheck = { compiled, target, endpoint: null, sources: [] };
         const scope = rule.scope;
         if (scope.targetTags && !scope.targetTags.some((tag) => target.tags.includes(tag))) {
-          fixed.push(resultOf(blank, "not-applicable", `target has none of the tags ${scope.targetTags.join(", ")}`, [], {}));
+          fixed.push(absent(blank, `target has none of the tags ${scope.targetTags.join(", ")}`));
           continue;
         }
         if (scope.os && !(target.os && scope.os.includes(target.os))) {
-          fixed.push(resultOf(blank, "not-applicable", `rule applies to ${scope.os.join("/")} targets; target os is ${target.os ?? "not set"}`, [], {}));
+          fixed.push(absent(blank, `rule applies to ${scope.os.join("/")} targets; target os is ${target.os ?? "not set"}`));
+          continue;
+        }
+        const elsewhere = compiled.source ? sourceNotApplicableTo(compiled.source, target.os) : undefined;
+        if (elsewhere) {
+          fixed.push(absent(blank, elsewhere));
           continue;
         }
         const scopedEndpoints = target.endpoints.filter(
@@ -281,7 +289,10 @@ export class Scanner {
           checks.push({ compiled, target, endpoint, sources });
           planned++;
         }
-        if (planned === 0) {
+        if (planned === 0 && compiled.source) {
+          // A network source of a rule that applies here stays open: no endpoint of that kind was named.
+          fixed.push(undecided(blank, `no endpoint of this target can be assessed by this source${scope.tags ? ` (tagged ${scope.tags.join("/")})` : ""}`));
+        } else if (planned === 0) {
           const schemes = new Set<string>();
           for (const fact of compiled.facts)
             for (const provider of this.registry.providersOf(fact))
@@ -400,23 +411,36 @@ function findAttestation(attestations: readonly Attestation[], result: PartialRe
 /**
  * A check whose evidence is not available here: `not-applicable`, unless the rule carries an
  * attestation prompt — then a person decides it (`manual`), as for settings no file was given for.
+ * For one source of several it is an unchecked source, which keeps the item from passing.
  */
 function undecided(check: PlannedCheck, reason: string): PartialResult {
+  if (check.compiled.source) return sourcePart(check, "unchecked", reason);
   const prompt = check.compiled.rule.prompt;
   if (!prompt) return resultOf(check, "not-applicable", reason, [], {});
-  // One source of several keeps just its reason; the combined result asks the question once.
-  return resultOf(check, "manual", check.compiled.source ? reason : `${prompt} (not checked automatically: ${reason})`, [], {});
+  return resultOf(check, "manual", `${prompt} (not checked automatically: ${reason})`, [], {});
+}
+
+/** A check out of the picture: the rule does not apply to the target, or its subject was verified absent. */
+function absent(check: PlannedCheck, reason: string): PartialResult {
+  return check.compiled.source ? sourcePart(check, "absent", reason) : resultOf(check, "not-applicable", reason, [], {});
+}
+
+function sourcePart(check: PlannedCheck, state: "unchecked" | "absent", reason: string): PartialResult {
+  const result = resultOf(check, "not-applicable", reason, [], {});
+  STATE_OF.set(result, state);
+  return result;
 }
 
 /** Which source of a multi-source rule a partial result belongs to. */
 const SOURCE_OF = new WeakMap<PartialResult, string>();
 /** The attestation prompt of the rule a per-source result belongs to. */
 const PROMPT_OF = new WeakMap<PartialResult, string>();
+/** For a source part that was not evaluated: whether it applies but went unchecked, or dropped out. */
+const STATE_OF = new WeakMap<PartialResult, "unchecked" | "absent">();
 
 /**
- * Folds the per-source results of multi-source rules into one result per rule and target: fail when
- * any checked source fails, error when one could not be checked, pass when every checked source
- * passed; the message says which sources were checked.
+ * Folds the per-source results of multi-source rules into one result per rule and target with
+ * {@link combineSourceOutcomes}, keeping every source's conditions and evidence, labelled by source.
  */
 function combineSources(results: readonly PartialResult[]): PartialResult[] {
   const out: PartialResult[] = [];
@@ -431,40 +455,17 @@ function combineSources(results: readonly PartialResult[]): PartialResult[] {
   }
   for (const parts of groups.values()) {
     const sorted = [...parts].sort((a, b) => label(a).localeCompare(label(b)));
-    const having = (status: Status) => sorted.filter((part) => part.status === status);
-    const status: Status = having("fail").length
-      ? "fail"
-      : having("error").length
-        ? "error"
-        : having("pass").length
-          ? "pass"
-          : having("manual").length
-            ? "manual"
-            : "not-applicable";
-    const checked = sorted.filter((part) => part.status === "pass" || part.status === "fail");
-    const unchecked = sorted.filter((part) => part.status !== "pass" && part.status !== "fail");
-    const detail = (list: PartialResult[]) => list.map((part) => `${label(part)}: ${part.message}`).join("; ");
-    const headline =
-      status === "fail"
-        ? detail(having("fail"))
-        : status === "error"
-          ? detail(having("error"))
-          : status === "pass"
-            ? "all conditions hold in every checked source"
-            : status === "manual"
-              ? `${PROMPT_OF.get(sorted[0] as PartialResult) ?? "needs a signed attestation"} (not checked automatically)`
-              : "no source of evidence could be checked";
-    const first = sorted[0] as PartialResult;
-    const reasons = new Set(unchecked.map((part) => part.message));
-    // A reason shared by every source (the rule's scope, the target's tags) is said once.
-    const sameReason = checked.length === 0 && reasons.size === 1 ? [...reasons][0] : undefined;
+    const stateOf = (part: PartialResult): SourceState =>
+      part.status === "pass" || part.status === "fail" || part.status === "error" ? part.status : (STATE_OF.get(part) ?? "unchecked");
+    const verdict = combineSourceOutcomes(
+      sorted.map((part) => ({ label: label(part), state: stateOf(part), message: part.message })),
+      PROMPT_OF.get(sorted[0] as PartialResult),
+    );
     out.push({
-      ...first,
+      ...(sorted[0] as PartialResult),
       endpoint: null,
-      status,
-      message: sameReason
-        ? `${status === "manual" ? `${headline}: ` : ""}${sameReason}`
-        : `${headline} — checked: ${checked.map(label).join(", ") || "none"}${unchecked.length ? `; not checked: ${unchecked.map((part) => `${label(part)} (${part.message})`).join("; ")}` : ""}`,
+      status: verdict.status,
+      message: verdict.message,
       conditions: sorted.flatMap((part) => part.conditions.map((condition) => ({ ...condition, where: `${label(part)}: ${condition.where}` }))),
       evidence: Object.fromEntries(sorted.filter((part) => Object.keys(part.evidence).length > 0).map((part) => [label(part), part.evidence as JsonValue])),
     });

@@ -206,6 +206,15 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
               ? `source "${set.source}" reads both endpoint facts and host facts — each source reads one kind`
               : "a rule must read either endpoint facts or host facts, not both — give it one source per kind (sources: [{ name, conditions }, …])",
           });
+        } else if (set.source && levels.size === 1) {
+          // The name says where the evidence comes from; facts of the other kind would make it lie.
+          const expected = set.source === "network" || set.source === "client" ? "endpoint" : "host";
+          const level = [...levels][0];
+          if (level !== expected)
+            ruleIssues.push({
+              ...place([...set.path.slice(0, -1), "name"]),
+              message: `source "${set.source}" reads ${level} facts — a ${set.source} source reads ${expected} facts (network and client read endpoints; windows, linux, linux-live and config read the host)`,
+            });
         }
       }
     });

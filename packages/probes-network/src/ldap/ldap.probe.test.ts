@@ -3,7 +3,7 @@ import { type LoopbackServer, startGarbageServer, startTarpitServer } from "@har
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SlapdLab, type SlapdPosture, startSlapdLab } from "../lab-servers/slapd.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
-import { type LdapFacts, ldapProbe, START_TLS_OID } from "./ldap.probe.js";
+import { clearTextBindOutcome, type LdapFacts, ldapProbe, START_TLS_OID } from "./ldap.probe.js";
 
 const labs = new Map<SlapdPosture, SlapdLab>();
 const hostile = new Map<string, LoopbackServer>();
@@ -77,5 +77,17 @@ describe("ldap against hostile servers", () => {
     await expect(ldapProbe.collect(parseEndpoint("ldap://127.0.0.1:1"), {}, probeTestDeps({ limits: { connectTimeoutMs: 300 } }))).rejects.toThrow(
       /ECONNREFUSED|connect/,
     );
+  });
+});
+
+describe("clear-text simple bind outcomes", () => {
+  // Active Directory with LDAP signing required answers 8; no slapd configuration here answers 8, so the mapping is a table.
+  it.each([
+    [13, "confidentiality-required"],
+    [8, "stronger-auth-required"],
+    [49, "invalid-credentials"],
+    [53, "other"],
+  ] as const)("result code %d → %s", (code, outcome) => {
+    expect(clearTextBindOutcome(code)).toBe(outcome);
   });
 });

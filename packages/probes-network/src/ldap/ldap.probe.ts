@@ -5,6 +5,18 @@ import type { Client } from "ldapts";
 import { withLdapClient } from "../support/ldap-client.js";
 import { describeSocketError } from "../support/socket-errors.js";
 
+/** What the result code of a clear-text simple bind says about the directory. */
+const OUTCOME_OF_CODE: Readonly<Record<number, "confidentiality-required" | "stronger-auth-required" | "invalid-credentials">> = {
+  13: "confidentiality-required",
+  8: "stronger-auth-required",
+  49: "invalid-credentials",
+};
+
+/** The outcome of a clear-text simple bind that the server answered with `resultCode` (0 is handled as accepted). */
+export function clearTextBindOutcome(resultCode: number): LdapClearTextBindFact["outcome"] {
+  return OUTCOME_OF_CODE[resultCode] ?? "other";
+}
+
 /** OID of the StartTLS extended operation (RFC 4511 §4.14). */
 export const START_TLS_OID = "1.3.6.1.4.1.1466.20037";
 /** The entry a clear-text bind is tried against: it does not exist, so no real account is touched. */
@@ -28,9 +40,12 @@ export type LdapAnonymousBindFact = { accepted: boolean; resultCode: number | nu
 
 /** `ldap.clearTextSimpleBind`: a simple bind of a non-existent DN with a random password, before TLS. */
 export type LdapClearTextBindFact = {
-  /** 13 confidentialityRequired (refused in clear), 49 invalidCredentials (credentials were read in clear), 0 accepted. */
+  /**
+   * 13 confidentialityRequired (refused in clear, OpenLDAP), 8 strongerAuthRequired (refused in
+   * clear, Active Directory requiring signing), 49 invalidCredentials (credentials were read in clear), 0 accepted.
+   */
   resultCode: number | null;
-  outcome: "confidentiality-required" | "invalid-credentials" | "accepted" | "other";
+  outcome: "confidentiality-required" | "stronger-auth-required" | "invalid-credentials" | "accepted" | "other";
   dn: string;
 };
 
@@ -163,7 +178,7 @@ async function tryClearTextBind(client: Client, base: string): Promise<LdapClear
   } catch (error) {
     const resultCode = resultCodeOf(error);
     if (resultCode === null) throw error;
-    const outcome = resultCode === 13 ? "confidentiality-required" : resultCode === 49 ? "invalid-credentials" : "other";
+    const outcome = clearTextBindOutcome(resultCode);
     return { resultCode, outcome, dn };
   }
 }

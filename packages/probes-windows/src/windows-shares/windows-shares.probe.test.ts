@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { factsOnBothPaths } from "../testing/probe-cases.js";
-import { windowsSharesProbe } from "./windows-shares.probe.js";
+import { sharesFact, windowsSharesProbe } from "./windows-shares.probe.js";
 
 describe("windows-shares", () => {
   it.each([
@@ -10,5 +10,25 @@ describe("windows-shares", () => {
     const fact = (await factsOnBothPaths(windowsSharesProbe, set))["windows.shares"] as { writable: string[]; names: string[] };
     expect(fact.writable).toEqual(writable);
     expect(fact.names).toContain("netsetup");
+  });
+
+  it("finds the setup share by its path and judges write access for users, not for administrators", () => {
+    const share = (name: string, path: string, ...access: Array<[string, string]>) => ({
+      name,
+      path,
+      special: false,
+      access: access.map(([account, right]) => ({ account, type: "Allow", right })),
+    });
+    const section = {
+      shares: [
+        share("Clients", "C:\\Program Files (x86)\\OpenScape Contact Center Extension\\ClientSetups", ["Everyone", "Change"]),
+        share("netsetup", "D:\\setup", ["BUILTIN\\Administrators", "Full"], ["Everyone", "Read"]),
+        share("data", "D:\\data", ["Everyone", "Full"]),
+      ],
+    };
+    const fact = sharesFact(section, ["\\\\ClientSetups$", "^netsetup$"]) as { matched: string[]; matchedWritableByUsers: string[]; writable: string[] };
+    expect(fact.matched).toEqual(["clients", "netsetup"]);
+    expect(fact.matchedWritableByUsers).toEqual(["clients"]);
+    expect(fact.writable).toEqual(["clients", "data", "netsetup"]);
   });
 });

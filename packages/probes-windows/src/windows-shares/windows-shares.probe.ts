@@ -6,8 +6,15 @@ import { json, lowerSet, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windo
 /** Share rights that allow writing. */
 const WRITE_RIGHTS = new Set(["Full", "Change"]);
 
-/** Builds `windows.shares` from the `shares` section. */
-export function sharesFact(section: unknown) {
+/** Accounts whose write access is administration, not a user's (probe parameter `trustedAccounts`). */
+export const DEFAULT_TRUSTED_ACCOUNTS = ["BUILTIN\\Administrators", "Administrators", "NT AUTHORITY\\SYSTEM", "SYSTEM"] as const;
+
+/**
+ * Builds `windows.shares` from the `shares` section. `match` (case-insensitive regular expressions)
+ * picks shares by name or path; `matchedWritableByUsers` names those an account outside
+ * `trustedAccounts` may write to.
+ */
+export function sharesFact(section: unknown, match: readonly string[] = [], trustedAccounts: readonly string[] = DEFAULT_TRUSTED_ACCOUNTS) {
   const shares = asArray<Record<string, unknown>>(asRecord(section).shares).map((share) => {
     const access = asArray<Record<string, unknown>>(share.access).map((entry) => ({
       account: String(entry.account),
@@ -22,10 +29,17 @@ export function sharesFact(section: unknown) {
       writableBy: access.filter((entry) => entry.type === "Allow" && WRITE_RIGHTS.has(entry.right)).map((entry) => entry.account),
     };
   });
+  const patterns = match.map((source) => new RegExp(source, "i"));
+  const trusted = new Set(trustedAccounts.map((account) => account.toLowerCase()));
+  const matched = shares.filter((share) => patterns.some((pattern) => pattern.test(share.name) || pattern.test(share.path)));
   return json({
     shares,
     names: lowerSet(shares.map((share) => share.name)),
     writable: lowerSet(shares.filter((share) => share.writableBy.length > 0).map((share) => share.name)),
+    matched: lowerSet(matched.map((share) => share.name)),
+    matchedWritableByUsers: lowerSet(
+      matched.filter((share) => share.writableBy.some((account) => !trusted.has(account.toLowerCase()))).map((share) => share.name),
+    ),
   });
 }
 
@@ -39,11 +53,21 @@ export const windowsSharesProbe: HostProbe = defineProbe({
     facts: [
       {
         name: "windows.shares",
-        description: "shares[] (name, path, special, access[], writableBy), names and writable (lower-case share names anyone may change)",
+        description:
+          "shares[] (name, path, special, access[], writableBy), names and writable (lower-case share names anyone may change), matched (shares whose name or path matches the match parameter) and matchedWritableByUsers (those an account outside trustedAccounts may change)",
       },
     ],
   },
-  async collect(_host, _params, deps) {
-    return { facts: { "windows.shares": sharesFact(await readSection(deps.transport, "shares", deps.signal)) } };
+  async collect(_host, params, deps) {
+    const match = Array.isArray(params.match) ? params.match.map(String) : [];
+    for (const [index, source] of match.entries()) {
+      try {
+        new RegExp(source, "i");
+      } catch (cause) {
+        throw new Error(`windows-shares: match[${index}] is no valid regular expression — fix the rule's parameter`, { cause });
+      }
+    }
+    const trusted = Array.isArray(params.trustedAccounts) ? params.trustedAccounts.map(String) : DEFAULT_TRUSTED_ACCOUNTS;
+    return { facts: { "windows.shares": sharesFact(await readSection(deps.transport, "shares", deps.signal), match, trusted) } };
   },
 });

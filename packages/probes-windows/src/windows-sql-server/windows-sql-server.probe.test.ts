@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fakePowerShellHost, fixtureSections, runHostProbe } from "../testing/fixture-host.js";
 import { factsOnBothPaths } from "../testing/probe-cases.js";
 import { sqlServerFact, windowsSqlServerProbe } from "./windows-sql-server.probe.js";
 
@@ -17,5 +18,18 @@ describe("windows-sql-server", () => {
 
   it("reports no instance when the registry has none (PowerShell printed null)", () => {
     expect(sqlServerFact({ instances: null })).toMatchObject({ installed: false, instanceCount: 0 });
+  });
+
+  it("says verified absent when asked and the host has no instance, and reports facts otherwise", async () => {
+    const none = { ...fixtureSections("2022-hardened"), "sql-server": { instances: null } };
+    expect(await runHostProbe(windowsSqlServerProbe, fakePowerShellHost(none).transport, { absentWhenNone: true })).toEqual({
+      notApplicable: "no SQL Server instance is installed on the host",
+      verifiedAbsent: true,
+    });
+    expect(await runHostProbe(windowsSqlServerProbe, fakePowerShellHost(none).transport)).toMatchObject({
+      facts: { "windows.sqlServer": { installed: false } },
+    });
+    const some = fakePowerShellHost(fixtureSections("2019-default")).transport;
+    expect(await runHostProbe(windowsSqlServerProbe, some, { absentWhenNone: true })).toHaveProperty("facts");
   });
 });

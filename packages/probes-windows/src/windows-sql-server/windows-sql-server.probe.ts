@@ -1,5 +1,5 @@
 /** SQL Server instances on the host and whether each forces encryption. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineProbe, type HostProbe, verifiedAbsent } from "@hardcheck/core";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
@@ -25,7 +25,8 @@ export function sqlServerFact(section: unknown) {
 export const windowsSqlServerProbe: HostProbe = defineProbe({
   meta: {
     id: "windows-sql-server",
-    description: "SQL Server instances (registry), each with version, edition, ForceEncryption and certificate thumbprint.",
+    description:
+      "SQL Server instances (registry), each with version, edition, ForceEncryption and certificate thumbprint. With absentWhenNone: true, a host without instances is reported verified absent.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
     facts: [
@@ -35,7 +36,11 @@ export const windowsSqlServerProbe: HostProbe = defineProbe({
       },
     ],
   },
-  async collect(_host, _params, deps) {
-    return { facts: { "windows.sqlServer": sqlServerFact(await readSection(deps.transport, "sql-server", deps.signal)) } };
+  async collect(_host, params, deps) {
+    const fact = sqlServerFact(await readSection(deps.transport, "sql-server", deps.signal));
+    // A rule about the settings of installed instances asks for this: with none, there is nothing to judge.
+    if (params.absentWhenNone === true && (fact as { instanceCount?: unknown }).instanceCount === 0)
+      return verifiedAbsent("no SQL Server instance is installed on the host");
+    return { facts: { "windows.sqlServer": fact } };
   },
 });
