@@ -90,9 +90,10 @@ function runStep(script: string, cwd: string, env: Record<string, string> = {}):
 const readReport = (path: string) => JSON.parse(readFileSync(path, "utf8")) as ReportDocument;
 const withoutTimes = (report: ReportDocument) => ({ ...report, startedAt: "", finishedAt: "", evaluatedAt: "" });
 
-function unsharded(): ReportDocument {
-  const out = join(dir, "whole");
-  runStep(`npx --yes hardcheck@0 scan --config "${config}" --out "${out}" --format json --stdout none --fail-on none`, dir);
+/** The same scan in one piece, with the config named as the shards named it (reports record the path). */
+function unsharded(cwd: string, configArg: string): ReportDocument {
+  const out = join(cwd, "whole");
+  runStep(`npx --yes hardcheck@0 scan --config "${configArg}" --out "${out}" --format json --stdout none --fail-on none`, cwd);
   return readReport(join(out, "hardcheck.json"));
 }
 
@@ -125,7 +126,7 @@ describe("scale-out examples", () => {
     const merge = mergeJob.spec.template.spec.containers[0] as Container;
     expect(runStep(local(merge.command[2] as string), dir)).toBe(0);
     const merged = readReport(join(reports, "merged", "hardcheck.json"));
-    const whole = unsharded();
+    const whole = unsharded(dir, config);
     expect(whole.summary).toEqual({ pass: TARGETS / 2, fail: TARGETS / 2, error: 0, manual: 0, waived: 0, notApplicable: 0 });
     expect(withoutTimes(merged)).toEqual(withoutTimes(whole));
   });
@@ -159,6 +160,6 @@ describe("scale-out examples", () => {
     // Half the synthetic ports are open: the merged report has high findings, so the gate fails the job.
     expect(runStep(mergeStep.run as string, join(runner, "merge"))).toBe(1);
     const merged = readReport(join(runner, "merge", "hardcheck-out", "hardcheck.json"));
-    expect(withoutTimes(merged)).toEqual(withoutTimes(unsharded()));
+    expect(withoutTimes(merged)).toEqual(withoutTimes(unsharded(join(runner, "job-1"), "hardcheck.yaml")));
   });
 });

@@ -55,10 +55,12 @@ export { type FactProvider, PluginRegistry } from "./plugin/registry.js";
 export { defineReporter, type Reporter, type ReporterOptions } from "./plugin/reporter.js";
 export {
   type Clock,
+  createScanCache,
   fixedClock,
   type Limits,
   type Logger,
   type ProbeServices,
+  type ScanCache,
   SecretResolver,
   silentLogger,
   systemClock,

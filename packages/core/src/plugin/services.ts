@@ -113,6 +113,41 @@ export class SecretResolver {
   }
 }
 
+/**
+ * Work shared by many subjects of one scan, done once: an estate serves one certificate on many
+ * endpoints, so its OCSP answer is fetched once per scan, not once per endpoint.
+ */
+export interface ScanCache {
+  /**
+   * The value kept under `key` for this scan, computed on first use; concurrent callers share one
+   * computation. A computation that throws is not kept (the next caller tries again), and a kept
+   * value that `stillValid` rejects (an OCSP answer past its nextUpdate) is computed anew.
+   */
+  remember<T>(key: string, compute: () => Promise<T>, stillValid?: (value: T) => boolean): Promise<T>;
+}
+
+/** A cache for one scan (the scanner makes one per run; tests make their own). */
+export function createScanCache(): ScanCache {
+  const entries = new Map<string, Promise<unknown>>();
+  return {
+    async remember<T>(key: string, compute: () => Promise<T>, stillValid?: (value: T) => boolean): Promise<T> {
+      const kept = entries.get(key) as Promise<T> | undefined;
+      if (kept) {
+        const value = await kept;
+        if (!stillValid || stillValid(value)) return value;
+        if (entries.get(key) === kept) entries.delete(key);
+        return this.remember(key, compute, stillValid);
+      }
+      const pending = compute();
+      entries.set(key, pending);
+      pending.catch(() => {
+        if (entries.get(key) === pending) entries.delete(key);
+      });
+      return pending;
+    },
+  };
+}
+
 /** Everything a probe receives besides its subject and parameters. */
 export interface ProbeServices {
   readonly logger: Logger;
@@ -131,4 +166,6 @@ export interface ProbeServices {
   readonly trust: TrustStore;
   readonly secrets: SecretResolver;
   readonly limits: Limits;
+  /** Work shared across the scan's subjects, done once per scan. */
+  readonly scanCache: ScanCache;
 }

@@ -22,7 +22,7 @@ import type {
 } from "../model/types.js";
 import { type Probe } from "../plugin/probe.js";
 import { PluginRegistry } from "../plugin/registry.js";
-import { type Clock, fixedClock, type Logger, SecretResolver, silentLogger, systemClock } from "../plugin/services.js";
+import { type Clock, createScanCache, fixedClock, type Logger, SecretResolver, silentLogger, systemClock } from "../plugin/services.js";
 import { buildReport, toReportTarget } from "../report/report.js";
 import { FactCollector, stableStringify } from "./collector.js";
 import type { ScanSetup } from "./setup.js";
@@ -102,7 +102,7 @@ export class Scanner {
 
     const secrets = new SecretResolver(setup.baseDir);
     const collector = new FactCollector(
-      { logger: options.logger ?? silentLogger, clock, scanClock: clock, trust: setup.trust, secrets, limits: setup.limits },
+      { logger: options.logger ?? silentLogger, clock, scanClock: clock, trust: setup.trust, secrets, limits: setup.limits, scanCache: createScanCache() },
       setup.limits,
       controller.signal,
       this.registry.transports,

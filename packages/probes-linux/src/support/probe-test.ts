@@ -1,5 +1,5 @@
 /** Runs a host probe against a fake host in tests. */
-import { type HostProbe, type JsonObject, type ProbeOutcome, SecretResolver, silentLogger } from "@hardcheck/core";
+import { createScanCache, type HostProbe, type JsonObject, type ProbeOutcome, SecretResolver, silentLogger } from "@hardcheck/core";
 import { type FakeHostContent, fakeHost } from "./fake-host.js";
 
 /** A fixed clock so ages computed by probes are stable in tests. */
@@ -15,6 +15,7 @@ export function collectOnFakeHost(probe: HostProbe, content: FakeHostContent, pa
     limits: { concurrency: 1, perHost: 1, connectTimeoutMs: 1000, probeTimeoutMs: 1000 },
     clock: { now: () => TEST_NOW },
     scanClock: { now: () => TEST_NOW },
+    scanCache: createScanCache(),
     logger: silentLogger,
     secrets: new SecretResolver(),
   } as never);

@@ -1,5 +1,5 @@
 /** Test-only: the ProbeDeps a scan would hand a probe, with real services and the lab's limits. */
-import { type Clock, type Limits, type ProbeDeps, SecretResolver, silentLogger, systemClock, type TrustStore } from "@hardcheck/core";
+import { type Clock, createScanCache, type Limits, type ProbeDeps, SecretResolver, silentLogger, systemClock, type TrustStore } from "@hardcheck/core";
 
 /** What a test may change about the deps; everything else is a quiet, real default. */
 export interface ProbeTestDepsOptions {
@@ -19,6 +19,7 @@ export function probeTestDeps(options: ProbeTestDepsOptions = {}): ProbeDeps {
     // Lab certificates are issued relative to the process clock at start, so probes judge them by it too.
     clock: options.clock ?? systemClock,
     scanClock: systemClock,
+    scanCache: createScanCache(),
     secrets: new SecretResolver(),
     limits: { connectTimeoutMs: 2_000, probeTimeoutMs: 10_000, ...options.limits },
     trust: { caCertificates: [], useSystemRoots: false, ...options.trust },

@@ -29,9 +29,11 @@ async function ocspOf(endpoint: Endpoint, params = {}): Promise<TlsOcspFacts> {
 }
 
 /** Answers every connection with `reply` and closes it, as an HTTP/1.0 server does. */
-async function startClosingHttpServer(reply: string): Promise<LoopbackServer> {
+async function startClosingHttpServer(reply: string): Promise<LoopbackServer & { readonly connections: number }> {
   const sockets = new Set<Socket>();
+  let connections = 0;
   const server = createServer((socket) => {
+    connections++;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
@@ -42,6 +44,9 @@ async function startClosingHttpServer(reply: string): Promise<LoopbackServer> {
   if (address === null || typeof address === "string") throw new Error("no TCP address");
   return {
     port: address.port,
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -50,9 +55,13 @@ async function startClosingHttpServer(reply: string): Promise<LoopbackServer> {
   };
 }
 
+let counting: LoopbackServer & { readonly connections: number };
+
 beforeAll(async () => {
   responders.set("hanging", await startTarpitServer());
   responders.set("garbage", await startClosingHttpServer("HTTP/1.0 200 OK\r\ncontent-type: application/ocsp-response\r\n\r\nthis is no OCSP response"));
+  counting = await startClosingHttpServer("HTTP/1.0 200 OK\r\ncontent-type: application/ocsp-response\r\n\r\nthis is no OCSP response either");
+  responders.set("counting", counting);
   const refusedPort = await reserveLoopbackPort();
   const leafPointingAt = (url: string) => ({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"], ocspUrl: url });
   const responderPorts = new Map<ResponderShape, number>();
@@ -63,6 +72,7 @@ beforeAll(async () => {
       hangingResponder: leafPointingAt(`http://127.0.0.1:${responders.get("hanging")?.port}/`),
       garbageResponder: leafPointingAt(`http://127.0.0.1:${responders.get("garbage")?.port}/`),
       refusedResponder: leafPointingAt(`http://127.0.0.1:${refusedPort}/`),
+      countedResponder: leafPointingAt(`http://127.0.0.1:${counting.port}/`),
     },
   });
   for (const name of ["hangingResponder", "garbageResponder", "refusedResponder"]) endpoints.set(name, await lab.serveLeaf(name));
@@ -98,6 +108,19 @@ describe("tls-ocsp against openssl ocsp and s_server stapling", () => {
     });
     expect(facts["tls.ocspStaple"]).toMatchObject({ present: true, status: "good", signatureValid: true, fresh: true });
     expect(facts["tls.crlDistributionPoints"]).toEqual([`http://127.0.0.1:${lab.ocspResponder.port}/lab.crl`]);
+  });
+
+  it("asks the responder once per scan for a certificate served on several endpoints", async () => {
+    const first = await lab.serveLeaf("countedResponder");
+    const second = await lab.serveLeaf("countedResponder");
+    const deps = probeTestDeps({ trust: { caCertificates: [] }, limits: { connectTimeoutMs: 1_000 } });
+    const before = counting.connections;
+    const answers = await Promise.all([first, second, first].map((endpoint) => tlsOcspProbe.collect(endpoint, {}, deps)));
+    expect(counting.connections - before).toBe(1);
+    for (const answer of answers) expect(answer).toMatchObject({ facts: { "tls.ocsp": { status: "invalid" } } });
+    // Another scan (another cache) asks again.
+    await tlsOcspProbe.collect(first, {}, probeTestDeps({ trust: { caCertificates: [] }, limits: { connectTimeoutMs: 1_000 } }));
+    expect(counting.connections - before).toBe(2);
   });
 
   it("revoked: status, time and reason from the responder; no staple", async () => {

@@ -187,7 +187,23 @@ export const tlsOcspProbe: EndpointProbe = defineProbe({
       if (responderUrl === null) responder = notChecked("no-responder");
       else if (!queryResponder) responder = notChecked("not-checked", "querying the responder is disabled (queryResponder: false)");
       else if (!issuerPkijs) responder = notChecked("invalid", "the issuer certificate is neither presented nor trusted, so no request can be built");
-      else responder = await queryOcspResponder(responderUrl, leafPkijs, issuerPkijs, deps, now);
+      else {
+        // One certificate is often served on many endpoints: its responder is asked once per scan,
+        // and the answer is reused until its nextUpdate.
+        const key = `tls-ocsp|${responderUrl}|${(issuerX509 as X509Certificate).fingerprint256}|${leaf.x509.serialNumber}`;
+        const ask = () => queryOcspResponder(responderUrl, leafPkijs, issuerPkijs, deps, now);
+        try {
+          responder = await deps.scanCache.remember(
+            key,
+            ask,
+            (answer) => answer.nextUpdate === null || Date.parse(answer.nextUpdate) > deps.clock.now().getTime(),
+          );
+        } catch (error) {
+          // The shared question died with the probe that asked it (its timeout or cancellation): ask ourselves.
+          if (deps.signal.aborted) throw error;
+          responder = await ask();
+        }
+      }
 
       const facts: TlsOcspFacts = {
         "tls.ocsp": { ...responder, responderUrl },

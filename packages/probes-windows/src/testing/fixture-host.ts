@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ExecResult, HostProbe, HostProbeDeps, HostSpec, HostTransport, JsonValue } from "@hardcheck/core";
-import { silentLogger } from "@hardcheck/core";
+import { createScanCache, silentLogger } from "@hardcheck/core";
 import { SECTION_IDS, type SectionId } from "../commands/catalog.js";
 import { renderEvidenceBundle } from "../evidence/bundle.js";
 
@@ -111,6 +111,7 @@ export async function runHostProbe(probe: HostProbe, transport: HostTransport, p
     logger: silentLogger,
     clock: { now: () => observed },
     scanClock: { now: () => now },
+    scanCache: createScanCache(),
     // The remaining services are unused by Windows probes.
     trust: undefined as never,
     secrets: undefined as never,

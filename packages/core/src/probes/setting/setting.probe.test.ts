@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HostSpec, JsonObject } from "../../model/types.js";
 import type { HostProbeDeps } from "../../plugin/probe.js";
-import { SecretResolver, silentLogger, systemClock } from "../../plugin/services.js";
+import { createScanCache, SecretResolver, silentLogger, systemClock } from "../../plugin/services.js";
 import type { HostTransport } from "../../plugin/transport.js";
 import { readSettings, settingProbe } from "./setting.probe.js";
 
@@ -38,6 +38,7 @@ async function collect(params: JsonObject) {
     logger: silentLogger,
     clock: systemClock,
     scanClock: systemClock,
+    scanCache: createScanCache(),
     trust: { caCertificates: [], useSystemRoots: false },
     secrets: new SecretResolver(dir),
     limits: { connectTimeoutMs: 1000, probeTimeoutMs: 1000 },
