@@ -272,7 +272,10 @@ function commentOf(entries, rule) {
     }
     if (r.status === "pass" && r.message === "all conditions hold") continue;
     const blamed = blameOf.get(r);
-    lines.push(where + ": " + (blamed.length > 0 ? blamed.join("; ") : r.message));
+    // A printed row must fit a page: the first conditions that fail, and how many more the results view lists.
+    const shown = blamed.slice(0, 4);
+    const more = blamed.length - shown.length;
+    lines.push(where + ": " + (blamed.length > 0 ? shown.join("; ") + (more > 0 ? "; and " + more + " more (all in the results view)" : "") : r.message));
   }
   if (lines.length === 0 && rule && rule.prompt && entries.some((r) => r.status === "manual")) lines.push(rule.prompt);
   return lines;
