@@ -47,6 +47,7 @@ export {
   fixedClock,
   type Limits,
   type Logger,
+  MIN_SECRET_LENGTH,
   type ProbeServices,
   SecretResolver,
   silentLogger,

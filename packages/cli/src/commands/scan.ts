@@ -98,6 +98,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
     if (reporter)
       io.stdout.write(toText(reporter.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...reporterOptions })));
   }
+  for (const notice of report.notices) if (notice.code === "HC_SECRET_SHORT") io.stderr.write(`warning: ${notice.message}\n`);
   io.stderr.write(`reports written to ${options.out}: ${rendered.map((file) => file.fileName).join(", ")}\n`);
   if (baseline) {
     const diff = diffReports(baseline, report);

@@ -1,0 +1,98 @@
+// Hostile input that the network tests do not cover: secrets that look like statuses, plugins that
+// exit, throw late or return what JSON cannot hold, signals, and reports torn while being written.
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { ReportDocument } from "@hardcheck/core";
+import { type LoopbackServer, startGarbageServer, startTarpitServer } from "@hardcheck/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/program.js";
+
+const bin = resolve(import.meta.dirname, "../dist/bin.js");
+const fixtures = resolve(import.meta.dirname, "fixtures");
+const ALL_FORMATS = "json,console,junit,sarif,html,markdown";
+
+/** Runs the CLI in-process with captured streams. */
+async function inProcess(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { NO_COLOR: "1" },
+    cwd,
+  });
+  return { code, stdout, stderr };
+}
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI as its own process; `signals` are sent after the given delays (ms). */
+function spawnCli(args: string[], cwd: string, env: Record<string, string>, signals: Array<[number, NodeJS.Signals]> = []): Promise<Run> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const timers = signals.map(([delay, signal]) => setTimeout(() => child.kill(signal), delay));
+  return new Promise((done) =>
+    child.on("exit", (code, signal) => {
+      for (const timer of timers) clearTimeout(timer);
+      done({ code: code ?? (signal ? 128 : -1), stdout, stderr });
+    }),
+  );
+}
+
+const readJson = async (file: string) => JSON.parse(await readFile(file, "utf8")) as ReportDocument;
+const statusOf = (report: ReportDocument, rule: string) => report.results.find((result) => result.ruleId === rule)?.status;
+
+describe("hostile input", () => {
+  let dir: string;
+  let banner: LoopbackServer;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "hardcheck-hostile-"));
+    banner = await startGarbageServer("220 mail ready\r\n");
+  });
+  afterAll(async () => {
+    await banner.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Writes a config scanning the banner server with the hostile plugin; returns its file name. */
+  async function hostileConfig(name: string, extra = ""): Promise<string> {
+    await writeFile(
+      join(dir, `${name}.yaml`),
+      `packs: [${join(fixtures, "hostile-pack.yaml")}]\nplugins: [${join(fixtures, "hostile-plugin.mjs")}]\nlimits: { probeTimeoutMs: 5000 }\ntargets:\n  - id: mail\n    endpoints: [tcp://127.0.0.1:${banner.port}]\n${extra}`,
+    );
+    return `${name}.yaml`;
+  }
+
+  it("redacts a secret that equals a status from free text only, and warns that it is short", async () => {
+    await writeFile(join(dir, "password.txt"), "fail\n");
+    const config = await hostileConfig("secret", "    credentials: { hostile.password: file:password.txt }\n");
+    const run = await inProcess(["scan", "--config", config, "--out", "out-secret", "--format", ALL_FORMATS], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/warning: the secret file:password\.txt is shorter than 8 characters/);
+    const report = await readJson(join(dir, "out-secret", "hardcheck.json"));
+    expect(report.results.map((result) => `${result.ruleId}:${result.status}`).sort()).toEqual([
+      "HOSTILE-BANNER:fail",
+      "HOSTILE-ECHO:fail",
+      "HOSTILE-STEADY:pass",
+    ]);
+    expect(report.summary.fail).toBe(2);
+    const echo = report.results.find((result) => result.ruleId === "HOSTILE-ECHO");
+    expect(echo?.evidence["hostile.echo"]).toBe("login [redacted] refused");
+    expect(report.notices.map((notice) => notice.code)).toContain("HC_SECRET_SHORT");
+    const junit = await readFile(join(dir, "out-secret", "hardcheck.junit.xml"), "utf8");
+    expect(junit).toMatch(/failures="2"/);
+    const sarif = JSON.parse(await readFile(join(dir, "out-secret", "hardcheck.sarif"), "utf8")) as { runs: Array<{ results: unknown[] }> };
+    expect(sarif.runs[0]?.results.length).toBe(2);
+    expect(run.stdout).toContain("HOSTILE-ECHO");
+  });
+});
