@@ -95,4 +95,46 @@ describe("hostile input", () => {
     expect(sarif.runs[0]?.results.length).toBe(2);
     expect(run.stdout).toContain("HOSTILE-ECHO");
   });
+
+  it.each([
+    ["exit-now", /process\.exit\(0\) called by a plugin/],
+    ["exit-later", /process\.exit\(0\) called by a plugin/],
+    ["throw-later", /late failure in a timer/],
+    ["reject-later", /a promise nobody awaited/],
+    ["circular", /returned fact "hostile\.banner" that is not JSON: .*circular/i],
+    ["bigint", /returned fact "hostile\.banner" that is not JSON: .*BigInt/],
+  ])("a plugin that misbehaves (%s) errors its own checks; the scan goes on and writes its report", async (mode, reason) => {
+    const config = await hostileConfig(`plugin-${mode}`);
+    const run = await spawnCli(["scan", "--config", config, "--out", `out-${mode}`, "--format", ALL_FORMATS], dir, { HOSTILE_MODE: mode });
+    expect(run.code, run.stderr).toBe(1);
+    const report = await readJson(join(dir, `out-${mode}`, "hardcheck.json"));
+    expect(statusOf(report, "HOSTILE-STEADY")).toBe("pass");
+    for (const rule of ["HOSTILE-BANNER", "HOSTILE-ECHO"]) {
+      const result = report.results.find((entry) => entry.ruleId === rule);
+      expect(result?.status).toBe("error");
+      expect(result?.message).toMatch(reason);
+    }
+    expect(run.stdout).toContain("2 error · 1 pass");
+  });
+
+  it("on SIGTERM finishes a partial report marked incomplete, like SIGINT", async () => {
+    const tarpit = await startTarpitServer();
+    try {
+      await writeFile(
+        join(dir, "tarpit.yaml"),
+        `packs: [tls-baseline]\nlimits: { connectTimeoutMs: 30000, probeTimeoutMs: 60000 }\ntargets:\n  - id: slow\n    endpoints: [tls://127.0.0.1:${tarpit.port}]\n`,
+      );
+      const started = Date.now();
+      const run = await spawnCli(["scan", "--config", "tarpit.yaml", "--out", "out-term", "--stdout", "none"], dir, {}, [[1000, "SIGTERM"]]);
+      expect(Date.now() - started).toBeLessThan(6000);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("terminated (SIGTERM)");
+      const report = await readJson(join(dir, "out-term", "hardcheck.json"));
+      expect(report.incomplete).toBe(true);
+      expect(report.notices.map((notice) => notice.code)).toContain("HC_SCAN_INCOMPLETE");
+      expect((await readdir(join(dir, "out-term"))).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    } finally {
+      await tarpit.close();
+    }
+  });
 });

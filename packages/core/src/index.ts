@@ -71,6 +71,6 @@ export { readSettings, SETTING_FORMATS, type SettingFormat, type SettingParams, 
 export { parseXmlPath, readXmlPath, type XmlElement } from "./probes/setting/xpath-lite.js";
 // Reports.
 export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize, toReportTarget } from "./report/report.js";
-export { FactCollector, type ProbeRun } from "./scan/collector.js";
+export { FactCollector, type ProbeRun, reportProbeFault } from "./scan/collector.js";
 export { Scanner, type ScanOptions, type ScanProgress } from "./scan/scanner.js";
 export { DEFAULT_LIMITS, prepareScan, type ResolvedLimits, type ScanSelection, type ScanSetup } from "./scan/setup.js";

@@ -1,8 +1,9 @@
 /** `hardcheck report --from hardcheck.json` and `hardcheck diff old.json new.json`: work on saved reports. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { HardcheckError } from "@hardcheck/core";
 import { diffReports, renderDiffText } from "@hardcheck/reporters";
+import { writeFileAtomic } from "../atomic-write.js";
 import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
 import { readReport } from "./merge.js";
@@ -29,7 +30,7 @@ export async function reportCommand(options: ReportCommandOptions, io: CliIo): P
   const outDir = resolve(io.cwd, options.out);
   await mkdir(outDir, { recursive: true });
   const rendered = renderFormats(report, wanted, hardcheck, { color: false, ...(baseline ? { baseline } : {}) });
-  for (const { fileName, content } of rendered) await writeFile(join(outDir, fileName), content);
+  for (const { fileName, content } of rendered) await writeFileAtomic(join(outDir, fileName), content);
   if (stdoutFormat) {
     const reporter = hardcheck.registry.reporters.get(stdoutFormat);
     const content = reporter?.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...(baseline ? { baseline } : {}) });

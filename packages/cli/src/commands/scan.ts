@@ -1,8 +1,9 @@
 /** `hardcheck scan`: run the checks, write the reports, exit by verdict. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DEFAULT_LIMITS, HardcheckError, parseIsoInstant, parseShard, type ReportDocument, SEVERITIES, type Severity, selectShard } from "@hardcheck/core";
 import { diffReports } from "@hardcheck/reporters";
+import { writeFileAtomic } from "../atomic-write.js";
 import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
 import { progressDisplay } from "../progress.js";
@@ -92,7 +93,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   await mkdir(outDir, { recursive: true });
   const reporterOptions = { configFile: options.config, ...(baseline ? { baseline } : {}) };
   const rendered = renderFormats(report, files, hardcheck, { color: false, ...reporterOptions });
-  for (const { fileName, content } of rendered) await writeFile(join(outDir, fileName), content);
+  for (const { fileName, content } of rendered) await writeFileAtomic(join(outDir, fileName), content);
   if (stdoutFormat) {
     const reporter = hardcheck.registry.reporters.get(stdoutFormat);
     if (reporter)

@@ -188,6 +188,7 @@ export class Scanner {
     clearTimeout(scanTimer);
     options.signal?.removeEventListener("abort", onAbort);
 
+    for (const fault of collector.lateFaults) notices.push({ level: "warning", code: "HC_PROBE_LATE_FAULT", message: fault });
     const incomplete = controller.signal.aborted;
     if (incomplete) {
       const reason = controller.signal.reason instanceof Error ? controller.signal.reason.message : "scan cancelled";
