@@ -64,7 +64,9 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
 
   program
     .command("diff")
-    .description("Compare two reports: new failures, fixed, still failing, changed evidence. Exit 1 when something newly fails.")
+    .description(
+      "Compare two reports: new failures, fixed, no longer verified, still failing, changed evidence. Exit 1 when something newly fails or can no longer be verified.",
+    )
     .argument("<old>", "the earlier hardcheck.json")
     .argument("<new>", "the later hardcheck.json")
     .option("--json", "machine-readable output")

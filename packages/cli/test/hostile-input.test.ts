@@ -137,4 +137,30 @@ describe("hostile input", () => {
       await tarpit.close();
     }
   });
+
+  it("diff counts a failure that became an error as not verified (exit 1); report --from refuses a summary that disagrees", async () => {
+    const server = await startGarbageServer("220 mail ready\r\n");
+    await writeFile(
+      join(dir, "dark.yaml"),
+      `packs: [${join(fixtures, "hostile-pack.yaml")}]\nplugins: [${join(fixtures, "hostile-plugin.mjs")}]\nlimits: { probeTimeoutMs: 3000 }\ntargets:\n  - id: mail\n    endpoints: [tcp://127.0.0.1:${server.port}]\n`,
+    );
+    expect((await inProcess(["scan", "--config", "dark.yaml", "--out", "out-lit", "--stdout", "none"], dir)).code).toBe(1);
+    await server.close();
+    expect((await inProcess(["scan", "--config", "dark.yaml", "--out", "out-dark", "--stdout", "none"], dir)).code).toBe(1);
+    const before = await readJson(join(dir, "out-lit", "hardcheck.json"));
+    const after = await readJson(join(dir, "out-dark", "hardcheck.json"));
+    expect(statusOf(before, "HOSTILE-BANNER")).toBe("fail");
+    expect(statusOf(after, "HOSTILE-BANNER")).toBe("error");
+    const diff = await inProcess(["diff", "out-lit/hardcheck.json", "out-dark/hardcheck.json"], dir);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toMatch(/^0 new failure\(s\), 0 fixed, 2 no longer verified/);
+    expect(diff.stdout).toMatch(/HOSTILE-BANNER mail tcp:\/\/127\.0\.0\.1:\d+ fail → error/);
+
+    await writeFile(join(dir, "edited.json"), JSON.stringify({ ...after, summary: { ...after.summary, error: 0, pass: 3 } }));
+    const rendered = await inProcess(["report", "--from", "edited.json", "--format", "junit", "--out", "out-edited"], dir);
+    expect(rendered.code).toBe(2);
+    expect(rendered.stderr).toMatch(
+      /HC_REPORT_INVALID: edited\.json summary: the summary disagrees with the results \(pass: stored 3, results have 1; error: stored 0, results have 2\)/,
+    );
+  });
 });

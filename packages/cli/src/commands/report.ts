@@ -45,12 +45,13 @@ export interface DiffCommandOptions {
   readonly json?: boolean;
 }
 
-/** Compares two saved reports; exit 1 when the newer one has new failures. */
+/** Compares two saved reports; exit 1 when the newer one has new failures or checks no longer verified. */
 export async function diffCommand(oldFile: string, newFile: string, options: DiffCommandOptions, io: CliIo): Promise<number> {
   if (!oldFile || !newFile) throw new HardcheckError("HC_USAGE", "diff needs two report files: hardcheck diff old.json new.json");
   const [before, after] = await Promise.all([readReport(oldFile, io.cwd), readReport(newFile, io.cwd)]);
   const diff = diffReports(before, after);
   if (options.json) io.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
   else io.stdout.write(renderDiffText(diff));
-  return diff.newFailures.length > 0 ? EXIT.findings : EXIT.ok;
+  // A check that can no longer be verified must not pass a diff gate as if it had been fixed.
+  return diff.newFailures.length > 0 || diff.notVerified.length > 0 ? EXIT.findings : EXIT.ok;
 }

@@ -104,7 +104,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   if (baseline) {
     const diff = diffReports(baseline, report);
     io.stderr.write(
-      `compared with ${options.baseline}: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} fixed, ${diff.stillFailing.length} still failing\n`,
+      `compared with ${options.baseline}: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} fixed, ${diff.notVerified.length} no longer verified, ${diff.stillFailing.length} still failing\n`,
     );
   }
   return exitCodeFor(report, failOn);
