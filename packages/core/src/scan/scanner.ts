@@ -1,6 +1,6 @@
 /** Plans checks, collects facts, evaluates rules, and builds the report document. */
 import { inject, injectable } from "tsyringe";
-import { type CompiledRule, describeFailures, Evaluator, substituteParams } from "../engine/evaluate.js";
+import { type CompiledRule, describeFailures, describeHolding, Evaluator, substituteParams } from "../engine/evaluate.js";
 import { describeError } from "../errors.js";
 import { parseIsoInstant } from "../model/instant.js";
 import type {
@@ -173,6 +173,12 @@ export class Scanner {
             for (const fact of check.compiled.facts) evidence[fact] = facts[fact] as JsonValue;
             if (!verdict) {
               results.push(resultOf(check, "error", "the rule engine returned no verdict", [], evidence));
+              continue;
+            }
+            const unverified = verdict.notVerified ? check.compiled.rule.notVerifiedWhen?.[verdict.notVerified.index] : undefined;
+            if (verdict.notVerified && unverified) {
+              const found = describeHolding(verdict.notVerified.conditions);
+              results.push(resultOf(check, unverified.status, `${unverified.reason}${found ? ` (${found})` : ""}`, verdict.notVerified.conditions, evidence));
               continue;
             }
             const message = verdict.passed ? "all conditions hold" : describeFailures(verdict.conditions) || "the rule's conditions do not hold";
