@@ -1,5 +1,5 @@
 /** The command-line definition (commander): one place that the help text and the docs come from. */
-import { describeError, isHardcheckError } from "@hardcheck/core";
+import { describeError, isHardcheckError, printable } from "@hardcheck/core";
 import { renderCollectorScript } from "@hardcheck/probes-windows";
 import { Command, CommanderError, Option } from "commander";
 import { attestCommand } from "./commands/attest.js";
@@ -151,10 +151,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), sig
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (isHardcheckError(error)) {
-      io.stderr.write(`${error.message}\n`);
+      // Messages quote config keys, file names and server text: keep their lines, escape the rest.
+      io.stderr.write(`${error.message.split("\n").map(printable).join("\n")}\n`);
       return error.code === "HC_INTERNAL" ? EXIT.internal : EXIT.usage;
     }
-    io.stderr.write(`HC_INTERNAL: ${describeError(error)} — this is a bug in hardcheck or a plugin; rerun with HARDCHECK_DEBUG=1 for the stack\n`);
+    io.stderr.write(`HC_INTERNAL: ${printable(describeError(error))} — this is a bug in hardcheck or a plugin; rerun with HARDCHECK_DEBUG=1 for the stack\n`);
     if (io.env.HARDCHECK_DEBUG) io.stderr.write(`${(error as Error)?.stack ?? ""}\n`);
     return EXIT.internal;
   }

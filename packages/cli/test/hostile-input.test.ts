@@ -163,4 +163,36 @@ describe("hostile input", () => {
       /HC_REPORT_INVALID: edited\.json summary: the summary disagrees with the results \(pass: stored 3, results have 1; error: stored 0, results have 2\)/,
     );
   });
+
+  it("escapes what a server sends before it reaches a terminal or a document", async () => {
+    const attack = "\u001b]0;owned\u0007\u001b[2J\u001b[32m 0 failed \u202e";
+    const server = await startGarbageServer(`${attack}\r\n`);
+    try {
+      await writeFile(
+        join(dir, "escape.yaml"),
+        `packs: [${join(fixtures, "hostile-pack.yaml")}, tls-baseline]\nplugins: [${join(fixtures, "hostile-plugin.mjs")}]\nlimits: { probeTimeoutMs: 3000 }\ntargets:\n  - id: mail\n    endpoints: [tcp://127.0.0.1:${server.port}, smtp://127.0.0.1:${server.port}]\n`,
+      );
+      const run = await inProcess(["scan", "--config", "escape.yaml", "--out", "out-escape", "--format", "json,console,markdown", "--verbose"], dir);
+      expect(run.code).toBe(1);
+      const markdown = await readFile(join(dir, "out-escape", "hardcheck.md"), "utf8");
+      const unprintable = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
+      expect(run.stdout).not.toMatch(unprintable);
+      expect(markdown).not.toMatch(unprintable);
+      expect(run.stdout).toContain("\\x1b]0;owned\\x07");
+      // The STARTTLS negotiator quotes the line escaped in the report itself.
+      const report = await readJson(join(dir, "out-escape", "hardcheck.json"));
+      const smtp = report.results.find((result) => result.endpoint?.startsWith("smtp://") && result.status === "error");
+      expect(smtp?.message).toContain('greeting: "\\x1b]0;owned\\x07\\x1b[2J');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("escapes config keys echoed in errors", async () => {
+    await writeFile(join(dir, "bad-key.yaml"), 'packs: [tls-baseline]\n"\\e[2Jevil": 1\ntargets:\n  - id: a\n    endpoints: [tls://127.0.0.1:1]\n');
+    const run = await inProcess(["validate", "bad-key.yaml"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toContain("\u001b");
+    expect(run.stderr).toContain("\\x1b[2Jevil");
+  });
 });

@@ -70,6 +70,7 @@ export { builtinProbes, registerBuiltins } from "./probes/builtins.js";
 export { readSettings, SETTING_FORMATS, type SettingFormat, type SettingParams, settingProbe } from "./probes/setting/setting.probe.js";
 export { parseXmlPath, readXmlPath, type XmlElement } from "./probes/setting/xpath-lite.js";
 // Reports.
+export { printable, printableDeep } from "./report/printable.js";
 export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize, toReportTarget } from "./report/report.js";
 export { FactCollector, type ProbeRun, reportProbeFault } from "./scan/collector.js";
 export { Scanner, type ScanOptions, type ScanProgress } from "./scan/scanner.js";
