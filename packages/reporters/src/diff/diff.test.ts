@@ -8,7 +8,7 @@ describe("report diff", () => {
     sampleResult("DEMO-TLS-VERSION", "pbx", "sips://pbx.example:5061", "fail"),
     sampleResult("DEMO-BANNER", "pbx", "sips://pbx.example:5061", "pass", { evidence: { "smtp.banner": "220 hello" } }),
     sampleResult("DEMO-RACK", "old-host", null, "fail"),
-    sampleResult("DEMO-OCSP", "pbx", "sips://pbx.example:5061", "fail"),
+    sampleResult("DEMO-TLS-VERSION", "edge", "tls://edge.example:443", "fail"),
   ]);
   const after = sampleReport("2026-03-01T00:00:00.000Z", [
     sampleResult("DEMO-CERT", "pbx", "sips://pbx.example:5061", "fail", { evidence: { "tls.leaf": { serial: "02", selfSigned: true } } }),
@@ -16,14 +16,14 @@ describe("report diff", () => {
     sampleResult("DEMO-BANNER", "pbx", "sips://pbx.example:5061", "pass", { evidence: { "smtp.banner": "220 hi" } }),
     sampleResult("DEMO-RACK", "pbx", null, "fail"),
     // The target went dark: an error where there was a failure is not a fix.
-    sampleResult("DEMO-OCSP", "pbx", "sips://pbx.example:5061", "error"),
+    sampleResult("DEMO-TLS-VERSION", "edge", "tls://edge.example:443", "error"),
   ]);
   const diff = diffReports(before, after);
 
   it.each([
     ["newFailures", ["DEMO-RACK pbx"]],
     ["fixed", ["DEMO-TLS-VERSION pbx"]],
-    ["notVerified", ["DEMO-OCSP pbx"]],
+    ["notVerified", ["DEMO-TLS-VERSION edge"]],
     ["stillFailing", ["DEMO-CERT pbx"]],
     ["changedEvidence", ["DEMO-BANNER pbx", "DEMO-CERT pbx"]],
     ["disappearedFailures", ["DEMO-RACK old-host"]],
