@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ReportDocument } from "@hardcheck/core";
-import { type LoopbackServer, startGarbageServer, startTarpitServer } from "@hardcheck/testkit";
+import { createTestPki, type LoopbackServer, startGarbageServer, startTarpitServer, startTlsServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/program.js";
 
@@ -194,5 +194,45 @@ describe("hostile input", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).not.toContain("\u001b");
     expect(run.stderr).toContain("\\x1b[2Jevil");
+  });
+
+  it("matches a tailored pattern against a subject the server chose in linear time (no catastrophic backtracking)", async () => {
+    const pki = createTestPki();
+    // With a backtracking engine, (\w+\s?)*$ on 40 letters and a "!" takes about 2^40 steps.
+    const server = await startTlsServer(pki.issueLeaf({ commonName: `${"a".repeat(40)}!`, altNames: ["localhost"] }));
+    try {
+      await writeFile(join(dir, "ca.pem"), pki.caPem);
+      await writeFile(
+        join(dir, "regex.yaml"),
+        `packs: [tls-baseline]\ntrust: { caFile: ca.pem, systemRoots: false }\ntailoring:\n  TLS-CERT-FACTORY-DEFAULT: { defaultSubjectPattern: "CN=(\\\\w+\\\\s?)*$" }\nlimits: { probeTimeoutMs: 5000, scanTimeoutMs: 10000 }\ntargets:\n  - id: crafted\n    endpoints: [tls://127.0.0.1:${server.port}]\n`,
+      );
+      const started = Date.now();
+      const run = await spawnCli(
+        ["scan", "--config", "regex.yaml", "--out", "out-regex", "--stdout", "none", "--rule", "TLS-CERT-FACTORY-DEFAULT", "--rule", "TLS-CERT-VALIDITY"],
+        dir,
+        {},
+        [[20_000, "SIGKILL"]],
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(run.code, run.stderr).toBe(0);
+      const report = await readJson(join(dir, "out-regex", "hardcheck.json"));
+      expect(statusOf(report, "TLS-CERT-FACTORY-DEFAULT")).toBe("pass");
+      expect(statusOf(report, "TLS-CERT-VALIDITY")).toBe("pass");
+      expect(report.results.find((result) => result.ruleId === "TLS-CERT-FACTORY-DEFAULT")?.evidence["tls.chainValidation"]).toMatchObject({
+        leafSubject: expect.stringContaining(`${"a".repeat(40)}!`),
+      });
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  it("refuses a pattern RE2 cannot run in linear time, naming the rule", async () => {
+    await writeFile(
+      join(dir, "backref.yaml"),
+      `packs: [tls-baseline]\ntailoring:\n  TLS-CERT-FACTORY-DEFAULT: { defaultSubjectPattern: "(a+)\\\\1" }\ntargets:\n  - id: a\n    endpoints: [tls://127.0.0.1:1]\n`,
+    );
+    const run = await inProcess(["validate", "backref.yaml"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/TLS-CERT-FACTORY-DEFAULT[\s\S]*invalid regular expression for RE2/);
   });
 });

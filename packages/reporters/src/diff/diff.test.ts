@@ -34,12 +34,16 @@ describe("report diff", () => {
 
   it("prints a summary line and names the facts whose evidence changed", () => {
     const text = renderDiffText(diff);
-    expect(text.split("\n")[0]).toBe("1 new failure(s), 1 fixed, 1 no longer verified, 1 still failing, 2 with changed evidence, 1 failing before and no longer scanned");
+    expect(text.split("\n")[0]).toBe(
+      "1 new failure(s), 1 fixed, 1 no longer verified, 1 still failing, 2 with changed evidence, 1 failing before and no longer scanned",
+    );
     expect(text).toContain("DEMO-CERT pbx sips://pbx.example:5061 (fail): tls.leaf");
   });
 
   it("finds nothing between a report and itself", () => {
     const same = diffReports(after, after);
-    expect([same.newFailures, same.fixed, same.notVerified, same.changedEvidence, same.disappearedFailures].map((list) => list.length)).toEqual([0, 0, 0, 0, 0]);
+    expect([same.newFailures, same.fixed, same.notVerified, same.changedEvidence, same.disappearedFailures].map((list) => list.length)).toEqual([
+      0, 0, 0, 0, 0,
+    ]);
   });
 });
