@@ -235,4 +235,47 @@ describe("hostile input", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/TLS-CERT-FACTORY-DEFAULT[\s\S]*invalid regular expression for RE2/);
   });
+
+  it.each([
+    "tls://admin:Hunter2Secret@127.0.0.1:443",
+    "smtp://admin:Hunter2Secret@mail.example",
+    "https://:Hunter2Secret@web.example",
+    "foo://admin:Hunter2Secret@web.example",
+    "smtp//admin:Hunter2Secret@mail.example",
+    "ldap://admin:Hunter2Secret@[::1",
+    "tls://admin:Hunter2/Sec#ret@host.example",
+    "ssh://admin:Hunter2Secret@host.example",
+  ])("never echoes the password of an endpoint URL it rejects: %s", async (url) => {
+    await writeFile(join(dir, "userinfo.yaml"), `packs: [tls-baseline]\ntargets:\n  - id: a\n    endpoints: ["${url}"]\n`);
+    const run = await inProcess(["validate", "userinfo.yaml"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/HC_CONFIG_INVALID: userinfo\.yaml:4:17 targets\[0\]\.endpoints\[0\]:/);
+    expect(run.stderr).not.toMatch(/Hunter2|Sec#ret/);
+  });
+
+  it.each([
+    ["a literal secret", "credentials: { smtp.password: Hunter2Secret }"],
+    ["a literal in place of the mapping", "credentials: Hunter2Secret"],
+    ["a number", "credentials: { smtp.password: 12345678901 }"],
+  ])("never echoes %s given where a credential reference belongs", async (_label, line) => {
+    await writeFile(join(dir, "literal.yaml"), `packs: [tls-baseline]\ntargets:\n  - id: a\n    endpoints: ["tls://h.example"]\n    ${line}\n`);
+    const run = await inProcess(["validate", "literal.yaml"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/literal\.yaml:5:\d+ targets\[0\]\.credentials/);
+    expect(run.stderr).not.toMatch(/Hunter2Secret|12345678901/);
+  });
+
+  it.each([
+    ["packs", (file: string) => `packs: [${file}]`],
+    ["attestations", (file: string) => `packs: [tls-baseline]\nattestations: ${file}`],
+    ["waivers", (file: string) => `packs: [tls-baseline]\nwaivers: ${file}`],
+  ])("names a %s file that is not one without quoting its lines", async (kind, head) => {
+    const shadow = join(dir, "shadow");
+    await writeFile(shadow, "root:$6$SALTSALT$HASHHASHHASH:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n");
+    await writeFile(join(dir, `foreign-${kind}.yaml`), `${head(shadow)}\ntargets:\n  - id: a\n    endpoints: ["tls://h.example"]\n`);
+    const run = await inProcess(["validate", `foreign-${kind}.yaml`], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(shadow);
+    expect(run.stderr).not.toMatch(/SALT|HASH|daemon/);
+  });
 });

@@ -1,8 +1,10 @@
 /** Reads YAML/JSON input files keeping positions, so every error can name file, line and column. */
+
 import { readFile } from "node:fs/promises";
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, visit } from "yaml";
 import type { ZodError } from "zod";
 import { describeError, HardcheckError, type HardcheckErrorCode, type InputIssue } from "../errors.js";
+import { printable } from "../report/printable.js";
 
 /** A key path into a parsed document. */
 export type KeyPath = ReadonlyArray<string | number>;
@@ -115,12 +117,56 @@ type ZodIssueLike = ZodError["issues"][number];
 
 /** Describes a JSON value briefly for "got …" messages. */
 export function describeValue(value: unknown): string {
+  if (value instanceof SecretValue) return `a ${value.type} (not shown: it may be a secret)`;
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/**
+ * A file that is not of the expected kind at all (a path pointing at /etc/shadow, say) gets one
+ * issue that quotes none of its content: its lines could be anything, secrets included.
+ */
+function foreignDocument(error: ZodError, source: SourceDocument, basePath: KeyPath): InputIssue | undefined {
+  if (basePath.length > 0) return undefined;
+  const top = source.data;
+  const where = { file: source.file, line: 1, column: 1, path: "(document)" };
+  const hint = "— check that the path names the right file (its content is not shown)";
+  if (top === null || typeof top !== "object" || Array.isArray(top)) {
+    const rootTypeIssue = error.issues.some((issue) => issue.path.length === 0 && issue.code === "invalid_type");
+    return rootTypeIssue
+      ? { ...where, message: `is not the expected kind of file: it holds ${Array.isArray(top) ? "a list" : "plain text"}, not a mapping ${hint}` }
+      : undefined;
+  }
+  const keys = Object.keys(top);
+  // The root may be a union (a list, or a mapping holding it): look into every branch.
+  const rootIssues = (issues: readonly ZodIssueLike[]): ZodIssueLike[] =>
+    issues.flatMap((issue) =>
+      issue.path.length > 0
+        ? []
+        : issue.code === "invalid_union" && "errors" in issue
+          ? (issue.errors as ZodIssueLike[][]).flatMap((branch) => rootIssues(branch))
+          : [issue],
+    );
+  const unknown = rootIssues(error.issues).find((issue) => issue.code === "unrecognized_keys") as { keys?: string[] } | undefined;
+  if (keys.length > 0 && unknown?.keys && unknown.keys.length === keys.length) {
+    return { ...where, message: `is not the expected kind of file: none of its ${keys.length} top-level key(s) is one this file may have ${hint}` };
+  }
+  return undefined;
+}
+
+/** A value that must not be quoted, only named by its type. */
+class SecretValue {
+  constructor(readonly type: string) {}
+}
+
+const SECRET_KEYS = /^(credentials|passphrase|password|secret|token)$/i;
+
+function isSecretPath(path: KeyPath): boolean {
+  return path.some((segment) => typeof segment === "string" && SECRET_KEYS.test(segment));
 }
 
 function valueAt(data: unknown, path: KeyPath): unknown {
@@ -144,6 +190,8 @@ const TYPE_WORDS: Record<string, string> = {
 
 /** Turns zod issues into positioned input issues with plain-language messages. */
 export function issuesFromZod(error: ZodError, source: SourceDocument, basePath: KeyPath = []): InputIssue[] {
+  const foreign = foreignDocument(error, source, basePath);
+  if (foreign) return [foreign];
   const out: InputIssue[] = [];
   const visit = (issue: ZodIssueLike, prefix: KeyPath) => {
     const path = [...prefix, ...(issue.path as (string | number)[])];
@@ -160,11 +208,14 @@ export function issuesFromZod(error: ZodError, source: SourceDocument, basePath:
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
         const keyPath = [...path, key];
-        out.push({ file: source.file, ...source.locate(keyPath, true), path: formatKeyPath(keyPath), message: issue.message.replace("{key}", key) });
+        const shown = printable(key.length > 40 ? `${key.slice(0, 37)}…` : key);
+        out.push({ file: source.file, ...source.locate(keyPath, true), path: formatKeyPath(keyPath), message: issue.message.replace("{key}", shown) });
       }
       return;
     }
-    const actual = valueAt(source.data, path);
+    const found = valueAt(source.data, path);
+    // A value under a secret's key may be the secret itself, written where a reference belongs.
+    const actual = isSecretPath(path) && found !== null && typeof found !== "object" && found !== undefined ? new SecretValue(typeof found) : found;
     let message = issue.message;
     if (issue.code === "invalid_type") {
       const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
