@@ -6,7 +6,7 @@
  */
 import { describeError, reportProbeFault } from "@hardcheck/core";
 import { removePendingTemporaryFiles } from "./atomic-write.js";
-import { EXIT } from "./io.js";
+import { EXIT, processIo } from "./io.js";
 import { main } from "./program.js";
 
 const controller = new AbortController();
@@ -27,8 +27,15 @@ function onSignal(signal: NodeJS.Signals): void {
   );
   controller.abort(new Error(signal === "SIGINT" ? "interrupted" : "terminated by SIGTERM"));
 }
-process.on("SIGINT", onSignal);
-process.on("SIGTERM", onSignal);
+/**
+ * Installed only once a scan starts: a handler cannot run while a plugin's import loops forever, and
+ * without one the signal ends the process as usual (nothing has been scanned yet).
+ */
+function armSignals(): void {
+  if (process.listenerCount("SIGINT") > 0 && process.listeners("SIGINT").includes(onSignal)) return;
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
 
 // A plugin's exit would end the scan without a report and with a code CI reads as a verdict.
 process.exit = ((code?: number | string | null) => {
@@ -46,13 +53,13 @@ process.on("unhandledRejection", onFault);
 
 process.on("exit", (code) => {
   removePendingTemporaryFiles();
-  if (!finished && signals < 2) {
+  if (!finished && signals < 2 && code !== 130 && code !== 143) {
     process.stderr.write(`HC_INTERNAL: the process is ending (code ${code}) before hardcheck finished — the reports may be missing or partial\n`);
     process.exitCode = EXIT.internal;
   }
 });
 
-const code = await main(process.argv.slice(2), undefined, controller.signal);
+const code = await main(process.argv.slice(2), { ...processIo(), onScanStart: armSignals }, controller.signal);
 finished = true;
 // Exit explicitly: a probe that ignored cancellation must not keep the process alive.
 process.stdout.write("", () => exitProcess(internalFault ? EXIT.internal : code));

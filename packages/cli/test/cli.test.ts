@@ -246,7 +246,8 @@ describe("hardcheck CLI", () => {
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number>((done) => child.on("exit", (code) => done(code ?? -1)));
-      await new Promise((wait) => setTimeout(wait, 1000));
+      // Signals are handled once plugins are loaded; give a loaded machine time to get there.
+      await new Promise((wait) => setTimeout(wait, 2500));
       const started = Date.now();
       child.kill("SIGINT");
       const code = await exited;

@@ -1,11 +1,11 @@
 // Hostile input that the network tests do not cover: secrets that look like statuses, plugins that
 // exit, throw late or return what JSON cannot hold, signals, and reports torn while being written.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ReportDocument } from "@hardcheck/core";
-import { createTestPki, type LoopbackServer, startGarbageServer, startTarpitServer, startTlsServer } from "@hardcheck/testkit";
+import { createTestPki, type LoopbackServer, startGarbageServer, startScriptedServer, startTlsServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/program.js";
 
@@ -33,8 +33,15 @@ interface Run {
 }
 
 /** Runs the built CLI as its own process; `signals` are sent after the given delays (ms). */
-function spawnCli(args: string[], cwd: string, env: Record<string, string>, signals: Array<[number, NodeJS.Signals]> = []): Promise<Run> {
+function spawnCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  signals: Array<[number, NodeJS.Signals]> = [],
+  withChild?: (child: ChildProcess) => Promise<void>,
+): Promise<Run> {
   const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
+  void withChild?.(child);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -118,14 +125,21 @@ describe("hostile input", () => {
   });
 
   it("on SIGTERM finishes a partial report marked incomplete, like SIGINT", async () => {
-    const tarpit = await startTarpitServer();
+    // A server that never answers, and says when the scan has reached it (then the scan is probing).
+    let reached: () => void = () => {};
+    const probing = new Promise<void>((resolve) => (reached = resolve));
+    const tarpit = await startScriptedServer(() => reached());
     try {
       await writeFile(
         join(dir, "tarpit.yaml"),
         `packs: [tls-baseline]\nlimits: { connectTimeoutMs: 30000, probeTimeoutMs: 60000 }\ntargets:\n  - id: slow\n    endpoints: [tls://127.0.0.1:${tarpit.port}]\n`,
       );
       const started = Date.now();
-      const run = await spawnCli(["scan", "--config", "tarpit.yaml", "--out", "out-term", "--stdout", "none"], dir, {}, [[1000, "SIGTERM"]]);
+      const pending = spawnCli(["scan", "--config", "tarpit.yaml", "--out", "out-term", "--stdout", "none"], dir, {}, [], async (child) => {
+        await probing;
+        child.kill("SIGTERM");
+      });
+      const run = await pending;
       expect(Date.now() - started).toBeLessThan(6000);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain("terminated (SIGTERM)");
@@ -278,4 +292,41 @@ describe("hostile input", () => {
     expect(run.stderr).toContain(shadow);
     expect(run.stderr).not.toMatch(/SALT|HASH|daemon/);
   });
+
+  it("validate names a secret reference that does not resolve", async () => {
+    await writeFile(
+      join(dir, "unset.yaml"),
+      `packs: [tls-baseline]\ntargets:\n  - id: a\n    endpoints: ["smtp://mail.example"]\n    credentials: { smtp.username: env:HC_TEST_SURELY_UNSET_USER, smtp.password: file:no-such-password.txt }\n`,
+    );
+    const run = await inProcess(["validate", "unset.yaml"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /unset\.yaml:5:\d+ targets\[0\]\.credentials\["smtp\.username"\]: secret reference env:HC_TEST_SURELY_UNSET_USER: environment variable HC_TEST_SURELY_UNSET_USER is not set/,
+    );
+    expect(run.stderr).toMatch(/unset\.yaml:5:\d+ targets\[0\]\.credentials\["smtp\.password"\]: secret reference file:no-such-password\.txt: cannot read/);
+  });
+
+  it("refuses a config larger than the input limit before parsing it", async () => {
+    const filler = `# ${"x".repeat(1000)}\n`.repeat(5 * 1024);
+    await writeFile(join(dir, "huge.yaml"), `packs: [tls-baseline]\n${filler}targets:\n  - id: a\n    endpoints: ["tls://h.example"]\n`);
+    const started = Date.now();
+    const run = await inProcess(["validate", "huge.yaml"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/HC_CONFIG_INVALID: huge\.yaml: is larger than 4 MiB, the limit for config, pack, waiver and attestation files/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("Ctrl-C ends a scan whose plugin never finishes loading", async () => {
+    await writeFile(
+      join(dir, "looping.yaml"),
+      `packs: [tls-baseline]\nplugins: [${join(fixtures, "looping-plugin.mjs")}]\ntargets:\n  - id: a\n    endpoints: [tls://127.0.0.1:1]\n`,
+    );
+    const started = Date.now();
+    const run = await spawnCli(["scan", "--config", "looping.yaml", "--out", "out-loop"], dir, {}, [
+      [1500, "SIGINT"],
+      [15_000, "SIGKILL"],
+    ]);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(run.code).toBe(128);
+  }, 30_000);
 });

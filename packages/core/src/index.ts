@@ -10,7 +10,7 @@ import "reflect-metadata";
 export { configFromObject, type LoadedConfig, loadConfigFile } from "./config/config.js";
 export { type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js";
 export { type ConfigData, type ConfigInput, jsonSchemas } from "./config/schema.js";
-export { parseSource, readSource, type SourceDocument } from "./config/source.js";
+export { formatKeyPath, MAX_INPUT_FILE_BYTES, parseSource, readSource, type SourceDocument } from "./config/source.js";
 export { type CompiledRule, compileRule, compileRuleParts, Evaluator, type RuleVerdict, readPath } from "./engine/evaluate.js";
 // Evaluation.
 export { CUSTOM_OPERATORS, compareVersions, OPERATOR_NAMES, type OperatorDefinition, resolveDate } from "./engine/operators.js";

@@ -59,6 +59,8 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   // Read the baseline before scanning so a wrong path fails fast.
   const baseline = options.baseline ? await readReport(options.baseline, io.cwd) : undefined;
   const { hardcheck, config } = await createInstance(options.config, io.cwd);
+  // Plugins are loaded: from here a signal finishes a partial report instead of ending the process.
+  io.onScanStart?.();
   if (!config) throw new HardcheckError("HC_USAGE", "scan needs --config FILE");
   const { files, stdoutFormat } = splitFormats(options.format, options.stdout, hardcheck);
   const setup = await hardcheck.prepare(config, {

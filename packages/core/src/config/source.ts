@@ -1,6 +1,6 @@
 /** Reads YAML/JSON input files keeping positions, so every error can name file, line and column. */
 
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, visit } from "yaml";
 import type { ZodError } from "zod";
 import { describeError, HardcheckError, type HardcheckErrorCode, type InputIssue } from "../errors.js";
@@ -103,14 +103,48 @@ export function parseSource(text: string, file: string): SourceDocument {
 export async function readSource(path: string, displayName: string = path): Promise<SourceDocument> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readCapped(path, displayName);
   } catch (error) {
+    if (error instanceof HardcheckError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory, not a file" : String(code ?? error);
     throw new HardcheckError("HC_CONFIG_UNREADABLE", [{ file: displayName, message: `cannot read: ${why}` }], { cause: error });
   }
   return parseSource(text, displayName);
+}
+
+/**
+ * The largest config, pack, waivers or attestations file read. Parsing keeps positions for every
+ * node, which costs tens of times the file's size in memory; real files are a few hundred kB.
+ */
+export const MAX_INPUT_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Reads at most {@link MAX_INPUT_FILE_BYTES} (plus one, to tell): a device or a huge file never fills memory. */
+async function readCapped(path: string, displayName: string): Promise<string> {
+  const handle = await open(path, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= MAX_INPUT_FILE_BYTES) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, MAX_INPUT_FILE_BYTES + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    if (total > MAX_INPUT_FILE_BYTES) {
+      throw new HardcheckError("HC_CONFIG_INVALID", [
+        {
+          file: displayName,
+          message: `is larger than ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB, the limit for config, pack, waiver and attestation files — split it`,
+        },
+      ]);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  } finally {
+    await handle.close();
+  }
 }
 
 type ZodIssueLike = ZodError["issues"][number];
