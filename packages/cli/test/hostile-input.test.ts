@@ -189,6 +189,7 @@ describe("hostile input", () => {
       const run = await inProcess(["scan", "--config", "escape.yaml", "--out", "out-escape", "--format", "json,console,markdown", "--verbose"], dir);
       expect(run.code).toBe(1);
       const markdown = await readFile(join(dir, "out-escape", "hardcheck.md"), "utf8");
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
       const unprintable = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
       expect(run.stdout).not.toMatch(unprintable);
       expect(markdown).not.toMatch(unprintable);
