@@ -10,6 +10,11 @@ export interface CliIo {
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   /** The clock scans and attestations read; the system clock when absent (tests pin it). */
   readonly clock?: Clock;
+  /**
+   * Called by `scan` once plugins are loaded: the executable installs its signal handlers then, so
+   * that Ctrl-C still ends a plugin that never finishes loading.
+   */
+  readonly onScanStart?: () => void;
 }
 
 /** The process's own streams. */

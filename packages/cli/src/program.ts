@@ -64,7 +64,9 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
 
   program
     .command("diff")
-    .description("Compare two reports: new failures, fixed, still failing, changed evidence. Exit 1 when something newly fails.")
+    .description(
+      "Compare two reports: new failures, fixed, no longer verified, still failing, changed evidence. Exit 1 when something newly fails or can no longer be verified.",
+    )
     .argument("<old>", "the earlier hardcheck.json")
     .argument("<new>", "the later hardcheck.json")
     .option("--json", "machine-readable output")
@@ -160,12 +162,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), sig
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    const { describeError, isHardcheckError } = await import("@hardcheck/core");
+    const { describeError, isHardcheckError, printable } = await import("@hardcheck/core");
     if (isHardcheckError(error)) {
-      io.stderr.write(`${error.message}\n`);
+      // Messages quote config keys, file names and server text: keep their lines, escape the rest.
+      io.stderr.write(`${error.message.split("\n").map(printable).join("\n")}\n`);
       return error.code === "HC_INTERNAL" ? EXIT.internal : EXIT.usage;
     }
-    io.stderr.write(`HC_INTERNAL: ${describeError(error)} — this is a bug in hardcheck or a plugin; rerun with HARDCHECK_DEBUG=1 for the stack\n`);
+    io.stderr.write(`HC_INTERNAL: ${printable(describeError(error))} — this is a bug in hardcheck or a plugin; rerun with HARDCHECK_DEBUG=1 for the stack\n`);
     if (io.env.HARDCHECK_DEBUG) io.stderr.write(`${(error as Error)?.stack ?? ""}\n`);
     return EXIT.internal;
   }

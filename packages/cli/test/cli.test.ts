@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import type { ReportDocument } from "@hardcheck/core";
+import { type ReportDocument, summarize } from "@hardcheck/core";
 import { type LoopbackServer, startRefusingPort, startTarpitServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/program.js";
@@ -152,13 +152,14 @@ describe("hardcheck CLI", () => {
 
     // A baseline in which host-0 already failed: only host-missing's failure is new.
     const saved = JSON.parse(await readFile(join(dir, "all", "hardcheck.json"), "utf8")) as ReportDocument;
-    const baseline = { ...saved, results: saved.results.filter((result) => !(result.target === "host-missing" && result.status === "fail")) };
+    const kept = saved.results.filter((result) => !(result.target === "host-missing" && result.status === "fail"));
+    const baseline = { ...saved, results: kept, summary: summarize(kept) };
     await writeFile(join(dir, "baseline.json"), JSON.stringify(baseline));
     const compared = await cli(
       ["scan", "--config", config, "--out", "compared", "--format", "sarif,markdown", "--stdout", "console", "--baseline", "baseline.json"],
       dir,
     );
-    expect(compared.stderr).toContain("compared with baseline.json: 1 new failure(s), 0 fixed, 1 still failing");
+    expect(compared.stderr).toContain("compared with baseline.json: 1 new failure(s), 0 fixed, 0 no longer verified, 1 still failing");
     expect(compared.stdout).toMatch(/NEW TEST-PORT-OPEN tcp:\/\/127\.0\.0\.1:\d+/);
     const states = (
       JSON.parse(await readFile(join(dir, "compared", "hardcheck.sarif"), "utf8")) as { runs: Array<{ results: Array<{ baselineState: string }> }> }
@@ -167,7 +168,7 @@ describe("hardcheck CLI", () => {
 
     const diff = await cli(["diff", "baseline.json", "compared/hardcheck.json"], dir);
     expect(diff.code).toBe(1);
-    expect(diff.stdout.split("\n")[0]).toMatch(/^1 new failure\(s\), 0 fixed, 1 still failing/);
+    expect(diff.stdout.split("\n")[0]).toMatch(/^1 new failure\(s\), 0 fixed, 0 no longer verified, 1 still failing/);
     const same = await cli(["diff", "all/hardcheck.json", "all/hardcheck.json", "--json"], dir);
     expect(same.code).toBe(0);
     expect((JSON.parse(same.stdout) as { newFailures: unknown[] }).newFailures).toEqual([]);
@@ -246,7 +247,8 @@ describe("hardcheck CLI", () => {
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number>((done) => child.on("exit", (code) => done(code ?? -1)));
-      await new Promise((wait) => setTimeout(wait, 1000));
+      // Signals are handled once plugins are loaded; give a loaded machine time to get there.
+      await new Promise((wait) => setTimeout(wait, 2500));
       const started = Date.now();
       child.kill("SIGINT");
       const code = await exited;

@@ -10,9 +10,9 @@ import "reflect-metadata";
 export { configFromObject, type LoadedConfig, loadConfigFile } from "./config/config.js";
 export { type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js";
 export { type ConfigData, type ConfigInput, jsonSchemas } from "./config/schema.js";
-export { parseSource, readSource, type SourceDocument } from "./config/source.js";
+export { formatKeyPath, MAX_INPUT_FILE_BYTES, parseSource, readSource, type SourceDocument } from "./config/source.js";
 // Evaluation.
-export { blamedConditions, briefValue, describeCondition, describeFailures, isNegated } from "./engine/describe.js";
+export { blamedConditions, briefValue, describeCondition, describeFailures, describeHolding, isNegated } from "./engine/describe.js";
 export { type CompiledRule, compileRule, compileRuleParts, Evaluator, type RuleVerdict, readPath } from "./engine/evaluate.js";
 export { CUSTOM_OPERATORS, compareVersions, OPERATOR_NAMES, type OperatorDefinition, resolveDate } from "./engine/operators.js";
 export {
@@ -59,6 +59,7 @@ export {
   fixedClock,
   type Limits,
   type Logger,
+  MIN_SECRET_LENGTH,
   type ProbeServices,
   type ScanCache,
   SecretResolver,
@@ -82,7 +83,8 @@ export { builtinProbes, registerBuiltins } from "./probes/builtins.js";
 export { readSettings, SETTING_FORMATS, type SettingFormat, type SettingParams, settingProbe } from "./probes/setting/setting.probe.js";
 export { parseXmlDocument, readXmlPath, type XmlDocument, xmlPathYieldsList } from "./probes/setting/xml-path.js";
 // Reports.
+export { printable, printableDeep } from "./report/printable.js";
 export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize, toReportTarget } from "./report/report.js";
-export { FactCollector, type ProbeRun } from "./scan/collector.js";
+export { FactCollector, type ProbeRun, reportProbeFault } from "./scan/collector.js";
 export { Scanner, type ScanOptions, type ScanProgress } from "./scan/scanner.js";
 export { DEFAULT_LIMITS, prepareScan, type ResolvedLimits, type ScanSelection, type ScanSetup } from "./scan/setup.js";

@@ -1,5 +1,18 @@
 /** `validate`, `list-rules` and `explain`: read-only looks at configs and packs. */
-import { type CompiledRule, compileRuleParts, HardcheckError, loadPackFile, type Pack, type Rule } from "@hardcheck/core";
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
+import { resolve } from "node:path";
+import {
+  type CompiledRule,
+  compileRuleParts,
+  formatKeyPath,
+  HardcheckError,
+  type InputIssue,
+  type LoadedConfig,
+  loadPackFile,
+  type Pack,
+  type Rule,
+} from "@hardcheck/core";
 import { type CliInstance, createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
 
@@ -8,11 +21,41 @@ export async function validateCommand(file: string, io: CliIo): Promise<number> 
   const { hardcheck, config } = await createInstance(file, io.cwd);
   if (!config) return 2;
   const setup = await hardcheck.prepare(config);
+  await checkSecretReferences(config, io);
   const endpoints = setup.targets.reduce((sum, target) => sum + target.endpoints.length, 0);
   io.stdout.write(
     `${file}: valid — ${setup.packs.length} pack(s), ${setup.rules.length} rule(s), ${setup.targets.length} target(s), ${endpoints} endpoint(s), ${setup.waivers.length} waiver(s), ${setup.attestations.length} attestation(s)\n`,
   );
   return 0;
+}
+
+/**
+ * Every `env:` and `file:` secret reference of the config resolves: an unset variable found by
+ * `validate` is a fixed config, found by a scan it is a row of errors. Values are never read out.
+ */
+async function checkSecretReferences(config: LoadedConfig, io: CliIo): Promise<void> {
+  const issues: InputIssue[] = [];
+  const visit = async (node: unknown, path: Array<string | number>, secret: boolean): Promise<void> => {
+    if (typeof node === "string" && secret) {
+      const at = { file: config.file, ...config.document.locate(path), path: formatKeyPath(path) };
+      if (node.startsWith("env:") && io.env[node.slice(4)] === undefined) {
+        issues.push({ ...at, message: `secret reference ${node}: environment variable ${node.slice(4)} is not set` });
+      } else if (node.startsWith("file:")) {
+        const file = resolve(config.baseDir, node.slice(5));
+        try {
+          await access(file, constants.R_OK);
+        } catch {
+          issues.push({ ...at, message: `secret reference ${node}: cannot read ${file}` });
+        }
+      }
+    } else if (Array.isArray(node)) {
+      for (const [i, item] of node.entries()) await visit(item, [...path, i], secret);
+    } else if (node !== null && typeof node === "object") {
+      for (const [key, value] of Object.entries(node)) await visit(value, [...path, key], secret || key === "credentials" || key === "passphrase");
+    }
+  };
+  await visit(config.data, [], false);
+  if (issues.length > 0) throw new HardcheckError("HC_CONFIG_INVALID", issues);
 }
 
 /** Packs from the config when one is given, otherwise every bundled pack. */

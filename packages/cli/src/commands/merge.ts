@@ -1,7 +1,8 @@
 /** `hardcheck merge a.json b.json … --out DIR`: one report from shard reports. */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type Hardcheck, HardcheckError, mergeReports, parseReport, type ReportDocument, type Severity } from "@hardcheck/core";
+import { writeFileAtomic } from "../atomic-write.js";
 import { createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
 import { exitCodeFor } from "./exit-code.js";
@@ -34,7 +35,7 @@ export async function mergeCommand(files: string[], options: { out: string; form
   const outDir = resolve(io.cwd, options.out);
   await mkdir(outDir, { recursive: true });
   const rendered = renderFormats(merged, formats, hardcheck, { color: false });
-  for (const { fileName, content } of rendered) await writeFile(join(outDir, fileName), content);
+  for (const { fileName, content } of rendered) await writeFileAtomic(join(outDir, fileName), content);
   const s = merged.summary;
   io.stderr.write(`merged ${files.length} report(s): ${merged.results.length} results (${s.pass} pass, ${s.fail} fail, ${s.error} error) → ${options.out}\n`);
   return exitCodeFor(merged, (options.failOn ?? "none") as Severity | "none");

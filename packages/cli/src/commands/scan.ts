@@ -1,8 +1,9 @@
 /** `hardcheck scan`: run the checks, write the reports, exit by verdict. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DEFAULT_LIMITS, HardcheckError, parseIsoInstant, parseShard, type ReportDocument, SEVERITIES, type Severity, selectShard } from "@hardcheck/core";
 import { diffReports } from "@hardcheck/reporters";
+import { writeFileAtomic } from "../atomic-write.js";
 import { createInstance } from "../instance.js";
 import { type CliIo, useColor } from "../io.js";
 import { progressDisplay } from "../progress.js";
@@ -52,6 +53,8 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   // Read the baseline before scanning so a wrong path fails fast.
   const baseline = options.baseline ? await readReport(options.baseline, io.cwd) : undefined;
   const { hardcheck, config } = await createInstance(options.config, io.cwd);
+  // Plugins are loaded: from here a signal finishes a partial report instead of ending the process.
+  io.onScanStart?.();
   if (!config) throw new HardcheckError("HC_USAGE", "scan needs --config FILE");
   const { files, stdoutFormat } = splitFormats(options.format, options.stdout, hardcheck);
   const setup = await hardcheck.prepare(config, {
@@ -86,17 +89,18 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   await mkdir(outDir, { recursive: true });
   const reporterOptions = { configFile: options.config, ...(baseline ? { baseline } : {}) };
   const rendered = renderFormats(report, files, hardcheck, { color: false, ...reporterOptions });
-  for (const { fileName, content } of rendered) await writeFile(join(outDir, fileName), content);
+  for (const { fileName, content } of rendered) await writeFileAtomic(join(outDir, fileName), content);
   if (stdoutFormat) {
     const reporter = hardcheck.registry.reporters.get(stdoutFormat);
     if (reporter)
       io.stdout.write(toText(reporter.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...reporterOptions })));
   }
+  for (const notice of report.notices) if (notice.code === "HC_SECRET_SHORT") io.stderr.write(`warning: ${notice.message}\n`);
   io.stderr.write(`reports written to ${options.out}: ${rendered.map((file) => file.fileName).join(", ")}\n`);
   if (baseline) {
     const diff = diffReports(baseline, report);
     io.stderr.write(
-      `compared with ${options.baseline}: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} fixed, ${diff.stillFailing.length} still failing\n`,
+      `compared with ${options.baseline}: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} fixed, ${diff.notVerified.length} no longer verified, ${diff.stillFailing.length} still failing\n`,
     );
   }
   return exitCodeFor(report, failOn);

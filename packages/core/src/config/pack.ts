@@ -56,6 +56,7 @@ export function packFromDocument(document: SourceDocument): LoadedPack {
       if (sourceNames.has(source.name)) at([...base, "sources", i, "name"], `source "${source.name}" is named twice in this rule`);
       sourceNames.add(source.name);
     });
+    if (rule.notVerifiedWhen && !rule.conditions) at([...base, "notVerifiedWhen"], "notVerifiedWhen needs the rule's own conditions (not sources, not manual)");
     if (manual && !rule.prompt) at([...base, "manual"], "a manual rule needs a prompt: the question the attesting person answers");
     const parameters: Record<string, RuleParameter> = {};
     for (const [name, parameter] of Object.entries(rule.parameters ?? {})) {
@@ -64,6 +65,7 @@ export function packFromDocument(document: SourceDocument): LoadedPack {
     for (const { value, path } of [
       ...paramReferences(rule.conditions ?? {}, [...base, "conditions"]),
       ...paramReferences(rule.sources ?? [], [...base, "sources"]),
+      ...paramReferences(rule.notVerifiedWhen ?? [], [...base, "notVerifiedWhen"]),
     ]) {
       if (!(value in parameters)) at(path, `parameter "${value}" is not declared in this rule's parameters — declare it with a default and a description`);
     }
@@ -84,6 +86,15 @@ export function packFromDocument(document: SourceDocument): LoadedPack {
       parameters,
       ...(rule.conditions ? { conditions: rule.conditions as TopLevelCondition } : {}),
       ...(rule.sources ? { sources: rule.sources.map((source) => ({ name: source.name, conditions: source.conditions as TopLevelCondition })) } : {}),
+      ...(rule.notVerifiedWhen
+        ? {
+            notVerifiedWhen: rule.notVerifiedWhen.map((entry) => ({
+              status: entry.status ?? "error",
+              reason: entry.reason,
+              conditions: entry.conditions as TopLevelCondition,
+            })),
+          }
+        : {}),
       manual,
       ...(rule.prompt ? { prompt: rule.prompt } : {}),
       probeParams: (rule.probeParams ?? {}) as Record<string, JsonObject>,

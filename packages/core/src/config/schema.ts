@@ -215,6 +215,17 @@ const ruleSchema = strictObject({
     )
     .min(2, "a rule with sources needs at least two; use conditions for one")
     .optional(),
+  notVerifiedWhen: z
+    .array(
+      strictObject({
+        status: z.enum(["error", "not-applicable"]).optional(),
+        reason: nonEmpty("reason"),
+        conditions: topConditionSchema,
+      }),
+    )
+    .min(1)
+    .optional()
+    .describe("Conditions under which the evidence cannot decide the rule: the first that holds makes the verdict its status (default error) with its reason."),
   manual: z.boolean().optional(),
   prompt: z.string().min(1).optional(),
   probeParams: z.record(z.string(), z.record(z.string(), jsonValueSchema)).optional(),

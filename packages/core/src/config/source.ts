@@ -1,8 +1,10 @@
 /** Reads YAML/JSON input files keeping positions, so every error can name file, line and column. */
-import { readFile } from "node:fs/promises";
+
+import { open } from "node:fs/promises";
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, visit } from "yaml";
 import type { ZodError } from "zod";
 import { describeError, HardcheckError, type HardcheckErrorCode, type InputIssue } from "../errors.js";
+import { printable } from "../report/printable.js";
 
 /** A key path into a parsed document. */
 export type KeyPath = ReadonlyArray<string | number>;
@@ -101,8 +103,9 @@ export function parseSource(text: string, file: string): SourceDocument {
 export async function readSource(path: string, displayName: string = path): Promise<SourceDocument> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readCapped(path, displayName);
   } catch (error) {
+    if (error instanceof HardcheckError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory, not a file" : String(code ?? error);
@@ -111,16 +114,93 @@ export async function readSource(path: string, displayName: string = path): Prom
   return parseSource(text, displayName);
 }
 
+/**
+ * The largest config, pack, waivers or attestations file read. Parsing keeps positions for every
+ * node, which costs tens of times the file's size in memory; real files are a few hundred kB.
+ */
+export const MAX_INPUT_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Reads at most {@link MAX_INPUT_FILE_BYTES} (plus one, to tell): a device or a huge file never fills memory. */
+async function readCapped(path: string, displayName: string): Promise<string> {
+  const handle = await open(path, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= MAX_INPUT_FILE_BYTES) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, MAX_INPUT_FILE_BYTES + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    if (total > MAX_INPUT_FILE_BYTES) {
+      throw new HardcheckError("HC_CONFIG_INVALID", [
+        {
+          file: displayName,
+          message: `is larger than ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB, the limit for config, pack, waiver and attestation files — split it`,
+        },
+      ]);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
 type ZodIssueLike = ZodError["issues"][number];
 
 /** Describes a JSON value briefly for "got …" messages. */
 export function describeValue(value: unknown): string {
+  if (value instanceof SecretValue) return `a ${value.type} (not shown: it may be a secret)`;
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/**
+ * A file that is not of the expected kind at all (a path pointing at /etc/shadow, say) gets one
+ * issue that quotes none of its content: its lines could be anything, secrets included.
+ */
+function foreignDocument(error: ZodError, source: SourceDocument, basePath: KeyPath): InputIssue | undefined {
+  if (basePath.length > 0) return undefined;
+  const top = source.data;
+  const where = { file: source.file, line: 1, column: 1, path: "(document)" };
+  const hint = "— check that the path names the right file (its content is not shown)";
+  if (top === null || typeof top !== "object" || Array.isArray(top)) {
+    const rootTypeIssue = error.issues.some((issue) => issue.path.length === 0 && issue.code === "invalid_type");
+    return rootTypeIssue
+      ? { ...where, message: `is not the expected kind of file: it holds ${Array.isArray(top) ? "a list" : "plain text"}, not a mapping ${hint}` }
+      : undefined;
+  }
+  const keys = Object.keys(top);
+  // The root may be a union (a list, or a mapping holding it): look into every branch.
+  const rootIssues = (issues: readonly ZodIssueLike[]): ZodIssueLike[] =>
+    issues.flatMap((issue) =>
+      issue.path.length > 0
+        ? []
+        : issue.code === "invalid_union" && "errors" in issue
+          ? (issue.errors as ZodIssueLike[][]).flatMap((branch) => rootIssues(branch))
+          : [issue],
+    );
+  const unknown = rootIssues(error.issues).find((issue) => issue.code === "unrecognized_keys") as { keys?: string[] } | undefined;
+  if (keys.length > 0 && unknown?.keys && unknown.keys.length === keys.length) {
+    return { ...where, message: `is not the expected kind of file: none of its ${keys.length} top-level key(s) is one this file may have ${hint}` };
+  }
+  return undefined;
+}
+
+/** A value that must not be quoted, only named by its type. */
+class SecretValue {
+  constructor(readonly type: string) {}
+}
+
+const SECRET_KEYS = /^(credentials|passphrase|password|secret|token)$/i;
+
+function isSecretPath(path: KeyPath): boolean {
+  return path.some((segment) => typeof segment === "string" && SECRET_KEYS.test(segment));
 }
 
 function valueAt(data: unknown, path: KeyPath): unknown {
@@ -144,6 +224,8 @@ const TYPE_WORDS: Record<string, string> = {
 
 /** Turns zod issues into positioned input issues with plain-language messages. */
 export function issuesFromZod(error: ZodError, source: SourceDocument, basePath: KeyPath = []): InputIssue[] {
+  const foreign = foreignDocument(error, source, basePath);
+  if (foreign) return [foreign];
   const out: InputIssue[] = [];
   const visit = (issue: ZodIssueLike, prefix: KeyPath) => {
     const path = [...prefix, ...(issue.path as (string | number)[])];
@@ -160,11 +242,14 @@ export function issuesFromZod(error: ZodError, source: SourceDocument, basePath:
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
         const keyPath = [...path, key];
-        out.push({ file: source.file, ...source.locate(keyPath, true), path: formatKeyPath(keyPath), message: issue.message.replace("{key}", key) });
+        const shown = printable(key.length > 40 ? `${key.slice(0, 37)}…` : key);
+        out.push({ file: source.file, ...source.locate(keyPath, true), path: formatKeyPath(keyPath), message: issue.message.replace("{key}", shown) });
       }
       return;
     }
-    const actual = valueAt(source.data, path);
+    const found = valueAt(source.data, path);
+    // A value under a secret's key may be the secret itself, written where a reference belongs.
+    const actual = isSecretPath(path) && found !== null && typeof found !== "object" && found !== undefined ? new SecretValue(typeof found) : found;
     let message = issue.message;
     if (issue.code === "invalid_type") {
       const expected = TYPE_WORDS[issue.expected] ?? issue.expected;

@@ -106,3 +106,14 @@ export function describeFailures(conditions: readonly ConditionTrace[], maxValue
     .map((condition) => describeCondition(condition, maxValueLength))
     .join("; ");
 }
+
+/** What the evidence showed for the leaves that held: `tls.ocsp.status = "unreachable"`, for messages. */
+export function describeHolding(conditions: readonly ConditionTrace[], maxValueLength = 80): string {
+  return conditions
+    .filter((condition) => condition.outcome === "pass")
+    .map(
+      (condition) =>
+        `${condition.fact}${condition.path ? `.${condition.path.replace(/^\$\.?/, "")}` : ""} = ${briefValue(condition.actual ?? null, maxValueLength)}`,
+    )
+    .join("; ");
+}

@@ -15,6 +15,8 @@ export interface CompiledRule {
   readonly parameters: Readonly<Record<string, JsonValue>>;
   /** Conditions with every `{ param }` replaced by its value. */
   readonly conditions?: TopLevelCondition;
+  /** The rule's `notVerifiedWhen` conditions, parameters resolved, in order. */
+  readonly notVerifiedWhen?: readonly TopLevelCondition[];
   /** Fact names the conditions read, sorted. */
   readonly facts: readonly string[];
   /** Facts the rule reads that no registered probe provides (rules of bundled packs only). */
@@ -60,13 +62,17 @@ export function compileRule(rule: Rule, overrides: Readonly<Record<string, JsonV
   Object.assign(parameters, overrides);
   const written = source ? source.conditions : rule.conditions;
   const conditions = written ? substituteParams(written, parameters) : undefined;
+  const notVerifiedWhen = !source && conditions ? rule.notVerifiedWhen?.map((entry) => substituteParams(entry.conditions, parameters)) : undefined;
+  const facts = new Set(conditions ? factsOf(conditions) : []);
+  for (const condition of notVerifiedWhen ?? []) for (const fact of factsOf(condition)) facts.add(fact);
   return {
     rule,
     key: source ? `${rule.id}#${source.name}` : rule.id,
     ...(source ? { source: source.name } : {}),
     parameters,
     ...(conditions ? { conditions } : {}),
-    facts: conditions ? factsOf(conditions) : [],
+    ...(notVerifiedWhen ? { notVerifiedWhen } : {}),
+    facts: [...facts].sort(),
   };
 }
 
@@ -101,7 +107,12 @@ export function readPath(value: unknown, path: string): unknown {
 export interface RuleVerdict {
   readonly passed: boolean;
   readonly conditions: readonly ConditionTrace[];
+  /** The first `notVerifiedWhen` entry that held (its index and trace): the verdict is not pass or fail. */
+  readonly notVerified?: { readonly index: number; readonly conditions: readonly ConditionTrace[] };
 }
+
+/** Engine rule names of `notVerifiedWhen` entries: the rule key, a separator no key contains, the index. */
+const NOT_VERIFIED = "\u0000not-verified\u0000";
 
 interface EngineCondition {
   all?: EngineCondition[];
@@ -147,10 +158,23 @@ export class Evaluator {
       () => undefined,
     );
     const { results, failureResults } = await run;
+    const notVerified = new Map<string, { index: number; conditions: ConditionTrace[] }>();
     for (const ruleResult of [...results, ...failureResults]) {
       const conditions: ConditionTrace[] = [];
       traceConditions(ruleResult.conditions as unknown as EngineCondition, "", conditions);
-      verdicts.set(String(ruleResult.name), { passed: ruleResult.result === true, conditions });
+      const name = String(ruleResult.name);
+      const split = name.indexOf(NOT_VERIFIED);
+      if (split < 0) verdicts.set(name, { passed: ruleResult.result === true, conditions });
+      else if (ruleResult.result === true) {
+        const key = name.slice(0, split);
+        const index = Number(name.slice(split + NOT_VERIFIED.length));
+        const earlier = notVerified.get(key);
+        if (!earlier || index < earlier.index) notVerified.set(key, { index, conditions });
+      }
+    }
+    for (const [key, entry] of notVerified) {
+      const verdict = verdicts.get(key);
+      if (verdict) verdicts.set(key, { ...verdict, notVerified: entry });
     }
     return verdicts;
   }
@@ -172,6 +196,10 @@ export class Evaluator {
           event: { type: compiled.key },
         }),
       );
+      compiled.notVerifiedWhen?.forEach((conditions, index) => {
+        const name = `${compiled.key}${NOT_VERIFIED}${index}`;
+        engine.addRule(new EngineRule({ name, conditions: conditions as never, event: { type: name } }));
+      });
     }
     this.#engines.set(key, entry);
     return entry;

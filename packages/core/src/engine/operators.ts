@@ -1,4 +1,5 @@
 /** hardcheck's operators on top of json-rules-engine's built-ins. */
+import { RE2JS } from "re2js";
 import type { Clock } from "../plugin/services.js";
 import { compareDebianVersions, compareSemver, parseDebianVersion } from "./versions.js";
 
@@ -92,18 +93,23 @@ const validatePattern = (expected: unknown) => {
   const source = typeof expected === "string" ? expected : undefined;
   if (source === undefined) return "expected a regular expression as a string";
   try {
-    new RegExp(source);
+    pattern(source);
     return undefined;
   } catch (error) {
-    return `invalid regular expression: ${(error as Error).message}`;
+    return `invalid regular expression for RE2 (no lookaround or backreferences, so matching stays linear in the text): ${(error as Error).message}`;
   }
 };
 
-const patternCache = new Map<string, RegExp>();
-function pattern(source: string): RegExp {
+/**
+ * Patterns run against text the scanned server chooses (banners, certificate subjects), so they are
+ * matched by RE2 (re2js, pure JavaScript): time linear in the text, where a backtracking engine can
+ * be made to run for ever by a pattern like `(\w+\s?)*$` and a crafted subject.
+ */
+const patternCache = new Map<string, RE2JS>();
+function pattern(source: string): RE2JS {
   let regex = patternCache.get(source);
   if (!regex) {
-    regex = new RegExp(source);
+    regex = RE2JS.compile(source);
     patternCache.set(source, regex);
   }
   return regex;
@@ -148,6 +154,8 @@ const validateDebianVersion = (expected: unknown) =>
 const validateSemver = (expected: unknown) =>
   typeof expected === "string" && compareSemver(expected, expected) !== undefined ? undefined : "expected a semantic version such as 1.2.3 or 1.2.3-rc.1";
 
+const matchesPattern = (text: string, source: string) => pattern(source).matcher(text).find();
+
 /** The custom operators every engine gets. */
 export const CUSTOM_OPERATORS: readonly OperatorDefinition[] = [
   ...versionOperators("version", "dotted: numeric parts compared as numbers", compareVersions, validateDottedVersion),
@@ -188,13 +196,13 @@ export const CUSTOM_OPERATORS: readonly OperatorDefinition[] = [
   {
     name: "matches",
     description: "fact string matches the regular expression in value",
-    evaluate: (fact, expected) => typeof fact === "string" && typeof expected === "string" && pattern(expected).test(fact),
+    evaluate: (fact, expected) => typeof fact === "string" && typeof expected === "string" && matchesPattern(fact, expected),
     validate: validatePattern,
   },
   {
     name: "notMatches",
     description: "fact string does not match the regular expression in value",
-    evaluate: (fact, expected) => typeof fact === "string" && typeof expected === "string" && !pattern(expected).test(fact),
+    evaluate: (fact, expected) => typeof fact === "string" && typeof expected === "string" && !matchesPattern(fact, expected),
     validate: validatePattern,
   },
   {

@@ -62,7 +62,7 @@ export interface EndpointOptions {
  */
 export function parseEndpoint(raw: string, options: EndpointOptions = {}): Endpoint {
   const fail = (why: string): never => {
-    throw new HardcheckError("HC_ENDPOINT_INVALID", `"${raw}" ${why}`);
+    throw new HardcheckError("HC_ENDPOINT_INVALID", `"${maskUserinfo(raw)}" ${why}`);
   };
   const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(raw);
   if (!schemeMatch) {
@@ -107,6 +107,26 @@ export function parseEndpoint(raw: string, options: EndpointOptions = {}): Endpo
 }
 
 /**
+ * A URL as it may be quoted in a message: a password in its user part (`user:secret@`) becomes
+ * `user:…@`. Works on text that is not a valid URL too, since those are the ones errors quote.
+ *
+ * @example
+ * ```ts
+ * maskUserinfo("smtp://admin:hunter2@mail"); // "smtp://admin:…@mail"
+ * ```
+ */
+export function maskUserinfo(raw: string): string {
+  const slashes = raw.indexOf("//");
+  const start = slashes >= 0 ? slashes + 2 : raw.indexOf(":") + 1;
+  // The last "@" ends the user part: a password may itself hold "@", "/" or "#".
+  const at = raw.lastIndexOf("@");
+  if (at < start) return raw;
+  const user = raw.slice(start, at);
+  const colon = user.indexOf(":");
+  return `${raw.slice(0, start)}${colon >= 0 ? `${user.slice(0, colon)}:…` : user}${raw.slice(at)}`;
+}
+
+/**
  * Parses a host transport spec: `local:`, `root:/path`, `ssh://user@host[:port]`,
  * `evidence:./bundle.json`.
  */
@@ -121,13 +141,13 @@ export function parseHostSpec(raw: string): HostSpec {
     try {
       url = new URL(`http://${raw.slice("ssh://".length)}`);
     } catch {
-      throw new HardcheckError("HC_ENDPOINT_INVALID", `"${raw}" is not an SSH URL — expected e.g. ssh://admin@host.example:22`);
+      throw new HardcheckError("HC_ENDPOINT_INVALID", `"${maskUserinfo(raw)}" is not an SSH URL — expected e.g. ssh://admin@host.example:22`);
     }
     if (url.password) {
       throw new HardcheckError("HC_ENDPOINT_INVALID", `"ssh://${url.username}:…@${url.host}" must not carry a password — use a key or an agent`);
     }
     if (!url.username) {
-      throw new HardcheckError("HC_ENDPOINT_INVALID", `"${raw}" names no user — expected e.g. ssh://admin@${url.hostname || "host.example"}`);
+      throw new HardcheckError("HC_ENDPOINT_INVALID", `"${maskUserinfo(raw)}" names no user — expected e.g. ssh://admin@${url.hostname || "host.example"}`);
     }
     return {
       spec: raw,
@@ -139,6 +159,6 @@ export function parseHostSpec(raw: string): HostSpec {
   }
   throw new HardcheckError(
     "HC_ENDPOINT_INVALID",
-    `"${raw}" is not a host transport — expected local:, root:/path/to/fs, ssh://user@host or evidence:./bundle.json`,
+    `"${maskUserinfo(raw)}" is not a host transport — expected local:, root:/path/to/fs, ssh://user@host or evidence:./bundle.json`,
   );
 }

@@ -148,6 +148,15 @@ export interface RuleSource {
   readonly conditions: TopLevelCondition;
 }
 
+/** One entry of {@link Rule.notVerifiedWhen}. */
+export interface NotVerifiedCondition {
+  /** The verdict when the conditions hold: `error` (not verified) or `not-applicable` (cannot apply here). */
+  readonly status: "error" | "not-applicable";
+  /** Why the rule is not decided, shown first in the result message. */
+  readonly reason: string;
+  readonly conditions: TopLevelCondition;
+}
+
 /** Where a rule was defined, for reports that link back to it. */
 export interface SourceLocation {
   readonly file: string;
@@ -175,6 +184,13 @@ export interface Rule {
    * source that applies but could not be checked leaves the item `manual`. Exclusive with `conditions`.
    */
   readonly sources?: readonly RuleSource[];
+  /**
+   * Conditions under which the evidence cannot decide the rule, checked before its `conditions`: the
+   * first that holds makes the verdict its `status` (default `error`) with its `reason`, never pass
+   * or fail. For example "not revoked" is not verified when the OCSP responder did not answer.
+   * Only for rules with `conditions`.
+   */
+  readonly notVerifiedWhen?: readonly NotVerifiedCondition[];
   /** True when software cannot decide the item and a person attests it. */
   readonly manual: boolean;
   /** The question an attesting person answers: always for manual rules; for automated ones, when their evidence cannot be gathered. */

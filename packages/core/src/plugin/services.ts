@@ -57,12 +57,17 @@ export interface Limits {
   readonly probeTimeoutMs: number;
 }
 
+/** Secrets shorter than this are too likely to occur in ordinary words to be scrubbed as substrings. */
+export const MIN_SECRET_LENGTH = 8;
+
 /**
  * Resolves secret references (`env:NAME`, `file:/path`) to their values and remembers every value
  * it handed out, so that reports can be scrubbed of them.
  */
 export class SecretResolver {
   readonly #revealed = new Set<string>();
+  /** References whose values are shorter than {@link MIN_SECRET_LENGTH}. */
+  readonly #short = new Set<string>();
 
   constructor(private readonly baseDir: string = process.cwd()) {}
 
@@ -92,17 +97,24 @@ export class SecretResolver {
       throw new HardcheckError("HC_CONFIG_INVALID", "a secret must be a reference (env:NAME or file:/path), never a literal value");
     }
     if (value.length > 0) this.#revealed.add(value);
+    if (value.length > 0 && value.length < MIN_SECRET_LENGTH) this.#short.add(ref);
     return value;
   }
 
-  /** Replaces every secret value handed out so far with `[redacted]`. */
+  /**
+   * Replaces every secret value handed out so far with `[redacted]` in free text. A secret of at
+   * least {@link MIN_SECRET_LENGTH} characters is replaced wherever it occurs; a shorter one only
+   * where it stands as a whole token, so that a password such as `fail` does not mangle every
+   * "failed" in a report (such secrets are listed by {@link SecretResolver.shortSecretRefs}).
+   */
   redact(text: string): string {
     let out = text;
     for (const secret of this.#revealed) {
-      out = out.split(secret).join("[redacted]");
       // Messages quote values as JSON, where a secret's quotes and backslashes appear escaped.
       const quoted = JSON.stringify(secret).slice(1, -1);
-      if (quoted !== secret) out = out.split(quoted).join("[redacted]");
+      for (const form of quoted === secret ? [secret] : [secret, quoted]) {
+        out = form.length >= MIN_SECRET_LENGTH ? out.split(form).join("[redacted]") : replaceToken(out, form);
+      }
     }
     return out;
   }
@@ -111,6 +123,17 @@ export class SecretResolver {
   get hasSecrets(): boolean {
     return this.#revealed.size > 0;
   }
+
+  /** The references whose values are too short to be scrubbed reliably from free text. */
+  get shortSecretRefs(): readonly string[] {
+    return [...this.#short].sort();
+  }
+}
+
+/** Replaces `token` where neither neighbour is a letter or digit. */
+function replaceToken(text: string, token: string): string {
+  const escaped = token.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "gu"), "[redacted]");
 }
 
 /**

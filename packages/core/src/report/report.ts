@@ -101,7 +101,20 @@ export function parseReport(data: unknown, name: string): ReportDocument {
       { file: name, path: issue?.path.join(".") || "(document)", message: `not a hardcheck report (schemaVersion 1): ${issue?.message ?? "invalid"}` },
     ]);
   }
-  return parsed.data as ReportDocument;
+  const report = parsed.data as ReportDocument;
+  // Gates read the summary: one that disagrees with the results (an edited or corrupt file) is refused.
+  const counted = summarize(report.results);
+  const differing = (Object.keys(counted) as Array<keyof Summary>).filter((key) => counted[key] !== report.summary[key]);
+  if (differing.length > 0) {
+    throw new HardcheckError("HC_REPORT_INVALID", [
+      {
+        file: name,
+        path: "summary",
+        message: `the summary disagrees with the results (${differing.map((key) => `${key}: stored ${report.summary[key]}, results have ${counted[key]}`).join("; ")}) — the file was edited or is corrupt; scan again`,
+      },
+    ]);
+  }
+  return report;
 }
 
 /**

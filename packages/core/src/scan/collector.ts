@@ -2,6 +2,7 @@
  * Runs probes: each at most once per (probe, subject, params), under a global and a per-host
  * concurrency limit, each with a timeout. Never rejects: failures become `error` outcomes.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import pLimit, { type LimitFunction } from "p-limit";
 import { describeError } from "../errors.js";
 import type { Endpoint, HostSpec, JsonObject, JsonValue, Target } from "../model/types.js";
@@ -33,6 +34,32 @@ export interface CollectorStats {
   cacheHits: number;
 }
 
+/** The probe run an asynchronous callback belongs to, so a fault thrown later can be charged to it. */
+interface ProbeScope {
+  fail(error: unknown): void;
+}
+const probeScope = new AsyncLocalStorage<ProbeScope>();
+
+/**
+ * Charges an uncaught exception or unhandled rejection to the probe run whose code raised it (a
+ * timer or promise the probe left behind): that run ends as `error` and the scan goes on. Returns
+ * false when the fault did not come from a probe. Embedders call it from their
+ * `uncaughtException` / `unhandledRejection` handlers, as the CLI does.
+ *
+ * @example
+ * ```ts
+ * process.on("uncaughtException", (error) => {
+ *   if (!reportProbeFault(error)) throw error;
+ * });
+ * ```
+ */
+export function reportProbeFault(error: unknown): boolean {
+  const scope = probeScope.getStore();
+  if (!scope) return false;
+  scope.fail(error);
+  return true;
+}
+
 /** Stable JSON for cache keys (sorted object keys). */
 export function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
@@ -48,6 +75,8 @@ export function stableStringify(value: unknown): string {
 /** Schedules and caches probe runs for one scan. */
 export class FactCollector {
   readonly stats: CollectorStats = { started: 0, finished: 0, cacheHits: 0 };
+  /** Faults probes raised after they had returned their facts (reported, verdicts kept). */
+  readonly lateFaults: string[] = [];
   readonly #runs = new Map<string, Promise<ProbeRun>>();
   readonly #global: LimitFunction;
   readonly #perHost = new Map<string, LimitFunction>();
@@ -107,7 +136,20 @@ export class FactCollector {
     this.#inFlight.add(controller);
     const timeoutMs = this.limits.probeTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    let settle: (run: ProbeRun) => void = () => {};
+    const describeFault = (error: unknown) => this.services.secrets.redact(describeError(error));
+    const scope: ProbeScope = {
+      fail: (error) => {
+        if (settled) this.lateFaults.push(`probe ${probe.meta.id} failed after it returned its facts: ${describeFault(error)}`);
+        else {
+          settle({ status: "error", reason: `probe ${probe.meta.id} failed: ${describeFault(error)}` });
+          controller.abort(new Error("probe failed"));
+        }
+      },
+    };
     const deadline = new Promise<ProbeRun>((resolveDeadline) => {
+      settle = resolveDeadline;
       timer = setTimeout(() => {
         // Settle first: aborting runs the "stopped" listener below synchronously, which would win.
         resolveDeadline({ status: "error", reason: `probe ${probe.meta.id} timed out after ${timeoutMs} ms` });
@@ -120,7 +162,7 @@ export class FactCollector {
       );
     });
     const deps = { ...this.services, target, signal: controller.signal };
-    const attempt = (async (): Promise<ProbeRun> => {
+    const attempt = probeScope.run(scope, async (): Promise<ProbeRun> => {
       try {
         let observedAt: string | undefined;
         let outcome: Awaited<ReturnType<Probe["collect"]>>;
@@ -139,15 +181,21 @@ export class FactCollector {
         }
         // Only declared facts pass: an undeclared one could shadow another probe's fact of that name.
         const facts: Record<string, JsonValue> = {};
-        for (const { name } of probe.meta.facts) if (name in outcome.facts) facts[name] = outcome.facts[name] as JsonValue;
+        for (const { name } of probe.meta.facts) {
+          if (!(name in outcome.facts) || outcome.facts[name] === undefined) continue;
+          const value = asJson(outcome.facts[name]);
+          if (typeof value === "string") return { status: "error", reason: `probe ${probe.meta.id} returned fact "${name}" that is not JSON: ${value}` };
+          facts[name] = value.json;
+        }
         return { status: "ok", facts, ...(observedAt ? { observedAt } : {}) };
       } catch (error) {
-        return { status: "error", reason: `probe ${probe.meta.id} failed: ${this.services.secrets.redact(describeError(error))}` };
+        return { status: "error", reason: `probe ${probe.meta.id} failed: ${describeFault(error)}` };
       }
-    })();
+    });
     try {
       return await Promise.race([attempt, deadline]);
     } finally {
+      settled = true;
       clearTimeout(timer);
       this.#inFlight.delete(controller);
       if (!controller.signal.aborted) controller.abort(new Error("probe finished"));
@@ -185,6 +233,20 @@ export class FactCollector {
       this.#transports.set(target.id, pending);
     }
     return pending;
+  }
+}
+
+/**
+ * A fact value as the report will hold it: a copy through JSON, so that reporters never meet a
+ * cycle, a BigInt or a class instance. Returns the reason when the value cannot be written as JSON.
+ */
+function asJson(value: unknown): { json: JsonValue } | string {
+  try {
+    const text = JSON.stringify(value);
+    if (text === undefined) return `${typeof value} has no JSON form`;
+    return { json: JSON.parse(text) as JsonValue };
+  } catch (error) {
+    return describeError(error).split("\n")[0] ?? "not serialisable";
   }
 }
 

@@ -1,6 +1,6 @@
 /** Plans checks, collects facts, evaluates rules, and builds the report document. */
 import { inject, injectable } from "tsyringe";
-import { describeFailures } from "../engine/describe.js";
+import { describeFailures, describeHolding } from "../engine/describe.js";
 import { type CompiledRule, Evaluator, substituteParams } from "../engine/evaluate.js";
 import { combineSourceOutcomes, type SourceState, sourceNotApplicableTo } from "../engine/sources.js";
 import { describeError } from "../errors.js";
@@ -22,7 +22,7 @@ import type {
 } from "../model/types.js";
 import { type Probe } from "../plugin/probe.js";
 import { PluginRegistry } from "../plugin/registry.js";
-import { type Clock, createScanCache, fixedClock, type Logger, SecretResolver, silentLogger, systemClock } from "../plugin/services.js";
+import { type Clock, createScanCache, fixedClock, type Logger, MIN_SECRET_LENGTH, SecretResolver, silentLogger, systemClock } from "../plugin/services.js";
 import { buildReport, toReportTarget } from "../report/report.js";
 import { FactCollector, stableStringify } from "./collector.js";
 import type { ScanSetup } from "./setup.js";
@@ -179,6 +179,12 @@ export class Scanner {
               results.push(resultOf(check, "error", "the rule engine returned no verdict", [], evidence));
               continue;
             }
+            const unverified = verdict.notVerified ? check.compiled.rule.notVerifiedWhen?.[verdict.notVerified.index] : undefined;
+            if (verdict.notVerified && unverified) {
+              const found = describeHolding(verdict.notVerified.conditions);
+              results.push(resultOf(check, unverified.status, `${unverified.reason}${found ? ` (${found})` : ""}`, verdict.notVerified.conditions, evidence));
+              continue;
+            }
             const message = verdict.passed ? "all conditions hold" : describeFailures(verdict.conditions) || "the rule's conditions do not hold";
             results.push(resultOf(check, verdict.passed ? "pass" : "fail", message, verdict.conditions, evidence));
           }
@@ -192,13 +198,20 @@ export class Scanner {
     clearTimeout(scanTimer);
     options.signal?.removeEventListener("abort", onAbort);
 
+    for (const fault of collector.lateFaults) notices.push({ level: "warning", code: "HC_PROBE_LATE_FAULT", message: fault });
     const incomplete = controller.signal.aborted;
     if (incomplete) {
       const reason = controller.signal.reason instanceof Error ? controller.signal.reason.message : "scan cancelled";
       notices.push({ level: "warning", code: "HC_SCAN_INCOMPLETE", message: `${reason}: unfinished checks are reported as error` });
     }
     const finished = this.#applyWaiversAndAttestations(combineSources(results), setup, clock, notices);
-    const redacted = secrets.hasSecrets ? finished.map((result) => redactStrings(result, secrets)) : finished;
+    for (const ref of secrets.shortSecretRefs)
+      notices.push({
+        level: "warning",
+        code: "HC_SECRET_SHORT",
+        message: `the secret ${ref} is shorter than ${MIN_SECRET_LENGTH} characters: it is scrubbed from reports only where it stands as a whole word — use a longer secret`,
+      });
+    const redacted = secrets.hasSecrets ? finished.map((result) => redactFreeText(result, secrets)) : finished;
     return buildReport({
       tool: options.tool ?? { name: "hardcheck", version: CORE_VERSION },
       startedAt: startedAt.toISOString(),
@@ -211,7 +224,7 @@ export class Scanner {
         return observed ? { ...toReportTarget(target), observedAt: new Date(observed).toISOString() } : target;
       }),
       results: redacted,
-      notices,
+      notices: secrets.hasSecrets ? notices.map((notice) => ({ ...notice, message: secrets.redact(notice.message) })) : notices,
       // One entry per rule: a rule with several evidence sources is compiled into one part per source.
       rules: [...new Set(setup.rules.map(({ rule }) => rule))].map((rule) => ({
         id: rule.id,
@@ -382,15 +395,30 @@ export class Scanner {
 }
 
 /**
- * Scrubs secrets from every string and key of a result. Working on the values (not on serialised
- * JSON) keeps secrets with quotes or backslashes from slipping through, and a secret that looks like
- * a number or `true` from corrupting the document.
+ * Scrubs secrets from the free text of a result: its message and the values it quotes (expected and
+ * actual values, evidence). Ids, statuses, severities and fact names are never touched, so a secret
+ * that happens to equal `fail` cannot change a verdict. Working on values (not serialised JSON)
+ * keeps secrets with quotes or backslashes from slipping through.
  */
-function redactStrings<T>(value: T, secrets: SecretResolver): T {
-  if (typeof value === "string") return secrets.redact(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactStrings(item, secrets)) as T;
+function redactFreeText<T extends PartialResult>(result: T, secrets: SecretResolver): T {
+  return {
+    ...result,
+    message: secrets.redact(result.message),
+    conditions: result.conditions.map((condition) => ({
+      ...condition,
+      expected: redactData(condition.expected, secrets),
+      ...(condition.actual !== undefined ? { actual: redactData(condition.actual, secrets) } : {}),
+    })),
+    evidence: Object.fromEntries(Object.entries(result.evidence).map(([fact, value]) => [fact, redactData(value, secrets)])),
+  };
+}
+
+/** Scrubs every string of a fact value, keys of its objects included (they are data too). */
+function redactData(value: JsonValue, secrets: SecretResolver): JsonValue {
+  if (typeof value === "string") return secrets.redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactData(item, secrets));
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [secrets.redact(key), redactStrings(item, secrets)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [secrets.redact(key), redactData(item, secrets)]));
   }
   return value;
 }

@@ -1,5 +1,6 @@
 /** SMTP STARTTLS (RFC 3207): greeting, EHLO, STARTTLS, then TLS on the same socket. */
 import type { Socket } from "node:net";
+import { printable } from "../smtp-capabilities/smtp-reply.js";
 import { type NegotiationContext, NegotiationError, type PreTlsNegotiator, readNegotiationReply, TlsNotOfferedError } from "./negotiator.js";
 
 const ID = "smtp-starttls";
@@ -15,7 +16,7 @@ function parseSmtpReply(buffered: Buffer, step: string): { value: SmtpReply; len
     const line = buffered.subarray(offset, newline).toString("latin1").replace(/\r$/, "");
     offset = newline + 1;
     const match = /^(\d{3})([ -])(.*)$/.exec(line);
-    if (!match) throw new NegotiationError(ID, `${step}: "${line.slice(0, 80)}" is not an SMTP reply line`);
+    if (!match) throw new NegotiationError(ID, `${step}: "${printable(line)}" is not an SMTP reply line`);
     lines.push(match[3] ?? "");
     if (match[2] === " ") return { value: { code: Number(match[1]), lines }, length: offset };
   }

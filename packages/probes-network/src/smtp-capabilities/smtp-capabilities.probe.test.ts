@@ -84,6 +84,20 @@ describe("smtp-capabilities against Postfix", () => {
     expect(JSON.stringify(facts)).not.toContain("not-the-password");
   });
 
+  it("keeps every other fact when a credential reference does not resolve", async () => {
+    delete process.env.HC_TEST_SMTP_SURELY_UNSET;
+    const facts = await factsOf(
+      postfixEndpoint("auth-after-tls"),
+      depsWith({ "smtp.username": "env:HC_TEST_SMTP_SURELY_UNSET", "smtp.password": "env:HC_TEST_SMTP_SURELY_UNSET" }),
+    );
+
+    expect(facts["smtp.authentication"]).toEqual({
+      outcome: "error",
+      detail: "HC_CONFIG_INVALID: secret reference env:HC_TEST_SMTP_SURELY_UNSET: environment variable HC_TEST_SMTP_SURELY_UNSET is not set",
+    });
+    expect(facts["smtp.startTls"].upgraded).toBe(true);
+  });
+
   it("does not send credentials where STARTTLS is missing", async () => {
     process.env.HC_TEST_SMTP_USER = postfix.account.username;
     process.env.HC_TEST_SMTP_PASSWORD = postfix.account.password;

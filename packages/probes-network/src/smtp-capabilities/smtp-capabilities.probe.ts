@@ -153,8 +153,15 @@ async function authenticatedCheck(host: string, port: number, implicitTls: boole
   const usernameRef = references[SMTP_CREDENTIALS.username];
   const passwordRef = references[SMTP_CREDENTIALS.password];
   if (!usernameRef || !passwordRef) return { outcome: "not-configured", detail: null };
-  const user = await deps.secrets.resolve(usernameRef);
-  const pass = await deps.secrets.resolve(passwordRef);
+  let user: string;
+  let pass: string;
+  try {
+    user = await deps.secrets.resolve(usernameRef);
+    pass = await deps.secrets.resolve(passwordRef);
+  } catch (error) {
+    // Only the login needs the account: an unset reference must not cost the other SMTP facts.
+    return { outcome: "error", detail: error instanceof Error ? error.message : "credential reference cannot be resolved" };
+  }
   const ca = deps.trust.useSystemRoots ? [...rootCertificates, ...deps.trust.caCertificates] : [...deps.trust.caCertificates];
   const timeoutMs = deps.limits.connectTimeoutMs;
   const transport = createTransport({

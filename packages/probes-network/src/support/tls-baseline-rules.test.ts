@@ -35,6 +35,12 @@ const EXPECTED_FAILURES: Readonly<Record<Exclude<LabServerName, "smtp">, readonl
   "client-auth-only": ["TLS-CERT-SERVER-AUTH", "TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-OCSP-STAPLING"],
 };
 
+/** Rules a lab server leaves undecided, with the verdict: revocation is verified only by a good OCSP answer. */
+const EXPECTED_UNDECIDED: Readonly<Partial<Record<Exclude<LabServerName, "smtp">, Readonly<Record<string, string>>>>> = {
+  "self-signed": { "TLS-OCSP-NOT-REVOKED": "not-applicable" },
+  "missing-intermediate": { "TLS-OCSP-NOT-REVOKED": "error" },
+};
+
 let lab: TlsLab;
 let report: ReportDocument;
 
@@ -70,7 +76,9 @@ describe("tls-baseline verdicts on the TLS lab", () => {
         .map(([rule]) => rule)
         .sort(),
     ).toEqual([...failures].sort());
-    expect(Object.entries(byRule).filter(([, status]) => status !== "fail" && status !== "pass")).toEqual([]);
+    expect(Object.fromEntries(Object.entries(byRule).filter(([, status]) => status !== "fail" && status !== "pass"))).toEqual(
+      EXPECTED_UNDECIDED[name as keyof typeof EXPECTED_UNDECIDED] ?? {},
+    );
   });
 
   it("over SMTP STARTTLS the depth rules run and pass; the implicit-TLS handshake rules do not apply", () => {
@@ -80,5 +88,24 @@ describe("tls-baseline verdicts on the TLS lab", () => {
     expect(byRule["TLS-CHAIN-TRUSTED"]).toBe("pass");
     expect(byRule["TLS-OCSP-STATUS"]).toBe("pass");
     expect(Object.entries(byRule).filter(([, status]) => status === "fail" || status === "error")).toEqual([]);
+  });
+});
+
+describe("revocation when the OCSP responder is down", () => {
+  // Runs last: it stops the lab's responder.
+  it("reports TLS-OCSP-NOT-REVOKED as error (not verified), never pass", async () => {
+    await lab.ocspResponder.close();
+    const config = configFromObject({
+      packs: [PACK_FILE],
+      trust: { caFile: lab.pki.rootPath, systemRoots: false },
+      targets: [{ id: "modern", endpoints: [`tls://127.0.0.1:${lab.endpoint("modern").port}`] }],
+      limits: { connectTimeoutMs: 2_000, probeTimeoutMs: 15_000 },
+    });
+    const hardcheck = await Hardcheck.create({ plugins: [register], config });
+    const down = await hardcheck.scan(config, { selection: { rules: ["TLS-OCSP-NOT-REVOKED", "TLS-OCSP-STATUS"] } });
+    const result = (rule: string) => down.results.find((entry) => entry.ruleId === rule);
+    expect(result("TLS-OCSP-NOT-REVOKED")?.status).toBe("error");
+    expect(result("TLS-OCSP-NOT-REVOKED")?.message).toBe('revocation not verified: the OCSP responder gave no usable answer (tls.ocsp.status = "unreachable")');
+    expect(result("TLS-OCSP-STATUS")?.status).toBe("fail");
   });
 });

@@ -4,6 +4,7 @@ import {
   type CheckResult,
   defineReporter,
   describeCondition,
+  printableDeep,
   type ReportDocument,
   type ReporterOptions,
   SEVERITIES,
@@ -32,7 +33,9 @@ export interface ConsoleReporterOptions extends ReporterOptions {
 }
 
 /** Renders the report for a terminal. Colour only when `options.color` is true. */
-export function renderConsole(report: ReportDocument, options: ConsoleReporterOptions = {}): string {
+export function renderConsole(document: ReportDocument, options: ConsoleReporterOptions = {}): string {
+  // Servers wrote much of this text: escape what a terminal would obey.
+  const report = printableDeep(document);
   const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const bold = (text: string) => (options.color ? `\u001b[1m${text}\u001b[22m` : text);
   const lines: string[] = [];

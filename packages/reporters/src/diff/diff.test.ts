@@ -8,18 +8,22 @@ describe("report diff", () => {
     sampleResult("DEMO-TLS-VERSION", "pbx", "sips://pbx.example:5061", "fail"),
     sampleResult("DEMO-BANNER", "pbx", "sips://pbx.example:5061", "pass", { evidence: { "smtp.banner": "220 hello" } }),
     sampleResult("DEMO-RACK", "old-host", null, "fail"),
+    sampleResult("DEMO-TLS-VERSION", "edge", "tls://edge.example:443", "fail"),
   ]);
   const after = sampleReport("2026-03-01T00:00:00.000Z", [
     sampleResult("DEMO-CERT", "pbx", "sips://pbx.example:5061", "fail", { evidence: { "tls.leaf": { serial: "02", selfSigned: true } } }),
     sampleResult("DEMO-TLS-VERSION", "pbx", "sips://pbx.example:5061", "pass"),
     sampleResult("DEMO-BANNER", "pbx", "sips://pbx.example:5061", "pass", { evidence: { "smtp.banner": "220 hi" } }),
     sampleResult("DEMO-RACK", "pbx", null, "fail"),
+    // The target went dark: an error where there was a failure is not a fix.
+    sampleResult("DEMO-TLS-VERSION", "edge", "tls://edge.example:443", "error"),
   ]);
   const diff = diffReports(before, after);
 
   it.each([
     ["newFailures", ["DEMO-RACK pbx"]],
     ["fixed", ["DEMO-TLS-VERSION pbx"]],
+    ["notVerified", ["DEMO-TLS-VERSION edge"]],
     ["stillFailing", ["DEMO-CERT pbx"]],
     ["changedEvidence", ["DEMO-BANNER pbx", "DEMO-CERT pbx"]],
     ["disappearedFailures", ["DEMO-RACK old-host"]],
@@ -30,12 +34,16 @@ describe("report diff", () => {
 
   it("prints a summary line and names the facts whose evidence changed", () => {
     const text = renderDiffText(diff);
-    expect(text.split("\n")[0]).toBe("1 new failure(s), 1 fixed, 1 still failing, 2 with changed evidence, 1 failing before and no longer scanned");
+    expect(text.split("\n")[0]).toBe(
+      "1 new failure(s), 1 fixed, 1 no longer verified, 1 still failing, 2 with changed evidence, 1 failing before and no longer scanned",
+    );
     expect(text).toContain("DEMO-CERT pbx sips://pbx.example:5061 (fail): tls.leaf");
   });
 
   it("finds nothing between a report and itself", () => {
     const same = diffReports(after, after);
-    expect([same.newFailures, same.fixed, same.changedEvidence, same.disappearedFailures].map((list) => list.length)).toEqual([0, 0, 0, 0]);
+    expect([same.newFailures, same.fixed, same.notVerified, same.changedEvidence, same.disappearedFailures].map((list) => list.length)).toEqual([
+      0, 0, 0, 0, 0,
+    ]);
   });
 });

@@ -12,8 +12,13 @@ export interface ResultChange {
 export interface ReportDiff {
   /** Failing now, and absent or not failing before. */
   readonly newFailures: readonly CheckResult[];
-  /** Failing before, present and not failing now. */
+  /** Failing before, decided and no longer failing now (pass, not-applicable, waived). */
   readonly fixed: readonly ResultChange[];
+  /**
+   * Decided before (pass or fail), `error` or `manual` now: the check could not be verified, so a
+   * former failure is not fixed and a former pass is no longer known to hold.
+   */
+  readonly notVerified: readonly ResultChange[];
   /** Failing in both. */
   readonly stillFailing: readonly ResultChange[];
   /** Same status in both, different evidence (e.g. a renewed certificate that still passes). */
@@ -31,6 +36,7 @@ export function diffReports(before: ReportDocument, after: ReportDocument): Repo
   const current = new Set(after.results.map(findingKey));
   const newFailures: CheckResult[] = [];
   const fixed: ResultChange[] = [];
+  const notVerified: ResultChange[] = [];
   const stillFailing: ResultChange[] = [];
   const changedEvidence: ResultChange[] = [];
   for (const result of after.results) {
@@ -41,13 +47,16 @@ export function diffReports(before: ReportDocument, after: ReportDocument): Repo
       continue;
     }
     const failedBefore = old.status === "fail";
+    const decidedBefore = failedBefore || old.status === "pass";
+    const undecidedNow = result.status === "error" || result.status === "manual";
     if (failsNow && !failedBefore) newFailures.push(result);
     else if (failsNow && failedBefore) stillFailing.push({ before: old, after: result });
+    else if (decidedBefore && undecidedNow) notVerified.push({ before: old, after: result });
     else if (failedBefore) fixed.push({ before: old, after: result });
     if (old.status === result.status && stableJson(old.evidence) !== stableJson(result.evidence)) changedEvidence.push({ before: old, after: result });
   }
   const disappearedFailures = before.results.filter((result) => result.status === "fail" && !current.has(findingKey(result)));
-  return { newFailures, fixed, stillFailing, changedEvidence, disappearedFailures };
+  return { newFailures, fixed, notVerified, stillFailing, changedEvidence, disappearedFailures };
 }
 
 /**
@@ -70,7 +79,7 @@ const where = (result: CheckResult) => `${result.target}${result.endpoint ? ` ${
 /** The diff as text for a terminal. */
 export function renderDiffText(diff: ReportDiff): string {
   const lines = [
-    `${diff.newFailures.length} new failure(s), ${diff.fixed.length} fixed, ${diff.stillFailing.length} still failing, ${diff.changedEvidence.length} with changed evidence, ${diff.disappearedFailures.length} failing before and no longer scanned`,
+    `${diff.newFailures.length} new failure(s), ${diff.fixed.length} fixed, ${diff.notVerified.length} no longer verified, ${diff.stillFailing.length} still failing, ${diff.changedEvidence.length} with changed evidence, ${diff.disappearedFailures.length} failing before and no longer scanned`,
   ];
   const section = (title: string, rows: readonly string[]) => {
     if (rows.length === 0) return;
@@ -83,6 +92,10 @@ export function renderDiffText(diff: ReportDiff): string {
   section(
     "Fixed",
     diff.fixed.map(({ after }) => `${after.ruleId} ${where(after)} → ${after.status}`),
+  );
+  section(
+    "No longer verified (error or manual now)",
+    diff.notVerified.map(({ before, after }) => `${after.ruleId} ${where(after)} ${before.status} → ${after.status}: ${after.message}`),
   );
   section(
     "Still failing",

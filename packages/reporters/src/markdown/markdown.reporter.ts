@@ -1,5 +1,14 @@
 /** A Markdown summary for pull-request comments and `$GITHUB_STEP_SUMMARY` (which takes at most 1 MiB). */
-import { blamedConditions, type CheckResult, defineReporter, describeCondition, type ReportDocument, type ReporterOptions, SEVERITIES } from "@hardcheck/core";
+import {
+  blamedConditions,
+  type CheckResult,
+  defineReporter,
+  describeCondition,
+  printableDeep,
+  type ReportDocument,
+  type ReporterOptions,
+  SEVERITIES,
+} from "@hardcheck/core";
 import { baselineStates } from "../diff/diff.js";
 import { findingKey } from "../shared/report-view.js";
 
@@ -27,7 +36,9 @@ export function escapeMarkdown(text: string): string {
 const where = (result: CheckResult) => escapeMarkdown(`${result.target}${result.endpoint ? ` ${result.endpoint}` : ""}`);
 
 /** Renders the Markdown summary. */
-export function renderMarkdown(report: ReportDocument, options: MarkdownReporterOptions = {}): string {
+export function renderMarkdown(document: ReportDocument, options: MarkdownReporterOptions = {}): string {
+  // Servers wrote much of this text: escape what a terminal showing the file would obey.
+  const report = printableDeep(document);
   const maxRows = Math.max(1, options.maxRows ?? 50);
   const states = baselineStates(report, options);
   const s = report.summary;

@@ -1,0 +1,44 @@
+/** Report files are replaced whole: a reader, or a run stopped mid-write, sees the old file or the new one. */
+import { randomBytes } from "node:crypto";
+import { unlinkSync } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+/** Temporary files being written now, removed if the process is stopped at once. */
+const pendingTemporaryFiles = new Set<string>();
+
+/**
+ * Writes `content` to a temporary file beside `path`, flushes it to disk and renames it over `path`
+ * (rename within one folder is atomic on POSIX and on NTFS).
+ */
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  pendingTemporaryFiles.add(temporary);
+  try {
+    const handle = await open(temporary, "w", 0o644);
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  } finally {
+    pendingTemporaryFiles.delete(temporary);
+  }
+}
+
+/** Removes the temporary files of writes still in progress (synchronous: runs on the way out). */
+export function removePendingTemporaryFiles(): void {
+  for (const temporary of pendingTemporaryFiles) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Already renamed or never created.
+    }
+  }
+  pendingTemporaryFiles.clear();
+}
