@@ -223,7 +223,9 @@ function respondentNamedBy(responderId: unknown, certificate: Certificate): bool
 
 async function signatureVerifiesWith(basic: BasicOCSPResponse, signer: Certificate): Promise<boolean> {
   try {
-    return await getCrypto(true).verifyWithPublicKey(basic.tbsResponseData.tbsView, basic.signature, signer.subjectPublicKeyInfo, basic.signatureAlgorithm);
+    // A copy on its own ArrayBuffer: WebCrypto takes no view that might sit on shared memory.
+    const signed = new Uint8Array(basic.tbsResponseData.tbsView);
+    return await getCrypto(true).verifyWithPublicKey(signed, basic.signature, signer.subjectPublicKeyInfo, basic.signatureAlgorithm);
   } catch {
     // An algorithm WebCrypto does not know (MD5, DSA) cannot prove anything.
     return false;
