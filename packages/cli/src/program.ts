@@ -42,6 +42,10 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("-v, --verbose", "console output lists passing and not-applicable checks too")
     .option("--baseline <file>", "an earlier hardcheck.json: reports mark findings that are new since it")
     .option(
+      "--strict",
+      "exit 2 when the config leaves something unchecked: a pack, target or role tag nothing applies to, an OS not detected (also strict: true in the config)",
+    )
+    .option(
       "--as-of <time>",
       "judge as of this ISO-8601 time instead of now (e.g. 2026-11-24T08:00:00Z); evidence bundles are still judged as of their collection",
     )
@@ -76,8 +80,9 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .command("validate")
     .description("Check a config, its packs, plugins, tailoring, waivers and attestations without scanning.")
     .argument("<file>", "config file")
-    .action(async (file: string) => {
-      result.code = await validateCommand(file, io);
+    .option("--strict", "exit 2 when a scope warning is found (also strict: true in the config)")
+    .action(async (file: string, options: { strict?: boolean }) => {
+      result.code = await validateCommand(file, io, options);
     });
 
   program

@@ -55,6 +55,7 @@ export {
 } from "./plugin/services.js";
 export { PACK_SOURCE, PROBE, PROBE_SERVICES, REPORTER, TRANSPORT } from "./plugin/tokens.js";
 export {
+  type DetectedOs,
   defineTransport,
   type ExecOptions,
   type ExecResult,
@@ -70,6 +71,7 @@ export { readSettings, SETTING_FORMATS, type SettingFormat, type SettingParams, 
 export { parseXmlPath, readXmlPath, type XmlElement } from "./probes/setting/xpath-lite.js";
 // Reports.
 export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize, toReportTarget } from "./report/report.js";
+export { assessableSchemes, type RuleLevel, ruleLevel, SCOPE_WARNING_CODES, type ScopeGap, scopeGap, scopeNotices } from "./scan/applicability.js";
 export { FactCollector, type ProbeRun } from "./scan/collector.js";
 export { Scanner, type ScanOptions, type ScanProgress } from "./scan/scanner.js";
 export { DEFAULT_LIMITS, prepareScan, type ResolvedLimits, type ScanSelection, type ScanSetup } from "./scan/setup.js";

@@ -121,6 +121,10 @@ export const configSchema = strictObject({
     .optional()
     .describe("Path to an attestations file, or the entries inline."),
   limits: limitsSchema.optional(),
+  strict: z
+    .boolean()
+    .optional()
+    .describe("Treat scope warnings (a pack, target or role tag nothing applies to; an OS not detected) as errors: exit 2, as --strict does."),
 });
 
 /** The config as written (before defaults). */
