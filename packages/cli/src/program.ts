@@ -3,6 +3,7 @@ import { describeError, isHardcheckError } from "@hardcheck/core";
 import { renderCollectorScript } from "@hardcheck/probes-windows";
 import { Command, CommanderError, Option } from "commander";
 import { attestCommand } from "./commands/attest.js";
+import { initCommand } from "./commands/init.js";
 import { explainCommand, listRulesCommand, validateCommand } from "./commands/inspect.js";
 import { mergeCommand } from "./commands/merge.js";
 import { diffCommand, reportCommand } from "./commands/report.js";
@@ -74,6 +75,22 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("--json", "machine-readable output")
     .action(async (oldFile: string, newFile: string, options) => {
       result.code = await diffCommand(oldFile, newFile, options, io);
+    });
+
+  program
+    .command("init")
+    .description("Write a commented starter config: packs, one target per host, the vendor pack's role tags and usual endpoints.")
+    .option(
+      "--host <host>",
+      "a system to check: name, address, ssh://user@host, local:, root:/path or evidence:./bundle.json (repeatable; asked for on a terminal)",
+      collect,
+    )
+    .option("--pack <id>", "a pack to use, e.g. openscape-concierge-v5r0 (repeatable; default tls-baseline and network-baseline)", collect)
+    .option("--endpoint <url>", "an extra endpoint for every target (repeatable)", collect)
+    .option("-o, --out <file>", "where to write the config", "hardcheck.yaml")
+    .option("--force", "replace an existing file")
+    .action(async (options) => {
+      result.code = await initCommand(options, io);
     });
 
   program
