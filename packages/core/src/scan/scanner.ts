@@ -115,6 +115,7 @@ export class Scanner {
       collector,
       setup.limits.probeTimeoutMs,
       (compiled) => ruleLevel(compiled, this.registry) === "host",
+      setup.limits.concurrency,
     );
     notices.push(...detection.notices);
     const { checks, fixed } = this.#plan({ ...setup, targets: detection.targets }, detection.unknown);
