@@ -40,6 +40,10 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("-v, --verbose", "console output lists passing and not-applicable checks too")
     .option("--baseline <file>", "an earlier hardcheck.json: reports mark findings that are new since it")
     .option(
+      "--strict",
+      "exit 2 when the config leaves something unchecked: a pack, target or role tag nothing applies to, an OS not detected (also strict: true in the config)",
+    )
+    .option(
       "--as-of <time>",
       "judge as of this ISO-8601 time instead of now (e.g. 2026-11-24T08:00:00Z); evidence bundles are still judged as of their collection",
     )
@@ -76,12 +80,30 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     });
 
   program
+    .command("init")
+    .description("Write a commented starter config: packs, one target per host, the vendor pack's role tags and usual endpoints.")
+    .option(
+      "--host <host>",
+      "a system to check: name, address, ssh://user@host, local:, root:/path or evidence:./bundle.json (repeatable; asked for on a terminal)",
+      collect,
+    )
+    .option("--pack <id>", "a pack to use, e.g. openscape-concierge-v5r0 (repeatable; default tls-baseline and network-baseline)", collect)
+    .option("--endpoint <url>", "an extra endpoint for every target (repeatable)", collect)
+    .option("-o, --out <file>", "where to write the config", "hardcheck.yaml")
+    .option("--force", "replace an existing file")
+    .action(async (options) => {
+      const { initCommand } = await import("./commands/init.js");
+      result.code = await initCommand(options, io);
+    });
+
+  program
     .command("validate")
     .description("Check a config, its packs, plugins, tailoring, waivers and attestations without scanning.")
     .argument("<file>", "config file")
-    .action(async (file: string) => {
+    .option("--strict", "exit 2 when a scope warning is found (also strict: true in the config)")
+    .action(async (file: string, options: { strict?: boolean }) => {
       const { validateCommand } = await import("./commands/inspect.js");
-      result.code = await validateCommand(file, io);
+      result.code = await validateCommand(file, io, options);
     });
 
   program

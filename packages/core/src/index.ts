@@ -69,6 +69,7 @@ export {
 } from "./plugin/services.js";
 export { PACK_SOURCE, PROBE, PROBE_SERVICES, REPORTER, TRANSPORT } from "./plugin/tokens.js";
 export {
+  type DetectedOs,
   defineTransport,
   type ExecOptions,
   type ExecResult,
@@ -85,6 +86,7 @@ export { parseXmlDocument, readXmlPath, type XmlDocument, xmlPathYieldsList } fr
 // Reports.
 export { printable, printableDeep } from "./report/printable.js";
 export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize, toReportTarget } from "./report/report.js";
+export { assessableSchemes, type RuleLevel, ruleLevel, SCOPE_WARNING_CODES, type ScopeGap, scopeGap, scopeNotices } from "./scan/applicability.js";
 export { FactCollector, type ProbeRun, reportProbeFault } from "./scan/collector.js";
 export { Scanner, type ScanOptions, type ScanProgress } from "./scan/scanner.js";
 export { DEFAULT_LIMITS, prepareScan, type ResolvedLimits, type ScanSelection, type ScanSetup } from "./scan/setup.js";

@@ -68,7 +68,7 @@ const CASES: readonly BadFileCase[] = [
     line: 5,
     column: 1,
     path: "reporters",
-    says: /^unknown key "reporters" — expected one of packs, plugins, trust, targets, tailoring, waivers, attestations, limits, site$/,
+    says: /^unknown key "reporters" — expected one of packs, plugins, trust, targets, tailoring, waivers, attestations, limits, site, strict$/,
   },
   {
     config: "unknown-target-key.yaml",

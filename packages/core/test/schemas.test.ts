@@ -136,7 +136,7 @@ describe("published JSON Schemas", () => {
   it("describes the config's keys, required ones and all", () => {
     const schema = published("config.schema.json");
     expect(Object.keys(schema.properties as object).sort()).toEqual(
-      ["$schema", "attestations", "limits", "packs", "plugins", "site", "tailoring", "targets", "trust", "waivers"].sort(),
+      ["$schema", "attestations", "limits", "packs", "plugins", "site", "strict", "tailoring", "targets", "trust", "waivers"].sort(),
     );
     expect(schema.required).toEqual(["packs", "targets"]);
     expect(schema.additionalProperties).toBe(false);

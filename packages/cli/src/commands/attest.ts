@@ -151,7 +151,7 @@ export async function appendAttestations(file: string, entries: readonly Attesta
 }
 
 /** Reads answers line by line; works for a terminal and for piped input alike. */
-function createLineReader(io: CliIo): { ask(question: string): Promise<string | undefined>; close(): void } {
+export function createLineReader(io: CliIo): { ask(question: string): Promise<string | undefined>; close(): void } {
   const input = io.stdin;
   if (!input) throw new HardcheckError("HC_USAGE", "attest needs an interactive terminal (standard input)");
   const lines = createInterface({ input, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });

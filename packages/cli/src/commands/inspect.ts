@@ -3,6 +3,7 @@ import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
+  assessableSchemes,
   type CompiledRule,
   compileRuleParts,
   formatKeyPath,
@@ -11,22 +12,34 @@ import {
   type LoadedConfig,
   loadPackFile,
   type Pack,
+  type PluginRegistry,
   type Rule,
+  ruleLevel,
 } from "@hardcheck/core";
 import { type CliInstance, createInstance } from "../instance.js";
-import type { CliIo } from "../io.js";
+import { type CliIo, EXIT } from "../io.js";
+import { strictFailure } from "./scan.js";
 
 /** `hardcheck validate FILE`: everything a scan would check before touching the network. */
-export async function validateCommand(file: string, io: CliIo): Promise<number> {
+export async function validateCommand(file: string, io: CliIo, options: { strict?: boolean } = {}): Promise<number> {
   const { hardcheck, config } = await createInstance(file, io.cwd);
   if (!config) return 2;
   const setup = await hardcheck.prepare(config);
   await checkSecretReferences(config, io);
   const endpoints = setup.targets.reduce((sum, target) => sum + target.endpoints.length, 0);
+  for (const notice of setup.notices) io.stderr.write(`${notice.level === "warning" ? "WARNING" : "INFO"} ${notice.code}: ${notice.message}\n`);
+  if (options.strict || config.data.strict) {
+    const failure = strictFailure(setup.notices);
+    if (failure) {
+      io.stderr.write(failure);
+      return EXIT.usage;
+    }
+  }
+  const warnings = setup.notices.filter((notice) => notice.level === "warning").length;
   io.stdout.write(
-    `${file}: valid — ${setup.packs.length} pack(s), ${setup.rules.length} rule(s), ${setup.targets.length} target(s), ${endpoints} endpoint(s), ${setup.waivers.length} waiver(s), ${setup.attestations.length} attestation(s)\n`,
+    `${file}: valid${warnings ? ` with ${warnings} warning(s)` : ""} — ${setup.packs.length} pack(s), ${setup.rules.length} rule(s), ${setup.targets.length} target(s), ${endpoints} endpoint(s), ${setup.waivers.length} waiver(s), ${setup.attestations.length} attestation(s)\n`,
   );
-  return 0;
+  return EXIT.ok;
 }
 
 /**
@@ -123,7 +136,9 @@ export function coverageMarkdown(packs: readonly Pack[]): string {
 
 /** `hardcheck list-rules [--pack ID] [--config FILE]`. */
 export async function listRulesCommand(options: { pack?: string; config?: string; json?: boolean; markdown?: boolean }, io: CliIo): Promise<number> {
-  const { packs } = await availablePacks(await createInstance(options.config, io.cwd));
+  const instance = await createInstance(options.config, io.cwd);
+  const { packs, compiled } = await availablePacks(instance);
+  const needsOf = (rule: Rule) => ruleNeeds(compiled.get(rule.id) ?? [], instance.hardcheck.registry);
   const selected = options.pack ? packs.filter((pack) => pack.id === options.pack) : packs;
   if (options.pack && selected.length === 0) {
     throw new HardcheckError("HC_PACK_UNKNOWN", `--pack ${options.pack}: no such pack — available: ${packs.map((pack) => pack.id).join(", ")}`);
@@ -142,6 +157,7 @@ export async function listRulesCommand(options: { pack?: string; config?: string
         class: ruleClass(rule),
         section: rule.section ?? null,
         title: rule.title,
+        needs: needsOf(rule),
       })),
     );
     io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -152,10 +168,51 @@ export async function listRulesCommand(options: { pack?: string; config?: string
     const width = Math.max(...pack.rules.map((rule) => rule.id.length));
     for (const rule of pack.rules) {
       io.stdout.write(`  ${rule.id.padEnd(width)}  ${rule.severity.padEnd(8)}  ${ruleClass(rule).padEnd(9)}  ${rule.title}\n`);
+      // With one pack asked for, say what each rule needs from the config to apply at all.
+      if (options.pack) io.stdout.write(`  ${" ".repeat(width)}  needs: ${formatNeeds(needsOf(rule))}\n`);
     }
     io.stdout.write(`  ${coverageLine(packCoverage(pack))}\n\n`);
   }
   return 0;
+}
+
+/** What a rule needs from a config to apply: target tags, OS, a host, endpoint schemes and tags. */
+export interface RuleNeeds {
+  readonly targetTags: readonly string[];
+  readonly os: readonly string[];
+  readonly host: boolean;
+  readonly schemes: readonly string[];
+  readonly endpointTags: readonly string[];
+}
+
+/** The needs of a rule from its compiled parts (a multi-source rule needs any one source's). */
+export function ruleNeeds(parts: readonly CompiledRule[], registry: PluginRegistry): RuleNeeds {
+  const scope = parts[0]?.rule.scope ?? {};
+  const levels = parts.map((part) => ruleLevel(part, registry));
+  const schemes = new Set<string>();
+  parts.forEach((part, i) => {
+    if (levels[i] === "endpoint") for (const scheme of assessableSchemes(part, registry)) schemes.add(scheme);
+    if (levels[i] === "manual") for (const scheme of part.rule.scope.schemes ?? []) schemes.add(scheme);
+  });
+  return {
+    targetTags: [...(scope.targetTags ?? [])],
+    os: [...(scope.os ?? [])],
+    host: levels.includes("host"),
+    schemes: [...schemes].sort(),
+    endpointTags: levels.every((level) => level === "host") ? [] : [...(scope.tags ?? [])],
+  };
+}
+
+function formatNeeds(needs: RuleNeeds): string {
+  const parts: string[] = [];
+  if (needs.targetTags.length) parts.push(`target tagged ${needs.targetTags.join(" or ")}`);
+  if (needs.os.length) parts.push(`os ${needs.os.join(" or ")}`);
+  if (needs.host) parts.push("a host (local:, root:, ssh:// or evidence:)");
+  if (needs.schemes.length || needs.endpointTags.length)
+    parts.push(
+      `${needs.host ? "or " : ""}an endpoint${needs.schemes.length ? ` ${needs.schemes.join("/")}` : ""}${needs.endpointTags.length ? ` tagged ${needs.endpointTags.join(" or ")}` : ""}`,
+    );
+  return parts.join("; ") || "any target (attested by a person)";
 }
 
 /** `hardcheck explain RULE [--config FILE]`. */

@@ -1,11 +1,22 @@
 /** `hardcheck scan`: run the checks, write the reports, exit by verdict. */
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { DEFAULT_LIMITS, HardcheckError, parseIsoInstant, parseShard, type ReportDocument, SEVERITIES, type Severity, selectShard } from "@hardcheck/core";
+import {
+  DEFAULT_LIMITS,
+  HardcheckError,
+  parseIsoInstant,
+  parseShard,
+  type ReportDocument,
+  type ReportNotice,
+  SCOPE_WARNING_CODES,
+  SEVERITIES,
+  type Severity,
+  selectShard,
+} from "@hardcheck/core";
 import { diffReports } from "@hardcheck/reporters";
 import { writeFileAtomic } from "../atomic-write.js";
 import { createInstance } from "../instance.js";
-import { type CliIo, useColor } from "../io.js";
+import { type CliIo, EXIT, useColor } from "../io.js";
 import { progressDisplay } from "../progress.js";
 import { CLI_TOOL } from "../version.js";
 import { exitCodeFor } from "./exit-code.js";
@@ -29,6 +40,18 @@ export interface ScanCommandOptions {
   readonly baseline?: string;
   /** Judge as of this ISO-8601 time instead of now. */
   readonly asOf?: string;
+  /** Exit 2 when a scope warning says something was left unchecked. */
+  readonly strict?: boolean;
+}
+
+/**
+ * Under `--strict`: the scope warnings as one message, or undefined when there are none. They are
+ * printed with the report's other notices; this names the exit code's cause.
+ */
+export function strictFailure(notices: readonly ReportNotice[]): string | undefined {
+  const scope = notices.filter((notice) => SCOPE_WARNING_CODES.has(notice.code));
+  if (scope.length === 0) return undefined;
+  return `HC_STRICT: ${scope.length} scope warning(s) under --strict (strict: true) — something would go unchecked:\n${scope.map((notice) => `  ${notice.code}: ${notice.message}`).join("\n")}\n`;
 }
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
@@ -102,6 +125,13 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
     io.stderr.write(
       `compared with ${options.baseline}: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} fixed, ${diff.notVerified.length} no longer verified, ${diff.stillFailing.length} still failing\n`,
     );
+  }
+  if (options.strict || config.data.strict) {
+    const failure = strictFailure(report.notices);
+    if (failure) {
+      io.stderr.write(failure);
+      return EXIT.usage;
+    }
   }
   return exitCodeFor(report, failOn);
 }

@@ -141,6 +141,10 @@ export const configSchema = strictObject({
     .describe("Path to an attestations file, or the entries inline."),
   limits: limitsSchema.optional(),
   site: siteSchema.optional().describe("The deployment the filled-in checklist is for: customer, supplier, covered systems, checklist version."),
+  strict: z
+    .boolean()
+    .optional()
+    .describe("Treat scope warnings (a pack, target or role tag nothing applies to; an OS not detected) as errors: exit 2, as --strict does."),
 });
 
 /** The config as written (before defaults). */

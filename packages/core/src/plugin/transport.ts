@@ -74,11 +74,26 @@ export interface TransportDeps extends ProbeServices {
   readonly signal: AbortSignal;
 }
 
+/** The operating system a host reports about itself. */
+export interface DetectedOs {
+  /** The family rules are scoped by (`linux`, `windows`). */
+  readonly family: string;
+  /** What the host calls itself, e.g. "Debian GNU/Linux 12 (bookworm)". */
+  readonly name?: string;
+  /** Where the answer came from, e.g. "/etc/os-release" or "uname -s". */
+  readonly source: string;
+}
+
 /** Opens transports of one kind. */
 export interface TransportProvider {
   readonly kind: HostTransportKind;
   readonly description: string;
   open(host: HostSpec, deps: TransportDeps): Promise<HostTransport>;
+  /**
+   * Asks an open transport which OS it reaches, so rules scoped by OS apply without `os:` in the
+   * config. Undefined when the host does not say; never throws for an unknown host.
+   */
+  detectOs?(transport: HostTransport): Promise<DetectedOs | undefined>;
 }
 
 /**

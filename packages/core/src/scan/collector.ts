@@ -168,7 +168,7 @@ export class FactCollector {
         let outcome: Awaited<ReturnType<Probe["collect"]>>;
         if (isEndpointProbe(probe)) outcome = await probe.collect(subject as Endpoint, params, deps);
         else {
-          const transport = await this.#transportFor(target, subject as HostSpec);
+          const transport = await this.transportFor(target, subject as HostSpec);
           // An offline copy is judged as of the moment it was taken: its own record of that, else the target's asOf.
           observedAt = transport.observedAt ?? target.asOf;
           outcome = await probe.collect(subject as HostSpec, params, { ...deps, ...(observedAt ? { clock: fixedClock(observedAt) } : {}), transport });
@@ -218,8 +218,8 @@ export class FactCollector {
     );
   }
 
-  /** The target's transport, opened on first use and shared by all its host probes. */
-  #transportFor(target: Target, host: HostSpec): Promise<HostTransport> {
+  /** The target's transport, opened on first use and shared by all its host probes (and OS detection). */
+  transportFor(target: Target, host: HostSpec): Promise<HostTransport> {
     let pending = this.#transports.get(target.id);
     if (!pending) {
       const provider = this.transportProviders.get(host.kind);

@@ -24,7 +24,9 @@ import { type Probe } from "../plugin/probe.js";
 import { PluginRegistry } from "../plugin/registry.js";
 import { type Clock, createScanCache, fixedClock, type Logger, MIN_SECRET_LENGTH, SecretResolver, silentLogger, systemClock } from "../plugin/services.js";
 import { buildReport, toReportTarget } from "../report/report.js";
+import { ruleLevel } from "./applicability.js";
 import { FactCollector, stableStringify } from "./collector.js";
+import { detectOperatingSystems } from "./os-detection.js";
 import type { ScanSetup } from "./setup.js";
 
 /** Progress of a running scan. */
@@ -108,7 +110,17 @@ export class Scanner {
       this.registry.transports,
     );
     const evaluator = new Evaluator(clock);
-    const { checks, fixed } = this.#plan(setup);
+    const detection = await detectOperatingSystems(
+      setup.targets,
+      setup.rules,
+      this.registry.transports,
+      collector,
+      setup.limits.probeTimeoutMs,
+      (compiled) => ruleLevel(compiled, this.registry) === "host",
+      setup.limits.concurrency,
+    );
+    notices.push(...detection.notices);
+    const { checks, fixed } = this.#plan({ ...setup, targets: detection.targets }, detection.unknown);
     const total = checks.length + fixed.length;
     let done = fixed.length;
     options.onProgress?.({ done, total });
@@ -219,7 +231,7 @@ export class Scanner {
       evaluatedAt: evaluatedAt.toISOString(),
       incomplete,
       packs: setup.packs.map((pack) => ({ id: pack.id, title: pack.title, version: pack.version, ...(pack.roles ? { roles: pack.roles } : {}) })),
-      targets: setup.targets.map((target) => {
+      targets: detection.targets.map((target) => {
         const observed = observedAt.get(target.id);
         return observed ? { ...toReportTarget(target), observedAt: new Date(observed).toISOString() } : target;
       }),
@@ -247,7 +259,7 @@ export class Scanner {
   }
 
   /** Expands rules × targets × endpoints into checks; results known without probing are `fixed`. */
-  #plan(setup: ScanSetup): { checks: PlannedCheck[]; fixed: PartialResult[] } {
+  #plan(setup: ScanSetup, osUnknown: ReadonlyMap<string, string>): { checks: PlannedCheck[]; fixed: PartialResult[] } {
     const checks: PlannedCheck[] = [];
     const fixed: PartialResult[] = [];
     for (const target of setup.targets) {
@@ -257,6 +269,12 @@ export class Scanner {
         const scope = rule.scope;
         if (scope.targetTags && !scope.targetTags.some((tag) => target.tags.includes(tag))) {
           fixed.push(absent(blank, `target has none of the tags ${scope.targetTags.join(", ")}`));
+          continue;
+        }
+        const osUnknownReason = target.os ? undefined : osUnknown.get(target.id);
+        if (scope.os && osUnknownReason) {
+          // Not knowing the OS is not knowing whether the rule applies: never a quiet "n/a".
+          fixed.push(resultOf(blank, "error", `rule applies to ${scope.os.join("/")} targets, but ${osUnknownReason}`, [], {}));
           continue;
         }
         if (scope.os && !(target.os && scope.os.includes(target.os))) {

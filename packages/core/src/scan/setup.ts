@@ -13,6 +13,7 @@ import { parseIsoInstant } from "../model/instant.js";
 import type { Attestation, Endpoint, JsonValue, Pack, ReportNotice, SiteInfo, Target, Waiver } from "../model/types.js";
 import type { PluginRegistry } from "../plugin/registry.js";
 import type { Limits, TrustStore } from "../plugin/services.js";
+import { scopeNotices } from "./applicability.js";
 
 /** Scan limits with defaults applied. */
 export interface ResolvedLimits extends Limits {
@@ -353,20 +354,23 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
     trust,
     baseDir,
     ...(data.site ? { site: data.site as SiteInfo } : {}),
-    notices: [...bundledPackIds]
-      .map((packId) => {
-        const affected = [
-          ...new Set(rules.filter((compiled) => compiled.rule.pack === packId && compiled.unprovidedFacts).map((compiled) => compiled.rule.id)),
-        ];
-        if (affected.length === 0) return undefined;
-        const facts = [...new Set(rules.filter((compiled) => compiled.rule.pack === packId).flatMap((compiled) => compiled.unprovidedFacts ?? []))].sort();
-        return {
-          level: "warning" as const,
-          code: "HC_FACT_UNPROVIDED",
-          message: `pack ${packId}: ${affected.length} rule(s) read facts no installed probe provides (${facts.join(", ")}); their checks are reported as error`,
-        };
-      })
-      .filter((notice) => notice !== undefined),
+    notices: [
+      ...scopeNotices(rules, targets, registry),
+      ...[...bundledPackIds]
+        .map((packId) => {
+          const affected = [
+            ...new Set(rules.filter((compiled) => compiled.rule.pack === packId && compiled.unprovidedFacts).map((compiled) => compiled.rule.id)),
+          ];
+          if (affected.length === 0) return undefined;
+          const facts = [...new Set(rules.filter((compiled) => compiled.rule.pack === packId).flatMap((compiled) => compiled.unprovidedFacts ?? []))].sort();
+          return {
+            level: "warning" as const,
+            code: "HC_FACT_UNPROVIDED",
+            message: `pack ${packId}: ${affected.length} rule(s) read facts no installed probe provides (${facts.join(", ")}); their checks are reported as error`,
+          };
+        })
+        .filter((notice) => notice !== undefined),
+    ],
   };
 }
 

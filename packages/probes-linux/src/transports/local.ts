@@ -2,6 +2,7 @@
 import { execFile } from "node:child_process";
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { defineTransport, type ExecOptions, type ExecResult, type FileStat, type HostTransport, type TransportProvider } from "@hardcheck/core";
+import { detectUnixOs } from "../os-detection/detect-os.js";
 import { TransportError } from "./errors.js";
 
 /** Command output beyond this is an error rather than a memory spike. */
@@ -79,4 +80,5 @@ export const localTransportProvider: TransportProvider = defineTransport({
   kind: "local",
   description: "this machine: files through the file system, commands as child processes (no shell)",
   open: async () => openLocalTransport(),
+  detectOs: detectUnixOs,
 });

@@ -6,6 +6,7 @@
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { isAbsolute, posix } from "node:path";
 import { defineTransport, execUnavailable, type HostTransport, type TransportProvider } from "@hardcheck/core";
+import { detectUnixOs } from "../os-detection/detect-os.js";
 import { TransportError } from "./errors.js";
 import { absentAsUndefined, fileStatOf } from "./local.js";
 
@@ -74,4 +75,5 @@ export const rootTransportProvider: TransportProvider = defineTransport({
   kind: "root",
   description: "an offline root file system (mounted image, container export, chroot): files only",
   open: (host) => openRootTransport(host.location),
+  detectOs: detectUnixOs,
 });

@@ -18,6 +18,7 @@ import {
   type TransportProvider,
 } from "@hardcheck/core";
 import { Client, type ConnectConfig, type SFTPWrapper, type Stats } from "ssh2";
+import { detectUnixOs } from "../os-detection/detect-os.js";
 import { TransportError } from "./errors.js";
 import { keyTypeOf, knownHostsName, knownKeyTypes, parseKnownHosts, sha256Fingerprint, verifyHostKey } from "./known-hosts.js";
 import { DEFAULT_EXEC_TIMEOUT_MS, MAX_OUTPUT_BYTES } from "./local.js";
@@ -418,4 +419,5 @@ export const sshTransportProvider: TransportProvider = defineTransport({
   kind: "ssh",
   description: "a remote host over SSH (ssh2): host key checked against known_hosts, one connection, files over SFTP, commands as argv",
   open: (host, deps) => openSshTransport(host, deps),
+  detectOs: detectUnixOs,
 });

@@ -135,4 +135,6 @@ export const evidenceTransportProvider: TransportProvider = defineTransport({
   async open(host) {
     return evidenceTransport(await loadEvidence(host.location));
   },
+  // Every format this transport reads (collector bundle, reg export, secedit export) comes from Windows.
+  detectOs: async () => ({ family: "windows", source: "the evidence format (a Windows collector bundle or export)" }),
 });

@@ -83,6 +83,7 @@ export function renderConsole(document: ReportDocument, options: ConsoleReporter
     lines.push("");
   }
   for (const notice of report.notices) lines.push(`${paint(notice.level === "warning" ? 33 : 90, notice.level.toUpperCase())} ${notice.message}`);
+  lines.push(...notApplicableReasons(report.results).map((line) => paint(90, line)));
   const s = report.summary;
   const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
   lines.push(
@@ -99,6 +100,20 @@ export function renderConsole(document: ReportDocument, options: ConsoleReporter
       (report.incomplete ? paint(33, " — INCOMPLETE") : ""),
   );
   return `${lines.join("\n")}\n`;
+}
+
+/** How many checks were not applicable, and why, commonest reason first: a skip is never silent. */
+function notApplicableReasons(results: readonly CheckResult[], shown = 6): string[] {
+  const reasons = new Map<string, number>();
+  for (const result of results) if (result.status === "not-applicable") reasons.set(result.message, (reasons.get(result.message) ?? 0) + 1);
+  if (reasons.size === 0) return [];
+  const sorted = [...reasons].sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  const total = sorted.reduce((sum, [, count]) => sum + count, 0);
+  const lines = [`${total} not applicable, by reason:`, ...sorted.slice(0, shown).map(([reason, count]) => `  ${String(count).padStart(4)} × ${reason}`)];
+  const rest = sorted.slice(shown);
+  if (rest.length > 0)
+    lines.push(`  ${String(rest.reduce((sum, [, count]) => sum + count, 0)).padStart(4)} × ${rest.length} other reason(s) (--verbose lists each check)`);
+  return lines;
 }
 
 function countStatuses(results: readonly CheckResult[]): Record<Status, number> {
