@@ -329,8 +329,41 @@ describe("Evaluator traces", () => {
       ["all[1]", "fail", "2026-03-10T00:00:00Z"],
     ]);
     expect(describeFailures(verdict.conditions)).toBe(
-      'tls.versions setDisjoint ["SSLv3","TLSv1"] — got ["TLSv1","TLSv1.2"]; certificate lifetime: tls.leaf.notAfter dateAfter "now+30d" — got "2026-03-10T00:00:00Z"',
+      'tls.versions setDisjoint ["SSLv3","TLSv1"] — offending ["TLSv1"]; certificate lifetime: tls.leaf.notAfter dateAfter "now+30d" — got "2026-03-10T00:00:00Z"',
     );
+  });
+
+  it.each([
+    ["0644", "0644", true],
+    ["0640", "0644", true],
+    ["600", "0644", true],
+    ["0664", "0644", false],
+    ["4755", "0755", false],
+    [0o600, "0600", true],
+    ["rw-r--r--", "0644", false],
+    [null, "0644", false],
+  ] as const)("modeWithin %j of %j is %s", (fact, expected, holds) => {
+    expect(operator("modeWithin").evaluate(fact, expected, clock)).toBe(holds);
+  });
+
+  it("names the items that break a set comparison, not the whole fact list", async () => {
+    const installed = ["bash", "coreutils", ...Array.from({ length: 300 }, (_, i) => `lib${i}`), "nmap"];
+    const compiled = compileRule(
+      rule("sets", {
+        all: [
+          { fact: "packages", operator: "setDisjoint", value: ["nmap", "tcpdump"] },
+          { fact: "ports", operator: "setSubsetOf", value: ["tcp/22"] },
+          { fact: "modules", operator: "setContains", value: ["a", "b"] },
+        ],
+      }),
+    );
+    const verdict = await verdictOf(compiled, { packages: installed, ports: ["tcp/22", "tcp/23"], modules: ["a"] });
+    expect(verdict.conditions.map((trace) => trace.offending)).toEqual([["nmap"], ["tcp/23"], ["b"]]);
+    expect(describeFailures(verdict.conditions)).toBe(
+      'packages setDisjoint ["nmap","tcpdump"] — offending ["nmap"]; ports setSubsetOf ["tcp/22"] — offending ["tcp/23"]; modules setContains ["a","b"] — offending ["b"]',
+    );
+    const held = await verdictOf(compiled, { packages: ["bash"], ports: [], modules: ["a", "b"] });
+    expect(held.conditions.every((trace) => trace.offending === undefined)).toBe(true);
   });
 
   it("records a missing fact or path as null, and fails on it", async () => {

@@ -64,10 +64,27 @@ describe("a debootstrapped Debian root scanned via root:", () => {
       "LNX-PWQ-LENGTH": "fail",
       "LNX-PWQ-PATTERNS": "fail",
       "LNX-SECURITY-UPDATES": "fail",
+      "LNX-SSH-IDLE-TIMEOUT": "fail",
+      "LNX-SSH-MAX-AUTH-TRIES": "fail",
+      "LNX-SSH-NO-EMPTY-PASSWORDS": "fail",
+      "LNX-SSH-NO-PASSWORD-AUTH": "fail",
       "LNX-SSH-NO-ROOT-LOGIN": "fail",
+      "LNX-SSH-STRONG-CIPHERS": "fail",
+      "LNX-SSH-STRONG-KEX": "fail",
+      "LNX-SSH-STRONG-MACS": "fail",
+      "LNX-SYSCTL-ASLR": "fail",
+      "LNX-SYSCTL-KERNEL-POINTERS": "fail",
+      "LNX-SYSCTL-NO-REDIRECTS": "fail",
+      "LNX-SYSCTL-NO-SOURCE-ROUTING": "fail",
+      "LNX-SYSCTL-PROTECTED-LINKS": "fail",
+      "LNX-SYSCTL-REVERSE-PATH-FILTER": "fail",
+      "LNX-SYSCTL-SYN-COOKIES": "pass",
       "LNX-USB-STORAGE-LOCKED": "fail",
     });
     const updates = report.results.find((result) => result.ruleId === "LNX-SECURITY-UPDATES");
     expect(updates?.message).toContain("libc6");
+    const tools = report.results.find((result) => result.ruleId === "LNX-NO-DIAGNOSTIC-TOOLS");
+    expect(tools?.message).toContain('offending ["tcpdump"]');
+    expect(tools?.message).not.toContain("libc6");
   });
 });

@@ -122,7 +122,18 @@ const SSHD_CONFIG =
 export async function hardenRoot(root: string): Promise<void> {
   await put(root, {
     "etc/ssh/sshd_config": SSHD_CONFIG,
-    "etc/ssh/sshd_config.d/10-hardening.conf": "PermitRootLogin no\nPasswordAuthentication no\n",
+    "etc/ssh/sshd_config.d/10-hardening.conf": [
+      "PermitRootLogin no",
+      "PasswordAuthentication no",
+      "PermitEmptyPasswords no",
+      "MaxAuthTries 4",
+      "ClientAliveInterval 300",
+      "ClientAliveCountMax 3",
+      "Ciphers chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr",
+      "MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-512,hmac-sha2-256",
+      "KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512",
+      "",
+    ].join("\n"),
     "etc/security/pwquality.conf": "# defaults\n",
     "etc/security/pwquality.conf.d/50-hardening.conf":
       "minlen = 14\ndifok = 2\ndcredit = -1\nucredit = -1\nlcredit = -1\nmaxrepeat = 3\nmaxsequence = 3\nusercheck = 1\nenforce_for_root\n",
@@ -138,6 +149,26 @@ export async function hardenRoot(root: string): Promise<void> {
     "etc/nftables.conf":
       "#!/usr/sbin/nft -f\nflush ruleset\ntable inet filter {\n  chain input {\n    type filter hook input priority filter; policy drop;\n    iif lo accept\n    ct state established,related accept\n    tcp dport 22 accept\n  }\n}\n",
     "etc/sysctl.d/60-no-forwarding.conf": "net.ipv4.ip_forward = 0\n",
+    "etc/sysctl.d/60-hardening.conf": [
+      ...["all", "default"].flatMap((scope) => [
+        `net.ipv4.conf.${scope}.accept_redirects = 0`,
+        `net.ipv4.conf.${scope}.secure_redirects = 0`,
+        `net.ipv4.conf.${scope}.send_redirects = 0`,
+        `net.ipv6.conf.${scope}.accept_redirects = 0`,
+        `net.ipv4.conf.${scope}.accept_source_route = 0`,
+        `net.ipv6.conf.${scope}.accept_source_route = 0`,
+        `net.ipv4.conf.${scope}.rp_filter = 1`,
+      ]),
+      "net.ipv4.conf.all.log_martians = 1",
+      "net.ipv4.tcp_syncookies = 1",
+      "kernel.randomize_va_space = 2",
+      "kernel.kptr_restrict = 2",
+      "kernel.dmesg_restrict = 1",
+      "fs.protected_symlinks = 1",
+      "fs.protected_hardlinks = 1",
+      "fs.suid_dumpable = 0",
+      "",
+    ].join("\n"),
   });
   await link(root, "etc/systemd/system/sysinit.target.wants/nftables.service", "/lib/systemd/system/nftables.service");
   await editFile(root, "etc/pam.d/common-auth", (text) => text.replace(/ nullok/g, ""));
@@ -150,10 +181,14 @@ export async function hardenRoot(root: string): Promise<void> {
 export async function weakenRoot(root: string): Promise<void> {
   await put(root, {
     "etc/ssh/sshd_config": SSHD_CONFIG,
-    "etc/sysctl.d/99-router.conf": "net.ipv4.ip_forward=1\n",
+    "etc/sysctl.d/99-router.conf": "net.ipv4.ip_forward=1\nnet.ipv4.conf.all.accept_redirects=1\nkernel.randomize_va_space=0\n",
+    "etc/ssh/sshd_config.d/50-legacy.conf":
+      "Ciphers aes128-cbc,aes128-ctr\nMACs hmac-md5,hmac-sha2-256\nKexAlgorithms diffie-hellman-group14-sha1,curve25519-sha256\nPermitEmptyPasswords yes\n",
     "etc/modprobe.d/blacklist-usb.conf": "blacklist usb-storage\n",
   });
   await editFile(root, "etc/pam.d/common-password", (text) => text.replace(/^(password.*pam_unix\.so.*) yescrypt/m, "$1 md5"));
+  // root keeps a usable (old MD5) password that never expires: a locked one would have nothing to age.
+  await editFile(root, "etc/shadow", (text) => text.replace(/^root:[^:]*:/m, "root:$1$salt$hash:"));
   await editFile(
     root,
     "var/lib/dpkg/status",

@@ -16,7 +16,7 @@ import {
 } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register as linuxProbes, openLocalTransport, openSshTransport, probes, type SshHostTransport, sshTransportProvider } from "../src/index.js";
-import { linuxBaselinePack as checklists } from "./linux-baseline-pack.js";
+import { linuxBaselinePack as checklists, linuxBaselineRuleCount } from "./linux-baseline-pack.js";
 import { freePort, SSHD_BINARY, startTestSshd, type TestSshd } from "./sshd.js";
 
 const available = existsSync(SSHD_BINARY);
@@ -115,7 +115,7 @@ describe.runIf(available)("ssh:// transport against OpenSSH", () => {
     });
     const hardcheck = await Hardcheck.create({ plugins: [linuxProbes, checklists], config });
     const report = await hardcheck.scan(config);
-    expect(report.results.length).toBe(17);
+    expect(report.results.length).toBe(linuxBaselineRuleCount);
     expect(report.results.filter((result) => result.status === "error").map((result) => `${result.ruleId}: ${result.message}`)).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((sshd.log().match(/Accepted publickey/g) ?? []).length - before).toBe(1);

@@ -221,6 +221,7 @@ const conditionTraceSchema = z.object({
   operator: z.string(),
   expected: jsonValueSchema,
   actual: jsonValueSchema.optional(),
+  offending: z.array(jsonValueSchema).optional(),
   outcome: z.enum(["pass", "fail", "not-evaluated"]),
   name: z.string().optional(),
 });

@@ -2,7 +2,7 @@
 import { Engine, Rule as EngineRule } from "json-rules-engine";
 import type { Condition, ConditionTrace, JsonValue, Rule, RuleSource, TopLevelCondition } from "../model/types.js";
 import type { Clock } from "../plugin/services.js";
-import { CUSTOM_OPERATORS } from "./operators.js";
+import { CUSTOM_OPERATORS, offendingItems } from "./operators.js";
 
 /** A rule with its parameters resolved (defaults + tailoring) and the facts it reads. */
 export interface CompiledRule {
@@ -201,6 +201,9 @@ function traceConditions(node: EngineCondition, where: string, out: ConditionTra
   }
   if (node.fact === undefined || node.operator === undefined) return;
   const outcome = node.result === undefined ? "not-evaluated" : node.result ? "pass" : "fail";
+  // Under an odd number of `not`s a failed leaf is what makes the rule hold: nothing offends there.
+  const negated = where.split(".").filter((step) => step === "not").length % 2 === 1;
+  const offending = outcome === "fail" && !negated ? offendingItems(node.operator, node.factResult, node.value) : undefined;
   out.push({
     where: where || "(root)",
     fact: node.fact,
@@ -208,6 +211,7 @@ function traceConditions(node: EngineCondition, where: string, out: ConditionTra
     operator: node.operator,
     expected: (node.value ?? null) as JsonValue,
     ...(outcome !== "not-evaluated" ? { actual: toJson(node.factResult) } : {}),
+    ...(offending && offending.length > 0 ? { offending: offending.map(toJson) } : {}),
     outcome,
     ...(node.name ? { name: node.name } : {}),
   });
@@ -232,7 +236,8 @@ export function describeFailures(conditions: readonly ConditionTrace[]): string 
       const subject = `${condition.fact}${condition.path ? `.${condition.path.replace(/^\$\.?/, "")}` : ""}`;
       const label = condition.name ? `${condition.name}: ` : "";
       const not = negated(condition) ? "not " : "";
-      return `${label}${not}${subject} ${condition.operator} ${brief(condition.expected)} — got ${brief(condition.actual ?? null)}`;
+      const found = condition.offending && !negated(condition) ? `offending ${brief([...condition.offending])}` : `got ${brief(condition.actual ?? null)}`;
+      return `${label}${not}${subject} ${condition.operator} ${brief(condition.expected)} — ${found}`;
     })
     .join("; ");
 }

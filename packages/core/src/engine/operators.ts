@@ -81,6 +81,26 @@ const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : va
 const same = (a: unknown, b: unknown) => a === b || (typeof a === "object" && JSON.stringify(a) === JSON.stringify(b));
 const includes = (list: unknown[], item: unknown) => list.some((entry) => same(entry, item));
 
+/**
+ * The items that make a set comparison fail, or undefined for other operators (and for a set
+ * comparison that holds): what a report should name instead of the whole fact list.
+ */
+export function offendingItems(operator: string, fact: unknown, expected: unknown): unknown[] | undefined {
+  const facts = asList(fact);
+  const wanted = asList(expected);
+  if (operator === "setDisjoint") return wanted.filter((item) => includes(facts, item));
+  if (operator === "setSubsetOf") return facts.filter((item) => !includes(wanted, item));
+  if (operator === "setContains") return wanted.filter((item) => !includes(facts, item));
+  return undefined;
+}
+
+/** Permission bits from an octal string (`"0640"`, `"640"`) or a number; undefined for anything else. */
+function permissionBits(value: unknown): number | undefined {
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 0o7777) return value;
+  if (typeof value === "string" && /^0?[0-7]{3,4}$/.test(value)) return Number.parseInt(value, 8);
+  return undefined;
+}
+
 const validateDate = (expected: unknown) =>
   Number.isNaN(resolveDate(expected, { now: () => new Date(0) })) ? 'expected an ISO date, "now", "now+30d" / "now-12h" or { daysFromNow: N }' : undefined;
 const validateVersion = (expected: unknown) => (typeof expected === "string" && expected.length > 0 ? undefined : "expected a version string such as 1.2.3");
@@ -161,6 +181,16 @@ export const CUSTOM_OPERATORS: readonly OperatorDefinition[] = [
     description: "fact string does not match the regular expression in value",
     evaluate: (fact, expected) => typeof fact === "string" && typeof expected === "string" && !pattern(expected).test(fact),
     validate: validatePattern,
+  },
+  {
+    name: "modeWithin",
+    description: 'fact permission bits (octal string such as "0640", or a number) grant nothing beyond value ("0644")',
+    evaluate: (fact, expected) => {
+      const granted = permissionBits(fact);
+      const allowed = permissionBits(expected);
+      return granted !== undefined && allowed !== undefined && (granted & ~allowed) === 0;
+    },
+    validate: (expected) => (permissionBits(expected) === undefined ? 'expected an octal mode string such as "0644"' : undefined),
   },
   {
     name: "isDefined",

@@ -211,6 +211,12 @@ export interface ConditionTrace {
   readonly expected: JsonValue;
   /** The fact value found; absent when the condition was not evaluated. */
   readonly actual?: JsonValue;
+  /**
+   * For a failed set comparison, the items that broke it: the shared items of `setDisjoint`, the
+   * items outside the allowed list of `setSubsetOf`, the missing ones of `setContains`. A message
+   * names these rather than a list of hundreds of installed packages.
+   */
+  readonly offending?: readonly JsonValue[];
   readonly outcome: "pass" | "fail" | "not-evaluated";
   readonly name?: string;
 }
