@@ -5,17 +5,24 @@
  * @packageDocumentation
  */
 import type { HostProbe, PluginContext, TransportProvider } from "@hardcheck/core";
+import { accountFilesProbe } from "./account-files/account-files.probe.js";
+import { accountsProbe } from "./accounts/accounts.probe.js";
 import { aptUpdatesProbe } from "./apt-updates/apt-updates.probe.js";
 import { firewallProbe } from "./firewall/firewall.probe.js";
+import { grubProbe } from "./grub/grub.probe.js";
 import { installedPackagesProbe } from "./installed-packages/installed-packages.probe.js";
+import { kernelModulesProbe } from "./kernel-modules/kernel-modules.probe.js";
 import { listeningSocketsProbe } from "./listening-sockets/listening-sockets.probe.js";
 import { lldpProbe } from "./lldp/lldp.probe.js";
 import { loginDefsProbe } from "./login-defs/login-defs.probe.js";
+import { mountsProbe } from "./mounts/mounts.probe.js";
 import { osReleaseProbe } from "./os-release/os-release.probe.js";
+import { pamFaillockProbe } from "./pam-faillock/pam-faillock.probe.js";
 import { pamPasswordProbe } from "./pam-password/pam-password.probe.js";
 import { pwqualityProbe } from "./pwquality/pwquality.probe.js";
 import { shadowAgingProbe } from "./shadow-aging/shadow-aging.probe.js";
 import { sshdConfigProbe } from "./sshd-config/sshd-config.probe.js";
+import { sudoersProbe } from "./sudoers/sudoers.probe.js";
 import { sysctlProbe } from "./sysctl/sysctl.probe.js";
 import { localTransportProvider } from "./transports/local.js";
 import { rootTransportProvider } from "./transports/root.js";
@@ -29,37 +36,51 @@ export { openRootTransport } from "./transports/root.js";
 export { quotePosixCommand } from "./transports/shell-quote.js";
 export { DEFAULT_MAX_CHANNELS, openSshTransport, type SshHostTransport, type SshTransportStats } from "./transports/ssh.js";
 export {
+  accountFilesProbe,
+  accountsProbe,
   aptUpdatesProbe,
   firewallProbe,
+  grubProbe,
   installedPackagesProbe,
+  kernelModulesProbe,
   listeningSocketsProbe,
   lldpProbe,
   localTransportProvider,
   loginDefsProbe,
+  mountsProbe,
   osReleaseProbe,
+  pamFaillockProbe,
   pamPasswordProbe,
   pwqualityProbe,
   rootTransportProvider,
   shadowAgingProbe,
   sshdConfigProbe,
   sshTransportProvider,
+  sudoersProbe,
   sysctlProbe,
   usbLockProbe,
 };
 
 /** The probes this package provides, sorted by id. */
 export const probes: readonly HostProbe[] = [
+  accountFilesProbe,
+  accountsProbe,
   aptUpdatesProbe,
   firewallProbe,
+  grubProbe,
   installedPackagesProbe,
+  kernelModulesProbe,
   listeningSocketsProbe,
   lldpProbe,
   loginDefsProbe,
+  mountsProbe,
   osReleaseProbe,
+  pamFaillockProbe,
   pamPasswordProbe,
   pwqualityProbe,
   shadowAgingProbe,
   sshdConfigProbe,
+  sudoersProbe,
   sysctlProbe,
   usbLockProbe,
 ];

@@ -49,7 +49,21 @@ describe("a debootstrapped Debian root scanned via root:", () => {
     const report = await scanRoot(dir);
     const byRule = verdicts(report);
     expect(byRule).toEqual({
+      "LNX-ACCOUNT-FILE-PERMISSIONS": "fail",
       "LNX-ADMIN-PASSWORD-AGING": "fail",
+      "LNX-DEV-SHM-MOUNT-OPTIONS": "fail",
+      "LNX-GRUB-CONFIG-PERMISSIONS": "fail",
+      "LNX-GRUB-PASSWORD": "fail",
+      "LNX-LOGIN-LOCKOUT": "fail",
+      "LNX-SU-RESTRICTED": "fail",
+      "LNX-SUDO-LOGFILE": "fail",
+      "LNX-SUDO-PASSWORD-REQUIRED": "fail",
+      "LNX-SUDO-USE-PTY": "fail",
+      "LNX-TMP-MOUNT-OPTIONS": "fail",
+      "LNX-UID0-ONLY-ROOT": "fail",
+      "LNX-UNIQUE-ACCOUNT-IDS": "fail",
+      "LNX-UNNEEDED-KERNEL-MODULES": "fail",
+      "LNX-VAR-TMP-MOUNT-OPTIONS": "fail",
       "LNX-FIREWALL-ACTIVE": "fail",
       "LNX-IP-FORWARDING-OFF": "fail",
       "LNX-LISTENING-SERVICES": "not-applicable",

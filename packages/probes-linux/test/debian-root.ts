@@ -115,6 +115,15 @@ export function installedVersion(root: string, pkg: string): string {
   return /^Version: (\S+)/m.exec(stanza)?.[1] ?? "0";
 }
 
+const UNNEEDED_MODULES = ["cramfs", "freevxfs", "hfs", "hfsplus", "jffs2", "udf", "dccp", "sctp", "rds", "tipc"];
+const DEBIAN_SUDOERS =
+  'Defaults\tenv_reset\nDefaults\tsecure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"\nroot\tALL=(ALL:ALL) ALL\n%sudo\tALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n';
+
+async function chmod(root: string, path: string, mode: number): Promise<void> {
+  const { chmod: setMode } = await import("node:fs/promises");
+  await setMode(join(root, path), mode);
+}
+
 const SSHD_CONFIG =
   "Include /etc/ssh/sshd_config.d/*.conf\n#PermitRootLogin prohibit-password\nKbdInteractiveAuthentication no\nUsePAM yes\nSubsystem sftp /usr/lib/openssh/sftp-server\n";
 
@@ -170,6 +179,21 @@ export async function hardenRoot(root: string): Promise<void> {
       "",
     ].join("\n"),
   });
+  await put(root, {
+    "etc/security/faillock.conf": "deny = 5\nunlock_time = 900\n",
+    "boot/grub/grub.cfg": 'set default=0\nset superusers="bootadmin"\npassword_pbkdf2 bootadmin grub.pbkdf2.sha512.10000.00AA.11BB\n',
+    "etc/fstab": ["/tmp", "/var/tmp", "/dev/shm"].map((point) => `tmpfs ${point} tmpfs rw,nodev,nosuid,noexec 0 0`).join("\n") + "\n",
+    "etc/sudoers": DEBIAN_SUDOERS,
+    "etc/sudoers.d/hardening": 'Defaults use_pty\nDefaults logfile="/var/log/sudo.log"\n',
+    "etc/modprobe.d/unneeded.conf": UNNEEDED_MODULES.map((name) => `install ${name} /bin/false\nblacklist ${name}`).join("\n") + "\n",
+  });
+  await chmod(root, "boot/grub/grub.cfg", 0o600);
+  await editFile(root, "etc/pam.d/su", (text) => `${text}\nauth required pam_wheel.so use_uid group=sugroup\n`);
+  await editFile(root, "etc/pam.d/common-auth", (text) =>
+    text
+      .replace(/^(auth\s.*pam_unix\.so.*)$/m, "auth required pam_faillock.so preauth\n$1\nauth [default=die] pam_faillock.so authfail")
+      .concat("auth sufficient pam_faillock.so authsucc\n"),
+  );
   await link(root, "etc/systemd/system/sysinit.target.wants/nftables.service", "/lib/systemd/system/nftables.service");
   await editFile(root, "etc/pam.d/common-auth", (text) => text.replace(/ nullok/g, ""));
   await editFile(root, "etc/login.defs", (text) => text.replace(/^PASS_MAX_DAYS.*$/m, "PASS_MAX_DAYS\t90").replace(/^PASS_WARN_AGE.*$/m, "PASS_WARN_AGE\t14"));
@@ -196,5 +220,16 @@ export async function weakenRoot(root: string): Promise<void> {
       `${text.trimEnd()}\n\nPackage: tcpdump\nStatus: install ok installed\nVersion: 4.99.3-1\n\nPackage: lldpd\nStatus: install ok installed\nVersion: 1.0.16-1\n`,
   );
   await link(root, "etc/systemd/system/multi-user.target.wants/lldpd.service", "/lib/systemd/system/lldpd.service");
+  await put(root, {
+    "boot/grub/grub.cfg": "set default=0\nmenuentry 'Debian' { linux /vmlinuz root=/dev/vda }\n",
+    "etc/sudoers": DEBIAN_SUDOERS,
+    "etc/sudoers.d/ops": "ops ALL=(ALL) NOPASSWD: ALL\n",
+  });
+  await editFile(
+    root,
+    "etc/passwd",
+    (text) => `${text}toor:x:0:0:spare root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/bash\nbob:x:1000:1000::/home/bob:/bin/bash\n`,
+  );
+  await chmod(root, "etc/shadow", 0o644);
   await securityList(root, "libc6", `${installedVersion(root, "libc6")}+deb12u99`, new Date(ROOT_SCAN_AT.getTime() - 400 * 86_400_000));
 }
