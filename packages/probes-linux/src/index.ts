@@ -7,7 +7,10 @@
 import type { HostProbe, PluginContext, TransportProvider } from "@hardcheck/core";
 import { accountFilesProbe } from "./account-files/account-files.probe.js";
 import { accountsProbe } from "./accounts/accounts.probe.js";
+import { aideProbe } from "./aide/aide.probe.js";
 import { aptUpdatesProbe } from "./apt-updates/apt-updates.probe.js";
+import { auditdProbe } from "./auditd/auditd.probe.js";
+import { coreDumpsProbe } from "./core-dumps/core-dumps.probe.js";
 import { firewallProbe } from "./firewall/firewall.probe.js";
 import { grubProbe } from "./grub/grub.probe.js";
 import { installedPackagesProbe } from "./installed-packages/installed-packages.probe.js";
@@ -20,13 +23,16 @@ import { osReleaseProbe } from "./os-release/os-release.probe.js";
 import { pamFaillockProbe } from "./pam-faillock/pam-faillock.probe.js";
 import { pamPasswordProbe } from "./pam-password/pam-password.probe.js";
 import { pwqualityProbe } from "./pwquality/pwquality.probe.js";
+import { remoteLoggingProbe } from "./remote-logging/remote-logging.probe.js";
 import { shadowAgingProbe } from "./shadow-aging/shadow-aging.probe.js";
+import { shellDefaultsProbe } from "./shell-defaults/shell-defaults.probe.js";
 import { sshdConfigProbe } from "./sshd-config/sshd-config.probe.js";
 import { sudoersProbe } from "./sudoers/sudoers.probe.js";
 import { sysctlProbe } from "./sysctl/sysctl.probe.js";
 import { localTransportProvider } from "./transports/local.js";
 import { rootTransportProvider } from "./transports/root.js";
 import { sshTransportProvider } from "./transports/ssh.js";
+import { unattendedUpgradesProbe } from "./unattended-upgrades/unattended-upgrades.probe.js";
 import { usbLockProbe } from "./usb-lock/usb-lock.probe.js";
 
 export { compareDebianVersions } from "./apt-updates/debian-version.js";
@@ -38,7 +44,10 @@ export { DEFAULT_MAX_CHANNELS, openSshTransport, type SshHostTransport, type Ssh
 export {
   accountFilesProbe,
   accountsProbe,
+  aideProbe,
   aptUpdatesProbe,
+  auditdProbe,
+  coreDumpsProbe,
   firewallProbe,
   grubProbe,
   installedPackagesProbe,
@@ -52,12 +61,15 @@ export {
   pamFaillockProbe,
   pamPasswordProbe,
   pwqualityProbe,
+  remoteLoggingProbe,
   rootTransportProvider,
   shadowAgingProbe,
+  shellDefaultsProbe,
   sshdConfigProbe,
   sshTransportProvider,
   sudoersProbe,
   sysctlProbe,
+  unattendedUpgradesProbe,
   usbLockProbe,
 };
 
@@ -65,7 +77,10 @@ export {
 export const probes: readonly HostProbe[] = [
   accountFilesProbe,
   accountsProbe,
+  aideProbe,
   aptUpdatesProbe,
+  auditdProbe,
+  coreDumpsProbe,
   firewallProbe,
   grubProbe,
   installedPackagesProbe,
@@ -78,10 +93,13 @@ export const probes: readonly HostProbe[] = [
   pamFaillockProbe,
   pamPasswordProbe,
   pwqualityProbe,
+  remoteLoggingProbe,
   shadowAgingProbe,
+  shellDefaultsProbe,
   sshdConfigProbe,
   sudoersProbe,
   sysctlProbe,
+  unattendedUpgradesProbe,
   usbLockProbe,
 ];
 

@@ -119,6 +119,15 @@ const UNNEEDED_MODULES = ["cramfs", "freevxfs", "hfs", "hfsplus", "jffs2", "udf"
 const DEBIAN_SUDOERS =
   'Defaults\tenv_reset\nDefaults\tsecure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"\nroot\tALL=(ALL:ALL) ALL\n%sudo\tALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n';
 
+/** Marks packages installed in a root's dpkg status (the probes read the status, not the binaries). */
+async function addPackages(root: string, names: readonly string[]): Promise<void> {
+  await editFile(
+    root,
+    "var/lib/dpkg/status",
+    (text) => `${text.trimEnd()}\n\n${names.map((name) => `Package: ${name}\nStatus: install ok installed\nVersion: 1.0-1\n`).join("\n")}`,
+  );
+}
+
 async function chmod(root: string, path: string, mode: number): Promise<void> {
   const { chmod: setMode } = await import("node:fs/promises");
   await setMode(join(root, path), mode);
@@ -188,6 +197,21 @@ export async function hardenRoot(root: string): Promise<void> {
     "etc/modprobe.d/unneeded.conf": UNNEEDED_MODULES.map((name) => `install ${name} /bin/false\nblacklist ${name}`).join("\n") + "\n",
   });
   await chmod(root, "boot/grub/grub.cfg", 0o600);
+  await put(root, {
+    "etc/audit/rules.d/50-identity.rules":
+      ["passwd", "shadow", "group", "gshadow", "sudoers"].map((name) => `-w /etc/${name} -p wa -k identity`).join("\n") + "\n",
+    "etc/audit/rules.d/99-finalize.rules": "-e 2\n",
+    "etc/cron.daily/aide": "#!/bin/sh\n",
+    "var/lib/aide/aide.db": "baseline\n",
+    "etc/apt/apt.conf.d/20auto-upgrades": 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
+    "etc/apt/apt.conf.d/50unattended-upgrades":
+      'Unattended-Upgrade::Origins-Pattern {\n  "origin=Debian,codename=${distro_codename},label=Debian-Security";\n};\n',
+    "etc/rsyslog.d/90-remote.conf": "*.* @@loghost.example:514\n",
+    "etc/security/limits.d/90-nocore.conf": "* hard core 0\n",
+    "etc/profile.d/50-hardening.sh": "umask 027\nreadonly TMOUT=900\nexport TMOUT\n",
+  });
+  await link(root, "etc/systemd/system/multi-user.target.wants/auditd.service", "/lib/systemd/system/auditd.service");
+  await addPackages(root, ["auditd", "aide", "unattended-upgrades"]);
   await editFile(root, "etc/pam.d/su", (text) => `${text}\nauth required pam_wheel.so use_uid group=sugroup\n`);
   await editFile(root, "etc/pam.d/common-auth", (text) =>
     text
@@ -231,5 +255,7 @@ export async function weakenRoot(root: string): Promise<void> {
     (text) => `${text}toor:x:0:0:spare root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/bash\nbob:x:1000:1000::/home/bob:/bin/bash\n`,
   );
   await chmod(root, "etc/shadow", 0o644);
+  // auditd installed but never enabled and without rules; AIDE installed but never initialised.
+  await addPackages(root, ["auditd", "aide"]);
   await securityList(root, "libc6", `${installedVersion(root, "libc6")}+deb12u99`, new Date(ROOT_SCAN_AT.getTime() - 400 * 86_400_000));
 }
