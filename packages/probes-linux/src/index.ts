@@ -11,6 +11,7 @@ import { aideProbe } from "./aide/aide.probe.js";
 import { aptUpdatesProbe } from "./apt-updates/apt-updates.probe.js";
 import { auditdProbe } from "./auditd/auditd.probe.js";
 import { coreDumpsProbe } from "./core-dumps/core-dumps.probe.js";
+import { filesystemWalkProbe } from "./filesystem-walk/filesystem-walk.probe.js";
 import { firewallProbe } from "./firewall/firewall.probe.js";
 import { grubProbe } from "./grub/grub.probe.js";
 import { installedPackagesProbe } from "./installed-packages/installed-packages.probe.js";
@@ -48,6 +49,7 @@ export {
   aptUpdatesProbe,
   auditdProbe,
   coreDumpsProbe,
+  filesystemWalkProbe,
   firewallProbe,
   grubProbe,
   installedPackagesProbe,
@@ -81,6 +83,7 @@ export const probes: readonly HostProbe[] = [
   aptUpdatesProbe,
   auditdProbe,
   coreDumpsProbe,
+  filesystemWalkProbe,
   firewallProbe,
   grubProbe,
   installedPackagesProbe,

@@ -51,6 +51,10 @@ describe("a debootstrapped Debian root scanned via root:", () => {
     expect(byRule).toEqual({
       "LNX-ACCOUNT-FILE-PERMISSIONS": "fail",
       "LNX-ADMIN-PASSWORD-AGING": "fail",
+      "LNX-NO-UNOWNED-FILES": "fail",
+      "LNX-NO-WORLD-WRITABLE-FILES": "fail",
+      "LNX-SETID-PROGRAMS-ALLOWED": "fail",
+      "LNX-STICKY-WORLD-WRITABLE-DIRS": "fail",
       "LNX-AUDIT-RULES": "fail",
       "LNX-AUDIT-RULES-LOCKED": "fail",
       "LNX-AUDITD-ACTIVE": "fail",
@@ -109,5 +113,7 @@ describe("a debootstrapped Debian root scanned via root:", () => {
     const tools = report.results.find((result) => result.ruleId === "LNX-NO-DIAGNOSTIC-TOOLS");
     expect(tools?.message).toContain('offending ["tcpdump"]');
     expect(tools?.message).not.toContain("libc6");
+    const setId = report.results.find((result) => result.ruleId === "LNX-SETID-PROGRAMS-ALLOWED");
+    expect(setId?.message).toContain('offending ["/usr/local/bin/rootshell"]');
   });
 });

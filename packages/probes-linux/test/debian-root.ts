@@ -255,6 +255,12 @@ export async function weakenRoot(root: string): Promise<void> {
     (text) => `${text}toor:x:0:0:spare root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/bash\nbob:x:1000:1000::/home/bob:/bin/bash\n`,
   );
   await chmod(root, "etc/shadow", 0o644);
+  await put(root, { "srv/drop/readme": "", "etc/open.conf": "", "usr/local/bin/rootshell": "", "srv/orphan.tar": "" });
+  await chmod(root, "srv/drop", 0o777);
+  await chmod(root, "etc/open.conf", 0o666);
+  await chmod(root, "usr/local/bin/rootshell", 0o4755);
+  const { chown } = await import("node:fs/promises");
+  await chown(join(root, "srv/orphan.tar"), 4242, 4242);
   // auditd installed but never enabled and without rules; AIDE installed but never initialised.
   await addPackages(root, ["auditd", "aide"]);
   await securityList(root, "libc6", `${installedVersion(root, "libc6")}+deb12u99`, new Date(ROOT_SCAN_AT.getTime() - 400 * 86_400_000));

@@ -89,8 +89,9 @@ describe.runIf(available)("ssh:// transport against OpenSSH", () => {
     try {
       for (const probe of probes) {
         const deps = (transport: HostTransport) => ({ ...depsFor({ id: "t", tags: [], endpoints: [] }), transport });
-        const viaSsh = await probe.collect({ spec: "ssh://x", kind: "ssh", location: "127.0.0.1" }, {}, deps(ssh));
-        const viaLocal = await probe.collect({ spec: "local:", kind: "local", location: "" }, {}, deps(local));
+        const params = probe.meta.id === "filesystem-walk" ? { paths: ["/etc", "/usr"] } : {};
+        const viaSsh = await probe.collect({ spec: "ssh://x", kind: "ssh", location: "127.0.0.1" }, params, deps(ssh));
+        const viaLocal = await probe.collect({ spec: "local:", kind: "local", location: "" }, params, deps(local));
         const strip = (outcome: typeof viaSsh) =>
           "facts" in outcome ? Object.fromEntries(Object.entries(outcome.facts).filter(([name]) => !volatile.has(name))) : outcome;
         expect(strip(viaSsh), probe.meta.id).toEqual(strip(viaLocal));
@@ -104,6 +105,7 @@ describe.runIf(available)("ssh:// transport against OpenSSH", () => {
     const before = (sshd.log().match(/Accepted publickey/g) ?? []).length;
     const config = configFromObject({
       packs: ["linux-baseline"],
+      tailoring: { "linux-baseline": { walkPaths: ["/etc", "/usr"] } },
       targets: [
         {
           id: "loopback",
