@@ -191,20 +191,20 @@ export async function hardenRoot(root: string): Promise<void> {
   await put(root, {
     "etc/security/faillock.conf": "deny = 5\nunlock_time = 900\n",
     "boot/grub/grub.cfg": 'set default=0\nset superusers="bootadmin"\npassword_pbkdf2 bootadmin grub.pbkdf2.sha512.10000.00AA.11BB\n',
-    "etc/fstab": ["/tmp", "/var/tmp", "/dev/shm"].map((point) => `tmpfs ${point} tmpfs rw,nodev,nosuid,noexec 0 0`).join("\n") + "\n",
+    "etc/fstab": `${["/tmp", "/var/tmp", "/dev/shm"].map((point) => `tmpfs ${point} tmpfs rw,nodev,nosuid,noexec 0 0`).join("\n")}\n`,
     "etc/sudoers": DEBIAN_SUDOERS,
     "etc/sudoers.d/hardening": 'Defaults use_pty\nDefaults logfile="/var/log/sudo.log"\n',
-    "etc/modprobe.d/unneeded.conf": UNNEEDED_MODULES.map((name) => `install ${name} /bin/false\nblacklist ${name}`).join("\n") + "\n",
+    "etc/modprobe.d/unneeded.conf": `${UNNEEDED_MODULES.map((name) => `install ${name} /bin/false\nblacklist ${name}`).join("\n")}\n`,
   });
   await chmod(root, "boot/grub/grub.cfg", 0o600);
   await put(root, {
-    "etc/audit/rules.d/50-identity.rules":
-      ["passwd", "shadow", "group", "gshadow", "sudoers"].map((name) => `-w /etc/${name} -p wa -k identity`).join("\n") + "\n",
+    "etc/audit/rules.d/50-identity.rules": `${["passwd", "shadow", "group", "gshadow", "sudoers"].map((name) => `-w /etc/${name} -p wa -k identity`).join("\n")}\n`,
     "etc/audit/rules.d/99-finalize.rules": "-e 2\n",
     "etc/cron.daily/aide": "#!/bin/sh\n",
     "var/lib/aide/aide.db": "baseline\n",
     "etc/apt/apt.conf.d/20auto-upgrades": 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
     "etc/apt/apt.conf.d/50unattended-upgrades":
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: apt's own ${variable} syntax, not a template
       'Unattended-Upgrade::Origins-Pattern {\n  "origin=Debian,codename=${distro_codename},label=Debian-Security";\n};\n',
     "etc/rsyslog.d/90-remote.conf": "*.* @@loghost.example:514\n",
     "etc/security/limits.d/90-nocore.conf": "* hard core 0\n",

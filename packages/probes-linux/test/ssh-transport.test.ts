@@ -6,6 +6,7 @@ import {
   Hardcheck,
   type HostSpec,
   type HostTransport,
+  type JsonObject,
   type PluginContext,
   SecretResolver,
   type SshOptions,
@@ -89,7 +90,7 @@ describe.runIf(available)("ssh:// transport against OpenSSH", () => {
     try {
       for (const probe of probes) {
         const deps = (transport: HostTransport) => ({ ...depsFor({ id: "t", tags: [], endpoints: [] }), transport });
-        const params = probe.meta.id === "filesystem-walk" ? { paths: ["/etc", "/usr"] } : {};
+        const params: JsonObject = probe.meta.id === "filesystem-walk" ? { paths: ["/etc", "/usr"] } : {};
         const viaSsh = await probe.collect({ spec: "ssh://x", kind: "ssh", location: "127.0.0.1" }, params, deps(ssh));
         const viaLocal = await probe.collect({ spec: "local:", kind: "local", location: "" }, params, deps(local));
         const strip = (outcome: typeof viaSsh) =>

@@ -4,6 +4,7 @@ import { unattendedUpgradesProbe } from "./unattended-upgrades.probe.js";
 
 const INSTALLED = "Package: unattended-upgrades\nStatus: install ok installed\nVersion: 2.9.1\n";
 const DEBIAN_50 =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: apt's own ${variable} syntax, not a template
   'Unattended-Upgrade::Origins-Pattern {\n        "origin=Debian,codename=${distro_codename},label=Debian-Security";\n//      "o=Debian,a=proposed-updates";\n};\n';
 
 describe("unattended-upgrades", () => {
