@@ -73,7 +73,6 @@ const COUNTERPARTS = {
   "LNX-SHELL-TIMEOUT": { ssg: ["accounts_tmout"], lynis: [] },
   "LNX-STICKY-WORLD-WRITABLE-DIRS": { ssg: ["dir_perms_world_writable_sticky_bits"], lynis: [] },
   "LNX-NO-WORLD-WRITABLE-FILES": { ssg: ["file_permissions_unauthorized_world_writable"], lynis: [] },
-  "LNX-NO-DIAGNOSTIC-TOOLS": { ssg: [], lynis: ["HRDN-7222"] },
   "LNX-PAM-NO-BLANK-PASSWORDS": { ssg: ["no_empty_passwords"], lynis: [] },
   "LNX-PWQ-LENGTH": { ssg: ["accounts_password_pam_minlen"], lynis: ["AUTH-9262"] },
   "LNX-PASSWORD-AGING-DEFAULTS": { ssg: ["accounts_maximum_age_login_defs"], lynis: ["AUTH-9286"] },
@@ -130,6 +129,9 @@ async function lynis() {
       findings.add(finding[1]);
       for (const detail of `${finding[2]} ${finding[3]}`.match(/[\w.]+/g) ?? []) findings.add(`${finding[1]}:${detail}`);
     }
+    // Per-setting tests (sysctl values, sshd options) name each deviating setting in a details line.
+    const detail = /^details\[\]=([A-Z]+-\d+)\|[^|]*\|.*?field:([^;]+);/.exec(line);
+    if (detail) findings.add(`${detail[1]}:${detail[2]}`);
     const tests = /^tests_executed=(.*)$/.exec(line);
     if (tests) for (const id of tests[1].split("|")) performed.add(id);
   }
