@@ -1,6 +1,6 @@
 /** Operators, path reading, parameter substitution and condition traces, with a fixed clock. */
 import { describe, expect, it } from "vitest";
-import { type CompiledRule, compileRule, describeFailures, Evaluator, readPath } from "../src/engine/evaluate.js";
+import { type CompiledRule, compileRule, describeAlternatives, describeFailures, Evaluator, readPath } from "../src/engine/evaluate.js";
 import { BUILTIN_OPERATORS, CUSTOM_OPERATORS, compareVersions, OPERATOR_NAMES, resolveDate } from "../src/engine/operators.js";
 import type { ConditionTrace, JsonValue, Rule, TopLevelCondition } from "../src/model/types.js";
 import { fixedClock } from "./support/fakes.js";
@@ -364,6 +364,30 @@ describe("Evaluator traces", () => {
     );
     const held = await verdictOf(compiled, { packages: ["bash"], ports: [], modules: ["a", "b"] });
     expect(held.conditions.every((trace) => trace.offending === undefined)).toBe(true);
+  });
+
+  it("names the alternative a pass relied on when other branches of an any failed", async () => {
+    const compiled = compileRule(
+      rule("aging", {
+        all: [
+          { name: "exists", fact: "missing", operator: "setSubsetOf", value: [] },
+          {
+            any: [
+              { name: "no admin account has a password to age", fact: "withPassword", operator: "setSubsetOf", value: [] },
+              { all: [{ name: "lifetime", fact: "maxDays", operator: "lessThanInclusive", value: 90 }] },
+            ],
+          },
+        ],
+      }),
+    );
+    const locked = await verdictOf(compiled, { missing: [], withPassword: [], maxDays: null });
+    expect(locked.passed).toBe(true);
+    expect(describeAlternatives(locked.conditions)).toBe("no admin account has a password to age");
+    const aged = await verdictOf(compiled, { missing: [], withPassword: ["root"], maxDays: 60 });
+    expect(aged.passed).toBe(true);
+    expect(describeAlternatives(aged.conditions)).toBe("lifetime");
+    const both = await verdictOf(compiled, { missing: [], withPassword: [], maxDays: 60 });
+    expect(describeAlternatives(both.conditions)).toBe("");
   });
 
   it("records a missing fact or path as null, and fails on it", async () => {

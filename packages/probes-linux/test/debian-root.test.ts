@@ -1,5 +1,6 @@
 // Real root file systems: a debootstrapped Debian, hardened and neglected copies, scanned via root:.
-import { rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { configFromObject, fixedClock, Hardcheck, type ReportDocument } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register as linuxProbes } from "../src/index.js";
@@ -115,5 +116,18 @@ describe("a debootstrapped Debian root scanned via root:", () => {
     expect(tools?.message).not.toContain("libc6");
     const setId = report.results.find((result) => result.ruleId === "LNX-SETID-PROGRAMS-ALLOWED");
     expect(setId?.message).toContain('offending ["/usr/local/bin/rootshell"]');
+  });
+
+  it("locked admin password: aging is not judged, and the pass says why", async (context) => {
+    if ("skip" in prepared) return context.skip(prepared.skip);
+    const dir = await copyDebianRoot(prepared.path, "locked");
+    copies.push(dir);
+    await hardenRoot(dir);
+    const shadow = join(dir, "etc/shadow");
+    await writeFile(shadow, (await readFile(shadow, "utf8")).replace(/^root:[^:]*:\d*:\d*:\d*:\d*:/m, "root:!*:20000:0:99999:7:"));
+    const aging = (await scanRoot(dir)).results.find((result) => result.ruleId === "LNX-ADMIN-PASSWORD-AGING");
+    expect(aging?.status).toBe("pass");
+    expect(aging?.message).toContain("through: no admin account has a usable password to age");
+    expect(JSON.stringify(aging?.evidence)).toContain('"shadow.lockedAccounts":["root"]');
   });
 });

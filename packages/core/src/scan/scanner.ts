@@ -1,6 +1,6 @@
 /** Plans checks, collects facts, evaluates rules, and builds the report document. */
 import { inject, injectable } from "tsyringe";
-import { type CompiledRule, describeFailures, Evaluator, substituteParams } from "../engine/evaluate.js";
+import { type CompiledRule, describeAlternatives, describeFailures, Evaluator, substituteParams } from "../engine/evaluate.js";
 import { describeError } from "../errors.js";
 import { parseIsoInstant } from "../model/instant.js";
 import type {
@@ -175,7 +175,10 @@ export class Scanner {
               results.push(resultOf(check, "error", "the rule engine returned no verdict", [], evidence));
               continue;
             }
-            const message = verdict.passed ? "all conditions hold" : describeFailures(verdict.conditions) || "the rule's conditions do not hold";
+            const through = verdict.passed ? describeAlternatives(verdict.conditions) : "";
+            const message = verdict.passed
+              ? `all conditions hold${through ? ` (through: ${through})` : ""}`
+              : describeFailures(verdict.conditions) || "the rule's conditions do not hold";
             results.push(resultOf(check, verdict.passed ? "pass" : "fail", message, verdict.conditions, evidence));
           }
           done += group.length;
