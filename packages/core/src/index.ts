@@ -12,7 +12,7 @@ export { type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js
 export { type ConfigData, type ConfigInput, jsonSchemas } from "./config/schema.js";
 export { formatKeyPath, MAX_INPUT_FILE_BYTES, parseSource, readSource, type SourceDocument } from "./config/source.js";
 // Evaluation.
-export { blamedConditions, briefValue, describeCondition, describeFailures, describeHolding, isNegated } from "./engine/describe.js";
+export { blamedConditions, briefValue, describeAlternatives, describeCondition, describeFailures, describeHolding, isNegated } from "./engine/describe.js";
 export { type CompiledRule, compileRule, compileRuleParts, Evaluator, type RuleVerdict, readPath } from "./engine/evaluate.js";
 export { CUSTOM_OPERATORS, compareVersions, OPERATOR_NAMES, type OperatorDefinition, resolveDate } from "./engine/operators.js";
 export {

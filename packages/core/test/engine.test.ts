@@ -1,6 +1,6 @@
 /** Operators, path reading, parameter substitution and condition traces, with a fixed clock. */
 import { describe, expect, it } from "vitest";
-import { describeFailures } from "../src/engine/describe.js";
+import { describeAlternatives, describeFailures } from "../src/engine/describe.js";
 import { type CompiledRule, compileRule, Evaluator, readPath } from "../src/engine/evaluate.js";
 import { BUILTIN_OPERATORS, CUSTOM_OPERATORS, compareVersions, OPERATOR_NAMES, resolveDate } from "../src/engine/operators.js";
 import type { ConditionTrace, JsonValue, Rule, TopLevelCondition } from "../src/model/types.js";
@@ -332,6 +332,63 @@ describe("Evaluator traces", () => {
     expect(describeFailures(verdict.conditions)).toBe(
       'tls.versions setDisjoint ["SSLv3","TLSv1"] — present: "TLSv1" (of 2 items); certificate lifetime: tls.leaf.notAfter dateAfter "now+30d" — got "2026-03-10T00:00:00Z"',
     );
+  });
+
+  it.each([
+    ["0644", "0644", true],
+    ["0640", "0644", true],
+    ["600", "0644", true],
+    ["0664", "0644", false],
+    ["4755", "0755", false],
+    [0o600, "0600", true],
+    ["rw-r--r--", "0644", false],
+    [null, "0644", false],
+  ] as const)("modeWithin %j of %j is %s", (fact, expected, holds) => {
+    expect(operator("modeWithin").evaluate(fact, expected, clock)).toBe(holds);
+  });
+
+  it("names the items that break a set comparison, not the whole fact list", async () => {
+    const installed = ["bash", "coreutils", ...Array.from({ length: 300 }, (_, i) => `lib${i}`), "nmap"];
+    const compiled = compileRule(
+      rule("sets", {
+        all: [
+          { fact: "packages", operator: "setDisjoint", value: ["nmap", "tcpdump"] },
+          { fact: "ports", operator: "setSubsetOf", value: ["tcp/22"] },
+          { fact: "modules", operator: "setContains", value: ["a", "b"] },
+        ],
+      }),
+    );
+    const verdict = await verdictOf(compiled, { packages: installed, ports: ["tcp/22", "tcp/23"], modules: ["a"] });
+    expect(describeFailures(verdict.conditions)).toBe(
+      'packages setDisjoint ["nmap","tcpdump"] — present: "nmap" (of 303 items); ports setSubsetOf ["tcp/22"] — not allowed: "tcp/23" (of 2 items); modules setContains ["a","b"] — missing: "b" (of 1 item)',
+    );
+    const held = await verdictOf(compiled, { packages: ["bash"], ports: [], modules: ["a", "b"] });
+    expect(held.passed).toBe(true);
+    expect(describeFailures(held.conditions)).toBe("");
+  });
+
+  it("names the alternative a pass relied on when other branches of an any failed", async () => {
+    const compiled = compileRule(
+      rule("aging", {
+        all: [
+          { name: "exists", fact: "missing", operator: "setSubsetOf", value: [] },
+          {
+            any: [
+              { name: "no admin account has a password to age", fact: "withPassword", operator: "setSubsetOf", value: [] },
+              { all: [{ name: "lifetime", fact: "maxDays", operator: "lessThanInclusive", value: 90 }] },
+            ],
+          },
+        ],
+      }),
+    );
+    const locked = await verdictOf(compiled, { missing: [], withPassword: [], maxDays: null });
+    expect(locked.passed).toBe(true);
+    expect(describeAlternatives(locked.conditions)).toBe("no admin account has a password to age");
+    const aged = await verdictOf(compiled, { missing: [], withPassword: ["root"], maxDays: 60 });
+    expect(aged.passed).toBe(true);
+    expect(describeAlternatives(aged.conditions)).toBe("lifetime");
+    const both = await verdictOf(compiled, { missing: [], withPassword: [], maxDays: 60 });
+    expect(describeAlternatives(both.conditions)).toBe("");
   });
 
   it("records a missing fact or path as null, and fails on it", async () => {

@@ -115,6 +115,24 @@ export function installedVersion(root: string, pkg: string): string {
   return /^Version: (\S+)/m.exec(stanza)?.[1] ?? "0";
 }
 
+const UNNEEDED_MODULES = ["cramfs", "freevxfs", "hfs", "hfsplus", "jffs2", "udf", "dccp", "sctp", "rds", "tipc"];
+const DEBIAN_SUDOERS =
+  'Defaults\tenv_reset\nDefaults\tsecure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"\nroot\tALL=(ALL:ALL) ALL\n%sudo\tALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n';
+
+/** Marks packages installed in a root's dpkg status (the probes read the status, not the binaries). */
+async function addPackages(root: string, names: readonly string[]): Promise<void> {
+  await editFile(
+    root,
+    "var/lib/dpkg/status",
+    (text) => `${text.trimEnd()}\n\n${names.map((name) => `Package: ${name}\nStatus: install ok installed\nVersion: 1.0-1\n`).join("\n")}`,
+  );
+}
+
+async function chmod(root: string, path: string, mode: number): Promise<void> {
+  const { chmod: setMode } = await import("node:fs/promises");
+  await setMode(join(root, path), mode);
+}
+
 const SSHD_CONFIG =
   "Include /etc/ssh/sshd_config.d/*.conf\n#PermitRootLogin prohibit-password\nKbdInteractiveAuthentication no\nUsePAM yes\nSubsystem sftp /usr/lib/openssh/sftp-server\n";
 
@@ -122,7 +140,18 @@ const SSHD_CONFIG =
 export async function hardenRoot(root: string): Promise<void> {
   await put(root, {
     "etc/ssh/sshd_config": SSHD_CONFIG,
-    "etc/ssh/sshd_config.d/10-hardening.conf": "PermitRootLogin no\nPasswordAuthentication no\n",
+    "etc/ssh/sshd_config.d/10-hardening.conf": [
+      "PermitRootLogin no",
+      "PasswordAuthentication no",
+      "PermitEmptyPasswords no",
+      "MaxAuthTries 4",
+      "ClientAliveInterval 300",
+      "ClientAliveCountMax 3",
+      "Ciphers chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr",
+      "MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-512,hmac-sha2-256",
+      "KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512",
+      "",
+    ].join("\n"),
     "etc/security/pwquality.conf": "# defaults\n",
     "etc/security/pwquality.conf.d/50-hardening.conf":
       "minlen = 14\ndifok = 2\ndcredit = -1\nucredit = -1\nlcredit = -1\nmaxrepeat = 3\nmaxsequence = 3\nusercheck = 1\nenforce_for_root\n",
@@ -138,7 +167,57 @@ export async function hardenRoot(root: string): Promise<void> {
     "etc/nftables.conf":
       "#!/usr/sbin/nft -f\nflush ruleset\ntable inet filter {\n  chain input {\n    type filter hook input priority filter; policy drop;\n    iif lo accept\n    ct state established,related accept\n    tcp dport 22 accept\n  }\n}\n",
     "etc/sysctl.d/60-no-forwarding.conf": "net.ipv4.ip_forward = 0\n",
+    "etc/sysctl.d/60-hardening.conf": [
+      ...["all", "default"].flatMap((scope) => [
+        `net.ipv4.conf.${scope}.accept_redirects = 0`,
+        `net.ipv4.conf.${scope}.secure_redirects = 0`,
+        `net.ipv4.conf.${scope}.send_redirects = 0`,
+        `net.ipv6.conf.${scope}.accept_redirects = 0`,
+        `net.ipv4.conf.${scope}.accept_source_route = 0`,
+        `net.ipv6.conf.${scope}.accept_source_route = 0`,
+        `net.ipv4.conf.${scope}.rp_filter = 1`,
+      ]),
+      "net.ipv4.conf.all.log_martians = 1",
+      "net.ipv4.tcp_syncookies = 1",
+      "kernel.randomize_va_space = 2",
+      "kernel.kptr_restrict = 2",
+      "kernel.dmesg_restrict = 1",
+      "fs.protected_symlinks = 1",
+      "fs.protected_hardlinks = 1",
+      "fs.suid_dumpable = 0",
+      "",
+    ].join("\n"),
   });
+  await put(root, {
+    "etc/security/faillock.conf": "deny = 5\nunlock_time = 900\n",
+    "boot/grub/grub.cfg": 'set default=0\nset superusers="bootadmin"\npassword_pbkdf2 bootadmin grub.pbkdf2.sha512.10000.00AA.11BB\n',
+    "etc/fstab": `${["/tmp", "/var/tmp", "/dev/shm"].map((point) => `tmpfs ${point} tmpfs rw,nodev,nosuid,noexec 0 0`).join("\n")}\n`,
+    "etc/sudoers": DEBIAN_SUDOERS,
+    "etc/sudoers.d/hardening": 'Defaults use_pty\nDefaults logfile="/var/log/sudo.log"\n',
+    "etc/modprobe.d/unneeded.conf": `${UNNEEDED_MODULES.map((name) => `install ${name} /bin/false\nblacklist ${name}`).join("\n")}\n`,
+  });
+  await chmod(root, "boot/grub/grub.cfg", 0o600);
+  await put(root, {
+    "etc/audit/rules.d/50-identity.rules": `${["passwd", "shadow", "group", "gshadow", "sudoers"].map((name) => `-w /etc/${name} -p wa -k identity`).join("\n")}\n`,
+    "etc/audit/rules.d/99-finalize.rules": "-e 2\n",
+    "etc/cron.daily/aide": "#!/bin/sh\n",
+    "var/lib/aide/aide.db": "baseline\n",
+    "etc/apt/apt.conf.d/20auto-upgrades": 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
+    "etc/apt/apt.conf.d/50unattended-upgrades":
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: apt's own ${variable} syntax, not a template
+      'Unattended-Upgrade::Origins-Pattern {\n  "origin=Debian,codename=${distro_codename},label=Debian-Security";\n};\n',
+    "etc/rsyslog.d/90-remote.conf": "*.* @@loghost.example:514\n",
+    "etc/security/limits.d/90-nocore.conf": "* hard core 0\n",
+    "etc/profile.d/50-hardening.sh": "umask 027\nreadonly TMOUT=900\nexport TMOUT\n",
+  });
+  await link(root, "etc/systemd/system/multi-user.target.wants/auditd.service", "/lib/systemd/system/auditd.service");
+  await addPackages(root, ["auditd", "aide", "unattended-upgrades"]);
+  await editFile(root, "etc/pam.d/su", (text) => `${text}\nauth required pam_wheel.so use_uid group=sugroup\n`);
+  await editFile(root, "etc/pam.d/common-auth", (text) =>
+    text
+      .replace(/^(auth\s.*pam_unix\.so.*)$/m, "auth required pam_faillock.so preauth\n$1\nauth [default=die] pam_faillock.so authfail")
+      .concat("auth sufficient pam_faillock.so authsucc\n"),
+  );
   await link(root, "etc/systemd/system/sysinit.target.wants/nftables.service", "/lib/systemd/system/nftables.service");
   await editFile(root, "etc/pam.d/common-auth", (text) => text.replace(/ nullok/g, ""));
   await editFile(root, "etc/login.defs", (text) => text.replace(/^PASS_MAX_DAYS.*$/m, "PASS_MAX_DAYS\t90").replace(/^PASS_WARN_AGE.*$/m, "PASS_WARN_AGE\t14"));
@@ -150,10 +229,14 @@ export async function hardenRoot(root: string): Promise<void> {
 export async function weakenRoot(root: string): Promise<void> {
   await put(root, {
     "etc/ssh/sshd_config": SSHD_CONFIG,
-    "etc/sysctl.d/99-router.conf": "net.ipv4.ip_forward=1\n",
+    "etc/sysctl.d/99-router.conf": "net.ipv4.ip_forward=1\nnet.ipv4.conf.all.accept_redirects=1\nkernel.randomize_va_space=0\n",
+    "etc/ssh/sshd_config.d/50-legacy.conf":
+      "Ciphers aes128-cbc,aes128-ctr\nMACs hmac-md5,hmac-sha2-256\nKexAlgorithms diffie-hellman-group14-sha1,curve25519-sha256\nPermitEmptyPasswords yes\n",
     "etc/modprobe.d/blacklist-usb.conf": "blacklist usb-storage\n",
   });
   await editFile(root, "etc/pam.d/common-password", (text) => text.replace(/^(password.*pam_unix\.so.*) yescrypt/m, "$1 md5"));
+  // root keeps a usable (old MD5) password that never expires: a locked one would have nothing to age.
+  await editFile(root, "etc/shadow", (text) => text.replace(/^root:[^:]*:/m, "root:$1$salt$hash:"));
   await editFile(
     root,
     "var/lib/dpkg/status",
@@ -161,5 +244,24 @@ export async function weakenRoot(root: string): Promise<void> {
       `${text.trimEnd()}\n\nPackage: tcpdump\nStatus: install ok installed\nVersion: 4.99.3-1\n\nPackage: lldpd\nStatus: install ok installed\nVersion: 1.0.16-1\n`,
   );
   await link(root, "etc/systemd/system/multi-user.target.wants/lldpd.service", "/lib/systemd/system/lldpd.service");
+  await put(root, {
+    "boot/grub/grub.cfg": "set default=0\nmenuentry 'Debian' { linux /vmlinuz root=/dev/vda }\n",
+    "etc/sudoers": DEBIAN_SUDOERS,
+    "etc/sudoers.d/ops": "ops ALL=(ALL) NOPASSWD: ALL\n",
+  });
+  await editFile(
+    root,
+    "etc/passwd",
+    (text) => `${text}toor:x:0:0:spare root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/bash\nbob:x:1000:1000::/home/bob:/bin/bash\n`,
+  );
+  await chmod(root, "etc/shadow", 0o644);
+  await put(root, { "srv/drop/readme": "", "etc/open.conf": "", "usr/local/bin/rootshell": "", "srv/orphan.tar": "" });
+  await chmod(root, "srv/drop", 0o777);
+  await chmod(root, "etc/open.conf", 0o666);
+  await chmod(root, "usr/local/bin/rootshell", 0o4755);
+  const { chown } = await import("node:fs/promises");
+  await chown(join(root, "srv/orphan.tar"), 4242, 4242);
+  // auditd installed but never enabled and without rules; AIDE installed but never initialised.
+  await addPackages(root, ["auditd", "aide"]);
   await securityList(root, "libc6", `${installedVersion(root, "libc6")}+deb12u99`, new Date(ROOT_SCAN_AT.getTime() - 400 * 86_400_000));
 }

@@ -6,6 +6,7 @@ import {
   Hardcheck,
   type HostSpec,
   type HostTransport,
+  type JsonObject,
   type PluginContext,
   SecretResolver,
   type SshOptions,
@@ -16,7 +17,7 @@ import {
 } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register as linuxProbes, openLocalTransport, openSshTransport, probes, type SshHostTransport, sshTransportProvider } from "../src/index.js";
-import { linuxBaselinePack as checklists } from "./linux-baseline-pack.js";
+import { linuxBaselinePack as checklists, linuxBaselineRuleCount } from "./linux-baseline-pack.js";
 import { freePort, SSHD_BINARY, startTestSshd, type TestSshd } from "./sshd.js";
 
 const available = existsSync(SSHD_BINARY);
@@ -89,8 +90,9 @@ describe.runIf(available)("ssh:// transport against OpenSSH", () => {
     try {
       for (const probe of probes) {
         const deps = (transport: HostTransport) => ({ ...depsFor({ id: "t", tags: [], endpoints: [] }), transport });
-        const viaSsh = await probe.collect({ spec: "ssh://x", kind: "ssh", location: "127.0.0.1" }, {}, deps(ssh));
-        const viaLocal = await probe.collect({ spec: "local:", kind: "local", location: "" }, {}, deps(local));
+        const params: JsonObject = probe.meta.id === "filesystem-walk" ? { paths: ["/etc", "/usr"] } : {};
+        const viaSsh = await probe.collect({ spec: "ssh://x", kind: "ssh", location: "127.0.0.1" }, params, deps(ssh));
+        const viaLocal = await probe.collect({ spec: "local:", kind: "local", location: "" }, params, deps(local));
         const strip = (outcome: typeof viaSsh) =>
           "facts" in outcome ? Object.fromEntries(Object.entries(outcome.facts).filter(([name]) => !volatile.has(name))) : outcome;
         expect(strip(viaSsh), probe.meta.id).toEqual(strip(viaLocal));
@@ -104,6 +106,7 @@ describe.runIf(available)("ssh:// transport against OpenSSH", () => {
     const before = (sshd.log().match(/Accepted publickey/g) ?? []).length;
     const config = configFromObject({
       packs: ["linux-baseline"],
+      tailoring: { "linux-baseline": { walkPaths: ["/etc", "/usr"] } },
       targets: [
         {
           id: "loopback",
@@ -115,7 +118,7 @@ describe.runIf(available)("ssh:// transport against OpenSSH", () => {
     });
     const hardcheck = await Hardcheck.create({ plugins: [linuxProbes, checklists], config });
     const report = await hardcheck.scan(config);
-    expect(report.results.length).toBe(17);
+    expect(report.results.length).toBe(linuxBaselineRuleCount);
     expect(report.results.filter((result) => result.status === "error").map((result) => `${result.ruleId}: ${result.message}`)).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((sshd.log().match(/Accepted publickey/g) ?? []).length - before).toBe(1);

@@ -117,3 +117,18 @@ export function describeHolding(conditions: readonly ConditionTrace[], maxValueL
     )
     .join("; ");
 }
+
+/**
+ * The named leaves a passing rule relied on inside an `any` whose other branches failed, e.g.
+ * "no admin account has a usable password to age": a pass reached by an exception says which one.
+ * Empty when every leaf held or the alternatives carry no names.
+ */
+export function describeAlternatives(conditions: readonly ConditionTrace[]): string {
+  const anyGroup = (where: string) => where.slice(0, where.lastIndexOf("any[") + 3);
+  const chosen = conditions.filter((condition) => {
+    if (condition.outcome !== "pass" || !condition.name || !condition.where.includes("any[") || isNegated(condition)) return false;
+    const group = anyGroup(condition.where);
+    return conditions.some((other) => other.outcome === "fail" && other.where.startsWith(group));
+  });
+  return [...new Set(chosen.map((condition) => condition.name as string))].join("; ");
+}

@@ -87,6 +87,13 @@ const same = (a: unknown, b: unknown) => a === b || (typeof a === "object" && JS
 /** Set membership as the set operators see it: equal scalars, or objects with equal JSON. */
 export const includes = (list: readonly unknown[], item: unknown) => list.some((entry) => same(entry, item));
 
+/** Permission bits from an octal string (`"0640"`, `"640"`) or a number; undefined for anything else. */
+function permissionBits(value: unknown): number | undefined {
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 0o7777) return value;
+  if (typeof value === "string" && /^0?[0-7]{3,4}$/.test(value)) return Number.parseInt(value, 8);
+  return undefined;
+}
+
 const validateDate = (expected: unknown) =>
   Number.isNaN(resolveDate(expected, { now: () => new Date(0) })) ? 'expected an ISO date, "now", "now+30d" / "now-12h" or { daysFromNow: N }' : undefined;
 const validatePattern = (expected: unknown) => {
@@ -204,6 +211,16 @@ export const CUSTOM_OPERATORS: readonly OperatorDefinition[] = [
     description: "fact string does not match the regular expression in value",
     evaluate: (fact, expected) => typeof fact === "string" && typeof expected === "string" && !matchesPattern(fact, expected),
     validate: validatePattern,
+  },
+  {
+    name: "modeWithin",
+    description: 'fact permission bits (octal string such as "0640", or a number) grant nothing beyond value ("0644")',
+    evaluate: (fact, expected) => {
+      const granted = permissionBits(fact);
+      const allowed = permissionBits(expected);
+      return granted !== undefined && allowed !== undefined && (granted & ~allowed) === 0;
+    },
+    validate: (expected) => (permissionBits(expected) === undefined ? 'expected an octal mode string such as "0644"' : undefined),
   },
   {
     name: "isDefined",

@@ -1,6 +1,6 @@
 /** Plans checks, collects facts, evaluates rules, and builds the report document. */
 import { inject, injectable } from "tsyringe";
-import { describeFailures, describeHolding } from "../engine/describe.js";
+import { describeAlternatives, describeFailures, describeHolding } from "../engine/describe.js";
 import { type CompiledRule, Evaluator, substituteParams } from "../engine/evaluate.js";
 import { combineSourceOutcomes, type SourceState, sourceNotApplicableTo } from "../engine/sources.js";
 import { describeError } from "../errors.js";
@@ -197,7 +197,10 @@ export class Scanner {
               results.push(resultOf(check, unverified.status, `${unverified.reason}${found ? ` (${found})` : ""}`, verdict.notVerified.conditions, evidence));
               continue;
             }
-            const message = verdict.passed ? "all conditions hold" : describeFailures(verdict.conditions) || "the rule's conditions do not hold";
+            const through = verdict.passed ? describeAlternatives(verdict.conditions) : "";
+            const message = verdict.passed
+              ? `all conditions hold${through ? ` (through: ${through})` : ""}`
+              : describeFailures(verdict.conditions) || "the rule's conditions do not hold";
             results.push(resultOf(check, verdict.passed ? "pass" : "fail", message, verdict.conditions, evidence));
           }
           done += group.length;

@@ -18,7 +18,21 @@ describe("shadow-aging", () => {
       expected: { "shadow.largestMaxDays": 90, "shadow.smallestWarnDays": 14, "shadow.hashAlgorithms": ["sha512"], "shadow.missingAccounts": [] },
     },
     { users: ["admin", "ops"], expected: { "shadow.largestMaxDays": 99999, "shadow.smallestWarnDays": 0, "shadow.hashAlgorithms": ["sha512", "yescrypt"] } },
-    { users: ["root", "nobody-here"], expected: { "shadow.largestMaxDays": 99999, "shadow.hashAlgorithms": [], "shadow.missingAccounts": ["nobody-here"] } },
+    {
+      // A locked root has no password to age: it is named as locked and left out of the summaries.
+      users: ["root", "nobody-here"],
+      expected: {
+        "shadow.largestMaxDays": null,
+        "shadow.hashAlgorithms": [],
+        "shadow.missingAccounts": ["nobody-here"],
+        "shadow.lockedAccounts": ["root"],
+        "shadow.accountsWithPassword": [],
+      },
+    },
+    {
+      users: ["admin", "old"],
+      expected: { "shadow.largestMaxDays": 90, "shadow.smallestWarnDays": 14, "shadow.lockedAccounts": ["old"], "shadow.accountsWithPassword": ["admin"] },
+    },
     {
       users: ["old"],
       expected: { "shadow.accounts": { old: { passwordState: "locked", hashAlgorithm: "md5", maxDays: 60, warnDays: 30, minDays: 0, lastChangeDays: 20000 } } },

@@ -45,9 +45,18 @@ export const shadowAgingProbe: HostProbe = defineProbe({
       { name: "shadow.missingAccounts", description: "named accounts that have no shadow line" },
       {
         name: "shadow.largestMaxDays",
-        description: "the largest maxDays among the named accounts that exist (an empty field counts as 99999: no expiry); null when none exists",
+        description:
+          "the largest maxDays among the named accounts that exist and are not locked (an empty field counts as 99999: no expiry); null when none exists",
       },
-      { name: "shadow.smallestWarnDays", description: "the smallest warnDays among the named accounts that exist (empty counts as 0); null when none exists" },
+      {
+        name: "shadow.smallestWarnDays",
+        description: "the smallest warnDays among the named accounts that exist and are not locked (empty counts as 0); null when none exists",
+      },
+      {
+        name: "shadow.lockedAccounts",
+        description: "named accounts whose password is locked (`!` or `*`): no password can log in, so none has an age; aging summaries leave them out",
+      },
+      { name: "shadow.accountsWithPassword", description: "named accounts that exist and have a usable password set (the ones whose aging matters)" },
       { name: "shadow.hashAlgorithms", description: "hash schemes used by the named accounts with a password set, sorted" },
       { name: "shadow.emptyPasswordAccounts", description: "accounts in the whole file whose password field is empty (login without a password)" },
     ],
@@ -68,14 +77,18 @@ export const shadowAgingProbe: HostProbe = defineProbe({
       accounts[user] = fields ? describeShadowEntry(fields) : null;
       if (fields) existing.push(accounts[user] as JsonObject);
     }
-    const maxDays = existing.map((entry) => (entry.maxDays as number | null) ?? 99999);
-    const warnDays = existing.map((entry) => (entry.warnDays as number | null) ?? 0);
+    // A locked password cannot be used to log in, so its age is meaningless: only usable passwords count.
+    const aged = existing.filter((entry) => entry.passwordState !== "locked");
+    const maxDays = aged.map((entry) => (entry.maxDays as number | null) ?? 99999);
+    const warnDays = aged.map((entry) => (entry.warnDays as number | null) ?? 0);
     return {
       facts: {
         "shadow.accounts": accounts,
         "shadow.missingAccounts": users.filter((user) => !lines.has(user)).sort(),
         "shadow.largestMaxDays": maxDays.length > 0 ? Math.max(...maxDays) : null,
         "shadow.smallestWarnDays": warnDays.length > 0 ? Math.min(...warnDays) : null,
+        "shadow.lockedAccounts": users.filter((user) => (accounts[user] as JsonObject | null)?.passwordState === "locked").sort(),
+        "shadow.accountsWithPassword": users.filter((user) => (accounts[user] as JsonObject | null)?.passwordState === "set").sort(),
         "shadow.hashAlgorithms": [...new Set(existing.filter((entry) => entry.passwordState === "set").map((entry) => String(entry.hashAlgorithm)))].sort(),
         "shadow.emptyPasswordAccounts": [...lines.values()]
           .filter((fields) => fields[1] === "")

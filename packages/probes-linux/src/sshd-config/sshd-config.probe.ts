@@ -8,14 +8,27 @@ import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 const MAX_INCLUDE_DEPTH = 16;
 /** Keywords that may repeat and accumulate rather than first-wins. */
 const ACCUMULATING = new Set(["hostkey", "include", "listenaddress", "port", "acceptenv", "subsystem", "setenv"]);
-/** Defaults of the keywords rules commonly read, for the file parser (sshd -T prints them itself). */
+/**
+ * Defaults of the keywords rules commonly read, for the file parser (sshd -T prints them itself).
+ * The algorithm lists are OpenSSH 9.2's (Debian 12); a newer server only drops entries from them.
+ */
 const FILE_DEFAULTS: Readonly<Record<string, string>> = {
   permitrootlogin: "without-password",
   passwordauthentication: "yes",
   permitemptypasswords: "no",
   pubkeyauthentication: "yes",
+  hostbasedauthentication: "no",
+  ignorerhosts: "yes",
+  permituserenvironment: "no",
   x11forwarding: "no",
   maxauthtries: "6",
+  logingracetime: "120",
+  clientaliveinterval: "0",
+  clientalivecountmax: "3",
+  ciphers: "chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com",
+  macs: "umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,umac-64@openssh.com,umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1",
+  kexalgorithms:
+    "sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256",
 };
 
 /** Matches sshd's glob for Include paths against directory entries. */

@@ -11,6 +11,8 @@ export interface FakeHostContent {
   /** Recorded outputs by command line; a command not listed exits 127. Absent: the host cannot exec. */
   readonly commands?: Readonly<Record<string, Partial<ExecResult> | undefined>>;
   readonly kind?: HostTransportKind;
+  /** Owner and permission bits by path (files default to 0644 root:root). */
+  readonly owners?: Readonly<Record<string, { readonly mode?: number; readonly uid?: number; readonly gid?: number }>>;
 }
 
 /**
@@ -33,7 +35,15 @@ export function fakeHost(content: FakeHostContent): HostTransport & { readonly c
     for (const path of [...files.keys(), ...symlinks.keys()]) if (path.startsWith(prefix)) names.add(path.slice(prefix.length).split("/")[0] as string);
     return names;
   };
-  const stat = (type: FileStat["type"], size = 0): FileStat => ({ type, size, mode: 0o644, uid: 0, gid: 0, modified: "2026-01-01T00:00:00.000Z" });
+  const stat = (type: FileStat["type"], size = 0, path = ""): FileStat => ({
+    type,
+    size,
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    modified: "2026-01-01T00:00:00.000Z",
+    ...content.owners?.[path],
+  });
   return {
     kind: content.kind ?? (content.commands ? "local" : "root"),
     canExec: content.commands !== undefined,
@@ -44,9 +54,9 @@ export function fakeHost(content: FakeHostContent): HostTransport & { readonly c
       return names.size > 0 ? [...names].sort() : undefined;
     },
     stat: async (path) => {
-      if (files.has(path)) return stat("file", files.get(path)?.length);
-      if (symlinks.has(path)) return stat("symlink");
-      return entriesOf(path).size > 0 ? stat("directory") : undefined;
+      if (files.has(path)) return stat("file", files.get(path)?.length, path);
+      if (symlinks.has(path)) return stat("symlink", 0, path);
+      return entriesOf(path).size > 0 ? stat("directory", 0, path) : undefined;
     },
     exec: async (argv) => {
       if (!content.commands) return execUnavailable("root");

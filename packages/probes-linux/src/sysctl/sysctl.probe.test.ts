@@ -32,6 +32,7 @@ describe("sysctl configured values", () => {
     const facts = factsOf(await collectOnFakeHost(sysctlProbe, { files }));
     expect(facts["sysctl.configured"]).toEqual(expected);
     expect(facts["sysctl.runtime"]).toBeNull();
+    expect(facts["sysctl.judged"]).toBe("boot configuration");
   });
 });
 
@@ -46,5 +47,6 @@ describe("sysctl runtime values", () => {
     );
     expect(facts["sysctl.runtime"]).toEqual({ "net/ipv4/ip_forward": 0 });
     expect(facts["sysctl.effective"]).toEqual({ "net/ipv4/ip_forward": 0, "kernel/x": 2 });
+    expect(facts["sysctl.judged"]).toBe("running kernel");
   });
 });

@@ -12,14 +12,30 @@ export const DEFAULT_SYSCTL_KEYS = [
   "net/ipv4/ip_forward",
   "net/ipv6/conf/all/forwarding",
   "net/ipv4/conf/all/accept_redirects",
+  "net/ipv4/conf/default/accept_redirects",
+  "net/ipv4/conf/all/secure_redirects",
+  "net/ipv4/conf/default/secure_redirects",
+  "net/ipv6/conf/all/accept_redirects",
+  "net/ipv6/conf/default/accept_redirects",
   "net/ipv4/conf/all/send_redirects",
+  "net/ipv4/conf/default/send_redirects",
   "net/ipv4/conf/all/accept_source_route",
+  "net/ipv4/conf/default/accept_source_route",
+  "net/ipv6/conf/all/accept_source_route",
+  "net/ipv6/conf/default/accept_source_route",
   "net/ipv4/conf/all/rp_filter",
+  "net/ipv4/conf/default/rp_filter",
+  "net/ipv4/conf/all/log_martians",
   "net/ipv4/tcp_syncookies",
   "net/ipv4/icmp_echo_ignore_broadcasts",
+  "net/ipv4/icmp_ignore_bogus_error_responses",
   "kernel/randomize_va_space",
   "kernel/kptr_restrict",
   "kernel/dmesg_restrict",
+  "kernel/yama/ptrace_scope",
+  "fs/protected_symlinks",
+  "fs/protected_hardlinks",
+  "fs/suid_dumpable",
 ];
 
 const SYSCTL_DIRS = ["/usr/lib/sysctl.d", "/lib/sysctl.d", "/usr/local/lib/sysctl.d", "/run/sysctl.d", "/etc/sysctl.d"];
@@ -60,6 +76,10 @@ export const sysctlProbe: HostProbe = defineProbe({
       { name: "sysctl.runtime", description: "running values of the requested keys (net/ipv4/ip_forward: 0, …); null over root: (no running kernel)" },
       { name: "sysctl.configured", description: "values the boot configuration sets for every key it names, numbers where numeric" },
       { name: "sysctl.effective", description: "per requested key the running value where known, else the configured one; a key set nowhere is absent" },
+      {
+        name: "sysctl.judged",
+        description: '"running kernel" when sysctl.effective holds /proc/sys values (local:, ssh://), "boot configuration" over root: (no kernel runs)',
+      },
     ],
   },
   async collect(_host, params, { transport }) {
@@ -80,7 +100,12 @@ export const sysctlProbe: HostProbe = defineProbe({
       if (value !== undefined) effective[key] = value;
     }
     return {
-      facts: { "sysctl.runtime": runtime as JsonObject | null, "sysctl.configured": configured as JsonObject, "sysctl.effective": effective as JsonObject },
+      facts: {
+        "sysctl.runtime": runtime as JsonObject | null,
+        "sysctl.configured": configured as JsonObject,
+        "sysctl.effective": effective as JsonObject,
+        "sysctl.judged": runtime === null ? "boot configuration" : "running kernel",
+      },
     };
   },
 });
