@@ -2,6 +2,7 @@
 // Rewrites the generated blocks of README.md — the CLI reference (from the commander definition)
 // and the pack coverage table (from `hardcheck list-rules --markdown`). Tests fail when README.md
 // and these disagree, so run this after changing a command or a pack (`npm run docs:cli`).
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cliReference, main } from "hardcheck";
 
@@ -21,4 +22,6 @@ let readme = readFileSync("README.md", "utf8");
 readme = replaceBlock(readme, "cli-reference", cliReference());
 readme = replaceBlock(readme, "coverage", `${coverage.trimEnd()}\n\n`);
 writeFileSync("README.md", readme);
+// The generated tables are laid out as the formatter lays out Markdown, so `biome ci` agrees.
+execFileSync("npx", ["biome", "format", "--write", "README.md"], { stdio: "ignore" });
 console.log("README.md: CLI reference and coverage table updated");

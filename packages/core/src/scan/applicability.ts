@@ -101,7 +101,7 @@ export function scopeNotices(rules: readonly CompiledRule[], targets: readonly T
     notices.push({
       level: "warning",
       code: "HC_PACK_APPLIES_TO_NOTHING",
-      message: `${pack} applies to no target: its rules need ${gap?.need ?? "a matching target"} — ${gap?.fix ?? "see hardcheck list-rules --pack " + pack}`,
+      message: `${pack} applies to no target: its rules need ${gap?.need ?? "a matching target"} — ${gap?.fix ?? `see hardcheck list-rules --pack ${pack}`}`,
     });
   }
 
