@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { type ReportDocument, summarize } from "@hardcheck/core";
-import { type LoopbackServer, startRefusingPort, startTarpitServer } from "@hardcheck/testkit";
+import { type LoopbackServer, startRefusingPort, startScriptedServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/program.js";
 
@@ -236,7 +236,10 @@ describe("hardcheck CLI", () => {
   });
 
   it("on SIGINT finishes a partial report marked incomplete", async () => {
-    const tarpit = await startTarpitServer();
+    // A server that never answers, and says when the scan has reached it (then the scan is probing).
+    let reached: () => void = () => {};
+    const probing = new Promise<void>((resolve) => (reached = resolve));
+    const tarpit = await startScriptedServer(() => reached());
     try {
       const configFile = join(dir, "tarpit.yaml");
       await writeFile(
@@ -247,8 +250,7 @@ describe("hardcheck CLI", () => {
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number>((done) => child.on("exit", (code) => done(code ?? -1)));
-      // Signals are handled once plugins are loaded; give a loaded machine time to get there.
-      await new Promise((wait) => setTimeout(wait, 2500));
+      await probing;
       const started = Date.now();
       child.kill("SIGINT");
       const code = await exited;
