@@ -128,7 +128,13 @@ describe("list-rules --pack", () => {
       id: string;
       needs: object;
     }>;
-    expect(json.find((rule) => rule.id === "CL-SMTP1")?.needs).toEqual({ targetTags: ["concierge"], os: [], host: false, schemes: ["smtp", "smtps"], endpointTags: [] });
+    expect(json.find((rule) => rule.id === "CL-SMTP1")?.needs).toEqual({
+      targetTags: ["concierge"],
+      os: [],
+      host: false,
+      schemes: ["smtp", "smtps"],
+      endpointTags: [],
+    });
   });
 });
 
