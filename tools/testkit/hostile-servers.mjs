@@ -3,9 +3,8 @@
  * Each listens on 127.0.0.1 with an ephemeral port and returns `{ port, close() }`; `close()` also
  * destroys the connections it still holds, so a test's afterAll never waits on a socket.
  */
-import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { closeServer, listenOnLoopback } from "./loopback.mjs";
+import { closeServer, freePortBelowEphemeral, listenOnLoopback } from "./loopback.mjs";
 
 /**
  * A port on 127.0.0.1 that nothing listens on, so connects are refused (ECONNREFUSED).
@@ -14,31 +13,7 @@ import { closeServer, listenOnLoopback } from "./loopback.mjs";
  * @returns {Promise<import("./loopback.mjs").LoopbackServer>}
  */
 export async function startRefusingPort() {
-  // A port from below the ephemeral range: servers other tests start on port 0 get ephemeral ports,
-  // so none of them can take this one over while it is meant to refuse (a freed ephemeral port can).
-  const low = ephemeralRangeStart();
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const candidate = 10_000 + Math.floor(Math.random() * (low - 10_000));
-    const server = createServer();
-    const free = await new Promise((resolve) => {
-      server.once("error", () => resolve(false));
-      server.listen(candidate, "127.0.0.1", () => resolve(true));
-    });
-    if (!free) continue;
-    await new Promise((resolve) => server.close(() => resolve(undefined)));
-    return { port: candidate, close: async () => {} };
-  }
-  throw new Error("no free port below the ephemeral range for a refusing endpoint");
-}
-
-/** First port of the kernel's ephemeral range (32768 when it cannot be read). */
-function ephemeralRangeStart() {
-  try {
-    const first = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
-    return Number.isInteger(first) && first > 11_000 ? first : 32_768;
-  } catch {
-    return 32_768;
-  }
+  return { port: await freePortBelowEphemeral(), close: async () => {} };
 }
 
 /**

@@ -10,7 +10,7 @@ import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { closeServer, listenOnLoopback } from "./loopback.mjs";
+import { closeServer, freePortBelowEphemeral, listenOnLoopback } from "./loopback.mjs";
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -22,12 +22,13 @@ const START_TIMEOUT_MS = 10_000;
  * @property {() => Promise<void>} close Kills the child by its PID and frees everything it held.
  */
 
-/** A port on 127.0.0.1 that was free a moment ago (for configs that must name the port before the server starts). */
-export async function reserveLoopbackPort() {
-  const server = createServer();
-  const port = await listenOnLoopback(server);
-  await new Promise((resolve) => server.close(() => resolve(undefined)));
-  return port;
+/**
+ * A port on 127.0.0.1 that was free a moment ago (for configs and certificates that must name the
+ * port before the server starts). It comes from below the kernel's ephemeral range, so a server
+ * another test starts on port 0, or an outgoing connection, cannot take it in between.
+ */
+export function reserveLoopbackPort() {
+  return freePortBelowEphemeral();
 }
 
 /**

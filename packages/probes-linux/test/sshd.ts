@@ -3,9 +3,10 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, connect as tcpConnect } from "node:net";
+import { connect as tcpConnect } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { reserveLoopbackPort } from "@hardcheck/testkit";
 
 /** A running sshd and the files a client needs to reach it. */
 export interface TestSshd {
@@ -29,16 +30,8 @@ export interface TestSshd {
 
 export const SSHD_BINARY = "/usr/sbin/sshd";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+/** A loopback port for sshd's config, from below the ephemeral range so no other test takes it first. */
+export const freePort = reserveLoopbackPort;
 
 function keygen(path: string): void {
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "hardcheck-test", "-f", path]);
