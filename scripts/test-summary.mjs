@@ -23,16 +23,25 @@ for (const { label, file } of runs) {
     continue;
   }
   passed += results.numPassedTests ?? 0;
-  // Suites that failed to load count as failures: their tests never ran.
-  const failedSuites = (results.testResults ?? []).filter((suite) => suite.status === "failed" && (suite.assertionResults ?? []).length === 0).length;
-  failed += (results.numFailedTests ?? 0) + failedSuites;
+  failed += results.numFailedTests ?? 0;
   skipped += (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
   for (const suite of results.testResults ?? []) {
-    for (const test of suite.assertionResults ?? []) {
+    const tests = suite.assertionResults ?? [];
+    for (const test of tests) {
       if (test.status === "failed") console.log(`FAILED ${tag}${suite.name.replace(`${process.cwd()}/`, "")} › ${test.fullName}`);
     }
-    if (suite.status === "failed" && (suite.assertionResults ?? []).length === 0)
-      console.log(`FAILED ${tag}${suite.name} (suite did not load: ${suite.message?.split("\n")[0] ?? ""})`);
+    // A suite that failed outside its tests (it did not load, or a beforeAll threw) failed as a
+    // whole: the tests it skipped never ran, so they count as failed, never as skipped.
+    if (suite.status === "failed" && !tests.some((test) => test.status === "failed")) {
+      const lost = tests.filter((test) => test.status !== "passed").length;
+      failed += Math.max(lost, 1);
+      skipped -= lost;
+      console.log(`FAILED ${tag}${suite.name.replace(`${process.cwd()}/`, "")} (suite failed: ${suite.message?.split("\n")[0] ?? ""})`);
+    }
+  }
+  if (results.success === false && failed === 0) {
+    console.log(`FAILED ${tag}the run reports failure without a failed test (${file})`);
+    failed++;
   }
 }
 const ran = passed + failed;
