@@ -155,8 +155,10 @@ export function certificateNamesHost(certificate: X509Certificate, name: string)
  * reports read better most-specific-first on one line, as RFC 4514 writes them. Values keep
  * OpenSSL's RFC 2253 escaping, so commas inside values stay unambiguous.
  */
-export function distinguishedName(printed: string): string {
-  return printed
+export function distinguishedName(printed: string | undefined): string {
+  // Node leaves the field undefined for an empty name (a certificate whose identity is only in its
+  // subjectAltName, as RFC 5280 §4.2.1.6 allows).
+  return (printed ?? "")
     .split("\n")
     .filter((part) => part.length > 0)
     .reverse()

@@ -63,6 +63,10 @@ export const forgeChainValidator: ChainValidator = {
       forge.pki.verifyCertificateChain(store, chain, { validityCheckDate: at });
       return { validator: "node-forge", trusted: true, failure: null };
     } catch (error) {
+      // forge refuses every critical extension it does not implement, among them a critical
+      // subjectAltName (which RFC 5280 §4.2.1.6 requires when the subject is empty): that is forge's
+      // limit, not the chain's fault, so node:crypto judges such a chain.
+      if ((error as { error?: string } | undefined)?.error === "forge.pki.UnsupportedCertificate") return nodeCryptoChainValidator.validate(path, anchors, at);
       return { validator: "node-forge", trusted: false, failure: forgeFailure(error, path, at) };
     }
   },

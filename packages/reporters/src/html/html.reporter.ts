@@ -2,7 +2,7 @@
  * hardcheck.html: one self-contained file (inline CSS and script, no network, works from file://)
  * with the result explorer and the filled-in checklist view, printable to PDF.
  */
-import { blamedConditions, defineReporter, describeCondition, type ReportDocument, type ReporterOptions } from "@hardcheck/core";
+import { blamedConditions, defineReporter, describeCondition, printableDeep, type ReportDocument, type ReporterOptions } from "@hardcheck/core";
 import { baselineStates } from "../diff/diff.js";
 import { ruleCatalog } from "../shared/report-view.js";
 import { HTML_SCRIPT, HTML_STYLE } from "./html.assets.js";
@@ -32,7 +32,10 @@ export function scriptJson(value: unknown): string {
 }
 
 /** Renders the self-contained HTML report. */
-export function renderHtml(report: ReportDocument, options: HtmlReporterOptions = {}): string {
+export function renderHtml(document: ReportDocument, options: HtmlReporterOptions = {}): string {
+  // Servers wrote much of this text: a direction override or a control character in a certificate
+  // name must not reorder or hide what the reader sees, so the page shows every string escaped.
+  const report = printableDeep(document);
   const states = baselineStates(report, options);
   // The conditions that decided each failure, worded by core like every other reporter (by result index).
   const blame = report.results.map((result) => blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120)));
