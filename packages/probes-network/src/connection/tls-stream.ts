@@ -1,24 +1,22 @@
 /** Opens one TCP connection to an endpoint and runs its scheme's negotiator: the start of every TLS probe's handshake. */
-import { isIP, type Socket, connect as startTcpConnection } from "node:net";
+import { type Socket, connect as startTcpConnection } from "node:net";
 import type { Duplex } from "node:stream";
 import { type Endpoint, notApplicable, type ProbeDeps, type ProbeOutcome } from "@hardcheck/core";
-import { abortedError, describeSocketError } from "../support/socket-errors.js";
-import { ldapStartTls } from "./ldap-starttls.js";
-import { isTlsNotOffered, negotiatorForScheme, registerNegotiator } from "./negotiator.js";
-import { rdpTls } from "./rdp-tls.js";
-import { smtpStartTls } from "./smtp-starttls.js";
-import { tdsPreloginTls } from "./tds-prelogin-tls.js";
-
-registerNegotiator("smtp", smtpStartTls);
-registerNegotiator("ldap", ldapStartTls);
-registerNegotiator("mssql", tdsPreloginTls);
-registerNegotiator("rdp", rdpTls);
+import { addressOf, serverNameOf } from "./address.js";
+import { connectWithin } from "./connect.js";
+import { isTlsNotOffered, type NegotiatorTable } from "./negotiation.js";
+import { abortedError, describeSocketError } from "./socket-errors.js";
 
 /** Schemes that start with TLS from the first byte. */
-const IMPLICIT_TLS = ["tls", "https", "smtps", "ldaps", "sips"] as const;
+export const IMPLICIT_TLS_SCHEMES: readonly string[] = ["tls", "https", "smtps", "ldaps", "sips"];
 
-/** Every scheme the TLS probes can assess: implicit-TLS schemes, then those with a built-in negotiator. */
-export const TLS_PROBE_SCHEMES: readonly string[] = [...IMPLICIT_TLS, "smtp", "ldap", "mssql", "rdp"];
+/**
+ * Every scheme the TLS probes can assess with these negotiators: the implicit-TLS schemes, then each
+ * scheme that has a negotiator, in the order they were registered.
+ */
+export function tlsProbeSchemes(negotiators: NegotiatorTable): readonly string[] {
+  return [...new Set([...IMPLICIT_TLS_SCHEMES, ...negotiators.keys()])];
+}
 
 /** A connected stream ready for a ClientHello, and the socket under it (to destroy when done). */
 export type TlsStream = {
@@ -28,31 +26,21 @@ export type TlsStream = {
   readonly address: string;
 };
 
-/** The SNI name for an endpoint: its server name, else its host unless that is an IP literal (RFC 6066 forbids those). */
-export function sniNameOf(endpoint: Endpoint): string | null {
-  const name = endpoint.servername ?? endpoint.host;
-  return isIP(name) === 0 ? name : null;
-}
-
-/** `host:port`, bracketing IPv6 literals. */
-export function addressOf(endpoint: Endpoint): string {
-  return endpoint.host.includes(":") ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
-}
-
 /**
- * Connects within `limits.connectTimeoutMs`, then performs the scheme's pre-TLS negotiation (each
- * server reply within the same timeout). Rejects with a short reason; never leaves a socket open.
+ * Connects within `limits.connectTimeoutMs`, then performs the pre-TLS negotiation `negotiators`
+ * holds for the endpoint's scheme, if any (each server reply within the same timeout). Rejects
+ * with a short reason; never leaves a socket open.
  */
-export async function openTlsStream(endpoint: Endpoint, deps: Pick<ProbeDeps, "signal" | "limits">): Promise<TlsStream> {
+export async function openTlsStream(endpoint: Endpoint, deps: Pick<ProbeDeps, "signal" | "limits">, negotiators: NegotiatorTable): Promise<TlsStream> {
   const address = addressOf(endpoint);
   const socket = await connectTcp(endpoint, address, deps);
-  const negotiator = negotiatorForScheme(endpoint.scheme);
+  const negotiator = negotiators.get(endpoint.scheme);
   if (!negotiator) return { stream: socket, socket, address };
   try {
     const stream = await negotiator.negotiate(socket, {
       host: endpoint.host,
       port: endpoint.port,
-      servername: sniNameOf(endpoint),
+      servername: serverNameOf(endpoint),
       signal: deps.signal,
       replyTimeoutMs: deps.limits.connectTimeoutMs,
     });
@@ -67,40 +55,27 @@ export async function openTlsStream(endpoint: Endpoint, deps: Pick<ProbeDeps, "s
   }
 }
 
-function connectTcp(endpoint: Endpoint, address: string, deps: Pick<ProbeDeps, "signal" | "limits">): Promise<Socket> {
-  const { signal } = deps;
-  const timeoutMs = deps.limits.connectTimeoutMs;
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(abortedError("TCP connect", signal));
-      return;
-    }
-    let socket: Socket;
-    try {
-      socket = startTcpConnection({ host: endpoint.host, port: endpoint.port });
-    } catch (error) {
-      reject(new Error(`cannot connect to ${address}: ${describeSocketError(error)}`, { cause: error }));
-      return;
-    }
-    // Whoever reads the socket next adds its own listener; until then a late reset must not become an uncaught exception.
-    socket.on("error", () => {});
-    const finish = (settle: () => void, keep: boolean) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      socket.off("error", onError);
-      if (!keep) socket.destroy();
-      settle();
-    };
-    const onAbort = () => finish(() => reject(abortedError("TCP connect", signal)), false);
-    const onError = (error: Error) => finish(() => reject(new Error(describeSocketError(error), { cause: error })), false);
-    const timer = setTimeout(() => finish(() => reject(new Error(`connect timed out after ${timeoutMs} ms (${address})`)), false), timeoutMs);
-    signal.addEventListener("abort", onAbort, { once: true });
-    socket.once("error", onError);
-    socket.once("connect", () => {
-      socket.setNoDelay(true);
-      finish(() => resolve(socket), true);
-    });
+async function connectTcp(endpoint: Endpoint, address: string, deps: Pick<ProbeDeps, "signal" | "limits">): Promise<Socket> {
+  const socket = await connectWithin({
+    start: () => startTcpConnection({ host: endpoint.host, port: endpoint.port }),
+    readyEvent: "connect",
+    timeoutMs: deps.limits.connectTimeoutMs,
+    signal: deps.signal,
+    fail: (failure) => {
+      switch (failure.kind) {
+        case "start":
+          return new Error(`cannot connect to ${address}: ${describeSocketError(failure.error)}`, { cause: failure.error });
+        case "error":
+          return new Error(describeSocketError(failure.error), { cause: failure.error });
+        case "timeout":
+          return new Error(`connect timed out after ${failure.timeoutMs} ms (${address})`);
+        case "aborted":
+          return abortedError("TCP connect", deps.signal);
+      }
+    },
   });
+  socket.setNoDelay(true);
+  return socket;
 }
 
 /**

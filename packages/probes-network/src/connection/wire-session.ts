@@ -1,12 +1,15 @@
 /**
  * A request/reply conversation over one TCP (or TLS) connection, shared by the protocol probes
- * (SMTP, TDS, RDP, HTTP-free ones): connect within the connect timeout, read framed replies each
- * within the reply timeout, refuse oversized replies, and always leave the socket destroyed.
+ * (SMTP, TDS, RDP, SIP): connect within the connect timeout, read framed replies each within the
+ * reply timeout, refuse oversized replies, and always leave the socket destroyed.
  */
-import { isIP, type Socket, connect as startTcpConnection } from "node:net";
+import { type Socket, connect as startTcpConnection } from "node:net";
 import { type ConnectionOptions, connect as startTlsConnection, type TLSSocket } from "node:tls";
 import type { Endpoint, ProbeDeps } from "@hardcheck/core";
-import { abortedError, describeSocketError } from "../support/socket-errors.js";
+import { addressOf, serverNameOf } from "./address.js";
+import { type ConnectFailure, connectWithin } from "./connect.js";
+import { DEFAULT_MAX_REPLY_BYTES, describeConnectionEnd, type ReplyFailure, ReplyReader } from "./reply-reader.js";
+import { abortedError, describeSocketError } from "./socket-errors.js";
 
 /** Decides whether the buffered bytes hold one complete reply: its length, `null` to wait for more; throws for bytes that cannot be this protocol. */
 export type ReplyFramer = (buffered: Buffer) => number | null;
@@ -30,23 +33,10 @@ export type WireSessionOptions = {
   readonly maxReplyBytes?: number;
 };
 
-/** `host:port`, bracketing IPv6 literals. */
-export function addressOfEndpoint(endpoint: Endpoint): string {
-  return endpoint.host.includes(":") ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
-}
-
-/** The SNI name for an endpoint, or undefined for IP literals (RFC 6066 forbids those). */
-export function serverNameOf(endpoint: Endpoint): string | undefined {
-  const name = endpoint.servername ?? endpoint.host;
-  return isIP(name) === 0 ? name : undefined;
-}
-
 /** One connection and the bytes received on it that no reply has consumed yet. */
 export class WireSession {
   #socket: Socket;
-  #buffered: Buffer = Buffer.alloc(0);
-  #closedReason: string | null = null;
-  #wake: (() => void) | null = null;
+  #reader: ReplyReader;
   readonly #deps: Pick<ProbeDeps, "signal" | "limits">;
   readonly #maxReplyBytes: number;
   /** `host:port` for messages. */
@@ -54,25 +44,27 @@ export class WireSession {
 
   private constructor(socket: Socket, address: string, deps: Pick<ProbeDeps, "signal" | "limits">, maxReplyBytes: number) {
     this.#socket = socket;
+    this.#reader = new ReplyReader(socket);
     this.address = address;
     this.#deps = deps;
     this.#maxReplyBytes = maxReplyBytes;
-    this.#attach(socket);
   }
 
   /** Connects (and, for implicit TLS, completes the handshake) within the connect timeout. */
   static async open(endpoint: Endpoint, deps: Pick<ProbeDeps, "signal" | "limits">, options: WireSessionOptions = {}): Promise<WireSession> {
-    const address = addressOfEndpoint(endpoint);
-    const socket = await connectWithin(
-      () =>
+    const address = addressOf(endpoint);
+    const operation = `${options.tls ? "TLS" : "TCP"} connect to ${address}`;
+    const socket = await connectWithin<Socket>({
+      start: () =>
         options.tls
-          ? startTlsConnection({ host: endpoint.host, port: endpoint.port, servername: serverNameOf(endpoint), ...options.tls })
+          ? startTlsConnection({ host: endpoint.host, port: endpoint.port, servername: serverNameOf(endpoint) ?? undefined, ...options.tls })
           : startTcpConnection({ host: endpoint.host, port: endpoint.port }),
-      options.tls ? "secureConnect" : "connect",
-      `${options.tls ? "TLS" : "TCP"} connect to ${address}`,
-      deps,
-    );
-    return new WireSession(socket, address, deps, options.maxReplyBytes ?? 64 * 1024);
+      readyEvent: options.tls ? "secureConnect" : "connect",
+      timeoutMs: deps.limits.connectTimeoutMs,
+      signal: deps.signal,
+      fail: (failure) => connectError(failure, operation, deps.signal),
+    });
+    return new WireSession(socket, address, deps, options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES);
   }
 
   /** The socket under the session (a TLSSocket after {@link upgradeToTls}). */
@@ -86,64 +78,39 @@ export class WireSession {
   }
 
   /** Reads one reply framed by `framer` within the reply timeout (the connect timeout). */
-  async read(framer: ReplyFramer, step: string): Promise<Buffer> {
+  read(framer: ReplyFramer, step: string): Promise<Buffer> {
     const { signal } = this.#deps;
-    const timeoutMs = this.#deps.limits.connectTimeoutMs;
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      if (signal.aborted) throw abortedError(step, signal);
-      let length: number | null;
-      try {
-        length = framer(this.#buffered);
-      } catch (error) {
-        throw new WireProtocolError(`${step}: ${(error as Error).message} (${this.address})`, { cause: error });
-      }
-      // A whole oversized reply can arrive in one read: judge the framed length too, not only the backlog.
-      if (length !== null && length > this.#maxReplyBytes) {
-        throw new WireProtocolError(`${step}: reply longer than ${this.#maxReplyBytes} bytes (${this.address})`);
-      }
-      if (length !== null) {
-        const reply = this.#buffered.subarray(0, length);
-        this.#buffered = this.#buffered.subarray(length);
-        return reply;
-      }
-      if (this.#buffered.length > this.#maxReplyBytes) {
-        throw new WireProtocolError(`${step}: reply longer than ${this.#maxReplyBytes} bytes (${this.address})`);
-      }
-      if (this.#closedReason !== null) throw new WireProtocolError(`${step}: ${this.#closedReason} (${this.address})`);
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) throw new WireProtocolError(`${step}: no complete reply within ${timeoutMs} ms (${this.address})`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, remaining);
-        signal.addEventListener("abort", done, { once: true });
-        this.#wake = done;
-        function done() {
-          clearTimeout(timer);
-          signal.removeEventListener("abort", done);
-          resolve();
-        }
-      });
-      this.#wake = null;
-    }
+    return this.#reader.read(
+      (buffered) => {
+        const length = framer(buffered);
+        return length === null ? null : { value: buffered.subarray(0, length), length };
+      },
+      {
+        timeoutMs: this.#deps.limits.connectTimeoutMs,
+        signal,
+        maxBytes: this.#maxReplyBytes,
+        fail: (failure) => this.#replyError(failure, step),
+      },
+    );
   }
 
   /** Starts TLS on the connection (STARTTLS-style) within the connect timeout; unread bytes must not exist. */
   async upgradeToTls(endpoint: Endpoint, options: ConnectionOptions): Promise<TLSSocket> {
-    if (this.#buffered.length > 0) throw new WireProtocolError(`TLS upgrade: server sent bytes before the handshake (${this.address})`);
+    if (this.#reader.unread > 0) throw new WireProtocolError(`TLS upgrade: server sent bytes before the handshake (${this.address})`);
     const plain = this.#socket;
-    plain.removeAllListeners("data");
-    plain.removeAllListeners("end");
-    plain.removeAllListeners("close");
-    const secure = await connectWithin(
-      () => startTlsConnection({ socket: plain, servername: serverNameOf(endpoint), ...options }),
-      "secureConnect",
-      `TLS handshake with ${this.address}`,
-      this.#deps,
-    );
+    this.#reader.release();
+    const operation = `TLS handshake with ${this.address}`;
+    const secure = await connectWithin<TLSSocket>({
+      start: () => startTlsConnection({ socket: plain, servername: serverNameOf(endpoint) ?? undefined, ...options }),
+      readyEvent: "secureConnect",
+      timeoutMs: this.#deps.limits.connectTimeoutMs,
+      signal: this.#deps.signal,
+      connected: true,
+      fail: (failure) => connectError(failure, operation, this.#deps.signal),
+    });
     this.#socket = secure;
-    this.#closedReason = null;
-    this.#attach(secure);
-    return secure as TLSSocket;
+    this.#reader = new ReplyReader(secure);
+    return secure;
   }
 
   /** Destroys the connection; safe to call twice. */
@@ -151,57 +118,32 @@ export class WireSession {
     this.#socket.destroy();
   }
 
-  #attach(socket: Socket): void {
-    socket.on("data", (chunk: Buffer) => {
-      this.#buffered = this.#buffered.length === 0 ? chunk : Buffer.concat([this.#buffered, chunk]);
-      this.#wake?.();
-    });
-    socket.on("end", () => {
-      this.#closedReason ??= "server closed the connection";
-      this.#wake?.();
-    });
-    socket.on("close", () => {
-      this.#closedReason ??= "connection closed";
-      this.#wake?.();
-    });
-    // Stays attached: a late error on a destroyed socket must not become an uncaught exception.
-    socket.on("error", (error) => {
-      this.#closedReason ??= describeSocketError(error);
-      this.#wake?.();
-    });
+  #replyError(failure: ReplyFailure, step: string): Error {
+    switch (failure.kind) {
+      case "malformed": {
+        const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+        return new WireProtocolError(`${step}: ${message} (${this.address})`, { cause: failure.error });
+      }
+      case "too-long":
+        return new WireProtocolError(`${step}: reply longer than ${failure.maxBytes} bytes (${this.address})`);
+      case "closed":
+        return new WireProtocolError(`${step}: ${describeConnectionEnd(failure.end)} (${this.address})`);
+      case "timeout":
+        return new WireProtocolError(`${step}: no complete reply within ${failure.timeoutMs} ms (${this.address})`);
+      case "aborted":
+        return abortedError(step, this.#deps.signal);
+    }
   }
 }
 
-function connectWithin(start: () => Socket, readyEvent: string, operation: string, deps: Pick<ProbeDeps, "signal" | "limits">): Promise<Socket> {
-  const { signal } = deps;
-  const timeoutMs = deps.limits.connectTimeoutMs;
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(abortedError(operation, signal));
-      return;
-    }
-    let socket: Socket;
-    try {
-      socket = start();
-    } catch (error) {
-      reject(new WireProtocolError(`${operation}: ${describeSocketError(error)}`, { cause: error }));
-      return;
-    }
-    const settle = (finish: () => void, keep: boolean) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      socket.off("error", onError);
-      if (!keep) {
-        socket.on("error", () => {});
-        socket.destroy();
-      }
-      finish();
-    };
-    const onAbort = () => settle(() => reject(abortedError(operation, signal)), false);
-    const onError = (error: Error) => settle(() => reject(new WireProtocolError(`${operation}: ${describeSocketError(error)}`, { cause: error })), false);
-    const timer = setTimeout(() => settle(() => reject(new WireProtocolError(`${operation}: no answer within ${timeoutMs} ms`)), false), timeoutMs);
-    signal.addEventListener("abort", onAbort, { once: true });
-    socket.once("error", onError);
-    socket.once(readyEvent, () => settle(() => resolve(socket), true));
-  });
+function connectError(failure: ConnectFailure, operation: string, signal: AbortSignal): Error {
+  switch (failure.kind) {
+    case "start":
+    case "error":
+      return new WireProtocolError(`${operation}: ${describeSocketError(failure.error)}`, { cause: failure.error });
+    case "timeout":
+      return new WireProtocolError(`${operation}: no answer within ${failure.timeoutMs} ms`);
+    case "aborted":
+      return abortedError(operation, signal);
+  }
 }
