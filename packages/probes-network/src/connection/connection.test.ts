@@ -43,8 +43,14 @@ afterAll(async () => {
 
 const tcpTo = (port: number) => () => startTcpConnection({ host: "127.0.0.1", port });
 
-async function connected(port: number): Promise<Socket> {
-  return connectWithin({ start: tcpTo(port), readyEvent: "connect", timeoutMs: 2_000, signal: new AbortController().signal, fail: kindOf });
+/** Connects to `port`, runs `talk` with a reader on the socket, and destroys the socket whatever happens. */
+async function withReader(port: number, talk: (reader: ReplyReader, socket: Socket) => Promise<void>): Promise<void> {
+  const socket = await connectWithin({ start: tcpTo(port), readyEvent: "connect", timeoutMs: 2_000, signal: new AbortController().signal, fail: kindOf });
+  try {
+    await talk(new ReplyReader(socket), socket);
+  } finally {
+    socket.destroy();
+  }
 }
 
 describe("connectWithin", () => {
@@ -95,51 +101,37 @@ describe("ReplyReader", () => {
   const options = { timeoutMs: 1_000, signal: new AbortController().signal, fail: kindOf };
 
   it("hands out one framed reply at a time, and the rest once the server sends it", async () => {
-    const socket = await connected(talker.port);
-    try {
-      const reader = new ReplyReader(socket);
+    await withReader(talker.port, async (reader, socket) => {
       socket.write("LINES");
       expect(await reader.read(line, options)).toBe("first");
       expect(await reader.read(line, options)).toBe("second");
       socket.write("BYE");
       expect(await reader.read(line, options)).toBe("third");
       await expect(reader.read(line, options)).rejects.toThrow("closed");
-    } finally {
-      socket.destroy();
-    }
+    });
   });
 
   it("refuses a reply longer than the cap, framed or not", async () => {
-    const socket = await connected(talker.port);
-    try {
-      const reader = new ReplyReader(socket);
+    await withReader(talker.port, async (reader, socket) => {
       socket.write("FLOOD");
       await expect(reader.read(line, { ...options, maxBytes: 64 * 1024 })).rejects.toThrow("too-long");
       const whole: ReplyParser<number> = (buffered) => (buffered.length >= 10 ? { value: 10, length: 10 } : null);
       await expect(reader.read(whole, { ...options, maxBytes: 5 })).rejects.toThrow("too-long");
-    } finally {
-      socket.destroy();
-    }
+    });
   });
 
   it("gives up after the timeout, and on a parser that throws", async () => {
-    const socket = await connected(tarpit.port);
-    try {
-      const reader = new ReplyReader(socket);
+    await withReader(tarpit.port, async (reader) => {
       await expect(reader.read(line, { ...options, timeoutMs: 200 })).rejects.toThrow("timeout");
       const throwing: ReplyParser<never> = () => {
         throw new Error("not this protocol");
       };
       await expect(reader.read(throwing, options)).rejects.toThrow("malformed");
-    } finally {
-      socket.destroy();
-    }
+    });
   });
 
   it("hands the socket on with the unread bytes pushed back", async () => {
-    const socket = await connected(talker.port);
-    try {
-      const reader = new ReplyReader(socket);
+    await withReader(talker.port, async (reader, socket) => {
       socket.write("LINES");
       expect(await reader.read(line, options)).toBe("first");
       reader.release();
@@ -148,8 +140,6 @@ describe("ReplyReader", () => {
       const next = new Promise<Buffer>((resolve) => socket.once("data", resolve));
       socket.resume();
       expect((await next).toString("latin1")).toBe("second\r\nthi");
-    } finally {
-      socket.destroy();
-    }
+    });
   });
 });
