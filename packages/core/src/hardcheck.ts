@@ -4,6 +4,7 @@ import { type DependencyContainer, container as rootContainer } from "tsyringe";
 import type { LoadedConfig } from "./config/config.js";
 import { formatKeyPath } from "./config/source.js";
 import { describeError, HardcheckError, isHardcheckError } from "./errors.js";
+import { BUILTIN_ENDPOINT_SCHEMES } from "./model/endpoint.js";
 import type { ReportDocument } from "./model/types.js";
 import { importPlugin, type PluginSpec, pluginContext, type RegisterPlugin } from "./plugin/plugin.js";
 import { PluginRegistry } from "./plugin/registry.js";
@@ -21,8 +22,9 @@ export interface HardcheckOptions {
 }
 
 /**
- * A configured hardcheck instance: its own DI container holding the registered probes, reporters
- * and packs.
+ * A configured hardcheck instance: its own DI container (a child of tsyringe's root) holding the
+ * endpoint schemes, probes, reporters, transports and packs its plugins registered. Two instances
+ * in one process never see each other's registrations.
  *
  * @example
  * ```ts
@@ -48,6 +50,7 @@ export class Hardcheck {
   static async create(options: HardcheckOptions = {}): Promise<Hardcheck> {
     const container = rootContainer.createChildContainer();
     const context = pluginContext(container);
+    for (const scheme of BUILTIN_ENDPOINT_SCHEMES) context.registerScheme(scheme);
     const baseDir = options.baseDir ?? process.cwd();
     const entries: Array<{ spec: PluginSpec; baseDir: string; place?: string }> = (options.plugins ?? []).map((spec) => ({ spec, baseDir }));
     const config = options.config;

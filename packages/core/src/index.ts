@@ -27,11 +27,20 @@ export { compareDebianVersions, compareSemver, type DebianVersion, parseDebianVe
 export { describeError, formatIssue, HardcheckError, type HardcheckErrorCode, type InputIssue, isHardcheckError } from "./errors.js";
 // Scanning.
 export { Hardcheck, type HardcheckOptions } from "./hardcheck.js";
-export { type EndpointOptions, knownEndpointSchemes, parseEndpoint, parseHostSpec, registerEndpointScheme } from "./model/endpoint.js";
+export {
+  BUILTIN_ENDPOINT_SCHEMES,
+  checkEndpointScheme,
+  type EndpointOptions,
+  type EndpointScheme,
+  type EndpointSchemeTable,
+  endpointSchemeTable,
+  parseEndpoint,
+  parseHostSpec,
+} from "./model/endpoint.js";
 export { parseIsoInstant } from "./model/instant.js";
 // The model.
 export * from "./model/types.js";
-export { importPlugin, type PluginContext, type PluginSpec, type RegisterPlugin } from "./plugin/plugin.js";
+export { importPlugin, type PluginContext, type PluginSpec, type ProbeFactory, type RegisterPlugin } from "./plugin/plugin.js";
 // Plugins: probes, reporters, packs.
 export {
   defineProbe,
@@ -67,7 +76,7 @@ export {
   systemClock,
   type TrustStore,
 } from "./plugin/services.js";
-export { PACK_SOURCE, PROBE, PROBE_SERVICES, REPORTER, TRANSPORT } from "./plugin/tokens.js";
+export { ENDPOINT_SCHEME, PACK_SOURCE, PROBE, REPORTER, TRANSPORT } from "./plugin/tokens.js";
 export {
   type DetectedOs,
   defineTransport,

@@ -1,4 +1,4 @@
-import { defineProbe, type PluginContext, type Probe } from "@hardcheck/core";
+import { defineProbe, Hardcheck } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
 import {
   defaultCredentialsProbe,
@@ -41,13 +41,11 @@ describe("@hardcheck/probes-network", () => {
     for (const probe of probes) expect(defineProbe(probe)).toBe(probe);
   });
 
-  it("registers each probe with the plugin context", () => {
-    const registered: Probe[] = [];
-    const context = { registerProbe: (probe: Probe) => registered.push(probe) } as unknown as PluginContext;
+  it("registers each probe with the plugin context, the TLS probes built over the built-in negotiators", async () => {
+    const hardcheck = await Hardcheck.create({ plugins: [register] });
 
-    register(context);
-
-    expect(registered).toEqual(probes);
+    expect([...hardcheck.registry.probes.keys()]).toEqual(probes.map((probe) => probe.meta.id));
+    for (const probe of probes) expect(hardcheck.registry.probes.get(probe.meta.id)?.meta).toEqual(probe.meta);
   });
 
   it("declares disjoint facts, so each fact has one source", () => {

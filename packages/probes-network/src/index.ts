@@ -8,17 +8,34 @@ import { defaultCredentialsProbe } from "./default-credentials/default-credentia
 import { httpProbe } from "./http/http.probe.js";
 import { ldapProbe } from "./ldap/ldap.probe.js";
 import { mssqlLoginProbe } from "./mssql-login/mssql-login.probe.js";
+import { BUILTIN_NEGOTIATORS } from "./negotiators/builtin.js";
+import { registeredNegotiators, registerNegotiator } from "./negotiators/registry.js";
 import { rdpNegotiationProbe } from "./rdp-negotiation/rdp-negotiation.probe.js";
 import { sipProbe } from "./sip/sip.probe.js";
 import { smtpCapabilitiesProbe } from "./smtp-capabilities/smtp-capabilities.probe.js";
 import { snmpProbe } from "./snmp/snmp.probe.js";
 import { tcpConnectProbe } from "./tcp-connect/tcp-connect.probe.js";
 import { tdsPreloginProbe } from "./tds-prelogin/tds-prelogin.probe.js";
-import { tlsChainProbe } from "./tls-chain/tls-chain.probe.js";
-import { tlsHandshakeProbe } from "./tls-handshake/tls-handshake.probe.js";
-import { tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
-import { tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
+import { createTlsChainProbe, tlsChainProbe } from "./tls-chain/tls-chain.probe.js";
+import type { TlsProbeFactory } from "./tls-client/tls-probe.js";
+import { createTlsHandshakeProbe, tlsHandshakeProbe } from "./tls-handshake/tls-handshake.probe.js";
+import { createTlsOcspProbe, tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
+import { createTlsVersionsSuitesProbe, tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
 
+export { LDAP_STARTTLS_OID } from "./codecs/ldap/start-tls.js";
+export { TlsParseError } from "./codecs/tls/parse-error.js";
+// The pre-TLS seam: plugins register a negotiator for their scheme; the instance's TLS probes then run over it.
+export {
+  endHandshakeFraming,
+  type HandshakeFramedStream,
+  isTlsNotOffered,
+  type NegotiationContext,
+  NegotiationError,
+  type NegotiatorTable,
+  type PreTlsNegotiator,
+  TlsNotOfferedError,
+} from "./connection/negotiation.js";
+export { IMPLICIT_TLS_SCHEMES, openTlsStream, type TlsStream, tlsProbeSchemes, unlessTlsNotOffered } from "./connection/tls-stream.js";
 export type {
   CredentialProtocol,
   CredentialTry,
@@ -34,22 +51,10 @@ export type { CookieFlags, HstsPolicy } from "./http/http-headers.js";
 export type { LdapAnonymousBindFact, LdapClearTextBindFact, LdapFacts, LdapRootDseFact, LdapStartTlsFact } from "./ldap/ldap.probe.js";
 export { ldapProbe } from "./ldap/ldap.probe.js";
 export { MSSQL_CREDENTIALS, type MssqlLoginFacts, type MssqlSessionsFact, mssqlLoginProbe } from "./mssql-login/mssql-login.probe.js";
-export { LDAP_STARTTLS_OID, ldapStartTls } from "./negotiators/ldap-starttls.js";
-// The pre-TLS seam: protocol probes register a negotiator for their scheme; TLS probes then run over it.
-export {
-  endHandshakeFraming,
-  type HandshakeFramedStream,
-  isTlsNotOffered,
-  type NegotiationContext,
-  NegotiationError,
-  negotiatedSchemes,
-  negotiatorForScheme,
-  type PreTlsNegotiator,
-  registerNegotiator,
-  TlsNotOfferedError,
-} from "./negotiators/negotiator.js";
-export { openTlsStream, TLS_PROBE_SCHEMES, type TlsStream, unlessTlsNotOffered } from "./negotiators/open-tls-stream.js";
+export { BUILTIN_NEGOTIATOR_TABLE, BUILTIN_NEGOTIATORS } from "./negotiators/builtin.js";
+export { ldapStartTls } from "./negotiators/ldap-starttls.js";
 export { rdpTls } from "./negotiators/rdp-tls.js";
+export { NEGOTIATOR, type NegotiatorRegistration, negotiatorTable, registeredNegotiators, registerNegotiator } from "./negotiators/registry.js";
 export { smtpStartTls } from "./negotiators/smtp-starttls.js";
 export { tdsPreloginTls } from "./negotiators/tds-prelogin-tls.js";
 export type { RdpAttempt, RdpNegotiationFact, RdpNegotiationFacts } from "./rdp-negotiation/rdp-negotiation.probe.js";
@@ -66,7 +71,8 @@ export type { TdsEncryptionMode, TdsPreloginFact, TdsPreloginFacts, TdsStrictFac
 export { tdsPreloginProbe } from "./tds-prelogin/tds-prelogin.probe.js";
 export type { ChainFailure } from "./tls-chain/chain-validators.js";
 export type { TlsChainCertificateFact, TlsChainFacts, TlsChainValidationFact } from "./tls-chain/tls-chain.probe.js";
-export { tlsChainProbe } from "./tls-chain/tls-chain.probe.js";
+export { createTlsChainProbe, tlsChainProbe } from "./tls-chain/tls-chain.probe.js";
+export { defineTlsProbe, type TlsProbeDefinition, type TlsProbeFactory, type TlsReach } from "./tls-client/tls-probe.js";
 export type {
   TlsChainCertificate,
   TlsHandshakeFact,
@@ -75,14 +81,13 @@ export type {
   TlsLeafFact,
   TlsTrustFact,
 } from "./tls-handshake/tls-handshake.probe.js";
-export { tlsHandshakeProbe } from "./tls-handshake/tls-handshake.probe.js";
+export { createTlsHandshakeProbe, tlsHandshakeProbe } from "./tls-handshake/tls-handshake.probe.js";
 export type { OcspCheckFact, OcspStatus, TlsOcspFact, TlsOcspFacts } from "./tls-ocsp/tls-ocsp.probe.js";
-export { tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
+export { createTlsOcspProbe, tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
 export type { TlsScanFact, TlsSuitesFact, TlsVersionSuites, TlsVersionsFact, TlsVersionsSuitesFacts } from "./tls-versions-suites/tls-versions-suites.probe.js";
-export { tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
-export { TlsParseError } from "./tls-wire/parse-error.js";
+export { createTlsVersionsSuitesProbe, tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
 
-/** The probes this package provides. */
+/** The probes this package provides; the TLS ones as built over the built-in negotiators. */
 export const probes: readonly Probe[] = [
   tcpConnectProbe,
   tlsHandshakeProbe,
@@ -100,8 +105,18 @@ export const probes: readonly Probe[] = [
   defaultCredentialsProbe,
 ];
 
+/** The TLS probes by id, each built per instance over the negotiators every plugin of it registered. */
+const TLS_PROBE_FACTORIES: ReadonlyMap<string, TlsProbeFactory> = new Map([
+  [tlsHandshakeProbe.meta.id, createTlsHandshakeProbe],
+  [tlsVersionsSuitesProbe.meta.id, createTlsVersionsSuitesProbe],
+  [tlsChainProbe.meta.id, createTlsChainProbe],
+  [tlsOcspProbe.meta.id, createTlsOcspProbe],
+]);
+
 /**
- * Registers this package's probes with a hardcheck instance.
+ * Registers this package's negotiators and probes with a hardcheck instance. The TLS probes are
+ * registered as factories: they serve the implicit-TLS schemes and every scheme a negotiator is
+ * registered for in the same instance, by this package or any other plugin.
  *
  * @example
  * ```ts
@@ -110,5 +125,10 @@ export const probes: readonly Probe[] = [
  * ```
  */
 export function register(context: PluginContext): void {
-  for (const probe of probes) context.registerProbe(probe);
+  for (const { scheme, negotiator } of BUILTIN_NEGOTIATORS) registerNegotiator(context, scheme, negotiator);
+  for (const probe of probes) {
+    const factory = TLS_PROBE_FACTORIES.get(probe.meta.id);
+    if (factory) context.registerProbe((container) => factory(registeredNegotiators(container)));
+    else context.registerProbe(probe);
+  }
 }

@@ -1,49 +1,72 @@
 import { HardcheckError } from "../errors.js";
 import type { Endpoint, HostSpec } from "./types.js";
 
-/** Default ports of the endpoint schemes hardcheck knows. Plugins may add more. */
-const DEFAULT_PORTS = new Map<string, number>([
-  ["tls", 443],
-  ["https", 443],
-  ["http", 80],
-  ["smtp", 25],
-  ["smtps", 465],
-  ["ldap", 389],
-  ["ldaps", 636],
-  ["mssql", 1433],
-  ["snmp", 161],
-  ["rdp", 3389],
-  ["sips", 5061],
-  ["sip", 5060],
-  ["tcp", -1],
-]);
+/**
+ * An endpoint URL scheme and its default port. Each {@link Hardcheck} instance knows the built-in
+ * schemes and those its plugins register (`context.registerScheme(...)`).
+ */
+export interface EndpointScheme {
+  /** Lower-case URL scheme: `smtp`, `ldaps`, `imap`. */
+  readonly name: string;
+  /** The port an URL without one gets; -1 means the URL must name a port. */
+  readonly defaultPort: number;
+  /** An URL to quote in messages about a malformed one (`smtp://mail.example:25`). */
+  readonly example?: string;
+}
 
-const EXAMPLES: Record<string, string> = {
-  tls: "tls://127.0.0.1:8443",
-  https: "https://portal.example",
-  smtp: "smtp://mail.example:25",
-  tcp: "tcp://10.0.0.5:8080",
-};
+/** The endpoint schemes every instance knows before any plugin registers more. */
+export const BUILTIN_ENDPOINT_SCHEMES: readonly EndpointScheme[] = [
+  { name: "tls", defaultPort: 443, example: "tls://127.0.0.1:8443" },
+  { name: "https", defaultPort: 443, example: "https://portal.example" },
+  { name: "http", defaultPort: 80 },
+  { name: "smtp", defaultPort: 25, example: "smtp://mail.example:25" },
+  { name: "smtps", defaultPort: 465 },
+  { name: "ldap", defaultPort: 389 },
+  { name: "ldaps", defaultPort: 636 },
+  { name: "mssql", defaultPort: 1433 },
+  { name: "snmp", defaultPort: 161 },
+  { name: "rdp", defaultPort: 3389 },
+  { name: "sips", defaultPort: 5061 },
+  { name: "sip", defaultPort: 5060 },
+  { name: "tcp", defaultPort: -1, example: "tcp://10.0.0.5:8080" },
+];
+
+/** The schemes one instance knows, by name: what {@link parseEndpoint} accepts. */
+export type EndpointSchemeTable = ReadonlyMap<string, EndpointScheme>;
+
+/** Checks one scheme registration; throws `HC_PLUGIN_REGISTER` for a name that cannot be a URL scheme. */
+export function checkEndpointScheme(scheme: EndpointScheme): EndpointScheme {
+  const name: unknown = scheme?.name;
+  if (typeof name !== "string" || !/^[a-z][a-z0-9+.-]*$/.test(name)) {
+    throw new HardcheckError("HC_PLUGIN_REGISTER", `"${String(name)}" is not a valid URL scheme — expected lower-case letters, digits, "+", "-" or "."`);
+  }
+  if (!Number.isInteger(scheme.defaultPort) || (scheme.defaultPort !== -1 && (scheme.defaultPort < 1 || scheme.defaultPort > 65535))) {
+    throw new HardcheckError(
+      "HC_PLUGIN_REGISTER",
+      `scheme "${name}": default port ${String(scheme.defaultPort)} is not a port — expected 1-65535, or -1 when URLs must name one`,
+    );
+  }
+  return scheme;
+}
 
 /**
- * Makes a new endpoint scheme known to the URL parser (for plugin probes of other protocols).
- * `defaultPort` -1 means the URL must name a port.
+ * Builds a scheme table from registrations, in order. Registering a scheme again with the same
+ * default port is harmless; with another port it is `HC_PLUGIN_CONFLICT`.
  */
-export function registerEndpointScheme(scheme: string, defaultPort: number): void {
-  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) {
-    throw new HardcheckError("HC_PLUGIN_REGISTER", `"${scheme}" is not a valid URL scheme — expected lower-case letters, digits, "+", "-" or "."`);
+export function endpointSchemeTable(schemes: readonly EndpointScheme[]): EndpointSchemeTable {
+  const table = new Map<string, EndpointScheme>();
+  for (const scheme of schemes) {
+    checkEndpointScheme(scheme);
+    const known = table.get(scheme.name);
+    if (known !== undefined && known.defaultPort !== scheme.defaultPort) {
+      throw new HardcheckError("HC_PLUGIN_CONFLICT", `scheme "${scheme.name}" is already registered with default port ${known.defaultPort}`);
+    }
+    if (known === undefined || (known.example === undefined && scheme.example !== undefined)) table.set(scheme.name, scheme);
   }
-  const known = DEFAULT_PORTS.get(scheme);
-  if (known !== undefined && known !== defaultPort) {
-    throw new HardcheckError("HC_PLUGIN_CONFLICT", `scheme "${scheme}" is already registered with default port ${known}`);
-  }
-  DEFAULT_PORTS.set(scheme, defaultPort);
+  return table;
 }
 
-/** The endpoint schemes currently known, sorted. */
-export function knownEndpointSchemes(): string[] {
-  return [...DEFAULT_PORTS.keys()].sort();
-}
+const BUILTIN_SCHEME_TABLE = endpointSchemeTable(BUILTIN_ENDPOINT_SCHEMES);
 
 /** Options that travel with an endpoint URL in the config file. */
 export interface EndpointOptions {
@@ -52,35 +75,37 @@ export interface EndpointOptions {
 }
 
 /**
- * Parses and normalises an endpoint URL. Throws {@link HardcheckError} `HC_ENDPOINT_INVALID` with
- * a message that says what was expected.
+ * Parses and normalises an endpoint URL against the schemes of `schemes` (the built-in ones by
+ * default; a scan passes its instance's table). Throws {@link HardcheckError} `HC_ENDPOINT_INVALID`
+ * with a message that says what was expected.
  *
  * @example
  * ```ts
  * parseEndpoint("smtp://mail.example").port; // 25
  * ```
  */
-export function parseEndpoint(raw: string, options: EndpointOptions = {}): Endpoint {
+export function parseEndpoint(raw: string, options: EndpointOptions = {}, schemes: EndpointSchemeTable = BUILTIN_SCHEME_TABLE): Endpoint {
   const fail = (why: string): never => {
     throw new HardcheckError("HC_ENDPOINT_INVALID", `"${maskUserinfo(raw)}" ${why}`);
   };
   const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(raw);
   if (!schemeMatch) {
     const guess = /^([a-z]+)/i.exec(raw)?.[1]?.toLowerCase();
-    const example = (guess && EXAMPLES[guess]) ?? "tls://host.example:443";
+    const example = (guess && schemes.get(guess)?.example) ?? "tls://host.example:443";
     return fail(`is not a URL — expected e.g. ${example}`);
   }
   const scheme = (schemeMatch[1] as string).toLowerCase();
-  const defaultPort = DEFAULT_PORTS.get(scheme);
-  if (defaultPort === undefined) {
-    return fail(`has unknown scheme "${scheme}" — expected one of ${knownEndpointSchemes().join(", ")}`);
+  const known = schemes.get(scheme);
+  if (known === undefined) {
+    return fail(`has unknown scheme "${scheme}" — expected one of ${[...schemes.keys()].sort().join(", ")}`);
   }
+  const { defaultPort } = known;
   let url: URL;
   try {
     // WHATWG URL only fills host/port for "special" schemes; parse every scheme as http for that.
     url = new URL(`http://${raw.slice(schemeMatch[0].length)}`);
   } catch {
-    return fail(`is not a URL — expected e.g. ${EXAMPLES[scheme] ?? `${scheme}://host.example:${defaultPort}`}`);
+    return fail(`is not a URL — expected e.g. ${known.example ?? `${scheme}://host.example:${defaultPort}`}`);
   }
   if (url.username || url.password) {
     return fail("must not carry credentials — use secret references in the target instead");

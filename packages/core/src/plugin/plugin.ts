@@ -2,27 +2,41 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { DependencyContainer } from "tsyringe";
+import { type DependencyContainer, instanceCachingFactory } from "tsyringe";
 import type { PackSource } from "../config/pack.js";
 import { describeError, HardcheckError } from "../errors.js";
-import { registerEndpointScheme } from "../model/endpoint.js";
+import { checkEndpointScheme, type EndpointScheme } from "../model/endpoint.js";
 import { defineProbe, type Probe } from "./probe.js";
 import { defineReporter, type Reporter } from "./reporter.js";
-import { PACK_SOURCE, PROBE, REPORTER, TRANSPORT } from "./tokens.js";
+import { ENDPOINT_SCHEME, PACK_SOURCE, PROBE, REPORTER, TRANSPORT } from "./tokens.js";
 import { defineTransport, type TransportProvider } from "./transport.js";
 
-/** What a plugin's registration function receives. */
+/**
+ * Builds a probe from what every plugin of the instance registered; called once, after the last
+ * plugin's registration function. For probes whose reach depends on other plugins (the TLS probes
+ * serve every scheme some plugin registered a pre-TLS negotiator for).
+ */
+export type ProbeFactory = (container: DependencyContainer) => Probe;
+
+/** What a plugin's registration function receives: registrations go into its instance's container only. */
 export interface PluginContext {
-  /** The scan's child container, for plugins that want to register services of their own. */
+  /** The instance's child container, for plugins that want to register services of their own. */
   readonly container: DependencyContainer;
-  /** Registers a probe (validated with `defineProbe`). */
-  registerProbe(probe: Probe): void;
+  /** Registers a probe (validated with `defineProbe`), or a factory that builds it once every plugin has registered. */
+  registerProbe(probe: Probe | ProbeFactory): void;
   /** Registers a reporter (validated with `defineReporter`). */
   registerReporter(reporter: Reporter): void;
   /** Makes a pack file available by id, as bundled packs are. */
   registerPack(pack: PackSource): void;
-  /** Teaches the endpoint parser a new URL scheme and its default port (-1: port required). */
-  registerEndpointScheme(scheme: string, defaultPort: number): void;
+  /**
+   * Teaches this instance's endpoint parser a URL scheme and its default port (-1: port required).
+   *
+   * @example
+   * ```ts
+   * context.registerScheme({ name: "imap", defaultPort: 143 });
+   * ```
+   */
+  registerScheme(scheme: EndpointScheme): void;
   /** Registers how to open host transports of one kind (`local`, `root`, `ssh`, `evidence`). */
   registerTransport(provider: TransportProvider): void;
 }
@@ -37,13 +51,23 @@ export type PluginSpec = string | RegisterPlugin | { readonly register: Register
 export function pluginContext(container: DependencyContainer): PluginContext {
   return {
     container,
-    registerProbe: (probe) => container.register(PROBE, { useValue: defineProbe(probe) }),
+    registerProbe: (probe) => {
+      if (typeof probe === "function") container.register(PROBE, { useFactory: instanceCachingFactory((resolver) => defineProbe(probe(resolver))) });
+      else container.register(PROBE, { useValue: defineProbe(probe) });
+    },
     registerReporter: (reporter) => container.register(REPORTER, { useValue: defineReporter(reporter) }),
     registerPack: (pack) => {
       if (!pack?.id || !pack.file) throw new HardcheckError("HC_PLUGIN_REGISTER", "registerPack needs { id, file }");
       container.register(PACK_SOURCE, { useValue: pack });
     },
-    registerEndpointScheme,
+    registerScheme: (scheme) => {
+      checkEndpointScheme(scheme);
+      const known = container.isRegistered(ENDPOINT_SCHEME) ? container.resolveAll(ENDPOINT_SCHEME).find((other) => other.name === scheme.name) : undefined;
+      if (known !== undefined && known.defaultPort !== scheme.defaultPort) {
+        throw new HardcheckError("HC_PLUGIN_CONFLICT", `scheme "${scheme.name}" is already registered with default port ${known.defaultPort}`);
+      }
+      container.register(ENDPOINT_SCHEME, { useValue: { ...scheme } });
+    },
     registerTransport: (provider) => container.register(TRANSPORT, { useValue: defineTransport(provider) }),
   };
 }

@@ -1,9 +1,10 @@
 import { injectAll, injectable } from "tsyringe";
 import type { PackSource } from "../config/pack.js";
 import { HardcheckError } from "../errors.js";
+import { type EndpointScheme, type EndpointSchemeTable, endpointSchemeTable } from "../model/endpoint.js";
 import { type EndpointProbe, type HostProbe, isEndpointProbe, type Probe } from "./probe.js";
 import type { Reporter } from "./reporter.js";
-import { PACK_SOURCE, PROBE, REPORTER, TRANSPORT } from "./tokens.js";
+import { ENDPOINT_SCHEME, PACK_SOURCE, PROBE, REPORTER, TRANSPORT } from "./tokens.js";
 import type { TransportProvider } from "./transport.js";
 
 /** Which probe provides a fact, and for which schemes or transports. */
@@ -14,8 +15,9 @@ export interface FactProvider {
 }
 
 /**
- * Everything the plugins registered, indexed for planning: probes by id and by fact, reporters by
- * format id, packs by id. Built from the container's multi-registrations (`@injectAll`).
+ * Everything the plugins of one instance registered, indexed for planning: probes by id and by
+ * fact, reporters by format id, packs by id, transports by kind, endpoint schemes by name. Built
+ * from the instance container's multi-registrations (`@injectAll`).
  */
 @injectable()
 export class PluginRegistry {
@@ -23,6 +25,8 @@ export class PluginRegistry {
   readonly reporters: ReadonlyMap<string, Reporter>;
   readonly packs: ReadonlyMap<string, PackSource>;
   readonly transports: ReadonlyMap<string, TransportProvider>;
+  /** The endpoint URL schemes this instance parses: the built-in ones and the plugins'. */
+  readonly schemes: EndpointSchemeTable;
   readonly #factProviders = new Map<string, FactProvider[]>();
 
   constructor(
@@ -30,7 +34,9 @@ export class PluginRegistry {
     @injectAll(REPORTER, { isOptional: true }) reporters: Reporter[] = [],
     @injectAll(PACK_SOURCE, { isOptional: true }) packs: PackSource[] = [],
     @injectAll(TRANSPORT, { isOptional: true }) transports: TransportProvider[] = [],
+    @injectAll(ENDPOINT_SCHEME, { isOptional: true }) schemes: EndpointScheme[] = [],
   ) {
+    this.schemes = endpointSchemeTable(schemes);
     this.probes = indexById(probes, (probe) => probe.meta.id, "probe");
     this.reporters = indexById(reporters, (reporter) => reporter.id, "reporter");
     this.packs = indexById(packs, (pack) => pack.id, "pack");

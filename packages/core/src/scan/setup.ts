@@ -81,8 +81,12 @@ export async function prepareScan(config: LoadedConfig, registry: PluginRegistry
       try {
         const endpoint =
           typeof entry === "string"
-            ? parseEndpoint(entry)
-            : parseEndpoint(entry.url, { ...(entry.tags ? { tags: entry.tags } : {}), ...(entry.servername ? { servername: entry.servername } : {}) });
+            ? parseEndpoint(entry, {}, registry.schemes)
+            : parseEndpoint(
+                entry.url,
+                { ...(entry.tags ? { tags: entry.tags } : {}), ...(entry.servername ? { servername: entry.servername } : {}) },
+                registry.schemes,
+              );
         if (endpoints.some((other) => other.url === endpoint.url)) at(path, `endpoint ${endpoint.url} is listed twice for this target`);
         else {
           endpoints.push(endpoint);

@@ -19,9 +19,9 @@ import {
   type SecretResolver,
 } from "@hardcheck/core";
 import snmp from "net-snmp";
+import { describeSocketError } from "../connection/socket-errors.js";
 import { communityRequest } from "../snmp/snmp.probe.js";
 import { withLdapClient } from "../support/ldap-client.js";
-import { describeSocketError } from "../support/socket-errors.js";
 
 /** The protocol families this probe can try credentials on. */
 export type CredentialProtocol = "ldap" | "snmp" | "http";

@@ -2,8 +2,9 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable } from "@hardcheck/core";
-import { abortedError, describeSocketError, errorCode } from "../support/socket-errors.js";
-import { addressOfEndpoint, serverNameOf, WireProtocolError } from "../wire-session/wire-session.js";
+import { addressOf, serverNameOf } from "../connection/address.js";
+import { abortedError, describeSocketError, errorCode } from "../connection/socket-errors.js";
+import { WireProtocolError } from "../connection/wire-session.js";
 import { authSchemes, type CookieFlags, type HstsPolicy, parseHsts, parseSetCookie } from "./http-headers.js";
 
 /** Response headers copied into the facts (lower-cased); others are left out to keep reports small and free of tokens. */
@@ -81,11 +82,11 @@ export const httpProbe: EndpointProbe = defineProbe({
   async collect(endpoint, params: JsonObject, deps) {
     if (endpoint.scheme !== "http" && endpoint.scheme !== "https") return notApplicable(`${endpoint.scheme} is not HTTP`);
     const path = typeof params.path === "string" && params.path.startsWith("/") ? params.path : "/";
-    const address = addressOfEndpoint(endpoint);
+    const address = addressOf(endpoint);
     let response: FetchedResponse;
     try {
       response = await fetchResponse(
-        { tls: endpoint.scheme === "https", host: endpoint.host, port: endpoint.port, servername: serverNameOf(endpoint), path },
+        { tls: endpoint.scheme === "https", host: endpoint.host, port: endpoint.port, servername: serverNameOf(endpoint) ?? undefined, path },
         deps.limits.connectTimeoutMs,
         deps.signal,
       );

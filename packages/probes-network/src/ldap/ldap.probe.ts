@@ -2,8 +2,9 @@
 import { randomBytes } from "node:crypto";
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import type { Client } from "ldapts";
+import { LDAP_STARTTLS_OID } from "../codecs/ldap/start-tls.js";
+import { describeSocketError } from "../connection/socket-errors.js";
 import { withLdapClient } from "../support/ldap-client.js";
-import { describeSocketError } from "../support/socket-errors.js";
 
 /** What the result code of a clear-text simple bind says about the directory. */
 const OUTCOME_OF_CODE: Readonly<Record<number, "confidentiality-required" | "stronger-auth-required" | "invalid-credentials">> = {
@@ -18,7 +19,7 @@ export function clearTextBindOutcome(resultCode: number): LdapClearTextBindFact[
 }
 
 /** OID of the StartTLS extended operation (RFC 4511 §4.14). */
-export const START_TLS_OID = "1.3.6.1.4.1.1466.20037";
+export const START_TLS_OID = LDAP_STARTTLS_OID;
 /** The entry a clear-text bind is tried against: it does not exist, so no real account is touched. */
 const PROBE_RDN = "cn=hardcheck-probe-nonexistent";
 

@@ -10,12 +10,12 @@ import { fileURLToPath } from "node:url";
 import { configFromObject, Hardcheck, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startScriptedServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PRELOGIN_OPTION, parsePreloginOptions, preloginPayload, TDS_HEADER_BYTES, TDS_PACKET, tdsPacket } from "../codecs/tds/prelogin.js";
 import { register } from "../index.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { tediousLogin } from "../support/tedious-login.js";
 import { startTdsFixture, type TdsFixture } from "../tds-prelogin/fixtures/tds-fixture.js";
 import { readLogin7 } from "../tds-prelogin/fixtures/tds-session.js";
-import { PRELOGIN_OPTION, parsePreloginOptions, preloginPayload, TDS_HEADER_BYTES, TDS_PACKET, tdsPacket } from "../tds-prelogin/tds-wire.js";
 import { loadMssql, MSSQL_CREDENTIALS, type MssqlLoginFacts, mssqlLoginProbe } from "./mssql-login.probe.js";
 
 /** Answers a PRELOGIN asking for no encryption with ENCRYPT_OFF, and one asking for encryption (a client about to log in) with ENCRYPT_NOT_SUP — which MS-TDS does not allow — and records every LOGIN7 that arrives. */

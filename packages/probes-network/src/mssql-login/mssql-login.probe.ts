@@ -3,9 +3,10 @@ import { connect, isIP, type Socket } from "node:net";
 import { rootCertificates } from "node:tls";
 import { defineProbe, type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import type sql from "mssql";
-import { abortedError } from "../support/socket-errors.js";
+import { frameTdsPacket, parsePreloginResponse } from "../codecs/tds/prelogin.js";
+import { connectWithin } from "../connection/connect.js";
+import { abortedError } from "../connection/socket-errors.js";
 import { readEncryptionStance, type TdsEncryptionMode } from "../tds-prelogin/tds-prelogin.probe.js";
-import { frameTdsPacket, parsePreloginResponse } from "../tds-prelogin/tds-wire.js";
 
 /** The mssql module, as loaded on first use. */
 type MssqlModule = typeof sql;
@@ -173,54 +174,53 @@ type LoginGuard = { refusedTls: string | null };
  */
 function guardedConnector(endpoint: Endpoint, timeoutMs: number, signal: AbortSignal, guard: LoginGuard): (...args: unknown[]) => Promise<Socket> {
   // tedious passes where to connect (a routed server, after a redirect); mssql's types still say it passes nothing.
-  return (...args) =>
-    new Promise((resolve, reject) => {
-      const given = args[0] as { host?: unknown; port?: unknown } | undefined;
-      const host = typeof given?.host === "string" ? given.host : endpoint.host;
-      const port = typeof given?.port === "number" ? given.port : endpoint.port;
-      const socket = connect({ host, port });
-      const fail = (error: Error) => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-        socket.destroy();
-        reject(error);
-      };
-      const onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-      const timer = setTimeout(() => fail(new Error(`connect timed out after ${timeoutMs} ms`)), timeoutMs);
-      signal.addEventListener("abort", onAbort, { once: true });
-      socket.once("error", fail);
-      socket.once("connect", () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-        socket.off("error", fail);
-        let buffered = Buffer.alloc(0);
-        const watch = (chunk: Buffer) => {
-          buffered = Buffer.concat([buffered, chunk]);
-          let length: number | null;
-          try {
-            length = frameTdsPacket(buffered);
-          } catch {
-            length = buffered.length;
-          }
-          if (length === null) return;
-          socket.off("data", watch);
-          let encryption: string | null = null;
-          try {
-            encryption = parsePreloginResponse(buffered.subarray(0, length)).encryption;
-          } catch {
-            encryption = "an answer that is not a PRELOGIN response";
-          }
-          if (encryption !== "ENCRYPT_ON" && encryption !== "ENCRYPT_REQ") {
-            guard.refusedTls = encryption ?? "no ENCRYPTION option";
-            socket.destroy(new Error("the server did not agree to TLS for the login"));
-          }
-        };
-        // Registered before the library pipes the socket, so this listener runs first on the answer; paused until then.
-        socket.on("data", watch);
-        socket.pause();
-        resolve(socket);
-      });
+  return async (...args) => {
+    const given = args[0] as { host?: unknown; port?: unknown } | undefined;
+    const host = typeof given?.host === "string" ? given.host : endpoint.host;
+    const port = typeof given?.port === "number" ? given.port : endpoint.port;
+    const socket = await connectWithin({
+      start: () => connect({ host, port }),
+      readyEvent: "connect",
+      timeoutMs,
+      signal,
+      fail: (failure) => {
+        switch (failure.kind) {
+          case "aborted":
+            return signal.reason instanceof Error ? signal.reason : new Error("aborted");
+          case "timeout":
+            return new Error(`connect timed out after ${timeoutMs} ms`);
+          default:
+            return failure.error instanceof Error ? failure.error : new Error(String(failure.error));
+        }
+      },
     });
+    let buffered = Buffer.alloc(0);
+    const watch = (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      let length: number | null;
+      try {
+        length = frameTdsPacket(buffered);
+      } catch {
+        length = buffered.length;
+      }
+      if (length === null) return;
+      socket.off("data", watch);
+      let encryption: string | null = null;
+      try {
+        encryption = parsePreloginResponse(buffered.subarray(0, length)).encryption;
+      } catch {
+        encryption = "an answer that is not a PRELOGIN response";
+      }
+      if (encryption !== "ENCRYPT_ON" && encryption !== "ENCRYPT_REQ") {
+        guard.refusedTls = encryption ?? "no ENCRYPTION option";
+        socket.destroy(new Error("the server did not agree to TLS for the login"));
+      }
+    };
+    // Registered before the library pipes the socket, so this listener runs first on the answer; paused until then.
+    socket.on("data", watch);
+    socket.pause();
+    return socket;
+  };
 }
 
 /** The first row of a batch's first result set, or null when it fails (missing permission, say). Plain batches: nothing here has parameters. */

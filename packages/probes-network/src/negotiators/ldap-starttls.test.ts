@@ -2,13 +2,13 @@ import { type Endpoint, parseEndpoint } from "@hardcheck/core";
 import { type LoopbackServer, startGarbageServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LDAP_STARTTLS_OID, LdapCodecError, ldapStartTlsRequest, parseExtendedResponse } from "../codecs/ldap/start-tls.js";
+import { tlsProbeSchemes } from "../connection/tls-stream.js";
 import { type SlapdLab, startSlapdLab } from "../lab-servers/slapd.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type TlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
 import { type TlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
-import { LDAP_STARTTLS_OID, ldapStartTlsRequest, parseExtendedResponse } from "./ldap-starttls.js";
-import { NegotiationError } from "./negotiator.js";
-import { TLS_PROBE_SCHEMES } from "./open-tls-stream.js";
+import { BUILTIN_NEGOTIATOR_TABLE } from "./builtin.js";
 
 let slapd: SlapdLab;
 const hostile = new Map<string, LoopbackServer>();
@@ -81,8 +81,8 @@ describe("ldap-starttls against real slapd", () => {
     expect(overStartTls["tls.suites"].names.length).toBeGreaterThan(0);
   });
 
-  it("is in TLS_PROBE_SCHEMES and the tls-handshake schemes", () => {
-    expect(TLS_PROBE_SCHEMES).toContain("ldap");
+  it("is among the built-in negotiated schemes and the tls-handshake schemes", () => {
+    expect(tlsProbeSchemes(BUILTIN_NEGOTIATOR_TABLE)).toContain("ldap");
     expect(tlsHandshakeProbe.meta.schemes).toContain("ldap");
   });
 });
@@ -129,26 +129,26 @@ describe("ldap-starttls encoding", () => {
 });
 
 describe("ldap-starttls parser fuzz", () => {
-  it("never throws anything but a NegotiationError, whatever the bytes", () => {
+  it("never throws anything but an LdapCodecError, whatever the bytes", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         try {
           parseExtendedResponse(Buffer.from(bytes));
         } catch (error) {
-          if (!(error instanceof NegotiationError)) throw error;
+          if (!(error instanceof LdapCodecError)) throw error;
         }
       }),
       { numRuns: 2_000 },
     );
   });
 
-  it("never throws anything but a NegotiationError for bytes behind an LDAPMessage tag", () => {
+  it("never throws anything but an LdapCodecError for bytes behind an LDAPMessage tag", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         try {
           parseExtendedResponse(Buffer.concat([Buffer.from([0x30, bytes.length & 0x7f]), bytes]));
         } catch (error) {
-          if (!(error instanceof NegotiationError)) throw error;
+          if (!(error instanceof LdapCodecError)) throw error;
         }
       }),
       { numRuns: 2_000 },

@@ -5,13 +5,14 @@ import { type Endpoint, parseEndpoint } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startGarbageServer, startScriptedServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeConnectionConfirm, RDP_PROTOCOL } from "../codecs/rdp/x224.js";
+import { tlsProbeSchemes } from "../connection/tls-stream.js";
 import { type RdpFixture, type RdpFixturePolicy, startRdpFixture } from "../rdp-negotiation/fixtures/rdp-fixture.js";
-import { encodeConnectionConfirm, RDP_PROTOCOL } from "../rdp-negotiation/rdp-wire.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type TlsChainFacts, tlsChainProbe } from "../tls-chain/tls-chain.probe.js";
 import { type TlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
 import { type TlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
-import { TLS_PROBE_SCHEMES } from "./open-tls-stream.js";
+import { BUILTIN_NEGOTIATOR_TABLE } from "./builtin.js";
 import { RdpTlsStream } from "./rdp-tls.js";
 
 const pki = createTestPki({ caCommonName: "hardcheck RDP TLS test CA" });
@@ -68,7 +69,7 @@ async function factsOf<T>(probe: typeof tlsHandshakeProbe, target: Endpoint): Pr
 
 describe("TLS probes over rdp:// against the MS-RDPBCGR fixture (specification, not a live RDP server)", () => {
   it("are offered for rdp:// endpoints", () => {
-    expect(TLS_PROBE_SCHEMES).toContain("rdp");
+    expect(tlsProbeSchemes(BUILTIN_NEGOTIATOR_TABLE)).toContain("rdp");
     expect(tlsHandshakeProbe.meta.schemes).toContain("rdp");
   });
 

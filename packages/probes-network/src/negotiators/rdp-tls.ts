@@ -11,10 +11,10 @@ import {
   RDP_FAILURE_NAMES,
   RDP_PROTOCOL,
   SELECTED_PROTOCOL_NAMES,
-} from "../rdp-negotiation/rdp-wire.js";
-import { TlsRecordFollower } from "../tls-wire/record-follower.js";
-import { NegotiationError, type PreTlsNegotiator, readNegotiationReply, TlsNotOfferedError } from "./negotiator.js";
-import { SocketDuplex } from "./socket-duplex.js";
+} from "../codecs/rdp/x224.js";
+import { TlsRecordFollower } from "../codecs/tls/record-follower.js";
+import { NegotiationError, type PreTlsNegotiator, readNegotiationReply, TlsNotOfferedError } from "../connection/negotiation.js";
+import { SocketDuplex } from "../connection/socket-duplex.js";
 
 const ID = "rdp-tls";
 /** TLS, CredSSP and CredSSP with early user authorization: a server that requires NLA still selects one, and each starts with TLS. */

@@ -1,31 +1,27 @@
 /** SMTP STARTTLS (RFC 3207): greeting, EHLO, STARTTLS, then TLS on the same socket. */
 import type { Socket } from "node:net";
-import { printable } from "../smtp-capabilities/smtp-reply.js";
-import { type NegotiationContext, NegotiationError, type PreTlsNegotiator, readNegotiationReply, TlsNotOfferedError } from "./negotiator.js";
+import { frameSmtpReply, parseSmtpReply, type SmtpReply } from "../codecs/smtp/reply.js";
+import { type NegotiationContext, NegotiationError, type PreTlsNegotiator, readNegotiationReply, TlsNotOfferedError } from "../connection/negotiation.js";
 
 const ID = "smtp-starttls";
 
-/** One SMTP reply: its code and text lines. */
-type SmtpReply = { readonly code: number; readonly lines: readonly string[] };
-
 /** A complete (possibly multi-line) reply at the start of `buffered`, or null while it is still short. */
-function parseSmtpReply(buffered: Buffer, step: string): { value: SmtpReply; length: number } | null {
-  const lines: string[] = [];
-  let offset = 0;
-  for (let newline = buffered.indexOf(0x0a, offset); newline >= 0; newline = buffered.indexOf(0x0a, offset)) {
-    const line = buffered.subarray(offset, newline).toString("latin1").replace(/\r$/, "");
-    offset = newline + 1;
-    const match = /^(\d{3})([ -])(.*)$/.exec(line);
-    if (!match) throw new NegotiationError(ID, `${step}: "${printable(line)}" is not an SMTP reply line`);
-    lines.push(match[3] ?? "");
-    if (match[2] === " ") return { value: { code: Number(match[1]), lines }, length: offset };
+function parseReplyAtStart(buffered: Buffer, step: string): { value: SmtpReply; length: number } | null {
+  let length: number | null;
+  let value: SmtpReply;
+  try {
+    length = frameSmtpReply(buffered);
+    if (length === null) return null;
+    value = parseSmtpReply(buffered.subarray(0, length));
+  } catch (error) {
+    throw new NegotiationError(ID, `${step}: ${(error as Error).message}`, { cause: error });
   }
-  return null;
+  return { value, length };
 }
 
 /** Reads one reply; bytes after it stay on the socket for the TLS layer. */
 function readReply(socket: Socket, context: NegotiationContext, step: string): Promise<SmtpReply> {
-  return readNegotiationReply(socket, context, ID, step, (buffered) => parseSmtpReply(buffered, step));
+  return readNegotiationReply(socket, context, ID, step, (buffered) => parseReplyAtStart(buffered, step));
 }
 
 /** Upgrades an SMTP session to TLS; fails when the server does not advertise or accept STARTTLS. */

@@ -7,14 +7,15 @@ import { type Endpoint, parseEndpoint } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startGarbageServer, startNamespacedServer, startScriptedServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { frameTdsPacket, PRELOGIN_OPTION, PRELOGIN_PACKET_BYTES, preloginPayload, TDS_HEADER_BYTES, TDS_PACKET, tdsPacket } from "../codecs/tds/prelogin.js";
+import { tlsProbeSchemes } from "../connection/tls-stream.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { tediousLogin } from "../support/tedious-login.js";
 import { encryptionAnswer, HandshakeEndTracker, startTdsFixture, type TdsFixture } from "../tds-prelogin/fixtures/tds-fixture.js";
-import { frameTdsPacket, PRELOGIN_OPTION, PRELOGIN_PACKET_BYTES, preloginPayload, TDS_HEADER_BYTES, TDS_PACKET, tdsPacket } from "../tds-prelogin/tds-wire.js";
 import { type TlsChainFacts, tlsChainProbe } from "../tls-chain/tls-chain.probe.js";
 import { type TlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
 import { type TlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
-import { TLS_PROBE_SCHEMES } from "./open-tls-stream.js";
+import { BUILTIN_NEGOTIATOR_TABLE } from "./builtin.js";
 import { TdsPreloginTlsStream } from "./tds-prelogin-tls.js";
 
 const pki = createTestPki({ caCommonName: "hardcheck TDS TLS test CA" });
@@ -96,7 +97,7 @@ async function factsOf<T>(probe: typeof tlsHandshakeProbe, target: Endpoint): Pr
 
 describe("TLS probes inside TDS PRELOGIN, against the specification fixture (not a live SQL Server)", () => {
   it("are offered for mssql:// endpoints", () => {
-    expect(TLS_PROBE_SCHEMES).toContain("mssql");
+    expect(tlsProbeSchemes(BUILTIN_NEGOTIATOR_TABLE)).toContain("mssql");
     expect(tlsHandshakeProbe.meta.schemes).toContain("mssql");
   });
 

@@ -13,7 +13,7 @@ import {
   TDS_HEADER_BYTES,
   TDS_PACKET,
   tdsMessage,
-} from "../tds-prelogin/tds-wire.js";
+} from "../codecs/tds/prelogin.js";
 import {
   type HandshakeFramedStream,
   type NegotiationContext,
@@ -21,8 +21,8 @@ import {
   type PreTlsNegotiator,
   readNegotiationReply,
   TlsNotOfferedError,
-} from "./negotiator.js";
-import { SocketDuplex } from "./socket-duplex.js";
+} from "../connection/negotiation.js";
+import { SocketDuplex } from "../connection/socket-duplex.js";
 
 const ID = "tds-prelogin-tls";
 const ENCRYPT_ON = 0x01;

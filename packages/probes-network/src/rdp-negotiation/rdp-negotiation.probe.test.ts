@@ -2,10 +2,17 @@ import { parseEndpoint } from "@hardcheck/core";
 import { type LoopbackServer, startGarbageServer, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type ConnectionConfirm,
+  connectionRequest,
+  encodeConnectionConfirm,
+  frameTpkt,
+  parseConnectionConfirm,
+  requestedProtocolsOf,
+} from "../codecs/rdp/x224.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type RdpFixture, type RdpFixturePolicy, startRdpFixture } from "./fixtures/rdp-fixture.js";
 import { type RdpNegotiationFacts, rdpNegotiationProbe } from "./rdp-negotiation.probe.js";
-import { type ConnectionConfirm, connectionRequest, encodeConnectionConfirm, frameTpkt, parseConnectionConfirm, requestedProtocolsOf } from "./rdp-wire.js";
 
 const POLICIES: RdpFixturePolicy[] = ["nla-required", "tls-required", "negotiate", "rdp-only", "pre-negotiation"];
 const fixtures = new Map<RdpFixturePolicy, RdpFixture>();

@@ -1,6 +1,5 @@
 /** RDP security negotiation facts: which protocol the server selects, whether NLA is required, TLS offered, legacy RDP security accepted. */
 import { defineProbe, type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
-import { WireProtocolError, WireSession } from "../wire-session/wire-session.js";
 import {
   type ConnectionConfirm,
   connectionRequest,
@@ -10,7 +9,8 @@ import {
   RDP_FAILURE_NAMES,
   RDP_PROTOCOL,
   SELECTED_PROTOCOL_NAMES,
-} from "./rdp-wire.js";
+} from "../codecs/rdp/x224.js";
+import { WireProtocolError, WireSession } from "../connection/wire-session.js";
 
 /** One Connection Request and its answer. */
 export type RdpAttempt = {

@@ -8,12 +8,12 @@ import { type Socket, connect as tcpConnect } from "node:net";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import { parseEndpoint } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ConnectionConfirm, connectionRequest, frameTpkt, parseConnectionConfirm, RDP_PROTOCOL } from "../codecs/rdp/x224.js";
 import { startXrdpLab, XRDP_TLS_VERSIONS, type XrdpLab, type XrdpPosture } from "../lab-servers/xrdp.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type TlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
 import { type TlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
 import { type RdpNegotiationFacts, rdpNegotiationProbe } from "./rdp-negotiation.probe.js";
-import { type ConnectionConfirm, connectionRequest, frameTpkt, parseConnectionConfirm, RDP_PROTOCOL } from "./rdp-wire.js";
 
 const POSTURES: XrdpPosture[] = ["negotiate", "tls", "rdp"];
 const labs = new Map<XrdpPosture, XrdpLab>();

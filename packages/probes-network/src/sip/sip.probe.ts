@@ -2,8 +2,9 @@
 import { createSocket } from "node:dgram";
 import { isIPv6 } from "node:net";
 import { defineProbe, type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
-import { abortedError, describeSocketError, errorCode } from "../support/socket-errors.js";
-import { addressOfEndpoint, WireProtocolError, WireSession } from "../wire-session/wire-session.js";
+import { addressOf } from "../connection/address.js";
+import { abortedError, describeSocketError, errorCode } from "../connection/socket-errors.js";
+import { WireProtocolError, WireSession } from "../connection/wire-session.js";
 import { frameSipResponse, MAX_SIP_RESPONSE_BYTES, optionsRequest, parseSipResponse, type SipResponse } from "./sip-message.js";
 
 /** What one transport showed. */
@@ -92,7 +93,7 @@ async function optionsOverTcp(endpoint: Endpoint, deps: ProbeDeps): Promise<SipT
 function optionsOverUdp(endpoint: Endpoint, deps: ProbeDeps): Promise<SipTransportFact> {
   const { signal } = deps;
   const timeoutMs = deps.limits.connectTimeoutMs;
-  const address = addressOfEndpoint(endpoint);
+  const address = addressOf(endpoint);
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(abortedError(`SIP OPTIONS over UDP to ${address}`, signal));

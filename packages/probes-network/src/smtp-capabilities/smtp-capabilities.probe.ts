@@ -2,9 +2,10 @@
 import { rootCertificates } from "node:tls";
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import { createTransport } from "nodemailer";
-import { describeSocketError } from "../support/socket-errors.js";
-import { WireSession } from "../wire-session/wire-session.js";
-import { type EhloCapabilities, ehloCapabilities, frameSmtpReply, parseSmtpReply, printable, type SmtpReply } from "./smtp-reply.js";
+import { type EhloCapabilities, ehloCapabilities, frameSmtpReply, parseSmtpReply, type SmtpReply } from "../codecs/smtp/reply.js";
+import { printable } from "../connection/printable.js";
+import { describeSocketError } from "../connection/socket-errors.js";
+import { WireSession } from "../connection/wire-session.js";
 
 /** Credential names the authenticated check reads from the target's `credentials`. */
 export const SMTP_CREDENTIALS = { username: "smtp.username", password: "smtp.password" } as const;

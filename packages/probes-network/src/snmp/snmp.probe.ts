@@ -1,8 +1,9 @@
 /** SNMP access facts: which v1/v2c communities are answered, the SNMPv3 engine, and which v3 security levels get an answer. */
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import snmp from "net-snmp";
-import { abortedError } from "../support/socket-errors.js";
-import { addressOfEndpoint, WireProtocolError } from "../wire-session/wire-session.js";
+import { addressOf } from "../connection/address.js";
+import { abortedError } from "../connection/socket-errors.js";
+import { WireProtocolError } from "../connection/wire-session.js";
 
 /** Credential names the v3 checks read from the target's `credentials` (each an `env:`/`file:` secret reference). */
 export const SNMP_CREDENTIALS = { user: "snmp.user", authKey: "snmp.authKey", privKey: "snmp.privKey" } as const;
@@ -102,7 +103,7 @@ export const snmpProbe: EndpointProbe = defineProbe({
   },
   async collect(endpoint, params: JsonObject, deps) {
     if (endpoint.scheme !== "snmp") return notApplicable(`${endpoint.scheme} is not SNMP`);
-    const address = addressOfEndpoint(endpoint);
+    const address = addressOf(endpoint);
     const timeoutMs = deps.limits.connectTimeoutMs;
     const target = { host: endpoint.host, port: endpoint.port, timeoutMs, signal: deps.signal };
     const communities = [...new Set([...DEFAULT_COMMUNITIES, ...stringList(params.communities)])];

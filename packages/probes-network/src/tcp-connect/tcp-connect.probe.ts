@@ -2,7 +2,7 @@
 import { isIP, connect as openTcpConnection } from "node:net";
 import { performance } from "node:perf_hooks";
 import { defineProbe, type EndpointProbe, notApplicable } from "@hardcheck/core";
-import { abortedError, describeSocketError, errorCode } from "../support/socket-errors.js";
+import { abortedError, describeSocketError, errorCode } from "../connection/socket-errors.js";
 
 /** Every endpoint scheme that runs over TCP. */
 export const TCP_SCHEMES = ["tls", "https", "http", "smtp", "smtps", "ldap", "ldaps", "mssql", "rdp", "sips", "sip", "tcp"] as const;

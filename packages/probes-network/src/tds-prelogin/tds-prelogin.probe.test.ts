@@ -3,11 +3,11 @@ import { type Endpoint, parseEndpoint } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startGarbageServer, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clientPrelogin, frameTdsPacket, parsePreloginResponse, TDS_HEADER_BYTES } from "../codecs/tds/prelogin.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { tediousLogin } from "../support/tedious-login.js";
 import { FIXTURE_ENCRYPTION, startTdsFixture, type TdsFixture, type TdsFixtureMode } from "./fixtures/tds-fixture.js";
 import { type TdsPreloginFacts, tdsPreloginProbe } from "./tds-prelogin.probe.js";
-import { clientPrelogin, frameTdsPacket, parsePreloginResponse, TDS_HEADER_BYTES } from "./tds-wire.js";
 
 const fixtures = new Map<TdsFixtureMode, TdsFixture>();
 const hostile = new Map<string, LoopbackServer>();

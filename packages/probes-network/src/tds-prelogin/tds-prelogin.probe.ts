@@ -1,8 +1,8 @@
 /** SQL Server's network encryption stance: the server's answer to a PRELOGIN that asks for no encryption, and whether TDS 8.0 strict (TLS first) works. */
 import { defineProbe, type EndpointProbe, type JsonObject, notApplicable } from "@hardcheck/core";
-import { describeSocketError } from "../support/socket-errors.js";
-import { WireSession } from "../wire-session/wire-session.js";
-import { clientPrelogin, type EncryptionName, frameTdsPacket, type PreloginResponse, parsePreloginResponse } from "./tds-wire.js";
+import { clientPrelogin, type EncryptionName, frameTdsPacket, type PreloginResponse, parsePreloginResponse } from "../codecs/tds/prelogin.js";
+import { describeSocketError } from "../connection/socket-errors.js";
+import { WireSession } from "../connection/wire-session.js";
 
 /**
  * What the ENCRYPTION answer to a client's ENCRYPT_OFF means (MS-TDS §2.2.6.5):

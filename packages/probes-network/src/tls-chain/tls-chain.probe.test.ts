@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_CERTIFICATE_BYTES, parseCertificate } from "../support/certificate-details.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type LabServerName, startTlsLab, type TlsLab } from "../support/tls-lab.js";
-import { countRequestedAuthorities } from "../tls-wire/presented-chain.js";
+import { countRequestedAuthorities } from "../tls-client/presented-chain.js";
 import { type TlsChainFacts, type TlsChainValidationFact, tlsChainProbe } from "./tls-chain.probe.js";
 
 let lab: TlsLab;

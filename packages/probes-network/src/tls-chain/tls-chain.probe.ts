@@ -1,8 +1,10 @@
 /** The presented certificate chain, validated and described: order, completeness, trust, names, dates, algorithms, key sizes, usages. */
-import { defineProbe, type EndpointProbe, notApplicable } from "@hardcheck/core";
-import { TLS_PROBE_SCHEMES, unlessTlsNotOffered } from "../negotiators/open-tls-stream.js";
+import { type EndpointProbe, notApplicable } from "@hardcheck/core";
+import { unlessTlsNotOffered } from "../connection/tls-stream.js";
+import { BUILTIN_NEGOTIATOR_TABLE } from "../negotiators/builtin.js";
 import { type CertificateDetails, certificateNamesHost, type ParsedCertificate, parseCertificate } from "../support/certificate-details.js";
-import { fetchPresentedChain } from "../tls-wire/presented-chain.js";
+import { fetchPresentedChain } from "../tls-client/presented-chain.js";
+import { defineTlsProbe, type TlsProbeFactory } from "../tls-client/tls-probe.js";
 import { judgeChain } from "./chain-judgement.js";
 import type { ChainFailure } from "./chain-validators.js";
 
@@ -89,11 +91,10 @@ const issues = (child: ParsedCertificate, parent: ParsedCertificate): boolean =>
  * it) and reports every certificate and a validation summary. Trust anchors: the scan's trust
  * store (trust.caFile / caDir, plus system roots when enabled).
  */
-export const tlsChainProbe: EndpointProbe = defineProbe({
+export const createTlsChainProbe: TlsProbeFactory = defineTlsProbe({
   meta: {
     id: "tls-chain",
     description: "Reads the presented certificate chain in server order and validates it: order, completeness, trust, names, dates, algorithms, keys, usages.",
-    schemes: TLS_PROBE_SCHEMES,
     facts: [
       {
         name: "tls.chainCertificates",
@@ -112,10 +113,10 @@ export const tlsChainProbe: EndpointProbe = defineProbe({
       },
     ],
   },
-  collect: (endpoint, _params, deps) =>
+  collect: (endpoint, _params, deps, reach) =>
     unlessTlsNotOffered(async () => {
-      if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
-      const presented = await fetchPresentedChain(endpoint, deps);
+      if (!reach.schemes.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
+      const presented = await fetchPresentedChain(endpoint, deps, reach.negotiators);
       const certificates = presented.certificates.map(parseCertificate);
       const judgement = judgeChain(certificates, deps.trust, deps.clock.now());
       const { fullPath, anchor } = judgement;
@@ -173,3 +174,6 @@ export const tlsChainProbe: EndpointProbe = defineProbe({
       return { facts };
     }),
 });
+
+/** `tls-chain` over the built-in negotiators; instances build theirs with {@link createTlsChainProbe}. */
+export const tlsChainProbe: EndpointProbe = createTlsChainProbe(BUILTIN_NEGOTIATOR_TABLE);

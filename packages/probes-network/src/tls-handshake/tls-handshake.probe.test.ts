@@ -13,8 +13,9 @@ import {
   type TestPki,
 } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IMPLICIT_TLS_SCHEMES } from "../connection/tls-stream.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
-import { IMPLICIT_TLS_SCHEMES, isoFromOpenSslDate, type TlsHandshakeFacts, tlsHandshakeProbe } from "./tls-handshake.probe.js";
+import { isoFromOpenSslDate, type TlsHandshakeFacts, tlsHandshakeProbe } from "./tls-handshake.probe.js";
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;

@@ -1,25 +1,19 @@
 /** One TLS handshake, reported as facts: protocol, cipher, certificate, name match, trust, chain. */
 import type { X509Certificate } from "node:crypto";
-import { isIP } from "node:net";
 import { type ConnectionOptions, type DetailedPeerCertificate, connect as startTlsConnection, type TLSSocket } from "node:tls";
-import { defineProbe, type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
-import { endHandshakeFraming } from "../negotiators/negotiator.js";
-import { openTlsStream, unlessTlsNotOffered } from "../negotiators/open-tls-stream.js";
+import { type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import type { EphemeralKeyExchange } from "../codecs/tls/server-flight.js";
+import { addressOf, serverNameOf } from "../connection/address.js";
+import { connectWithin } from "../connection/connect.js";
+import { endHandshakeFraming, type NegotiatorTable } from "../connection/negotiation.js";
+import { abortedError, describeSocketError } from "../connection/socket-errors.js";
+import { openTlsStream, unlessTlsNotOffered } from "../connection/tls-stream.js";
+import { BUILTIN_NEGOTIATOR_TABLE } from "../negotiators/builtin.js";
 import { certificateNamesHost, distinguishedName, keyBits, type ParsedCertificate, parseCertificate } from "../support/certificate-details.js";
-import { abortedError, describeSocketError } from "../support/socket-errors.js";
 import { judgeChain } from "../tls-chain/chain-judgement.js";
 import type { ChainFailure } from "../tls-chain/chain-validators.js";
-import { DHE_CERTIFICATE_SUITES, fetchPresentedChain, type PresentedChain } from "../tls-wire/presented-chain.js";
-import type { EphemeralKeyExchange } from "../tls-wire/server-flight.js";
-
-/** Schemes that speak TLS from the first byte. */
-export const IMPLICIT_TLS_SCHEMES = ["tls", "https", "smtps", "ldaps", "sips"] as const;
-
-/** Schemes whose handshake follows a pre-TLS negotiator (see `negotiators/`): SMTP and LDAP StartTLS, TDS PRELOGIN, RDP negotiation. */
-export const NEGOTIATED_HANDSHAKE_SCHEMES = ["smtp", "ldap", "mssql", "rdp"] as const;
-
-/** Every scheme this probe handshakes with. */
-export const TLS_HANDSHAKE_SCHEMES: readonly string[] = [...IMPLICIT_TLS_SCHEMES, ...NEGOTIATED_HANDSHAKE_SCHEMES];
+import { DHE_CERTIFICATE_SUITES, fetchPresentedChain, type PresentedChain } from "../tls-client/presented-chain.js";
+import { defineTlsProbe, type TlsProbeFactory } from "../tls-client/tls-probe.js";
 
 /** Application protocols offered by default, per scheme; other schemes offer none. */
 const DEFAULT_ALPN: Readonly<Record<string, readonly string[]>> = { https: ["h2", "http/1.1"] };
@@ -118,12 +112,11 @@ export type TlsHandshakeFacts = {
  * Parameters: `alpnProtocols` (array of strings) overrides the application protocols offered
  * (default `h2`, `http/1.1` for https, none otherwise).
  */
-export const tlsHandshakeProbe: EndpointProbe = defineProbe({
+export const createTlsHandshakeProbe: TlsProbeFactory = defineTlsProbe({
   meta: {
     id: "tls-handshake",
     description:
       "Performs one TLS handshake (after the scheme's pre-TLS negotiation, if any) and reports the negotiated protocol and cipher, the leaf certificate, name match, trust and chain; reads them from the server's clear-text flight when Node's TLS refuses the server.",
-    schemes: TLS_HANDSHAKE_SCHEMES,
     facts: [
       {
         name: "tls.handshake",
@@ -144,14 +137,13 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
       { name: "tls.chain", description: "Certificates of the chain, leaf first: subject, issuer, SHA-256 fingerprint" },
     ],
   },
-  collect: (endpoint, params, deps) =>
+  collect: (endpoint, params, deps, reach) =>
     unlessTlsNotOffered(async () => {
-      if (!TLS_HANDSHAKE_SCHEMES.includes(endpoint.scheme)) {
+      if (!reach.schemes.includes(endpoint.scheme)) {
         return notApplicable(`${endpoint.scheme} has no TLS handshake hardcheck can reach`);
       }
       const nameToCheck = endpoint.servername ?? endpoint.host;
-      // RFC 6066 forbids IP literals in SNI.
-      const servername = isIP(nameToCheck) === 0 ? nameToCheck : null;
+      const servername = serverNameOf(endpoint);
       const alpnProtocols = offeredAlpnProtocols(endpoint.scheme, params);
       const options: ConnectionOptions = {
         host: endpoint.host,
@@ -162,12 +154,12 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
         ...(servername === null ? {} : { servername }),
         ...(alpnProtocols.length === 0 ? {} : { ALPNProtocols: [...alpnProtocols] }),
       };
-      const address = endpoint.host.includes(":") ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
-      const session = { nameToCheck, servername, deps };
+      const address = addressOf(endpoint);
+      const session = { nameToCheck, servername, deps, negotiators: reach.negotiators };
       try {
-        if ((NEGOTIATED_HANDSHAKE_SCHEMES as readonly string[]).includes(endpoint.scheme)) {
+        if (reach.negotiators.has(endpoint.scheme)) {
           // The negotiator's socket is already connected and upgraded; TLS starts on it, so host/port would be ignored anyway.
-          const negotiated = await openTlsStream(endpoint, deps);
+          const negotiated = await openTlsStream(endpoint, deps, reach.negotiators);
           try {
             const socket = await handshake({ ...options, socket: negotiated.stream }, address, deps);
             endHandshakeFraming(negotiated.stream);
@@ -193,6 +185,9 @@ export const tlsHandshakeProbe: EndpointProbe = defineProbe({
     }),
 });
 
+/** `tls-handshake` over the built-in negotiators; instances build theirs with {@link createTlsHandshakeProbe}. */
+export const tlsHandshakeProbe: EndpointProbe = createTlsHandshakeProbe(BUILTIN_NEGOTIATOR_TABLE);
+
 /** Node's TLS ended a handshake the server had answered: the server speaks TLS, but something Node refuses. */
 class TlsRefusal extends Error {
   constructor(
@@ -204,7 +199,7 @@ class TlsRefusal extends Error {
   }
 }
 
-type SessionContext = { nameToCheck: string; servername: string | null; deps: ProbeDeps };
+type SessionContext = { nameToCheck: string; servername: string | null; deps: ProbeDeps; negotiators: NegotiatorTable };
 
 /**
  * The facts from the server's clear-text flight (TLS 1.2 and older send the certificates in clear),
@@ -214,10 +209,10 @@ type SessionContext = { nameToCheck: string; servername: string | null; deps: Pr
 async function describeServerFlight(endpoint: Endpoint, refusal: TlsRefusal, session: SessionContext): Promise<TlsHandshakeFacts> {
   let flight: PresentedChain;
   try {
-    flight = await fetchPresentedChain(endpoint, session.deps);
+    flight = await fetchPresentedChain(endpoint, session.deps, session.negotiators);
     // The group Node refused may not be the one a hello offering every suite gets; ask for it directly.
     if (/dh key too small/i.test(refusal.reason) && flight.keyExchange?.type !== "DH") {
-      const dheFlight = await fetchPresentedChain(endpoint, session.deps, DHE_CERTIFICATE_SUITES).catch(() => null);
+      const dheFlight = await fetchPresentedChain(endpoint, session.deps, session.negotiators, DHE_CERTIFICATE_SUITES).catch(() => null);
       if (dheFlight?.keyExchange?.type === "DH") flight = dheFlight;
     }
   } catch (flightError) {
@@ -259,46 +254,28 @@ function offeredAlpnProtocols(scheme: string, params: JsonObject): readonly stri
  * cannot hold the probe.
  */
 function handshake(options: ConnectionOptions, address: string, deps: ProbeDeps): Promise<TLSSocket> {
-  const { signal } = deps;
-  const timeoutMs = deps.limits.connectTimeoutMs;
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(abortedError("TLS handshake", signal));
-      return;
-    }
-    let socket: TLSSocket;
-    try {
-      socket = startTlsConnection(options);
-    } catch (error) {
-      // Invalid options (a port out of range, say) throw here rather than emit "error".
-      reject(new Error(`cannot start TLS to ${address}: ${describeSocketError(error)}`, { cause: error }));
-      return;
-    }
-    let settled = false;
+  return connectWithin({
+    start: () => startTlsConnection(options),
+    readyEvent: "secureConnect",
+    timeoutMs: deps.limits.connectTimeoutMs,
+    signal: deps.signal,
     // A handshake over a negotiated stream starts connected: no "connect" event will come.
-    let tcpConnected = options.socket !== undefined;
-    const settle = (finish: () => void, keepSocket = false) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      if (!keepSocket) socket.destroy();
-      finish();
-    };
-    const onAbort = () => settle(() => reject(abortedError("TLS handshake", signal)));
-    const timer = setTimeout(() => {
-      const message = tcpConnected ? `TLS handshake timed out after ${timeoutMs} ms` : `connect timed out after ${timeoutMs} ms`;
-      settle(() => reject(new Error(`${message} (${address})`)));
-    }, timeoutMs);
-    signal.addEventListener("abort", onAbort, { once: true });
-    socket.once("connect", () => {
-      tcpConnected = true;
-    });
-    socket.once("secureConnect", () => settle(() => resolve(socket), true));
-    // Stays attached after settling: a reset after the handshake must not become an uncaught exception.
-    socket.on("error", (error) => {
-      settle(() => reject(tcpConnected ? new TlsRefusal(describeSocketError(error), error) : new Error(describeSocketError(error), { cause: error })));
-    });
+    connected: options.socket !== undefined,
+    fail: (failure) => {
+      switch (failure.kind) {
+        case "start":
+          // Invalid options (a port out of range, say) throw here rather than emit "error".
+          return new Error(`cannot start TLS to ${address}: ${describeSocketError(failure.error)}`, { cause: failure.error });
+        case "error":
+          return failure.connected
+            ? new TlsRefusal(describeSocketError(failure.error), failure.error)
+            : new Error(describeSocketError(failure.error), { cause: failure.error });
+        case "timeout":
+          return new Error(`${failure.connected ? "TLS handshake timed out" : "connect timed out"} after ${failure.timeoutMs} ms (${address})`);
+        case "aborted":
+          return abortedError("TLS handshake", deps.signal);
+      }
+    },
   });
 }
 

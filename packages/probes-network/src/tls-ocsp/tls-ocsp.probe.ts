@@ -3,12 +3,14 @@
 import { X509Certificate } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { defineProbe, type EndpointProbe, notApplicable, type ProbeDeps } from "@hardcheck/core";
-import { TLS_PROBE_SCHEMES, unlessTlsNotOffered } from "../negotiators/open-tls-stream.js";
+import { type EndpointProbe, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { abortedError, describeSocketError } from "../connection/socket-errors.js";
+import { unlessTlsNotOffered } from "../connection/tls-stream.js";
+import { BUILTIN_NEGOTIATOR_TABLE } from "../negotiators/builtin.js";
 import { parseCertificate } from "../support/certificate-details.js";
-import { abortedError, describeSocketError } from "../support/socket-errors.js";
 import { trustAnchorCertificates } from "../support/trust-anchors.js";
-import { fetchPresentedChain } from "../tls-wire/presented-chain.js";
+import { fetchPresentedChain } from "../tls-client/presented-chain.js";
+import { defineTlsProbe, type TlsProbeFactory } from "../tls-client/tls-probe.js";
 import { buildOcspRequest, interpretOcspResponse, isFresh, type OcspAnswer, OcspParseError, pkijsCertificate } from "./ocsp-messages.js";
 
 /** Largest responder answer read; real responses are a few KB. */
@@ -145,11 +147,10 @@ function postOcspRequest(url: URL, body: Buffer, deps: Pick<ProbeDeps, "signal" 
  *
  * Parameters: `queryResponder` (boolean, default true) — false only reads the staple.
  */
-export const tlsOcspProbe: EndpointProbe = defineProbe({
+export const createTlsOcspProbe: TlsProbeFactory = defineTlsProbe({
   meta: {
     id: "tls-ocsp",
     description: "Checks the server certificate's revocation status: verifies the stapled OCSP response and queries the responder named in the certificate.",
-    schemes: TLS_PROBE_SCHEMES,
     facts: [
       {
         name: "tls.ocsp",
@@ -160,12 +161,12 @@ export const tlsOcspProbe: EndpointProbe = defineProbe({
       { name: "tls.crlDistributionPoints", description: "CRL distribution point URLs named in the leaf certificate" },
     ],
   },
-  collect: (endpoint, params, deps) =>
+  collect: (endpoint, params, deps, reach) =>
     unlessTlsNotOffered(async () => {
-      if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
+      if (!reach.schemes.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
       const queryResponder = params.queryResponder === undefined ? true : params.queryResponder;
       if (typeof queryResponder !== "boolean") throw new Error("parameter queryResponder must be true or false");
-      const presented = await fetchPresentedChain(endpoint, deps);
+      const presented = await fetchPresentedChain(endpoint, deps, reach.negotiators);
       const [leafDer, ...rest] = presented.certificates;
       const leaf = parseCertificate(leafDer as Buffer);
       const issuerX509 =
@@ -213,6 +214,9 @@ export const tlsOcspProbe: EndpointProbe = defineProbe({
       return { facts };
     }),
 });
+
+/** `tls-ocsp` over the built-in negotiators; instances build theirs with {@link createTlsOcspProbe}. */
+export const tlsOcspProbe: EndpointProbe = createTlsOcspProbe(BUILTIN_NEGOTIATOR_TABLE);
 
 async function checked(read: () => Promise<OcspAnswer>, now: Date): Promise<OcspCheckFact> {
   try {

@@ -1,9 +1,12 @@
 /** Every protocol version and cipher suite the server accepts, found with raw ClientHellos. */
-import { defineProbe, type EndpointProbe, type JsonObject, notApplicable } from "@hardcheck/core";
-import { openTlsStream, sniNameOf, TLS_PROBE_SCHEMES, unlessTlsNotOffered } from "../negotiators/open-tls-stream.js";
-import { type CipherSuiteClass, cipherSuiteByCode } from "../tls-wire/cipher-suites.js";
-import { TLS_VERSIONS, type TlsVersionName } from "../tls-wire/client-hello.js";
-import { enumerateVersionsAndSuites } from "../tls-wire/enumerate.js";
+import { type EndpointProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { type CipherSuiteClass, cipherSuiteByCode } from "../codecs/tls/cipher-suites.js";
+import { TLS_VERSIONS, type TlsVersionName } from "../codecs/tls/client-hello.js";
+import { serverNameOf } from "../connection/address.js";
+import { openTlsStream, unlessTlsNotOffered } from "../connection/tls-stream.js";
+import { BUILTIN_NEGOTIATOR_TABLE } from "../negotiators/builtin.js";
+import { enumerateVersionsAndSuites } from "../tls-client/enumerate.js";
+import { defineTlsProbe, type TlsProbeFactory } from "../tls-client/tls-probe.js";
 
 /** `tls.versions`: which protocol versions the server completes a hello for. */
 export type TlsVersionsFact = {
@@ -65,24 +68,23 @@ function requestedVersions(params: JsonObject): readonly TlsVersionName[] {
  *
  * Parameters: `versions` (list) restricts the versions scanned.
  */
-export const tlsVersionsSuitesProbe: EndpointProbe = defineProbe({
+export const createTlsVersionsSuitesProbe: TlsProbeFactory = defineTlsProbe({
   meta: {
     id: "tls-versions-suites",
     description: "Finds every accepted protocol version and cipher suite (full IANA registry) with raw ClientHellos, and the server's suite order.",
-    schemes: TLS_PROBE_SCHEMES,
     facts: [
       { name: "tls.versions", description: "Accepted and refused protocol versions (SSLv3 … TLSv1.3), lowest and highest accepted" },
       { name: "tls.suites", description: "Accepted cipher suites per version (IANA names, server order), all names, weakness classes, suites per class" },
       { name: "tls.scan", description: "Handshakes (= TCP connections) the scan needed" },
     ],
   },
-  collect: (endpoint, params, deps) =>
+  collect: (endpoint, params, deps, reach) =>
     unlessTlsNotOffered(async () => {
-      if (!TLS_PROBE_SCHEMES.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
+      if (!reach.schemes.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
       const versions = requestedVersions(params);
       const result = await enumerateVersionsAndSuites({
-        openStream: () => openTlsStream(endpoint, deps),
-        servername: sniNameOf(endpoint),
+        openStream: () => openTlsStream(endpoint, deps, reach.negotiators),
+        servername: serverNameOf(endpoint),
         timeoutMs: deps.limits.connectTimeoutMs,
         signal: deps.signal,
         versions,
@@ -126,3 +128,6 @@ export const tlsVersionsSuitesProbe: EndpointProbe = defineProbe({
       return { facts };
     }),
 });
+
+/** `tls-versions-suites` over the built-in negotiators; instances build theirs with {@link createTlsVersionsSuitesProbe}. */
+export const tlsVersionsSuitesProbe: EndpointProbe = createTlsVersionsSuitesProbe(BUILTIN_NEGOTIATOR_TABLE);

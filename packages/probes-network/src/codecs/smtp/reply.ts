@@ -1,4 +1,5 @@
-/** SMTP reply framing and EHLO capability parsing (RFC 5321 §4.2, RFC 4954 for AUTH). */
+/** SMTP reply framing and EHLO capability parsing (RFC 5321 §4.2, RFC 4954 for AUTH), shared by the STARTTLS negotiator and the smtp-capabilities probe. */
+import { printable } from "../../connection/printable.js";
 
 /** One SMTP reply: the three-digit code and the text of each line. */
 export type SmtpReply = { readonly code: number; readonly lines: readonly string[] };
@@ -63,10 +64,4 @@ export function ehloCapabilities(reply: SmtpReply): EhloCapabilities {
     if (upper === "AUTH") for (const mechanism of rest) if (mechanism.length > 0) mechanisms.add(mechanism.toUpperCase());
   }
   return { extensions: [...extensions].sort(), authMechanisms: [...mechanisms].sort(), startTls: extensions.has("STARTTLS") };
-}
-
-/** A reply line safe to quote in a message: control characters escaped, at most 80 characters. */
-export function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point.
-  return text.slice(0, 80).replace(/[\x00-\x1f\x7f]/g, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }

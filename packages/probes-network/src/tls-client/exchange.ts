@@ -1,7 +1,7 @@
 /** Sends one ClientHello on a stream and reads the server's answer, under a timeout and the probe's abort signal. */
 import type { Duplex } from "node:stream";
-import { abortedError, describeSocketError } from "../support/socket-errors.js";
-import { type HandshakeMessage, type ServerAnswer, ServerFlightReader } from "./server-flight.js";
+import { type HandshakeMessage, type ServerAnswer, ServerFlightReader } from "../codecs/tls/server-flight.js";
+import { abortedError, describeSocketError } from "../connection/socket-errors.js";
 
 /** What came back for one ClientHello. */
 export type HelloOutcome =

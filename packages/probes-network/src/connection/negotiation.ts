@@ -1,11 +1,12 @@
 /**
  * The pre-TLS seam: how a probe gets from a TCP connection to a stream that carries TLS records,
- * whatever the application protocol makes a client do first (SMTP STARTTLS now; LDAP StartTLS,
- * TDS PRELOGIN wrapping and RDP negotiation plug in the same way).
+ * whatever the application protocol makes a client do first (SMTP and LDAP StartTLS, TDS PRELOGIN
+ * wrapping, RDP negotiation). The negotiators themselves live in `negotiators/`.
  */
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { abortedError } from "../support/socket-errors.js";
+import { type ReplyParser, ReplyReader } from "./reply-reader.js";
+import { abortedError } from "./socket-errors.js";
 
 /** What a negotiator knows about the connection it upgrades. */
 export type NegotiationContext = {
@@ -37,7 +38,7 @@ export type NegotiationContext = {
  *   description: "sends STARTTLS and waits for OK",
  *   async negotiate(socket, context) { await exchangeLine(socket, "STARTTLS", /^OK/, context); return socket; },
  * };
- * registerNegotiator("example", starttlsOnly);
+ * registerNegotiator(context, "example", starttlsOnly);
  * ```
  */
 export interface PreTlsNegotiator {
@@ -101,25 +102,11 @@ export function isTlsNotOffered(error: unknown): error is Error {
   return false;
 }
 
-const NEGOTIATORS = new Map<string, PreTlsNegotiator>();
-
 /**
- * Makes every TLS probe (scanner, chain, OCSP) run over `scheme` after `negotiator`'s upgrade.
- * Registering a scheme twice replaces the earlier negotiator.
+ * The negotiators one instance knows, by the scheme they upgrade: what the TLS probes run over.
+ * Built from the registrations of `registerNegotiator`; schemes without one start with TLS.
  */
-export function registerNegotiator(scheme: string, negotiator: PreTlsNegotiator): void {
-  NEGOTIATORS.set(scheme, negotiator);
-}
-
-/** The negotiator for a scheme, or undefined for schemes that start with TLS or are unknown. */
-export function negotiatorForScheme(scheme: string): PreTlsNegotiator | undefined {
-  return NEGOTIATORS.get(scheme);
-}
-
-/** Schemes that have a negotiator, sorted. */
-export function negotiatedSchemes(): string[] {
-  return [...NEGOTIATORS.keys()].sort();
-}
+export type NegotiatorTable = ReadonlyMap<string, PreTlsNegotiator>;
 
 /** Longest reply a negotiator accepts; a server sending more is not speaking the protocol. */
 export const MAX_NEGOTIATION_REPLY_BYTES = 64 * 1024;
@@ -130,54 +117,37 @@ export const MAX_NEGOTIATION_REPLY_BYTES = 64 * 1024;
  * nonsense). Bytes after the reply are pushed back onto the socket, so the TLS layer sees exactly
  * what the server sent next. Ends on the reply timeout, the probe's signal, a close or an error.
  */
-export function readNegotiationReply<T>(
+export async function readNegotiationReply<T>(
   socket: Socket,
   context: NegotiationContext,
   negotiatorId: string,
   step: string,
-  parse: (buffered: Buffer) => { readonly value: T; readonly length: number } | null,
+  parse: ReplyParser<T>,
 ): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let buffered = Buffer.alloc(0);
-    const finish = (settle: () => void) => {
-      clearTimeout(timer);
-      socket.off("data", onData);
-      socket.off("end", onEnd);
-      socket.off("error", onError);
-      context.signal.removeEventListener("abort", onAbort);
-      socket.pause();
-      settle();
-    };
-    const onData = (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      let parsed: ReturnType<typeof parse>;
-      try {
-        parsed = parse(buffered);
-      } catch (error) {
-        finish(() => reject(error));
-        return;
-      }
-      if (parsed !== null) {
-        const rest = buffered.subarray(parsed.length);
-        finish(() => {
-          if (rest.length > 0) socket.unshift(rest);
-          resolve(parsed.value);
-        });
-      } else if (buffered.length > MAX_NEGOTIATION_REPLY_BYTES) {
-        finish(() => reject(new NegotiationError(negotiatorId, `${step}: reply longer than ${MAX_NEGOTIATION_REPLY_BYTES} bytes`)));
-      }
-    };
-    const onEnd = () => finish(() => reject(new NegotiationError(negotiatorId, `${step}: server closed the connection before answering`)));
-    const onError = (error: Error) => finish(() => reject(new NegotiationError(negotiatorId, `${step}: ${error.message}`, { cause: error })));
-    const onAbort = () => finish(() => reject(abortedError(`${negotiatorId} ${step}`, context.signal)));
-    const timer = setTimeout(
-      () => finish(() => reject(new NegotiationError(negotiatorId, `${step}: no reply within ${context.replyTimeoutMs} ms`))),
-      context.replyTimeoutMs,
-    );
-    socket.on("data", onData);
-    socket.once("end", onEnd);
-    socket.once("error", onError);
-    context.signal.addEventListener("abort", onAbort, { once: true });
-    socket.resume();
-  });
+  const reader = new ReplyReader(socket);
+  try {
+    return await reader.read(parse, {
+      timeoutMs: context.replyTimeoutMs,
+      signal: context.signal,
+      maxBytes: MAX_NEGOTIATION_REPLY_BYTES,
+      fail: (failure) => {
+        switch (failure.kind) {
+          case "malformed":
+            return failure.error instanceof Error ? failure.error : new NegotiationError(negotiatorId, `${step}: ${String(failure.error)}`);
+          case "too-long":
+            return new NegotiationError(negotiatorId, `${step}: reply longer than ${failure.maxBytes} bytes`);
+          case "closed":
+            return failure.end.how === "error"
+              ? new NegotiationError(negotiatorId, `${step}: ${failure.end.error.message}`, { cause: failure.end.error })
+              : new NegotiationError(negotiatorId, `${step}: server closed the connection before answering`);
+          case "timeout":
+            return new NegotiationError(negotiatorId, `${step}: no reply within ${failure.timeoutMs} ms`);
+          case "aborted":
+            return abortedError(`${negotiatorId} ${step}`, context.signal);
+        }
+      },
+    });
+  } finally {
+    reader.release();
+  }
 }

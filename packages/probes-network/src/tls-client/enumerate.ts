@@ -4,9 +4,10 @@
  * refuses — one handshake per accepted suite plus one refusal — then one more handshake to learn
  * whether the server or the client decides the order. Versions are scanned side by side.
  */
-import type { TlsStream } from "../negotiators/open-tls-stream.js";
-import { ALL_CIPHER_SUITES, cipherSuiteByCode } from "./cipher-suites.js";
-import { buildClientHello, TLS_VERSIONS, type TlsVersionName, VERSION_CODES, versionName } from "./client-hello.js";
+
+import { ALL_CIPHER_SUITES, cipherSuiteByCode } from "../codecs/tls/cipher-suites.js";
+import { buildClientHello, TLS_VERSIONS, type TlsVersionName, VERSION_CODES, versionName } from "../codecs/tls/client-hello.js";
+import type { TlsStream } from "../connection/tls-stream.js";
 import { exchangeHello, type HelloOutcome } from "./exchange.js";
 
 /** What one version's scan found. */

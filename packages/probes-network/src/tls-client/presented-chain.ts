@@ -7,13 +7,15 @@
 import type { ConnectionOptions, DetailedPeerCertificate, TLSSocket } from "node:tls";
 import { connect as startTlsConnection } from "node:tls";
 import type { Endpoint, ProbeDeps } from "@hardcheck/core";
-import { endHandshakeFraming } from "../negotiators/negotiator.js";
-import { openTlsStream, sniNameOf } from "../negotiators/open-tls-stream.js";
-import { abortedError, describeSocketError } from "../support/socket-errors.js";
-import { ALL_CIPHER_SUITES, type CipherSuiteInfo, cipherSuiteByCode } from "./cipher-suites.js";
-import { buildClientHello, versionName } from "./client-hello.js";
+import { ALL_CIPHER_SUITES, type CipherSuiteInfo, cipherSuiteByCode } from "../codecs/tls/cipher-suites.js";
+import { buildClientHello, versionName } from "../codecs/tls/client-hello.js";
+import { type EphemeralKeyExchange, parseCertificateList, parseCertificateStatus, parseServerKeyExchange } from "../codecs/tls/server-flight.js";
+import { serverNameOf } from "../connection/address.js";
+import { connectWithin } from "../connection/connect.js";
+import { endHandshakeFraming, type NegotiatorTable } from "../connection/negotiation.js";
+import { abortedError, describeSocketError } from "../connection/socket-errors.js";
+import { openTlsStream } from "../connection/tls-stream.js";
 import { exchangeHello } from "./exchange.js";
-import { type EphemeralKeyExchange, parseCertificateList, parseCertificateStatus, parseServerKeyExchange } from "./server-flight.js";
 
 /** What the server presented. */
 export type PresentedChain = {
@@ -71,20 +73,22 @@ export const DHE_CERTIFICATE_SUITES = CERTIFICATE_SUITES.filter((code) => /^(TLS
 /**
  * Reads the presented chain with one handshake: two when the server refuses TLS 1.2 and older (then
  * Node's TLS reads it), or when it refuses the first hello's suites (then a hello without finite-field groups follows).
- * `cipherSuites` narrows the offer (default: every suite with a certificate).
+ * Connects through the scheme's negotiator in `negotiators`, if it has one. `cipherSuites` narrows
+ * the offer (default: every suite with a certificate).
  */
 export async function fetchPresentedChain(
   endpoint: Endpoint,
   deps: Pick<ProbeDeps, "signal" | "limits">,
+  negotiators: NegotiatorTable,
   cipherSuites: readonly number[] = CERTIFICATE_SUITES,
 ): Promise<PresentedChain> {
   // A strict RFC 7919 server refuses a hello whose finite-field groups it does not share; the second hello leaves them out.
   for (const offerFiniteFieldGroups of [true, false]) {
-    const flight = await readClearTextFlight(endpoint, deps, cipherSuites, offerFiniteFieldGroups);
+    const flight = await readClearTextFlight(endpoint, deps, negotiators, cipherSuites, offerFiniteFieldGroups);
     if (flight.kind === "chain") return flight.chain;
     if (flight.kind === "not-tls12") break;
   }
-  return fetchWithNodeTls(endpoint, deps);
+  return fetchWithNodeTls(endpoint, deps, negotiators);
 }
 
 type ClearTextFlight = { kind: "chain"; chain: PresentedChain } | { kind: "refused" } | { kind: "not-tls12" };
@@ -93,11 +97,12 @@ type ClearTextFlight = { kind: "chain"; chain: PresentedChain } | { kind: "refus
 async function readClearTextFlight(
   endpoint: Endpoint,
   deps: Pick<ProbeDeps, "signal" | "limits">,
+  negotiators: NegotiatorTable,
   cipherSuites: readonly number[],
   offerFiniteFieldGroups: boolean,
 ): Promise<ClearTextFlight> {
-  const servername = sniNameOf(endpoint);
-  const { stream, socket, address } = await openTlsStream(endpoint, deps);
+  const servername = serverNameOf(endpoint);
+  const { stream, socket, address } = await openTlsStream(endpoint, deps, negotiators);
   try {
     const hello = buildClientHello({ version: "TLSv1.2", cipherSuites, servername, requestOcspStaple: true, offerFiniteFieldGroups });
     const outcome = await exchangeHello(stream, hello, { timeoutMs: deps.limits.connectTimeoutMs, signal: deps.signal, readUntil: "flight", address });
@@ -132,14 +137,13 @@ async function readClearTextFlight(
   }
 }
 
-async function fetchWithNodeTls(endpoint: Endpoint, deps: Pick<ProbeDeps, "signal" | "limits">): Promise<PresentedChain> {
-  const { stream, socket, address } = await openTlsStream(endpoint, deps);
-  const servername = sniNameOf(endpoint);
+async function fetchWithNodeTls(endpoint: Endpoint, deps: Pick<ProbeDeps, "signal" | "limits">, negotiators: NegotiatorTable): Promise<PresentedChain> {
+  const { stream, socket, address } = await openTlsStream(endpoint, deps, negotiators);
+  const servername = serverNameOf(endpoint);
   try {
-    const tlsSocket = await new Promise<{ tls: TLSSocket; staple: Buffer | null }>((resolve, reject) => {
-      let staple: Buffer | null = null;
-      let tls: TLSSocket;
-      try {
+    let staple: Buffer | null = null;
+    const tls = await connectWithin<TLSSocket>({
+      start: () => {
         // requestOCSP is a TLSSocket option tls.connect passes through; Node's type definitions leave it out of ConnectionOptions.
         const options: ConnectionOptions & { requestOCSP: boolean } = {
           socket: stream,
@@ -148,33 +152,31 @@ async function fetchWithNodeTls(endpoint: Endpoint, deps: Pick<ProbeDeps, "signa
           requestOCSP: true,
           ...(servername === null ? {} : { servername }),
         };
-        tls = startTlsConnection(options);
-      } catch (error) {
-        reject(new Error(`cannot start TLS to ${address}: ${describeSocketError(error)}`, { cause: error }));
-        return;
-      }
-      const finish = (settle: () => void) => {
-        clearTimeout(timer);
-        deps.signal.removeEventListener("abort", onAbort);
-        settle();
-      };
-      const onAbort = () => finish(() => reject(abortedError("TLS handshake", deps.signal)));
-      const timer = setTimeout(
-        () => finish(() => reject(new Error(`TLS handshake timed out after ${deps.limits.connectTimeoutMs} ms (${address})`))),
-        deps.limits.connectTimeoutMs,
-      );
-      deps.signal.addEventListener("abort", onAbort, { once: true });
-      tls.on("OCSPResponse", (response: Buffer) => {
-        staple = response;
-      });
-      tls.once("secureConnect", () =>
-        finish(() => {
-          endHandshakeFraming(stream);
-          resolve({ tls, staple });
-        }),
-      );
-      tls.on("error", (error) => finish(() => reject(new Error(`TLS handshake failed: ${describeSocketError(error)} (${address})`, { cause: error }))));
+        const started = startTlsConnection(options);
+        started.on("OCSPResponse", (response: Buffer) => {
+          staple = response;
+        });
+        return started;
+      },
+      readyEvent: "secureConnect",
+      timeoutMs: deps.limits.connectTimeoutMs,
+      signal: deps.signal,
+      connected: true,
+      fail: (failure) => {
+        switch (failure.kind) {
+          case "start":
+            return new Error(`cannot start TLS to ${address}: ${describeSocketError(failure.error)}`, { cause: failure.error });
+          case "error":
+            return new Error(`TLS handshake failed: ${describeSocketError(failure.error)} (${address})`, { cause: failure.error });
+          case "timeout":
+            return new Error(`TLS handshake timed out after ${failure.timeoutMs} ms (${address})`);
+          case "aborted":
+            return abortedError("TLS handshake", deps.signal);
+        }
+      },
     });
+    endHandshakeFraming(stream);
+    const tlsSocket = { tls, staple: staple as Buffer | null };
     const certificates: Buffer[] = [];
     const seen = new Set<string>();
     for (
