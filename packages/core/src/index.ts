@@ -8,8 +8,9 @@ import "reflect-metadata";
 
 // Config, packs, schemas.
 export { configFromObject, type LoadedConfig, loadConfigFile } from "./config/config.js";
+export { jsonSchemas } from "./config/json-schemas.js";
 export { type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js";
-export { type ConfigData, type ConfigInput, jsonSchemas } from "./config/schema.js";
+export type { ConfigData, ConfigInput } from "./config/schema.js";
 export { formatKeyPath, MAX_INPUT_FILE_BYTES, parseSource, readSource, type SourceDocument } from "./config/source.js";
 // Evaluation.
 export { blamedConditions, briefValue, describeAlternatives, describeCondition, describeFailures, describeHolding, isNegated } from "./engine/describe.js";
@@ -30,7 +31,12 @@ export { Hardcheck, type HardcheckOptions } from "./hardcheck.js";
 export { type EndpointOptions, knownEndpointSchemes, parseEndpoint, parseHostSpec, registerEndpointScheme } from "./model/endpoint.js";
 export { parseIsoInstant } from "./model/instant.js";
 // The model.
-export * from "./model/types.js";
+export * from "./model/report.js";
+export * from "./model/rule.js";
+export * from "./model/signoff.js";
+export * from "./model/site.js";
+export * from "./model/target.js";
+export * from "./model/values.js";
 export { importPlugin, type PluginContext, type PluginSpec, type RegisterPlugin } from "./plugin/plugin.js";
 // Plugins: probes, reporters, packs.
 export {

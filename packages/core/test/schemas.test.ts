@@ -6,8 +6,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { configFromObject } from "../src/config/config.js";
-import { attestationsFileSchema, configSchema, jsonSchemas, packSchema, reportSchema } from "../src/config/schema.js";
+import { jsonSchemas } from "../src/config/json-schemas.js";
+import { attestationsFileSchema, configSchema, packSchema } from "../src/config/schema.js";
 import { Hardcheck } from "../src/hardcheck.js";
+import { reportSchema } from "../src/model/report.js";
 import type { JsonValue } from "../src/model/types.js";
 import { fakePlugin, fixedClock, fixture, passingProbe } from "./support/fakes.js";
 

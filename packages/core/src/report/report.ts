@@ -1,7 +1,17 @@
 /** Builds, sorts, merges and shards report documents. */
-import { reportSchema } from "../config/schema.js";
 import { HardcheckError } from "../errors.js";
-import type { CheckResult, ReportDocument, ReportNotice, ReportPack, ReportRule, ReportTarget, SiteInfo, Summary, Target } from "../model/types.js";
+import {
+  type CheckResult,
+  type ReportDocument,
+  type ReportNotice,
+  type ReportPack,
+  type ReportRule,
+  type ReportTarget,
+  reportSchema,
+  type Summary,
+} from "../model/report.js";
+import type { SiteInfo } from "../model/site.js";
+import type { Target } from "../model/target.js";
 
 /** The parts a report is built from. */
 export interface ReportParts {
@@ -101,7 +111,7 @@ export function parseReport(data: unknown, name: string): ReportDocument {
       { file: name, path: issue?.path.join(".") || "(document)", message: `not a hardcheck report (schemaVersion 1): ${issue?.message ?? "invalid"}` },
     ]);
   }
-  const report = parsed.data as ReportDocument;
+  const report: ReportDocument = parsed.data;
   // Gates read the summary: one that disagrees with the results (an edited or corrupt file) is refused.
   const counted = summarize(report.results);
   const differing = (Object.keys(counted) as Array<keyof Summary>).filter((key) => counted[key] !== report.summary[key]);
