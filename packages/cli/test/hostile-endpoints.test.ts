@@ -39,7 +39,7 @@ describe("a scan with hostile endpoints", () => {
       limits: { connectTimeoutMs: 400, probeTimeoutMs: 1500 },
       targets: Object.entries(servers).map(([id, server]) => ({ id, endpoints: [`tls://127.0.0.1:${server.port}`] })),
     });
-    const setup = await hardcheck.prepare(config);
+    const setup = await hardcheck.resolve(config);
     const started = Date.now();
     const report = await hardcheck.run({ ...setup, trust: { caCertificates: [caPem], useSystemRoots: false } });
     expect(Date.now() - started).toBeLessThan(3000);

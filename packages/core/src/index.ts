@@ -92,7 +92,26 @@ export { parseXmlDocument, readXmlPath, type XmlDocument, xmlPathYieldsList } fr
 // Reports.
 export { printable, printableDeep } from "./report/printable.js";
 export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize, toReportTarget } from "./report/report.js";
-export { assessableSchemes, type RuleLevel, ruleLevel, SCOPE_WARNING_CODES, type ScopeGap, scopeGap, scopeNotices } from "./scan/applicability.js";
+export {
+  assessableSchemes,
+  type RuleLevel,
+  readsProductSetting,
+  ruleLevel,
+  SCOPE_WARNING_CODES,
+  type ScopeGap,
+  scopeGap,
+  scopeNotices,
+  type TargetOutOfScope,
+  targetOutOfScope,
+} from "./scan/applicability.js";
 export { FactCollector, type ProbeRun, reportProbeFault } from "./scan/collector.js";
+export {
+  DEFAULT_LIMITS,
+  prepareScan,
+  type ResolvedLimits,
+  type ResolvedScan,
+  resolveScan,
+  type ScanSelection,
+  type ScanSetup,
+} from "./scan/resolve.js";
 export { Scanner, type ScanOptions, type ScanProgress } from "./scan/scanner.js";
-export { DEFAULT_LIMITS, prepareScan, type ResolvedLimits, type ScanSelection, type ScanSetup } from "./scan/setup.js";

@@ -8,8 +8,8 @@ import { Hardcheck } from "../src/hardcheck.js";
 import type { CheckResult, JsonObject, ReportDocument } from "../src/model/types.js";
 import { defineProbe, type HostProbe, notApplicable, type Probe, type ProbeDeps } from "../src/plugin/probe.js";
 import { defineTransport } from "../src/plugin/transport.js";
+import type { ScanSelection } from "../src/scan/resolve.js";
 import type { ScanOptions } from "../src/scan/scanner.js";
-import type { ScanSelection } from "../src/scan/setup.js";
 import { fakeEndpointProbe, fixedClock, ruleData, when, writePack } from "./support/fakes.js";
 
 const clock = fixedClock("2026-03-01T12:00:00Z");

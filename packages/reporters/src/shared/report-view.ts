@@ -38,19 +38,6 @@ export function ruleCatalog(report: ReportDocument): readonly ReportRule[] {
   return [...seen.values()];
 }
 
-/** JSON with sorted object keys, so two equal values always compare equal as text. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    return `{${Object.keys(record)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${stableJson(record[key])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
 /** Seconds between two ISO timestamps (0 when either does not parse). */
 export function durationSeconds(startedAt: string, finishedAt: string): number {
   const seconds = (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000;
