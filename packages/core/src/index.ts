@@ -91,7 +91,18 @@ export { readSettings, SETTING_FORMATS, type SettingFormat, type SettingParams, 
 export { parseXmlDocument, readXmlPath, type XmlDocument, xmlPathYieldsList } from "./probes/setting/xml-path.js";
 // Reports.
 export { printable, printableDeep } from "./report/printable.js";
-export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize, toReportTarget } from "./report/report.js";
+export {
+  buildReport,
+  compareResults,
+  mergeReports,
+  parseReport,
+  parseShard,
+  resultsWithRules,
+  selectShard,
+  summarize,
+  toReportTarget,
+  upgradeReport,
+} from "./report/report.js";
 export {
   assessableSchemes,
   type RuleLevel,

@@ -4,7 +4,7 @@ import { configFromObject } from "../src/config/config.js";
 import { HardcheckError } from "../src/errors.js";
 import { Hardcheck } from "../src/hardcheck.js";
 import type { CheckResult, ReportDocument, Status, Target } from "../src/model/types.js";
-import { buildReport, mergeReports, parseReport, parseShard, selectShard, summarize } from "../src/report/report.js";
+import { buildReport, mergeReports, parseReport, parseShard, resultsWithRules, selectShard, summarize } from "../src/report/report.js";
 import { fakeEndpointProbe, fakePlugin, fixedClock, fixture, thrown } from "./support/fakes.js";
 
 function result(fields: Partial<CheckResult> & Pick<CheckResult, "ruleId" | "target">): CheckResult {
@@ -85,7 +85,7 @@ describe("buildReport", () => {
     expect(report.notices.map((notice) => `${notice.code}:${notice.message}`)).toEqual(["HC_A:x", "HC_WAIVER_EXPIRED:a", "HC_WAIVER_EXPIRED:b"]);
     expect(report.summary).toEqual({ pass: 2, fail: 1, error: 1, manual: 1, waived: 0, notApplicable: 0 });
     expect(report).not.toHaveProperty("shard");
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
   });
 
   it("records a shard label only when given", () => {
@@ -246,9 +246,17 @@ describe("the rules section", () => {
     expect(first?.source?.line).toBeGreaterThan(0);
     const halves = [1, 2].map((index) => ({ ...report, targets: selectShard(report.targets, index, 2), results: [] }));
     expect(mergeReports(halves).rules).toEqual(report.rules);
-    const { rules: _rules, ...older } = report;
-    expect(parseReport(JSON.parse(JSON.stringify(older)), "old.json")).not.toHaveProperty("rules");
-    expect(mergeReports([older])).not.toHaveProperty("rules");
+    // Version 1: every result repeated its rule's fields, and reports before `rules` had none.
+    const { rules: _rules, ...rest } = report;
+    const older = { ...rest, schemaVersion: 1, results: resultsWithRules(report) };
+    const upgraded = parseReport(JSON.parse(JSON.stringify(older)), "old.json");
+    expect(upgraded.schemaVersion).toBe(2);
+    expect(upgraded.results).toEqual(report.results);
+    const brief = (rules: ReportDocument["rules"]) => rules.map((rule) => [rule.id, rule.title, rule.severity]).sort();
+    expect(brief(upgraded.rules)).toEqual(brief(report.rules.filter((rule) => report.results.some((result) => result.ruleId === rule.id))));
+    expect(resultsWithRules(upgraded)).toEqual(resultsWithRules(report));
+    const withRules = parseReport(JSON.parse(JSON.stringify({ ...older, rules: report.rules })), "v1.json");
+    expect(withRules).toEqual(report);
   });
 });
 
@@ -272,7 +280,7 @@ describe("parseReport", () => {
   it.each([
     { name: "null", data: null, path: "(document)" },
     { name: "a list", data: [], path: "(document)" },
-    { name: "a newer schema version", data: { ...valid, schemaVersion: 2 }, path: "schemaVersion" },
+    { name: "a newer schema version", data: { ...valid, schemaVersion: 3 }, path: "schemaVersion" },
     { name: "no summary", data: { ...valid, summary: undefined }, path: "summary" },
     { name: "an unknown status", data: { ...valid, results: [{ ...result({ ruleId: "r", target: "t" }), status: "maybe" }] }, path: "results.0.status" },
     { name: "a non-integer count", data: { ...valid, summary: { ...valid.summary, pass: 1.5 } }, path: "summary.pass" },
@@ -288,7 +296,7 @@ describe("parseReport", () => {
     expect(failure.code).toBe("HC_REPORT_INVALID");
     expect(failure.issues[0]).toMatchObject({ file: "shard-2.json", path });
     expect(failure.message).toMatch(
-      new RegExp(`^HC_REPORT_INVALID: shard-2\\.json ${path.replace(/[().]/g, "\\$&")}: not a hardcheck report \\(schemaVersion 1\\): `),
+      new RegExp(`^HC_REPORT_INVALID: shard-2\\.json ${path.replace(/[().]/g, "\\$&")}: not a hardcheck report \\(schemaVersion 2, or 1\\): `),
     );
   });
 });

@@ -216,6 +216,6 @@ describe("published JSON Schemas", () => {
     const schema = published("report.schema.json");
     expect(violations(schema, report, schema)).toEqual([]);
     expect(reportSchema.safeParse(report).success).toBe(true);
-    expect(violations(schema, { ...(report as object), schemaVersion: 2 }, schema)).not.toEqual([]);
+    expect(violations(schema, { ...(report as object), schemaVersion: 3 }, schema)).not.toEqual([]);
   });
 });

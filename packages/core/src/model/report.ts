@@ -26,14 +26,14 @@ export interface ConditionTrace {
   readonly name?: string;
 }
 
-/** The verdict of one rule on one target (and endpoint). */
-export interface CheckResult {
+/**
+ * The verdict of one rule on one target (and endpoint) as the report document stores it. The rule's
+ * own fields (title, severity, checklist reference, …) are stored once, in `report.rules`;
+ * {@link resultsWithRules} joins them back for reading.
+ */
+export interface ReportResult {
   readonly ruleId: string;
   readonly pack: string;
-  readonly checklistRef: string | null;
-  readonly section: string | null;
-  readonly title: string;
-  readonly severity: Severity;
   readonly target: string;
   /** Endpoint URL, or null for host-level and manual checks. */
   readonly endpoint: string | null;
@@ -44,8 +44,20 @@ export interface CheckResult {
   readonly evidence: Readonly<Record<string, JsonValue>>;
   readonly waiver?: WaiverRecord;
   readonly attestation?: Attestation;
+}
+
+/** The fields of a rule every result is read with: see {@link resultsWithRules}. */
+export interface ResultRuleFields {
+  readonly checklistRef: string | null;
+  readonly section: string | null;
+  readonly title: string;
+  readonly severity: Severity;
+  /** Where the rule is defined. */
   readonly source?: SourceLocation;
 }
+
+/** The verdict of one rule on one target (and endpoint), with its rule's fields: what reporters read. */
+export interface CheckResult extends ReportResult, ResultRuleFields {}
 
 /** A waiver as it was applied (or not) to one result. */
 export interface WaiverRecord extends Waiver {
@@ -125,7 +137,8 @@ export interface ReportRule {
  * `hardcheck.json` is its serialisation.
  */
 export interface ReportDocument {
-  readonly schemaVersion: 1;
+  /** 2 since rule fields are stored once, in {@link ReportDocument.rules}; documents of version 1 are read and upgraded. */
+  readonly schemaVersion: 2;
   readonly tool: { readonly name: string; readonly version: string };
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -139,14 +152,14 @@ export interface ReportDocument {
   readonly incomplete: boolean;
   readonly packs: readonly ReportPack[];
   readonly targets: readonly ReportTarget[];
-  readonly results: readonly CheckResult[];
+  readonly results: readonly ReportResult[];
   readonly summary: Summary;
   readonly notices: readonly ReportNotice[];
   /**
    * The rules the scan evaluated, packs sorted by id and rules in the order their pack lists them
-   * (the source document's order). Absent in reports written before it existed.
+   * (the source document's order): every result's rule is here.
    */
-  readonly rules?: readonly ReportRule[];
+  readonly rules: readonly ReportRule[];
   /** `I/N` when this report covers one shard of the targets. */
   readonly shard?: string;
   /** The deployment overview from the config's `site:`. */
@@ -166,13 +179,9 @@ const conditionTraceSchema = z.object({
   name: z.string().optional(),
 }) satisfies z.ZodType<ConditionTrace>;
 
-const checkResultSchema = z.object({
+const resultFields = {
   ruleId: z.string(),
   pack: z.string(),
-  checklistRef: z.string().nullable(),
-  section: z.string().nullable(),
-  title: z.string(),
-  severity: z.enum(SEVERITIES),
   target: z.string(),
   endpoint: z.string().nullable(),
   status: z.enum(STATUSES),
@@ -181,15 +190,37 @@ const checkResultSchema = z.object({
   evidence: z.record(z.string(), jsonValueSchema),
   waiver: waiverSchema.extend({ target: z.string(), expired: z.boolean(), originalStatus: z.enum(STATUSES) }).optional(),
   attestation: attestationSchema.optional(),
+};
+
+const reportResultSchema = z.object(resultFields) satisfies z.ZodType<ReportResult>;
+
+/** A result of a version 1 document, which repeated its rule's fields. */
+const checkResultSchema = z.object({
+  ...resultFields,
+  checklistRef: z.string().nullable(),
+  section: z.string().nullable(),
+  title: z.string(),
+  severity: z.enum(SEVERITIES),
   source: sourceLocationSchema.optional(),
 }) satisfies z.ZodType<CheckResult>;
 
-/**
- * The report document as a schema: `parseReport` validates saved reports with it, and it is
- * published as `report.schema.json`. It produces exactly {@link ReportDocument}.
- */
-export const reportSchema = z.object({
-  schemaVersion: z.literal(1),
+const reportRuleSchema = z.object({
+  id: z.string(),
+  pack: z.string(),
+  checklistRef: z.string().nullable(),
+  section: z.string().nullable(),
+  title: z.string(),
+  severity: z.enum(SEVERITIES),
+  rationale: z.string(),
+  remediation: z.string(),
+  manual: z.boolean(),
+  prompt: z.string().optional(),
+  source: sourceLocationSchema.optional(),
+  accessRights: z.string().optional(),
+  references: z.array(z.string()).optional(),
+}) satisfies z.ZodType<ReportRule>;
+
+const documentFields = {
   tool: z.object({ name: z.string(), version: z.string() }),
   startedAt: z.string(),
   finishedAt: z.string(),
@@ -210,7 +241,7 @@ export const reportSchema = z.object({
       observedAt: z.string().optional(),
     }),
   ),
-  results: z.array(checkResultSchema),
+
   summary: z.object({
     pass: z.int(),
     fail: z.int(),
@@ -220,25 +251,32 @@ export const reportSchema = z.object({
     notApplicable: z.int(),
   }),
   notices: z.array(z.object({ level: z.enum(["warning", "info"]), code: z.string(), message: z.string() })),
-  rules: z
-    .array(
-      z.object({
-        id: z.string(),
-        pack: z.string(),
-        checklistRef: z.string().nullable(),
-        section: z.string().nullable(),
-        title: z.string(),
-        severity: z.enum(SEVERITIES),
-        rationale: z.string(),
-        remediation: z.string(),
-        manual: z.boolean(),
-        prompt: z.string().optional(),
-        source: sourceLocationSchema.optional(),
-        accessRights: z.string().optional(),
-        references: z.array(z.string()).optional(),
-      }),
-    )
-    .optional(),
   shard: z.string().optional(),
   site: siteSchema.optional(),
+};
+
+/**
+ * The report document as a schema: `parseReport` validates saved reports with it, and it is
+ * published as `report.schema.json`. It produces exactly {@link ReportDocument}.
+ */
+export const reportSchema = z.object({
+  schemaVersion: z.literal(2),
+  ...documentFields,
+  results: z.array(reportResultSchema),
+  rules: z.array(reportRuleSchema),
 }) satisfies z.ZodType<ReportDocument>;
+
+/** A report document of schema version 1 (results carry their rule's fields; `rules` may be absent). */
+export interface ReportDocumentV1 extends Omit<ReportDocument, "schemaVersion" | "results" | "rules"> {
+  readonly schemaVersion: 1;
+  readonly results: readonly CheckResult[];
+  readonly rules?: readonly ReportRule[];
+}
+
+/** Schema version 1 of the report document, still read (and upgraded) by `parseReport`. */
+export const reportSchemaV1 = z.object({
+  schemaVersion: z.literal(1),
+  ...documentFields,
+  results: z.array(checkResultSchema),
+  rules: z.array(reportRuleSchema).optional(),
+}) satisfies z.ZodType<ReportDocumentV1>;

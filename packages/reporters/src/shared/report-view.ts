@@ -13,29 +13,11 @@ export function findingKey(result: Pick<CheckResult, "pack" | "ruleId" | "target
 }
 
 /**
- * The rules of a report in document order. Reports written before the `rules` section existed are
- * described from their results, with the title standing in for rationale and remediation.
+ * The rules of a report in document order (a report of schema version 1 is upgraded by
+ * `parseReport`, which describes the rules of reports written before `rules` existed).
  */
 export function ruleCatalog(report: ReportDocument): readonly ReportRule[] {
-  if (report.rules) return report.rules;
-  const seen = new Map<string, ReportRule>();
-  for (const result of report.results) {
-    const key = `${result.pack}|${result.ruleId}`;
-    if (seen.has(key)) continue;
-    seen.set(key, {
-      id: result.ruleId,
-      pack: result.pack,
-      checklistRef: result.checklistRef,
-      section: result.section,
-      title: result.title,
-      severity: result.severity,
-      rationale: result.title,
-      remediation: "",
-      manual: false,
-      ...(result.source ? { source: result.source } : {}),
-    });
-  }
-  return [...seen.values()];
+  return report.rules;
 }
 
 /** Seconds between two ISO timestamps (0 when either does not parse). */
