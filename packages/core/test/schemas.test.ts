@@ -152,7 +152,7 @@ describe("published JSON Schemas", () => {
     const { packs: _packs, plugins: _plugins, trust: _trust, ...rest } = validConfig;
     const config = configFromObject({ ...rest, packs: ["fake-pack"] }, { baseDir: fixture("packs") });
     const hardcheck = await Hardcheck.create({ plugins: [fakePlugin(passingProbe)] });
-    await expect(hardcheck.prepare(config)).resolves.toMatchObject({ limits: { concurrency: 8, perHost: 2 } });
+    await expect(hardcheck.resolve(config)).resolves.toMatchObject({ limits: { concurrency: 8, perHost: 2 } });
   });
 
   it.each([

@@ -220,7 +220,8 @@ const reportRuleSchema = z.object({
   references: z.array(z.string()).optional(),
 }) satisfies z.ZodType<ReportRule>;
 
-const documentFields = {
+// The document's parts in the order reports are written, so a parsed report keeps that order.
+const documentHead = {
   tool: z.object({ name: z.string(), version: z.string() }),
   startedAt: z.string(),
   finishedAt: z.string(),
@@ -241,7 +242,9 @@ const documentFields = {
       observedAt: z.string().optional(),
     }),
   ),
+};
 
+const documentMiddle = {
   summary: z.object({
     pass: z.int(),
     fail: z.int(),
@@ -251,6 +254,9 @@ const documentFields = {
     notApplicable: z.int(),
   }),
   notices: z.array(z.object({ level: z.enum(["warning", "info"]), code: z.string(), message: z.string() })),
+};
+
+const documentTail = {
   shard: z.string().optional(),
   site: siteSchema.optional(),
 };
@@ -261,9 +267,11 @@ const documentFields = {
  */
 export const reportSchema = z.object({
   schemaVersion: z.literal(2),
-  ...documentFields,
+  ...documentHead,
   results: z.array(reportResultSchema),
+  ...documentMiddle,
   rules: z.array(reportRuleSchema),
+  ...documentTail,
 }) satisfies z.ZodType<ReportDocument>;
 
 /** A report document of schema version 1 (results carry their rule's fields; `rules` may be absent). */
@@ -276,7 +284,9 @@ export interface ReportDocumentV1 extends Omit<ReportDocument, "schemaVersion" |
 /** Schema version 1 of the report document, still read (and upgraded) by `parseReport`. */
 export const reportSchemaV1 = z.object({
   schemaVersion: z.literal(1),
-  ...documentFields,
+  ...documentHead,
   results: z.array(checkResultSchema),
+  ...documentMiddle,
   rules: z.array(reportRuleSchema).optional(),
+  ...documentTail,
 }) satisfies z.ZodType<ReportDocumentV1>;

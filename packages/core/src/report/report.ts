@@ -282,8 +282,23 @@ function rulesFromResults(results: readonly (ReportResult | CheckResult)[]): Rep
 export function upgradeReport(report: ReportDocumentV1): ReportDocument {
   const listed = new Set((report.rules ?? []).map((rule) => `${rule.pack}|${rule.id}`));
   const missing = rulesFromResults(report.results).filter((rule) => !listed.has(`${rule.pack}|${rule.id}`));
-  const { schemaVersion: _version, results, rules, ...rest } = report;
-  return { schemaVersion: 2, ...rest, results: results.map(storedResult), rules: [...(rules ?? []), ...missing] };
+  // The keys in the order reports are written, so an upgraded document reads like a new one.
+  return {
+    schemaVersion: 2,
+    tool: report.tool,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    ...(report.evaluatedAt !== undefined ? { evaluatedAt: report.evaluatedAt } : {}),
+    incomplete: report.incomplete,
+    packs: report.packs,
+    targets: report.targets,
+    results: report.results.map(storedResult),
+    summary: report.summary,
+    notices: report.notices,
+    rules: [...(report.rules ?? []), ...missing],
+    ...(report.shard !== undefined ? { shard: report.shard } : {}),
+    ...(report.site !== undefined ? { site: report.site } : {}),
+  };
 }
 
 /**
