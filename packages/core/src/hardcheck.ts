@@ -4,7 +4,7 @@ import { type DependencyContainer, container as rootContainer } from "tsyringe";
 import type { LoadedConfig } from "./config/config.js";
 import { formatKeyPath } from "./config/source.js";
 import { describeError, HardcheckError, isHardcheckError } from "./errors.js";
-import type { ReportDocument } from "./model/types.js";
+import type { ReportDocument } from "./model/report.js";
 import { importPlugin, type PluginSpec, pluginContext, type RegisterPlugin } from "./plugin/plugin.js";
 import { PluginRegistry } from "./plugin/registry.js";
 import { type ResolvedScan, resolveScan, type ScanSelection } from "./scan/resolve.js";
