@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { configSchema, packSchema, reportSchema } from "../packages/core/src/config/schema.js";
+import { configSchema, packSchema } from "../packages/core/src/config/schema.js";
+import { reportSchema } from "../packages/core/src/model/report.js";
 
 const root = resolve(import.meta.dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");

@@ -77,7 +77,7 @@ describe("bundled packs", () => {
     }
     const config = configFromObject({ packs: [id], targets: [{ id: "t", endpoints: ["tls://127.0.0.1:1"] }] });
     const { hardcheck } = await createInstance(undefined, root);
-    await expect(hardcheck.prepare(config)).resolves.toMatchObject({ rules: expect.any(Array) });
+    await expect(hardcheck.resolve(config)).resolves.toMatchObject({ rules: expect.any(Array) });
   });
 
   it("rule ids are unique across all bundled packs", async () => {

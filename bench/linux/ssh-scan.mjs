@@ -63,7 +63,7 @@ const config = configFromObject({
   ],
 });
 const hardcheck = await Hardcheck.create({ plugins: [plugin, checklists], config });
-const ruleIds = (await hardcheck.prepare(config)).rules.map((compiled) => compiled.rule.id);
+const ruleIds = (await hardcheck.resolve(config)).rules.map((compiled) => compiled.rule.id);
 
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => {

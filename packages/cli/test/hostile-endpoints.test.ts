@@ -40,7 +40,7 @@ describe("a scan with hostile endpoints", () => {
       limits: { connectTimeoutMs: 1000, probeTimeoutMs: 8000 },
       targets: Object.entries(servers).map(([id, server]) => ({ id, endpoints: [`tls://127.0.0.1:${server.port}`] })),
     });
-    const setup = await hardcheck.prepare(config);
+    const setup = await hardcheck.resolve(config);
     const report = await hardcheck.run({ ...setup, trust: { caCertificates: [caPem], useSystemRoots: false } });
     // Several probes assess each endpoint; every one of them must fail the same way.
     const reasons = (target: string) =>

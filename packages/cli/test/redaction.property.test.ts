@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { ReportDocument } from "@hardcheck/core";
+import { type ReportDocument, resultsWithRules } from "@hardcheck/core";
 import { escapeHtml, escapeMarkdown, escapeXml } from "@hardcheck/reporters";
 import { type LoopbackServer, startScriptedServer } from "@hardcheck/testkit";
 import fc from "fast-check";
@@ -60,7 +60,7 @@ describe("redaction (property)", () => {
         fc.pre(!everything.includes(secret) && !secret.includes("[redacted]") && secret.trim() === secret);
         const { report, outputs } = await scanWith(secret, greets ? "hello" : `hi ${secret} <b>`);
         const enums = (document: ReportDocument) =>
-          document.results.map((result) => [result.ruleId, result.pack, result.target, result.endpoint, result.severity, result.status]);
+          resultsWithRules(document).map((result) => [result.ruleId, result.pack, result.target, result.endpoint, result.severity, result.status]);
         expect(enums(report)).toEqual([
           ["HOSTILE-BANNER", "test-hostile", "mail", `tcp://127.0.0.1:${server.port}`, "high", greets ? "pass" : "fail"],
           ["HOSTILE-ECHO", "test-hostile", "mail", `tcp://127.0.0.1:${server.port}`, "high", "fail"],

@@ -5,11 +5,11 @@ import type { LoadedConfig } from "./config/config.js";
 import { formatKeyPath } from "./config/source.js";
 import { describeError, HardcheckError, isHardcheckError } from "./errors.js";
 import { BUILTIN_ENDPOINT_SCHEMES } from "./model/endpoint.js";
-import type { ReportDocument } from "./model/types.js";
+import type { ReportDocument } from "./model/report.js";
 import { importPlugin, type PluginSpec, pluginContext, type RegisterPlugin } from "./plugin/plugin.js";
 import { PluginRegistry } from "./plugin/registry.js";
+import { type ResolvedScan, resolveScan, type ScanSelection } from "./scan/resolve.js";
 import { Scanner, type ScanOptions } from "./scan/scanner.js";
-import { prepareScan, type ScanSelection, type ScanSetup } from "./scan/setup.js";
 
 /** Options for {@link Hardcheck.create}. */
 export interface HardcheckOptions {
@@ -91,17 +91,22 @@ export class Hardcheck {
   }
 
   /** Resolves and cross-checks everything a scan of `config` needs (no network yet). */
-  prepare(config: LoadedConfig, selection: ScanSelection = {}): Promise<ScanSetup> {
-    return prepareScan(config, this.registry, selection);
+  resolve(config: LoadedConfig, selection: ScanSelection = {}): Promise<ResolvedScan> {
+    return resolveScan(config, this.registry, selection);
   }
 
-  /** Runs a prepared scan. */
-  run(setup: ScanSetup, options: ScanOptions = {}): Promise<ReportDocument> {
-    return this.container.resolve(Scanner).run(setup, options);
+  /** @deprecated Renamed {@link Hardcheck.resolve}. */
+  prepare(config: LoadedConfig, selection: ScanSelection = {}): Promise<ResolvedScan> {
+    return this.resolve(config, selection);
   }
 
-  /** Prepares and runs a scan of `config` in one step. */
+  /** Runs a resolved scan. */
+  run(scan: ResolvedScan, options: ScanOptions = {}): Promise<ReportDocument> {
+    return this.container.resolve(Scanner).run(scan, options);
+  }
+
+  /** Resolves and runs a scan of `config` in one step. */
   async scan(config: LoadedConfig, options: ScanOptions & { selection?: ScanSelection } = {}): Promise<ReportDocument> {
-    return this.run(await this.prepare(config, options.selection ?? {}), options);
+    return this.run(await this.resolve(config, options.selection ?? {}), options);
   }
 }

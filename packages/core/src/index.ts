@@ -8,8 +8,9 @@ import "reflect-metadata";
 
 // Config, packs, schemas.
 export { configFromObject, type LoadedConfig, loadConfigFile } from "./config/config.js";
+export { jsonSchemas } from "./config/json-schemas.js";
 export { type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js";
-export { type ConfigData, type ConfigInput, jsonSchemas } from "./config/schema.js";
+export type { ConfigData, ConfigInput } from "./config/schema.js";
 export { formatKeyPath, MAX_INPUT_FILE_BYTES, parseSource, readSource, type SourceDocument } from "./config/source.js";
 // Evaluation.
 export { blamedConditions, briefValue, describeAlternatives, describeCondition, describeFailures, describeHolding, isNegated } from "./engine/describe.js";
@@ -39,7 +40,12 @@ export {
 } from "./model/endpoint.js";
 export { parseIsoInstant } from "./model/instant.js";
 // The model.
-export * from "./model/types.js";
+export * from "./model/report.js";
+export * from "./model/rule.js";
+export * from "./model/signoff.js";
+export * from "./model/site.js";
+export * from "./model/target.js";
+export * from "./model/values.js";
 export { importPlugin, type PluginContext, type PluginSpec, type ProbeFactory, type RegisterPlugin } from "./plugin/plugin.js";
 // Plugins: probes, reporters, packs.
 export {
@@ -94,8 +100,38 @@ export { readSettings, SETTING_FORMATS, type SettingFormat, type SettingParams, 
 export { parseXmlDocument, readXmlPath, type XmlDocument, xmlPathYieldsList } from "./probes/setting/xml-path.js";
 // Reports.
 export { printable, printableDeep } from "./report/printable.js";
-export { buildReport, compareResults, mergeReports, parseReport, parseShard, selectShard, summarize, toReportTarget } from "./report/report.js";
-export { assessableSchemes, type RuleLevel, ruleLevel, SCOPE_WARNING_CODES, type ScopeGap, scopeGap, scopeNotices } from "./scan/applicability.js";
+export {
+  buildReport,
+  compareResults,
+  mergeReports,
+  parseReport,
+  parseShard,
+  resultsWithRules,
+  selectShard,
+  summarize,
+  toReportTarget,
+  upgradeReport,
+} from "./report/report.js";
+export {
+  assessableSchemes,
+  type RuleLevel,
+  readsProductSetting,
+  ruleLevel,
+  SCOPE_WARNING_CODES,
+  type ScopeGap,
+  scopeGap,
+  scopeNotices,
+  type TargetOutOfScope,
+  targetOutOfScope,
+} from "./scan/applicability.js";
 export { FactCollector, type ProbeRun, reportProbeFault } from "./scan/collector.js";
+export {
+  DEFAULT_LIMITS,
+  prepareScan,
+  type ResolvedLimits,
+  type ResolvedScan,
+  resolveScan,
+  type ScanSelection,
+  type ScanSetup,
+} from "./scan/resolve.js";
 export { Scanner, type ScanOptions, type ScanProgress } from "./scan/scanner.js";
-export { DEFAULT_LIMITS, prepareScan, type ResolvedLimits, type ScanSelection, type ScanSetup } from "./scan/setup.js";

@@ -320,7 +320,7 @@ async function refusal(name: string): Promise<{ stage: "load" | "prepare"; error
   });
   const hardcheck = await Hardcheck.create({ plugins: [fakePlugin(countingProbe)], config });
   try {
-    await hardcheck.prepare(config);
+    await hardcheck.resolve(config);
   } catch (error) {
     return { stage: "prepare", error, probeCalls, config };
   }
@@ -422,7 +422,7 @@ describe("broken config files", () => {
       { baseDir: fixture("bad-config") },
     );
     const hardcheck = await Hardcheck.create({ plugins: [fakePlugin(passingProbe)], config });
-    const setup = await hardcheck.prepare(config);
+    const setup = await hardcheck.resolve(config);
     expect(setup.rules.map((compiled) => compiled.rule.id)).toEqual(["fake-value-ok", "fake-date-later", "fake-manual"]);
     expect(setup.rules[1]?.parameters).toEqual({ horizon: "now+60d" });
     expect(setup.targets.map((target) => target.endpoints.map((endpoint) => endpoint.url))).toEqual([["tls://127.0.0.1:8443"]]);

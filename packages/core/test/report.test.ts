@@ -4,7 +4,7 @@ import { configFromObject } from "../src/config/config.js";
 import { HardcheckError } from "../src/errors.js";
 import { Hardcheck } from "../src/hardcheck.js";
 import type { CheckResult, ReportDocument, Status, Target } from "../src/model/types.js";
-import { buildReport, mergeReports, parseReport, parseShard, selectShard, summarize } from "../src/report/report.js";
+import { buildReport, mergeReports, parseReport, parseShard, resultsWithRules, selectShard, summarize } from "../src/report/report.js";
 import { fakeEndpointProbe, fakePlugin, fixedClock, fixture, thrown } from "./support/fakes.js";
 
 function result(fields: Partial<CheckResult> & Pick<CheckResult, "ruleId" | "target">): CheckResult {
@@ -85,7 +85,7 @@ describe("buildReport", () => {
     expect(report.notices.map((notice) => `${notice.code}:${notice.message}`)).toEqual(["HC_A:x", "HC_WAIVER_EXPIRED:a", "HC_WAIVER_EXPIRED:b"]);
     expect(report.summary).toEqual({ pass: 2, fail: 1, error: 1, manual: 1, waived: 0, notApplicable: 0 });
     expect(report).not.toHaveProperty("shard");
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
   });
 
   it("records a shard label only when given", () => {
@@ -115,20 +115,23 @@ async function shardLab() {
     { baseDir: fixture("packs") },
   );
   const hardcheck = await Hardcheck.create({ plugins: [fakePlugin(probe)] });
-  const setup = await hardcheck.prepare(config);
-  return { hardcheck, setup, ids };
+  const setup = await hardcheck.resolve(config);
+  return { hardcheck, config, setup, ids };
 }
 
 describe("mergeReports", () => {
   it("merges 3 shards into the unsharded report, apart from the timestamps", async () => {
-    const { hardcheck, setup, ids } = await shardLab();
+    const { hardcheck, config, setup, ids } = await shardLab();
     const whole = await hardcheck.run(setup, { clock: fixedClock("2026-03-01T12:00:00Z") });
     const shards: ReportDocument[] = [];
     for (let index = 1; index <= 3; index++) {
-      const targets = selectShard(setup.targets, index, 3);
+      // The selection names the shard; the resolved scan holds its targets and its label.
+      const shard = await hardcheck.resolve(config, { shard: `${index}/3` });
+      expect(shard.targets).toEqual(selectShard(setup.targets, index, 3));
+      expect(shard.shard).toBe(`${index}/3`);
       // Each shard must hold something, or the merge would prove little.
-      expect(targets.length).toBeGreaterThan(0);
-      shards.push(await hardcheck.run({ ...setup, targets }, { clock: fixedClock(`2026-03-01T1${index}:00:00Z`), shard: `${index}/3` }));
+      expect(shard.targets.length).toBeGreaterThan(0);
+      shards.push(await hardcheck.run(shard, { clock: fixedClock(`2026-03-01T1${index}:00:00Z`) }));
     }
     expect(shards.map((shard) => shard.shard)).toEqual(["1/3", "2/3", "3/3"]);
     expect(shards.flatMap((shard) => shard.targets.map((target) => target.id)).sort()).toEqual(ids);
@@ -246,9 +249,17 @@ describe("the rules section", () => {
     expect(first?.source?.line).toBeGreaterThan(0);
     const halves = [1, 2].map((index) => ({ ...report, targets: selectShard(report.targets, index, 2), results: [] }));
     expect(mergeReports(halves).rules).toEqual(report.rules);
-    const { rules: _rules, ...older } = report;
-    expect(parseReport(JSON.parse(JSON.stringify(older)), "old.json")).not.toHaveProperty("rules");
-    expect(mergeReports([older])).not.toHaveProperty("rules");
+    // Version 1: every result repeated its rule's fields, and reports before `rules` had none.
+    const { rules: _rules, ...rest } = report;
+    const older = { ...rest, schemaVersion: 1, results: resultsWithRules(report) };
+    const upgraded = parseReport(JSON.parse(JSON.stringify(older)), "old.json");
+    expect(upgraded.schemaVersion).toBe(2);
+    expect(upgraded.results).toEqual(report.results);
+    const brief = (rules: ReportDocument["rules"]) => rules.map((rule) => [rule.id, rule.title, rule.severity]).sort();
+    expect(brief(upgraded.rules)).toEqual(brief(report.rules.filter((rule) => report.results.some((result) => result.ruleId === rule.id))));
+    expect(resultsWithRules(upgraded)).toEqual(resultsWithRules(report));
+    const withRules = parseReport(JSON.parse(JSON.stringify({ ...older, rules: report.rules })), "v1.json");
+    expect(JSON.stringify(withRules)).toBe(JSON.stringify(report));
   });
 });
 
@@ -256,7 +267,10 @@ describe("parseReport", () => {
   it("accepts a real report after a JSON round trip", async () => {
     const { hardcheck, setup } = await shardLab();
     const report = await hardcheck.run(setup, { clock: fixedClock("2026-03-01T12:00:00Z") });
-    expect(parseReport(JSON.parse(JSON.stringify(report)), "hardcheck.json")).toEqual(report);
+    const parsed = parseReport(JSON.parse(JSON.stringify(report)), "hardcheck.json");
+    expect(parsed).toEqual(report);
+    // Reporters serialise what they are given: a parsed report keeps the written key order.
+    expect(JSON.stringify(parsed)).toBe(JSON.stringify(report));
   });
 
   const valid = buildReport({
@@ -272,7 +286,7 @@ describe("parseReport", () => {
   it.each([
     { name: "null", data: null, path: "(document)" },
     { name: "a list", data: [], path: "(document)" },
-    { name: "a newer schema version", data: { ...valid, schemaVersion: 2 }, path: "schemaVersion" },
+    { name: "a newer schema version", data: { ...valid, schemaVersion: 3 }, path: "schemaVersion" },
     { name: "no summary", data: { ...valid, summary: undefined }, path: "summary" },
     { name: "an unknown status", data: { ...valid, results: [{ ...result({ ruleId: "r", target: "t" }), status: "maybe" }] }, path: "results.0.status" },
     { name: "a non-integer count", data: { ...valid, summary: { ...valid.summary, pass: 1.5 } }, path: "summary.pass" },
@@ -288,7 +302,7 @@ describe("parseReport", () => {
     expect(failure.code).toBe("HC_REPORT_INVALID");
     expect(failure.issues[0]).toMatchObject({ file: "shard-2.json", path });
     expect(failure.message).toMatch(
-      new RegExp(`^HC_REPORT_INVALID: shard-2\\.json ${path.replace(/[().]/g, "\\$&")}: not a hardcheck report \\(schemaVersion 1\\): `),
+      new RegExp(`^HC_REPORT_INVALID: shard-2\\.json ${path.replace(/[().]/g, "\\$&")}: not a hardcheck report \\(schemaVersion 2, or 1\\): `),
     );
   });
 });

@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { configFromObject } from "../src/config/config.js";
 import { Hardcheck } from "../src/hardcheck.js";
-import type { CheckResult, JsonObject, ReportDocument } from "../src/model/types.js";
+import type { JsonObject, ReportDocument, ReportResult } from "../src/model/types.js";
 import { defineProbe, type HostProbe, notApplicable, type Probe, type ProbeDeps } from "../src/plugin/probe.js";
 import { defineTransport } from "../src/plugin/transport.js";
+import type { ScanSelection } from "../src/scan/resolve.js";
 import type { ScanOptions } from "../src/scan/scanner.js";
-import type { ScanSelection } from "../src/scan/setup.js";
 import { fakeEndpointProbe, fixedClock, ruleData, when, writePack } from "./support/fakes.js";
 
 const clock = fixedClock("2026-03-01T12:00:00Z");
@@ -60,7 +60,7 @@ const localStub = defineTransport({
 });
 
 /** The fields a table compares. */
-const row = (result: CheckResult) => [result.ruleId, result.target, result.endpoint, result.status, result.message];
+const row = (result: ReportResult) => [result.ruleId, result.target, result.endpoint, result.status, result.message];
 
 const VALUE_RULE = ruleData("value-ok", { conditions: when("fake.value", "equal", "ok") });
 const COUNT_RULE = ruleData("count-positive", { conditions: when("fake.count", "greaterThan", 0) });
@@ -95,7 +95,8 @@ describe("verdicts", () => {
     ]);
     expect(report.results[0]?.evidence).toEqual({ "fake.value": "bad" });
     expect(report.results[0]?.conditions).toEqual([{ where: "all[0]", fact: "fake.value", operator: "equal", expected: "ok", actual: "bad", outcome: "fail" }]);
-    expect(report.results[0]?.source).toEqual({ file: join(workDir, "scan.json"), line: 6 });
+    expect(report.results[0]).not.toHaveProperty("source");
+    expect(report.rules[0]?.source).toEqual({ file: join(workDir, "scan.json"), line: 6 });
     expect(report.summary).toEqual({ pass: 1, fail: 1, error: 0, manual: 0, waived: 0, notApplicable: 0 });
     expect(report.incomplete).toBe(false);
   });

@@ -6,8 +6,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { configFromObject } from "../src/config/config.js";
-import { attestationsFileSchema, configSchema, jsonSchemas, packSchema, reportSchema } from "../src/config/schema.js";
+import { jsonSchemas } from "../src/config/json-schemas.js";
+import { attestationsFileSchema, configSchema, packSchema } from "../src/config/schema.js";
 import { Hardcheck } from "../src/hardcheck.js";
+import { reportSchema } from "../src/model/report.js";
 import type { JsonValue } from "../src/model/types.js";
 import { fakePlugin, fixedClock, fixture, passingProbe } from "./support/fakes.js";
 
@@ -150,7 +152,7 @@ describe("published JSON Schemas", () => {
     const { packs: _packs, plugins: _plugins, trust: _trust, ...rest } = validConfig;
     const config = configFromObject({ ...rest, packs: ["fake-pack"] }, { baseDir: fixture("packs") });
     const hardcheck = await Hardcheck.create({ plugins: [fakePlugin(passingProbe)] });
-    await expect(hardcheck.prepare(config)).resolves.toMatchObject({ limits: { concurrency: 8, perHost: 2 } });
+    await expect(hardcheck.resolve(config)).resolves.toMatchObject({ limits: { concurrency: 8, perHost: 2 } });
   });
 
   it.each([
@@ -214,6 +216,6 @@ describe("published JSON Schemas", () => {
     const schema = published("report.schema.json");
     expect(violations(schema, report, schema)).toEqual([]);
     expect(reportSchema.safeParse(report).success).toBe(true);
-    expect(violations(schema, { ...(report as object), schemaVersion: 2 }, schema)).not.toEqual([]);
+    expect(violations(schema, { ...(report as object), schemaVersion: 3 }, schema)).not.toEqual([]);
   });
 });

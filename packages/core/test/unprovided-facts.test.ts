@@ -60,7 +60,7 @@ describe("facts no probe provides", () => {
   it("in a user's pack file: the load fails with the file and line of the fact", async () => {
     const hardcheck = await instance(false);
     const config = configFromObject({ packs: [packFile], targets: [{ id: "web", endpoints: ["tls://web.test"] }] });
-    const error = await thrown(() => hardcheck.prepare(config));
+    const error = await thrown(() => hardcheck.resolve(config));
     expect(isHardcheckError(error, "HC_RULE_UNKNOWN_FACT")).toBe(true);
     expect((error as Error).message).toMatch(/vendor\.json:\d+:\d+ rules\[1\]\.conditions\.all\[0\]\.fact: no probe provides fact "smtp\.capabilities"/);
   });

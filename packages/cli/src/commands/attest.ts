@@ -8,7 +8,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { type Attestation, HardcheckError, type Rule, systemClock, type Target } from "@hardcheck/core";
+import { type Attestation, HardcheckError, systemClock, targetOutOfScope } from "@hardcheck/core";
 import { isMap, isSeq, parseDocument, YAMLSeq } from "yaml";
 import { createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
@@ -36,23 +36,16 @@ const VERDICTS: Readonly<Record<string, Attestation["verdict"]>> = {
   "not-applicable": "not-applicable",
 };
 
-/** True when a manual rule's target-level scope admits the target (endpoint scopes are for the scan to judge). */
-export function appliesToTarget(rule: Rule, target: Target): boolean {
-  if (rule.scope.targetTags && !rule.scope.targetTags.some((tag) => target.tags.includes(tag))) return false;
-  if (rule.scope.os && !(target.os && rule.scope.os.includes(target.os))) return false;
-  return true;
-}
-
 /** `hardcheck attest --config FILE --pack P --target T`. Returns the exit code. */
 export async function attestCommand(options: AttestOptions, io: CliIo): Promise<number> {
   const { hardcheck, config } = await createInstance(options.config, io.cwd);
   if (!config) return 2;
-  const setup = await hardcheck.prepare(config, { packs: [options.pack] });
-  const target = setup.targets.find((candidate) => candidate.id === options.target);
+  const scan = await hardcheck.resolve(config, { packs: [options.pack] });
+  const target = scan.targets.find((candidate) => candidate.id === options.target);
   if (!target) {
     throw new HardcheckError(
       "HC_USAGE",
-      `--target ${options.target}: no such target in ${options.config} — targets: ${setup.targets.map((t) => t.id).join(", ")}`,
+      `--target ${options.target}: no such target in ${options.config} — targets: ${scan.targets.map((t) => t.id).join(", ")}`,
     );
   }
   if (Array.isArray(config.data.attestations) && !options.file) {
@@ -66,10 +59,10 @@ export async function attestCommand(options: AttestOptions, io: CliIo): Promise<
   const by = options.by ?? io.env.HARDCHECK_ATTEST_BY ?? userInfo().username;
   if (!by.trim()) throw new HardcheckError("HC_USAGE", "--by: say who attests (a name or e-mail)");
 
-  const attested = new Set(setup.attestations.filter((entry) => entry.target === target.id).map((entry) => entry.rule));
-  const rules = setup.rules
+  const attested = new Set(scan.attestations.filter((entry) => entry.target === target.id).map((entry) => entry.rule));
+  const rules = scan.rules
     .map((compiled) => compiled.rule)
-    .filter((rule) => rule.manual && appliesToTarget(rule, target) && (options.all || !attested.has(rule.id)));
+    .filter((rule) => rule.manual && !targetOutOfScope(rule, target) && (options.all || !attested.has(rule.id)));
   if (rules.length === 0) {
     io.stdout.write(`${options.pack} on ${target.id}: no open manual items${options.all ? "" : " (--all asks about attested ones again)"}\n`);
     return 0;

@@ -1,5 +1,5 @@
 /** The exit code of commands that judge a report (scan, merge). */
-import { type ReportDocument, SEVERITIES, type Severity } from "@hardcheck/core";
+import { type ReportDocument, resultsWithRules, SEVERITIES, type Severity } from "@hardcheck/core";
 import { EXIT } from "../io.js";
 
 /**
@@ -10,6 +10,8 @@ export function exitCodeFor(report: ReportDocument, failOn: Severity | "none"): 
   if (report.incomplete) return EXIT.findings;
   if (failOn === "none") return EXIT.ok;
   const threshold = SEVERITIES.indexOf(failOn);
-  const failing = report.results.some((result) => (result.status === "fail" || result.status === "error") && SEVERITIES.indexOf(result.severity) <= threshold);
+  const failing = resultsWithRules(report).some(
+    (result) => (result.status === "fail" || result.status === "error") && SEVERITIES.indexOf(result.severity) <= threshold,
+  );
   return failing ? EXIT.findings : EXIT.ok;
 }

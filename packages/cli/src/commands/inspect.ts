@@ -14,6 +14,7 @@ import {
   type Pack,
   type PluginRegistry,
   type Rule,
+  readsProductSetting,
   ruleLevel,
 } from "@hardcheck/core";
 import { type CliInstance, createInstance } from "../instance.js";
@@ -24,20 +25,20 @@ import { strictFailure } from "./scan.js";
 export async function validateCommand(file: string, io: CliIo, options: { strict?: boolean } = {}): Promise<number> {
   const { hardcheck, config } = await createInstance(file, io.cwd);
   if (!config) return 2;
-  const setup = await hardcheck.prepare(config);
+  const scan = await hardcheck.resolve(config);
   await checkSecretReferences(config, io);
-  const endpoints = setup.targets.reduce((sum, target) => sum + target.endpoints.length, 0);
-  for (const notice of setup.notices) io.stderr.write(`${notice.level === "warning" ? "WARNING" : "INFO"} ${notice.code}: ${notice.message}\n`);
+  const endpoints = scan.targets.reduce((sum, target) => sum + target.endpoints.length, 0);
+  for (const notice of scan.notices) io.stderr.write(`${notice.level === "warning" ? "WARNING" : "INFO"} ${notice.code}: ${notice.message}\n`);
   if (options.strict || config.data.strict) {
-    const failure = strictFailure(setup.notices);
+    const failure = strictFailure(scan.notices);
     if (failure) {
       io.stderr.write(failure);
       return EXIT.usage;
     }
   }
-  const warnings = setup.notices.filter((notice) => notice.level === "warning").length;
+  const warnings = scan.notices.filter((notice) => notice.level === "warning").length;
   io.stdout.write(
-    `${file}: valid${warnings ? ` with ${warnings} warning(s)` : ""} — ${setup.packs.length} pack(s), ${setup.rules.length} rule(s), ${setup.targets.length} target(s), ${endpoints} endpoint(s), ${setup.waivers.length} waiver(s), ${setup.attestations.length} attestation(s)\n`,
+    `${file}: valid${warnings ? ` with ${warnings} warning(s)` : ""} — ${scan.packs.length} pack(s), ${scan.rules.length} rule(s), ${scan.targets.length} target(s), ${endpoints} endpoint(s), ${scan.waivers.length} waiver(s), ${scan.attestations.length} attestation(s)\n`,
   );
   return EXIT.ok;
 }
@@ -74,8 +75,8 @@ async function checkSecretReferences(config: LoadedConfig, io: CliIo): Promise<v
 /** Packs from the config when one is given, otherwise every bundled pack. */
 async function availablePacks({ hardcheck, config }: CliInstance): Promise<{ packs: Pack[]; compiled: Map<string, CompiledRule[]> }> {
   if (config) {
-    const setup = await hardcheck.prepare(config);
-    return { packs: [...setup.packs], compiled: groupParts(setup.rules) };
+    const scan = await hardcheck.resolve(config);
+    return { packs: [...scan.packs], compiled: groupParts(scan.rules) };
   }
   const packs: Pack[] = [];
   for (const source of [...hardcheck.registry.packs.values()].sort((a, b) => a.id.localeCompare(b.id))) {
@@ -99,7 +100,7 @@ export function ruleClass(rule: Rule): RuleClass {
   if (rule.manual) return "manual";
   // A rule whose every evidence source is a product setting is "cfg"; any probed source makes it automated.
   const parts = compileRuleParts(rule);
-  return parts.every((part) => part.facts.some((fact) => fact.startsWith("setting."))) ? "cfg" : "automated";
+  return parts.every(readsProductSetting) ? "cfg" : "automated";
 }
 
 /** Rules of one pack counted by class. */

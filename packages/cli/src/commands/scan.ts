@@ -11,7 +11,6 @@ import {
   SCOPE_WARNING_CODES,
   SEVERITIES,
   type Severity,
-  selectShard,
 } from "@hardcheck/core";
 import { diffReports } from "@hardcheck/reporters";
 import { writeFileAtomic } from "../atomic-write.js";
@@ -69,7 +68,8 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   }
   const concurrency = positiveInt(options.concurrency, "--concurrency");
   const timeout = positiveInt(options.timeout, "--timeout");
-  const shard = options.shard ? parseShard(options.shard) : undefined;
+  // A malformed --shard fails before plugins load; the selection applies it.
+  if (options.shard) parseShard(options.shard);
   if (options.asOf !== undefined && parseIsoInstant(options.asOf) === undefined) {
     throw new HardcheckError("HC_USAGE", `--as-of ${JSON.stringify(options.asOf)}: expected an existing ISO-8601 date or time, e.g. 2026-11-24T08:00:00Z`);
   }
@@ -80,9 +80,10 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   io.onScanStart?.();
   if (!config) throw new HardcheckError("HC_USAGE", "scan needs --config FILE");
   const { files, stdoutFormat } = splitFormats(options.format, options.stdout, hardcheck);
-  const setup = await hardcheck.prepare(config, {
+  const scan = await hardcheck.resolve(config, {
     ...(options.pack ? { packs: options.pack } : {}),
     ...(options.rule ? { rules: options.rule } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
     limits: {
       ...(concurrency ? { concurrency } : {}),
       ...(timeout
@@ -90,21 +91,16 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
         : {}),
     },
   });
-  const targets = shard ? selectShard(setup.targets, shard.index, shard.count) : setup.targets;
   const progress = progressDisplay(io);
   let report: ReportDocument;
   try {
-    report = await hardcheck.run(
-      { ...setup, targets },
-      {
-        signal,
-        ...(io.clock ? { clock: io.clock } : {}),
-        onProgress: progress.onProgress,
-        tool: CLI_TOOL,
-        ...(options.shard ? { shard: options.shard } : {}),
-        ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
-      },
-    );
+    report = await hardcheck.run(scan, {
+      signal,
+      ...(io.clock ? { clock: io.clock } : {}),
+      onProgress: progress.onProgress,
+      tool: CLI_TOOL,
+      ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
+    });
   } finally {
     progress.finish();
   }

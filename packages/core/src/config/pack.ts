@@ -1,6 +1,7 @@
 /** Loads rule packs from YAML/JSON files, keeping each rule's source line. */
 import type { InputIssue } from "../errors.js";
-import type { Condition, JsonObject, Pack, Rule, RuleParameter, TopLevelCondition } from "../model/types.js";
+import type { Condition, Pack, Rule, RuleParameter, TopLevelCondition } from "../model/rule.js";
+import type { JsonObject } from "../model/values.js";
 import { packSchema } from "./schema.js";
 import { formatKeyPath, issuesFromZod, type KeyPath, raise, readSource, type SourceDocument } from "./source.js";
 

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { parseIsoInstant } from "../model/instant.js";
-import { SEVERITIES, SOURCE_NAMES, STATUSES } from "../model/types.js";
+import { SEVERITIES, SOURCE_NAMES } from "../model/rule.js";
 
 /** A strict object whose unknown-key message lists the keys that are allowed. */
 function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
@@ -261,103 +261,3 @@ export const packSchema = strictObject({
 export type PackData = z.output<typeof packSchema>;
 /** A rule as written in a pack file. */
 export type RuleData = z.output<typeof ruleSchema>;
-
-const conditionTraceSchema = z.object({
-  where: z.string(),
-  fact: z.string(),
-  path: z.string().optional(),
-  operator: z.string(),
-  expected: jsonValueSchema,
-  actual: jsonValueSchema.optional(),
-  outcome: z.enum(["pass", "fail", "not-evaluated"]),
-  name: z.string().optional(),
-});
-
-const resultSchema = z.object({
-  ruleId: z.string(),
-  pack: z.string(),
-  checklistRef: z.string().nullable(),
-  section: z.string().nullable(),
-  title: z.string(),
-  severity: z.enum(SEVERITIES),
-  target: z.string(),
-  endpoint: z.string().nullable(),
-  status: z.enum(STATUSES),
-  message: z.string(),
-  conditions: z.array(conditionTraceSchema),
-  evidence: z.record(z.string(), jsonValueSchema),
-  waiver: waiverSchema.extend({ target: z.string(), expired: z.boolean(), originalStatus: z.enum(STATUSES) }).optional(),
-  attestation: attestationSchema.optional(),
-  source: z.object({ file: z.string(), line: z.int() }).optional(),
-});
-
-/** The report document (`hardcheck.json`). */
-export const reportSchema = z.object({
-  schemaVersion: z.literal(1),
-  tool: z.object({ name: z.string(), version: z.string() }),
-  startedAt: z.string(),
-  finishedAt: z.string(),
-  evaluatedAt: z.string().optional(),
-  incomplete: z.boolean(),
-  packs: z.array(
-    z.object({ id: z.string(), title: z.string(), version: z.string(), roles: z.array(z.object({ tag: z.string(), name: z.string() })).optional() }),
-  ),
-  targets: z.array(
-    z.object({
-      id: z.string(),
-      host: z.string().nullable(),
-      os: z.string().nullable(),
-      tags: z.array(z.string()),
-      endpoints: z.array(z.string()),
-      source: z.object({ file: z.string(), line: z.int() }).optional(),
-      endpointLines: z.record(z.string(), z.int()).optional(),
-      observedAt: z.string().optional(),
-    }),
-  ),
-  results: z.array(resultSchema),
-  summary: z.object({
-    pass: z.int(),
-    fail: z.int(),
-    error: z.int(),
-    manual: z.int(),
-    waived: z.int(),
-    notApplicable: z.int(),
-  }),
-  notices: z.array(z.object({ level: z.enum(["warning", "info"]), code: z.string(), message: z.string() })),
-  rules: z
-    .array(
-      z.object({
-        id: z.string(),
-        pack: z.string(),
-        checklistRef: z.string().nullable(),
-        section: z.string().nullable(),
-        title: z.string(),
-        severity: z.enum(SEVERITIES),
-        rationale: z.string(),
-        remediation: z.string(),
-        manual: z.boolean(),
-        prompt: z.string().optional(),
-        source: z.object({ file: z.string(), line: z.int() }).optional(),
-        accessRights: z.string().optional(),
-        references: z.array(z.string()).optional(),
-      }),
-    )
-    .optional(),
-  shard: z.string().optional(),
-  site: siteSchema.optional(),
-});
-
-/** JSON Schema documents for the published contracts, keyed by file name. */
-export function jsonSchemas(): Record<string, object> {
-  const make = (schema: z.ZodType, id: string, title: string) => ({
-    ...z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }),
-    $id: `urn:hardcheck:schema:${id}`,
-    title,
-  });
-  return {
-    "config.schema.json": make(configSchema, "config.schema.json", "hardcheck scan configuration"),
-    "pack.schema.json": make(packSchema, "pack.schema.json", "hardcheck rule pack"),
-    "attestations.schema.json": make(attestationsFileSchema, "attestations.schema.json", "hardcheck attestations"),
-    "report.schema.json": make(reportSchema, "report.schema.json", "hardcheck report document"),
-  };
-}

@@ -2,7 +2,8 @@
  * Condition traces as text for people: the one wording every result message and reporter uses, so a
  * failure reads the same in the console, JUnit, SARIF, Markdown and HTML.
  */
-import type { ConditionTrace, JsonValue } from "../model/types.js";
+import type { ConditionTrace } from "../model/report.js";
+import type { JsonValue } from "../model/values.js";
 import { asList, includes } from "./operators.js";
 
 /** True when the leaf sits under an odd number of `not`s: then a leaf that holds fails the rule. */

@@ -1,6 +1,8 @@
 /** Decides rules with json-rules-engine and keeps a trace of every leaf condition. */
 import { Engine, Rule as EngineRule } from "json-rules-engine";
-import type { Condition, ConditionTrace, JsonValue, Rule, RuleSource, SourceName, TopLevelCondition } from "../model/types.js";
+import type { ConditionTrace } from "../model/report.js";
+import type { Condition, Rule, RuleSource, SourceName, TopLevelCondition } from "../model/rule.js";
+import type { JsonValue } from "../model/values.js";
 import type { Clock } from "../plugin/services.js";
 import { CUSTOM_OPERATORS } from "./operators.js";
 

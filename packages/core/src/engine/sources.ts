@@ -4,7 +4,8 @@
  * checked leaves the item to a person; a source drops out only when it does not apply to the target
  * or the scan verified that its subject does not exist.
  */
-import type { SourceName, Status } from "../model/types.js";
+import type { Status } from "../model/report.js";
+import type { SourceName } from "../model/rule.js";
 
 /** What became of one source of a multi-source rule on one target (one endpoint, for network sources). */
 export type SourceState =

@@ -1,7 +1,21 @@
 /** Builds, sorts, merges and shards report documents. */
-import { reportSchema } from "../config/schema.js";
 import { HardcheckError } from "../errors.js";
-import type { CheckResult, ReportDocument, ReportNotice, ReportPack, ReportRule, ReportTarget, SiteInfo, Summary, Target } from "../model/types.js";
+import {
+  type CheckResult,
+  type ReportDocument,
+  type ReportDocumentV1,
+  type ReportNotice,
+  type ReportPack,
+  type ReportResult,
+  type ReportRule,
+  type ReportTarget,
+  type ResultRuleFields,
+  reportSchema,
+  reportSchemaV1,
+  type Summary,
+} from "../model/report.js";
+import type { SiteInfo } from "../model/site.js";
+import type { Target } from "../model/target.js";
 
 /** The parts a report is built from. */
 export interface ReportParts {
@@ -13,9 +27,13 @@ export interface ReportParts {
   readonly incomplete: boolean;
   readonly packs: readonly ReportPack[];
   readonly targets: readonly (Target | ReportTarget)[];
-  readonly results: readonly CheckResult[];
+  /** The verdicts; rule fields they carry are dropped (the document keeps them once, in `rules`). */
+  readonly results: readonly (ReportResult | CheckResult)[];
   readonly notices: readonly ReportNotice[];
-  /** The evaluated rules in their packs' order; kept in that order within each pack. */
+  /**
+   * The evaluated rules in their packs' order; kept in that order within each pack. Without it, the
+   * rules are described from results that carry their rule's fields.
+   */
   readonly rules?: readonly ReportRule[];
   readonly shard?: string;
   readonly site?: SiteInfo;
@@ -24,12 +42,12 @@ export interface ReportParts {
 const byText = (a: string | null, b: string | null) => (a ?? "").localeCompare(b ?? "", "en");
 
 /** Orders results by pack, rule, target, endpoint (host-level first): the report's stable order. */
-export function compareResults(a: CheckResult, b: CheckResult): number {
+export function compareResults(a: ReportResult, b: ReportResult): number {
   return byText(a.pack, b.pack) || byText(a.ruleId, b.ruleId) || byText(a.target, b.target) || byText(a.endpoint, b.endpoint);
 }
 
 /** Counts results by status. */
-export function summarize(results: readonly CheckResult[]): Summary {
+export function summarize(results: readonly Pick<ReportResult, "status">[]): Summary {
   const summary: Summary = { pass: 0, fail: 0, error: 0, manual: 0, waived: 0, notApplicable: 0 };
   for (const result of results) {
     if (result.status === "not-applicable") summary.notApplicable++;
@@ -71,7 +89,7 @@ function sortNotices(notices: readonly ReportNotice[]): ReportNotice[] {
 /** Assembles a deterministic report document: everything sorted, summary computed. */
 export function buildReport(parts: ReportParts): ReportDocument {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: parts.tool.name, version: parts.tool.version },
     startedAt: parts.startedAt,
     finishedAt: parts.finishedAt,
@@ -79,11 +97,11 @@ export function buildReport(parts: ReportParts): ReportDocument {
     incomplete: parts.incomplete,
     packs: [...parts.packs].sort((a, b) => byText(a.id, b.id)),
     targets: parts.targets.map(toReportTarget).sort((a, b) => byText(a.id, b.id)),
-    results: [...parts.results].sort(compareResults),
+    results: parts.results.map(storedResult).sort(compareResults),
     summary: summarize(parts.results),
     notices: sortNotices(parts.notices),
     // A stable sort keeps each pack's own (document) order.
-    ...(parts.rules ? { rules: [...parts.rules].sort((a, b) => byText(a.pack, b.pack)) } : {}),
+    rules: [...(parts.rules ?? rulesFromResults(parts.results))].sort((a, b) => byText(a.pack, b.pack)),
     ...(parts.shard ? { shard: parts.shard } : {}),
     ...(parts.site ? { site: parts.site } : {}),
   };
@@ -94,14 +112,19 @@ export function buildReport(parts: ReportParts): ReportDocument {
  * error messages.
  */
 export function parseReport(data: unknown, name: string): ReportDocument {
-  const parsed = reportSchema.safeParse(data);
+  const version = typeof data === "object" && data !== null ? (data as { schemaVersion?: unknown }).schemaVersion : undefined;
+  const parsed = version === 1 ? reportSchemaV1.safeParse(data) : reportSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new HardcheckError("HC_REPORT_INVALID", [
-      { file: name, path: issue?.path.join(".") || "(document)", message: `not a hardcheck report (schemaVersion 1): ${issue?.message ?? "invalid"}` },
+      {
+        file: name,
+        path: issue?.path.join(".") || "(document)",
+        message: `not a hardcheck report (schemaVersion 2, or 1): ${issue?.message ?? "invalid"}`,
+      },
     ]);
   }
-  const report = parsed.data as ReportDocument;
+  const report: ReportDocument = parsed.data.schemaVersion === 1 ? upgradeReport(parsed.data) : parsed.data;
   // Gates read the summary: one that disagrees with the results (an edited or corrupt file) is refused.
   const counted = summarize(report.results);
   const differing = (Object.keys(counted) as Array<keyof Summary>).filter((key) => counted[key] !== report.summary[key]);
@@ -126,10 +149,10 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
   const packs = new Map<string, ReportPack>();
   const targets = new Map<string, ReportTarget>();
   const keys = new Set<string>();
-  const results: CheckResult[] = [];
+  const results: ReportResult[] = [];
   const rules = new Map<string, ReportRule>();
   for (const report of reports) {
-    for (const rule of report.rules ?? []) if (!rules.has(`${rule.pack}|${rule.id}`)) rules.set(`${rule.pack}|${rule.id}`, rule);
+    for (const rule of report.rules) if (!rules.has(`${rule.pack}|${rule.id}`)) rules.set(`${rule.pack}|${rule.id}`, rule);
     for (const pack of report.packs) {
       const known = packs.get(pack.id);
       if (known && known.version !== pack.version) {
@@ -172,7 +195,7 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
     targets: [...targets.values()],
     results,
     notices: reports.flatMap((report) => report.notices),
-    ...(reports.some((report) => report.rules) ? { rules: [...rules.values()] } : {}),
+    rules: [...rules.values()],
     // Shards of one scan share one config, so one site overview.
     ...(reports.find((report) => report.site)?.site ? { site: reports.find((report) => report.site)?.site as SiteInfo } : {}),
   });
@@ -205,6 +228,106 @@ function checkShardsComplete(reports: readonly ReportDocument[]): void {
       `shard${missing.length > 1 ? "s" : ""} ${missing.map((index) => `${index}/${count}`).join(", ")} missing — the merged report would leave out ${missing.length > 1 ? "their" : "its"} targets; rerun ${missing.length > 1 ? "them" : "it"} or merge all ${count}`,
     );
   }
+}
+
+/** A result as the document stores it: the rule's fields are left to `rules`. */
+function storedResult(result: ReportResult | CheckResult): ReportResult {
+  return {
+    ruleId: result.ruleId,
+    pack: result.pack,
+    target: result.target,
+    endpoint: result.endpoint,
+    status: result.status,
+    message: result.message,
+    conditions: result.conditions,
+    evidence: result.evidence,
+    ...(result.attestation ? { attestation: result.attestation } : {}),
+    ...(result.waiver ? { waiver: result.waiver } : {}),
+  };
+}
+
+function hasRuleFields(result: ReportResult | CheckResult): result is CheckResult {
+  return "title" in result && "severity" in result;
+}
+
+/**
+ * The rules of results that carry their rule's fields (version 1 results), one per rule in the
+ * order first seen, with the title standing in for rationale and remediation they did not record.
+ */
+function rulesFromResults(results: readonly (ReportResult | CheckResult)[]): ReportRule[] {
+  const seen = new Map<string, ReportRule>();
+  for (const result of results) {
+    const key = `${result.pack}|${result.ruleId}`;
+    if (seen.has(key) || !hasRuleFields(result)) continue;
+    seen.set(key, {
+      id: result.ruleId,
+      pack: result.pack,
+      checklistRef: result.checklistRef,
+      section: result.section,
+      title: result.title,
+      severity: result.severity,
+      rationale: result.title,
+      remediation: "",
+      manual: false,
+      ...(result.source ? { source: result.source } : {}),
+    });
+  }
+  return [...seen.values()];
+}
+
+/**
+ * A version 1 document as version 2: rule fields move from the results to `rules`. A document
+ * written before `rules` existed gets them from its results.
+ */
+export function upgradeReport(report: ReportDocumentV1): ReportDocument {
+  const listed = new Set((report.rules ?? []).map((rule) => `${rule.pack}|${rule.id}`));
+  const missing = rulesFromResults(report.results).filter((rule) => !listed.has(`${rule.pack}|${rule.id}`));
+  // The keys in the order reports are written, so an upgraded document reads like a new one.
+  return {
+    schemaVersion: 2,
+    tool: report.tool,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    ...(report.evaluatedAt !== undefined ? { evaluatedAt: report.evaluatedAt } : {}),
+    incomplete: report.incomplete,
+    packs: report.packs,
+    targets: report.targets,
+    results: report.results.map(storedResult),
+    summary: report.summary,
+    notices: report.notices,
+    rules: [...(report.rules ?? []), ...missing],
+    ...(report.shard !== undefined ? { shard: report.shard } : {}),
+    ...(report.site !== undefined ? { site: report.site } : {}),
+  };
+}
+
+/**
+ * The results of a report with their rules' fields joined in, in the report's order: what
+ * reporters read. A result whose rule the document does not list is described by its rule id.
+ */
+export function resultsWithRules(report: Pick<ReportDocument, "results" | "rules">): CheckResult[] {
+  // Tolerates a version 1 document handed over without parseReport: its results carry their fields.
+  const rules = new Map((report.rules ?? []).map((rule) => [`${rule.pack}|${rule.id}`, rule]));
+  return report.results.map((result) => {
+    const rule: Partial<ResultRuleFields> = rules.get(`${result.pack}|${result.ruleId}`) ?? (result as Partial<ResultRuleFields>);
+    return {
+      ruleId: result.ruleId,
+      pack: result.pack,
+      checklistRef: rule.checklistRef ?? null,
+      section: rule.section ?? null,
+      title: rule.title ?? result.ruleId,
+      severity: rule.severity ?? "info",
+      target: result.target,
+      endpoint: result.endpoint,
+      status: result.status,
+      message: result.message,
+      conditions: result.conditions,
+      evidence: result.evidence,
+      ...(rule.source ? { source: rule.source } : {}),
+      ...(result.attestation ? { attestation: result.attestation } : {}),
+      ...(result.waiver ? { waiver: result.waiver } : {}),
+    };
+  });
 }
 
 /** 32-bit FNV-1a: a stable hash that does not change between Node versions or machines. */

@@ -3,8 +3,11 @@
  * scan nothing says so at load, with the line to add, instead of a quiet column of "n/a".
  */
 import type { CompiledRule } from "../engine/evaluate.js";
-import type { ReportNotice, Target } from "../model/types.js";
+import type { ReportNotice } from "../model/report.js";
+import type { Rule } from "../model/rule.js";
+import type { Target } from "../model/target.js";
 import type { PluginRegistry } from "../plugin/registry.js";
+import { settingProbe } from "../probes/setting/setting.probe.js";
 
 /** Notice codes that `--strict` (or `strict: true`) turns into exit 2: something the scan would skip silently. */
 export const SCOPE_WARNING_CODES: ReadonlySet<string> = new Set([
@@ -14,6 +17,37 @@ export const SCOPE_WARNING_CODES: ReadonlySet<string> = new Set([
   "HC_OS_UNDETECTED",
   "HC_OS_MISMATCH",
 ]);
+
+/** Why a rule's target-level scope leaves a target out: by its tags or by its OS. */
+export interface TargetOutOfScope {
+  readonly by: "tags" | "os";
+  /** The reason as results state it, e.g. "target has none of the tags xpert". */
+  readonly reason: string;
+}
+
+/**
+ * Why `rule` does not apply to `target` by the target's tags or OS, or undefined when it does. A
+ * target without a known OS is out of an OS-scoped rule here; the scan first tries to detect it.
+ * Endpoint scopes are judged per endpoint by the plan.
+ */
+export function targetOutOfScope(rule: Rule, target: Target): TargetOutOfScope | undefined {
+  const { scope } = rule;
+  if (scope.targetTags && !scope.targetTags.some((tag) => target.tags.includes(tag))) {
+    return { by: "tags", reason: `target has none of the tags ${scope.targetTags.join(", ")}` };
+  }
+  if (scope.os && !(target.os && scope.os.includes(target.os))) {
+    return { by: "os", reason: `rule applies to ${scope.os.join("/")} targets; target os is ${target.os ?? "not set"}` };
+  }
+  return undefined;
+}
+
+/**
+ * True when a rule part reads what a product's settings export says (the built-in `setting`
+ * probe): such a part is decided from a file when the config names one, else by an attestation.
+ */
+export function readsProductSetting(compiled: Pick<CompiledRule, "facts">): boolean {
+  return compiled.facts.some((fact) => fact.startsWith(`${settingProbe.meta.id}.`));
+}
 
 /** How a rule reads its evidence: from a person, from a host transport, or from endpoints. */
 export type RuleLevel = "manual" | "host" | "endpoint";

@@ -6,10 +6,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import pLimit, { type LimitFunction } from "p-limit";
 import { describeError } from "../errors.js";
 import type { Endpoint, HostSpec, JsonObject, JsonValue, Target } from "../model/types.js";
+import { stableStringify } from "../model/values.js";
 import { isEndpointProbe, type Probe } from "../plugin/probe.js";
 import { fixedClock, type ProbeServices } from "../plugin/services.js";
 import type { HostTransport, TransportProvider } from "../plugin/transport.js";
-import type { ResolvedLimits } from "./setup.js";
+import type { ResolvedLimits } from "./resolve.js";
 
 /** What became of one probe run. */
 export type ProbeRun =
@@ -60,17 +61,8 @@ export function reportProbeFault(error: unknown): boolean {
   return true;
 }
 
-/** Stable JSON for cache keys (sorted object keys). */
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${stableStringify((value as Record<string, unknown>)[key])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
+/** Stable JSON for cache keys; kept here for code that imported it from the collector. */
+export { stableStringify };
 
 /** Schedules and caches probe runs for one scan. */
 export class FactCollector {

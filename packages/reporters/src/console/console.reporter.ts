@@ -7,6 +7,7 @@ import {
   printableDeep,
   type ReportDocument,
   type ReporterOptions,
+  resultsWithRules,
   SEVERITIES,
   type Status,
 } from "@hardcheck/core";
@@ -41,7 +42,8 @@ export function renderConsole(document: ReportDocument, options: ConsoleReporter
   const lines: string[] = [];
   const states = baselineStates(report, options);
   const byTarget = new Map<string, CheckResult[]>();
-  for (const result of report.results) byTarget.set(result.target, [...(byTarget.get(result.target) ?? []), result]);
+  const joined = resultsWithRules(report);
+  for (const result of joined) byTarget.set(result.target, [...(byTarget.get(result.target) ?? []), result]);
   const severityRank = (result: CheckResult) => SEVERITIES.indexOf(result.severity);
   for (const target of report.targets) {
     const results = [...(byTarget.get(target.id) ?? [])].sort(
@@ -83,7 +85,7 @@ export function renderConsole(document: ReportDocument, options: ConsoleReporter
     lines.push("");
   }
   for (const notice of report.notices) lines.push(`${paint(notice.level === "warning" ? 33 : 90, notice.level.toUpperCase())} ${notice.message}`);
-  lines.push(...notApplicableReasons(report.results).map((line) => paint(90, line)));
+  lines.push(...notApplicableReasons(joined).map((line) => paint(90, line)));
   const s = report.summary;
   const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
   lines.push(

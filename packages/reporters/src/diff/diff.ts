@@ -1,6 +1,6 @@
 /** Compares two report documents: what newly fails, what was fixed, what still fails, what changed. */
-import type { CheckResult, ReportDocument, ReporterOptions } from "@hardcheck/core";
-import { findingKey, stableJson } from "../shared/report-view.js";
+import { type CheckResult, type ReportDocument, type ReporterOptions, resultsWithRules, stableStringify } from "@hardcheck/core";
+import { findingKey } from "../shared/report-view.js";
 
 /** A result that exists in both reports. */
 export interface ResultChange {
@@ -32,14 +32,16 @@ export type BaselineState = "new" | "unchanged" | "updated";
 
 /** Compares `before` (the baseline) with `after`. */
 export function diffReports(before: ReportDocument, after: ReportDocument): ReportDiff {
-  const previous = new Map(before.results.map((result) => [findingKey(result), result]));
-  const current = new Set(after.results.map(findingKey));
+  const beforeResults = resultsWithRules(before);
+  const afterResults = resultsWithRules(after);
+  const previous = new Map(beforeResults.map((result) => [findingKey(result), result]));
+  const current = new Set(afterResults.map(findingKey));
   const newFailures: CheckResult[] = [];
   const fixed: ResultChange[] = [];
   const notVerified: ResultChange[] = [];
   const stillFailing: ResultChange[] = [];
   const changedEvidence: ResultChange[] = [];
-  for (const result of after.results) {
+  for (const result of afterResults) {
     const old = previous.get(findingKey(result));
     const failsNow = result.status === "fail";
     if (!old) {
@@ -53,9 +55,10 @@ export function diffReports(before: ReportDocument, after: ReportDocument): Repo
     else if (failsNow && failedBefore) stillFailing.push({ before: old, after: result });
     else if (decidedBefore && undecidedNow) notVerified.push({ before: old, after: result });
     else if (failedBefore) fixed.push({ before: old, after: result });
-    if (old.status === result.status && stableJson(old.evidence) !== stableJson(result.evidence)) changedEvidence.push({ before: old, after: result });
+    if (old.status === result.status && stableStringify(old.evidence) !== stableStringify(result.evidence))
+      changedEvidence.push({ before: old, after: result });
   }
-  const disappearedFailures = before.results.filter((result) => result.status === "fail" && !current.has(findingKey(result)));
+  const disappearedFailures = beforeResults.filter((result) => result.status === "fail" && !current.has(findingKey(result)));
   return { newFailures, fixed, notVerified, stillFailing, changedEvidence, disappearedFailures };
 }
 
@@ -115,5 +118,5 @@ export function renderDiffText(diff: ReportDiff): string {
 /** Names of the facts whose values differ between two results. */
 export function changedFacts(before: CheckResult, after: CheckResult): string[] {
   const names = new Set([...Object.keys(before.evidence), ...Object.keys(after.evidence)]);
-  return [...names].filter((name) => stableJson(before.evidence[name]) !== stableJson(after.evidence[name])).sort();
+  return [...names].filter((name) => stableStringify(before.evidence[name]) !== stableStringify(after.evidence[name])).sort();
 }

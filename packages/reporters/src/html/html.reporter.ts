@@ -2,7 +2,15 @@
  * hardcheck.html: one self-contained file (inline CSS and script, no network, works from file://)
  * with the result explorer and the filled-in checklist view, printable to PDF.
  */
-import { blamedConditions, defineReporter, describeCondition, printableDeep, type ReportDocument, type ReporterOptions } from "@hardcheck/core";
+import {
+  blamedConditions,
+  defineReporter,
+  describeCondition,
+  printableDeep,
+  type ReportDocument,
+  type ReporterOptions,
+  resultsWithRules,
+} from "@hardcheck/core";
 import { baselineStates } from "../diff/diff.js";
 import { ruleCatalog } from "../shared/report-view.js";
 import { HTML_SCRIPT, HTML_STYLE } from "./html.assets.js";
@@ -38,8 +46,10 @@ export function renderHtml(document: ReportDocument, options: HtmlReporterOption
   const report = printableDeep(document);
   const states = baselineStates(report, options);
   // The conditions that decided each failure, worded by core like every other reporter (by result index).
-  const blame = report.results.map((result) => blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120)));
-  const data = { report, rules: ruleCatalog(report), baseline: states ? Object.fromEntries(states) : null, blame };
+  const results = resultsWithRules(report);
+  const blame = results.map((result) => blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120)));
+  // The page's script reads each result with its rule's fields.
+  const data = { report: { ...report, results }, rules: ruleCatalog(report), baseline: states ? Object.fromEntries(states) : null, blame };
   const s = report.summary;
   const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
   const title = options.title ?? "hardcheck report";

@@ -10,6 +10,7 @@ import {
   describeFailures,
   type ReportDocument,
   type ReporterOptions,
+  resultsWithRules,
 } from "@hardcheck/core";
 import { baselineStates } from "../diff/diff.js";
 import { durationSeconds, findingKey } from "../shared/report-view.js";
@@ -74,7 +75,8 @@ function outcome(result: CheckResult): string {
 export function renderJunit(report: ReportDocument, options: ReporterOptions = {}): string {
   const states = baselineStates(report, options);
   const byTarget = new Map<string, CheckResult[]>(report.targets.map((target) => [target.id, []]));
-  for (const result of report.results) {
+  const joined = resultsWithRules(report);
+  for (const result of joined) {
     const list = byTarget.get(result.target);
     if (list) list.push(result);
     else byTarget.set(result.target, [result]);
@@ -86,7 +88,7 @@ export function renderJunit(report: ReportDocument, options: ReporterOptions = {
     errors: results.filter((r) => r.status === "error").length,
     skipped: results.filter((r) => r.status === "manual" || r.status === "not-applicable" || r.status === "waived").length,
   });
-  const total = count(report.results);
+  const total = count(joined);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="hardcheck" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" skipped="${total.skipped}" time="${durationSeconds(report.startedAt, report.finishedAt)}">`,

@@ -7,6 +7,7 @@ import {
   printableDeep,
   type ReportDocument,
   type ReporterOptions,
+  resultsWithRules,
   SEVERITIES,
 } from "@hardcheck/core";
 import { baselineStates } from "../diff/diff.js";
@@ -39,6 +40,7 @@ const where = (result: CheckResult) => escapeMarkdown(`${result.target}${result.
 export function renderMarkdown(document: ReportDocument, options: MarkdownReporterOptions = {}): string {
   // Servers wrote much of this text: escape what a terminal showing the file would obey.
   const report = printableDeep(document);
+  const results = resultsWithRules(report);
   const maxRows = Math.max(1, options.maxRows ?? 50);
   const states = baselineStates(report, options);
   const s = report.summary;
@@ -73,7 +75,7 @@ export function renderMarkdown(document: ReportDocument, options: MarkdownReport
     lines.push(...rows.slice(0, maxRows));
     if (rows.length > maxRows) lines.push("", `… and ${rows.length - maxRows} more (see the full report).`);
   };
-  const failures = report.results
+  const failures = results
     .filter((result) => result.status === "fail")
     .map((result, order) => ({ result, order, isNew: states?.get(findingKey(result)) === "new" }))
     .sort((a, b) => Number(b.isNew) - Number(a.isNew) || SEVERITIES.indexOf(a.result.severity) - SEVERITIES.indexOf(b.result.severity) || a.order - b.order);
@@ -88,14 +90,14 @@ export function renderMarkdown(document: ReportDocument, options: MarkdownReport
   table(
     "Errors (not decided)",
     "| rule | where | reason |",
-    report.results
+    results
       .filter((result) => result.status === "error")
       .map((result) => `| ${escapeMarkdown(result.ruleId)} | ${where(result)} | ${escapeMarkdown(result.message)} |`),
   );
   table(
     "Waived",
     "| rule | where | approved by | until | reason |",
-    report.results
+    results
       .filter((result) => result.status === "waived")
       .map(
         (result) =>

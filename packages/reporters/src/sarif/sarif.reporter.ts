@@ -12,6 +12,7 @@ import {
   type ReporterOptions,
   type ReportRule,
   type ReportTarget,
+  resultsWithRules,
   SEVERITIES,
   type Severity,
 } from "@hardcheck/core";
@@ -152,7 +153,8 @@ export function buildSarif(report: ReportDocument, options: SarifReporterOptions
   };
   const states: ReadonlyMap<string, BaselineState> | undefined = baselineStates(report, options);
   const maxResults = Math.max(1, Math.min(options.maxResults ?? SARIF_MAX_RESULTS_PER_RUN, SARIF_MAX_RESULTS_PER_RUN));
-  const findings = report.results.filter((result) => result.status === "fail" || (result.status === "waived" && options.waived !== "omit"));
+  const joined = resultsWithRules(report);
+  const findings = joined.filter((result) => result.status === "fail" || (result.status === "waived" && options.waived !== "omit"));
   // When over the limit keep the most severe; the report's own order is kept among equals.
   const kept =
     findings.length > maxResults
@@ -163,7 +165,7 @@ export function buildSarif(report: ReportDocument, options: SarifReporterOptions
           .sort((a, b) => a.order - b.order)
           .map(({ result }) => result)
       : findings;
-  const notifications: Record<string, unknown>[] = report.results
+  const notifications: Record<string, unknown>[] = joined
     .filter((result) => result.status === "error")
     .map((result) => ({
       level: "error",

@@ -13,42 +13,11 @@ export function findingKey(result: Pick<CheckResult, "pack" | "ruleId" | "target
 }
 
 /**
- * The rules of a report in document order. Reports written before the `rules` section existed are
- * described from their results, with the title standing in for rationale and remediation.
+ * The rules of a report in document order (a report of schema version 1 is upgraded by
+ * `parseReport`, which describes the rules of reports written before `rules` existed).
  */
 export function ruleCatalog(report: ReportDocument): readonly ReportRule[] {
-  if (report.rules) return report.rules;
-  const seen = new Map<string, ReportRule>();
-  for (const result of report.results) {
-    const key = `${result.pack}|${result.ruleId}`;
-    if (seen.has(key)) continue;
-    seen.set(key, {
-      id: result.ruleId,
-      pack: result.pack,
-      checklistRef: result.checklistRef,
-      section: result.section,
-      title: result.title,
-      severity: result.severity,
-      rationale: result.title,
-      remediation: "",
-      manual: false,
-      ...(result.source ? { source: result.source } : {}),
-    });
-  }
-  return [...seen.values()];
-}
-
-/** JSON with sorted object keys, so two equal values always compare equal as text. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    return `{${Object.keys(record)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${stableJson(record[key])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
+  return report.rules;
 }
 
 /** Seconds between two ISO timestamps (0 when either does not parse). */

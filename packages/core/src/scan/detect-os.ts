@@ -6,7 +6,8 @@
 import pLimit from "p-limit";
 import type { CompiledRule } from "../engine/evaluate.js";
 import { describeError } from "../errors.js";
-import type { ReportNotice, Target } from "../model/types.js";
+import type { ReportNotice } from "../model/report.js";
+import type { Target } from "../model/target.js";
 import type { DetectedOs, TransportProvider } from "../plugin/transport.js";
 import type { FactCollector } from "./collector.js";
 

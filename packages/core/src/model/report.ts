@@ -1,0 +1,292 @@
+/** What a scan produces: verdicts, their traces, and the report document every reporter reads. */
+import { z } from "zod";
+import { attestationSchema, jsonValueSchema, siteSchema, waiverSchema } from "../config/schema.js";
+import { type PackRole, SEVERITIES, type Severity } from "./rule.js";
+import type { Attestation, Waiver } from "./signoff.js";
+import type { SiteInfo } from "./site.js";
+import type { JsonValue, SourceLocation } from "./values.js";
+
+/** The verdict of one check. */
+export const STATUSES = ["pass", "fail", "error", "manual", "waived", "not-applicable"] as const;
+
+/** The verdict of one check. */
+export type Status = (typeof STATUSES)[number];
+
+/** One evaluated leaf condition, kept so that every verdict explains itself. */
+export interface ConditionTrace {
+  /** Position in the tree, e.g. `all[0]` or `all[1].any[0]`. */
+  readonly where: string;
+  readonly fact: string;
+  readonly path?: string;
+  readonly operator: string;
+  readonly expected: JsonValue;
+  /** The fact value found; absent when the condition was not evaluated. */
+  readonly actual?: JsonValue;
+  readonly outcome: "pass" | "fail" | "not-evaluated";
+  readonly name?: string;
+}
+
+/**
+ * The verdict of one rule on one target (and endpoint) as the report document stores it. The rule's
+ * own fields (title, severity, checklist reference, …) are stored once, in `report.rules`;
+ * {@link resultsWithRules} joins them back for reading.
+ */
+export interface ReportResult {
+  readonly ruleId: string;
+  readonly pack: string;
+  readonly target: string;
+  /** Endpoint URL, or null for host-level and manual checks. */
+  readonly endpoint: string | null;
+  readonly status: Status;
+  readonly message: string;
+  readonly conditions: readonly ConditionTrace[];
+  /** The fact values the rule looked at, by fact name (redacted of secrets). */
+  readonly evidence: Readonly<Record<string, JsonValue>>;
+  readonly waiver?: WaiverRecord;
+  readonly attestation?: Attestation;
+}
+
+/** The fields of a rule every result is read with: see {@link resultsWithRules}. */
+export interface ResultRuleFields {
+  readonly checklistRef: string | null;
+  readonly section: string | null;
+  readonly title: string;
+  readonly severity: Severity;
+  /** Where the rule is defined. */
+  readonly source?: SourceLocation;
+}
+
+/** The verdict of one rule on one target (and endpoint), with its rule's fields: what reporters read. */
+export interface CheckResult extends ReportResult, ResultRuleFields {}
+
+/** A waiver as it was applied (or not) to one result. */
+export interface WaiverRecord extends Waiver {
+  /** True when the waiver's date has passed; an expired waiver does not waive. */
+  readonly expired: boolean;
+  /** The status the check had before the waiver applied. */
+  readonly originalStatus: Status;
+}
+
+/** Counts by status. */
+export interface Summary {
+  pass: number;
+  fail: number;
+  error: number;
+  manual: number;
+  waived: number;
+  notApplicable: number;
+}
+
+/** A target as recorded in the report. */
+export interface ReportTarget {
+  readonly id: string;
+  readonly host: string | null;
+  readonly os: string | null;
+  readonly tags: readonly string[];
+  readonly endpoints: readonly string[];
+  /** Where the config defines the target (absent in reports written before it existed). */
+  readonly source?: SourceLocation;
+  /** The config line of each endpoint, by URL. */
+  readonly endpointLines?: Readonly<Record<string, number>>;
+  /**
+   * The time the target's host facts describe, when it is not the scan's evaluation time: an
+   * evidence bundle's collection time, or the `asOf` of a `root:` image.
+   */
+  readonly observedAt?: string;
+}
+
+/** The pack versions a report was produced with. */
+export interface ReportPack {
+  readonly id: string;
+  readonly title: string;
+  readonly version: string;
+  /** The deployment's server roles, for the checklist's per-role "Executed" columns. */
+  readonly roles?: readonly PackRole[];
+}
+
+/** A note about the scan as a whole (expired waivers, unmatched attestations, …). */
+export interface ReportNotice {
+  readonly level: "warning" | "info";
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * A rule as the report describes it: what a reporter needs to explain a result without the pack
+ * (SARIF rule help, the checklist view's "what was required").
+ */
+export interface ReportRule {
+  readonly id: string;
+  readonly pack: string;
+  readonly checklistRef: string | null;
+  readonly section: string | null;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly rationale: string;
+  readonly remediation: string;
+  readonly manual: boolean;
+  /** The question an attesting person answers (manual rules). */
+  readonly prompt?: string;
+  readonly source?: SourceLocation;
+  readonly accessRights?: string;
+  readonly references?: readonly string[];
+}
+
+/**
+ * The report document: the one contract every reporter, `merge` and external tool reads.
+ * `hardcheck.json` is its serialisation.
+ */
+export interface ReportDocument {
+  /** 2 since rule fields are stored once, in {@link ReportDocument.rules}; documents of version 1 are read and upgraded. */
+  readonly schemaVersion: 2;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /**
+   * "Now" for the verdicts: the scan's start, or the `asOf` time it was asked to judge at. Offline
+   * evidence is judged as of its collection time instead (`targets[].observedAt`). Absent in reports
+   * written before it existed.
+   */
+  readonly evaluatedAt?: string;
+  /** True when the scan was cancelled or timed out before every check finished. */
+  readonly incomplete: boolean;
+  readonly packs: readonly ReportPack[];
+  readonly targets: readonly ReportTarget[];
+  readonly results: readonly ReportResult[];
+  readonly summary: Summary;
+  readonly notices: readonly ReportNotice[];
+  /**
+   * The rules the scan evaluated, packs sorted by id and rules in the order their pack lists them
+   * (the source document's order): every result's rule is here.
+   */
+  readonly rules: readonly ReportRule[];
+  /** `I/N` when this report covers one shard of the targets. */
+  readonly shard?: string;
+  /** The deployment overview from the config's `site:`. */
+  readonly site?: SiteInfo;
+}
+
+const sourceLocationSchema = z.object({ file: z.string(), line: z.int() });
+
+const conditionTraceSchema = z.object({
+  where: z.string(),
+  fact: z.string(),
+  path: z.string().optional(),
+  operator: z.string(),
+  expected: jsonValueSchema,
+  actual: jsonValueSchema.optional(),
+  outcome: z.enum(["pass", "fail", "not-evaluated"]),
+  name: z.string().optional(),
+}) satisfies z.ZodType<ConditionTrace>;
+
+const resultFields = {
+  ruleId: z.string(),
+  pack: z.string(),
+  target: z.string(),
+  endpoint: z.string().nullable(),
+  status: z.enum(STATUSES),
+  message: z.string(),
+  conditions: z.array(conditionTraceSchema),
+  evidence: z.record(z.string(), jsonValueSchema),
+  waiver: waiverSchema.extend({ target: z.string(), expired: z.boolean(), originalStatus: z.enum(STATUSES) }).optional(),
+  attestation: attestationSchema.optional(),
+};
+
+const reportResultSchema = z.object(resultFields) satisfies z.ZodType<ReportResult>;
+
+/** A result of a version 1 document, which repeated its rule's fields. */
+const checkResultSchema = z.object({
+  ...resultFields,
+  checklistRef: z.string().nullable(),
+  section: z.string().nullable(),
+  title: z.string(),
+  severity: z.enum(SEVERITIES),
+  source: sourceLocationSchema.optional(),
+}) satisfies z.ZodType<CheckResult>;
+
+const reportRuleSchema = z.object({
+  id: z.string(),
+  pack: z.string(),
+  checklistRef: z.string().nullable(),
+  section: z.string().nullable(),
+  title: z.string(),
+  severity: z.enum(SEVERITIES),
+  rationale: z.string(),
+  remediation: z.string(),
+  manual: z.boolean(),
+  prompt: z.string().optional(),
+  source: sourceLocationSchema.optional(),
+  accessRights: z.string().optional(),
+  references: z.array(z.string()).optional(),
+}) satisfies z.ZodType<ReportRule>;
+
+// The document's parts in the order reports are written, so a parsed report keeps that order.
+const documentHead = {
+  tool: z.object({ name: z.string(), version: z.string() }),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  evaluatedAt: z.string().optional(),
+  incomplete: z.boolean(),
+  packs: z.array(
+    z.object({ id: z.string(), title: z.string(), version: z.string(), roles: z.array(z.object({ tag: z.string(), name: z.string() })).optional() }),
+  ),
+  targets: z.array(
+    z.object({
+      id: z.string(),
+      host: z.string().nullable(),
+      os: z.string().nullable(),
+      tags: z.array(z.string()),
+      endpoints: z.array(z.string()),
+      source: sourceLocationSchema.optional(),
+      endpointLines: z.record(z.string(), z.int()).optional(),
+      observedAt: z.string().optional(),
+    }),
+  ),
+};
+
+const documentMiddle = {
+  summary: z.object({
+    pass: z.int(),
+    fail: z.int(),
+    error: z.int(),
+    manual: z.int(),
+    waived: z.int(),
+    notApplicable: z.int(),
+  }),
+  notices: z.array(z.object({ level: z.enum(["warning", "info"]), code: z.string(), message: z.string() })),
+};
+
+const documentTail = {
+  shard: z.string().optional(),
+  site: siteSchema.optional(),
+};
+
+/**
+ * The report document as a schema: `parseReport` validates saved reports with it, and it is
+ * published as `report.schema.json`. It produces exactly {@link ReportDocument}.
+ */
+export const reportSchema = z.object({
+  schemaVersion: z.literal(2),
+  ...documentHead,
+  results: z.array(reportResultSchema),
+  ...documentMiddle,
+  rules: z.array(reportRuleSchema),
+  ...documentTail,
+}) satisfies z.ZodType<ReportDocument>;
+
+/** A report document of schema version 1 (results carry their rule's fields; `rules` may be absent). */
+export interface ReportDocumentV1 extends Omit<ReportDocument, "schemaVersion" | "results" | "rules"> {
+  readonly schemaVersion: 1;
+  readonly results: readonly CheckResult[];
+  readonly rules?: readonly ReportRule[];
+}
+
+/** Schema version 1 of the report document, still read (and upgraded) by `parseReport`. */
+export const reportSchemaV1 = z.object({
+  schemaVersion: z.literal(1),
+  ...documentHead,
+  results: z.array(checkResultSchema),
+  ...documentMiddle,
+  rules: z.array(reportRuleSchema).optional(),
+  ...documentTail,
+}) satisfies z.ZodType<ReportDocumentV1>;
