@@ -31,8 +31,19 @@ export { type EndpointOptions, knownEndpointSchemes, parseEndpoint, parseHostSpe
 export { parseIsoInstant } from "./model/instant.js";
 // The model.
 export * from "./model/types.js";
+// Plugins: probes, their facts, reporters, packs.
+export {
+  checkFacts,
+  defineFacts,
+  type FactCheck,
+  type FactDeclarations,
+  type FactSpec,
+  type FactSpecs,
+  type FactsOf,
+  factsFrom,
+  type StandardSchemaV1,
+} from "./plugin/facts.js";
 export { importPlugin, type PluginContext, type PluginSpec, type RegisterPlugin } from "./plugin/plugin.js";
-// Plugins: probes, reporters, packs.
 export {
   defineProbe,
   type EndpointProbe,

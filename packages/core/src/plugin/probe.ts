@@ -1,14 +1,10 @@
 import { HardcheckError } from "../errors.js";
 import type { Endpoint, HostSpec, HostTransportKind, JsonObject, JsonValue, Target } from "../model/types.js";
+import type { FactDeclaration } from "./facts.js";
 import type { ProbeServices } from "./services.js";
 import type { HostTransport } from "./transport.js";
 
-/** A fact a probe promises to produce, documented for rule authors. */
-export interface FactDeclaration {
-  /** Dotted name, namespaced by protocol or subsystem: `tls.leaf`, `tcp.state`. */
-  readonly name: string;
-  readonly description: string;
-}
+export type { FactDeclaration } from "./facts.js";
 
 /** What every probe says about itself. */
 export interface ProbeMetaBase {
