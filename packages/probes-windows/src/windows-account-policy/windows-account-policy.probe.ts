@@ -1,5 +1,6 @@
 /** Password and lockout policy from a `secedit /export` security template. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asRecord, readSection } from "../commands/powershell.js";
 import { parseInf } from "../evidence/secedit.js";
 import { json, numberOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
@@ -33,6 +34,29 @@ export function accountPolicyFact(section: unknown) {
   });
 }
 
+/** The facts `windows-account-policy` produces, each with its schema and meaning. */
+export const windowsAccountPolicyFacts = defineFacts({
+  "windows.accountPolicy": {
+    description:
+      "minimumPasswordLength, maximumPasswordLength (always null on Windows), passwordComplexity, passwordHistorySize, passwordsExpire, maximumPasswordAgeDays, minimumPasswordAgeDays, lockoutThreshold, lockoutDurationMinutes, resetLockoutCounterMinutes, reversibleEncryption, relaxMinimumPasswordLengthLimits, administratorAccountName",
+    schema: z.object({
+      minimumPasswordLength: z.number().nullable(),
+      maximumPasswordLength: z.null(),
+      passwordComplexity: z.boolean(),
+      passwordHistorySize: z.number().nullable(),
+      passwordsExpire: z.boolean(),
+      maximumPasswordAgeDays: z.number().nullable(),
+      minimumPasswordAgeDays: z.number().nullable(),
+      lockoutThreshold: z.number().nullable(),
+      lockoutDurationMinutes: z.number().nullable(),
+      resetLockoutCounterMinutes: z.number().nullable(),
+      reversibleEncryption: z.boolean(),
+      relaxMinimumPasswordLengthLimits: z.boolean().nullable(),
+      administratorAccountName: z.string().nullable(),
+    }),
+  },
+});
+
 /** Reads the local password and lockout policy. */
 export const windowsAccountPolicyProbe: HostProbe = defineProbe({
   meta: {
@@ -40,13 +64,7 @@ export const windowsAccountPolicyProbe: HostProbe = defineProbe({
     description: "Password and account-lockout policy as secedit exports it (local policy merged with domain policy in effect).",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.accountPolicy",
-        description:
-          "minimumPasswordLength, maximumPasswordLength (always null on Windows), passwordComplexity, passwordHistorySize, passwordsExpire, maximumPasswordAgeDays, minimumPasswordAgeDays, lockoutThreshold, lockoutDurationMinutes, resetLockoutCounterMinutes, reversibleEncryption, relaxMinimumPasswordLengthLimits, administratorAccountName",
-      },
-    ],
+    facts: windowsAccountPolicyFacts,
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.accountPolicy": accountPolicyFact(await readSection(deps.transport, "account-policy", deps.signal)) } };

@@ -1,5 +1,6 @@
 /** Local user accounts, and the built-in Administrator (RID 500) by SID. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { json, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
@@ -26,6 +27,29 @@ export function accountsFact(section: unknown) {
   });
 }
 
+/** The facts `windows-accounts` produces, each with its schema and meaning. */
+export const windowsAccountsFacts = defineFacts({
+  "windows.accounts": {
+    description: "users[], builtinAdministrator (name, nameLower, enabled), enabledCount, enabledWithoutPassword, enabledWithoutPasswordCount",
+    schema: z.object({
+      users: z.array(
+        z.object({
+          name: z.string(),
+          sid: z.string(),
+          enabled: z.boolean(),
+          passwordRequired: z.boolean(),
+          passwordExpires: z.string().nullable(),
+          passwordLastSet: z.string().nullable(),
+        }),
+      ),
+      builtinAdministrator: z.object({ name: z.string(), nameLower: z.string(), enabled: z.boolean() }).nullable(),
+      enabledCount: z.number(),
+      enabledWithoutPassword: z.array(z.string()),
+      enabledWithoutPasswordCount: z.number(),
+    }),
+  },
+});
+
 /** Reads local user accounts. */
 export const windowsAccountsProbe: HostProbe = defineProbe({
   meta: {
@@ -33,12 +57,7 @@ export const windowsAccountsProbe: HostProbe = defineProbe({
     description: "Local user accounts (Get-LocalUser): enabled, password required and expiry; the built-in Administrator found by its SID ending in -500.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.accounts",
-        description: "users[], builtinAdministrator (name, nameLower, enabled), enabledCount, enabledWithoutPassword, enabledWithoutPasswordCount",
-      },
-    ],
+    facts: windowsAccountsFacts,
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.accounts": accountsFact(await readSection(deps.transport, "accounts", deps.signal)) } };

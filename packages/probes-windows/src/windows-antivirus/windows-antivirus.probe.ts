@@ -1,5 +1,6 @@
 /** Antivirus products, whether they run, and how old their signatures are. */
-import { defineProbe, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { daysSince, json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 import { servicesFact } from "../windows-services/windows-services.probe.js";
@@ -85,6 +86,31 @@ export function antivirusFact(section: unknown, servicesSection: unknown, now: D
   });
 }
 
+/** The facts `windows-antivirus` produces, each with its schema and meaning. */
+export const windowsAntivirusFacts = defineFacts({
+  "windows.antivirus": {
+    description:
+      "products[] (name, source, running, realTimeProtection, signatureUpdatedAt, signatureAgeDays, signaturesUpToDate), productCount, runningCount, newestSignatureAgeDays, defenderUnavailable",
+    schema: z.object({
+      products: z.array(
+        z.object({
+          name: z.string(),
+          source: z.enum(["defender", "security-center", "service"]),
+          running: z.boolean(),
+          realTimeProtection: z.boolean().nullable(),
+          signatureUpdatedAt: z.string().nullable(),
+          signatureAgeDays: z.number().nullable(),
+          signaturesUpToDate: z.boolean().nullable(),
+        }),
+      ),
+      productCount: z.number(),
+      runningCount: z.number(),
+      newestSignatureAgeDays: z.number().nullable(),
+      defenderUnavailable: z.string().nullable(),
+    }),
+  },
+});
+
 /** Reads antivirus products and signature age. */
 export const windowsAntivirusProbe: HostProbe = defineProbe({
   meta: {
@@ -92,13 +118,7 @@ export const windowsAntivirusProbe: HostProbe = defineProbe({
     description: "Microsoft Defender status, Security Center antivirus products (where the namespace exists) and running services of known antivirus products.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.antivirus",
-        description:
-          "products[] (name, source, running, realTimeProtection, signatureUpdatedAt, signatureAgeDays, signaturesUpToDate), productCount, runningCount, newestSignatureAgeDays, defenderUnavailable",
-      },
-    ],
+    facts: windowsAntivirusFacts,
   },
   async collect(_host, params: JsonObject, deps) {
     const [section, services] = await Promise.all([

@@ -1,5 +1,6 @@
 /** Enabled TLS cipher suites and the group-policy order that overrides them. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { json, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
@@ -21,6 +22,19 @@ export function cipherSuitesFact(section: unknown) {
   return json({ enabled, policyOrder, effective: policyOrder ?? enabled, source: policyOrder ? "group-policy" : "local" });
 }
 
+/** The facts `windows-cipher-suites` produces, each with its schema and meaning. */
+export const windowsCipherSuitesFacts = defineFacts({
+  "windows.tls.cipherSuites": {
+    description: "enabled (local list or null), policyOrder (group policy or null), effective (policy order when set, else the local list), source",
+    schema: z.object({
+      enabled: z.array(z.string()).nullable(),
+      policyOrder: z.array(z.string()).nullable(),
+      effective: z.array(z.string()).nullable(),
+      source: z.enum(["group-policy", "local"]),
+    }),
+  },
+});
+
 /** Reads which TLS cipher suites Windows offers. */
 export const windowsCipherSuitesProbe: HostProbe = defineProbe({
   meta: {
@@ -28,12 +42,7 @@ export const windowsCipherSuitesProbe: HostProbe = defineProbe({
     description: "TLS cipher suites Windows enables (Get-TlsCipherSuite) and the group-policy suite order, which wins when set.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.tls.cipherSuites",
-        description: "enabled (local list or null), policyOrder (group policy or null), effective (policy order when set, else the local list), source",
-      },
-    ],
+    facts: windowsCipherSuitesFacts,
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.tls.cipherSuites": cipherSuitesFact(await readSection(deps.transport, "cipher-suites", deps.signal)) } };

@@ -1,5 +1,6 @@
 /** Windows Firewall profiles as in effect. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { json, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
@@ -24,6 +25,21 @@ export function firewallFact(section: unknown) {
   });
 }
 
+/** The facts `windows-firewall` produces, each with its schema and meaning. */
+export const windowsFirewallFacts = defineFacts({
+  "windows.firewall": {
+    description: "profiles[] (name, enabled, defaultInboundAction, inboundBlocked, defaultOutboundAction), profileCount, disabledProfiles, inboundNotBlocked",
+    schema: z.object({
+      profiles: z.array(
+        z.object({ name: z.string(), enabled: z.boolean(), defaultInboundAction: z.string(), inboundBlocked: z.boolean(), defaultOutboundAction: z.string() }),
+      ),
+      profileCount: z.number(),
+      disabledProfiles: z.array(z.string()),
+      inboundNotBlocked: z.array(z.string()),
+    }),
+  },
+});
+
 /** Reads the firewall profiles. */
 export const windowsFirewallProbe: HostProbe = defineProbe({
   meta: {
@@ -31,13 +47,7 @@ export const windowsFirewallProbe: HostProbe = defineProbe({
     description: "Windows Firewall profiles (Domain, Private, Public) from the active policy store: enabled and default actions.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.firewall",
-        description:
-          "profiles[] (name, enabled, defaultInboundAction, inboundBlocked, defaultOutboundAction), profileCount, disabledProfiles, inboundNotBlocked",
-      },
-    ],
+    facts: windowsFirewallFacts,
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.firewall": firewallFact(await readSection(deps.transport, "firewall", deps.signal)) } };

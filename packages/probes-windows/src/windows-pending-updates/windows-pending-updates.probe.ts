@@ -1,5 +1,6 @@
 /** Updates the Windows Update Agent offers but the host has not installed yet. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { daysSince, json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
@@ -74,6 +75,43 @@ export function pendingUpdatesFact(section: unknown, now: Date) {
   });
 }
 
+/** The facts `windows-pending-updates` produces, each with its schema and meaning. */
+export const windowsPendingUpdatesFacts = defineFacts({
+  "windows.updates.pending": {
+    description:
+      "status (ok / incomplete / unavailable), resultCode, error, hresult, count, securityCount, updates[] (title, kbIds, msrcSeverity, categories, security, releasedAt, ageDays), security[] (title, kbIds, msrcSeverity, releasedAt, ageDays), oldestSecurityDays (null when none pending)",
+    schema: z.object({
+      status: z.enum(["ok", "incomplete", "unavailable"]),
+      resultCode: z.number().nullable(),
+      error: z.string().nullable(),
+      hresult: z.string().nullable(),
+      count: z.number().nullable(),
+      securityCount: z.number().nullable(),
+      updates: z.array(
+        z.object({
+          title: z.string(),
+          kbIds: z.array(z.string()),
+          msrcSeverity: z.string().nullable(),
+          categories: z.array(z.string()),
+          security: z.boolean(),
+          releasedAt: z.string().nullable(),
+          ageDays: z.number().nullable(),
+        }),
+      ),
+      security: z.array(
+        z.object({
+          title: z.string(),
+          kbIds: z.array(z.string()),
+          msrcSeverity: z.string().nullable(),
+          releasedAt: z.string().nullable(),
+          ageDays: z.number().nullable(),
+        }),
+      ),
+      oldestSecurityDays: z.number().nullable(),
+    }),
+  },
+});
+
 /** Asks the Windows Update Agent which updates are pending. */
 export const windowsPendingUpdatesProbe: HostProbe = defineProbe({
   meta: {
@@ -81,13 +119,7 @@ export const windowsPendingUpdatesProbe: HostProbe = defineProbe({
     description: "Pending (not installed, not hidden) updates from the Windows Update Agent, with security classification and release age.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.updates.pending",
-        description:
-          "status (ok / incomplete / unavailable), resultCode, error, hresult, count, securityCount, updates[] (title, kbIds, msrcSeverity, categories, security, releasedAt, ageDays), security[] (title, kbIds, msrcSeverity, releasedAt, ageDays), oldestSecurityDays (null when none pending)",
-      },
-    ],
+    facts: windowsPendingUpdatesFacts,
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.updates.pending": pendingUpdatesFact(await readSection(deps.transport, "pending-updates", deps.signal), deps.clock.now()) } };

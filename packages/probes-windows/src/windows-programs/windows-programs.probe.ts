@@ -1,5 +1,6 @@
 /** Installed programs from both Uninstall registry views. */
-import { compareVersions, defineProbe, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { compareVersions, defineFacts, defineProbe, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { json, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
@@ -65,6 +66,20 @@ export function programsFact(section: unknown, match: readonly string[] = [], mi
   });
 }
 
+/** The facts `windows-programs` produces, each with its schema and meaning. */
+export const windowsProgramsFacts = defineFacts({
+  "windows.programs": {
+    description:
+      "programs[] (name, version, publisher, view 64/32), count, matched (names matching the probe parameter match), belowMinimum (programs matching a minimumVersions entry whose version is lower or missing, as `name version (minimum x)`)",
+    schema: z.object({
+      programs: z.array(z.object({ name: z.string(), version: z.string(), publisher: z.string(), view: z.string() })),
+      count: z.number(),
+      matched: z.array(z.string()),
+      belowMinimum: z.array(z.string()),
+    }),
+  },
+});
+
 /** Reads installed programs. */
 export const windowsProgramsProbe: HostProbe = defineProbe({
   meta: {
@@ -73,13 +88,7 @@ export const windowsProgramsProbe: HostProbe = defineProbe({
       "Installed programs from the 64-bit and 32-bit (WOW6432Node) Uninstall registry keys; matches them against the rule's `match` patterns and `minimumVersions`.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.programs",
-        description:
-          "programs[] (name, version, publisher, view 64/32), count, matched (names matching the probe parameter match), belowMinimum (programs matching a minimumVersions entry whose version is lower or missing, as `name version (minimum x)`)",
-      },
-    ],
+    facts: windowsProgramsFacts,
   },
   async collect(_host, params: JsonObject, deps) {
     const match = Array.isArray(params.match) ? params.match.map(String) : [];

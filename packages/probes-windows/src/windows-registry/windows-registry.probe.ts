@@ -1,5 +1,6 @@
 /** Single registry switches: IP forwarding, RDP and NLA, Windows Update (WSUS) policy. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { REGISTRY_VALUES, type RegistryValueRef } from "../commands/catalog.js";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
@@ -44,6 +45,36 @@ export function registryFacts(section: unknown) {
   };
 }
 
+/** The facts `windows-registry` produces, each with its schema and meaning. */
+export const windowsRegistryFacts = defineFacts({
+  "windows.network.ipForwarding": {
+    description: "ipEnableRouter (raw value or null when absent) and enabled (value is 1)",
+    schema: z.object({ ipEnableRouter: z.number().nullable(), enabled: z.boolean() }),
+  },
+  "windows.rdp": {
+    description: "enabled, denyConnections, nlaRequired, userAuthentication, source (group-policy/local), securityLayer",
+    schema: z.object({
+      enabled: z.boolean(),
+      denyConnections: z.number().nullable(),
+      nlaRequired: z.boolean(),
+      userAuthentication: z.number().nullable(),
+      source: z.enum(["group-policy", "local"]),
+      securityLayer: z.number().nullable(),
+    }),
+  },
+  "windows.update.policy": {
+    description: "wuServer, wuStatusServer, useWuServer, usesWsus (UseWUServer 1 and WUServer set), noAutoUpdate, auOptions",
+    schema: z.object({
+      wuServer: z.string().nullable(),
+      wuStatusServer: z.string().nullable(),
+      useWuServer: z.number().nullable(),
+      usesWsus: z.boolean(),
+      noAutoUpdate: z.number().nullable(),
+      auOptions: z.number().nullable(),
+    }),
+  },
+});
+
 /** Reads single registry values the checklists name. */
 export const windowsRegistryProbe: HostProbe = defineProbe({
   meta: {
@@ -51,14 +82,7 @@ export const windowsRegistryProbe: HostProbe = defineProbe({
     description: "IPEnableRouter, RDP fDenyTSConnections/UserAuthentication (policy values win), and the Windows Update (WSUS) policy values.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      { name: "windows.network.ipForwarding", description: "ipEnableRouter (raw value or null when absent) and enabled (value is 1)" },
-      { name: "windows.rdp", description: "enabled, denyConnections, nlaRequired, userAuthentication, source (group-policy/local), securityLayer" },
-      {
-        name: "windows.update.policy",
-        description: "wuServer, wuStatusServer, useWuServer, usesWsus (UseWUServer 1 and WUServer set), noAutoUpdate, auOptions",
-      },
-    ],
+    facts: windowsRegistryFacts,
   },
   async collect(_host, _params, deps) {
     return { facts: registryFacts(await readSection(deps.transport, "registry", deps.signal)) };

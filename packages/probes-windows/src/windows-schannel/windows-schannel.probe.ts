@@ -1,5 +1,6 @@
 /** SCHANNEL protocol and cipher switches, with the OS default filled in where no key is set. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { json, numberOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 import { windowsOsFact } from "../windows-os/windows-os.probe.js";
@@ -99,6 +100,44 @@ export function schannelFacts(section: unknown, osSection: unknown) {
   };
 }
 
+/** The shape of {@link ProtocolState}, tied to it so the two cannot drift apart. */
+const protocolStateSchema = z.object({
+  protocol: z.string(),
+  enabled: z.boolean(),
+  source: z.enum(["registry", "os-default", "unknown-default"]),
+  enabledValue: z.number().nullable(),
+  disabledByDefault: z.number().nullable(),
+}) satisfies z.ZodType<ProtocolState>;
+
+/** The facts `windows-schannel` produces, each with its schema and meaning. */
+export const windowsSchannelFacts = defineFacts({
+  "windows.schannel.protocols": {
+    description: "per side: protocol, enabled, source (registry/os-default/unknown-default); serverEnabled and clientEnabled name lists",
+    schema: z.object({
+      serverRelease: z.string().nullable(),
+      server: z.array(protocolStateSchema),
+      client: z.array(protocolStateSchema),
+      serverEnabled: z.array(z.string()),
+      clientEnabled: z.array(z.string()),
+    }),
+  },
+  "windows.schannel.ciphers": {
+    description: "per SCHANNEL cipher: enabled and source; enabled lists the ciphers that are on",
+    schema: z.object({
+      serverRelease: z.string().nullable(),
+      ciphers: z.array(
+        z.object({
+          cipher: z.string(),
+          enabled: z.boolean(),
+          source: z.enum(["registry", "os-default", "unknown-default"]),
+          enabledValue: z.number().nullable(),
+        }),
+      ),
+      enabled: z.array(z.string()),
+    }),
+  },
+});
+
 /** Reads SCHANNEL protocol and cipher settings. */
 export const windowsSchannelProbe: HostProbe = defineProbe({
   meta: {
@@ -106,13 +145,7 @@ export const windowsSchannelProbe: HostProbe = defineProbe({
     description: "SCHANNEL protocol switches (server and client side) and cipher switches; absent keys take the Server release's default.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.schannel.protocols",
-        description: "per side: protocol, enabled, source (registry/os-default/unknown-default); serverEnabled and clientEnabled name lists",
-      },
-      { name: "windows.schannel.ciphers", description: "per SCHANNEL cipher: enabled and source; enabled lists the ciphers that are on" },
-    ],
+    facts: windowsSchannelFacts,
   },
   async collect(_host, _params, deps) {
     const [section, os] = await Promise.all([readSection(deps.transport, "schannel", deps.signal), readSection(deps.transport, "os", deps.signal)]);

@@ -1,5 +1,6 @@
 /** Services and their state. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { json, lowerSet, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
@@ -20,6 +21,18 @@ export function servicesFact(section: unknown) {
   });
 }
 
+/** The facts `windows-services` produces, each with its schema and meaning. */
+export const windowsServicesFacts = defineFacts({
+  "windows.services": {
+    description: "services[] (name, displayName, state, startMode), names and running (lower-case service names)",
+    schema: z.object({
+      services: z.array(z.object({ name: z.string(), displayName: z.string(), state: z.string(), startMode: z.string() })),
+      names: z.array(z.string()),
+      running: z.array(z.string()),
+    }),
+  },
+});
+
 /** Reads the installed services. */
 export const windowsServicesProbe: HostProbe = defineProbe({
   meta: {
@@ -27,7 +40,7 @@ export const windowsServicesProbe: HostProbe = defineProbe({
     description: "Installed services (Win32_Service) with state and start mode.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [{ name: "windows.services", description: "services[] (name, displayName, state, startMode), names and running (lower-case service names)" }],
+    facts: windowsServicesFacts,
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.services": servicesFact(await readSection(deps.transport, "services", deps.signal)) } };

@@ -1,5 +1,6 @@
 /** SMB shares and who may write to them. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { json, lowerSet, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
@@ -43,6 +44,29 @@ export function sharesFact(section: unknown, match: readonly string[] = [], trus
   });
 }
 
+/** The facts `windows-shares` produces, each with its schema and meaning. */
+export const windowsSharesFacts = defineFacts({
+  "windows.shares": {
+    description:
+      "shares[] (name, path, special, access[], writableBy), names and writable (lower-case share names anyone may change), matched (shares whose name or path matches the match parameter) and matchedWritableByUsers (those an account outside trustedAccounts may change)",
+    schema: z.object({
+      shares: z.array(
+        z.object({
+          name: z.string(),
+          path: z.string(),
+          special: z.boolean(),
+          access: z.array(z.object({ account: z.string(), type: z.string(), right: z.string() })),
+          writableBy: z.array(z.string()),
+        }),
+      ),
+      names: z.array(z.string()),
+      writable: z.array(z.string()),
+      matched: z.array(z.string()),
+      matchedWritableByUsers: z.array(z.string()),
+    }),
+  },
+});
+
 /** Reads SMB shares and their access lists. */
 export const windowsSharesProbe: HostProbe = defineProbe({
   meta: {
@@ -50,13 +74,7 @@ export const windowsSharesProbe: HostProbe = defineProbe({
     description: "SMB shares (Get-SmbShare) with their share-level access lists (Get-SmbShareAccess).",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.shares",
-        description:
-          "shares[] (name, path, special, access[], writableBy), names and writable (lower-case share names anyone may change), matched (shares whose name or path matches the match parameter) and matchedWritableByUsers (those an account outside trustedAccounts may change)",
-      },
-    ],
+    facts: windowsSharesFacts,
   },
   async collect(_host, params, deps) {
     const match = Array.isArray(params.match) ? params.match.map(String) : [];

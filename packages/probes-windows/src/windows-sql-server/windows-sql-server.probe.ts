@@ -1,5 +1,6 @@
 /** SQL Server instances on the host and whether each forces encryption. */
-import { defineProbe, type HostProbe, verifiedAbsent } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, verifiedAbsent } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
@@ -21,6 +22,28 @@ export function sqlServerFact(section: unknown) {
   });
 }
 
+/** The facts `windows-sql-server` produces, each with its schema and meaning. */
+export const windowsSqlServerFacts = defineFacts({
+  "windows.sqlServer": {
+    description: "installed, instanceCount, instances[] (name, id, version, edition, forceEncryption, certificateThumbprint), withoutForceEncryption",
+    schema: z.object({
+      installed: z.boolean(),
+      instanceCount: z.number(),
+      instances: z.array(
+        z.object({
+          name: z.string(),
+          id: z.string(),
+          version: z.string().nullable(),
+          edition: z.string().nullable(),
+          forceEncryption: z.boolean(),
+          certificateThumbprint: z.string().nullable(),
+        }),
+      ),
+      withoutForceEncryption: z.array(z.string()),
+    }),
+  },
+});
+
 /** Reads SQL Server instances and their encryption settings. */
 export const windowsSqlServerProbe: HostProbe = defineProbe({
   meta: {
@@ -29,12 +52,7 @@ export const windowsSqlServerProbe: HostProbe = defineProbe({
       "SQL Server instances (registry), each with version, edition, ForceEncryption and certificate thumbprint. With absentWhenNone: true, a host without instances is reported verified absent.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.sqlServer",
-        description: "installed, instanceCount, instances[] (name, id, version, edition, forceEncryption, certificateThumbprint), withoutForceEncryption",
-      },
-    ],
+    facts: windowsSqlServerFacts,
   },
   async collect(_host, params, deps) {
     const fact = sqlServerFact(await readSection(deps.transport, "sql-server", deps.signal));

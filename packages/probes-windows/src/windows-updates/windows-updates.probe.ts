@@ -1,5 +1,6 @@
 /** Installed updates and how long ago the last one was installed. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { daysSince, json, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
@@ -13,6 +14,19 @@ export function updatesFact(section: unknown, now: Date) {
   return json({ hotfixes, count: hotfixes.length, lastInstalledAt: last, daysSinceLastInstall: daysSince(last, now) });
 }
 
+/** The facts `windows-updates` produces, each with its schema and meaning. */
+export const windowsUpdatesFacts = defineFacts({
+  "windows.updates": {
+    description: "hotfixes[] (id, description, installedOn), count, lastInstalledAt, daysSinceLastInstall (to the scan time)",
+    schema: z.object({
+      hotfixes: z.array(z.object({ id: z.string(), description: z.string(), installedOn: z.string().nullable() })),
+      count: z.number(),
+      lastInstalledAt: z.string().nullable(),
+      daysSinceLastInstall: z.number().nullable(),
+    }),
+  },
+});
+
 /** Reads installed hotfixes. */
 export const windowsUpdatesProbe: HostProbe = defineProbe({
   meta: {
@@ -20,9 +34,7 @@ export const windowsUpdatesProbe: HostProbe = defineProbe({
     description: "Installed updates (Get-HotFix) and the age of the newest installation.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      { name: "windows.updates", description: "hotfixes[] (id, description, installedOn), count, lastInstalledAt, daysSinceLastInstall (to the scan time)" },
-    ],
+    facts: windowsUpdatesFacts,
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.updates": updatesFact(await readSection(deps.transport, "hotfixes", deps.signal), deps.clock.now()) } };
