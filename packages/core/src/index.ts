@@ -41,6 +41,7 @@ export {
   type FactSpecs,
   type FactsOf,
   factsFrom,
+  factTable,
   type StandardSchemaV1,
 } from "./plugin/facts.js";
 export { importPlugin, type PluginContext, type PluginSpec, type RegisterPlugin } from "./plugin/plugin.js";

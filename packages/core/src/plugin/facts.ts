@@ -178,9 +178,9 @@ export async function checkFacts(declarations: readonly FactDeclaration[], retur
 }
 
 /**
- * The facts of a probe outcome, checked against the declarations and typed by them; throws when
- * the probe said it does not apply or returned facts that do not match. Synchronous schemas only —
- * meant for probe tests.
+ * The facts of a probe outcome, checked against the declarations and typed by them. Throws when the
+ * probe said it does not apply, left a declared fact out, or returned one that does not match.
+ * Synchronous schemas only — meant for probe tests.
  *
  * @example
  * ```ts
@@ -191,12 +191,12 @@ export async function checkFacts(declarations: readonly FactDeclaration[], retur
 export function factsFrom<Declarations extends FactDeclarations>(
   declarations: Declarations,
   outcome: { readonly facts: Readonly<Record<string, unknown>> } | { readonly notApplicable: string },
-): Partial<FactsOf<Declarations>> {
+): FactsOf<Declarations> {
   if ("notApplicable" in outcome) throw new Error(`the probe does not apply: ${outcome.notApplicable}`);
-  const facts: Record<string, JsonValue> = {};
+  const facts: Record<string, unknown> = {};
   for (const { name, schema } of declarations) {
     const value = outcome.facts[name];
-    if (value === undefined) continue;
+    if (value === undefined) throw new Error(`fact "${name}" is missing`);
     const copy = asJson(value);
     if (typeof copy === "string") throw new Error(`fact "${name}" is not JSON: ${copy}`);
     if (schema) {
@@ -204,10 +204,10 @@ export function factsFrom<Declarations extends FactDeclarations>(
       if (result instanceof Promise) throw new Error(`fact "${name}" has an asynchronous schema; use checkFacts`);
       if (result.issues) throw new Error(`fact "${name}" does not match its declaration: ${describeIssue(result.issues)}`);
     }
-    // The original value, not the JSON copy: tests compare what the probe built.
-    facts[name] = value as JsonValue;
+    // The value the probe built, not the JSON copy: tests compare what the probe returned.
+    facts[name] = value;
   }
-  return facts as Partial<FactsOf<Declarations>>;
+  return facts as FactsOf<Declarations>;
 }
 
 /** The first issue as `at field.path: message`, enough to find the fault. */
@@ -231,4 +231,14 @@ function asJson(value: unknown): { json: JsonValue } | string {
   } catch (error) {
     return describeError(error).split("\n")[0] ?? "not serialisable";
   }
+}
+
+/**
+ * The Markdown table of a probe's facts (`| fact | meaning |`), as each probe's README carries it
+ * between `<!-- facts:start -->` and `<!-- facts:end -->`; `npm run docs:facts` writes them.
+ */
+export function factTable(declarations: readonly FactDeclaration[]): string {
+  const cell = (text: string) => text.replaceAll("|", "\\|").replace(/\s*\n\s*/g, " ");
+  const rows = declarations.map(({ name, description }) => `| \`${name}\` | ${cell(description)} |`);
+  return `${["| fact | meaning |", "| --- | --- |", ...rows].join("\n")}\n`;
 }

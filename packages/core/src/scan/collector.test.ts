@@ -114,11 +114,12 @@ describe("the collector checks facts against their declarations", () => {
 describe("factsFrom", () => {
   it("types a probe's facts by its declarations", () => {
     const facts = factsFrom(listenerFacts, { facts: goodFacts });
-    expect(facts["listener.peer"]?.versions[0]?.year).toBe(2018);
+    expect(facts["listener.peer"].versions[0]?.year).toBe(2018);
   });
 
-  it("throws on facts that do not match, and on a probe that does not apply", () => {
-    expect(() => factsFrom(listenerFacts, { facts: { "listener.port": 1.5 } })).toThrow(/fact "listener\.port" does not match its declaration/);
+  it("throws on facts that do not match or are missing, and on a probe that does not apply", () => {
+    expect(() => factsFrom(listenerFacts, { facts: { ...goodFacts, "listener.port": 1.5 } })).toThrow(/fact "listener\.port" does not match its declaration/);
+    expect(() => factsFrom(listenerFacts, { facts: { "listener.port": 1 } })).toThrow(/fact "listener\.peer" is missing/);
     expect(() => factsFrom(listenerFacts, { notApplicable: "no listener" })).toThrow(/does not apply: no listener/);
   });
 });

@@ -48,7 +48,7 @@ export function sharesFact(section: unknown, match: readonly string[] = [], trus
 export const windowsSharesFacts = defineFacts({
   "windows.shares": {
     description:
-      "shares[] (name, path, special, access[], writableBy), names and writable (lower-case share names anyone may change), matched (shares whose name or path matches the match parameter) and matchedWritableByUsers (those an account outside trustedAccounts may change)",
+      "shares[] (name, path, special, access[], writableBy), names and writable (lower-case share names anyone may change), matched (shares whose name or path matches a `match` parameter pattern) and matchedWritableByUsers (those an account outside `trustedAccounts` — default the Administrators group and SYSTEM — may change)",
     schema: z.object({
       shares: z.array(
         z.object({
