@@ -94,9 +94,10 @@ const FACT_NAME = /^[a-z][a-zA-Z0-9_-]*(\.[a-zA-Z][a-zA-Z0-9_-]*)*$/;
  *
  * @example
  * ```ts
+ * const bannerFacts = defineFacts({ "banner.text": { description: "First line the server sends", schema: z.string() } });
+ *
  * export const bannerProbe = defineProbe({
- *   meta: { id: "banner", description: "Reads a TCP banner", schemes: ["tcp"],
- *           facts: [{ name: "banner.text", description: "First line the server sends" }] },
+ *   meta: { id: "banner", description: "Reads a TCP banner", schemes: ["tcp"], facts: bannerFacts },
  *   async collect(endpoint, _params, deps) {
  *     return { facts: { "banner.text": await readBanner(endpoint, deps.signal) } };
  *   },
@@ -112,6 +113,8 @@ export function defineProbe<P extends Probe>(probe: P): P {
   for (const fact of meta?.facts ?? []) {
     if (!FACT_NAME.test(fact.name)) problems.push(`fact "${fact.name}" must be a dotted name such as tls.leaf`);
     if (seen.has(fact.name)) problems.push(`fact "${fact.name}" is declared twice`);
+    if (fact.schema !== undefined && typeof fact.schema?.["~standard"]?.validate !== "function")
+      problems.push(`fact "${fact.name}" has a schema that is not a Standard Schema (https://standardschema.dev)`);
     seen.add(fact.name);
   }
   const hasSchemes = Array.isArray(meta?.schemes) && meta.schemes.length > 0;

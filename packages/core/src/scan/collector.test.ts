@@ -123,3 +123,12 @@ describe("factsFrom", () => {
     expect(() => factsFrom(listenerFacts, { notApplicable: "no listener" })).toThrow(/does not apply: no listener/);
   });
 });
+
+describe("defineProbe", () => {
+  it("refuses a fact schema that is not a Standard Schema", () => {
+    const facts = [{ name: "odd.fact", description: "declared with a plain object", schema: { validate: () => true } as never }];
+    expect(() => defineProbe({ meta: { id: "odd", description: "x", schemes: ["tls"], facts }, collect: async () => ({ facts: {} }) })).toThrow(
+      /fact "odd\.fact" has a schema that is not a Standard Schema/,
+    );
+  });
+});
