@@ -34,13 +34,31 @@ function withTable(text, table, file) {
   return `${text.slice(0, tableStart)}${START}\n\n${table}\n${END}\n${text.slice(tableEnd)}`;
 }
 
+/** Table rows without the padding the formatter adds (the test compares the same way). */
+const normalise = (table) =>
+  table
+    .trim()
+    .split("\n")
+    .map((line) => line.replace(/\s*(?<!\\)\|\s*/g, "|").replace(/-+/g, "-"))
+    .join("\n");
+
+/** The generated table a README holds now, if it has the markers. */
+function currentTable(text) {
+  const from = text.indexOf(START);
+  const to = text.indexOf(END);
+  return from >= 0 && to > from ? text.slice(from + START.length, to) : undefined;
+}
+
 const written = [];
 for (const [dir, probes] of sources) {
   for (const probe of probes) {
     const file = `${dir}/${probe.meta.id}/README.md`;
     if (!existsSync(file)) throw new Error(`probe ${probe.meta.id} has no ${file}`);
     const text = readFileSync(file, "utf8");
-    const next = withTable(text, factTable(probe.meta.facts), file);
+    const table = factTable(probe.meta.facts);
+    const current = currentTable(text);
+    if (current !== undefined && normalise(current) === normalise(table)) continue;
+    const next = withTable(text, table, file);
     if (next !== text) {
       writeFileSync(file, next);
       written.push(file);
