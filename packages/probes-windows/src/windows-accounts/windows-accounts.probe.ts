@@ -1,11 +1,11 @@
 /** Local user accounts, and the built-in Administrator (RID 500) by SID. */
-import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { json, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
 /** Builds `windows.accounts` from the `accounts` section. */
-export function accountsFact(section: unknown) {
+export function accountsFact(section: unknown): WindowsAccountsFacts["windows.accounts"] {
   const users = asArray<Record<string, unknown>>(asRecord(section).users)
     .map((user) => ({
       name: String(user.name),
@@ -18,13 +18,13 @@ export function accountsFact(section: unknown) {
     .sort((a, b) => a.name.localeCompare(b.name));
   const admin = users.find((user) => /-500$/.test(user.sid));
   const enabledWithoutPassword = users.filter((user) => user.enabled && !user.passwordRequired).map((user) => user.name);
-  return json({
+  return {
     users,
     builtinAdministrator: admin ? { name: admin.name, nameLower: admin.name.toLowerCase(), enabled: admin.enabled } : null,
     enabledCount: users.filter((user) => user.enabled).length,
     enabledWithoutPassword,
     enabledWithoutPasswordCount: enabledWithoutPassword.length,
-  });
+  };
 }
 
 /** The facts `windows-accounts` produces, each with its schema and meaning. */
@@ -49,6 +49,8 @@ export const windowsAccountsFacts = defineFacts({
     }),
   },
 });
+/** The facts `windows-accounts` produces, as the collector checks them. */
+export type WindowsAccountsFacts = FactsOf<typeof windowsAccountsFacts>;
 
 /** Reads local user accounts. */
 export const windowsAccountsProbe: HostProbe = defineProbe({

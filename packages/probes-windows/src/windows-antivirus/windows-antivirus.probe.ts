@@ -1,8 +1,8 @@
 /** Antivirus products, whether they run, and how old their signatures are. */
-import { defineFacts, defineProbe, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe, type JsonObject } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { daysSince, json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { daysSince, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 import { servicesFact } from "../windows-services/windows-services.probe.js";
 
 /** Service names of common server antivirus products (lower case); tailorable through the probe parameter `serviceNames`. */
@@ -33,7 +33,12 @@ export interface AntivirusProduct {
 }
 
 /** Builds `windows.antivirus` from the `antivirus` and `services` sections. */
-export function antivirusFact(section: unknown, servicesSection: unknown, now: Date, serviceNames: readonly string[] = DEFAULT_ANTIVIRUS_SERVICES) {
+export function antivirusFact(
+  section: unknown,
+  servicesSection: unknown,
+  now: Date,
+  serviceNames: readonly string[] = DEFAULT_ANTIVIRUS_SERVICES,
+): WindowsAntivirusFacts["windows.antivirus"] {
   const raw = asRecord(section);
   const products: AntivirusProduct[] = [];
   const defender = raw.defender ? asRecord(raw.defender) : undefined;
@@ -77,13 +82,13 @@ export function antivirusFact(section: unknown, servicesSection: unknown, now: D
   }
   const running = products.filter((product) => product.running);
   const ages = running.map((product) => product.signatureAgeDays).filter((age): age is number => age !== null);
-  return json({
+  return {
     products,
     productCount: products.length,
     runningCount: running.length,
     newestSignatureAgeDays: ages.length > 0 ? Math.min(...ages) : null,
     defenderUnavailable: stringOrNull(raw.defenderError),
-  });
+  };
 }
 
 /** The facts `windows-antivirus` produces, each with its schema and meaning. */
@@ -110,6 +115,8 @@ export const windowsAntivirusFacts = defineFacts({
     }),
   },
 });
+/** The facts `windows-antivirus` produces, as the collector checks them. */
+export type WindowsAntivirusFacts = FactsOf<typeof windowsAntivirusFacts>;
 
 /** Reads antivirus products and signature age. */
 export const windowsAntivirusProbe: HostProbe = defineProbe({

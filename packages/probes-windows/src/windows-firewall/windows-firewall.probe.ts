@@ -1,11 +1,11 @@
 /** Windows Firewall profiles as in effect. */
-import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { json, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
 /** Builds `windows.firewall` from the `firewall` section. */
-export function firewallFact(section: unknown) {
+export function firewallFact(section: unknown): WindowsFirewallFacts["windows.firewall"] {
   const profiles = asArray<Record<string, unknown>>(asRecord(section).profiles).map((profile) => {
     const inbound = String(profile.defaultInboundAction ?? "NotConfigured");
     return {
@@ -17,12 +17,12 @@ export function firewallFact(section: unknown) {
       defaultOutboundAction: String(profile.defaultOutboundAction ?? "NotConfigured"),
     };
   });
-  return json({
+  return {
     profiles,
     profileCount: profiles.length,
     disabledProfiles: profiles.filter((profile) => !profile.enabled).map((profile) => profile.name),
     inboundNotBlocked: profiles.filter((profile) => !profile.inboundBlocked).map((profile) => profile.name),
-  });
+  };
 }
 
 /** The facts `windows-firewall` produces, each with its schema and meaning. */
@@ -39,6 +39,8 @@ export const windowsFirewallFacts = defineFacts({
     }),
   },
 });
+/** The facts `windows-firewall` produces, as the collector checks them. */
+export type WindowsFirewallFacts = FactsOf<typeof windowsFirewallFacts>;
 
 /** Reads the firewall profiles. */
 export const windowsFirewallProbe: HostProbe = defineProbe({

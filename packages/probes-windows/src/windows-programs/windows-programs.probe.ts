@@ -1,8 +1,8 @@
 /** Installed programs from both Uninstall registry views. */
-import { compareVersions, defineFacts, defineProbe, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { compareVersions, defineFacts, defineProbe, type FactsOf, type HostProbe, type JsonObject } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { json, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
 /** One entry of the `minimumVersions` probe parameter: programs whose name matches must be at least this version. */
 export interface MinimumVersion {
@@ -38,7 +38,11 @@ export function minimumVersionsParam(value: unknown): MinimumVersion[] {
  * `minimumVersions` fills `belowMinimum` with every installed program matching an entry's pattern
  * whose version is lower than that entry's minimum, or has no version to compare.
  */
-export function programsFact(section: unknown, match: readonly string[] = [], minimumVersions: readonly MinimumVersion[] = []) {
+export function programsFact(
+  section: unknown,
+  match: readonly string[] = [],
+  minimumVersions: readonly MinimumVersion[] = [],
+): WindowsProgramsFacts["windows.programs"] {
   const programs = asArray<Record<string, unknown>>(asRecord(section).programs)
     .map((program) => ({
       name: String(program.name),
@@ -58,12 +62,12 @@ export function programsFact(section: unknown, match: readonly string[] = [], mi
         belowMinimum.add(`${program.name} ${program.version} (minimum ${minimum.minimumVersion})`);
     }
   }
-  return json({
+  return {
     programs,
     count: programs.length,
     matched: [...new Set(programs.filter((program) => patterns.some((pattern) => pattern.test(program.name))).map((program) => program.name))],
     belowMinimum: [...belowMinimum].sort(),
-  });
+  };
 }
 
 /** The facts `windows-programs` produces, each with its schema and meaning. */
@@ -79,6 +83,8 @@ export const windowsProgramsFacts = defineFacts({
     }),
   },
 });
+/** The facts `windows-programs` produces, as the collector checks them. */
+export type WindowsProgramsFacts = FactsOf<typeof windowsProgramsFacts>;
 
 /** Reads installed programs. */
 export const windowsProgramsProbe: HostProbe = defineProbe({

@@ -1,12 +1,12 @@
 /** Single registry switches: IP forwarding, RDP and NLA, Windows Update (WSUS) policy. */
-import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
 import { z } from "zod";
 import { REGISTRY_VALUES, type RegistryValueRef } from "../commands/catalog.js";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
 /** Builds the three registry facts from the `registry` section. */
-export function registryFacts(section: unknown) {
+export function registryFacts(section: unknown): WindowsRegistryFacts {
   const values = asArray<Record<string, unknown>>(asRecord(section).values);
   const read = (ref: RegistryValueRef): unknown =>
     values.find(
@@ -24,8 +24,8 @@ export function registryFacts(section: unknown) {
   const wuServer = stringOrNull(read(REGISTRY_VALUES.wuServer));
   const useWuServer = numberOrNull(read(REGISTRY_VALUES.useWuServer));
   return {
-    "windows.network.ipForwarding": json({ ipEnableRouter, enabled: ipEnableRouter === 1 }),
-    "windows.rdp": json({
+    "windows.network.ipForwarding": { ipEnableRouter, enabled: ipEnableRouter === 1 },
+    "windows.rdp": {
       // fDenyTSConnections absent means connections are denied (the Server default).
       enabled: deny === 0,
       denyConnections: deny,
@@ -33,15 +33,15 @@ export function registryFacts(section: unknown) {
       userAuthentication: nla,
       source: nlaPolicy !== null || denyPolicy !== null ? "group-policy" : "local",
       securityLayer: numberOrNull(read(REGISTRY_VALUES.rdpSecurityLayer)),
-    }),
-    "windows.update.policy": json({
+    },
+    "windows.update.policy": {
       wuServer,
       wuStatusServer: stringOrNull(read(REGISTRY_VALUES.wuStatusServer)),
       useWuServer,
       usesWsus: useWuServer === 1 && wuServer !== null,
       noAutoUpdate: numberOrNull(read(REGISTRY_VALUES.noAutoUpdate)),
       auOptions: numberOrNull(read(REGISTRY_VALUES.auOptions)),
-    }),
+    },
   };
 }
 
@@ -74,6 +74,8 @@ export const windowsRegistryFacts = defineFacts({
     }),
   },
 });
+/** The facts `windows-registry` produces, as the collector checks them. */
+export type WindowsRegistryFacts = FactsOf<typeof windowsRegistryFacts>;
 
 /** Reads single registry values the checklists name. */
 export const windowsRegistryProbe: HostProbe = defineProbe({

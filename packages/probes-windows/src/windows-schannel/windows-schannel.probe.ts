@@ -1,8 +1,8 @@
 /** SCHANNEL protocol and cipher switches, with the OS default filled in where no key is set. */
-import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { json, numberOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { numberOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 import { windowsOsFact } from "../windows-os/windows-os.probe.js";
 
 /** Protocols hardcheck reports on, oldest first. */
@@ -59,7 +59,7 @@ export interface ProtocolState {
 }
 
 /** Builds both SCHANNEL facts from the `schannel` and `os` sections. */
-export function schannelFacts(section: unknown, osSection: unknown) {
+export function schannelFacts(section: unknown, osSection: unknown): WindowsSchannelFacts {
   const raw = asRecord(section);
   const release = windowsOsFact(osSection).serverRelease;
   const defaults = release ? PROTOCOL_DEFAULTS[release] : undefined;
@@ -89,14 +89,14 @@ export function schannelFacts(section: unknown, osSection: unknown) {
   const on = (states: ReadonlyArray<{ enabled: boolean }>, key: "protocol" | "cipher") =>
     states.filter((state) => state.enabled).map((state) => String((state as unknown as Record<string, unknown>)[key]));
   return {
-    "windows.schannel.protocols": json({
+    "windows.schannel.protocols": {
       serverRelease: release,
       server,
       client,
       serverEnabled: on(server, "protocol"),
       clientEnabled: on(client, "protocol"),
-    }),
-    "windows.schannel.ciphers": json({ serverRelease: release, ciphers, enabled: on(ciphers, "cipher").sort() }),
+    },
+    "windows.schannel.ciphers": { serverRelease: release, ciphers, enabled: on(ciphers, "cipher").sort() },
   };
 }
 
@@ -137,6 +137,8 @@ export const windowsSchannelFacts = defineFacts({
     }),
   },
 });
+/** The facts `windows-schannel` produces, as the collector checks them. */
+export type WindowsSchannelFacts = FactsOf<typeof windowsSchannelFacts>;
 
 /** Reads SCHANNEL protocol and cipher settings. */
 export const windowsSchannelProbe: HostProbe = defineProbe({

@@ -1,11 +1,11 @@
 /** Services and their state. */
-import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { json, lowerSet, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { lowerSet, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
 /** Builds `windows.services` from the `services` section. */
-export function servicesFact(section: unknown) {
+export function servicesFact(section: unknown): WindowsServicesFacts["windows.services"] {
   const services = asArray<Record<string, unknown>>(asRecord(section).services)
     .map((service) => ({
       name: String(service.name),
@@ -14,11 +14,11 @@ export function servicesFact(section: unknown) {
       startMode: String(service.startMode ?? ""),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return json({
+  return {
     services,
     names: lowerSet(services.map((service) => service.name)),
     running: lowerSet(services.filter((service) => service.state === "Running").map((service) => service.name)),
-  });
+  };
 }
 
 /** The facts `windows-services` produces, each with its schema and meaning. */
@@ -32,6 +32,8 @@ export const windowsServicesFacts = defineFacts({
     }),
   },
 });
+/** The facts `windows-services` produces, as the collector checks them. */
+export type WindowsServicesFacts = FactsOf<typeof windowsServicesFacts>;
 
 /** Reads the installed services. */
 export const windowsServicesProbe: HostProbe = defineProbe({

@@ -1,8 +1,8 @@
 /** SMB shares and who may write to them. */
-import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { json, lowerSet, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { lowerSet, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
 /** Share rights that allow writing. */
 const WRITE_RIGHTS = new Set(["Full", "Change"]);
@@ -15,7 +15,11 @@ export const DEFAULT_TRUSTED_ACCOUNTS = ["BUILTIN\\Administrators", "Administrat
  * picks shares by name or path; `matchedWritableByUsers` names those an account outside
  * `trustedAccounts` may write to.
  */
-export function sharesFact(section: unknown, match: readonly string[] = [], trustedAccounts: readonly string[] = DEFAULT_TRUSTED_ACCOUNTS) {
+export function sharesFact(
+  section: unknown,
+  match: readonly string[] = [],
+  trustedAccounts: readonly string[] = DEFAULT_TRUSTED_ACCOUNTS,
+): WindowsSharesFacts["windows.shares"] {
   const shares = asArray<Record<string, unknown>>(asRecord(section).shares).map((share) => {
     const access = asArray<Record<string, unknown>>(share.access).map((entry) => ({
       account: String(entry.account),
@@ -33,7 +37,7 @@ export function sharesFact(section: unknown, match: readonly string[] = [], trus
   const patterns = match.map((source) => new RegExp(source, "i"));
   const trusted = new Set(trustedAccounts.map((account) => account.toLowerCase()));
   const matched = shares.filter((share) => patterns.some((pattern) => pattern.test(share.name) || pattern.test(share.path)));
-  return json({
+  return {
     shares,
     names: lowerSet(shares.map((share) => share.name)),
     writable: lowerSet(shares.filter((share) => share.writableBy.length > 0).map((share) => share.name)),
@@ -41,7 +45,7 @@ export function sharesFact(section: unknown, match: readonly string[] = [], trus
     matchedWritableByUsers: lowerSet(
       matched.filter((share) => share.writableBy.some((account) => !trusted.has(account.toLowerCase()))).map((share) => share.name),
     ),
-  });
+  };
 }
 
 /** The facts `windows-shares` produces, each with its schema and meaning. */
@@ -66,6 +70,8 @@ export const windowsSharesFacts = defineFacts({
     }),
   },
 });
+/** The facts `windows-shares` produces, as the collector checks them. */
+export type WindowsSharesFacts = FactsOf<typeof windowsSharesFacts>;
 
 /** Reads SMB shares and their access lists. */
 export const windowsSharesProbe: HostProbe = defineProbe({

@@ -1,11 +1,11 @@
 /** SQL Server instances on the host and whether each forces encryption. */
-import { defineFacts, defineProbe, type HostProbe, verifiedAbsent } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe, verifiedAbsent } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
 /** Builds `windows.sqlServer` from the `sql-server` section. */
-export function sqlServerFact(section: unknown) {
+export function sqlServerFact(section: unknown): WindowsSqlServerFacts["windows.sqlServer"] {
   const instances = asArray<Record<string, unknown>>(asRecord(section).instances).map((instance) => ({
     name: String(instance.name),
     id: String(instance.id),
@@ -14,12 +14,12 @@ export function sqlServerFact(section: unknown) {
     forceEncryption: numberOrNull(instance.forceEncryption) === 1,
     certificateThumbprint: stringOrNull(instance.certificate)?.toLowerCase() ?? null,
   }));
-  return json({
+  return {
     installed: instances.length > 0,
     instanceCount: instances.length,
     instances,
     withoutForceEncryption: instances.filter((instance) => !instance.forceEncryption).map((instance) => instance.name),
-  });
+  };
 }
 
 /** The facts `windows-sql-server` produces, each with its schema and meaning. */
@@ -43,6 +43,8 @@ export const windowsSqlServerFacts = defineFacts({
     }),
   },
 });
+/** The facts `windows-sql-server` produces, as the collector checks them. */
+export type WindowsSqlServerFacts = FactsOf<typeof windowsSqlServerFacts>;
 
 /** Reads SQL Server instances and their encryption settings. */
 export const windowsSqlServerProbe: HostProbe = defineProbe({

@@ -1,17 +1,17 @@
 /** Installed updates and how long ago the last one was installed. */
-import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { daysSince, json, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { daysSince, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
 /** Builds `windows.updates` from the `hotfixes` section; ages are counted to `now` (the scan's clock). */
-export function updatesFact(section: unknown, now: Date) {
+export function updatesFact(section: unknown, now: Date): WindowsUpdatesFacts["windows.updates"] {
   const hotfixes = asArray<Record<string, unknown>>(asRecord(section).hotfixes)
     .map((hotfix) => ({ id: String(hotfix.id), description: String(hotfix.description ?? ""), installedOn: stringOrNull(hotfix.installedOn) }))
     .sort((a, b) => a.id.localeCompare(b.id));
   const dates = hotfixes.map((hotfix) => hotfix.installedOn).filter((date): date is string => date !== null && !Number.isNaN(Date.parse(date)));
   const last = dates.sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
-  return json({ hotfixes, count: hotfixes.length, lastInstalledAt: last, daysSinceLastInstall: daysSince(last, now) });
+  return { hotfixes, count: hotfixes.length, lastInstalledAt: last, daysSinceLastInstall: daysSince(last, now) };
 }
 
 /** The facts `windows-updates` produces, each with its schema and meaning. */
@@ -26,6 +26,8 @@ export const windowsUpdatesFacts = defineFacts({
     }),
   },
 });
+/** The facts `windows-updates` produces, as the collector checks them. */
+export type WindowsUpdatesFacts = FactsOf<typeof windowsUpdatesFacts>;
 
 /** Reads installed hotfixes. */
 export const windowsUpdatesProbe: HostProbe = defineProbe({
