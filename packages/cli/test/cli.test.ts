@@ -233,6 +233,10 @@ describe("hardcheck CLI", () => {
     const explained = await inProcess(["explain", "TLS-CERT-EXPIRY-WARNING"], dir);
     expect(explained.stdout).toContain("warnDays = 30");
     expect(explained.stdout).toContain("tls.leaf ← tls-handshake");
+    // The meaning of the fact, from the probe's declaration.
+    const { tlsHandshakeProbe } = await import("@hardcheck/probes-network");
+    const leaf = tlsHandshakeProbe.meta.facts.find((fact) => fact.name === "tls.leaf");
+    expect(explained.stdout).toContain(`tls.leaf ← tls-handshake\n      ${leaf?.description}\n`);
   });
 
   it("on SIGINT finishes a partial report marked incomplete", async () => {

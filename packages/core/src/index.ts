@@ -46,8 +46,20 @@ export * from "./model/signoff.js";
 export * from "./model/site.js";
 export * from "./model/target.js";
 export * from "./model/values.js";
+// Plugins: probes, their facts, reporters, packs.
+export {
+  checkFacts,
+  defineFacts,
+  type FactCheck,
+  type FactDeclarations,
+  type FactSpec,
+  type FactSpecs,
+  type FactsOf,
+  factsFrom,
+  factTable,
+  type StandardSchemaV1,
+} from "./plugin/facts.js";
 export { importPlugin, type PluginContext, type PluginSpec, type ProbeFactory, type RegisterPlugin } from "./plugin/plugin.js";
-// Plugins: probes, reporters, packs.
 export {
   defineProbe,
   type EndpointProbe,

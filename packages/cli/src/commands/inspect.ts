@@ -257,8 +257,13 @@ export async function explainCommand(ruleId: string, options: { config?: string 
     );
     lines.push("", "Facts and the probes that provide them");
     for (const fact of part.facts) {
-      const providers = hardcheck.registry.providersOf(fact).map((provider) => provider.probe.meta.id);
-      lines.push(`  ${fact} ← ${providers.join(", ") || "no probe registered"}`);
+      const providers = hardcheck.registry.providersOf(fact).map((provider) => provider.probe);
+      lines.push(`  ${fact} ← ${providers.map((probe) => probe.meta.id).join(", ") || "no probe registered"}`);
+      // What the fact means, as the providing probe declares it (the README tables come from the same declarations).
+      const meanings = new Set(
+        providers.flatMap((probe) => probe.meta.facts.filter((declared) => declared.name === fact).map((declared) => declared.description)),
+      );
+      for (const meaning of meanings) lines.push(`      ${meaning}`);
     }
   }
   if (parts.length > 1)

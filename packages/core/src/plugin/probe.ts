@@ -1,14 +1,10 @@
 import { HardcheckError } from "../errors.js";
 import type { Endpoint, HostSpec, HostTransportKind, JsonObject, JsonValue, Target } from "../model/types.js";
+import type { FactDeclaration } from "./facts.js";
 import type { ProbeServices } from "./services.js";
 import type { HostTransport } from "./transport.js";
 
-/** A fact a probe promises to produce, documented for rule authors. */
-export interface FactDeclaration {
-  /** Dotted name, namespaced by protocol or subsystem: `tls.leaf`, `tcp.state`. */
-  readonly name: string;
-  readonly description: string;
-}
+export type { FactDeclaration } from "./facts.js";
 
 /** What every probe says about itself. */
 export interface ProbeMetaBase {
@@ -98,9 +94,10 @@ const FACT_NAME = /^[a-z][a-zA-Z0-9_-]*(\.[a-zA-Z][a-zA-Z0-9_-]*)*$/;
  *
  * @example
  * ```ts
+ * const bannerFacts = defineFacts({ "banner.text": { description: "First line the server sends", schema: z.string() } });
+ *
  * export const bannerProbe = defineProbe({
- *   meta: { id: "banner", description: "Reads a TCP banner", schemes: ["tcp"],
- *           facts: [{ name: "banner.text", description: "First line the server sends" }] },
+ *   meta: { id: "banner", description: "Reads a TCP banner", schemes: ["tcp"], facts: bannerFacts },
  *   async collect(endpoint, _params, deps) {
  *     return { facts: { "banner.text": await readBanner(endpoint, deps.signal) } };
  *   },
@@ -116,6 +113,8 @@ export function defineProbe<P extends Probe>(probe: P): P {
   for (const fact of meta?.facts ?? []) {
     if (!FACT_NAME.test(fact.name)) problems.push(`fact "${fact.name}" must be a dotted name such as tls.leaf`);
     if (seen.has(fact.name)) problems.push(`fact "${fact.name}" is declared twice`);
+    if (fact.schema !== undefined && typeof fact.schema?.["~standard"]?.validate !== "function")
+      problems.push(`fact "${fact.name}" has a schema that is not a Standard Schema (https://standardschema.dev)`);
     seen.add(fact.name);
   }
   const hasSchemes = Array.isArray(meta?.schemes) && meta.schemes.length > 0;

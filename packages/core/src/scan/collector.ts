@@ -7,6 +7,7 @@ import pLimit, { type LimitFunction } from "p-limit";
 import { describeError } from "../errors.js";
 import type { Endpoint, HostSpec, JsonObject, JsonValue, Target } from "../model/types.js";
 import { stableStringify } from "../model/values.js";
+import { checkFacts } from "../plugin/facts.js";
 import { isEndpointProbe, type Probe } from "../plugin/probe.js";
 import { fixedClock, type ProbeServices } from "../plugin/services.js";
 import type { HostTransport, TransportProvider } from "../plugin/transport.js";
@@ -171,14 +172,9 @@ export class FactCollector {
         if (!outcome || typeof outcome !== "object" || typeof outcome.facts !== "object" || outcome.facts === null) {
           return { status: "error", reason: `probe ${probe.meta.id} returned no facts object` };
         }
-        // Only declared facts pass: an undeclared one could shadow another probe's fact of that name.
-        const facts: Record<string, JsonValue> = {};
-        for (const { name } of probe.meta.facts) {
-          if (!(name in outcome.facts) || outcome.facts[name] === undefined) continue;
-          const value = asJson(outcome.facts[name]);
-          if (typeof value === "string") return { status: "error", reason: `probe ${probe.meta.id} returned fact "${name}" that is not JSON: ${value}` };
-          facts[name] = value.json;
-        }
+        const checked = await checkProbeFacts(probe, outcome.facts);
+        if (!checked.ok) return { status: "error", reason: checked.reason };
+        const { facts } = checked;
         return { status: "ok", facts, ...(observedAt ? { observedAt } : {}) };
       } catch (error) {
         return { status: "error", reason: `probe ${probe.meta.id} failed: ${describeFault(error)}` };
@@ -229,17 +225,15 @@ export class FactCollector {
 }
 
 /**
- * A fact value as the report will hold it: a copy through JSON, so that reporters never meet a
- * cycle, a BigInt or a class instance. Returns the reason when the value cannot be written as JSON.
+ * What a probe returned, checked against its fact declarations (see `checkFacts`): an ill-typed or
+ * non-JSON fact makes this probe's run an error naming the fact and field, and the scan goes on.
  */
-function asJson(value: unknown): { json: JsonValue } | string {
-  try {
-    const text = JSON.stringify(value);
-    if (text === undefined) return `${typeof value} has no JSON form`;
-    return { json: JSON.parse(text) as JsonValue };
-  } catch (error) {
-    return describeError(error).split("\n")[0] ?? "not serialisable";
-  }
+async function checkProbeFacts(
+  probe: Probe,
+  returned: Readonly<Record<string, unknown>>,
+): Promise<{ ok: true; facts: Readonly<Record<string, JsonValue>> } | { ok: false; reason: string }> {
+  const check = await checkFacts(probe.meta.facts, returned);
+  return check.ok ? { ok: true, facts: check.facts } : { ok: false, reason: `probe ${probe.meta.id} ${check.problem}` };
 }
 
 function abortReason(signal: AbortSignal): string {

@@ -1,5 +1,6 @@
 /** Accounts that share root's power or another account's identity, from /etc/passwd and /etc/group. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 
 /** Values that occur more than once among `values`, sorted, as text. */
@@ -18,6 +19,30 @@ function entries(text: string | undefined): string[][] {
     .map((line) => line.split(":"));
 }
 
+/** The facts `accounts` produces, each with its schema and meaning. */
+export const accountsFacts = defineFacts({
+  "accounts.uidZero": {
+    description: "names of the accounts with UID 0, sorted",
+    schema: z.array(z.string()),
+  },
+  "accounts.duplicateUids": {
+    description: 'UIDs used by more than one account, as "1000: alice, bob"',
+    schema: z.array(z.string()),
+  },
+  "accounts.duplicateUserNames": {
+    description: "user names that appear on more than one line",
+    schema: z.array(z.string()),
+  },
+  "accounts.duplicateGids": {
+    description: 'GIDs used by more than one group, as "1000: staff, users"',
+    schema: z.array(z.string()),
+  },
+  "accounts.duplicateGroupNames": {
+    description: "group names that appear on more than one line",
+    schema: z.array(z.string()),
+  },
+});
+
 /** UID 0 accounts and duplicate ids or names in the local account databases. */
 export const accountsProbe: HostProbe = defineProbe({
   meta: {
@@ -25,13 +50,7 @@ export const accountsProbe: HostProbe = defineProbe({
     description: "Reads /etc/passwd and /etc/group for accounts with UID 0 and for duplicate user and group ids and names.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "accounts.uidZero", description: "names of the accounts with UID 0, sorted" },
-      { name: "accounts.duplicateUids", description: 'UIDs used by more than one account, as "1000: alice, bob"' },
-      { name: "accounts.duplicateUserNames", description: "user names that appear on more than one line" },
-      { name: "accounts.duplicateGids", description: 'GIDs used by more than one group, as "1000: staff, users"' },
-      { name: "accounts.duplicateGroupNames", description: "group names that appear on more than one line" },
-    ],
+    facts: accountsFacts,
   },
   async collect(_host, _params, { transport }) {
     const passwd = await transport.readFile("/etc/passwd");

@@ -3,7 +3,8 @@
  * simulation decides (`apt-get -s dist-upgrade`); over a root file system the security archive's
  * package lists are compared with dpkg's status file.
  */
-import { defineProbe, type HostProbe, type HostTransport, notApplicable } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type HostTransport, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { dpkgInstalled } from "../support/text.js";
 import { compareDebianVersions } from "./debian-version.js";
@@ -64,6 +65,26 @@ async function lastRefresh(transport: HostTransport, lists: readonly string[]): 
   return newest;
 }
 
+/** The facts `apt-updates` produces, each with its schema and meaning. */
+export const aptUpdatesFacts = defineFacts({
+  "updates.securityListsPresent": {
+    description: "true when apt has package lists of a security suite, without which pending updates cannot be known",
+    schema: z.boolean(),
+  },
+  "updates.pendingSecurity": {
+    description: "installed packages a security suite has a newer version of, sorted",
+    schema: z.array(z.string()),
+  },
+  "updates.lastRefreshAgeDays": {
+    description: "whole days since apt last refreshed its lists; null when it never did",
+    schema: z.number().int().nullable(),
+  },
+  "updates.source": {
+    description: '"apt-get simulation" or "package lists"',
+    schema: z.enum(["apt-get simulation", "package lists"]),
+  },
+});
+
 /** Pending security updates and list age on apt-based hosts. */
 export const aptUpdatesProbe: HostProbe = defineProbe({
   meta: {
@@ -71,15 +92,7 @@ export const aptUpdatesProbe: HostProbe = defineProbe({
     description: "Finds pending security updates (apt simulation, or security package lists vs dpkg status) and the age of apt's lists.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      {
-        name: "updates.securityListsPresent",
-        description: "true when apt has package lists of a security suite, without which pending updates cannot be known",
-      },
-      { name: "updates.pendingSecurity", description: "installed packages a security suite has a newer version of, sorted" },
-      { name: "updates.lastRefreshAgeDays", description: "whole days since apt last refreshed its lists; null when it never did" },
-      { name: "updates.source", description: '"apt-get simulation" or "package lists"' },
-    ],
+    facts: aptUpdatesFacts,
   },
   async collect(_host, _params, { transport, clock }) {
     if ((await transport.stat("/var/lib/dpkg/status")) === undefined) return notApplicable("not an apt-based system (no dpkg status file)");

@@ -1,5 +1,6 @@
 /** The Linux audit daemon: installed, enabled at boot, and the rules it loads (audit/rules.d, the persistent set). */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { confFilesIn, dpkgInstalled, meaningfulLines, unitEnabledByFiles } from "../support/text.js";
 
@@ -14,6 +15,30 @@ export function watchedPaths(lines: readonly string[]): string[] {
   return [...paths].sort();
 }
 
+/** The facts `auditd` produces, each with its schema and meaning. */
+export const auditdFacts = defineFacts({
+  "auditd.installed": {
+    description: "true when the auditd package is installed (dpkg) or /sbin/auditd exists",
+    schema: z.boolean(),
+  },
+  "auditd.enabled": {
+    description: "true when auditd.service is wanted by a boot target (systemd symlinks)",
+    schema: z.boolean(),
+  },
+  "auditd.watchedPaths": {
+    description: "paths the persistent rules watch (-w PATH, -F path= / dir=), sorted",
+    schema: z.array(z.string()),
+  },
+  "auditd.ruleCount": {
+    description: "number of rule lines in /etc/audit/rules.d/*.rules (and audit.rules when rules.d is empty)",
+    schema: z.number().int(),
+  },
+  "auditd.immutable": {
+    description: "true when the rules end with -e 2 (rules cannot change until reboot)",
+    schema: z.boolean(),
+  },
+});
+
 /** Whether auditd runs at boot and what its persistent rules watch. */
 export const auditdProbe: HostProbe = defineProbe({
   meta: {
@@ -21,13 +46,7 @@ export const auditdProbe: HostProbe = defineProbe({
     description: "Reads whether auditd is installed and enabled, and the rules in /etc/audit/rules.d (what augenrules loads at boot).",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "auditd.installed", description: "true when the auditd package is installed (dpkg) or /sbin/auditd exists" },
-      { name: "auditd.enabled", description: "true when auditd.service is wanted by a boot target (systemd symlinks)" },
-      { name: "auditd.watchedPaths", description: "paths the persistent rules watch (-w PATH, -F path= / dir=), sorted" },
-      { name: "auditd.ruleCount", description: "number of rule lines in /etc/audit/rules.d/*.rules (and audit.rules when rules.d is empty)" },
-      { name: "auditd.immutable", description: "true when the rules end with -e 2 (rules cannot change until reboot)" },
-    ],
+    facts: auditdFacts,
   },
   async collect(_host, _params, { transport }) {
     const packages = await dpkgInstalled(transport);

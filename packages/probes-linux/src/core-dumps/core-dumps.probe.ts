@@ -1,5 +1,6 @@
 /** Core dumps: the hard limit users get (limits.conf), and what systemd-coredump keeps. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { confFilesIn, meaningfulLines } from "../support/text.js";
 
@@ -15,6 +16,18 @@ export function hardCoreLimit(texts: readonly string[]): number | string | null 
   return limit;
 }
 
+/** The facts `core-dumps` produces, each with its schema and meaning. */
+export const coreDumpsFacts = defineFacts({
+  "coredump.hardLimit": {
+    description: 'hard "core" limit for all users (* hard core N), a number, "unlimited", or null when unset',
+    schema: z.union([z.number(), z.string()]).nullable(),
+  },
+  "coredump.storage": {
+    description: 'Storage= of /etc/systemd/coredump.conf(.d), "external" (systemd\'s default) when unset',
+    schema: z.string(),
+  },
+});
+
 /** Whether a crashing program can leave its memory on disk. */
 export const coreDumpsProbe: HostProbe = defineProbe({
   meta: {
@@ -22,10 +35,7 @@ export const coreDumpsProbe: HostProbe = defineProbe({
     description: "Reads the hard core-size limit in /etc/security/limits.conf and limits.d, and systemd-coredump's Storage setting.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "coredump.hardLimit", description: 'hard "core" limit for all users (* hard core N), a number, "unlimited", or null when unset' },
-      { name: "coredump.storage", description: 'Storage= of /etc/systemd/coredump.conf(.d), "external" (systemd\'s default) when unset' },
-    ],
+    facts: coreDumpsFacts,
   },
   async collect(_host, _params, { transport }) {
     const limits = [(await transport.readFile("/etc/security/limits.conf")) ?? ""];

@@ -5,7 +5,8 @@
  * findings cap keep it bounded, and the facts say when either was hit.
  */
 import { performance } from "node:perf_hooks";
-import { defineProbe, type HostProbe, type HostTransport, type JsonObject } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type HostTransport, type JsonObject } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { namesById } from "../support/ownership.js";
 
@@ -145,6 +146,42 @@ async function walkOffline(transport: HostTransport, paths: readonly string[], t
 
 const describeEntry = (entry: WalkEntry) => `${entry.path} (${entry.mode.toString(8).padStart(4, "0")})`;
 
+/** The facts `filesystem-walk` produces, each with its schema and meaning. */
+export const filesystemWalkFacts = defineFacts({
+  "filesystem.worldWritableFiles": {
+    description: "regular files anyone may write, sorted paths",
+    schema: z.array(z.string()),
+  },
+  "filesystem.worldWritableDirsWithoutSticky": {
+    description: "world-writable directories without the sticky bit, sorted paths",
+    schema: z.array(z.string()),
+  },
+  "filesystem.unownedFiles": {
+    description: "entries whose owner or group id has no account or group on the host, sorted paths",
+    schema: z.array(z.string()),
+  },
+  "filesystem.setIdPrograms": {
+    description: "regular files with the set-user-ID or set-group-ID bit, sorted paths",
+    schema: z.array(z.string()),
+  },
+  "filesystem.setIdDetails": {
+    description: 'the same with their modes, "/usr/bin/su (4755)"',
+    schema: z.array(z.string()),
+  },
+  "filesystem.walkComplete": {
+    description: "true when the walk finished; false when the time limit or findings cap stopped it (see walkNote)",
+    schema: z.boolean(),
+  },
+  "filesystem.walkNote": {
+    description: "why the walk is incomplete or partial, null when it is neither",
+    schema: z.string().nullable(),
+  },
+  "filesystem.walkedPaths": {
+    description: "the paths the walk started from (parameter paths, default /); other mounts below them are not entered",
+    schema: z.array(z.string()),
+  },
+});
+
 /** World-writable, unowned and set-ID entries, from one bounded walk. */
 export const filesystemWalkProbe: HostProbe = defineProbe({
   meta: {
@@ -153,16 +190,7 @@ export const filesystemWalkProbe: HostProbe = defineProbe({
       "Walks the file system once (find on a live host, entry by entry over root:), skipping /proc, /sys, /dev, /run and other mounts, for world-writable, unowned and set-ID entries.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "filesystem.worldWritableFiles", description: "regular files anyone may write, sorted paths" },
-      { name: "filesystem.worldWritableDirsWithoutSticky", description: "world-writable directories without the sticky bit, sorted paths" },
-      { name: "filesystem.unownedFiles", description: "entries whose owner or group id has no account or group on the host, sorted paths" },
-      { name: "filesystem.setIdPrograms", description: "regular files with the set-user-ID or set-group-ID bit, sorted paths" },
-      { name: "filesystem.setIdDetails", description: 'the same with their modes, "/usr/bin/su (4755)"' },
-      { name: "filesystem.walkComplete", description: "true when the walk finished; false when the time limit or findings cap stopped it (see walkNote)" },
-      { name: "filesystem.walkNote", description: "why the walk is incomplete or partial, null when it is neither" },
-      { name: "filesystem.walkedPaths", description: "the paths the walk started from (parameter paths, default /); other mounts below them are not entered" },
-    ],
+    facts: filesystemWalkFacts,
   },
   async collect(_host, params, { transport }) {
     const paths = Array.isArray(params.paths) && params.paths.length > 0 ? params.paths.map(String) : ["/"];

@@ -2,7 +2,8 @@
  * Packet-filter state: the running ruleset (nftables, else iptables) where commands run, else the
  * boot configuration (ufw, /etc/nftables.conf, iptables-persistent) of an offline root.
  */
-import { defineProbe, type HostProbe, type HostTransport, type JsonValue } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type HostTransport, type JsonValue } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { meaningfulLines, unitEnabledByFiles } from "../support/text.js";
 
@@ -82,6 +83,30 @@ async function runtimeState(transport: HostTransport): Promise<FirewallState | u
   return undefined;
 }
 
+/** The facts `firewall` produces, each with its schema and meaning. */
+export const firewallFacts = defineFacts({
+  "firewall.backend": {
+    description: '"nftables", "iptables", "ufw" or null when no packet filter is found',
+    schema: z.enum(["nftables", "iptables", "ufw"]).nullable(),
+  },
+  "firewall.active": {
+    description: "true when rules are loaded (or configured to load at boot) or input is dropped by default",
+    schema: z.boolean(),
+  },
+  "firewall.defaultInputPolicy": {
+    description: '"accept", "drop" or "reject" for incoming packets no rule matches; null when no input chain exists',
+    schema: z.enum(["accept", "drop", "reject"]).nullable(),
+  },
+  "firewall.rulesCount": {
+    description: "number of rules in the ruleset (or in the boot configuration)",
+    schema: z.number().int(),
+  },
+  "firewall.source": {
+    description: '"runtime" when read from the running kernel, "configuration" when from boot files',
+    schema: z.enum(["runtime", "configuration"]),
+  },
+});
+
 /** Firewall backend, whether it filters, the default input policy, and the number of rules. */
 export const firewallProbe: HostProbe = defineProbe({
   meta: {
@@ -89,16 +114,7 @@ export const firewallProbe: HostProbe = defineProbe({
     description: "Reads the packet filter: running nftables/iptables ruleset, or the ufw/nftables/iptables-persistent boot configuration.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "firewall.backend", description: '"nftables", "iptables", "ufw" or null when no packet filter is found' },
-      { name: "firewall.active", description: "true when rules are loaded (or configured to load at boot) or input is dropped by default" },
-      {
-        name: "firewall.defaultInputPolicy",
-        description: '"accept", "drop" or "reject" for incoming packets no rule matches; null when no input chain exists',
-      },
-      { name: "firewall.rulesCount", description: "number of rules in the ruleset (or in the boot configuration)" },
-      { name: "firewall.source", description: '"runtime" when read from the running kernel, "configuration" when from boot files' },
-    ],
+    facts: firewallFacts,
   },
   async collect(_host, _params, { transport }) {
     // With no nft/iptables binary the kernel can still hold rules only if ufw or a unit loads them: read the files.

@@ -1,7 +1,8 @@
 /** The GRUB boot loader: who may change its menu (superusers and a password) and who may read its configuration. */
-import { defineProbe, type HostProbe, notApplicable } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
-import { namesById, ownershipOf } from "../support/ownership.js";
+import { fileOwnershipSchema, namesById, ownershipOf } from "../support/ownership.js";
 
 const GRUB_CONFIGS = ["/boot/grub/grub.cfg", "/boot/grub2/grub.cfg"];
 
@@ -14,6 +15,18 @@ export function grubPasswordSet(text: string): { superusers: boolean; password: 
   };
 }
 
+/** The facts `grub` produces, each with its schema and meaning. */
+export const grubFacts = defineFacts({
+  "grub.config": {
+    description: '{ path, mode ("0600"), uid, gid, owner, group } of grub.cfg',
+    schema: fileOwnershipSchema,
+  },
+  "grub.passwordSet": {
+    description: "true when grub.cfg sets superusers and a password (or password_pbkdf2) line for one",
+    schema: z.boolean(),
+  },
+});
+
 /** The generated grub.cfg's ownership, and whether it demands a password to edit entries. */
 export const grubProbe: HostProbe = defineProbe({
   meta: {
@@ -21,10 +34,7 @@ export const grubProbe: HostProbe = defineProbe({
     description: "Reads the generated GRUB configuration: its owner and mode, and whether superusers with a password are set.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "grub.config", description: '{ path, mode ("0600"), uid, gid, owner, group } of grub.cfg' },
-      { name: "grub.passwordSet", description: "true when grub.cfg sets superusers and a password (or password_pbkdf2) line for one" },
-    ],
+    facts: grubFacts,
   },
   async collect(_host, _params, { transport }) {
     for (const path of GRUB_CONFIGS) {

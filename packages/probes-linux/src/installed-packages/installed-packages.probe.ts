@@ -1,7 +1,24 @@
 /** Installed software packages: dpkg's status file, or `rpm -qa` on RPM systems where commands run. */
-import { defineProbe, type HostProbe, notApplicable } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { dpkgInstalled } from "../support/text.js";
+
+/** The facts `installed-packages` produces, each with its schema and meaning. */
+export const installedPackagesFacts = defineFacts({
+  "packages.manager": {
+    description: '"dpkg" or "rpm"',
+    schema: z.enum(["dpkg", "rpm"]),
+  },
+  "packages.installed": {
+    description: "names of the fully installed packages, sorted",
+    schema: z.array(z.string()),
+  },
+  "packages.versions": {
+    description: "installed version by package name",
+    schema: z.record(z.string(), z.string()),
+  },
+});
 
 /** Names (and versions) of the installed packages. */
 export const installedPackagesProbe: HostProbe = defineProbe({
@@ -10,11 +27,7 @@ export const installedPackagesProbe: HostProbe = defineProbe({
     description: "Lists installed packages from /var/lib/dpkg/status (files only), or rpm -qa where commands run.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "packages.manager", description: '"dpkg" or "rpm"' },
-      { name: "packages.installed", description: "names of the fully installed packages, sorted" },
-      { name: "packages.versions", description: "installed version by package name" },
-    ],
+    facts: installedPackagesFacts,
   },
   async collect(_host, _params, { transport }) {
     const dpkg = await dpkgInstalled(transport);

@@ -2,7 +2,8 @@
  * Kernel modules: which are loaded now (/proc/modules, live hosts only) and which the modprobe
  * configuration refuses to load (`install NAME /bin/false`) or keeps from autoloading (`blacklist`).
  */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { confFilesIn, meaningfulLines } from "../support/text.js";
 
@@ -12,6 +13,22 @@ const REFUSING_INSTALL = /^(\/usr)?\/bin\/(false|true)$/;
 /** modprobe treats `-` and `_` in module names alike. */
 const moduleName = (name: string) => name.replaceAll("-", "_");
 
+/** The facts `kernel-modules` produces, each with its schema and meaning. */
+export const kernelModulesFacts = defineFacts({
+  "modules.loaded": {
+    description: "modules loaded in the running kernel (underscored names, sorted); empty over root: (no kernel runs)",
+    schema: z.array(z.string()),
+  },
+  "modules.refused": {
+    description: "modules modprobe.d makes unloadable (install NAME /bin/false or /bin/true): the persistent setting",
+    schema: z.array(z.string()),
+  },
+  "modules.blacklisted": {
+    description: "modules modprobe.d keeps from loading automatically (blacklist NAME)",
+    schema: z.array(z.string()),
+  },
+});
+
 /** Loaded, refused and blacklisted modules. */
 export const kernelModulesProbe: HostProbe = defineProbe({
   meta: {
@@ -19,11 +36,7 @@ export const kernelModulesProbe: HostProbe = defineProbe({
     description: "Reads loaded kernel modules (/proc/modules) and the modprobe.d install and blacklist lines.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "modules.loaded", description: "modules loaded in the running kernel (underscored names, sorted); empty over root: (no kernel runs)" },
-      { name: "modules.refused", description: "modules modprobe.d makes unloadable (install NAME /bin/false or /bin/true): the persistent setting" },
-      { name: "modules.blacklisted", description: "modules modprobe.d keeps from loading automatically (blacklist NAME)" },
-    ],
+    facts: kernelModulesFacts,
   },
   async collect(_host, _params, { transport }) {
     const refused = new Set<string>();

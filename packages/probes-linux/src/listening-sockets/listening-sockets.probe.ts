@@ -1,5 +1,6 @@
 /** Sockets waiting for connections, from /proc/net (no `ss` needed, so it also works over SFTP). */
-import { defineProbe, type HostProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 
 const TCP_LISTEN = "0A";
@@ -41,6 +42,22 @@ export function parseProcNet(text: string, protocol: "tcp" | "udp"): ListeningSo
   return out;
 }
 
+/** The facts `listening-sockets` produces, each with its schema and meaning. */
+export const listeningSocketsFacts = defineFacts({
+  "network.listening": {
+    description: "listening sockets [{ protocol, address, port }], sorted, duplicates removed",
+    schema: z.array(z.object({ protocol: z.enum(["tcp", "udp"]), address: z.string(), port: z.number().int() })),
+  },
+  "network.listeningPorts": {
+    description: 'the same as "protocol/port" strings (tcp/22, udp/123), sorted, for set comparisons with an allowed list',
+    schema: z.array(z.string()),
+  },
+  "network.externalListeningPorts": {
+    description: "like listeningPorts, without sockets bound only to loopback (127.0.0.0/8, ::1)",
+    schema: z.array(z.string()),
+  },
+});
+
 /** Listening TCP sockets and bound UDP sockets of the running system. */
 export const listeningSocketsProbe: HostProbe = defineProbe({
   meta: {
@@ -48,14 +65,7 @@ export const listeningSocketsProbe: HostProbe = defineProbe({
     description: "Lists listening TCP and bound UDP sockets from /proc/net/{tcp,tcp6,udp,udp6}.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "network.listening", description: "listening sockets [{ protocol, address, port }], sorted, duplicates removed" },
-      {
-        name: "network.listeningPorts",
-        description: 'the same as "protocol/port" strings (tcp/22, udp/123), sorted, for set comparisons with an allowed list',
-      },
-      { name: "network.externalListeningPorts", description: "like listeningPorts, without sockets bound only to loopback (127.0.0.0/8, ::1)" },
-    ],
+    facts: listeningSocketsFacts,
   },
   async collect(_host, _params, { transport }) {
     if (transport.kind === "root") return notApplicable("listening sockets exist only on a running system, not in a root file system");

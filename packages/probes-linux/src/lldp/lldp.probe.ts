@@ -2,7 +2,8 @@
  * LLDP agents: an agent that listens to LLDP-MED network policies is how a Linux client would take
  * a voice VLAN from the switch, so which agents are installed and active decides the item.
  */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { dpkgInstalled, unitEnabledByFiles } from "../support/text.js";
 
@@ -12,6 +13,18 @@ const AGENTS = [
   { name: "lldpad", unit: "lldpad.service" },
 ] as const;
 
+/** The facts `lldp` produces, each with its schema and meaning. */
+export const lldpFacts = defineFacts({
+  "lldp.installedAgents": {
+    description: "LLDP agents installed (lldpd, lldpad), sorted",
+    schema: z.array(z.string()),
+  },
+  "lldp.enabledAgents": {
+    description: "installed agents enabled at boot or running now, sorted",
+    schema: z.array(z.string()),
+  },
+});
+
 /** LLDP agent facts. */
 export const lldpProbe: HostProbe = defineProbe({
   meta: {
@@ -19,10 +32,7 @@ export const lldpProbe: HostProbe = defineProbe({
     description: "Finds LLDP agents (lldpd, lldpad) and whether they start at boot or run now.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "lldp.installedAgents", description: "LLDP agents installed (lldpd, lldpad), sorted" },
-      { name: "lldp.enabledAgents", description: "installed agents enabled at boot or running now, sorted" },
-    ],
+    facts: lldpFacts,
   },
   async collect(_host, _params, { transport }) {
     const installed = (await dpkgInstalled(transport)) ?? new Map<string, string>();

@@ -1,5 +1,6 @@
 /** Shadow-suite defaults from /etc/login.defs: password aging for new accounts, hash method. */
-import { defineProbe, type HostProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { meaningfulLines, numberOrText } from "../support/text.js";
 
@@ -13,6 +14,14 @@ export function parseLoginDefs(text: string): Record<string, string | number> {
   return out;
 }
 
+/** The facts `login-defs` produces, each with its schema and meaning. */
+export const loginDefsFacts = defineFacts({
+  "login.defs": {
+    description: "settings by key (PASS_MAX_DAYS, PASS_MIN_DAYS, PASS_WARN_AGE, ENCRYPT_METHOD, UMASK, …); numbers where numeric",
+    schema: z.record(z.string(), z.union([z.number(), z.string()])),
+  },
+});
+
 /** Settings of /etc/login.defs by key (PASS_MAX_DAYS, PASS_WARN_AGE, ENCRYPT_METHOD, …). */
 export const loginDefsProbe: HostProbe = defineProbe({
   meta: {
@@ -20,9 +29,7 @@ export const loginDefsProbe: HostProbe = defineProbe({
     description: "Reads /etc/login.defs: password aging defaults and the hash method for new passwords.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "login.defs", description: "settings by key (PASS_MAX_DAYS, PASS_MIN_DAYS, PASS_WARN_AGE, ENCRYPT_METHOD, UMASK, …); numbers where numeric" },
-    ],
+    facts: loginDefsFacts,
   },
   async collect(_host, _params, { transport }) {
     const text = await transport.readFile("/etc/login.defs");

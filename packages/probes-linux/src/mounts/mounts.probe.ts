@@ -2,7 +2,8 @@
  * Mount options of the shared writable directories (/tmp, /var/tmp, /dev/shm): the running mounts
  * on a live host, /etc/fstab on an offline root.
  */
-import { defineProbe, type HostProbe, type JsonObject, type JsonValue } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type JsonObject, type JsonValue } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 
 const MOUNT_POINTS = { tmp: "/tmp", varTmp: "/var/tmp", devShm: "/dev/shm" } as const;
@@ -20,6 +21,18 @@ export function mountOptions(text: string | undefined): Map<string, string[]> {
   return out;
 }
 
+/** The facts `mounts` produces, each with its schema and meaning. */
+export const mountsFacts = defineFacts({
+  "mounts.options": {
+    description: "by mount point (tmp, varTmp, devShm): its sorted options, or null when it is not a separate mount",
+    schema: z.record(z.string(), z.array(z.string()).nullable()),
+  },
+  "mounts.judged": {
+    description: '"running mounts (/proc/self/mounts)" on local: and ssh://, "boot configuration (/etc/fstab)" over root:',
+    schema: z.enum(["running mounts (/proc/self/mounts)", "boot configuration (/etc/fstab)"]),
+  },
+});
+
 /** Options of /tmp, /var/tmp and /dev/shm, and where they were read. */
 export const mountsProbe: HostProbe = defineProbe({
   meta: {
@@ -27,10 +40,7 @@ export const mountsProbe: HostProbe = defineProbe({
     description: "Reads the mount options of /tmp, /var/tmp and /dev/shm: /proc/self/mounts on a live host, /etc/fstab on an offline root.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "mounts.options", description: "by mount point (tmp, varTmp, devShm): its sorted options, or null when it is not a separate mount" },
-      { name: "mounts.judged", description: '"running mounts (/proc/self/mounts)" on local: and ssh://, "boot configuration (/etc/fstab)" over root:' },
-    ],
+    facts: mountsFacts,
   },
   async collect(_host, _params, { transport }) {
     const live = transport.kind !== "root";

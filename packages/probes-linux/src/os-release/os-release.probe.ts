@@ -1,5 +1,6 @@
 /** Which distribution and release a host runs, from os-release. */
-import { defineProbe, type HostProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 
 /** Parses os-release's shell-style `KEY="value"` lines. */
@@ -13,6 +14,20 @@ export function parseOsRelease(text: string): Record<string, string> {
   return out;
 }
 
+/** The facts `os-release` produces, each with its schema and meaning. */
+export const osReleaseFacts = defineFacts({
+  "os.release": {
+    description: "{ id, idLike[], versionId, versionCodename, prettyName } from os-release; absent fields are null",
+    schema: z.object({
+      id: z.string().nullable(),
+      idLike: z.array(z.string()),
+      versionId: z.string().nullable(),
+      versionCodename: z.string().nullable(),
+      prettyName: z.string().nullable(),
+    }),
+  },
+});
+
 /** Reads /etc/os-release (or /usr/lib/os-release, its fallback by the specification). */
 export const osReleaseProbe: HostProbe = defineProbe({
   meta: {
@@ -20,7 +35,7 @@ export const osReleaseProbe: HostProbe = defineProbe({
     description: "Reads the distribution id, version and name from os-release.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [{ name: "os.release", description: "{ id, idLike[], versionId, versionCodename, prettyName } from os-release; absent fields are null" }],
+    facts: osReleaseFacts,
   },
   async collect(_host, _params, { transport }) {
     const text = (await transport.readFile("/etc/os-release")) ?? (await transport.readFile("/usr/lib/os-release"));

@@ -1,5 +1,6 @@
 /** Lockout after failed logins: pam_faillock in the auth stack, with faillock.conf and its module arguments. */
-import { defineProbe, type HostProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { pamArguments, readPamStack } from "../support/pam.js";
 import { meaningfulLines, numberOrText } from "../support/text.js";
@@ -19,6 +20,23 @@ export function parseFaillockConf(text: string | undefined): Record<string, stri
   return out;
 }
 
+/** The facts `pam-faillock` produces, each with its schema and meaning. */
+export const pamFaillockFacts = defineFacts({
+  "faillock.inAuthStack": {
+    description: "true when the auth stack calls pam_faillock both before (preauth) and after (authfail) pam_unix",
+    schema: z.boolean(),
+  },
+  "faillock.settings": {
+    description:
+      "deny, unlock_time, fail_interval, even_deny_root: module arguments over /etc/security/faillock.conf over the module defaults (3, 600, 900, false)",
+    schema: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  },
+  "faillock.service": {
+    description: "the PAM service file read (common-auth on Debian/Ubuntu)",
+    schema: z.string(),
+  },
+});
+
 /** Whether failed logins lock an account, and after how many, for how long. */
 export const pamFaillockProbe: HostProbe = defineProbe({
   meta: {
@@ -26,15 +44,7 @@ export const pamFaillockProbe: HostProbe = defineProbe({
     description: "Reads the PAM auth stack for pam_faillock (preauth and authfail) and its settings from faillock.conf and the module arguments.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "faillock.inAuthStack", description: "true when the auth stack calls pam_faillock both before (preauth) and after (authfail) pam_unix" },
-      {
-        name: "faillock.settings",
-        description:
-          "deny, unlock_time, fail_interval, even_deny_root: module arguments over /etc/security/faillock.conf over the module defaults (3, 600, 900, false)",
-      },
-      { name: "faillock.service", description: "the PAM service file read (common-auth on Debian/Ubuntu)" },
-    ],
+    facts: pamFaillockFacts,
   },
   async collect(_host, _params, { transport }) {
     let service: string | undefined;

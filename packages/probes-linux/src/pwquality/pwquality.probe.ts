@@ -2,7 +2,8 @@
  * The effective password-quality settings: libpwquality's defaults, then pwquality.conf, then
  * pwquality.conf.d/*.conf in name order, then the arguments on the pam_pwquality line (which win).
  */
-import { defineProbe, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { pamArguments, passwordStack } from "../support/pam.js";
 import { confFilesIn, meaningfulLines, numberOrText } from "../support/text.js";
@@ -40,6 +41,19 @@ export function applyPwqualityConf(text: string | undefined, into: Record<string
   }
 }
 
+/** The facts `pwquality` produces, each with its schema and meaning. */
+export const pwqualityFacts = defineFacts({
+  "pwquality.settings": {
+    description:
+      "effective settings (minlen, difok, dcredit, ucredit, lcredit, ocredit, minclass, maxrepeat, maxsequence, usercheck, retry, enforce_for_root, …); numbers where numeric",
+    schema: z.record(z.string(), z.union([z.number(), z.string()])),
+  },
+  "pwquality.enforced": {
+    description: "true when pam_pwquality is in the password stack, so the settings apply to password changes",
+    schema: z.boolean(),
+  },
+});
+
 /** Effective pwquality settings and whether pam_pwquality enforces them. */
 export const pwqualityProbe: HostProbe = defineProbe({
   meta: {
@@ -47,14 +61,7 @@ export const pwqualityProbe: HostProbe = defineProbe({
     description: "Merges libpwquality defaults, pwquality.conf, pwquality.conf.d and the pam_pwquality arguments into the effective settings.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      {
-        name: "pwquality.settings",
-        description:
-          "effective settings (minlen, difok, dcredit, ucredit, lcredit, ocredit, minclass, maxrepeat, maxsequence, usercheck, retry, enforce_for_root, …); numbers where numeric",
-      },
-      { name: "pwquality.enforced", description: "true when pam_pwquality is in the password stack, so the settings apply to password changes" },
-    ],
+    facts: pwqualityFacts,
   },
   async collect(_host, _params, { transport }) {
     const settings: Record<string, string | number> = { ...PWQUALITY_DEFAULTS };

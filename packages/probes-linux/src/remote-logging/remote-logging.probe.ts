@@ -1,5 +1,6 @@
 /** Where the host's logs leave it: rsyslog forwarding, syslog-ng network destinations, systemd-journal-upload. */
-import { defineProbe, type HostProbe, type HostTransport } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type HostTransport } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { confFilesIn, meaningfulLines, unitEnabledByFiles } from "../support/text.js";
 
@@ -21,6 +22,18 @@ async function texts(transport: HostTransport, main: string, dir: string): Promi
   return out;
 }
 
+/** The facts `remote-logging` produces, each with its schema and meaning. */
+export const remoteLoggingFacts = defineFacts({
+  "logging.remoteTargets": {
+    description: 'destinations logs are sent to, as "udp://host", "tcp://host:port", "syslog-ng://host" or "journal-upload://url", sorted',
+    schema: z.array(z.string()),
+  },
+  "logging.remoteTargetCount": {
+    description: "how many remote destinations are configured",
+    schema: z.number().int(),
+  },
+});
+
 /** Remote log destinations configured on the host. */
 export const remoteLoggingProbe: HostProbe = defineProbe({
   meta: {
@@ -28,13 +41,7 @@ export const remoteLoggingProbe: HostProbe = defineProbe({
     description: "Reads rsyslog, syslog-ng and systemd-journal-upload configuration for destinations off the host.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      {
-        name: "logging.remoteTargets",
-        description: 'destinations logs are sent to, as "udp://host", "tcp://host:port", "syslog-ng://host" or "journal-upload://url", sorted',
-      },
-      { name: "logging.remoteTargetCount", description: "how many remote destinations are configured" },
-    ],
+    facts: remoteLoggingFacts,
   },
   async collect(_host, _params, { transport }) {
     const targets = new Set<string>();

@@ -1,5 +1,6 @@
 /** Password aging and hash of named accounts (the admin accounts), from /etc/shadow. */
-import { defineProbe, type HostProbe, type JsonObject, type JsonValue } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type JsonObject, type JsonValue } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 
 /** crypt(3) prefixes and the scheme names pam_unix and login.defs use for them. */
@@ -29,6 +30,56 @@ export function describeShadowEntry(fields: readonly string[]): JsonObject {
   };
 }
 
+/** The facts `shadow-aging` produces, each with its schema and meaning. */
+export const shadowAgingFacts = defineFacts({
+  "shadow.accounts": {
+    description:
+      "per named account: { passwordState (set/locked/empty), hashAlgorithm, lastChangeDays, minDays, maxDays, warnDays }, null for an account that does not exist",
+    schema: z.record(
+      z.string(),
+      z
+        .object({
+          passwordState: z.enum(["set", "locked", "empty"]),
+          hashAlgorithm: z.string().nullable(),
+          lastChangeDays: z.number().nullable(),
+          minDays: z.number().nullable(),
+          maxDays: z.number().nullable(),
+          warnDays: z.number().nullable(),
+        })
+        .nullable(),
+    ),
+  },
+  "shadow.missingAccounts": {
+    description: "named accounts that have no shadow line",
+    schema: z.array(z.string()),
+  },
+  "shadow.largestMaxDays": {
+    description:
+      "the largest maxDays among the named accounts that exist and are not locked (an empty field counts as 99999: no expiry); null when none exists",
+    schema: z.number().nullable(),
+  },
+  "shadow.smallestWarnDays": {
+    description: "the smallest warnDays among the named accounts that exist and are not locked (empty counts as 0); null when none exists",
+    schema: z.number().nullable(),
+  },
+  "shadow.lockedAccounts": {
+    description: "named accounts whose password is locked (`!` or `*`): no password can log in, so none has an age; aging summaries leave them out",
+    schema: z.array(z.string()),
+  },
+  "shadow.accountsWithPassword": {
+    description: "named accounts that exist and have a usable password set (the ones whose aging matters)",
+    schema: z.array(z.string()),
+  },
+  "shadow.hashAlgorithms": {
+    description: "hash schemes used by the named accounts with a password set, sorted",
+    schema: z.array(z.string()),
+  },
+  "shadow.emptyPasswordAccounts": {
+    description: "accounts in the whole file whose password field is empty (login without a password)",
+    schema: z.array(z.string()),
+  },
+});
+
 /** Aging of the accounts named in the `users` parameter, plus summaries a rule can compare. */
 export const shadowAgingProbe: HostProbe = defineProbe({
   meta: {
@@ -36,30 +87,7 @@ export const shadowAgingProbe: HostProbe = defineProbe({
     description: "Reads /etc/shadow for the named accounts (parameter users): aging, hash scheme, password state — never the hash.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      {
-        name: "shadow.accounts",
-        description:
-          "per named account: { passwordState (set/locked/empty), hashAlgorithm, lastChangeDays, minDays, maxDays, warnDays }, null for an account that does not exist",
-      },
-      { name: "shadow.missingAccounts", description: "named accounts that have no shadow line" },
-      {
-        name: "shadow.largestMaxDays",
-        description:
-          "the largest maxDays among the named accounts that exist and are not locked (an empty field counts as 99999: no expiry); null when none exists",
-      },
-      {
-        name: "shadow.smallestWarnDays",
-        description: "the smallest warnDays among the named accounts that exist and are not locked (empty counts as 0); null when none exists",
-      },
-      {
-        name: "shadow.lockedAccounts",
-        description: "named accounts whose password is locked (`!` or `*`): no password can log in, so none has an age; aging summaries leave them out",
-      },
-      { name: "shadow.accountsWithPassword", description: "named accounts that exist and have a usable password set (the ones whose aging matters)" },
-      { name: "shadow.hashAlgorithms", description: "hash schemes used by the named accounts with a password set, sorted" },
-      { name: "shadow.emptyPasswordAccounts", description: "accounts in the whole file whose password field is empty (login without a password)" },
-    ],
+    facts: shadowAgingFacts,
   },
   async collect(_host, params, { transport }) {
     const users = Array.isArray(params.users) ? params.users.map(String) : ["root"];

@@ -2,7 +2,8 @@
  * What an interactive login shell starts with: its umask (pam_umask from login.defs, then
  * /etc/profile and its snippets) and an idle timeout (TMOUT).
  */
-import { defineProbe, type HostProbe, type HostTransport } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type HostTransport } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { confFilesIn } from "../support/text.js";
 
@@ -16,6 +17,34 @@ function modeAfter(umask: number, base: number): string {
   return (base & ~umask).toString(8).padStart(4, "0");
 }
 
+/** The facts `shell-defaults` produces, each with its schema and meaning. */
+export const shellDefaultsFacts = defineFacts({
+  "shell.umask": {
+    description: 'the umask a login shell ends up with, as octal text ("0027"); the last setting read wins, 0022 when none is set',
+    schema: z.string(),
+  },
+  "shell.umaskSource": {
+    description: "the file that set it",
+    schema: z.string(),
+  },
+  "shell.defaultFileMode": {
+    description: 'mode of a new file under that umask ("0640" for umask 027)',
+    schema: z.string(),
+  },
+  "shell.defaultDirectoryMode": {
+    description: 'mode of a new directory under that umask ("0750" for umask 027)',
+    schema: z.string(),
+  },
+  "shell.timeoutSeconds": {
+    description: "the TMOUT the login shell ends up with, null when none is set",
+    schema: z.number().int().nullable(),
+  },
+  "shell.timeoutReadonly": {
+    description: "true when TMOUT is made readonly (a user cannot unset it)",
+    schema: z.boolean(),
+  },
+});
+
 /** The umask and idle timeout a login shell ends up with. */
 export const shellDefaultsProbe: HostProbe = defineProbe({
   meta: {
@@ -23,14 +52,7 @@ export const shellDefaultsProbe: HostProbe = defineProbe({
     description: "Reads the login umask (login.defs UMASK, then umask lines in /etc/profile, profile.d and bash.bashrc) and TMOUT.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "shell.umask", description: 'the umask a login shell ends up with, as octal text ("0027"); the last setting read wins, 0022 when none is set' },
-      { name: "shell.umaskSource", description: "the file that set it" },
-      { name: "shell.defaultFileMode", description: 'mode of a new file under that umask ("0640" for umask 027)' },
-      { name: "shell.defaultDirectoryMode", description: 'mode of a new directory under that umask ("0750" for umask 027)' },
-      { name: "shell.timeoutSeconds", description: "the TMOUT the login shell ends up with, null when none is set" },
-      { name: "shell.timeoutReadonly", description: "true when TMOUT is made readonly (a user cannot unset it)" },
-    ],
+    facts: shellDefaultsFacts,
   },
   async collect(_host, _params, { transport }) {
     let umask = 0o022;

@@ -2,7 +2,8 @@
  * The SSH server's effective configuration: `sshd -T` where commands run (it knows every default),
  * else the files parsed as sshd does — `Include` expanded in place, the first value of a keyword wins.
  */
-import { defineProbe, type HostProbe, type HostTransport, type JsonObject, notApplicable } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type HostTransport, type JsonObject, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 
 const MAX_INCLUDE_DEPTH = 16;
@@ -94,6 +95,18 @@ export function parseSshdDump(text: string): Record<string, string> {
   return out;
 }
 
+/** The facts `sshd-config` produces, each with its schema and meaning. */
+export const sshdConfigFacts = defineFacts({
+  "sshd.config": {
+    description: "effective settings by lower-case keyword (permitrootlogin, passwordauthentication, …); repeated keywords joined by spaces",
+    schema: z.record(z.string(), z.string()),
+  },
+  "sshd.source": {
+    description: '"sshd -T" when the running binary reported its settings, "files" when sshd_config was parsed',
+    schema: z.enum(["sshd -T", "files"]),
+  },
+});
+
 /** Effective sshd settings, lower-case keywords (as `sshd -T` prints them). */
 export const sshdConfigProbe: HostProbe = defineProbe({
   meta: {
@@ -101,13 +114,7 @@ export const sshdConfigProbe: HostProbe = defineProbe({
     description: "Reads the SSH server's effective settings (sshd -T, or sshd_config with Include and first-match-wins).",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      {
-        name: "sshd.config",
-        description: "effective settings by lower-case keyword (permitrootlogin, passwordauthentication, …); repeated keywords joined by spaces",
-      },
-      { name: "sshd.source", description: '"sshd -T" when the running binary reported its settings, "files" when sshd_config was parsed' },
-    ],
+    facts: sshdConfigFacts,
   },
   async collect(_host, _params, { transport }) {
     if (transport.canExec) {

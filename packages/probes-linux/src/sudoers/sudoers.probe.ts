@@ -1,5 +1,6 @@
 /** sudo's policy (Defaults, NOPASSWD grants) from /etc/sudoers and its includes, and who may use su. */
-import { defineProbe, type HostProbe, type HostTransport } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type HostTransport } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { pamArguments, readPamStack } from "../support/pam.js";
 
@@ -37,6 +38,34 @@ async function sudoersLines(transport: HostTransport, file: string, depth = 0): 
   return out;
 }
 
+/** The facts `sudoers` produces, each with its schema and meaning. */
+export const sudoersFacts = defineFacts({
+  "sudo.installed": {
+    description: "true when /etc/sudoers exists",
+    schema: z.boolean(),
+  },
+  "sudo.defaults": {
+    description: 'every Defaults setting, sorted ("use_pty", "logfile=/var/log/sudo.log", "!authenticate")',
+    schema: z.array(z.string()),
+  },
+  "sudo.logfile": {
+    description: "the file named by Defaults logfile=, null when sudo keeps no log of its own",
+    schema: z.string().nullable(),
+  },
+  "sudo.noPasswordGrants": {
+    description: 'grants that skip the password (NOPASSWD or !authenticate), as "file:line: text"',
+    schema: z.array(z.string()),
+  },
+  "su.restricted": {
+    description: "true when /etc/pam.d/su requires pam_wheel (su only for members of its group)",
+    schema: z.boolean(),
+  },
+  "su.group": {
+    description: "the group pam_wheel admits (group= argument, else root's group 0), null when su is open",
+    schema: z.string().nullable(),
+  },
+});
+
 /** sudo Defaults and password-less grants, and the su restriction from PAM. */
 export const sudoersProbe: HostProbe = defineProbe({
   meta: {
@@ -44,14 +73,7 @@ export const sudoersProbe: HostProbe = defineProbe({
     description: "Reads /etc/sudoers with its includes (Defaults, NOPASSWD grants) and /etc/pam.d/su for pam_wheel.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "sudo.installed", description: "true when /etc/sudoers exists" },
-      { name: "sudo.defaults", description: 'every Defaults setting, sorted ("use_pty", "logfile=/var/log/sudo.log", "!authenticate")' },
-      { name: "sudo.logfile", description: "the file named by Defaults logfile=, null when sudo keeps no log of its own" },
-      { name: "sudo.noPasswordGrants", description: 'grants that skip the password (NOPASSWD or !authenticate), as "file:line: text"' },
-      { name: "su.restricted", description: "true when /etc/pam.d/su requires pam_wheel (su only for members of its group)" },
-      { name: "su.group", description: "the group pam_wheel admits (group= argument, else root's group 0), null when su is open" },
-    ],
+    facts: sudoersFacts,
   },
   async collect(_host, _params, { transport }) {
     const installed = (await transport.stat("/etc/sudoers")) !== undefined;

@@ -1,5 +1,16 @@
 /** Owner, group and permission bits of a file, with names resolved from the host's own /etc/passwd and /etc/group. */
 import type { HostTransport, JsonObject } from "@hardcheck/core";
+import { z } from "zod";
+
+/** The shape `ownershipOf` gives a file that exists, for fact declarations. */
+export const fileOwnershipSchema = z.object({
+  path: z.string(),
+  mode: z.string().regex(/^[0-7]{4,}$/),
+  uid: z.number().int(),
+  gid: z.number().int(),
+  owner: z.string(),
+  group: z.string(),
+});
 
 /** id → name from a passwd- or group-format file (the first entry of an id wins, as getpwuid does). */
 export async function namesById(transport: HostTransport, file: "/etc/passwd" | "/etc/group"): Promise<Map<number, string>> {

@@ -3,7 +3,8 @@
  * (sysctl.d files in systemd-sysctl's order, /etc/sysctl.conf last). Keys use `/` as in /proc/sys
  * (`net/ipv4/ip_forward`) so a rule's fact path can name them.
  */
-import { defineProbe, type HostProbe, type HostTransport, type JsonObject } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type HostTransport, type JsonObject } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { meaningfulLines, numberOrText } from "../support/text.js";
 
@@ -65,6 +66,26 @@ export async function configuredSysctl(transport: HostTransport): Promise<Record
   return values;
 }
 
+/** The facts `sysctl` produces, each with its schema and meaning. */
+export const sysctlFacts = defineFacts({
+  "sysctl.runtime": {
+    description: "running values of the requested keys (net/ipv4/ip_forward: 0, …); null over root: (no running kernel)",
+    schema: z.record(z.string(), z.union([z.number(), z.string()])).nullable(),
+  },
+  "sysctl.configured": {
+    description: "values the boot configuration sets for every key it names, numbers where numeric",
+    schema: z.record(z.string(), z.union([z.number(), z.string()])),
+  },
+  "sysctl.effective": {
+    description: "per requested key the running value where known, else the configured one; a key set nowhere is absent",
+    schema: z.record(z.string(), z.union([z.number(), z.string()])),
+  },
+  "sysctl.judged": {
+    description: '"running kernel" when sysctl.effective holds /proc/sys values (local:, ssh://), "boot configuration" over root: (no kernel runs)',
+    schema: z.enum(["running kernel", "boot configuration"]),
+  },
+});
+
 /** Runtime and configured values of the kernel parameters named in `keys` (default `DEFAULT_SYSCTL_KEYS`, the hardening baseline). */
 export const sysctlProbe: HostProbe = defineProbe({
   meta: {
@@ -72,15 +93,7 @@ export const sysctlProbe: HostProbe = defineProbe({
     description: "Reads kernel parameters at run time (/proc/sys) and as configured for boot (sysctl.d, sysctl.conf).",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "sysctl.runtime", description: "running values of the requested keys (net/ipv4/ip_forward: 0, …); null over root: (no running kernel)" },
-      { name: "sysctl.configured", description: "values the boot configuration sets for every key it names, numbers where numeric" },
-      { name: "sysctl.effective", description: "per requested key the running value where known, else the configured one; a key set nowhere is absent" },
-      {
-        name: "sysctl.judged",
-        description: '"running kernel" when sysctl.effective holds /proc/sys values (local:, ssh://), "boot configuration" over root: (no kernel runs)',
-      },
-    ],
+    facts: sysctlFacts,
   },
   async collect(_host, params, { transport }) {
     const keys = (Array.isArray(params.keys) ? params.keys.map(String) : DEFAULT_SYSCTL_KEYS).map(sysctlKey);

@@ -1,5 +1,6 @@
 /** Automatic security updates: unattended-upgrades installed, switched on by APT::Periodic, and allowed the security origin. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { confFilesIn, dpkgInstalled } from "../support/text.js";
 
@@ -11,6 +12,22 @@ export function aptConfValue(texts: readonly string[], name: string): string | u
   return value;
 }
 
+/** The facts `unattended-upgrades` produces, each with its schema and meaning. */
+export const unattendedUpgradesFacts = defineFacts({
+  "unattendedUpgrades.installed": {
+    description: "true when the unattended-upgrades package is installed",
+    schema: z.boolean(),
+  },
+  "unattendedUpgrades.enabled": {
+    description: 'true when APT::Periodic::Unattended-Upgrade is set to a non-zero value (e.g. "1" in 20auto-upgrades)',
+    schema: z.boolean(),
+  },
+  "unattendedUpgrades.securityOrigin": {
+    description: "true when Origins-Pattern or Allowed-Origins names a security archive",
+    schema: z.boolean(),
+  },
+});
+
 /** Whether security updates install themselves. */
 export const unattendedUpgradesProbe: HostProbe = defineProbe({
   meta: {
@@ -18,14 +35,7 @@ export const unattendedUpgradesProbe: HostProbe = defineProbe({
     description: "Reads whether unattended-upgrades is installed, enabled by APT::Periodic in apt.conf.d, and allowed the security origin.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "unattendedUpgrades.installed", description: "true when the unattended-upgrades package is installed" },
-      {
-        name: "unattendedUpgrades.enabled",
-        description: 'true when APT::Periodic::Unattended-Upgrade is set to a non-zero value (e.g. "1" in 20auto-upgrades)',
-      },
-      { name: "unattendedUpgrades.securityOrigin", description: "true when Origins-Pattern or Allowed-Origins names a security archive" },
-    ],
+    facts: unattendedUpgradesFacts,
   },
   async collect(_host, _params, { transport }) {
     const texts: string[] = [];

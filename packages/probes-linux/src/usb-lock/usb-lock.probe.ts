@@ -1,5 +1,6 @@
 /** Whether USB mass storage is locked: the usb-storage module disabled in modprobe.d, or a USBGuard policy. */
-import { defineProbe, type HostProbe, type HostTransport } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, type HostTransport } from "@hardcheck/core";
+import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { confFilesIn, meaningfulLines, unitEnabledByFiles } from "../support/text.js";
 
@@ -26,6 +27,34 @@ async function modprobeText(transport: HostTransport): Promise<string> {
   return texts.join("\n");
 }
 
+/** The facts `usb-lock` produces, each with its schema and meaning. */
+export const usbLockFacts = defineFacts({
+  "usb.storageInstallRefused": {
+    description: "true when modprobe.d maps usb-storage to /bin/false or /bin/true, so no load succeeds",
+    schema: z.boolean(),
+  },
+  "usb.storageBlacklisted": {
+    description: "true when modprobe.d blacklists usb-storage (no autoloading on plug-in)",
+    schema: z.boolean(),
+  },
+  "usb.storageModuleLoaded": {
+    description: "true when usb_storage is loaded now; null over root: (no running kernel)",
+    schema: z.boolean().nullable(),
+  },
+  "usbguard.enabled": {
+    description: "true when the usbguard service is enabled at boot",
+    schema: z.boolean(),
+  },
+  "usbguard.implicitPolicyTarget": {
+    description: "what USBGuard does with devices no rule allows (block, reject, allow), null without USBGuard",
+    schema: z.string().nullable(),
+  },
+  "usbguard.rulesCount": {
+    description: "rules in USBGuard's rules file (allowed devices), 0 without USBGuard",
+    schema: z.number().int(),
+  },
+});
+
 /** USB storage lock facts. */
 export const usbLockProbe: HostProbe = defineProbe({
   meta: {
@@ -33,14 +62,7 @@ export const usbLockProbe: HostProbe = defineProbe({
     description: "Reads modprobe.d for usb-storage (install /bin/false, blacklist), the loaded modules, and USBGuard's policy.",
     transports: LINUX_TRANSPORTS,
     os: LINUX_OS,
-    facts: [
-      { name: "usb.storageInstallRefused", description: "true when modprobe.d maps usb-storage to /bin/false or /bin/true, so no load succeeds" },
-      { name: "usb.storageBlacklisted", description: "true when modprobe.d blacklists usb-storage (no autoloading on plug-in)" },
-      { name: "usb.storageModuleLoaded", description: "true when usb_storage is loaded now; null over root: (no running kernel)" },
-      { name: "usbguard.enabled", description: "true when the usbguard service is enabled at boot" },
-      { name: "usbguard.implicitPolicyTarget", description: "what USBGuard does with devices no rule allows (block, reject, allow), null without USBGuard" },
-      { name: "usbguard.rulesCount", description: "rules in USBGuard's rules file (allowed devices), 0 without USBGuard" },
-    ],
+    facts: usbLockFacts,
   },
   async collect(_host, _params, { transport }) {
     const rules = usbStorageRules(await modprobeText(transport));

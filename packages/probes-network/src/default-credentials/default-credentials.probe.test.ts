@@ -1,12 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { isHardcheckError, type JsonObject, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { factsFrom, isHardcheckError, type JsonObject, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type NginxLab, startNginxLab } from "../lab-servers/nginx.js";
 import { SLAPD_ROOT_DN, type SlapdLab, startSlapdLab } from "../lab-servers/slapd.js";
 import { type SnmpdLab, startSnmpdLab } from "../lab-servers/snmpd.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
-import { type DefaultCredentialsFact, defaultCredentialsProbe, parseAccounts } from "./default-credentials.probe.js";
+import { type DefaultCredentialsFact, defaultCredentialsFacts, defaultCredentialsProbe, parseAccounts } from "./default-credentials.probe.js";
 
 const ROOT_PASSWORD = "lab-Root-91c2";
 const NGINX_PASSWORD = "lab-password";
@@ -40,7 +40,7 @@ function depsFor(allowCredentialTries: boolean | undefined): ProbeDeps {
 async function factOf(url: string, params: JsonObject, deps: ProbeDeps): Promise<DefaultCredentialsFact> {
   const outcome = await defaultCredentialsProbe.collect(parseEndpoint(url), params, deps);
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return outcome.facts.defaultCredentials as unknown as DefaultCredentialsFact;
+  return factsFrom(defaultCredentialsFacts, outcome).defaultCredentials;
 }
 
 const ldapAccounts = [

@@ -8,9 +8,11 @@ import { createHash } from "node:crypto";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import {
+  defineFacts,
   defineProbe,
   type Endpoint,
   type EndpointProbe,
+  type FactsOf,
   HardcheckError,
   type JsonObject,
   type JsonValue,
@@ -19,6 +21,7 @@ import {
   type SecretResolver,
 } from "@hardcheck/core";
 import snmp from "net-snmp";
+import { z } from "zod";
 import { describeSocketError } from "../connection/socket-errors.js";
 import { communityRequest } from "../snmp/snmp.probe.js";
 import { withLdapClient } from "../support/ldap-client.js";
@@ -66,9 +69,6 @@ export type DefaultCredentialsFact = {
   accepted: string[];
 };
 
-/** All facts of this probe. */
-export type DefaultCredentialsFacts = { defaultCredentials: DefaultCredentialsFact };
-
 const PROTOCOL_OF_SCHEME: Readonly<Record<string, CredentialProtocol>> = { ldap: "ldap", ldaps: "ldap", snmp: "snmp", http: "http", https: "http" };
 
 /**
@@ -77,6 +77,28 @@ const PROTOCOL_OF_SCHEME: Readonly<Record<string, CredentialProtocol>> = { ldap:
  */
 const triedPerScan = new WeakMap<SecretResolver, Set<string>>();
 
+/** The facts `default-credentials` produces, each with its schema and meaning. */
+export const defaultCredentialsFacts = defineFacts({
+  defaultCredentials: {
+    description:
+      "{ protocol, tries: [{ label, account, outcome: accepted | refused | no-answer | not-attempted | error, detail }], accepted: [label] } — no password is recorded.",
+    schema: z.object({
+      protocol: z.enum(["ldap", "snmp", "http"]),
+      tries: z.array(
+        z.object({
+          label: z.string(),
+          account: z.string(),
+          outcome: z.enum(["accepted", "refused", "no-answer", "not-attempted", "error"]),
+          detail: z.string().nullable(),
+        }),
+      ),
+      accepted: z.array(z.string()),
+    }) satisfies z.ZodType<DefaultCredentialsFact>,
+  },
+});
+/** The facts `default-credentials` produces, as the collector checks them. */
+export type DefaultCredentialsFacts = FactsOf<typeof defaultCredentialsFacts>;
+
 /** Tries the vendor defaults of the `accounts` parameter that match the endpoint's protocol, once each. */
 export const defaultCredentialsProbe: EndpointProbe = defineProbe({
   meta: {
@@ -84,13 +106,7 @@ export const defaultCredentialsProbe: EndpointProbe = defineProbe({
     description:
       "Only for targets with allowCredentialTries: true — tries each vendor default account of the accounts parameter once (LDAP simple bind, SNMP v2c community, HTTP Basic).",
     schemes: ["ldap", "ldaps", "snmp", "http", "https"],
-    facts: [
-      {
-        name: "defaultCredentials",
-        description:
-          "{ protocol, tries: [{ label, account, outcome: accepted | refused | no-answer | not-attempted | error, detail }], accepted: [label] } — no password is recorded.",
-      },
-    ],
+    facts: defaultCredentialsFacts,
   },
   async collect(endpoint, params: JsonObject, deps) {
     const protocol = PROTOCOL_OF_SCHEME[endpoint.scheme];

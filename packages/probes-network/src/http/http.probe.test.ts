@@ -1,10 +1,10 @@
-import { type Endpoint, parseEndpoint } from "@hardcheck/core";
+import { type Endpoint, factsFrom, parseEndpoint } from "@hardcheck/core";
 import { type LoopbackServer, startGarbageServer, startRefusingPort, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type NginxLab, startNginxLab } from "../lab-servers/nginx.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
-import { defaultPageOf, type HttpFacts, htmlTitle, httpProbe } from "./http.probe.js";
+import { defaultPageOf, type HttpFacts, htmlTitle, httpFacts, httpProbe } from "./http.probe.js";
 import { authSchemes, parseHsts, parseSetCookie } from "./http-headers.js";
 
 let nginx: NginxLab;
@@ -38,7 +38,7 @@ afterAll(async () => {
 async function responseOf(endpoint: Endpoint, path?: string): Promise<HttpFacts["http.response"]> {
   const outcome = await httpProbe.collect(endpoint, path ? { path } : {}, probeTestDeps());
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return (outcome.facts as unknown as HttpFacts)["http.response"];
+  return factsFrom(httpFacts, outcome)["http.response"];
 }
 
 describe("http against nginx", () => {
@@ -124,7 +124,7 @@ describe("http against hostile servers", () => {
     );
     if (!("facts" in outcome)) throw new Error("expected facts");
 
-    expect((outcome.facts as unknown as HttpFacts)["http.response"]).toMatchObject({ status: 200, defaultPage });
+    expect(factsFrom(httpFacts, outcome)["http.response"]).toMatchObject({ status: 200, defaultPage });
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 

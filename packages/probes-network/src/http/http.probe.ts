@@ -1,7 +1,8 @@
 /** The HTTP response facts: redirect to HTTPS, HSTS, cookie flags, authentication schemes offered, server banner. */
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { defineProbe, type EndpointProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { defineFacts, defineProbe, type EndpointProbe, type FactsOf, type JsonObject, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { addressOf, serverNameOf } from "../connection/address.js";
 import { abortedError, describeSocketError, errorCode } from "../connection/socket-errors.js";
 import { WireProtocolError } from "../connection/wire-session.js";
@@ -61,8 +62,31 @@ const DEFAULT_PAGE_TITLES: ReadonlyArray<readonly [product: string, title: RegEx
 /** How much of an HTML body is read to find its title. */
 const MAX_BODY_BYTES = 16 * 1024;
 
-/** All facts of this probe. */
-export type HttpFacts = { "http.response": HttpResponseFact };
+/** The facts `http` produces, each with its schema and meaning. */
+export const httpFacts = defineFacts({
+  "http.response": {
+    description:
+      "`{ listening, status, location, redirectsToHttps, headers, hsts, cookies, cookiesWithoutSecure, cookiesWithoutHttpOnly, cookiesWithoutSameSite, authSchemes, server, title, defaultPage }` of the answer to one `GET path`.",
+    schema: z.object({
+      listening: z.boolean(),
+      status: z.number().nullable(),
+      location: z.string().nullable(),
+      redirectsToHttps: z.boolean().nullable(),
+      headers: z.record(z.string(), z.string()),
+      hsts: z.object({ maxAge: z.number().nullable(), includeSubDomains: z.boolean(), preload: z.boolean() }).nullable(),
+      cookies: z.array(z.object({ name: z.string(), secure: z.boolean(), httpOnly: z.boolean(), sameSite: z.string().nullable() })),
+      cookiesWithoutSecure: z.array(z.string()),
+      cookiesWithoutHttpOnly: z.array(z.string()),
+      cookiesWithoutSameSite: z.array(z.string()),
+      authSchemes: z.array(z.string()),
+      server: z.string().nullable(),
+      title: z.string().nullable(),
+      defaultPage: z.string().nullable(),
+    }) satisfies z.ZodType<HttpResponseFact>,
+  },
+});
+/** The facts `http` produces, as the collector checks them. */
+export type HttpFacts = FactsOf<typeof httpFacts>;
 
 /** One GET of a path (parameter `path`, default `/`): the head, and the first 16 KB of an HTML page for its title. */
 export const httpProbe: EndpointProbe = defineProbe({
@@ -71,13 +95,7 @@ export const httpProbe: EndpointProbe = defineProbe({
     description:
       "Sends one GET (parameter path, default /) and reads the response head — redirect to HTTPS, HSTS, cookie flags, WWW-Authenticate schemes, Server banner — and an HTML page's title, recognising vendor default pages.",
     schemes: ["http", "https"],
-    facts: [
-      {
-        name: "http.response",
-        description:
-          "{ listening, status, location, redirectsToHttps, headers, hsts, cookies[], cookiesWithoutSecure, cookiesWithoutHttpOnly, cookiesWithoutSameSite, authSchemes, server, title, defaultPage }.",
-      },
-    ],
+    facts: httpFacts,
   },
   async collect(endpoint, params: JsonObject, deps) {
     if (endpoint.scheme !== "http" && endpoint.scheme !== "https") return notApplicable(`${endpoint.scheme} is not HTTP`);

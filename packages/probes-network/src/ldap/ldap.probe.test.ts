@@ -1,9 +1,9 @@
-import { type Endpoint, parseEndpoint } from "@hardcheck/core";
+import { type Endpoint, factsFrom, parseEndpoint } from "@hardcheck/core";
 import { type LoopbackServer, startGarbageServer, startTarpitServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SlapdLab, type SlapdPosture, startSlapdLab } from "../lab-servers/slapd.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
-import { clearTextBindOutcome, type LdapFacts, ldapProbe, START_TLS_OID } from "./ldap.probe.js";
+import { clearTextBindOutcome, type LdapFacts, ldapFacts, ldapProbe, START_TLS_OID } from "./ldap.probe.js";
 
 const labs = new Map<SlapdPosture, SlapdLab>();
 const hostile = new Map<string, LoopbackServer>();
@@ -30,7 +30,7 @@ function endpointOf(posture: SlapdPosture, scheme: "ldap" | "ldaps"): Endpoint {
 async function factsOf(endpoint: Endpoint): Promise<LdapFacts> {
   const outcome = await ldapProbe.collect(endpoint, {}, probeTestDeps());
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return outcome.facts as unknown as LdapFacts;
+  return factsFrom(ldapFacts, outcome);
 }
 
 describe("ldap against slapd", () => {

@@ -1,7 +1,8 @@
 /** LDAP facts with ldapts: rootDSE, StartTLS, anonymous bind, and how a clear-text simple bind is answered. */
 import { randomBytes } from "node:crypto";
-import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { defineFacts, defineProbe, type EndpointProbe, type FactsOf, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import type { Client } from "ldapts";
+import { z } from "zod";
 import { LDAP_STARTTLS_OID } from "../codecs/ldap/start-tls.js";
 import { describeSocketError } from "../connection/socket-errors.js";
 import { withLdapClient } from "../support/ldap-client.js";
@@ -50,15 +51,54 @@ export type LdapClearTextBindFact = {
   dn: string;
 };
 
-/** All facts of this probe. */
-export type LdapFacts = {
-  "ldap.implicitTls": boolean;
-  "ldap.rootDse": LdapRootDseFact;
-  "ldap.startTls": LdapStartTlsFact | null;
-  "ldap.anonymousBind": LdapAnonymousBindFact;
-  "ldap.clearTextSimpleBind": LdapClearTextBindFact | null;
-  "ldap.saslMechanisms": string[];
-};
+/** A clear-text simple bind's answer, tied to `LdapClearTextBindFact`. */
+const clearTextBindSchema = z.object({
+  resultCode: z.number().nullable(),
+  outcome: z.enum(["confidentiality-required", "stronger-auth-required", "invalid-credentials", "accepted", "other"]),
+  dn: z.string(),
+}) satisfies z.ZodType<LdapClearTextBindFact>;
+
+/** The facts `ldap` produces, each with its schema and meaning. */
+export const ldapFacts = defineFacts({
+  "ldap.implicitTls": {
+    description: "true for ldaps://.",
+    schema: z.boolean(),
+  },
+  "ldap.rootDse": {
+    description: "rootDSE before bind: { readable, namingContexts, supportedLdapVersions, saslMechanisms, extensions, error }.",
+    schema: z.object({
+      readable: z.boolean(),
+      namingContexts: z.array(z.string()),
+      supportedLdapVersions: z.array(z.string()),
+      saslMechanisms: z.array(z.string()),
+      extensions: z.array(z.string()),
+      error: z.string().nullable(),
+    }) satisfies z.ZodType<LdapRootDseFact>,
+  },
+  "ldap.startTls": {
+    description: "{ advertised, works, error } for ldap://; null for ldaps://.",
+    schema: (z.object({ advertised: z.boolean(), works: z.boolean(), error: z.string().nullable() }) satisfies z.ZodType<LdapStartTlsFact>).nullable(),
+  },
+  "ldap.anonymousBind": {
+    description: "`{ accepted, resultCode, entriesReturned }` (48 inappropriateAuthentication when refused by `disallow bind_anon`).",
+    schema: z.object({
+      accepted: z.boolean(),
+      resultCode: z.number().nullable(),
+      entriesReturned: z.number().nullable(),
+    }) satisfies z.ZodType<LdapAnonymousBindFact>,
+  },
+  "ldap.clearTextSimpleBind": {
+    description:
+      "`{ resultCode, outcome, dn }`: `confidentiality-required` (13, refused in clear), `stronger-auth-required` (8, refused in clear by Active Directory requiring signing), `invalid-credentials` (49, read in clear), `accepted`, `other`.",
+    schema: clearTextBindSchema.nullable(),
+  },
+  "ldap.saslMechanisms": {
+    description: "SASL mechanisms from the rootDSE, sorted.",
+    schema: z.array(z.string()),
+  },
+});
+/** The facts `ldap` produces, as the collector checks them. */
+export type LdapFacts = FactsOf<typeof ldapFacts>;
 
 /** LDAP and LDAPS posture. */
 export const ldapProbe: EndpointProbe = defineProbe({
@@ -66,14 +106,7 @@ export const ldapProbe: EndpointProbe = defineProbe({
     id: "ldap",
     description: "Reads the rootDSE, tries StartTLS, an anonymous bind and a clear-text simple bind of a non-existent DN.",
     schemes: ["ldap", "ldaps"],
-    facts: [
-      { name: "ldap.implicitTls", description: "true for ldaps://." },
-      { name: "ldap.rootDse", description: "rootDSE before bind: { readable, namingContexts, supportedLdapVersions, saslMechanisms, extensions, error }." },
-      { name: "ldap.startTls", description: "{ advertised, works, error } for ldap://; null for ldaps://." },
-      { name: "ldap.anonymousBind", description: "{ accepted, resultCode, entriesReturned } for an empty-name bind and a subtree search (size limit 5)." },
-      { name: "ldap.clearTextSimpleBind", description: "{ resultCode, outcome, dn }: simple bind of a non-existent DN in clear text; null for ldaps://." },
-      { name: "ldap.saslMechanisms", description: "SASL mechanisms from the rootDSE, sorted." },
-    ],
+    facts: ldapFacts,
   },
   async collect(endpoint, _params: JsonObject, deps) {
     if (endpoint.scheme !== "ldap" && endpoint.scheme !== "ldaps") return notApplicable(`${endpoint.scheme} is not LDAP`);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { configFromObject, Hardcheck, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { configFromObject, factsFrom, Hardcheck, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startScriptedServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRELOGIN_OPTION, parsePreloginOptions, preloginPayload, TDS_HEADER_BYTES, TDS_PACKET, tdsPacket } from "../codecs/tds/prelogin.js";
@@ -16,7 +16,7 @@ import { probeTestDeps } from "../support/probe-test-deps.js";
 import { tediousLogin } from "../support/tedious-login.js";
 import { startTdsFixture, type TdsFixture } from "../tds-prelogin/fixtures/tds-fixture.js";
 import { readLogin7 } from "../tds-prelogin/fixtures/tds-session.js";
-import { loadMssql, MSSQL_CREDENTIALS, type MssqlLoginFacts, mssqlLoginProbe } from "./mssql-login.probe.js";
+import { loadMssql, MSSQL_CREDENTIALS, type MssqlLoginFacts, mssqlLoginFacts, mssqlLoginProbe } from "./mssql-login.probe.js";
 
 /** Answers a PRELOGIN asking for no encryption with ENCRYPT_OFF, and one asking for encryption (a client about to log in) with ENCRYPT_NOT_SUP — which MS-TDS does not allow — and records every LOGIN7 that arrives. */
 async function startFickleServer(): Promise<LoopbackServer & { readonly logins: number }> {
@@ -76,7 +76,7 @@ const endpoint = (name: string) => parseEndpoint(`mssql://127.0.0.1:${fixtures.g
 async function sessionsOf(name: string, probeDeps: ProbeDeps = deps()): Promise<MssqlLoginFacts["mssql.sessions"]> {
   const outcome = await mssqlLoginProbe.collect(endpoint(name), {}, probeDeps);
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return (outcome.facts as unknown as MssqlLoginFacts)["mssql.sessions"];
+  return factsFrom(mssqlLoginFacts, outcome)["mssql.sessions"];
 }
 
 describe("mssql-login: a login through the mssql library (specification fixture, not a live SQL Server)", () => {

@@ -1,8 +1,9 @@
 /** The logged-in view of SQL Server encryption: this session's, every session's, and the ForceEncryption setting. */
 import { connect, isIP, type Socket } from "node:net";
 import { rootCertificates } from "node:tls";
-import { defineProbe, type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { defineFacts, defineProbe, type Endpoint, type EndpointProbe, type FactsOf, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import type sql from "mssql";
+import { z } from "zod";
 import { frameTdsPacket, parsePreloginResponse } from "../codecs/tds/prelogin.js";
 import { connectWithin } from "../connection/connect.js";
 import { abortedError } from "../connection/socket-errors.js";
@@ -43,8 +44,20 @@ export type MssqlSessionsFact = {
   forceEncryption: boolean | null;
 };
 
-/** All facts of this probe. */
-export type MssqlLoginFacts = { "mssql.sessions": MssqlSessionsFact };
+/** The facts `mssql-login` produces, each with its schema and meaning. */
+export const mssqlLoginFacts = defineFacts({
+  "mssql.sessions": {
+    description:
+      "{ ownSessionEncrypted, sessions: { total, encrypted, unencrypted }, forceEncryption } as the login sees them (sys.dm_exec_connections, registry).",
+    schema: z.object({
+      ownSessionEncrypted: z.boolean().nullable(),
+      sessions: z.object({ total: z.number(), encrypted: z.number(), unencrypted: z.number() }),
+      forceEncryption: z.boolean().nullable(),
+    }) satisfies z.ZodType<MssqlSessionsFact>,
+  },
+});
+/** The facts `mssql-login` produces, as the collector checks them. */
+export type MssqlLoginFacts = FactsOf<typeof mssqlLoginFacts>;
 
 /**
  * Logs in to SQL Server with the target's `mssql.username` / `mssql.password` and reads how its
@@ -56,13 +69,7 @@ export const mssqlLoginProbe: EndpointProbe = defineProbe({
     description:
       "With mssql.username/mssql.password credentials, logs in over trusted TLS (mssql library) and reads the encryption of its own and every connection and the ForceEncryption setting.",
     schemes: ["mssql"],
-    facts: [
-      {
-        name: "mssql.sessions",
-        description:
-          "{ ownSessionEncrypted, sessions: { total, encrypted, unencrypted }, forceEncryption } as the login sees them (sys.dm_exec_connections, registry).",
-      },
-    ],
+    facts: mssqlLoginFacts,
   },
   async collect(endpoint, _params: JsonObject, deps) {
     if (endpoint.scheme !== "mssql") return notApplicable(`${endpoint.scheme} is not SQL Server`);

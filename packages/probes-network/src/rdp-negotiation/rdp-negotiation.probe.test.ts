@@ -1,4 +1,4 @@
-import { parseEndpoint } from "@hardcheck/core";
+import { factsFrom, parseEndpoint } from "@hardcheck/core";
 import { type LoopbackServer, startGarbageServer, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import {
 } from "../codecs/rdp/x224.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type RdpFixture, type RdpFixturePolicy, startRdpFixture } from "./fixtures/rdp-fixture.js";
-import { type RdpNegotiationFacts, rdpNegotiationProbe } from "./rdp-negotiation.probe.js";
+import { type RdpNegotiationFacts, rdpNegotiationFacts, rdpNegotiationProbe } from "./rdp-negotiation.probe.js";
 
 const POLICIES: RdpFixturePolicy[] = ["nla-required", "tls-required", "negotiate", "rdp-only", "pre-negotiation"];
 const fixtures = new Map<RdpFixturePolicy, RdpFixture>();
@@ -37,7 +37,7 @@ afterAll(async () => {
 async function negotiationOf(port: number): Promise<RdpNegotiationFacts["rdp.negotiation"]> {
   const outcome = await rdpNegotiationProbe.collect(parseEndpoint(`rdp://127.0.0.1:${port}`), {}, probeTestDeps());
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return (outcome.facts as unknown as RdpNegotiationFacts)["rdp.negotiation"];
+  return factsFrom(rdpNegotiationFacts, outcome)["rdp.negotiation"];
 }
 
 describe("rdp-negotiation against the MS-RDPBCGR fixture (specification, not a live RDP server)", () => {

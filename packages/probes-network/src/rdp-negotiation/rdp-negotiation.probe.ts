@@ -1,5 +1,6 @@
 /** RDP security negotiation facts: which protocol the server selects, whether NLA is required, TLS offered, legacy RDP security accepted. */
-import { defineProbe, type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { defineFacts, defineProbe, type Endpoint, type EndpointProbe, type FactsOf, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { z } from "zod";
 import {
   type ConnectionConfirm,
   connectionRequest,
@@ -35,12 +36,27 @@ export type RdpNegotiationFact = {
   attempts: RdpAttempt[];
 };
 
-/** All facts of this probe. */
-export type RdpNegotiationFacts = { "rdp.negotiation": RdpNegotiationFact };
-
 const ALL_MODERN = RDP_PROTOCOL.ssl | RDP_PROTOCOL.hybrid | RDP_PROTOCOL.hybridEx;
 const TLS_BASED = new Set<number>([RDP_PROTOCOL.ssl, RDP_PROTOCOL.hybrid, RDP_PROTOCOL.rdstls, RDP_PROTOCOL.hybridEx]);
 const HYBRID_REQUIRED = 5;
+
+/** The facts `rdp-negotiation` produces, each with its schema and meaning. */
+export const rdpNegotiationFacts = defineFacts({
+  "rdp.negotiation": {
+    description:
+      "`{ selectedProtocol, nlaRequired, tlsOffered, legacyAccepted, failureCode, attempts }`: `selectedProtocol` (`tls`, `credssp`, `credssp-early-user-auth`, `rdstls`, `standard-rdp-security`, or `null` when refused) from request 1; `nlaRequired` when request 2 is refused with `HYBRID_REQUIRED_BY_SERVER` and request 3 is not accepted; `tlsOffered` when request 1 or 2 selected a TLS-based protocol; `legacyAccepted` when request 3 got standard RDP security; `failureCode` is request 1's RDP_NEG_FAILURE name or `null`; `attempts` lists `{ requested, answer }` per request.",
+    schema: z.object({
+      selectedProtocol: z.string().nullable(),
+      nlaRequired: z.boolean(),
+      tlsOffered: z.boolean(),
+      legacyAccepted: z.boolean(),
+      failureCode: z.string().nullable(),
+      attempts: z.array(z.object({ requested: z.array(z.string()), answer: z.string() })),
+    }) satisfies z.ZodType<RdpNegotiationFact>,
+  },
+});
+/** The facts `rdp-negotiation` produces, as the collector checks them. */
+export type RdpNegotiationFacts = FactsOf<typeof rdpNegotiationFacts>;
 
 /** Three Connection Requests, each on a fresh connection, closed right after the Connection Confirm. */
 export const rdpNegotiationProbe: EndpointProbe = defineProbe({
@@ -49,12 +65,7 @@ export const rdpNegotiationProbe: EndpointProbe = defineProbe({
     description:
       "Sends X.224 Connection Requests with RDP_NEG_REQ (TLS|CredSSP|CredSSP-EX, then TLS only, then standard RDP security) and reads the servers' choices.",
     schemes: ["rdp"],
-    facts: [
-      {
-        name: "rdp.negotiation",
-        description: "{ selectedProtocol, nlaRequired, tlsOffered, legacyAccepted, failureCode, attempts[] } from the servers' Connection Confirms.",
-      },
-    ],
+    facts: rdpNegotiationFacts,
   },
   async collect(endpoint, _params: JsonObject, deps) {
     if (endpoint.scheme !== "rdp") return notApplicable(`${endpoint.scheme} is not RDP`);

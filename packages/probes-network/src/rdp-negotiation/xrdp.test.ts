@@ -6,14 +6,14 @@
  */
 import { type Socket, connect as tcpConnect } from "node:net";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
-import { parseEndpoint } from "@hardcheck/core";
+import { factsFrom, parseEndpoint } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConnectionConfirm, connectionRequest, frameTpkt, parseConnectionConfirm, RDP_PROTOCOL } from "../codecs/rdp/x224.js";
 import { startXrdpLab, XRDP_TLS_VERSIONS, type XrdpLab, type XrdpPosture } from "../lab-servers/xrdp.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
-import { type TlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
-import { type TlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
-import { type RdpNegotiationFacts, rdpNegotiationProbe } from "./rdp-negotiation.probe.js";
+import { tlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
+import { tlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
+import { type RdpNegotiationFacts, rdpNegotiationFacts, rdpNegotiationProbe } from "./rdp-negotiation.probe.js";
 
 const POSTURES: XrdpPosture[] = ["negotiate", "tls", "rdp"];
 const labs = new Map<XrdpPosture, XrdpLab>();
@@ -36,7 +36,7 @@ function labFor(posture: XrdpPosture): XrdpLab {
 async function negotiationOf(posture: XrdpPosture): Promise<RdpNegotiationFacts["rdp.negotiation"]> {
   const outcome = await rdpNegotiationProbe.collect(parseEndpoint(`rdp://127.0.0.1:${labFor(posture).port}`), {}, probeTestDeps());
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return (outcome.facts as unknown as RdpNegotiationFacts)["rdp.negotiation"];
+  return factsFrom(rdpNegotiationFacts, outcome)["rdp.negotiation"];
 }
 
 /** Opens a TCP connection, sends one Connection Request and reads exactly one Connection Confirm, leaving the socket open and paused. */
@@ -180,7 +180,7 @@ describe("TLS probes over rdp:// through the rdp-tls negotiator (real xrdp)", ()
   it.each<XrdpPosture>(["tls", "negotiate"])("security_layer=%s: tls-handshake reports the lab certificate, trusted", async (posture) => {
     const outcome = await tlsHandshakeProbe.collect(endpointOf(posture), {}, deps());
     if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-    const facts = outcome.facts as unknown as TlsHandshakeFacts;
+    const facts = factsFrom(tlsHandshakeFacts, outcome);
 
     expect(facts["tls.leaf"].fingerprintSha256).toBe(labFor(posture).certificateFingerprint256);
     expect(facts["tls.trust"]).toEqual({ trusted: true, error: null, detail: null });
@@ -189,7 +189,7 @@ describe("TLS probes over rdp:// through the rdp-tls negotiator (real xrdp)", ()
   it("security_layer=tls: tls-versions-suites finds exactly the versions xrdp.ini allows", async () => {
     const outcome = await tlsVersionsSuitesProbe.collect(endpointOf("tls"), {}, deps());
     if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-    const facts = outcome.facts as unknown as TlsVersionsSuitesFacts;
+    const facts = factsFrom(tlsVersionsSuitesFacts, outcome);
 
     expect(facts["tls.versions"].accepted).toEqual([...XRDP_TLS_VERSIONS]);
     expect(facts["tls.suites"].names.length).toBeGreaterThan(0);

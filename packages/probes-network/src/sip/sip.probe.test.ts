@@ -1,11 +1,11 @@
 import { createSocket, type Socket } from "node:dgram";
-import { parseEndpoint } from "@hardcheck/core";
+import { factsFrom, parseEndpoint } from "@hardcheck/core";
 import { type LoopbackServer, startGarbageServer, startRefusingPort, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KamailioLab, startKamailioLab } from "../lab-servers/kamailio.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
-import { type SipFacts, sipProbe } from "./sip.probe.js";
+import { type SipFacts, sipFacts, sipProbe } from "./sip.probe.js";
 import { frameSipResponse, optionsRequest, parseSipResponse } from "./sip-message.js";
 
 let kamailio: KamailioLab;
@@ -34,7 +34,7 @@ afterAll(async () => {
 async function factsOf(port: number, connectTimeoutMs = 2_000): Promise<SipFacts> {
   const outcome = await sipProbe.collect(parseEndpoint(`sip://127.0.0.1:${port}`), {}, probeTestDeps({ limits: { connectTimeoutMs } }));
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return outcome.facts as unknown as SipFacts;
+  return factsFrom(sipFacts, outcome);
 }
 
 describe("sip against Kamailio", () => {

@@ -1,7 +1,8 @@
 /** Plain (unencrypted) SIP facts: is the port open over TCP and UDP, and does it answer OPTIONS. */
 import { createSocket } from "node:dgram";
 import { isIPv6 } from "node:net";
-import { defineProbe, type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { defineFacts, defineProbe, type Endpoint, type EndpointProbe, type FactsOf, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { z } from "zod";
 import { addressOf } from "../connection/address.js";
 import { abortedError, describeSocketError, errorCode } from "../connection/socket-errors.js";
 import { WireProtocolError, WireSession } from "../connection/wire-session.js";
@@ -21,8 +22,29 @@ export type SipTransportFact = {
   allow: string[];
 };
 
-/** All facts of this probe. */
-export type SipFacts = { "sip.tcp": SipTransportFact; "sip.udp": SipTransportFact };
+/** One transport's answer to OPTIONS, tied to `SipTransportFact`. */
+const sipTransportSchema = z.object({
+  state: z.enum(["open", "closed", "filtered", "answered", "no-answer"]),
+  answered: z.boolean(),
+  status: z.number().nullable(),
+  reason: z.string().nullable(),
+  server: z.string().nullable(),
+  allow: z.array(z.string()),
+}) satisfies z.ZodType<SipTransportFact>;
+
+/** The facts `sip` produces, each with its schema and meaning. */
+export const sipFacts = defineFacts({
+  "sip.tcp": {
+    description: "`{ state: open | closed | filtered, answered, status, reason, server, allow }` over TCP.",
+    schema: sipTransportSchema,
+  },
+  "sip.udp": {
+    description: "`{ state: answered | closed | no-answer, answered, status, reason, server, allow }` over UDP.",
+    schema: sipTransportSchema,
+  },
+});
+/** The facts `sip` produces, as the collector checks them. */
+export type SipFacts = FactsOf<typeof sipFacts>;
 
 /** OPTIONS over TCP and over UDP to a `sip://` endpoint. */
 export const sipProbe: EndpointProbe = defineProbe({
@@ -30,10 +52,7 @@ export const sipProbe: EndpointProbe = defineProbe({
     id: "sip",
     description: "Sends a SIP OPTIONS request over TCP and over UDP to a plain sip:// endpoint and records whether each is open and answered.",
     schemes: ["sip"],
-    facts: [
-      { name: "sip.tcp", description: "TCP: { state: open | closed | filtered, answered, status, reason, server, allow }." },
-      { name: "sip.udp", description: "UDP: { state: answered | closed | no-answer, answered, status, reason, server, allow }." },
-    ],
+    facts: sipFacts,
   },
   async collect(endpoint, _params: JsonObject, deps) {
     if (endpoint.scheme !== "sip") return notApplicable(`${endpoint.scheme} is not plain SIP`);

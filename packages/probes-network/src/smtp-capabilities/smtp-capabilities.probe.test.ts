@@ -1,11 +1,11 @@
-import { type Endpoint, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { type Endpoint, factsFrom, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import { type LoopbackServer, startGarbageServer, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ehloCapabilities, frameSmtpReply, parseSmtpReply } from "../codecs/smtp/reply.js";
 import { type PostfixLab, type PostfixService, startPostfixLab } from "../lab-servers/postfix.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
-import { type SmtpCapabilitiesFacts, smtpCapabilitiesProbe } from "./smtp-capabilities.probe.js";
+import { type SmtpCapabilitiesFacts, smtpCapabilitiesFacts, smtpCapabilitiesProbe } from "./smtp-capabilities.probe.js";
 
 let postfix: PostfixLab;
 const hostile = new Map<string, LoopbackServer>();
@@ -36,7 +36,7 @@ function depsWith(credentials?: Record<string, string>): ProbeDeps {
 async function factsOf(endpoint: Endpoint, deps: ProbeDeps): Promise<SmtpCapabilitiesFacts> {
   const outcome = await smtpCapabilitiesProbe.collect(endpoint, {}, deps);
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return outcome.facts as unknown as SmtpCapabilitiesFacts;
+  return factsFrom(smtpCapabilitiesFacts, outcome);
 }
 
 describe("smtp-capabilities against Postfix", () => {

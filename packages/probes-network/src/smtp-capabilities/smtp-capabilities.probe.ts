@@ -1,7 +1,8 @@
 /** The SMTP conversation facts: banner, EHLO before and after TLS, STARTTLS, AUTH in clear text, and an optional authenticated login over TLS. */
 import { rootCertificates } from "node:tls";
-import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { defineFacts, defineProbe, type EndpointProbe, type FactsOf, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import { createTransport } from "nodemailer";
+import { z } from "zod";
 import { type EhloCapabilities, ehloCapabilities, frameSmtpReply, parseSmtpReply, type SmtpReply } from "../codecs/smtp/reply.js";
 import { printable } from "../connection/printable.js";
 import { describeSocketError } from "../connection/socket-errors.js";
@@ -37,20 +38,64 @@ export type SmtpAuthenticationFact = {
   detail: string | null;
 };
 
-/** All facts of this probe. */
-export type SmtpCapabilitiesFacts = {
-  "smtp.banner": { code: number; text: string };
-  "smtp.implicitTls": boolean;
-  "smtp.beforeTls": EhloCapabilities | null;
-  "smtp.authBeforeTls": boolean;
-  "smtp.clearTextAuth": SmtpClearTextAuthFact | null;
-  "smtp.startTls": SmtpStartTlsFact;
-  "smtp.afterTls": EhloCapabilities | null;
-  "smtp.authentication": SmtpAuthenticationFact;
-  "smtp.transcript": string[];
-};
-
 const CLIENT_NAME = "hardcheck.invalid";
+
+/** EHLO capabilities, tied to `EhloCapabilities`. */
+const ehloSchema = z.object({
+  extensions: z.array(z.string()),
+  authMechanisms: z.array(z.string()),
+  startTls: z.boolean(),
+}) satisfies z.ZodType<EhloCapabilities>;
+
+/** The facts `smtp-capabilities` produces, each with its schema and meaning. */
+export const smtpCapabilitiesFacts = defineFacts({
+  "smtp.banner": {
+    description: "The 220 greeting: { code, text }.",
+    schema: z.object({ code: z.number(), text: z.string() }),
+  },
+  "smtp.implicitTls": {
+    description: "true for smtps:// (TLS from the first byte).",
+    schema: z.boolean(),
+  },
+  "smtp.beforeTls": {
+    description: "EHLO capabilities in clear text { extensions, authMechanisms, startTls }; null for smtps.",
+    schema: ehloSchema.nullable(),
+  },
+  "smtp.authBeforeTls": {
+    description: "AUTH advertised before TLS (credentials could travel in clear text).",
+    schema: z.boolean(),
+  },
+  "smtp.clearTextAuth": {
+    description: "Reply to AUTH LOGIN sent before TLS, without any secret { replyCode, accepted, reply }; null for smtps.",
+    schema: (z.object({ replyCode: z.number(), accepted: z.boolean(), reply: z.string() }) satisfies z.ZodType<SmtpClearTextAuthFact>).nullable(),
+  },
+  "smtp.startTls": {
+    description: "STARTTLS { offered, replyCode, upgraded, error }.",
+    schema: z.object({
+      offered: z.boolean(),
+      replyCode: z.number().nullable(),
+      upgraded: z.boolean(),
+      error: z.string().nullable(),
+    }) satisfies z.ZodType<SmtpStartTlsFact>,
+  },
+  "smtp.afterTls": {
+    description: "EHLO capabilities over TLS; null when TLS was not reached.",
+    schema: ehloSchema.nullable(),
+  },
+  "smtp.authentication": {
+    description: "Login with the target's smtp.username/smtp.password over TLS: outcome accepted | rejected | tls-failed | error | not-configured.",
+    schema: z.object({
+      outcome: z.enum(["accepted", "rejected", "tls-failed", "error", "not-configured"]),
+      detail: z.string().nullable(),
+    }) satisfies z.ZodType<SmtpAuthenticationFact>,
+  },
+  "smtp.transcript": {
+    description: "Commands sent (C:) and reply first lines received (S:), for evidence.",
+    schema: z.array(z.string()),
+  },
+});
+/** The facts `smtp-capabilities` produces, as the collector checks them. */
+export type SmtpCapabilitiesFacts = FactsOf<typeof smtpCapabilitiesFacts>;
 
 /** SMTP capabilities before and after TLS. */
 export const smtpCapabilitiesProbe: EndpointProbe = defineProbe({
@@ -58,20 +103,7 @@ export const smtpCapabilitiesProbe: EndpointProbe = defineProbe({
     id: "smtp-capabilities",
     description: "Talks SMTP: banner, EHLO before and after STARTTLS (or over implicit TLS), AUTH in clear text, optional authenticated login over TLS.",
     schemes: ["smtp", "smtps"],
-    facts: [
-      { name: "smtp.banner", description: "The 220 greeting: { code, text }." },
-      { name: "smtp.implicitTls", description: "true for smtps:// (TLS from the first byte)." },
-      { name: "smtp.beforeTls", description: "EHLO capabilities in clear text { extensions, authMechanisms, startTls }; null for smtps." },
-      { name: "smtp.authBeforeTls", description: "AUTH advertised before TLS (credentials could travel in clear text)." },
-      { name: "smtp.clearTextAuth", description: "Reply to AUTH LOGIN sent before TLS, without any secret { replyCode, accepted, reply }; null for smtps." },
-      { name: "smtp.startTls", description: "STARTTLS { offered, replyCode, upgraded, error }." },
-      { name: "smtp.afterTls", description: "EHLO capabilities over TLS; null when TLS was not reached." },
-      {
-        name: "smtp.authentication",
-        description: "Login with the target's smtp.username/smtp.password over TLS: outcome accepted | rejected | tls-failed | error | not-configured.",
-      },
-      { name: "smtp.transcript", description: "Commands sent (C:) and reply first lines received (S:), for evidence." },
-    ],
+    facts: smtpCapabilitiesFacts,
   },
   async collect(endpoint, _params: JsonObject, deps) {
     if (endpoint.scheme !== "smtp" && endpoint.scheme !== "smtps") return notApplicable(`${endpoint.scheme} is not SMTP`);

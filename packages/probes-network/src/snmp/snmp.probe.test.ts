@@ -1,9 +1,9 @@
 import { createSocket, type Socket } from "node:dgram";
-import { type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { factsFrom, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reserveLoopbackUdpPort, type SnmpdLab, startSnmpdLab } from "../lab-servers/snmpd.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
-import { type SnmpFacts, snmpProbe } from "./snmp.probe.js";
+import { type SnmpFacts, snmpFacts, snmpProbe } from "./snmp.probe.js";
 
 let communityAgent: SnmpdLab;
 let v3Agent: SnmpdLab;
@@ -43,7 +43,7 @@ function depsWith(credentials?: Record<string, string>): ProbeDeps {
 async function factsOf(port: number, deps: ProbeDeps, params = {}): Promise<SnmpFacts> {
   const outcome = await snmpProbe.collect(parseEndpoint(`snmp://127.0.0.1:${port}`), params, deps);
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return outcome.facts as unknown as SnmpFacts;
+  return factsFrom(snmpFacts, outcome);
 }
 
 function v3Credentials(): Record<string, string> {

@@ -1,6 +1,7 @@
 /** SNMP access facts: which v1/v2c communities are answered, the SNMPv3 engine, and which v3 security levels get an answer. */
-import { defineProbe, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { defineFacts, defineProbe, type EndpointProbe, type FactsOf, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import snmp from "net-snmp";
+import { z } from "zod";
 import { addressOf } from "../connection/address.js";
 import { abortedError } from "../connection/socket-errors.js";
 import { WireProtocolError } from "../connection/wire-session.js";
@@ -50,13 +51,6 @@ export type SnmpV3Fact = {
   authPriv: SnmpV3Attempt;
 };
 
-/** All facts of this probe. */
-export type SnmpFacts = {
-  "snmp.communities": SnmpCommunitiesFact;
-  "snmp.v3": SnmpV3Fact;
-  "snmp.sysDescr": string | null;
-};
-
 const AUTH_PROTOCOLS: Readonly<Record<string, snmp.AuthProtocols>> = {
   md5: snmp.AuthProtocols.md5,
   sha: snmp.AuthProtocols.sha,
@@ -82,24 +76,52 @@ export type RequestResult = {
   garbled: boolean;
 };
 
+/** One SNMPv3 attempt, tied to `SnmpV3Attempt`. */
+const snmpV3AttemptSchema = z.object({
+  user: z.string(),
+  outcome: z.enum(["accepted", "refused", "no-answer", "not-configured"]),
+  detail: z.string().nullable(),
+}) satisfies z.ZodType<SnmpV3Attempt>;
+
+/** The facts `snmp` produces, each with its schema and meaning. */
+export const snmpFacts = defineFacts({
+  "snmp.communities": {
+    description: "v1/v2c communities tried (public, private + the communities parameter) and answered { tried, accepted, v1Accepted, v2cAccepted }.",
+    schema: z.object({
+      tried: z.array(z.string()),
+      accepted: z.array(z.string()),
+      v1Accepted: z.array(z.string()),
+      v2cAccepted: z.array(z.string()),
+    }) satisfies z.ZodType<SnmpCommunitiesFact>,
+  },
+  "snmp.v3": {
+    description:
+      "`{ engineDiscovered, engineId, noAuthNoPrivAccepted, noAuthNoPriv[], authNoPrivAccepted, authNoPriv, authPriv }`; each attempt is `{ user, outcome: accepted | refused | no-answer | not-configured, detail }`.",
+    schema: z.object({
+      engineDiscovered: z.boolean(),
+      engineId: z.string().nullable(),
+      noAuthNoPrivAccepted: z.boolean(),
+      noAuthNoPriv: z.array(snmpV3AttemptSchema),
+      authNoPrivAccepted: z.boolean().nullable(),
+      authNoPriv: snmpV3AttemptSchema,
+      authPriv: snmpV3AttemptSchema,
+    }) satisfies z.ZodType<SnmpV3Fact>,
+  },
+  "snmp.sysDescr": {
+    description: "`sysDescr.0` from the first answer (printable ASCII, at most 256 characters); `null` when nothing was answered.",
+    schema: z.string().nullable(),
+  },
+});
+/** The facts `snmp` produces, as the collector checks them. */
+export type SnmpFacts = FactsOf<typeof snmpFacts>;
+
 /** v1/v2c communities, SNMPv3 engine and security levels. */
 export const snmpProbe: EndpointProbe = defineProbe({
   meta: {
     id: "snmp",
     description: "Asks the agent for sysDescr.0 with the default and listed v1/v2c communities, discovers the SNMPv3 engine and tries each v3 security level.",
     schemes: ["snmp"],
-    facts: [
-      {
-        name: "snmp.communities",
-        description: "v1/v2c communities tried (public, private + the communities parameter) and answered { tried, accepted, v1Accepted, v2cAccepted }.",
-      },
-      {
-        name: "snmp.v3",
-        description:
-          "SNMPv3 { engineDiscovered, engineId, noAuthNoPrivAccepted, noAuthNoPriv[], authNoPrivAccepted, authNoPriv, authPriv } with outcomes accepted | refused | no-answer | not-configured.",
-      },
-      { name: "snmp.sysDescr", description: "sysDescr.0 from the first answer (at most 256 characters); null when nothing was answered." },
-    ],
+    facts: snmpFacts,
   },
   async collect(endpoint, params: JsonObject, deps) {
     if (endpoint.scheme !== "snmp") return notApplicable(`${endpoint.scheme} is not SNMP`);

@@ -1,7 +1,8 @@
 /** Whether a TCP port accepts connections, and how long the TCP handshake takes. */
 import { isIP, connect as openTcpConnection } from "node:net";
 import { performance } from "node:perf_hooks";
-import { defineProbe, type EndpointProbe, notApplicable } from "@hardcheck/core";
+import { defineFacts, defineProbe, type EndpointProbe, type FactsOf, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { abortedError, describeSocketError, errorCode } from "../connection/socket-errors.js";
 
 /** Every endpoint scheme that runs over TCP. */
@@ -9,14 +10,6 @@ export const TCP_SCHEMES = ["tls", "https", "http", "smtp", "smtps", "ldap", "ld
 
 /** What a connect attempt tells about a port, in the words port scanners use. */
 export type TcpState = "open" | "closed" | "filtered";
-
-/** The facts `tcp-connect` produces. */
-export type TcpConnectFacts = {
-  /** `open`: the handshake completed; `closed`: refused; `filtered`: no answer in time, or unreachable. */
-  "tcp.state": TcpState;
-  /** Time from starting the connect to the completed handshake in ms (0.1 ms steps), DNS excluded; null unless open. */
-  "tcp.latencyMs": number | null;
-};
 
 /**
  * Connect errors that describe the port rather than a failure of the probe. Anything else
@@ -36,6 +29,21 @@ export function tcpStateOfConnectError(code: string | undefined): TcpState | und
   return code === undefined ? undefined : STATE_OF_CONNECT_ERROR[code];
 }
 
+/** The facts `tcp-connect` produces, each with its schema and meaning. */
+export const tcpConnectFacts = defineFacts({
+  "tcp.state": {
+    description:
+      "`open`: the TCP handshake completed. `closed`: the connection was refused (ECONNREFUSED). `filtered`: no answer within `limits.connectTimeoutMs`, or the host or network is unreachable (EHOSTUNREACH, ENETUNREACH, ETIMEDOUT).",
+    schema: z.enum(["open", "closed", "filtered"]) satisfies z.ZodType<TcpState>,
+  },
+  "tcp.latencyMs": {
+    description: "Time from connect to completed handshake in milliseconds, rounded to 0.1 ms, DNS lookup excluded. `null` unless `open`.",
+    schema: z.number().nullable(),
+  },
+});
+/** The facts `tcp-connect` produces, as the collector checks them. */
+export type TcpConnectFacts = FactsOf<typeof tcpConnectFacts>;
+
 /**
  * Opens one TCP connection to the endpoint and closes it at once. A closed or filtered port is a
  * fact, not an error.
@@ -45,10 +53,7 @@ export const tcpConnectProbe: EndpointProbe = defineProbe({
     id: "tcp-connect",
     description: "Opens one TCP connection to learn whether the port is open, closed or filtered, and how fast it answers.",
     schemes: TCP_SCHEMES,
-    facts: [
-      { name: "tcp.state", description: '"open", "closed" (connection refused) or "filtered" (no answer within the connect timeout, or unreachable)' },
-      { name: "tcp.latencyMs", description: "TCP handshake time in milliseconds, rounded to 0.1 ms; null unless the port is open" },
-    ],
+    facts: tcpConnectFacts,
   },
   async collect(endpoint, _params, deps) {
     if (!(TCP_SCHEMES as readonly string[]).includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} does not run over TCP`);

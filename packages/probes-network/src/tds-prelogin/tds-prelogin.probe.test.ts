@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { type Endpoint, parseEndpoint } from "@hardcheck/core";
+import { type Endpoint, factsFrom, parseEndpoint } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startGarbageServer, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { clientPrelogin, frameTdsPacket, parsePreloginResponse, TDS_HEADER_BYTES
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { tediousLogin } from "../support/tedious-login.js";
 import { FIXTURE_ENCRYPTION, startTdsFixture, type TdsFixture, type TdsFixtureMode } from "./fixtures/tds-fixture.js";
-import { type TdsPreloginFacts, tdsPreloginProbe } from "./tds-prelogin.probe.js";
+import { type TdsPreloginFacts, tdsPreloginFacts, tdsPreloginProbe } from "./tds-prelogin.probe.js";
 
 const fixtures = new Map<TdsFixtureMode, TdsFixture>();
 const hostile = new Map<string, LoopbackServer>();
@@ -34,7 +34,7 @@ function endpointOf(mode: TdsFixtureMode): Endpoint {
 async function factsOf(endpoint: Endpoint): Promise<TdsPreloginFacts> {
   const outcome = await tdsPreloginProbe.collect(endpoint, {}, probeTestDeps({ limits: { connectTimeoutMs: 500 } }));
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return outcome.facts as unknown as TdsPreloginFacts;
+  return factsFrom(tdsPreloginFacts, outcome);
 }
 
 describe("tds-prelogin against the specification fixture (not a live SQL Server)", () => {

@@ -1,6 +1,14 @@
 /** SQL Server's network encryption stance: the server's answer to a PRELOGIN that asks for no encryption, and whether TDS 8.0 strict (TLS first) works. */
-import { defineProbe, type EndpointProbe, type JsonObject, notApplicable } from "@hardcheck/core";
-import { clientPrelogin, type EncryptionName, frameTdsPacket, type PreloginResponse, parsePreloginResponse } from "../codecs/tds/prelogin.js";
+import { defineFacts, defineProbe, type EndpointProbe, type FactsOf, type JsonObject, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
+import {
+  clientPrelogin,
+  ENCRYPTION_VALUES,
+  type EncryptionName,
+  frameTdsPacket,
+  type PreloginResponse,
+  parsePreloginResponse,
+} from "../codecs/tds/prelogin.js";
 import { describeSocketError } from "../connection/socket-errors.js";
 import { WireSession } from "../connection/wire-session.js";
 
@@ -18,14 +26,42 @@ export type TdsPreloginFact = { answered: boolean; response: PreloginResponse | 
 /** `mssql.strict`: a TLS handshake as the first bytes, offering ALPN `tds/8.0` (TDS 8.0 strict encryption). */
 export type TdsStrictFact = { tls: boolean; protocol: string | null; alpn: string | null; error: string | null };
 
-/** All facts of this probe. */
-export type TdsPreloginFacts = {
-  "mssql.prelogin": TdsPreloginFact;
-  "mssql.encryptionMode": TdsEncryptionMode;
-  "mssql.strict": TdsStrictFact;
-};
-
 const MODE_OF: Partial<Record<EncryptionName, TdsEncryptionMode>> = { ENCRYPT_REQ: "forced", ENCRYPT_OFF: "login-only", ENCRYPT_NOT_SUP: "not-supported" };
+
+/** The facts `tds-prelogin` produces, each with its schema and meaning. */
+export const tdsPreloginFacts = defineFacts({
+  "mssql.prelogin": {
+    description: "{ answered, response: { version, encryption, instanceAccepted, mars, fedAuthRequired }, error }.",
+    schema: z.object({
+      answered: z.boolean(),
+      response: z
+        .object({
+          version: z.string().nullable(),
+          encryption: z.union([z.enum(Object.values(ENCRYPTION_VALUES)), z.templateLiteral(["0x", z.string()])]).nullable(),
+          instanceAccepted: z.boolean().nullable(),
+          mars: z.boolean().nullable(),
+          fedAuthRequired: z.boolean().nullable(),
+        })
+        .nullable(),
+      error: z.string().nullable(),
+    }) satisfies z.ZodType<TdsPreloginFact>,
+  },
+  "mssql.encryptionMode": {
+    description: "forced (ENCRYPT_REQ) | login-only (ENCRYPT_OFF) | not-supported (ENCRYPT_NOT_SUP) | strict-only | unknown.",
+    schema: z.enum(["forced", "login-only", "not-supported", "strict-only", "unknown"]) satisfies z.ZodType<TdsEncryptionMode>,
+  },
+  "mssql.strict": {
+    description: "TDS 8.0 strict: { tls, protocol, alpn, error } for a TLS handshake as the first bytes.",
+    schema: z.object({
+      tls: z.boolean(),
+      protocol: z.string().nullable(),
+      alpn: z.string().nullable(),
+      error: z.string().nullable(),
+    }) satisfies z.ZodType<TdsStrictFact>,
+  },
+});
+/** The facts `tds-prelogin` produces, as the collector checks them. */
+export type TdsPreloginFacts = FactsOf<typeof tdsPreloginFacts>;
 
 /** TDS PRELOGIN encryption probe. */
 export const tdsPreloginProbe: EndpointProbe = defineProbe({
@@ -33,14 +69,7 @@ export const tdsPreloginProbe: EndpointProbe = defineProbe({
     id: "tds-prelogin",
     description: "Sends a TDS PRELOGIN with ENCRYPTION = ENCRYPT_OFF and reads the server's answer; tries TDS 8.0 strict (TLS first, ALPN tds/8.0).",
     schemes: ["mssql"],
-    facts: [
-      { name: "mssql.prelogin", description: "{ answered, response: { version, encryption, instanceAccepted, mars, fedAuthRequired }, error }." },
-      {
-        name: "mssql.encryptionMode",
-        description: "forced (ENCRYPT_REQ) | login-only (ENCRYPT_OFF) | not-supported (ENCRYPT_NOT_SUP) | strict-only | unknown.",
-      },
-      { name: "mssql.strict", description: "TDS 8.0 strict: { tls, protocol, alpn, error } for a TLS handshake as the first bytes." },
-    ],
+    facts: tdsPreloginFacts,
   },
   async collect(endpoint, _params: JsonObject, deps) {
     if (endpoint.scheme !== "mssql") return notApplicable(`${endpoint.scheme} is not SQL Server`);

@@ -1,4 +1,4 @@
-import { type Endpoint, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { type Endpoint, factsFrom, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import { type LoopbackServer, startGarbageServer, startTlsServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { MAX_CERTIFICATE_BYTES, parseCertificate } from "../support/certificate-
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type LabServerName, startTlsLab, type TlsLab } from "../support/tls-lab.js";
 import { countRequestedAuthorities } from "../tls-client/presented-chain.js";
-import { type TlsChainFacts, type TlsChainValidationFact, tlsChainProbe } from "./tls-chain.probe.js";
+import { type TlsChainFacts, type TlsChainValidationFact, tlsChainFacts, tlsChainProbe } from "./tls-chain.probe.js";
 
 let lab: TlsLab;
 const extra = new Map<string, LoopbackServer>();
@@ -18,7 +18,7 @@ function trustingLabRoot(): ProbeDeps {
 async function chainOf(endpoint: Endpoint, deps: ProbeDeps = trustingLabRoot()): Promise<TlsChainFacts> {
   const outcome = await tlsChainProbe.collect(endpoint, {}, deps);
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return outcome.facts as unknown as TlsChainFacts;
+  return factsFrom(tlsChainFacts, outcome);
 }
 
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 /** The presented certificate chain, validated and described: order, completeness, trust, names, dates, algorithms, key sizes, usages. */
-import { type EndpointProbe, notApplicable } from "@hardcheck/core";
+import { defineFacts, type EndpointProbe, type FactsOf, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { unlessTlsNotOffered } from "../connection/tls-stream.js";
 import { BUILTIN_NEGOTIATOR_TABLE } from "../negotiators/builtin.js";
 import { type CertificateDetails, certificateNamesHost, type ParsedCertificate, parseCertificate } from "../support/certificate-details.js";
@@ -76,15 +77,90 @@ export type TlsClientCertificateRequestFact = {
   certificateAuthorities: number | null;
 };
 
-/** The facts `tls-chain` produces. */
-export type TlsChainFacts = {
-  "tls.chainCertificates": TlsChainCertificateFact[];
-  "tls.chainValidation": TlsChainValidationFact;
-  "tls.clientCertificateRequest": TlsClientCertificateRequestFact;
-};
-
 const issues = (child: ParsedCertificate, parent: ParsedCertificate): boolean =>
   child.x509.checkIssued(parent.x509) && child.x509.verify(parent.x509.publicKey);
+
+/** The facts `tls-chain` produces, each with its schema and meaning. */
+export const tlsChainFacts = defineFacts({
+  "tls.chainCertificates": {
+    description:
+      "`[{ position, subject, issuer, serialNumber, notBefore, notAfter, fingerprintSha256, signatureAlgorithm, signatureHash, keyType, keyBits, isCa, selfSigned, keyUsage, extendedKeyUsage, ocspUrls, crlUrls }]` in the order sent, leaf at position 0.",
+    schema: z.array(
+      z
+        .object({
+          subject: z.string(),
+          issuer: z.string(),
+          serialNumber: z.string(),
+          notBefore: z.string(),
+          notAfter: z.string(),
+          fingerprintSha256: z.string(),
+          signatureAlgorithm: z.string(),
+          signatureHash: z.string(),
+          keyType: z.string(),
+          keyBits: z.number().nullable(),
+          isCa: z.boolean(),
+          selfSigned: z.boolean(),
+          keyUsage: z.array(z.string()),
+          extendedKeyUsage: z.array(z.string()),
+          ocspUrls: z.array(z.string()),
+          crlUrls: z.array(z.string()),
+        })
+        .extend({ position: z.number() }) satisfies z.ZodType<TlsChainCertificateFact>,
+    ),
+  },
+  "tls.chainValidation": {
+    description:
+      "`{ validator, trusted, failure, failureDetail, source, protocol, presentedCount, inOrder, complete, unknownIssuer, unusedCount, path, anchor, leafSelfSigned, hostname: { name, matches }, validNow, earliestNotAfter, signatureHashes, smallestRsaBits, smallestEcBits, leafIsCa, leafKeyUsage, leafExtendedKeyUsage, leafServerAuth, leafSubject, leafIssuer, leafFingerprintSha256 }`",
+    schema: z.object({
+      validator: z.enum(["node-forge", "node-crypto"]),
+      trusted: z.boolean(),
+      failure: z
+        .enum([
+          "expired",
+          "not-yet-valid",
+          "bad-signature",
+          "unknown-issuer",
+          "self-signed",
+          "issuer-not-ca",
+          "weak-signature",
+          "weak-key",
+          "not-for-server-auth",
+        ])
+        .nullable(),
+      failureDetail: z.string().nullable(),
+      source: z.enum(["clear-text", "node-tls"]),
+      protocol: z.string(),
+      presentedCount: z.number(),
+      inOrder: z.boolean().nullable(),
+      complete: z.boolean(),
+      unknownIssuer: z.string().nullable(),
+      unusedCount: z.number(),
+      path: z.array(z.string()),
+      anchor: z.string().nullable(),
+      leafSelfSigned: z.boolean(),
+      hostname: z.object({ name: z.string(), matches: z.boolean() }),
+      validNow: z.boolean(),
+      earliestNotAfter: z.string(),
+      signatureHashes: z.array(z.string()),
+      smallestRsaBits: z.number().nullable(),
+      smallestEcBits: z.number().nullable(),
+      leafIsCa: z.boolean(),
+      leafKeyUsage: z.array(z.string()),
+      leafExtendedKeyUsage: z.array(z.string()),
+      leafServerAuth: z.boolean(),
+      leafSubject: z.string(),
+      leafIssuer: z.string(),
+      leafFingerprintSha256: z.string(),
+    }) satisfies z.ZodType<TlsChainValidationFact>,
+  },
+  "tls.clientCertificateRequest": {
+    description:
+      "`{ requested, certificateAuthorities }`: whether the server's clear-text flight carries a CertificateRequest (mutual TLS, common on SIP trunks over `sips`) and how many acceptable issuers it names; `requested` is `null` for a TLS 1.3-only server, whose request is encrypted.",
+    schema: z.object({ requested: z.boolean().nullable(), certificateAuthorities: z.number().nullable() }) satisfies z.ZodType<TlsClientCertificateRequestFact>,
+  },
+});
+/** The facts `tls-chain` produces, as the collector checks them. */
+export type TlsChainFacts = FactsOf<typeof tlsChainFacts>;
 
 /**
  * Fetches the chain the server presents (one handshake; TLS 1.2 clear text when the server allows
@@ -95,23 +171,7 @@ export const createTlsChainProbe: TlsProbeFactory = defineTlsProbe({
   meta: {
     id: "tls-chain",
     description: "Reads the presented certificate chain in server order and validates it: order, completeness, trust, names, dates, algorithms, keys, usages.",
-    facts: [
-      {
-        name: "tls.chainCertificates",
-        description:
-          "Presented certificates in server order: position, subject, issuer, serial, validity, SHA-256 fingerprint, signature algorithm and hash, key type and bits, CA flag, self-signed, key usages, OCSP and CRL URLs",
-      },
-      {
-        name: "tls.chainValidation",
-        description:
-          "Validator, trusted and failure reason, order, completeness, path to the anchor, hostname match, validity, signature hashes, smallest RSA/EC key, leaf usages and fingerprint",
-      },
-      {
-        name: "tls.clientCertificateRequest",
-        description:
-          "Whether the server requests a client certificate in the handshake (null when only TLS 1.3 is spoken), and how many acceptable CAs it names",
-      },
-    ],
+    facts: tlsChainFacts,
   },
   collect: (endpoint, _params, deps, reach) =>
     unlessTlsNotOffered(async () => {

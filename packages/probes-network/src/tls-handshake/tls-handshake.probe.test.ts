@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { type Endpoint, fixedClock, type JsonObject, type JsonValue, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { type Endpoint, factsFrom, fixedClock, type JsonObject, type JsonValue, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
 import {
   createTestPki,
   type IssuedLeaf,
@@ -15,7 +15,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IMPLICIT_TLS_SCHEMES } from "../connection/tls-stream.js";
 import { probeTestDeps } from "../support/probe-test-deps.js";
-import { isoFromOpenSslDate, type TlsHandshakeFacts, tlsHandshakeProbe } from "./tls-handshake.probe.js";
+import { isoFromOpenSslDate, type TlsHandshakeFacts, tlsHandshakeFacts, tlsHandshakeProbe } from "./tls-handshake.probe.js";
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -62,7 +62,7 @@ function trustingLabCa(overrides: Parameters<typeof probeTestDeps>[0] = {}): Pro
 async function collectFacts(endpoint: Endpoint, deps: ProbeDeps, params: JsonObject = {}): Promise<TlsHandshakeFacts> {
   const outcome = await tlsHandshakeProbe.collect(endpoint, params, deps);
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return outcome.facts as unknown as TlsHandshakeFacts;
+  return factsFrom(tlsHandshakeFacts, outcome);
 }
 
 beforeAll(async () => {

@@ -1,7 +1,8 @@
 /** One TLS handshake, reported as facts: protocol, cipher, certificate, name match, trust, chain. */
 import type { X509Certificate } from "node:crypto";
 import { type ConnectionOptions, type DetailedPeerCertificate, connect as startTlsConnection, type TLSSocket } from "node:tls";
-import { type Endpoint, type EndpointProbe, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { defineFacts, type Endpoint, type EndpointProbe, type FactsOf, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { z } from "zod";
 import type { EphemeralKeyExchange } from "../codecs/tls/server-flight.js";
 import { addressOf, serverNameOf } from "../connection/address.js";
 import { connectWithin } from "../connection/connect.js";
@@ -93,15 +94,72 @@ export type TlsChainCertificate = {
   fingerprintSha256: string;
 };
 
-/** The facts `tls-handshake` produces. */
-export type TlsHandshakeFacts = {
-  "tls.handshake": TlsHandshakeFact;
-  "tls.leaf": TlsLeafFact;
-  "tls.hostname": TlsHostnameFact;
-  "tls.trust": TlsTrustFact;
-  /** Leaf first, each next certificate the issuer of the one before. */
-  "tls.chain": TlsChainCertificate[];
-};
+/** The facts `tls-handshake` produces, each with its schema and meaning. */
+export const tlsHandshakeFacts = defineFacts({
+  "tls.handshake": {
+    description:
+      "Negotiated protocol, cipher (OpenSSL and IANA names), ALPN protocol, the server name sent, source (node-tls, or server-flight when Node's TLS refused the server), Node's refusal, the ephemeral key exchange and DH group size",
+    schema: z.object({
+      protocol: z.string(),
+      cipher: z.string(),
+      cipherStandardName: z.string(),
+      alpn: z.string().nullable(),
+      servername: z.string().nullable(),
+      source: z.enum(["node-tls", "server-flight"]),
+      clientRefusal: z.string().nullable(),
+      keyExchange: z.object({ type: z.enum(["DH", "ECDH"]), name: z.string().nullable(), bits: z.number().nullable() }).nullable(),
+      dhBits: z.number().nullable(),
+    }) satisfies z.ZodType<TlsHandshakeFact>,
+  },
+  "tls.leaf": {
+    description:
+      "Server certificate: subject, issuer, subjectAltNames, notBefore/notAfter (ISO-8601), serial, SHA-256 fingerprint, selfSigned, keyType, keyBits",
+    schema: z.object({
+      subject: z.string(),
+      issuer: z.string(),
+      subjectAltNames: z.array(z.string()),
+      notBefore: z.string(),
+      notAfter: z.string(),
+      serialNumber: z.string(),
+      fingerprintSha256: z.string(),
+      selfSigned: z.boolean(),
+      keyType: z.string(),
+      keyBits: z.number().nullable(),
+    }) satisfies z.ZodType<TlsLeafFact>,
+  },
+  "tls.hostname": {
+    description: "`{ name, matches }` — the name checked (the endpoint's server name, else its host) and whether the leaf names it.",
+    schema: z.object({ name: z.string(), matches: z.boolean() }) satisfies z.ZodType<TlsHostnameFact>,
+  },
+  "tls.trust": {
+    description:
+      "`{ trusted, error, detail }` — the chain judgement `tls-chain` reports too (`tls-chain/chain-judgement.ts`), at the scan's time; `error` is the reason (`expired`, `not-yet-valid`, `bad-signature`, `unknown-issuer`, `self-signed`, `issuer-not-ca`, `weak-signature`, `weak-key`, `not-for-server-auth`) or `null`, `detail` the reason in words naming the certificate.",
+    schema: z.object({
+      trusted: z.boolean(),
+      error: z
+        .enum([
+          "expired",
+          "not-yet-valid",
+          "bad-signature",
+          "unknown-issuer",
+          "self-signed",
+          "issuer-not-ca",
+          "weak-signature",
+          "weak-key",
+          "not-for-server-auth",
+        ])
+        .nullable(),
+      detail: z.string().nullable(),
+    }) satisfies z.ZodType<TlsTrustFact>,
+  },
+  "tls.chain": {
+    description:
+      "`[{ subject, issuer, fingerprintSha256 }]` — the validation path: leaf first, each next certificate the issuer of the one before, ending at the trust anchor when one issued it.",
+    schema: z.array(z.object({ subject: z.string(), issuer: z.string(), fingerprintSha256: z.string() }) satisfies z.ZodType<TlsChainCertificate>),
+  },
+});
+/** The facts `tls-handshake` produces, as the collector checks them. */
+export type TlsHandshakeFacts = FactsOf<typeof tlsHandshakeFacts>;
 
 /**
  * Performs one TLS handshake with the endpoint and reports what the server negotiated and presented.
@@ -117,25 +175,7 @@ export const createTlsHandshakeProbe: TlsProbeFactory = defineTlsProbe({
     id: "tls-handshake",
     description:
       "Performs one TLS handshake (after the scheme's pre-TLS negotiation, if any) and reports the negotiated protocol and cipher, the leaf certificate, name match, trust and chain; reads them from the server's clear-text flight when Node's TLS refuses the server.",
-    facts: [
-      {
-        name: "tls.handshake",
-        description:
-          "Negotiated protocol, cipher (OpenSSL and IANA names), ALPN protocol, the server name sent, source (node-tls, or server-flight when Node's TLS refused the server), Node's refusal, the ephemeral key exchange and DH group size",
-      },
-      {
-        name: "tls.leaf",
-        description:
-          "Server certificate: subject, issuer, subjectAltNames, notBefore/notAfter (ISO-8601), serial, SHA-256 fingerprint, selfSigned, keyType, keyBits",
-      },
-      { name: "tls.hostname", description: "The name checked (server name, else host) and whether the certificate matches it" },
-      {
-        name: "tls.trust",
-        description:
-          "Whether the chain validates against the configured trust anchors at the scan's time, the reason if not (as tls.chainValidation.failure) and which certificate",
-      },
-      { name: "tls.chain", description: "Certificates of the chain, leaf first: subject, issuer, SHA-256 fingerprint" },
-    ],
+    facts: tlsHandshakeFacts,
   },
   collect: (endpoint, params, deps, reach) =>
     unlessTlsNotOffered(async () => {

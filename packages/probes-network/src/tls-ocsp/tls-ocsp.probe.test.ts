@@ -1,11 +1,12 @@
 import { execFile } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import type { Endpoint } from "@hardcheck/core";
+import { factsFrom } from "@hardcheck/core";
 import { type LoopbackServer, reserveLoopbackPort, startTarpitServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { startTlsLab, type TlsLab } from "../support/tls-lab.js";
-import { type TlsOcspFacts, tlsOcspProbe } from "./tls-ocsp.probe.js";
+import { type TlsOcspFacts, tlsOcspFacts, tlsOcspProbe } from "./tls-ocsp.probe.js";
 
 /** How each extra `openssl ocsp` signs (RFC 6960 §4.2.2.2): the issuer itself in three encodings, a delegated signer, and two that must not be believed. */
 const RESPONDER_SHAPES = {
@@ -25,7 +26,7 @@ const endpoints = new Map<string, Endpoint>();
 async function ocspOf(endpoint: Endpoint, params = {}): Promise<TlsOcspFacts> {
   const outcome = await tlsOcspProbe.collect(endpoint, params, probeTestDeps({ trust: { caCertificates: [] }, limits: { connectTimeoutMs: 1_000 } }));
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return outcome.facts as unknown as TlsOcspFacts;
+  return factsFrom(tlsOcspFacts, outcome);
 }
 
 /** Answers every connection with `reply` and closes it, as an HTTP/1.0 server does. */

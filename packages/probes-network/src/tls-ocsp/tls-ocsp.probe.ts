@@ -3,7 +3,8 @@
 import { X509Certificate } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { type EndpointProbe, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { defineFacts, type EndpointProbe, type FactsOf, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import { z } from "zod";
 import { abortedError, describeSocketError } from "../connection/socket-errors.js";
 import { unlessTlsNotOffered } from "../connection/tls-stream.js";
 import { BUILTIN_NEGOTIATOR_TABLE } from "../negotiators/builtin.js";
@@ -46,13 +47,6 @@ export type OcspCheckFact = {
 
 /** `tls.ocsp`: the responder's answer, plus its URL. */
 export type TlsOcspFact = OcspCheckFact & { responderUrl: string | null };
-
-/** The facts `tls-ocsp` produces. */
-export type TlsOcspFacts = {
-  "tls.ocsp": TlsOcspFact;
-  "tls.ocspStaple": OcspCheckFact & { present: boolean };
-  "tls.crlDistributionPoints": string[];
-};
 
 const notChecked = (status: OcspStatus, reason: string | null = null): OcspCheckFact => ({
   status,
@@ -140,6 +134,41 @@ function postOcspRequest(url: URL, body: Buffer, deps: Pick<ProbeDeps, "signal" 
   });
 }
 
+/** One OCSP answer as judged, tied to `OcspCheckFact`. */
+const ocspCheckSchema = z.object({
+  status: z.enum(["good", "revoked", "unknown", "unreachable", "invalid", "no-responder", "not-checked"]),
+  reason: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  revocationReason: z.string().nullable(),
+  thisUpdate: z.string().nullable(),
+  nextUpdate: z.string().nullable(),
+  fresh: z.boolean().nullable(),
+  signatureValid: z.boolean().nullable(),
+  delegatedResponder: z.boolean().nullable(),
+  signatureProblem: z.string().nullable(),
+  nonceMatched: z.boolean().nullable(),
+}) satisfies z.ZodType<OcspCheckFact>;
+
+/** The facts `tls-ocsp` produces, each with its schema and meaning. */
+export const tlsOcspFacts = defineFacts({
+  "tls.ocsp": {
+    description:
+      "Responder URL and its answer: status (good, revoked, unknown, unreachable, invalid, no-responder, not-checked), reason, revocation time and reason, thisUpdate/nextUpdate, fresh, signatureValid, delegatedResponder, nonceMatched",
+    schema: ocspCheckSchema.extend({ responderUrl: z.string().nullable() }) satisfies z.ZodType<TlsOcspFact>,
+  },
+  "tls.ocspStaple": {
+    description:
+      "`{ present, status, reason, revokedAt, revocationReason, thisUpdate, nextUpdate, fresh, signatureValid, delegatedResponder, signatureProblem, nonceMatched }` — the stapled response (`nonceMatched` always null: staples carry no nonce).",
+    schema: ocspCheckSchema.extend({ present: z.boolean() }) satisfies z.ZodType<OcspCheckFact & { present: boolean }>,
+  },
+  "tls.crlDistributionPoints": {
+    description: "URLs from the leaf's CRL distribution points extension (reported, not fetched).",
+    schema: z.array(z.string()),
+  },
+});
+/** The facts `tls-ocsp` produces, as the collector checks them. */
+export type TlsOcspFacts = FactsOf<typeof tlsOcspFacts>;
+
 /**
  * Reads the presented chain and its stapled OCSP response (one handshake), verifies the staple,
  * and queries the OCSP responder from the leaf's authorityInfoAccess with a nonce. The issuer comes
@@ -151,15 +180,7 @@ export const createTlsOcspProbe: TlsProbeFactory = defineTlsProbe({
   meta: {
     id: "tls-ocsp",
     description: "Checks the server certificate's revocation status: verifies the stapled OCSP response and queries the responder named in the certificate.",
-    facts: [
-      {
-        name: "tls.ocsp",
-        description:
-          "Responder URL and its answer: status (good, revoked, unknown, unreachable, invalid, no-responder, not-checked), reason, revocation time and reason, thisUpdate/nextUpdate, fresh, signatureValid, delegatedResponder, nonceMatched",
-      },
-      { name: "tls.ocspStaple", description: "Whether the server stapled an OCSP response, and the same verified fields for it" },
-      { name: "tls.crlDistributionPoints", description: "CRL distribution point URLs named in the leaf certificate" },
-    ],
+    facts: tlsOcspFacts,
   },
   collect: (endpoint, params, deps, reach) =>
     unlessTlsNotOffered(async () => {

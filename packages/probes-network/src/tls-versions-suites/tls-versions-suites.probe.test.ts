@@ -1,4 +1,4 @@
-import { type Endpoint, type JsonObject, parseEndpoint } from "@hardcheck/core";
+import { type Endpoint, factsFrom, type JsonObject, parseEndpoint } from "@hardcheck/core";
 import {
   type LoopbackServer,
   startGarbageServer,
@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeTestDeps } from "../support/probe-test-deps.js";
 import { startTlsLab, type TlsLab } from "../support/tls-lab.js";
-import { type TlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "./tls-versions-suites.probe.js";
+import { type TlsVersionsSuitesFacts, tlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "./tls-versions-suites.probe.js";
 
 let lab: TlsLab;
 const hostile = new Map<string, LoopbackServer>();
@@ -18,7 +18,7 @@ const hostile = new Map<string, LoopbackServer>();
 async function scan(endpoint: Endpoint, params: JsonObject = {}): Promise<TlsVersionsSuitesFacts> {
   const outcome = await tlsVersionsSuitesProbe.collect(endpoint, params, probeTestDeps({ limits: { connectTimeoutMs: 1_000 } }));
   if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return outcome.facts as unknown as TlsVersionsSuitesFacts;
+  return factsFrom(tlsVersionsSuitesFacts, outcome);
 }
 
 function hostileEndpoint(name: string): Endpoint {

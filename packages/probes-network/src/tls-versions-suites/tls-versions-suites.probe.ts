@@ -1,5 +1,6 @@
 /** Every protocol version and cipher suite the server accepts, found with raw ClientHellos. */
-import { type EndpointProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { defineFacts, type EndpointProbe, type FactsOf, type JsonObject, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { type CipherSuiteClass, cipherSuiteByCode } from "../codecs/tls/cipher-suites.js";
 import { TLS_VERSIONS, type TlsVersionName } from "../codecs/tls/client-hello.js";
 import { serverNameOf } from "../connection/address.js";
@@ -45,13 +46,6 @@ export type TlsScanFact = {
   handshakes: number;
 };
 
-/** The facts `tls-versions-suites` produces. */
-export type TlsVersionsSuitesFacts = {
-  "tls.versions": TlsVersionsFact;
-  "tls.suites": TlsSuitesFact;
-  "tls.scan": TlsScanFact;
-};
-
 function requestedVersions(params: JsonObject): readonly TlsVersionName[] {
   const requested = params.versions;
   if (requested === undefined) return TLS_VERSIONS;
@@ -60,6 +54,38 @@ function requestedVersions(params: JsonObject): readonly TlsVersionName[] {
   }
   return requested as TlsVersionName[];
 }
+
+/** The facts `tls-versions-suites` produces, each with its schema and meaning. */
+export const tlsVersionsSuitesFacts = defineFacts({
+  "tls.versions": {
+    description: "`{ accepted, refused, lowest, highest }` — version names (`SSLv3`, `TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`), oldest first.",
+    schema: z.object({
+      accepted: z.array(z.string()),
+      refused: z.array(z.string()),
+      lowest: z.string(),
+      highest: z.string(),
+    }) satisfies z.ZodType<TlsVersionsFact>,
+  },
+  "tls.suites": {
+    description:
+      '`{ byVersion: { "TLSv1.2": { suites, serverPreference } }, names, classes, suitesByClass }` — IANA names; `serverPreference` true when the server decides the order (then `suites` is in its order), null with one suite.',
+    schema: z.object({
+      byVersion: z.record(
+        z.string(),
+        z.object({ suites: z.array(z.string()), serverPreference: z.boolean().nullable() }) satisfies z.ZodType<TlsVersionSuites>,
+      ),
+      names: z.array(z.string()),
+      classes: z.array(z.enum(["null", "export", "anonymous", "rc4", "des", "3des", "64-bit-block", "md5", "cbc", "no-forward-secrecy"])),
+      suitesByClass: z.record(z.string(), z.array(z.string())),
+    }) satisfies z.ZodType<TlsSuitesFact>,
+  },
+  "tls.scan": {
+    description: "`{ handshakes }` — ClientHellos sent, each on its own TCP connection.",
+    schema: z.object({ handshakes: z.number() }) satisfies z.ZodType<TlsScanFact>,
+  },
+});
+/** The facts `tls-versions-suites` produces, as the collector checks them. */
+export type TlsVersionsSuitesFacts = FactsOf<typeof tlsVersionsSuitesFacts>;
 
 /**
  * Scans SSL 3.0 … TLS 1.3 and all IANA cipher suites with hand-built ClientHellos — no crypto
@@ -72,11 +98,7 @@ export const createTlsVersionsSuitesProbe: TlsProbeFactory = defineTlsProbe({
   meta: {
     id: "tls-versions-suites",
     description: "Finds every accepted protocol version and cipher suite (full IANA registry) with raw ClientHellos, and the server's suite order.",
-    facts: [
-      { name: "tls.versions", description: "Accepted and refused protocol versions (SSLv3 … TLSv1.3), lowest and highest accepted" },
-      { name: "tls.suites", description: "Accepted cipher suites per version (IANA names, server order), all names, weakness classes, suites per class" },
-      { name: "tls.scan", description: "Handshakes (= TCP connections) the scan needed" },
-    ],
+    facts: tlsVersionsSuitesFacts,
   },
   collect: (endpoint, params, deps, reach) =>
     unlessTlsNotOffered(async () => {

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ExecResult, HostProbe, HostProbeDeps, HostSpec, HostTransport, JsonValue } from "@hardcheck/core";
-import { createScanCache, silentLogger } from "@hardcheck/core";
+import { checkFacts, createScanCache, silentLogger } from "@hardcheck/core";
 import { SECTION_IDS, type SectionId } from "../commands/catalog.js";
 import { renderEvidenceBundle } from "../evidence/bundle.js";
 
@@ -117,5 +117,11 @@ export async function runHostProbe(probe: HostProbe, transport: HostTransport, p
     secrets: undefined as never,
     limits: undefined as never,
   };
-  return probe.collect(host, params, deps);
+  const outcome = await probe.collect(host, params, deps);
+  // Facts that do not match the probe's declarations fail the test, as the collector would fail the probe.
+  if ("facts" in outcome) {
+    const check = await checkFacts(probe.meta.facts, outcome.facts);
+    if (!check.ok) throw new Error(`probe ${probe.meta.id} ${check.problem}`);
+  }
+  return outcome;
 }

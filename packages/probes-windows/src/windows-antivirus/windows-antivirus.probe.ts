@@ -1,7 +1,8 @@
 /** Antivirus products, whether they run, and how old their signatures are. */
-import { defineProbe, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { daysSince, json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { daysSince, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 import { servicesFact } from "../windows-services/windows-services.probe.js";
 
 /** Service names of common server antivirus products (lower case); tailorable through the probe parameter `serviceNames`. */
@@ -32,7 +33,12 @@ export interface AntivirusProduct {
 }
 
 /** Builds `windows.antivirus` from the `antivirus` and `services` sections. */
-export function antivirusFact(section: unknown, servicesSection: unknown, now: Date, serviceNames: readonly string[] = DEFAULT_ANTIVIRUS_SERVICES) {
+export function antivirusFact(
+  section: unknown,
+  servicesSection: unknown,
+  now: Date,
+  serviceNames: readonly string[] = DEFAULT_ANTIVIRUS_SERVICES,
+): WindowsAntivirusFacts["windows.antivirus"] {
   const raw = asRecord(section);
   const products: AntivirusProduct[] = [];
   const defender = raw.defender ? asRecord(raw.defender) : undefined;
@@ -76,14 +82,41 @@ export function antivirusFact(section: unknown, servicesSection: unknown, now: D
   }
   const running = products.filter((product) => product.running);
   const ages = running.map((product) => product.signatureAgeDays).filter((age): age is number => age !== null);
-  return json({
+  return {
     products,
     productCount: products.length,
     runningCount: running.length,
     newestSignatureAgeDays: ages.length > 0 ? Math.min(...ages) : null,
     defenderUnavailable: stringOrNull(raw.defenderError),
-  });
+  };
 }
+
+/** The facts `windows-antivirus` produces, each with its schema and meaning. */
+export const windowsAntivirusFacts = defineFacts({
+  "windows.antivirus": {
+    description:
+      "products[] (name, source, running, realTimeProtection, signatureUpdatedAt, signatureAgeDays, signaturesUpToDate), productCount, runningCount, newestSignatureAgeDays, defenderUnavailable",
+    schema: z.object({
+      products: z.array(
+        z.object({
+          name: z.string(),
+          source: z.enum(["defender", "security-center", "service"]),
+          running: z.boolean(),
+          realTimeProtection: z.boolean().nullable(),
+          signatureUpdatedAt: z.string().nullable(),
+          signatureAgeDays: z.number().nullable(),
+          signaturesUpToDate: z.boolean().nullable(),
+        }),
+      ),
+      productCount: z.number(),
+      runningCount: z.number(),
+      newestSignatureAgeDays: z.number().nullable(),
+      defenderUnavailable: z.string().nullable(),
+    }),
+  },
+});
+/** The facts `windows-antivirus` produces, as the collector checks them. */
+export type WindowsAntivirusFacts = FactsOf<typeof windowsAntivirusFacts>;
 
 /** Reads antivirus products and signature age. */
 export const windowsAntivirusProbe: HostProbe = defineProbe({
@@ -92,13 +125,7 @@ export const windowsAntivirusProbe: HostProbe = defineProbe({
     description: "Microsoft Defender status, Security Center antivirus products (where the namespace exists) and running services of known antivirus products.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.antivirus",
-        description:
-          "products[] (name, source, running, realTimeProtection, signatureUpdatedAt, signatureAgeDays, signaturesUpToDate), productCount, runningCount, newestSignatureAgeDays, defenderUnavailable",
-      },
-    ],
+    facts: windowsAntivirusFacts,
   },
   async collect(_host, params: JsonObject, deps) {
     const [section, services] = await Promise.all([

@@ -1,10 +1,11 @@
 /** Enabled TLS cipher suites and the group-policy order that overrides them. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { json, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
 /** Builds `windows.tls.cipherSuites` from the `cipher-suites` section. */
-export function cipherSuitesFact(section: unknown) {
+export function cipherSuitesFact(section: unknown): WindowsCipherSuitesFacts["windows.tls.cipherSuites"] {
   const raw = asRecord(section);
   const enabled = raw.suites === null || raw.suites === undefined ? null : asArray<Record<string, unknown>>(raw.suites).map((suite) => String(suite.name));
   // The policy value is REG_SZ (comma-separated) on older builds and REG_MULTI_SZ on newer ones.
@@ -18,8 +19,23 @@ export function cipherSuitesFact(section: unknown) {
           .filter(Boolean);
   if (enabled === null && policyOrder === null)
     throw new Error("the evidence has neither the enabled suite list (Get-TlsCipherSuite) nor a group-policy suite order");
-  return json({ enabled, policyOrder, effective: policyOrder ?? enabled, source: policyOrder ? "group-policy" : "local" });
+  return { enabled, policyOrder, effective: policyOrder ?? enabled, source: policyOrder ? "group-policy" : "local" };
 }
+
+/** The facts `windows-cipher-suites` produces, each with its schema and meaning. */
+export const windowsCipherSuitesFacts = defineFacts({
+  "windows.tls.cipherSuites": {
+    description: "enabled (local list or null), policyOrder (group policy or null), effective (policy order when set, else the local list), source",
+    schema: z.object({
+      enabled: z.array(z.string()).nullable(),
+      policyOrder: z.array(z.string()).nullable(),
+      effective: z.array(z.string()).nullable(),
+      source: z.enum(["group-policy", "local"]),
+    }),
+  },
+});
+/** The facts `windows-cipher-suites` produces, as the collector checks them. */
+export type WindowsCipherSuitesFacts = FactsOf<typeof windowsCipherSuitesFacts>;
 
 /** Reads which TLS cipher suites Windows offers. */
 export const windowsCipherSuitesProbe: HostProbe = defineProbe({
@@ -28,12 +44,7 @@ export const windowsCipherSuitesProbe: HostProbe = defineProbe({
     description: "TLS cipher suites Windows enables (Get-TlsCipherSuite) and the group-policy suite order, which wins when set.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.tls.cipherSuites",
-        description: "enabled (local list or null), policyOrder (group policy or null), effective (policy order when set, else the local list), source",
-      },
-    ],
+    facts: windowsCipherSuitesFacts,
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.tls.cipherSuites": cipherSuitesFact(await readSection(deps.transport, "cipher-suites", deps.signal)) } };

@@ -1,5 +1,6 @@
 /** What the report should show about offline evidence: its files, collector, time, and whether it was edited. */
-import { defineProbe, type HostProbe, notApplicable } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe, notApplicable } from "@hardcheck/core";
+import { z } from "zod";
 import { EVIDENCE_INTEGRITY_PATH } from "../commands/powershell.js";
 import type { EvidenceIntegrity } from "../evidence/bundle.js";
 import { WINDOWS_OS } from "../support/windows-probe.js";
@@ -32,6 +33,33 @@ export function evidenceAge(integrity: EvidenceIntegrity, scanNow: Date, targetA
   return { collectedAt: new Date(oldest).toISOString(), ageDays: Math.floor((scanNow.getTime() - oldest) / DAY_MS), undatedFiles };
 }
 
+/** The facts `windows-evidence` produces, each with its schema and meaning. */
+export const windowsEvidenceFacts = defineFacts({
+  "windows.evidence.integrity": {
+    description: "files[] (file, source, collectorVersion, collectedAt, hostName, hashMatches, sections), intact, modifiedFiles",
+    schema: z.object({
+      files: z.array(
+        z.object({
+          file: z.string(),
+          source: z.string(),
+          collectorVersion: z.string().nullable(),
+          collectedAt: z.string().nullable(),
+          hostName: z.string().nullable(),
+          hashMatches: z.boolean().nullable(),
+          sections: z.array(z.string()),
+        }),
+      ),
+      intact: z.boolean(),
+      modifiedFiles: z.array(z.string()),
+    }),
+  },
+  "windows.evidence.age": {
+    description:
+      "collectedAt (oldest file's collection time, or the target's asOf for files that record none; null if a file has neither), ageDays (whole days to the scan's evaluation time), undatedFiles",
+    schema: z.object({ collectedAt: z.string().nullable(), ageDays: z.number().nullable(), undatedFiles: z.array(z.string()) }),
+  },
+});
+
 /** Reads the integrity record of an evidence transport. */
 export const windowsEvidenceProbe: HostProbe = defineProbe({
   meta: {
@@ -40,17 +68,7 @@ export const windowsEvidenceProbe: HostProbe = defineProbe({
       "Files of an offline evidence target, their collector version and time, whether each bundle still matches its SHA-256, and how old the evidence is.",
     transports: ["evidence"],
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.evidence.integrity",
-        description: "files[] (file, source, collectorVersion, collectedAt, hostName, hashMatches, sections), intact, modifiedFiles",
-      },
-      {
-        name: "windows.evidence.age",
-        description:
-          "collectedAt (oldest file's collection time, or the target's asOf for files that record none; null if a file has neither), ageDays (whole days to the scan's evaluation time), undatedFiles",
-      },
-    ],
+    facts: windowsEvidenceFacts,
   },
   async collect(host, _params, deps) {
     const text = await deps.transport.readFile(EVIDENCE_INTEGRITY_PATH);

@@ -1,5 +1,6 @@
 /** Operating system caption, version, build and the Windows Server release it stands for. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asRecord, readSection } from "../commands/powershell.js";
 import { json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
@@ -41,6 +42,27 @@ export function windowsOsFact(section: unknown): WindowsOsFact {
   };
 }
 
+/** The shape of {@link WindowsOsFact}, tied to it so the two cannot drift apart. */
+const windowsOsSchema = z.object({
+  caption: z.string().nullable(),
+  version: z.string().nullable(),
+  build: z.number().nullable(),
+  updateRevision: z.number().nullable(),
+  fullVersion: z.string().nullable(),
+  serverRelease: z.string().nullable(),
+  isServer: z.boolean(),
+  hostName: z.string().nullable(),
+  lastBootUpTime: z.string().nullable(),
+}) satisfies z.ZodType<WindowsOsFact>;
+
+/** The facts `windows-os` produces, each with its schema and meaning. */
+export const windowsOsFacts = defineFacts({
+  "windows.os": {
+    description: "caption, version, build, updateRevision, fullVersion, serverRelease, isServer, hostName, lastBootUpTime",
+    schema: windowsOsSchema,
+  },
+});
+
 /** Reads the operating system version of a Windows host. */
 export const windowsOsProbe: HostProbe = defineProbe({
   meta: {
@@ -48,7 +70,7 @@ export const windowsOsProbe: HostProbe = defineProbe({
     description: "Windows caption, version, build, update revision and Server release (2016/2019/2022/2025).",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [{ name: "windows.os", description: "caption, version, build, updateRevision, fullVersion, serverRelease, isServer, hostName, lastBootUpTime" }],
+    facts: windowsOsFacts,
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.os": json(windowsOsFact(await readSection(deps.transport, "os", deps.signal))) } };

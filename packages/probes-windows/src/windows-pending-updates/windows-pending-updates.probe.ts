@@ -1,7 +1,8 @@
 /** Updates the Windows Update Agent offers but the host has not installed yet. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { daysSince, json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { daysSince, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
 /** The "Security Updates" classification; its id does not change with the display language, its name does. */
 export const SECURITY_UPDATES_CATEGORY = "0fa1201d-4330-4fa8-8ae9-b877473b6441";
@@ -18,14 +19,14 @@ const RESULT_SUCCEEDED_WITH_ERRORS = 3;
 export type PendingUpdatesStatus = "ok" | "incomplete" | "unavailable";
 
 /** Builds `windows.updates.pending` from the `pending-updates` section; ages are counted to `now` (the scan's clock). */
-export function pendingUpdatesFact(section: unknown, now: Date) {
+export function pendingUpdatesFact(section: unknown, now: Date): WindowsPendingUpdatesFacts["windows.updates.pending"] {
   const raw = asRecord(section);
   const resultCode = numberOrNull(raw.resultCode);
   const status: PendingUpdatesStatus =
     raw.searched !== true ? "unavailable" : resultCode === RESULT_SUCCEEDED ? "ok" : resultCode === RESULT_SUCCEEDED_WITH_ERRORS ? "incomplete" : "unavailable";
   const error = status === "ok" ? null : (stringOrNull(raw.error) ?? (raw.searched === true ? `update search ended with result code ${resultCode}` : null));
   if (status === "unavailable") {
-    return json({
+    return {
       status,
       resultCode,
       error,
@@ -35,7 +36,7 @@ export function pendingUpdatesFact(section: unknown, now: Date) {
       updates: [],
       security: [],
       oldestSecurityDays: null,
-    });
+    };
   }
   const updates = asArray<Record<string, unknown>>(raw.updates)
     .map((update) => {
@@ -61,7 +62,7 @@ export function pendingUpdatesFact(section: unknown, now: Date) {
   const ages = security.map((update) => update.ageDays).filter((age): age is number => age !== null);
   // Undated security updates cannot be shown to be young: with no dated one the age stays null, so an age limit fails.
   const oldestSecurityDays = security.length === 0 ? null : ages.length > 0 ? Math.max(...ages) : null;
-  return json({
+  return {
     status,
     resultCode,
     error,
@@ -71,8 +72,47 @@ export function pendingUpdatesFact(section: unknown, now: Date) {
     updates,
     security: security.map(({ title, kbIds, msrcSeverity, releasedAt, ageDays }) => ({ title, kbIds, msrcSeverity, releasedAt, ageDays })),
     oldestSecurityDays,
-  });
+  };
 }
+
+/** The facts `windows-pending-updates` produces, each with its schema and meaning. */
+export const windowsPendingUpdatesFacts = defineFacts({
+  "windows.updates.pending": {
+    description:
+      "status (ok / incomplete / unavailable), resultCode, error, hresult, count, securityCount, updates[] (title, kbIds, msrcSeverity, categories, security, releasedAt, ageDays), security[] (title, kbIds, msrcSeverity, releasedAt, ageDays), oldestSecurityDays (null when none pending)",
+    schema: z.object({
+      status: z.enum(["ok", "incomplete", "unavailable"]),
+      resultCode: z.number().nullable(),
+      error: z.string().nullable(),
+      hresult: z.string().nullable(),
+      count: z.number().nullable(),
+      securityCount: z.number().nullable(),
+      updates: z.array(
+        z.object({
+          title: z.string(),
+          kbIds: z.array(z.string()),
+          msrcSeverity: z.string().nullable(),
+          categories: z.array(z.string()),
+          security: z.boolean(),
+          releasedAt: z.string().nullable(),
+          ageDays: z.number().nullable(),
+        }),
+      ),
+      security: z.array(
+        z.object({
+          title: z.string(),
+          kbIds: z.array(z.string()),
+          msrcSeverity: z.string().nullable(),
+          releasedAt: z.string().nullable(),
+          ageDays: z.number().nullable(),
+        }),
+      ),
+      oldestSecurityDays: z.number().nullable(),
+    }),
+  },
+});
+/** The facts `windows-pending-updates` produces, as the collector checks them. */
+export type WindowsPendingUpdatesFacts = FactsOf<typeof windowsPendingUpdatesFacts>;
 
 /** Asks the Windows Update Agent which updates are pending. */
 export const windowsPendingUpdatesProbe: HostProbe = defineProbe({
@@ -81,13 +121,7 @@ export const windowsPendingUpdatesProbe: HostProbe = defineProbe({
     description: "Pending (not installed, not hidden) updates from the Windows Update Agent, with security classification and release age.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.updates.pending",
-        description:
-          "status (ok / incomplete / unavailable), resultCode, error, hresult, count, securityCount, updates[] (title, kbIds, msrcSeverity, categories, security, releasedAt, ageDays), security[] (title, kbIds, msrcSeverity, releasedAt, ageDays), oldestSecurityDays (null when none pending)",
-      },
-    ],
+    facts: windowsPendingUpdatesFacts,
   },
   async collect(_host, _params, deps) {
     return { facts: { "windows.updates.pending": pendingUpdatesFact(await readSection(deps.transport, "pending-updates", deps.signal), deps.clock.now()) } };

@@ -1,7 +1,8 @@
 /** Installed programs from both Uninstall registry views. */
-import { compareVersions, defineProbe, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { compareVersions, defineFacts, defineProbe, type FactsOf, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { json, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
 /** One entry of the `minimumVersions` probe parameter: programs whose name matches must be at least this version. */
 export interface MinimumVersion {
@@ -37,7 +38,11 @@ export function minimumVersionsParam(value: unknown): MinimumVersion[] {
  * `minimumVersions` fills `belowMinimum` with every installed program matching an entry's pattern
  * whose version is lower than that entry's minimum, or has no version to compare.
  */
-export function programsFact(section: unknown, match: readonly string[] = [], minimumVersions: readonly MinimumVersion[] = []) {
+export function programsFact(
+  section: unknown,
+  match: readonly string[] = [],
+  minimumVersions: readonly MinimumVersion[] = [],
+): WindowsProgramsFacts["windows.programs"] {
   const programs = asArray<Record<string, unknown>>(asRecord(section).programs)
     .map((program) => ({
       name: String(program.name),
@@ -57,13 +62,29 @@ export function programsFact(section: unknown, match: readonly string[] = [], mi
         belowMinimum.add(`${program.name} ${program.version} (minimum ${minimum.minimumVersion})`);
     }
   }
-  return json({
+  return {
     programs,
     count: programs.length,
     matched: [...new Set(programs.filter((program) => patterns.some((pattern) => pattern.test(program.name))).map((program) => program.name))],
     belowMinimum: [...belowMinimum].sort(),
-  });
+  };
 }
+
+/** The facts `windows-programs` produces, each with its schema and meaning. */
+export const windowsProgramsFacts = defineFacts({
+  "windows.programs": {
+    description:
+      "programs[] (name, version, publisher, view 64/32), count, matched (names matching the probe parameter match), belowMinimum (programs matching a minimumVersions entry whose version is lower or missing, as `name version (minimum x)`)",
+    schema: z.object({
+      programs: z.array(z.object({ name: z.string(), version: z.string(), publisher: z.string(), view: z.string() })),
+      count: z.number(),
+      matched: z.array(z.string()),
+      belowMinimum: z.array(z.string()),
+    }),
+  },
+});
+/** The facts `windows-programs` produces, as the collector checks them. */
+export type WindowsProgramsFacts = FactsOf<typeof windowsProgramsFacts>;
 
 /** Reads installed programs. */
 export const windowsProgramsProbe: HostProbe = defineProbe({
@@ -73,13 +94,7 @@ export const windowsProgramsProbe: HostProbe = defineProbe({
       "Installed programs from the 64-bit and 32-bit (WOW6432Node) Uninstall registry keys; matches them against the rule's `match` patterns and `minimumVersions`.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.programs",
-        description:
-          "programs[] (name, version, publisher, view 64/32), count, matched (names matching the probe parameter match), belowMinimum (programs matching a minimumVersions entry whose version is lower or missing, as `name version (minimum x)`)",
-      },
-    ],
+    facts: windowsProgramsFacts,
   },
   async collect(_host, params: JsonObject, deps) {
     const match = Array.isArray(params.match) ? params.match.map(String) : [];

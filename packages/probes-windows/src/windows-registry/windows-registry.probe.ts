@@ -1,11 +1,12 @@
 /** Single registry switches: IP forwarding, RDP and NLA, Windows Update (WSUS) policy. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { REGISTRY_VALUES, type RegistryValueRef } from "../commands/catalog.js";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { json, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 
 /** Builds the three registry facts from the `registry` section. */
-export function registryFacts(section: unknown) {
+export function registryFacts(section: unknown): WindowsRegistryFacts {
   const values = asArray<Record<string, unknown>>(asRecord(section).values);
   const read = (ref: RegistryValueRef): unknown =>
     values.find(
@@ -23,8 +24,8 @@ export function registryFacts(section: unknown) {
   const wuServer = stringOrNull(read(REGISTRY_VALUES.wuServer));
   const useWuServer = numberOrNull(read(REGISTRY_VALUES.useWuServer));
   return {
-    "windows.network.ipForwarding": json({ ipEnableRouter, enabled: ipEnableRouter === 1 }),
-    "windows.rdp": json({
+    "windows.network.ipForwarding": { ipEnableRouter, enabled: ipEnableRouter === 1 },
+    "windows.rdp": {
       // fDenyTSConnections absent means connections are denied (the Server default).
       enabled: deny === 0,
       denyConnections: deny,
@@ -32,17 +33,49 @@ export function registryFacts(section: unknown) {
       userAuthentication: nla,
       source: nlaPolicy !== null || denyPolicy !== null ? "group-policy" : "local",
       securityLayer: numberOrNull(read(REGISTRY_VALUES.rdpSecurityLayer)),
-    }),
-    "windows.update.policy": json({
+    },
+    "windows.update.policy": {
       wuServer,
       wuStatusServer: stringOrNull(read(REGISTRY_VALUES.wuStatusServer)),
       useWuServer,
       usesWsus: useWuServer === 1 && wuServer !== null,
       noAutoUpdate: numberOrNull(read(REGISTRY_VALUES.noAutoUpdate)),
       auOptions: numberOrNull(read(REGISTRY_VALUES.auOptions)),
-    }),
+    },
   };
 }
+
+/** The facts `windows-registry` produces, each with its schema and meaning. */
+export const windowsRegistryFacts = defineFacts({
+  "windows.network.ipForwarding": {
+    description: "ipEnableRouter (raw value or null when absent) and enabled (value is 1)",
+    schema: z.object({ ipEnableRouter: z.number().nullable(), enabled: z.boolean() }),
+  },
+  "windows.rdp": {
+    description: "enabled, denyConnections, nlaRequired, userAuthentication, source (group-policy/local), securityLayer",
+    schema: z.object({
+      enabled: z.boolean(),
+      denyConnections: z.number().nullable(),
+      nlaRequired: z.boolean(),
+      userAuthentication: z.number().nullable(),
+      source: z.enum(["group-policy", "local"]),
+      securityLayer: z.number().nullable(),
+    }),
+  },
+  "windows.update.policy": {
+    description: "wuServer, wuStatusServer, useWuServer, usesWsus (UseWUServer 1 and WUServer set), noAutoUpdate, auOptions",
+    schema: z.object({
+      wuServer: z.string().nullable(),
+      wuStatusServer: z.string().nullable(),
+      useWuServer: z.number().nullable(),
+      usesWsus: z.boolean(),
+      noAutoUpdate: z.number().nullable(),
+      auOptions: z.number().nullable(),
+    }),
+  },
+});
+/** The facts `windows-registry` produces, as the collector checks them. */
+export type WindowsRegistryFacts = FactsOf<typeof windowsRegistryFacts>;
 
 /** Reads single registry values the checklists name. */
 export const windowsRegistryProbe: HostProbe = defineProbe({
@@ -51,14 +84,7 @@ export const windowsRegistryProbe: HostProbe = defineProbe({
     description: "IPEnableRouter, RDP fDenyTSConnections/UserAuthentication (policy values win), and the Windows Update (WSUS) policy values.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      { name: "windows.network.ipForwarding", description: "ipEnableRouter (raw value or null when absent) and enabled (value is 1)" },
-      { name: "windows.rdp", description: "enabled, denyConnections, nlaRequired, userAuthentication, source (group-policy/local), securityLayer" },
-      {
-        name: "windows.update.policy",
-        description: "wuServer, wuStatusServer, useWuServer, usesWsus (UseWUServer 1 and WUServer set), noAutoUpdate, auOptions",
-      },
-    ],
+    facts: windowsRegistryFacts,
   },
   async collect(_host, _params, deps) {
     return { facts: registryFacts(await readSection(deps.transport, "registry", deps.signal)) };

@@ -1,7 +1,8 @@
 /** SCHANNEL protocol and cipher switches, with the OS default filled in where no key is set. */
-import { defineProbe, type HostProbe } from "@hardcheck/core";
+import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
+import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
-import { json, numberOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
+import { numberOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
 import { windowsOsFact } from "../windows-os/windows-os.probe.js";
 
 /** Protocols hardcheck reports on, oldest first. */
@@ -58,7 +59,7 @@ export interface ProtocolState {
 }
 
 /** Builds both SCHANNEL facts from the `schannel` and `os` sections. */
-export function schannelFacts(section: unknown, osSection: unknown) {
+export function schannelFacts(section: unknown, osSection: unknown): WindowsSchannelFacts {
   const raw = asRecord(section);
   const release = windowsOsFact(osSection).serverRelease;
   const defaults = release ? PROTOCOL_DEFAULTS[release] : undefined;
@@ -88,16 +89,56 @@ export function schannelFacts(section: unknown, osSection: unknown) {
   const on = (states: ReadonlyArray<{ enabled: boolean }>, key: "protocol" | "cipher") =>
     states.filter((state) => state.enabled).map((state) => String((state as unknown as Record<string, unknown>)[key]));
   return {
-    "windows.schannel.protocols": json({
+    "windows.schannel.protocols": {
       serverRelease: release,
       server,
       client,
       serverEnabled: on(server, "protocol"),
       clientEnabled: on(client, "protocol"),
-    }),
-    "windows.schannel.ciphers": json({ serverRelease: release, ciphers, enabled: on(ciphers, "cipher").sort() }),
+    },
+    "windows.schannel.ciphers": { serverRelease: release, ciphers, enabled: on(ciphers, "cipher").sort() },
   };
 }
+
+/** The shape of {@link ProtocolState}, tied to it so the two cannot drift apart. */
+const protocolStateSchema = z.object({
+  protocol: z.string(),
+  enabled: z.boolean(),
+  source: z.enum(["registry", "os-default", "unknown-default"]),
+  enabledValue: z.number().nullable(),
+  disabledByDefault: z.number().nullable(),
+}) satisfies z.ZodType<ProtocolState>;
+
+/** The facts `windows-schannel` produces, each with its schema and meaning. */
+export const windowsSchannelFacts = defineFacts({
+  "windows.schannel.protocols": {
+    description: "per side: protocol, enabled, source (registry/os-default/unknown-default); serverEnabled and clientEnabled name lists",
+    schema: z.object({
+      serverRelease: z.string().nullable(),
+      server: z.array(protocolStateSchema),
+      client: z.array(protocolStateSchema),
+      serverEnabled: z.array(z.string()),
+      clientEnabled: z.array(z.string()),
+    }),
+  },
+  "windows.schannel.ciphers": {
+    description: "per SCHANNEL cipher: enabled and source; enabled lists the ciphers that are on",
+    schema: z.object({
+      serverRelease: z.string().nullable(),
+      ciphers: z.array(
+        z.object({
+          cipher: z.string(),
+          enabled: z.boolean(),
+          source: z.enum(["registry", "os-default", "unknown-default"]),
+          enabledValue: z.number().nullable(),
+        }),
+      ),
+      enabled: z.array(z.string()),
+    }),
+  },
+});
+/** The facts `windows-schannel` produces, as the collector checks them. */
+export type WindowsSchannelFacts = FactsOf<typeof windowsSchannelFacts>;
 
 /** Reads SCHANNEL protocol and cipher settings. */
 export const windowsSchannelProbe: HostProbe = defineProbe({
@@ -106,13 +147,7 @@ export const windowsSchannelProbe: HostProbe = defineProbe({
     description: "SCHANNEL protocol switches (server and client side) and cipher switches; absent keys take the Server release's default.",
     transports: WINDOWS_TRANSPORTS,
     os: WINDOWS_OS,
-    facts: [
-      {
-        name: "windows.schannel.protocols",
-        description: "per side: protocol, enabled, source (registry/os-default/unknown-default); serverEnabled and clientEnabled name lists",
-      },
-      { name: "windows.schannel.ciphers", description: "per SCHANNEL cipher: enabled and source; enabled lists the ciphers that are on" },
-    ],
+    facts: windowsSchannelFacts,
   },
   async collect(_host, _params, deps) {
     const [section, os] = await Promise.all([readSection(deps.transport, "schannel", deps.signal), readSection(deps.transport, "os", deps.signal)]);

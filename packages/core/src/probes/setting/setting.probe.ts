@@ -6,8 +6,10 @@
 import { parse as parseProperties } from "dot-properties";
 import { parse as parseIni } from "ini";
 import { parse as parseYaml } from "yaml";
+import { z } from "zod";
 import { HardcheckError } from "../../errors.js";
 import type { JsonObject, JsonValue } from "../../model/types.js";
+import { defineFacts } from "../../plugin/facts.js";
 import { defineProbe, type HostProbe, notApplicable } from "../../plugin/probe.js";
 import { parseXmlDocument, readXmlPath, xmlPathYieldsList } from "./xml-path.js";
 
@@ -133,6 +135,23 @@ function usage(message: string): HardcheckError {
   return new HardcheckError("HC_USAGE", `setting probe: ${message}`);
 }
 
+/** The facts `setting` produces, each with its schema and meaning. */
+export const settingFacts = defineFacts({
+  "setting.values": {
+    description:
+      "value by requested name (typed: booleans and numbers from text formats become JSON booleans and numbers); a list for wildcard paths; null when the path matches nothing",
+    schema: z.record(z.string(), z.json()),
+  },
+  "setting.missing": {
+    description: "requested names whose path matched nothing, sorted",
+    schema: z.array(z.string()),
+  },
+  "setting.source": {
+    description: "{ file, format } the values were read from",
+    schema: z.object({ file: z.string(), format: z.enum(SETTING_FORMATS) }),
+  },
+});
+
 /**
  * The `setting` probe. Rules pass `{ file, format, keys }` through `probeParams.setting`, usually
  * from tailorable parameters, and read `setting.values.<name>`.
@@ -150,15 +169,7 @@ export const settingProbe: HostProbe = defineProbe({
     id: "setting",
     description: "Reads named values from a product configuration file (JSON, YAML, INI, XML, Java properties) on the target host.",
     transports: ["local", "root", "ssh"],
-    facts: [
-      {
-        name: "setting.values",
-        description:
-          "value by requested name (typed: booleans and numbers from text formats become JSON booleans and numbers); a list for wildcard paths; null when the path matches nothing",
-      },
-      { name: "setting.missing", description: "requested names whose path matched nothing, sorted" },
-      { name: "setting.source", description: "{ file, format } the values were read from" },
-    ],
+    facts: settingFacts,
   },
   async collect(_host, params, deps) {
     const { file, format: declared, keys } = settingParams(params);
