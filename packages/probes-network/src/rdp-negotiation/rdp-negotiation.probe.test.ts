@@ -1,8 +1,8 @@
 import { parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps } from "@hardcheck/labs";
 import { type LoopbackServer, startGarbageServer, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type RdpFixture, type RdpFixturePolicy, startRdpFixture } from "./fixtures/rdp-fixture.js";
 import { type RdpNegotiationFacts, rdpNegotiationProbe } from "./rdp-negotiation.probe.js";
 import { type ConnectionConfirm, connectionRequest, encodeConnectionConfirm, frameTpkt, parseConnectionConfirm, requestedProtocolsOf } from "./rdp-wire.js";

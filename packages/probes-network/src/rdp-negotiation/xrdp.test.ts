@@ -7,9 +7,8 @@
 import { type Socket, connect as tcpConnect } from "node:net";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import { parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps, startXrdpLab, XRDP_TLS_VERSIONS, type XrdpLab, type XrdpPosture } from "@hardcheck/labs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startXrdpLab, XRDP_TLS_VERSIONS, type XrdpLab, type XrdpPosture } from "../lab-servers/xrdp.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type TlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
 import { type TlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
 import { type RdpNegotiationFacts, rdpNegotiationProbe } from "./rdp-negotiation.probe.js";

@@ -1,9 +1,8 @@
 import { type Endpoint, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { type PostfixLab, type PostfixService, probeTestDeps, startPostfixLab } from "@hardcheck/labs";
 import { type LoopbackServer, startGarbageServer, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PostfixLab, type PostfixService, startPostfixLab } from "../lab-servers/postfix.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type SmtpCapabilitiesFacts, smtpCapabilitiesProbe } from "./smtp-capabilities.probe.js";
 import { ehloCapabilities, frameSmtpReply, parseSmtpReply } from "./smtp-reply.js";
 

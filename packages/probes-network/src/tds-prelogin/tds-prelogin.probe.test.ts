@@ -1,10 +1,9 @@
 import { execFile } from "node:child_process";
 import { type Endpoint, parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps, tediousLogin } from "@hardcheck/labs";
 import { createTestPki, type LoopbackServer, startGarbageServer, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probeTestDeps } from "../support/probe-test-deps.js";
-import { tediousLogin } from "../support/tedious-login.js";
 import { FIXTURE_ENCRYPTION, startTdsFixture, type TdsFixture, type TdsFixtureMode } from "./fixtures/tds-fixture.js";
 import { type TdsPreloginFacts, tdsPreloginProbe } from "./tds-prelogin.probe.js";
 import { clientPrelogin, frameTdsPacket, parsePreloginResponse, TDS_HEADER_BYTES } from "./tds-wire.js";

@@ -1,5 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { type Endpoint, fixedClock, type JsonObject, type JsonValue, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps } from "@hardcheck/labs";
 import {
   createTestPki,
   type IssuedLeaf,
@@ -13,7 +14,6 @@ import {
   type TestPki,
 } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { IMPLICIT_TLS_SCHEMES, isoFromOpenSslDate, type TlsHandshakeFacts, tlsHandshakeProbe } from "./tls-handshake.probe.js";
 
 const HOUR_MS = 60 * 60 * 1000;

@@ -8,8 +8,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ExecResult, HostProbe, HostProbeDeps, HostSpec, HostTransport, JsonValue } from "@hardcheck/core";
 import { createScanCache, silentLogger } from "@hardcheck/core";
-import { SECTION_IDS, type SectionId } from "../commands/catalog.js";
-import { renderEvidenceBundle } from "../evidence/bundle.js";
+import { SECTION_IDS, type SectionId } from "../../src/commands/catalog.js";
+import { renderEvidenceBundle } from "../../src/evidence/bundle.js";
 
 /** The fixture sets: Server release × hardened or not. */
 export const FIXTURE_SETS = ["2019-default", "2019-hardened", "2022-default", "2022-hardened"] as const;
@@ -34,7 +34,7 @@ export const SECTION_FOLDERS: Readonly<Record<SectionId, string>> = {
   services: "windows-services",
 };
 
-const SOURCE_ROOT = join(import.meta.dirname, "..");
+const SOURCE_ROOT = join(import.meta.dirname, "../../src");
 
 /** Every section of a fixture set, read from the probe folders' fixtures. */
 export function fixtureSections(set: FixtureSet): Record<SectionId, unknown> {
