@@ -1,5 +1,8 @@
 // @hardcheck/core/testing: the probe tester, the fake host, the scripted server and the declared-facts check.
+import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { defineProbe, type EndpointProbe, type HostProbe, type JsonValue } from "../src/index.js";
 import {
@@ -215,5 +218,24 @@ describe("factsOf", () => {
   it("returns the facts and throws on not-applicable", () => {
     expect(factsOf({ facts: { "a.value": 1 } })).toEqual({ "a.value": 1 });
     expect(() => factsOf({ notApplicable: "nothing here" })).toThrow(/not-applicable: nothing here/);
+  });
+});
+
+describe("the built @hardcheck/core/testing entry", () => {
+  const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
+  it.skipIf(!existsSync(join(dist, "testing.js")))("loads nothing but Node built-ins and core's own chunks", () => {
+    const seen = new Set<string>();
+    const outside: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const [, specifier] of readFileSync(join(dist, file), "utf8").matchAll(/^(?:import|export)\b[^"']*?["']([^"']+)["']/gm)) {
+        if (specifier?.startsWith("./")) visit(specifier.slice(2));
+        else if (!specifier?.startsWith("node:")) outside.push(`${file} → ${specifier}`);
+      }
+    };
+    visit("testing.js");
+    expect(outside).toEqual([]);
+    expect(seen.has("index.js")).toBe(false);
   });
 });

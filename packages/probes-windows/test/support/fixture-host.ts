@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ExecResult, HostProbe, HostProbeDeps, HostSpec, HostTransport, JsonValue } from "@hardcheck/core";
-import { createScanCache, silentLogger } from "@hardcheck/core";
+import { checkDeclaredFacts, ProbeContractError, testProbeDeps } from "@hardcheck/core/testing";
 import { SECTION_IDS, type SectionId } from "../../src/commands/catalog.js";
 import { renderEvidenceBundle } from "../../src/evidence/bundle.js";
 
@@ -99,23 +99,22 @@ export const FIXTURE_COLLECTED_AT = new Date("2026-11-24T08:00:00.000Z");
 
 /**
  * Runs a host probe the way the scanner does, with a fixed scan clock (`now`): evidence is judged
- * as of its collection time, live hosts as of `now`.
+ * as of its collection time, live hosts as of `now`. The outcome is checked against the probe's
+ * declared facts.
  */
 export async function runHostProbe(probe: HostProbe, transport: HostTransport, params: Record<string, JsonValue> = {}, now = FIXTURE_COLLECTED_AT) {
   const host: HostSpec = { spec: `${transport.kind}:fixture`, kind: transport.kind, location: "fixture" };
   const observed = transport.observedAt ? new Date(transport.observedAt) : now;
   const deps: HostProbeDeps = {
+    ...testProbeDeps({
+      target: { id: "fixture", host, os: "windows", tags: [], endpoints: [] },
+      clock: { now: () => observed },
+      scanClock: { now: () => now },
+    }),
     transport,
-    target: { id: "fixture", host, os: "windows", tags: [], endpoints: [] },
-    signal: new AbortController().signal,
-    logger: silentLogger,
-    clock: { now: () => observed },
-    scanClock: { now: () => now },
-    scanCache: createScanCache(),
-    // The remaining services are unused by Windows probes.
-    trust: undefined as never,
-    secrets: undefined as never,
-    limits: undefined as never,
   };
-  return probe.collect(host, params, deps);
+  const outcome = await probe.collect(host, params, deps);
+  const problems = checkDeclaredFacts(probe, outcome);
+  if (problems.length > 0) throw new ProbeContractError(probe.meta.id, problems);
+  return outcome;
 }
