@@ -2,9 +2,9 @@
 // check stays not applicable unless the target opts in with allowCredentialTries.
 import { register as checklists } from "@hardcheck/checklists";
 import { configFromObject, Hardcheck } from "@hardcheck/core";
+import { type SlapdLab, startSlapdLab } from "@hardcheck/labs";
 import { register as networkProbes } from "@hardcheck/probes-network";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SlapdLab, startSlapdLab } from "../packages/probes-network/src/lab-servers/slapd.js";
 
 // The pack's default LDAP account is cn=admin,{base} with the factory password "admin".
 const FACTORY_PASSWORD = "admin";

@@ -8,15 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { register as checklists } from "@hardcheck/checklists";
 import { configFromObject, Hardcheck } from "@hardcheck/core";
+import { startKamailioLab, startNginxLab, startPostfixLab, startRdpFixture, startSlapdLab, startSnmpdLab, startTdsFixture } from "@hardcheck/labs";
 import { register as networkProbes } from "@hardcheck/probes-network";
 import { createTestPki } from "@hardcheck/testkit";
-import { startKamailioLab } from "../../packages/probes-network/src/lab-servers/kamailio.js";
-import { startNginxLab } from "../../packages/probes-network/src/lab-servers/nginx.js";
-import { startPostfixLab } from "../../packages/probes-network/src/lab-servers/postfix.js";
-import { startSlapdLab } from "../../packages/probes-network/src/lab-servers/slapd.js";
-import { startSnmpdLab } from "../../packages/probes-network/src/lab-servers/snmpd.js";
-import { startRdpFixture } from "../../packages/probes-network/src/rdp-negotiation/fixtures/rdp-fixture.js";
-import { startTdsFixture } from "../../packages/probes-network/src/tds-prelogin/fixtures/tds-fixture.js";
 
 const startedLab = performance.now();
 const pki = createTestPki();

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type LabServerName, startTlsLab } from "../../packages/probes-network/src/support/tls-lab.js";
+import { type LabServerName, startTlsLab } from "@hardcheck/labs";
 
 const HERE = join(dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS = join(HERE, "results");

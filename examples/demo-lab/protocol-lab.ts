@@ -1,16 +1,12 @@
 /**
  * The demo lab's protocol servers: the same Debian servers and TDS and RDP specification fixtures the
- * probe tests use (packages/probes-network/src/lab-servers/, tds-prelogin/fixtures/, rdp-negotiation/fixtures/), each in a
- * known posture. demo.mjs bundles this file with esbuild at start, so the launchers stay one
- * TypeScript source shared by the probe tests, the bench and the demo, and no test-only code ends
- * up in a published package.
+ * probe tests use (the private `@hardcheck/labs` package), each in a known posture. demo.mjs bundles
+ * this file with esbuild at start, so the launchers stay one TypeScript source shared by the probe
+ * tests, the bench and the demo, and no test-only code ends up in a published package.
  */
+
+import { startPostfixLab, startRdpFixture, startSlapdLab, startSnmpdLab, startTdsFixture } from "@hardcheck/labs";
 import { createTestPki } from "@hardcheck/testkit";
-import { startPostfixLab } from "../../packages/probes-network/src/lab-servers/postfix.js";
-import { startSlapdLab } from "../../packages/probes-network/src/lab-servers/slapd.js";
-import { startSnmpdLab } from "../../packages/probes-network/src/lab-servers/snmpd.js";
-import { startRdpFixture } from "../../packages/probes-network/src/rdp-negotiation/fixtures/rdp-fixture.js";
-import { startTdsFixture } from "../../packages/probes-network/src/tds-prelogin/fixtures/tds-fixture.js";
 
 /** The running protocol lab: one endpoint URL per demo target, and the CAs that issued their certificates. */
 export type ProtocolLab = {

@@ -1,16 +1,13 @@
 /**
  * The OpenScape lab's protocol servers, in the postures a Concierge site must not have: the same
- * Debian servers and TDS specification fixture the probe tests and the demo lab use
- * (packages/probes-network/src/lab-servers/, tds-prelogin/fixtures/). lab.mjs bundles this file
+ * Debian servers and TDS specification fixture the probe tests and the demo lab use (the private
+ * `@hardcheck/labs` package). lab.mjs bundles this file
  * with esbuild at start, so the launchers stay one TypeScript source and no test-only code ends up
  * in a published package.
  */
+
+import { startNginxLab, startPostfixLab, startSlapdLab, startSnmpdLab, startTdsFixture } from "@hardcheck/labs";
 import { createTestPki } from "@hardcheck/testkit";
-import { startNginxLab } from "../../packages/probes-network/src/lab-servers/nginx.js";
-import { startPostfixLab } from "../../packages/probes-network/src/lab-servers/postfix.js";
-import { startSlapdLab } from "../../packages/probes-network/src/lab-servers/slapd.js";
-import { startSnmpdLab } from "../../packages/probes-network/src/lab-servers/snmpd.js";
-import { startTdsFixture } from "../../packages/probes-network/src/tds-prelogin/fixtures/tds-fixture.js";
 
 /** The running servers: one endpoint URL per role, and the CAs that issued their certificates. */
 export type SiteProtocols = {

@@ -1,3 +1,4 @@
 import { packageConfig } from "../../tsup.shared.js";
 
-export default packageConfig(import.meta.url);
+// Two entries: the engine, and `@hardcheck/core/testing` for probe authors' tests.
+export default packageConfig(import.meta.url, { entry: { index: "src/index.ts", testing: "src/testing/index.ts" } });

@@ -1,26 +1,21 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { type ScriptedServer, startScriptedServer } from "@hardcheck/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const exampleDir = resolve(import.meta.dirname, "..");
 const bin = resolve(exampleDir, "../../packages/cli/dist/bin.js");
 
-function greeter(greeting: string): Promise<Server> {
-  return new Promise((ready) => {
-    const server = createServer((socket) => socket.end(`${greeting}\r\n`));
-    server.listen(0, "127.0.0.1", () => ready(server));
-  });
-}
-const portOf = (server: Server) => (server.address() as { port: number }).port;
+/** A loopback service that greets with one line and hangs up. */
+const greeter = (greeting: string) => startScriptedServer([{ send: `${greeting}\r\n` }]);
 
 describe("a one-file probe plugin with its own rule, through the CLI", () => {
-  let verbose: Server;
-  let quiet: Server;
+  let verbose: ScriptedServer;
+  let quiet: ScriptedServer;
   let workDir: string;
 
   beforeAll(async () => {
@@ -29,8 +24,8 @@ describe("a one-file probe plugin with its own rule, through the CLI", () => {
     workDir = await mkdtemp(join(tmpdir(), "hardcheck-custom-probe-"));
   });
   afterAll(async () => {
-    await new Promise((done) => verbose.close(done));
-    await new Promise((done) => quiet.close(done));
+    await verbose.close();
+    await quiet.close();
     await rm(workDir, { recursive: true, force: true });
   });
 
@@ -43,9 +38,9 @@ describe("a one-file probe plugin with its own rule, through the CLI", () => {
         `plugins: [${join(exampleDir, "banner-probe.mjs")}]`,
         "targets:",
         "  - id: verbose",
-        `    endpoints: [tcp://127.0.0.1:${portOf(verbose)}]`,
+        `    endpoints: [tcp://127.0.0.1:${verbose.port}]`,
         "  - id: quiet",
-        `    endpoints: [tcp://127.0.0.1:${portOf(quiet)}]`,
+        `    endpoints: [tcp://127.0.0.1:${quiet.port}]`,
       ].join("\n"),
     );
     const outDir = join(workDir, "out");

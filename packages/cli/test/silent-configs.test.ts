@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixedClock, type ReportDocument } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
-import { fixtureBundle } from "../../probes-windows/src/testing/fixture-host.js";
+import { fixtureBundle } from "../../probes-windows/test/support/fixture-host.js";
 import { main } from "../src/program.js";
 
 const SCAN_AT = "2026-11-25T12:00:00Z";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ReportDocument } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
-import { FIXTURE_SETS, fixtureBundle } from "../../probes-windows/src/testing/fixture-host.js";
+import { FIXTURE_SETS, fixtureBundle } from "../../probes-windows/test/support/fixture-host.js";
 import { main } from "../src/program.js";
 
 const HOST_RULES = [

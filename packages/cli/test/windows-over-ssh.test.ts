@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SSHD_BINARY, startTestSshd, type TestSshd } from "../../probes-linux/test/sshd.js";
 import { SECTION_IDS } from "../../probes-windows/src/commands/catalog.js";
 import { planBatches } from "../../probes-windows/src/commands/powershell.js";
-import { FIXTURE_COLLECTED_AT, type FixtureSet, fixtureBundle, fixtureSections } from "../../probes-windows/src/testing/fixture-host.js";
+import { FIXTURE_COLLECTED_AT, type FixtureSet, fixtureBundle, fixtureSections } from "../../probes-windows/test/support/fixture-host.js";
 import { main } from "../src/program.js";
 
 const available = existsSync(SSHD_BINARY);

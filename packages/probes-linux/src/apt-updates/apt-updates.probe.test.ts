@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectOnFakeHost, factsOf } from "../support/probe-test.js";
+import { collectOnFakeHost, factsOf } from "../../test/support/probe-test.js";
 import { aptUpdatesProbe, securityUpgradesFromSimulation } from "./apt-updates.probe.js";
 import { compareDebianVersions } from "./debian-version.js";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { HostTransport, JsonObject } from "@hardcheck/core";
 import { SecretResolver, silentLogger } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectOnFakeHost, factsOf, TEST_NOW } from "../support/probe-test.js";
+import { collectOnFakeHost, factsOf, TEST_NOW } from "../../test/support/probe-test.js";
 import { openLocalTransport } from "../transports/local.js";
 import { openRootTransport } from "../transports/root.js";
 import { filesystemWalkProbe, parseFindRecords } from "./filesystem-walk.probe.js";

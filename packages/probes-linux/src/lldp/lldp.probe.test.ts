@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectOnFakeHost, factsOf } from "../support/probe-test.js";
+import { collectOnFakeHost, factsOf } from "../../test/support/probe-test.js";
 import { lldpProbe } from "./lldp.probe.js";
 
 const status = (...names: string[]) => names.map((name) => `Package: ${name}\nStatus: install ok installed\nVersion: 1.0-1\n`).join("\n");

@@ -1,5 +1,5 @@
+import { fakeHost } from "@hardcheck/core/testing";
 import { describe, expect, it } from "vitest";
-import { fakeHost } from "../support/fake-host.js";
 import { openLocalTransport } from "../transports/local.js";
 import { detectUnixOs } from "./detect-os.js";
 

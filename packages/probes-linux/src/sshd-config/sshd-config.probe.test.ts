@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectOnFakeHost, factsOf } from "../support/probe-test.js";
+import { collectOnFakeHost, factsOf } from "../../test/support/probe-test.js";
 import { sshdConfigProbe } from "./sshd-config.probe.js";
 
 const cases: ReadonlyArray<{ name: string; files: Record<string, string>; permitrootlogin: string; extra?: Record<string, string> }> = [

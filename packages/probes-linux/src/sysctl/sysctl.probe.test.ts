@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectOnFakeHost, factsOf } from "../support/probe-test.js";
+import { collectOnFakeHost, factsOf } from "../../test/support/probe-test.js";
 import { sysctlProbe } from "./sysctl.probe.js";
 
 describe("sysctl configured values", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectOnFakeHost, factsOf } from "../support/probe-test.js";
+import { collectOnFakeHost, factsOf } from "../../test/support/probe-test.js";
 import { unattendedUpgradesProbe } from "./unattended-upgrades.probe.js";
 
 const INSTALLED = "Package: unattended-upgrades\nStatus: install ok installed\nVersion: 2.9.1\n";

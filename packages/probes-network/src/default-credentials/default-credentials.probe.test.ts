@@ -1,11 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { factsFrom, isHardcheckError, type JsonObject, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { type NginxLab, probeTestDeps, SLAPD_ROOT_DN, type SlapdLab, type SnmpdLab, startNginxLab, startSlapdLab, startSnmpdLab } from "@hardcheck/labs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NginxLab, startNginxLab } from "../lab-servers/nginx.js";
-import { SLAPD_ROOT_DN, type SlapdLab, startSlapdLab } from "../lab-servers/slapd.js";
-import { type SnmpdLab, startSnmpdLab } from "../lab-servers/snmpd.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type DefaultCredentialsFact, defaultCredentialsFacts, defaultCredentialsProbe, parseAccounts } from "./default-credentials.probe.js";
 
 const ROOT_PASSWORD = "lab-Root-91c2";

@@ -1,9 +1,8 @@
 import { type Endpoint, factsFrom, parseEndpoint } from "@hardcheck/core";
+import { type NginxLab, probeTestDeps, startNginxLab } from "@hardcheck/labs";
 import { type LoopbackServer, startGarbageServer, startRefusingPort, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NginxLab, startNginxLab } from "../lab-servers/nginx.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { defaultPageOf, type HttpFacts, htmlTitle, httpFacts, httpProbe } from "./http.probe.js";
 import { authSchemes, parseHsts, parseSetCookie } from "./http-headers.js";
 

@@ -1,8 +1,7 @@
 import { type Endpoint, factsFrom, parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps, type SlapdLab, type SlapdPosture, startSlapdLab } from "@hardcheck/labs";
 import { type LoopbackServer, startGarbageServer, startTarpitServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SlapdLab, type SlapdPosture, startSlapdLab } from "../lab-servers/slapd.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { clearTextBindOutcome, type LdapFacts, ldapFacts, ldapProbe, START_TLS_OID } from "./ldap.probe.js";
 
 const labs = new Map<SlapdPosture, SlapdLab>();

@@ -1,11 +1,10 @@
 import { type Endpoint, parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps, type SlapdLab, startSlapdLab } from "@hardcheck/labs";
 import { type LoopbackServer, startGarbageServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LDAP_STARTTLS_OID, LdapCodecError, ldapStartTlsRequest, parseExtendedResponse } from "../codecs/ldap/start-tls.js";
 import { tlsProbeSchemes } from "../connection/tls-stream.js";
-import { type SlapdLab, startSlapdLab } from "../lab-servers/slapd.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type TlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
 import { type TlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
 import { BUILTIN_NEGOTIATOR_TABLE } from "./builtin.js";

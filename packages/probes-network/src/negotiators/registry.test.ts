@@ -2,10 +2,10 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:net";
 import { Hardcheck, isEndpointProbe, type PluginContext, parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps } from "@hardcheck/labs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PreTlsNegotiator, TlsNotOfferedError } from "../connection/negotiation.js";
 import { register as networkProbes } from "../index.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { registerNegotiator } from "./registry.js";
 
 const TLS_PROBES = ["tls-chain", "tls-handshake", "tls-ocsp", "tls-versions-suites"];

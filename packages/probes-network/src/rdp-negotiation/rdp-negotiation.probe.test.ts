@@ -1,4 +1,5 @@
 import { factsFrom, parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps } from "@hardcheck/labs";
 import { type LoopbackServer, startGarbageServer, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +11,6 @@ import {
   parseConnectionConfirm,
   requestedProtocolsOf,
 } from "../codecs/rdp/x224.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type RdpFixture, type RdpFixturePolicy, startRdpFixture } from "./fixtures/rdp-fixture.js";
 import { type RdpNegotiationFacts, rdpNegotiationFacts, rdpNegotiationProbe } from "./rdp-negotiation.probe.js";
 

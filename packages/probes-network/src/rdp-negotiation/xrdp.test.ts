@@ -7,10 +7,9 @@
 import { type Socket, connect as tcpConnect } from "node:net";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import { factsFrom, parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps, startXrdpLab, XRDP_TLS_VERSIONS, type XrdpLab, type XrdpPosture } from "@hardcheck/labs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConnectionConfirm, connectionRequest, frameTpkt, parseConnectionConfirm, RDP_PROTOCOL } from "../codecs/rdp/x224.js";
-import { startXrdpLab, XRDP_TLS_VERSIONS, type XrdpLab, type XrdpPosture } from "../lab-servers/xrdp.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { tlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
 import { tlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
 import { type RdpNegotiationFacts, rdpNegotiationFacts, rdpNegotiationProbe } from "./rdp-negotiation.probe.js";

@@ -1,10 +1,9 @@
 import { createSocket, type Socket } from "node:dgram";
 import { factsFrom, parseEndpoint } from "@hardcheck/core";
+import { type KamailioLab, probeTestDeps, startKamailioLab } from "@hardcheck/labs";
 import { type LoopbackServer, startGarbageServer, startRefusingPort, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KamailioLab, startKamailioLab } from "../lab-servers/kamailio.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type SipFacts, sipFacts, sipProbe } from "./sip.probe.js";
 import { frameSipResponse, optionsRequest, parseSipResponse } from "./sip-message.js";
 

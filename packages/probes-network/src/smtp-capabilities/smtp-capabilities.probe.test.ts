@@ -1,10 +1,9 @@
 import { type Endpoint, factsFrom, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { type PostfixLab, type PostfixService, probeTestDeps, startPostfixLab } from "@hardcheck/labs";
 import { type LoopbackServer, startGarbageServer, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ehloCapabilities, frameSmtpReply, parseSmtpReply } from "../codecs/smtp/reply.js";
-import { type PostfixLab, type PostfixService, startPostfixLab } from "../lab-servers/postfix.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type SmtpCapabilitiesFacts, smtpCapabilitiesFacts, smtpCapabilitiesProbe } from "./smtp-capabilities.probe.js";
 
 let postfix: PostfixLab;

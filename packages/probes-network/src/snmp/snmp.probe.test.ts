@@ -1,8 +1,7 @@
 import { createSocket, type Socket } from "node:dgram";
 import { factsFrom, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps, reserveLoopbackUdpPort, type SnmpdLab, startSnmpdLab } from "@hardcheck/labs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reserveLoopbackUdpPort, type SnmpdLab, startSnmpdLab } from "../lab-servers/snmpd.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { type SnmpFacts, snmpFacts, snmpProbe } from "./snmp.probe.js";
 
 let communityAgent: SnmpdLab;

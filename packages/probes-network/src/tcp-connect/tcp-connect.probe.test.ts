@@ -1,7 +1,7 @@
 import { type Endpoint, parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps } from "@hardcheck/labs";
 import { type LoopbackServer, startFullBacklogServer, startRefusingPort, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { TCP_SCHEMES, type TcpState, tcpConnectProbe, tcpStateOfConnectError } from "./tcp-connect.probe.js";
 
 type ServerKind = "listening" | "refusing" | "resetting" | "full-backlog";

@@ -1,11 +1,10 @@
 import { execFile } from "node:child_process";
 import { type Endpoint, factsFrom, parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps, tediousLogin } from "@hardcheck/labs";
 import { createTestPki, type LoopbackServer, startGarbageServer, startResettingServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientPrelogin, frameTdsPacket, parsePreloginResponse, TDS_HEADER_BYTES } from "../codecs/tds/prelogin.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
-import { tediousLogin } from "../support/tedious-login.js";
 import { FIXTURE_ENCRYPTION, startTdsFixture, type TdsFixture, type TdsFixtureMode } from "./fixtures/tds-fixture.js";
 import { type TdsPreloginFacts, tdsPreloginFacts, tdsPreloginProbe } from "./tds-prelogin.probe.js";
 

@@ -1,10 +1,9 @@
 import { type Endpoint, factsFrom, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { type LabServerName, probeTestDeps, startTlsLab, type TlsLab } from "@hardcheck/labs";
 import { type LoopbackServer, startGarbageServer, startTlsServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_CERTIFICATE_BYTES, parseCertificate } from "../support/certificate-details.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
-import { type LabServerName, startTlsLab, type TlsLab } from "../support/tls-lab.js";
 import { countRequestedAuthorities } from "../tls-client/presented-chain.js";
 import { type TlsChainFacts, type TlsChainValidationFact, tlsChainFacts, tlsChainProbe } from "./tls-chain.probe.js";
 

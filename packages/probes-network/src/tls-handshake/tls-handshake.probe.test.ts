@@ -1,5 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { type Endpoint, factsFrom, fixedClock, type JsonObject, type JsonValue, type ProbeDeps, parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps } from "@hardcheck/labs";
 import {
   createTestPki,
   type IssuedLeaf,
@@ -14,7 +15,6 @@ import {
 } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IMPLICIT_TLS_SCHEMES } from "../connection/tls-stream.js";
-import { probeTestDeps } from "../support/probe-test-deps.js";
 import { isoFromOpenSslDate, type TlsHandshakeFacts, tlsHandshakeFacts, tlsHandshakeProbe } from "./tls-handshake.probe.js";
 
 const HOUR_MS = 60 * 60 * 1000;

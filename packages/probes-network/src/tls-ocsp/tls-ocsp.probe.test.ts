@@ -2,10 +2,9 @@ import { execFile } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import type { Endpoint } from "@hardcheck/core";
 import { factsFrom } from "@hardcheck/core";
+import { probeTestDeps, startTlsLab, type TlsLab } from "@hardcheck/labs";
 import { type LoopbackServer, reserveLoopbackPort, startTarpitServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probeTestDeps } from "../support/probe-test-deps.js";
-import { startTlsLab, type TlsLab } from "../support/tls-lab.js";
 import { type TlsOcspFacts, tlsOcspFacts, tlsOcspProbe } from "./tls-ocsp.probe.js";
 
 /** How each extra `openssl ocsp` signs (RFC 6960 §4.2.2.2): the issuer itself in three encodings, a delegated signer, and two that must not be believed. */

@@ -1,4 +1,5 @@
 import { type Endpoint, factsFrom, type JsonObject, parseEndpoint } from "@hardcheck/core";
+import { probeTestDeps, startTlsLab, type TlsLab } from "@hardcheck/labs";
 import {
   type LoopbackServer,
   startGarbageServer,
@@ -8,8 +9,6 @@ import {
   startTarpitServer,
 } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probeTestDeps } from "../support/probe-test-deps.js";
-import { startTlsLab, type TlsLab } from "../support/tls-lab.js";
 import { type TlsVersionsSuitesFacts, tlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "./tls-versions-suites.probe.js";
 
 let lab: TlsLab;

@@ -3,9 +3,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { FIXTURE_SETS, fakePowerShellHost, fixtureSections, runHostProbe } from "../../test/support/fixture-host.js";
 import { renderCollectorScript } from "../collector/collector-script.js";
 import { probes } from "../index.js";
-import { FIXTURE_SETS, fakePowerShellHost, fixtureSections, runHostProbe } from "../testing/fixture-host.js";
 import { SECTION_IDS, type SectionId } from "./catalog.js";
 import { batchScript, COMMAND_LINE_BUDGET, planBatches, powershellArgv, readSection } from "./powershell.js";
 

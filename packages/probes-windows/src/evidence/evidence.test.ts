@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fixtureBundle } from "../testing/fixture-host.js";
+import { fixtureBundle } from "../../test/support/fixture-host.js";
 import { loadEvidence } from "../transports/evidence.transport.js";
 import { parseEvidenceBundle, renderEvidenceBundle } from "./bundle.js";
 import { parseRegExport, sectionsFromRegistry } from "./reg-export.js";

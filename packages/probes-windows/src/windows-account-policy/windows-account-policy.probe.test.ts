@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { factsOnBothPaths } from "../testing/probe-cases.js";
+import { factsOnBothPaths } from "../../test/support/probe-cases.js";
 import { accountPolicyFact, windowsAccountPolicyProbe } from "./windows-account-policy.probe.js";
 
 describe("windows-account-policy", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { factsOnBothPaths } from "../testing/probe-cases.js";
+import { factsOnBothPaths } from "../../test/support/probe-cases.js";
 import { antivirusFact, windowsAntivirusProbe } from "./windows-antivirus.probe.js";
 
 describe("windows-antivirus", () => {

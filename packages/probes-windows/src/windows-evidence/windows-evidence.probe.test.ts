@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fakePowerShellHost, fixtureBundle, fixtureSections, runHostProbe } from "../testing/fixture-host.js";
-import { factsOf } from "../testing/probe-cases.js";
+import { fakePowerShellHost, fixtureBundle, fixtureSections, runHostProbe } from "../../test/support/fixture-host.js";
+import { factsOf } from "../../test/support/probe-cases.js";
 import { evidenceTransport, loadEvidence } from "../transports/evidence.transport.js";
 import { evidenceAge, windowsEvidenceProbe } from "./windows-evidence.probe.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { factsOnBothPaths } from "../testing/probe-cases.js";
+import { factsOnBothPaths } from "../../test/support/probe-cases.js";
 import { pendingUpdatesFact, windowsPendingUpdatesProbe } from "./windows-pending-updates.probe.js";
 
 const now = new Date("2026-11-25T00:00:00Z");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { factsOnBothPaths } from "../testing/probe-cases.js";
+import { factsOnBothPaths } from "../../test/support/probe-cases.js";
 import { minimumVersionsParam, programsFact, windowsProgramsProbe } from "./windows-programs.probe.js";
 
 const RUNTIME_MINIMUMS = [

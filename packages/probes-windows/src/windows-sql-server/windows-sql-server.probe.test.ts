@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fakePowerShellHost, fixtureSections, runHostProbe } from "../testing/fixture-host.js";
-import { factsOnBothPaths } from "../testing/probe-cases.js";
+import { fakePowerShellHost, fixtureSections, runHostProbe } from "../../test/support/fixture-host.js";
+import { factsOnBothPaths } from "../../test/support/probe-cases.js";
 import { sqlServerFact, windowsSqlServerProbe } from "./windows-sql-server.probe.js";
 
 describe("windows-sql-server", () => {

@@ -5,15 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { configFromObject, Hardcheck, type ReportDocument, readSource } from "@hardcheck/core";
+import { type NginxLab, type PostfixLab, type SlapdLab, type SnmpdLab, startNginxLab, startPostfixLab, startSlapdLab, startSnmpdLab } from "@hardcheck/labs";
+import { register } from "@hardcheck/probes-network";
 import { type LoopbackServer, startRefusingPort } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { register } from "../index.js";
-import { type NginxLab, startNginxLab } from "../lab-servers/nginx.js";
-import { type PostfixLab, startPostfixLab } from "../lab-servers/postfix.js";
-import { type SlapdLab, startSlapdLab } from "../lab-servers/slapd.js";
-import { type SnmpdLab, startSnmpdLab } from "../lab-servers/snmpd.js";
 
-const PACK_FILE = fileURLToPath(new URL("../../../checklists/packs/openscape-concierge-v5r0.yaml", import.meta.url));
+const PACK_FILE = fileURLToPath(new URL("../packs/openscape-concierge-v5r0.yaml", import.meta.url));
 
 /** The items judged here; the pack's host items need the Linux and Windows probes, which this package does not know. */
 const NETWORK_ITEMS = ["CL-SMTP1", "CL-EWS1", "CL-LDAP1", "CL-SNMP-V2", "CL-SNMP-V3", "CL-HTTP"];

@@ -7,9 +7,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ExecResult, HostProbe, HostProbeDeps, HostSpec, HostTransport, JsonValue } from "@hardcheck/core";
-import { checkFacts, createScanCache, silentLogger } from "@hardcheck/core";
-import { SECTION_IDS, type SectionId } from "../commands/catalog.js";
-import { renderEvidenceBundle } from "../evidence/bundle.js";
+import { checkFacts } from "@hardcheck/core";
+import { testProbeDeps } from "@hardcheck/core/testing";
+import { SECTION_IDS, type SectionId } from "../../src/commands/catalog.js";
+import { renderEvidenceBundle } from "../../src/evidence/bundle.js";
 
 /** The fixture sets: Server release × hardened or not. */
 export const FIXTURE_SETS = ["2019-default", "2019-hardened", "2022-default", "2022-hardened"] as const;
@@ -34,7 +35,7 @@ export const SECTION_FOLDERS: Readonly<Record<SectionId, string>> = {
   services: "windows-services",
 };
 
-const SOURCE_ROOT = join(import.meta.dirname, "..");
+const SOURCE_ROOT = join(import.meta.dirname, "../../src");
 
 /** Every section of a fixture set, read from the probe folders' fixtures. */
 export function fixtureSections(set: FixtureSet): Record<SectionId, unknown> {
@@ -99,23 +100,19 @@ export const FIXTURE_COLLECTED_AT = new Date("2026-11-24T08:00:00.000Z");
 
 /**
  * Runs a host probe the way the scanner does, with a fixed scan clock (`now`): evidence is judged
- * as of its collection time, live hosts as of `now`.
+ * as of its collection time, live hosts as of `now`. The outcome is checked against the probe's
+ * declared facts.
  */
 export async function runHostProbe(probe: HostProbe, transport: HostTransport, params: Record<string, JsonValue> = {}, now = FIXTURE_COLLECTED_AT) {
   const host: HostSpec = { spec: `${transport.kind}:fixture`, kind: transport.kind, location: "fixture" };
   const observed = transport.observedAt ? new Date(transport.observedAt) : now;
   const deps: HostProbeDeps = {
+    ...testProbeDeps({
+      target: { id: "fixture", host, os: "windows", tags: [], endpoints: [] },
+      clock: { now: () => observed },
+      scanClock: { now: () => now },
+    }),
     transport,
-    target: { id: "fixture", host, os: "windows", tags: [], endpoints: [] },
-    signal: new AbortController().signal,
-    logger: silentLogger,
-    clock: { now: () => observed },
-    scanClock: { now: () => now },
-    scanCache: createScanCache(),
-    // The remaining services are unused by Windows probes.
-    trust: undefined as never,
-    secrets: undefined as never,
-    limits: undefined as never,
   };
   const outcome = await probe.collect(host, params, deps);
   // Facts that do not match the probe's declarations fail the test, as the collector would fail the probe.

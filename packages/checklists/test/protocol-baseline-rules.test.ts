@@ -1,15 +1,21 @@
 // The SNMP, HTTP, RDP and SIP rules of the network-baseline pack through a real scan of the protocol labs: each lab endpoint must fail exactly the rules for its defects.
 import { fileURLToPath } from "node:url";
 import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
+import {
+  type KamailioLab,
+  type NginxLab,
+  type RdpFixture,
+  type SnmpdLab,
+  startKamailioLab,
+  startNginxLab,
+  startRdpFixture,
+  startSnmpdLab,
+} from "@hardcheck/labs";
+import { register } from "@hardcheck/probes-network";
 import { type LoopbackServer, startRefusingPort } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { register } from "../index.js";
-import { type KamailioLab, startKamailioLab } from "../lab-servers/kamailio.js";
-import { type NginxLab, startNginxLab } from "../lab-servers/nginx.js";
-import { type SnmpdLab, startSnmpdLab } from "../lab-servers/snmpd.js";
-import { type RdpFixture, startRdpFixture } from "../rdp-negotiation/fixtures/rdp-fixture.js";
 
-const PACK_FILE = fileURLToPath(new URL("../../../checklists/packs/network-baseline.yaml", import.meta.url));
+const PACK_FILE = fileURLToPath(new URL("../packs/network-baseline.yaml", import.meta.url));
 
 const HTTP_RULES = ["NET-HTTP-REDIRECT", "NET-HTTP-BASIC-CLEARTEXT", "NET-HTTP-COOKIE-FLAGS", "NET-HTTP-DEFAULT-PAGE"] as const;
 

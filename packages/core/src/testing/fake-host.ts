@@ -1,6 +1,7 @@
 /** An in-memory host for probe tests: files and recorded command outputs, nothing else. */
-import type { ExecResult, FileStat, HostTransport, HostTransportKind } from "@hardcheck/core";
-import { execUnavailable } from "@hardcheck/core";
+// Types come through the package index so this module does not depend on where the model keeps them.
+import type { ExecResult, FileStat, HostTransport, HostTransportKind } from "../index.js";
+import { execUnavailable } from "../plugin/transport.js";
 
 /** What a fake host holds. Commands are keyed by their argv joined with spaces. */
 export interface FakeHostContent {
@@ -10,9 +11,16 @@ export interface FakeHostContent {
   readonly symlinks?: Readonly<Record<string, string | undefined>>;
   /** Recorded outputs by command line; a command not listed exits 127. Absent: the host cannot exec. */
   readonly commands?: Readonly<Record<string, Partial<ExecResult> | undefined>>;
+  /** The transport kind the host reports; by default `local` when it has commands, `root` when not. */
   readonly kind?: HostTransportKind;
   /** Owner and permission bits by path (files default to 0644 root:root). */
   readonly owners?: Readonly<Record<string, { readonly mode?: number; readonly uid?: number; readonly gid?: number }>>;
+}
+
+/** A fake host: a {@link HostTransport} that also lists what it was asked to run. */
+export interface FakeHost extends HostTransport {
+  /** Every command line the probe ran, in order (argv joined with spaces). */
+  readonly commandsRun: string[];
 }
 
 /**
@@ -23,7 +31,7 @@ export interface FakeHostContent {
  * const host = fakeHost({ files: { "/etc/login.defs": "PASS_MAX_DAYS 90\n" } });
  * ```
  */
-export function fakeHost(content: FakeHostContent): HostTransport & { readonly commandsRun: string[] } {
+export function fakeHost(content: FakeHostContent): FakeHost {
   const defined = (record: Readonly<Record<string, string | undefined>> = {}) =>
     new Map(Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const files = defined(content.files);

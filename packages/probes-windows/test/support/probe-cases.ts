@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HostProbe, JsonValue, ProbeOutcome } from "@hardcheck/core";
-import { evidenceTransport, loadEvidence } from "../transports/evidence.transport.js";
+import { evidenceTransport, loadEvidence } from "../../src/transports/evidence.transport.js";
 import { FIXTURE_SETS, type FixtureSet, fakePowerShellHost, fixtureBundle, fixtureSections, runHostProbe } from "./fixture-host.js";
 
 /** The facts a probe produced on one fixture set over the live (FAKE) path, after checking the evidence path gives the same. */

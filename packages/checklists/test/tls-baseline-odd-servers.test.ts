@@ -5,12 +5,12 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
+import { startTlsLab, type TlsLab } from "@hardcheck/labs";
+import { register } from "@hardcheck/probes-network";
 import { createOpensslPki, type LoopbackServer, type OpensslPki, reserveLoopbackPort, startNamespacedServer, startOpensslServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { register } from "../index.js";
-import { startTlsLab, type TlsLab } from "./tls-lab.js";
 
-const PACK_FILE = fileURLToPath(new URL("../../../checklists/packs/tls-baseline.yaml", import.meta.url));
+const PACK_FILE = fileURLToPath(new URL("../packs/tls-baseline.yaml", import.meta.url));
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1"];
 const WEAK_CERTIFICATE = ["-cipher", "DEFAULT:@SECLEVEL=0", "-no_tls1", "-no_tls1_1"];
 /** gnutls-serv priorities for one legacy suite family at TLS 1.2. */

@@ -1,5 +1,6 @@
-/** Test-only: the ProbeDeps a scan would hand a probe, with real services and the lab's limits. */
-import { type Clock, createScanCache, type Limits, type ProbeDeps, SecretResolver, silentLogger, systemClock, type TrustStore } from "@hardcheck/core";
+/** The ProbeDeps a lab test hands a probe: core's test deps, on the process clock and the lab's limits. */
+import { type Clock, type Limits, type ProbeDeps, systemClock, type TrustStore } from "@hardcheck/core";
+import { testProbeDeps } from "@hardcheck/core/testing";
 
 /** What a test may change about the deps; everything else is a quiet, real default. */
 export interface ProbeTestDepsOptions {
@@ -10,18 +11,15 @@ export interface ProbeTestDepsOptions {
   readonly clock?: Clock;
 }
 
-/** ProbeDeps for probe tests: no system roots, no extra CAs, 2 s connect timeout, a never-aborted signal. */
+/** ProbeDeps for lab tests: no system roots, no extra CAs, 2 s connect timeout, a never-aborted signal. */
 export function probeTestDeps(options: ProbeTestDepsOptions = {}): ProbeDeps {
-  return {
+  return testProbeDeps({
     target: { id: "lab", tags: [], endpoints: [] },
-    signal: options.signal ?? new AbortController().signal,
-    logger: silentLogger,
+    ...(options.signal ? { signal: options.signal } : {}),
     // Lab certificates are issued relative to the process clock at start, so probes judge them by it too.
     clock: options.clock ?? systemClock,
     scanClock: systemClock,
-    scanCache: createScanCache(),
-    secrets: new SecretResolver(),
     limits: { connectTimeoutMs: 2_000, probeTimeoutMs: 10_000, ...options.limits },
     trust: { caCertificates: [], useSystemRoots: false, ...options.trust },
-  };
+  });
 }

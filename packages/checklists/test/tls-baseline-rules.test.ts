@@ -1,11 +1,11 @@
 // The tls-baseline pack against the TLS lab, through a real scan: each lab server must fail exactly the rules for its defect.
 import { fileURLToPath } from "node:url";
 import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
+import { type LabServerName, startTlsLab, type TlsLab } from "@hardcheck/labs";
+import { register } from "@hardcheck/probes-network";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { register } from "../index.js";
-import { type LabServerName, startTlsLab, type TlsLab } from "./tls-lab.js";
 
-const PACK_FILE = fileURLToPath(new URL("../../../checklists/packs/tls-baseline.yaml", import.meta.url));
+const PACK_FILE = fileURLToPath(new URL("../packs/tls-baseline.yaml", import.meta.url));
 
 /** Every lab server and the rules it must fail; every other rule must pass. Only the modern server staples; a leaf naming no OCSP responder (self-signed) has nothing to staple. */
 const EXPECTED_FAILURES: Readonly<Record<Exclude<LabServerName, "smtp">, readonly string[]>> = {
