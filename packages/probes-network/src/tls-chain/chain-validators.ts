@@ -7,20 +7,25 @@ import type { X509Certificate } from "node:crypto";
 import forge from "node-forge";
 import type { ParsedCertificate } from "../support/certificate-details.js";
 
+/**
+ * Why a chain is not trusted. Besides the plain failures: `weak-signature` (valid signatures a
+ * client refuses anyway: MD5 or SHA-1 below a root), `weak-key` (RSA/DSA below 1024 bits, EC below
+ * 160) and `not-for-server-auth` (the leaf is a CA or restricted to other purposes).
+ */
+export const CHAIN_FAILURES = [
+  "expired",
+  "not-yet-valid",
+  "bad-signature",
+  "unknown-issuer",
+  "self-signed",
+  "issuer-not-ca",
+  "weak-signature",
+  "weak-key",
+  "not-for-server-auth",
+] as const;
+
 /** Why a chain is not trusted; null when it is. */
-export type ChainFailure =
-  | "expired"
-  | "not-yet-valid"
-  | "bad-signature"
-  | "unknown-issuer"
-  | "self-signed"
-  | "issuer-not-ca"
-  /** Valid signatures a client refuses anyway: MD5 or SHA-1 below a root. */
-  | "weak-signature"
-  /** A key a client refuses anyway (RSA/DSA below 1024 bits, EC below 160). */
-  | "weak-key"
-  /** The leaf is a CA or restricted to other purposes than TLS server authentication. */
-  | "not-for-server-auth";
+export type ChainFailure = (typeof CHAIN_FAILURES)[number];
 
 /** A validator's answer. */
 export type ChainValidationResult = {

@@ -7,7 +7,7 @@ import { type CertificateDetails, certificateNamesHost, type ParsedCertificate, 
 import { fetchPresentedChain } from "../tls-client/presented-chain.js";
 import { defineTlsProbe, type TlsProbeFactory } from "../tls-client/tls-probe.js";
 import { judgeChain } from "./chain-judgement.js";
-import type { ChainFailure } from "./chain-validators.js";
+import { CHAIN_FAILURES, type ChainFailure } from "./chain-validators.js";
 
 /** One entry of `tls.chainCertificates`. */
 export type TlsChainCertificateFact = CertificateDetails & {
@@ -114,19 +114,7 @@ export const tlsChainFacts = defineFacts({
     schema: z.object({
       validator: z.enum(["node-forge", "node-crypto"]),
       trusted: z.boolean(),
-      failure: z
-        .enum([
-          "expired",
-          "not-yet-valid",
-          "bad-signature",
-          "unknown-issuer",
-          "self-signed",
-          "issuer-not-ca",
-          "weak-signature",
-          "weak-key",
-          "not-for-server-auth",
-        ])
-        .nullable(),
+      failure: z.enum(CHAIN_FAILURES).nullable(),
       failureDetail: z.string().nullable(),
       source: z.enum(["clear-text", "node-tls"]),
       protocol: z.string(),

@@ -12,7 +12,7 @@ import { openTlsStream, unlessTlsNotOffered } from "../connection/tls-stream.js"
 import { BUILTIN_NEGOTIATOR_TABLE } from "../negotiators/builtin.js";
 import { certificateNamesHost, distinguishedName, keyBits, type ParsedCertificate, parseCertificate } from "../support/certificate-details.js";
 import { judgeChain } from "../tls-chain/chain-judgement.js";
-import type { ChainFailure } from "../tls-chain/chain-validators.js";
+import { CHAIN_FAILURES, type ChainFailure } from "../tls-chain/chain-validators.js";
 import { DHE_CERTIFICATE_SUITES, fetchPresentedChain, type PresentedChain } from "../tls-client/presented-chain.js";
 import { defineTlsProbe, type TlsProbeFactory } from "../tls-client/tls-probe.js";
 
@@ -136,19 +136,7 @@ export const tlsHandshakeFacts = defineFacts({
       "`{ trusted, error, detail }` — the chain judgement `tls-chain` reports too (`tls-chain/chain-judgement.ts`), at the scan's time; `error` is the reason (`expired`, `not-yet-valid`, `bad-signature`, `unknown-issuer`, `self-signed`, `issuer-not-ca`, `weak-signature`, `weak-key`, `not-for-server-auth`) or `null`, `detail` the reason in words naming the certificate.",
     schema: z.object({
       trusted: z.boolean(),
-      error: z
-        .enum([
-          "expired",
-          "not-yet-valid",
-          "bad-signature",
-          "unknown-issuer",
-          "self-signed",
-          "issuer-not-ca",
-          "weak-signature",
-          "weak-key",
-          "not-for-server-auth",
-        ])
-        .nullable(),
+      error: z.enum(CHAIN_FAILURES).nullable(),
       detail: z.string().nullable(),
     }) satisfies z.ZodType<TlsTrustFact>,
   },
