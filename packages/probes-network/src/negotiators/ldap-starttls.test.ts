@@ -1,12 +1,12 @@
-import { type Endpoint, parseEndpoint } from "@hardcheck/core";
+import { type Endpoint, factsFrom, parseEndpoint } from "@hardcheck/core";
 import { probeTestDeps, type SlapdLab, startSlapdLab } from "@hardcheck/labs";
 import { type LoopbackServer, startGarbageServer, startTarpitServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LDAP_STARTTLS_OID, LdapCodecError, ldapStartTlsRequest, parseExtendedResponse } from "../codecs/ldap/start-tls.js";
 import { tlsProbeSchemes } from "../connection/tls-stream.js";
-import { type TlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
-import { type TlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
+import { type TlsHandshakeFacts, tlsHandshakeFacts, tlsHandshakeProbe } from "../tls-handshake/tls-handshake.probe.js";
+import { type TlsVersionsSuitesFacts, tlsVersionsSuitesFacts, tlsVersionsSuitesProbe } from "../tls-versions-suites/tls-versions-suites.probe.js";
 import { BUILTIN_NEGOTIATOR_TABLE } from "./builtin.js";
 
 let slapd: SlapdLab;
@@ -25,15 +25,11 @@ function deps() {
 }
 
 async function handshakeFacts(endpoint: Endpoint): Promise<TlsHandshakeFacts> {
-  const outcome = await tlsHandshakeProbe.collect(endpoint, {}, deps());
-  if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return outcome.facts as unknown as TlsHandshakeFacts;
+  return factsFrom(tlsHandshakeFacts, await tlsHandshakeProbe.collect(endpoint, {}, deps()));
 }
 
 async function suitesFacts(endpoint: Endpoint): Promise<TlsVersionsSuitesFacts> {
-  const outcome = await tlsVersionsSuitesProbe.collect(endpoint, {}, deps());
-  if (!("facts" in outcome)) throw new Error(`expected facts, got ${JSON.stringify(outcome)}`);
-  return outcome.facts as unknown as TlsVersionsSuitesFacts;
+  return factsFrom(tlsVersionsSuitesFacts, await tlsVersionsSuitesProbe.collect(endpoint, {}, deps()));
 }
 
 function hostileEndpoint(name: string): Endpoint {
