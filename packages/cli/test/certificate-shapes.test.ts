@@ -118,7 +118,7 @@ describe("certificates of unusual shape", () => {
       packs: ["tls-baseline"],
       targets: [...servers].map(([id, server]) => ({ id, endpoints: [`tls://127.0.0.1:${server.port}`] })),
     });
-    const setup = await hardcheck.prepare(config);
+    const setup = await hardcheck.resolve(config);
     report = await hardcheck.run({ ...setup, trust: { caCertificates: [forge.pki.certificateToPem(root.certificate)], useSystemRoots: false } });
   }, 120_000);
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFromObject } from "../src/config/config.js";
 import { Hardcheck } from "../src/hardcheck.js";
 import { parseIsoInstant } from "../src/model/instant.js";
-import type { ReportDocument } from "../src/model/types.js";
+import type { ReportDocument } from "../src/model/report.js";
 import { defineProbe, type HostProbe } from "../src/plugin/probe.js";
 import { defineTransport, type HostTransport } from "../src/plugin/transport.js";
 import { fakeEndpointProbe, fixedClock, ruleData, when, writePack } from "./support/fakes.js";

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { blamedConditions, describeCondition, describeFailures } from "../src/engine/describe.js";
 import { compileRule, Evaluator } from "../src/engine/evaluate.js";
-import type { JsonValue, Rule, TopLevelCondition } from "../src/model/types.js";
+import type { Rule, TopLevelCondition } from "../src/model/rule.js";
+import type { JsonValue } from "../src/model/values.js";
 import { fixedClock } from "./support/fakes.js";
 
 const clock = fixedClock("2026-03-01T12:00:00.000Z");

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { describeAlternatives, describeFailures } from "../src/engine/describe.js";
 import { type CompiledRule, compileRule, Evaluator, readPath } from "../src/engine/evaluate.js";
 import { BUILTIN_OPERATORS, CUSTOM_OPERATORS, compareVersions, OPERATOR_NAMES, resolveDate } from "../src/engine/operators.js";
-import type { ConditionTrace, JsonValue, Rule, TopLevelCondition } from "../src/model/types.js";
+import type { ConditionTrace } from "../src/model/report.js";
+import type { Rule, TopLevelCondition } from "../src/model/rule.js";
+import type { JsonValue } from "../src/model/values.js";
 import { fixedClock } from "./support/fakes.js";
 
 const NOW = "2026-03-01T12:00:00.000Z";

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { configFromObject } from "../src/config/config.js";
 import { HardcheckError } from "../src/errors.js";
 import { Hardcheck } from "../src/hardcheck.js";
-import type { CheckResult, ReportDocument, Status, Target } from "../src/model/types.js";
+import type { CheckResult, ReportDocument, Status } from "../src/model/report.js";
+import type { Target } from "../src/model/target.js";
 import { buildReport, mergeReports, parseReport, parseShard, resultsWithRules, selectShard, summarize } from "../src/report/report.js";
 import { fakeEndpointProbe, fakePlugin, fixedClock, fixture, thrown } from "./support/fakes.js";
 

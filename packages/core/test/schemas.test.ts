@@ -10,7 +10,7 @@ import { jsonSchemas } from "../src/config/json-schemas.js";
 import { attestationsFileSchema, configSchema, packSchema } from "../src/config/schema.js";
 import { Hardcheck } from "../src/hardcheck.js";
 import { reportSchema } from "../src/model/report.js";
-import type { JsonValue } from "../src/model/types.js";
+import type { JsonValue } from "../src/model/values.js";
 import { fakePlugin, fixedClock, fixture, passingProbe } from "./support/fakes.js";
 
 const schemaDir = fixture("..", "..", "schemas");

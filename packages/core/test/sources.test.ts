@@ -1,7 +1,7 @@
 /** The fold of a multi-source rule's sources into one verdict, as a table of cases. */
 import { describe, expect, it } from "vitest";
 import { combineSourceOutcomes, DEFAULT_SOURCE_PROMPT, type SourceOutcome, type SourceState, sourceNotApplicableTo } from "../src/engine/sources.js";
-import { SOURCE_NAMES } from "../src/model/types.js";
+import { SOURCE_NAMES } from "../src/model/rule.js";
 
 const part = (label: string, state: SourceState, message: string = state): SourceOutcome => ({ label, state, message });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFromObject } from "../src/config/config.js";
 import { Hardcheck } from "../src/hardcheck.js";
-import type { HostSpec } from "../src/model/types.js";
+import type { HostSpec } from "../src/model/target.js";
 import { defineProbe, type HostProbe } from "../src/plugin/probe.js";
 import { defineTransport, type HostTransport, type TransportProvider } from "../src/plugin/transport.js";
 import { fixedClock, ruleData, when, writePack } from "./support/fakes.js";

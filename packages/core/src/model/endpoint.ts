@@ -1,5 +1,5 @@
 import { HardcheckError } from "../errors.js";
-import type { Endpoint, HostSpec } from "./types.js";
+import type { Endpoint, HostSpec } from "./target.js";
 
 /**
  * An endpoint URL scheme and its default port. Each {@link Hardcheck} instance knows the built-in

@@ -7,7 +7,7 @@
  * hand-written validator — so no schema library appears in core's public types.
  */
 import { describeError } from "../errors.js";
-import type { JsonValue } from "../model/types.js";
+import type { JsonValue } from "../model/values.js";
 
 /**
  * The Standard Schema interface (v1), as the specification publishes it for libraries to copy.

@@ -1,5 +1,6 @@
 import { HardcheckError } from "../errors.js";
-import type { Endpoint, HostSpec, HostTransportKind, JsonObject, JsonValue, Target } from "../model/types.js";
+import type { Endpoint, HostSpec, HostTransportKind, Target } from "../model/target.js";
+import type { JsonObject, JsonValue } from "../model/values.js";
 import type { FactDeclaration } from "./facts.js";
 import type { ProbeServices } from "./services.js";
 import type { HostTransport } from "./transport.js";

@@ -1,5 +1,5 @@
 import { HardcheckError } from "../errors.js";
-import type { ReportDocument } from "../model/types.js";
+import type { ReportDocument } from "../model/report.js";
 
 /** Options every reporter understands; reporters may read more. */
 export interface ReporterOptions {

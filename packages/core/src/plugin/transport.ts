@@ -5,7 +5,7 @@
  * at the end. Probes see only this interface, so they are tested on fake hosts built from fixtures.
  */
 import { HardcheckError } from "../errors.js";
-import type { HostSpec, HostTransportKind, Target } from "../model/types.js";
+import type { HostSpec, HostTransportKind, Target } from "../model/target.js";
 import type { ProbeServices } from "./services.js";
 
 /** What `stat` says about a path. */

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { fixedClock, ruleData, when, writePack } from "../../test/support/fakes.js";
 import { configFromObject } from "../config/config.js";
 import { Hardcheck } from "../hardcheck.js";
-import type { JsonValue } from "../model/types.js";
+import type { JsonValue } from "../model/values.js";
 import { checkFacts, defineFacts, type FactsOf, factsFrom } from "../plugin/facts.js";
 import { defineProbe } from "../plugin/probe.js";
 

@@ -5,7 +5,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import pLimit, { type LimitFunction } from "p-limit";
 import { describeError } from "../errors.js";
-import type { Endpoint, HostSpec, JsonObject, JsonValue, Target } from "../model/types.js";
+import type { Endpoint, HostSpec, Target } from "../model/target.js";
+import type { JsonObject, JsonValue } from "../model/values.js";
 import { stableStringify } from "../model/values.js";
 import { checkFacts } from "../plugin/facts.js";
 import { isEndpointProbe, type Probe } from "../plugin/probe.js";

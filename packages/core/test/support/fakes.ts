@@ -2,7 +2,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Endpoint, JsonObject, JsonValue } from "../../src/model/types.js";
+import type { Endpoint } from "../../src/model/target.js";
+import type { JsonObject, JsonValue } from "../../src/model/values.js";
 import type { PluginContext } from "../../src/plugin/plugin.js";
 import { defineProbe, type EndpointProbe, type ProbeDeps, type ProbeOutcome } from "../../src/plugin/probe.js";
 

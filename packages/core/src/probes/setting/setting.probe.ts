@@ -8,7 +8,7 @@ import { parse as parseIni } from "ini";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { HardcheckError } from "../../errors.js";
-import type { JsonObject, JsonValue } from "../../model/types.js";
+import type { JsonObject, JsonValue } from "../../model/values.js";
 import { defineFacts } from "../../plugin/facts.js";
 import { defineProbe, type HostProbe, notApplicable } from "../../plugin/probe.js";
 import { parseXmlDocument, readXmlPath, xmlPathYieldsList } from "./xml-path.js";
