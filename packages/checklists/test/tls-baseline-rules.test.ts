@@ -1,6 +1,6 @@
 // The tls-baseline pack against the TLS lab, through a real scan: each lab server must fail exactly the rules for its defect.
 import { fileURLToPath } from "node:url";
-import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
+import { configFromObject, Hardcheck, type ReportDocument, resultsWithRules } from "@hardcheck/core";
 import { type LabServerName, startTlsLab, type TlsLab } from "@hardcheck/labs";
 import { register } from "@hardcheck/probes-network";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -67,6 +67,14 @@ function verdicts(target: string): Record<string, string> {
 }
 
 describe("tls-baseline verdicts on the TLS lab", () => {
+  it("reports CBC suites at severity info, so a default scan (--fail-on low) is not failed by them, and no forward secrecy at medium", () => {
+    const legacy = resultsWithRules(report).filter((result) => result.target === "legacy");
+
+    expect(legacy.find((result) => result.ruleId === "TLS-SUITE-CBC")).toMatchObject({ status: "fail", severity: "info" });
+    expect(legacy.find((result) => result.ruleId === "TLS-SUITE-FORWARD-SECRECY")).toMatchObject({ status: "fail", severity: "medium" });
+    expect(legacy.find((result) => result.ruleId === "TLS-SUITE-FORWARD-SECRECY")?.message).toContain('present: "no-forward-secrecy"');
+  });
+
   it.each(Object.entries(EXPECTED_FAILURES))("%s fails exactly its defects' rules", (name, failures) => {
     const byRule = verdicts(name);
 
