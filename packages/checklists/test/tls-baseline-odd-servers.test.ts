@@ -204,6 +204,28 @@ function verdicts(target: string): Record<string, string> {
 }
 
 describe("tls-baseline verdicts on odd servers", () => {
+  it("follows tailoring: a site that accepts 1024-bit DH groups and P-192, and also forbids untested groups", async () => {
+    const endpoint = (name: string) => `tls://127.0.0.1:${servers.get(name)?.port}`;
+    const config = configFromObject({
+      packs: [PACK_FILE],
+      trust: { caFile: lab.pki.rootPath, systemRoots: false },
+      tailoring: {
+        "TLS-DH-GROUP-SIZE": { minDhBits: 1024 },
+        "TLS-ECDHE-CURVES": { minCurveBits: 192 },
+        "TLS-DH-GROUP-SAFE": { forbiddenVerdicts: ["composite", "not-safe-prime", "untested"] },
+      },
+      targets: ["dh1024", "ecdhe-p192", "dh2048-composite"].map((name) => ({ id: name, endpoints: [endpoint(name)] })),
+      limits: { connectTimeoutMs: 3_000, probeTimeoutMs: 20_000 },
+    });
+    const hardcheck = await Hardcheck.create({ plugins: [register], config });
+    const tailored = await hardcheck.scan(config);
+    const status = (target: string, rule: string) => tailored.results.find((result) => result.target === target && result.ruleId === rule)?.status;
+
+    expect(status("dh1024", "TLS-DH-GROUP-SIZE")).toBe("pass");
+    expect(status("ecdhe-p192", "TLS-ECDHE-CURVES")).toBe("pass");
+    expect(status("dh2048-composite", "TLS-DH-GROUP-SAFE")).toBe("fail");
+  }, 60_000);
+
   it("says which DH group or curve failed, and why a server without DHE passes the DH rules", () => {
     const message = (target: string, rule: string) => report.results.find((result) => result.target === target && result.ruleId === rule)?.message;
 
