@@ -201,6 +201,21 @@ export const MAX_TESTED_PRIME_BITS = 4096;
  * ```
  */
 export function judgeDhPrime(prime: bigint, generator: bigint, rounds = 8): DhPrimeVerdict {
+  // Many endpoints of one estate share a site-generated group: test each group once per process.
+  const key = `${prime.toString(16)}:${generator.toString(16)}:${rounds}`;
+  const remembered = JUDGED.get(key);
+  if (remembered) return remembered;
+  const verdict = judgeUncached(prime, generator, rounds);
+  if (JUDGED.size >= JUDGED_MAX) JUDGED.delete(JUDGED.keys().next().value as string);
+  JUDGED.set(key, verdict);
+  return verdict;
+}
+
+/** Verdicts already reached, oldest first; a pure function's memo, bounded. */
+const JUDGED = new Map<string, DhPrimeVerdict>();
+const JUDGED_MAX = 256;
+
+function judgeUncached(prime: bigint, generator: bigint, rounds: number): DhPrimeVerdict {
   const knownGroup = knownSafeGroupName(prime, generator);
   if (knownGroup) return { knownGroup, prime: true, safePrime: true };
   if (bitLength(prime) > MAX_TESTED_PRIME_BITS) return { knownGroup: null, prime: (prime & 1n) === 0n ? false : null, safePrime: null };
