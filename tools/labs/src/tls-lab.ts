@@ -1,8 +1,11 @@
 /**
  * Test-only: the TLS lab the TLS probe tests (and bench/tls) run against — a PKI made with the
  * openssl CLI and real servers on 127.0.0.1: openssl s_server per certificate problem, gnutls-serv
- * for 3DES + TLS 1.0, openssl ocsp as the responder, and an SMTP STARTTLS front.
+ * for 3DES + TLS 1.0, openssl ocsp as the responder, a loopback HTTP server publishing CRLs, and an SMTP
+ * STARTTLS front.
  */
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { type Endpoint, parseEndpoint } from "@hardcheck/core";
 import {
   createOpensslPki,
@@ -53,6 +56,11 @@ export type TlsLab = {
    * naming it were issued), signing with `signerArgs` (`-rsigner`, `-rkey`, `-resp_no_certs`, …).
    */
   startOcspResponder(signerArgs: readonly string[], port: number): Promise<ProcessServer>;
+  /**
+   * Publishes a CRL over HTTP on `port` (reserved before the leaves naming it were issued): every GET gets
+   * the bytes of `crlPath` (e.g. from `pki.makeCrl()`), read at each request so a new CRL replaces the old.
+   */
+  startCrlServer(port: number, crlPath: string): Promise<LoopbackServer>;
   /** Starts one more s_server for a leaf (e.g. one of `extraLeaves`), presenting leaf + intermediate. */
   serveLeaf(leafName: string, args?: string[]): Promise<Endpoint>;
   close(): Promise<void>;
@@ -159,6 +167,11 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
       servers.push(responder);
       return responder;
     },
+    async startCrlServer(port, crlPath) {
+      const server = await startCrlHttpServer(port, crlPath);
+      servers.push(server);
+      return server;
+    },
     async serveLeaf(leafName, args = []) {
       const server = await openssl(leafName, args);
       servers.push(server);
@@ -170,5 +183,26 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
       return parseEndpoint(`${name === "smtp" ? "smtp" : "tls"}://127.0.0.1:${server.port}`);
     },
     close,
+  };
+}
+
+/** A loopback HTTP server answering every request with the CRL file's bytes. */
+async function startCrlHttpServer(port: number, crlPath: string): Promise<LoopbackServer> {
+  const server = createServer((_request, response) => {
+    const body = readFileSync(crlPath);
+    response.writeHead(200, { "content-type": "application/pkix-crl", "content-length": body.length, connection: "close" });
+    response.end(body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ host: "127.0.0.1", port }, resolve);
+  });
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
