@@ -114,7 +114,7 @@ export interface OpensslLeafSpec {
   readonly revoke?: boolean;
   /** OCSP responder URL for this leaf instead of the lab responder's (to point one at a hostile server); null names none. */
   readonly ocspUrl?: string | null;
-  /** CRL distribution point instead of `http://127.0.0.1:<ocspPort>/lab.crl`; null names none. */
+  /** CRL distribution point instead of `http://127.0.0.1:<crlPort>/lab.crl`; null names none. */
   readonly crlUrl?: string | null;
 }
 
@@ -163,7 +163,12 @@ export interface OpensslPki {
  * const pki = createOpensslPki({ ocspPort, leaves: { good: { commonName: "localhost", altNames: ["localhost", "127.0.0.1"] } } });
  * ```
  */
-export function createOpensslPki(options: { readonly ocspPort: number; readonly leaves: Readonly<Record<string, OpensslLeafSpec>> }): OpensslPki;
+export function createOpensslPki(options: {
+  readonly ocspPort: number;
+  /** Port of the default CRL distribution point `http://127.0.0.1:<crlPort>/lab.crl`; default `ocspPort`. */
+  readonly crlPort?: number;
+  readonly leaves: Readonly<Record<string, OpensslLeafSpec>>;
+}): OpensslPki;
 
 /** A server run as a child process. */
 export interface ProcessServer extends LoopbackServer {

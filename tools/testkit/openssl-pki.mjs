@@ -32,14 +32,14 @@ function caDate(date) {
  * @property {string} [extendedKeyUsage] e.g. `serverAuth` (default) or `clientAuth`.
  * @property {boolean} [revoke] Revoke it (keyCompromise) in the CA database after issuing.
  * @property {string | null} [ocspUrl] OCSP responder URL for this leaf instead of the lab responder's; null names none.
- * @property {string | null} [crlUrl] CRL distribution point instead of `http://127.0.0.1:<ocspPort>/lab.crl`; null names none.
+ * @property {string | null} [crlUrl] CRL distribution point instead of `http://127.0.0.1:<crlPort>/lab.crl`; null names none.
  */
 
 /**
  * Creates the lab PKI. `ocspPort` goes into every leaf's authorityInfoAccess as
  * `http://127.0.0.1:<port>/`, so start the responder on that port.
  *
- * @param {{ ocspPort: number, leaves: Record<string, OpensslLeafSpec> }} options
+ * @param {{ ocspPort: number, crlPort?: number, leaves: Record<string, OpensslLeafSpec> }} options
  */
 export function createOpensslPki(options) {
   const dir = mkdtempSync(join(tmpdir(), "hardcheck-pki-"));
@@ -184,7 +184,9 @@ export function createOpensslPki(options) {
               : [
                   "authorityKeyIdentifier = keyid",
                   ...(spec.ocspUrl === null ? [] : [`authorityInfoAccess = ${spec.ocspUrl ? `OCSP;URI:${spec.ocspUrl}` : aia}`]),
-                  ...(spec.crlUrl === null ? [] : [`crlDistributionPoints = URI:${spec.crlUrl ?? `http://127.0.0.1:${options.ocspPort}/lab.crl`}`]),
+                  ...(spec.crlUrl === null
+                    ? []
+                    : [`crlDistributionPoints = URI:${spec.crlUrl ?? `http://127.0.0.1:${options.crlPort ?? options.ocspPort}/lab.crl`}`]),
                 ]),
             ...(names.length > 0 ? [`subjectAltName = ${names.join(",")}`] : []),
             "",

@@ -51,6 +51,8 @@ export type TlsLab = {
   /** The endpoint of a lab server (`tls://127.0.0.1:port`, `smtp://…` for the SMTP front). */
   endpoint(name: LabServerName): Endpoint;
   readonly ocspResponder: ProcessServer;
+  /** Publishes the intermediate's CRL at the leaves' default distribution point. */
+  readonly crlServer: LoopbackServer;
   /**
    * Starts one more `openssl ocsp` over the lab's CA database on `port` (reserved before the leaves
    * naming it were issued), signing with `signerArgs` (`-rsigner`, `-rkey`, `-resp_no_certs`, …).
@@ -66,12 +68,14 @@ export type TlsLab = {
   close(): Promise<void>;
 };
 
-/** Starts the PKI, the OCSP responder and the named servers. */
+/** Starts the PKI, the OCSP responder, the CRL server and the named servers. */
 export async function startTlsLab(names: readonly LabServerName[], options: { extraLeaves?: Record<string, OpensslLeafSpec> } = {}): Promise<TlsLab> {
   const ocspPort = await reserveLoopbackPort();
+  const crlPort = await reserveLoopbackPort();
   const now = Date.now();
   const pki = createOpensslPki({
     ocspPort,
+    crlPort,
     leaves: {
       good: { commonName: "localhost", altNames: LOOPBACK_NAMES },
       ecdsa: { commonName: "localhost", altNames: LOOPBACK_NAMES, key: "ec" },
@@ -105,6 +109,9 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
     });
   const ocspResponder = await startResponder(["-rsigner", pki.ocspSigner.certPath, "-rkey", pki.ocspSigner.keyPath], ocspPort);
   servers.push(ocspResponder);
+  // The CRL every leaf names by default, issued after the leaves (so it lists the revoked ones), valid ten years.
+  const crlServer = await startCrlHttpServer(crlPort, pki.makeCrl());
+  servers.push(crlServer);
   const close = async () => {
     await Promise.all(servers.map((server) => server.close()));
     pki.remove();
@@ -162,6 +169,7 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
     pki,
     rootPem: pki.rootPem,
     ocspResponder,
+    crlServer,
     async startOcspResponder(signerArgs, port) {
       const responder = await startResponder(signerArgs, port);
       servers.push(responder);
