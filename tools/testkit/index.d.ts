@@ -91,6 +91,8 @@ export interface TlsServerOptions {
   readonly maxVersion?: SecureVersion;
   /** Application protocols the server can select (ALPN). */
   readonly alpnProtocols?: string[];
+  /** OpenSSL cipher list for TLS 1.2 and older; Node's default (with static-RSA and CBC suites) otherwise. */
+  readonly ciphers?: string;
 }
 
 /** A TLS server on 127.0.0.1 that completes each handshake and then ends the connection. */

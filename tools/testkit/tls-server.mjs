@@ -10,6 +10,7 @@ import { closeServer, listenOnLoopback } from "./loopback.mjs";
  * @property {import("node:tls").SecureVersion} [minVersion] Lowest protocol to accept.
  * @property {import("node:tls").SecureVersion} [maxVersion] Highest protocol to accept.
  * @property {string[]} [alpnProtocols] Application protocols the server can select.
+ * @property {string} [ciphers] OpenSSL cipher list for TLS 1.2 and older (Node's default otherwise, which includes static-RSA and CBC suites).
  */
 
 /**
@@ -28,6 +29,7 @@ export async function startTlsServer(options) {
       ...(options.minVersion ? { minVersion: options.minVersion } : {}),
       ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
       ...(options.alpnProtocols ? { ALPNProtocols: options.alpnProtocols } : {}),
+      ...(options.ciphers ? { ciphers: options.ciphers } : {}),
     },
     (tlsSocket) => {
       tlsSocket.on("error", () => {});

@@ -5,14 +5,24 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
-import { startTlsLab, type TlsLab } from "@hardcheck/labs";
+import { CAREFUL_TLS12_SUITES, startTlsLab, type TlsLab } from "@hardcheck/labs";
 import { register } from "@hardcheck/probes-network";
 import { createOpensslPki, type LoopbackServer, type OpensslPki, reserveLoopbackPort, startNamespacedServer, startOpensslServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const PACK_FILE = fileURLToPath(new URL("../packs/tls-baseline.yaml", import.meta.url));
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1"];
-const WEAK_CERTIFICATE = ["-cipher", "DEFAULT:@SECLEVEL=0", "-no_tls1", "-no_tls1_1"];
+const WEAK_CERTIFICATE = ["-cipher", `${CAREFUL_TLS12_SUITES}:@SECLEVEL=0`, "-no_tls1", "-no_tls1_1"];
+/** The suites of a careful admin, for servers whose defect lies elsewhere. */
+const CAREFUL = ["-cipher", CAREFUL_TLS12_SUITES];
+/** DHE with AEAD only, in TLS 1.2, with a DH parameters file of the tls-versions-suites probe's fixtures (security level 0 loads 1024 bits). */
+const dheOnly = (fixture: string) => [
+  "-cipher",
+  "DHE+AESGCM:@SECLEVEL=0",
+  "-tls1_2",
+  "-dhparam",
+  fileURLToPath(new URL(`../../probes-network/src/tls-versions-suites/fixtures/${fixture}`, import.meta.url)),
+];
 /** gnutls-serv priorities for one legacy suite family at TLS 1.2. */
 const gnutlsOnly = (cipher: string, keyExchange = "RSA") => `NONE:+VERS-TLS1.2:+${cipher}:+${keyExchange}:+SHA1:+COMP-NULL:+SIGN-ALL:+CURVE-ALL`;
 
@@ -32,19 +42,27 @@ const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
   "ocsp-issuer-key-id": ["TLS-OCSP-STAPLING"],
   "ocsp-forged": ["TLS-OCSP-RESPONSE-VALID", "TLS-OCSP-STAPLING"],
   "ocsp-delegate-without-eku": ["TLS-OCSP-RESPONSE-VALID", "TLS-OCSP-STAPLING"],
-  "tls10-only": ["TLS-PROTOCOL-NEGOTIATED", "TLS-PROTOCOL-VERSIONS", "TLS-OCSP-STAPLING"],
-  "tls11-only": ["TLS-PROTOCOL-NEGOTIATED", "TLS-PROTOCOL-VERSIONS", "TLS-OCSP-STAPLING"],
+  // TLS 1.0 and 1.1 have no AEAD suite: the one modern-enough suite is CBC.
+  "tls10-only": ["TLS-PROTOCOL-NEGOTIATED", "TLS-PROTOCOL-VERSIONS", "TLS-SUITE-CBC", "TLS-OCSP-STAPLING"],
+  "tls11-only": ["TLS-PROTOCOL-NEGOTIATED", "TLS-PROTOCOL-VERSIONS", "TLS-SUITE-CBC", "TLS-OCSP-STAPLING"],
   "unknown-root": ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-OCSP-STAPLING"],
   sha1: ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-CHAIN-SIGNATURE-HASH", "TLS-OCSP-STAPLING"],
   md5: ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-CHAIN-SIGNATURE-HASH", "TLS-OCSP-STAPLING"],
   rsa512: ["TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-KEY-SIZE", "TLS-CHAIN-KEY-SIZE", "TLS-OCSP-STAPLING"],
   "misordered-chain": ["TLS-CHAIN-ORDER", "TLS-OCSP-STAPLING"],
   "many-names": ["TLS-OCSP-STAPLING"],
-  rc4: ["TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
-  "3des": ["TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
-  "3des-wrong-host": ["TLS-SUITE-CLASSES", "TLS-CERT-HOSTNAME", "TLS-OCSP-STAPLING"],
-  null: ["TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
+  // The legacy suite families are served with static RSA key exchange, as such appliances do.
+  rc4: ["TLS-SUITE-CLASSES", "TLS-SUITE-FORWARD-SECRECY", "TLS-OCSP-STAPLING"],
+  "3des": ["TLS-SUITE-CLASSES", "TLS-SUITE-FORWARD-SECRECY", "TLS-SUITE-CBC", "TLS-OCSP-STAPLING"],
+  "3des-wrong-host": ["TLS-SUITE-CLASSES", "TLS-SUITE-FORWARD-SECRECY", "TLS-SUITE-CBC", "TLS-CERT-HOSTNAME", "TLS-OCSP-STAPLING"],
+  null: ["TLS-SUITE-CLASSES", "TLS-SUITE-FORWARD-SECRECY", "TLS-OCSP-STAPLING"],
   dh512: ["TLS-DH-GROUP-SIZE", "TLS-OCSP-STAPLING"],
+  // DHE-only servers with a group of a known kind (fixtures of the tls-versions-suites probe), and one curve below 256 bits.
+  dh1024: ["TLS-DH-GROUP-SIZE", "TLS-OCSP-STAPLING"],
+  "dh2048-composite": ["TLS-DH-GROUP-SAFE", "TLS-OCSP-STAPLING"],
+  "dh2048-not-safe-prime": ["TLS-DH-GROUP-SAFE", "TLS-OCSP-STAPLING"],
+  "dh2048-safe": ["TLS-OCSP-STAPLING"],
+  "ecdhe-p192": ["TLS-ECDHE-CURVES", "TLS-OCSP-STAPLING"],
 };
 
 let lab: TlsLab;
@@ -120,7 +138,13 @@ beforeAll(async () => {
   const { execFileSync } = await import("node:child_process");
   execFileSync("openssl", ["dhparam", "-out", dhParameters, "512"], { stdio: "ignore", timeout: 20_000 });
   const starters: Record<string, () => Promise<LoopbackServer>> = {
-    ...Object.fromEntries(Object.keys(OCSP_SIGNERS).map((name) => [name, () => openssl(name, [])])),
+    dh1024: () => openssl("good", dheOnly("dh1024-safe.pem")),
+    "dh2048-composite": () => openssl("good", dheOnly("dh2048-composite.pem")),
+    "dh2048-not-safe-prime": () => openssl("good", dheOnly("dh2048-not-safe-prime.pem")),
+    "dh2048-safe": () => openssl("good", dheOnly("dh2048-safe.pem")),
+    // OpenSSL 3 still serves P-192 at security level 0.
+    "ecdhe-p192": () => openssl("good", ["-cipher", "ECDHE+AESGCM:@SECLEVEL=0", "-tls1_2", "-groups", "secp192r1"]),
+    ...Object.fromEntries(Object.keys(OCSP_SIGNERS).map((name) => [name, () => openssl(name, CAREFUL)])),
     // One modern-enough suite, so the protocol version is the one defect.
     "tls10-only": () => openssl("good", ["-cipher", "ECDHE-RSA-AES128-SHA:@SECLEVEL=0", "-tls1"]),
     "tls11-only": () => openssl("good", ["-cipher", "ECDHE-RSA-AES128-SHA:@SECLEVEL=0", "-tls1_1"]),
@@ -129,12 +153,13 @@ beforeAll(async () => {
         certPath: strangerPki.leaves.good?.certPath ?? "",
         keyPath: strangerPki.leaves.good?.keyPath ?? "",
         chainPath: strangerPki.intermediatePath,
+        args: CAREFUL,
       }),
     sha1: () => openssl("sha1", WEAK_CERTIFICATE),
     md5: () => openssl("md5", WEAK_CERTIFICATE),
     rsa512: () => openssl("rsa512", WEAK_CERTIFICATE),
-    "misordered-chain": () => openssl("good", ["-tls1_2"], misorderedChain),
-    "many-names": () => openssl("manyNames", []),
+    "misordered-chain": () => openssl("good", [...CAREFUL, "-tls1_2"], misorderedChain),
+    "many-names": () => openssl("manyNames", CAREFUL),
     rc4: () => gnutls("good", gnutlsOnly("ARCFOUR-128")),
     "3des": () => gnutls("good", gnutlsOnly("3DES-CBC")),
     "3des-wrong-host": () => gnutls("wrongHost", gnutlsOnly("3DES-CBC")),
@@ -179,6 +204,40 @@ function verdicts(target: string): Record<string, string> {
 }
 
 describe("tls-baseline verdicts on odd servers", () => {
+  it("follows tailoring: a site that accepts 1024-bit DH groups and P-192, and also forbids untested groups", async () => {
+    const endpoint = (name: string) => `tls://127.0.0.1:${servers.get(name)?.port}`;
+    const config = configFromObject({
+      packs: [PACK_FILE],
+      trust: { caFile: lab.pki.rootPath, systemRoots: false },
+      tailoring: {
+        "TLS-DH-GROUP-SIZE": { minDhBits: 1024 },
+        "TLS-ECDHE-CURVES": { minCurveBits: 192 },
+        "TLS-DH-GROUP-SAFE": { forbiddenVerdicts: ["composite", "not-safe-prime", "untested"] },
+      },
+      targets: ["dh1024", "ecdhe-p192", "dh2048-composite"].map((name) => ({ id: name, endpoints: [endpoint(name)] })),
+      limits: { connectTimeoutMs: 3_000, probeTimeoutMs: 20_000 },
+    });
+    const hardcheck = await Hardcheck.create({ plugins: [register], config });
+    const tailored = await hardcheck.scan(config);
+    const status = (target: string, rule: string) => tailored.results.find((result) => result.target === target && result.ruleId === rule)?.status;
+
+    expect(status("dh1024", "TLS-DH-GROUP-SIZE")).toBe("pass");
+    expect(status("ecdhe-p192", "TLS-ECDHE-CURVES")).toBe("pass");
+    expect(status("dh2048-composite", "TLS-DH-GROUP-SAFE")).toBe("fail");
+  }, 60_000);
+
+  it("says which DH group or curve failed, and why a server without DHE passes the DH rules", () => {
+    const message = (target: string, rule: string) => report.results.find((result) => result.target === target && result.ruleId === rule)?.message;
+
+    expect(message("dh2048-composite", "TLS-DH-GROUP-SAFE")).toContain('present: "composite"');
+    expect(message("dh2048-not-safe-prime", "TLS-DH-GROUP-SAFE")).toContain('present: "not-safe-prime"');
+    expect(message("dh1024", "TLS-DH-GROUP-SIZE")).toContain("got 1024");
+    expect(message("ecdhe-p192", "TLS-ECDHE-CURVES")).toContain("got 192");
+    for (const rule of ["TLS-DH-GROUP-SIZE", "TLS-DH-GROUP-SAFE"]) expect(message("ecdhe-p192", rule)).toContain("through: no finite-field DH key exchange");
+    expect(message("dh1024", "TLS-ECDHE-CURVES")).toContain("through: no ECDHE key exchange below TLS 1.3");
+    expect(message("dh1024", "TLS-DH-GROUP-SAFE")).toContain("through: DHE offered; every DH group a safe prime");
+  });
+
   it.each(Object.entries(EXPECTED_FAILURES))("%s fails exactly its defects' rules, and nothing is an error", (name, failures) => {
     const byRule = verdicts(name);
 

@@ -1,6 +1,6 @@
 // The tls-baseline pack against the TLS lab, through a real scan: each lab server must fail exactly the rules for its defect.
 import { fileURLToPath } from "node:url";
-import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
+import { configFromObject, Hardcheck, type ReportDocument, resultsWithRules } from "@hardcheck/core";
 import { type LabServerName, startTlsLab, type TlsLab } from "@hardcheck/labs";
 import { register } from "@hardcheck/probes-network";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,8 +10,9 @@ const PACK_FILE = fileURLToPath(new URL("../packs/tls-baseline.yaml", import.met
 /** Every lab server and the rules it must fail; every other rule must pass. Only the modern server staples; a leaf naming no OCSP responder (self-signed) has nothing to staple. */
 const EXPECTED_FAILURES: Readonly<Record<Exclude<LabServerName, "smtp">, readonly string[]>> = {
   modern: [],
-  legacy: ["TLS-PROTOCOL-VERSIONS", "TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
-  "3des-tls10": ["TLS-PROTOCOL-VERSIONS", "TLS-SUITE-CLASSES", "TLS-OCSP-STAPLING"],
+  // ALL:@SECLEVEL=0 and GnuTLS's NORMAL priority both take static-RSA and CBC suites.
+  legacy: ["TLS-PROTOCOL-VERSIONS", "TLS-SUITE-CLASSES", "TLS-SUITE-FORWARD-SECRECY", "TLS-SUITE-CBC", "TLS-OCSP-STAPLING"],
+  "3des-tls10": ["TLS-PROTOCOL-VERSIONS", "TLS-SUITE-CLASSES", "TLS-SUITE-FORWARD-SECRECY", "TLS-SUITE-CBC", "TLS-OCSP-STAPLING"],
   "tls13-only": ["TLS-OCSP-STAPLING"],
   ecdsa: ["TLS-OCSP-STAPLING"],
   expired: [
@@ -66,6 +67,14 @@ function verdicts(target: string): Record<string, string> {
 }
 
 describe("tls-baseline verdicts on the TLS lab", () => {
+  it("reports CBC suites at severity info, so a default scan (--fail-on low) is not failed by them, and no forward secrecy at medium", () => {
+    const legacy = resultsWithRules(report).filter((result) => result.target === "legacy");
+
+    expect(legacy.find((result) => result.ruleId === "TLS-SUITE-CBC")).toMatchObject({ status: "fail", severity: "info" });
+    expect(legacy.find((result) => result.ruleId === "TLS-SUITE-FORWARD-SECRECY")).toMatchObject({ status: "fail", severity: "medium" });
+    expect(legacy.find((result) => result.ruleId === "TLS-SUITE-FORWARD-SECRECY")?.message).toContain('present: "no-forward-secrecy"');
+  });
+
   it.each(Object.entries(EXPECTED_FAILURES))("%s fails exactly its defects' rules", (name, failures) => {
     const byRule = verdicts(name);
 

@@ -31,4 +31,4 @@ export { SLAPD_ROOT_DN, type SlapdLab, type SlapdPosture, startSlapdLab } from "
 export { reserveLoopbackUdpPort, type SnmpdLab, type SnmpdPosture, startSnmpdLab } from "./servers/snmpd.js";
 export { startXrdpLab, XRDP_TLS_VERSIONS, type XrdpLab, type XrdpPosture } from "./servers/xrdp.js";
 export { tediousLogin } from "./tedious-login.js";
-export { type LabServerName, startTlsLab, type TlsLab } from "./tls-lab.js";
+export { CAREFUL_TLS12_SUITES, type LabServerName, startTlsLab, type TlsLab } from "./tls-lab.js";

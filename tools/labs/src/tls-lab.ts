@@ -23,8 +23,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1"];
 /** Lets s_server load SHA-1 / RSA-1024 certificates and offer TLS 1.0/1.1, which Debian's default security level forbids. */
 const LEGACY_LEVEL = ["-cipher", "ALL:@SECLEVEL=0"];
-/** Security level 0 for loading a weak certificate only: TLS 1.2+ and the default suites, so the certificate is the one defect. */
-const WEAK_CERTIFICATE_LEVEL = ["-cipher", "DEFAULT:@SECLEVEL=0", "-no_tls1", "-no_tls1_1"];
+/** What a careful admin serves below TLS 1.3: ECDHE with AEAD only (OpenSSL's default list still has static RSA and CBC). */
+export const CAREFUL_TLS12_SUITES = "ECDHE+AESGCM:ECDHE+CHACHA20";
+/** Security level 0 for loading a weak certificate only: TLS 1.2+ and careful suites, so the certificate is the one defect. */
+const WEAK_CERTIFICATE_LEVEL = ["-cipher", `${CAREFUL_TLS12_SUITES}:@SECLEVEL=0`, "-no_tls1", "-no_tls1_1"];
 
 /** The lab's servers, each with one known defect (or none). */
 export type LabServerName =
@@ -63,7 +65,7 @@ export type TlsLab = {
    * the bytes of `crlPath` (e.g. from `pki.makeCrl()`), read at each request so a new CRL replaces the old.
    */
   startCrlServer(port: number, crlPath: string): Promise<LoopbackServer>;
-  /** Starts one more s_server for a leaf (e.g. one of `extraLeaves`), presenting leaf + intermediate. */
+  /** Starts one more s_server for a leaf (e.g. one of `extraLeaves`), presenting leaf + intermediate; careful suites unless `args` has a `-cipher`. */
   serveLeaf(leafName: string, args?: string[]): Promise<Endpoint>;
   close(): Promise<void>;
 };
@@ -96,9 +98,16 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
     if (!found) throw new Error(`lab has no leaf ${name}`);
     return found;
   };
+  /** s_server for a leaf; without a `-cipher` of its own it serves the careful suites, so its certificate or protocol is its one defect. */
   const openssl = (leafName: string, args: string[] = [], withChain = true) => {
     const issued = leaf(leafName);
-    return startOpensslServer({ certPath: issued.certPath, keyPath: issued.keyPath, ...(withChain ? { chainPath: pki.intermediatePath } : {}), args });
+    const suites = args.includes("-cipher") ? [] : ["-cipher", CAREFUL_TLS12_SUITES];
+    return startOpensslServer({
+      certPath: issued.certPath,
+      keyPath: issued.keyPath,
+      ...(withChain ? { chainPath: pki.intermediatePath } : {}),
+      args: [...suites, ...args],
+    });
   };
   const startResponder = (signerArgs: readonly string[], outerPort: number) =>
     startNamespacedServer({

@@ -64,7 +64,10 @@ describe("tls-versions-suites against real servers", () => {
     expect(facts["tls.suites"].classes).not.toContain("null");
     // s_server follows the client's order unless told otherwise.
     expect(facts["tls.suites"].byVersion["TLSv1.2"]?.serverPreference).toBe(false);
-    expect(facts["tls.scan"].handshakes).toBe(minimalHandshakes(facts));
+    // With ECDHE+AEAD suites only, TLS 1.0 and 1.1 have no suite to pick: the server refuses them with
+    // handshake_failure rather than protocol_version, and each such refusal is retried once without
+    // finite-field groups (the RFC 7919 retry), so two more hellos than the minimum.
+    expect(facts["tls.scan"].handshakes).toBe(minimalHandshakes(facts) + 2);
   });
 
   it("finds TLS 1.0/1.1, anonymous suites and the server's own order on a legacy s_server (@SECLEVEL=0, -serverpref)", async () => {

@@ -3,10 +3,12 @@ import { defineFacts, type EndpointProbe, type FactsOf, type JsonObject, notAppl
 import { z } from "zod";
 import { type CipherSuiteClass, cipherSuiteByCode } from "../codecs/tls/cipher-suites.js";
 import { TLS_VERSIONS, type TlsVersionName } from "../codecs/tls/client-hello.js";
+import { bitLength, judgeDhPrime } from "../codecs/tls/finite-field-groups.js";
 import { serverNameOf } from "../connection/address.js";
 import { openTlsStream, unlessTlsNotOffered } from "../connection/tls-stream.js";
 import { BUILTIN_NEGOTIATOR_TABLE } from "../negotiators/builtin.js";
-import { enumerateVersionsAndSuites } from "../tls-client/enumerate.js";
+import { type EnumerationResult, enumerateVersionsAndSuites } from "../tls-client/enumerate.js";
+import { scanKeyExchangeGroups } from "../tls-client/key-exchange-groups.js";
 import { defineTlsProbe, type TlsProbeFactory } from "../tls-client/tls-probe.js";
 
 /** `tls.versions`: which protocol versions the server completes a hello for. */
@@ -40,10 +42,46 @@ export type TlsSuitesFact = {
   suitesByClass: Record<string, string[]>;
 };
 
+/** How a finite-field DH group was judged. */
+export type DhGroupVerdict = "known-safe-group" | "safe-prime" | "not-safe-prime" | "composite" | "untested";
+
+/** One finite-field DH group the server sent. */
+export type TlsDhGroup = {
+  /** Size of the prime p in bits. */
+  bits: number;
+  /** The generator g, in decimal. */
+  generator: string;
+  /** The published safe group p is (`ffdhe2048` … `ffdhe8192`, `modp1536` … `modp8192`), or null. */
+  knownGroup: string | null;
+  /** `known-safe-group`, else what the primality tests of p and (p−1)/2 found (`untested` above 4096 bits). */
+  verdict: DhGroupVerdict;
+  /** The DHE suites it came with, IANA names. */
+  suites: string[];
+};
+
+/** `tls.dh`: the finite-field DH groups behind the accepted DHE suites. */
+export type TlsDhFact = {
+  groups: TlsDhGroup[];
+  /** Smallest group in bits; null when the server accepts no DHE suite. */
+  smallestBits: number | null;
+  /** The distinct verdicts of the groups, sorted, so that a rule can forbid some. */
+  verdicts: DhGroupVerdict[];
+};
+
+/** `tls.ecdhe`: the curves the server accepts for ECDHE in TLS 1.2 and older. */
+export type TlsEcdheFact = {
+  /** Accepted curves, in the order the server picked them. */
+  curves: { name: string; bits: number }[];
+  /** Smallest accepted curve's size class in bits; null when the server accepts no ECDHE suite below TLS 1.3. */
+  smallestBits: number | null;
+};
+
 /** `tls.scan`: the cost of the scan. */
 export type TlsScanFact = {
-  /** ClientHellos sent, each on its own TCP connection. */
+  /** ClientHellos sent to find versions and suites, each on its own TCP connection. */
   handshakes: number;
+  /** ClientHellos sent afterwards to read the DH groups and curves. */
+  groupHandshakes: number;
 };
 
 function requestedVersions(params: JsonObject): readonly TlsVersionName[] {
@@ -79,18 +117,63 @@ export const tlsVersionsSuitesFacts = defineFacts({
       suitesByClass: z.record(z.string(), z.array(z.string())),
     }) satisfies z.ZodType<TlsSuitesFact>,
   },
+  "tls.dh": {
+    description:
+      "`{ groups: [{ bits, generator, knownGroup, verdict, suites }], smallestBits, verdicts }` — every finite-field DH group sent with an accepted DHE suite; `verdict` is `known-safe-group` (RFC 7919, RFC 3526), `safe-prime`, `not-safe-prime`, `composite` or `untested` (unpublished and above 4096 bits); `smallestBits` null without DHE.",
+    schema: z.object({
+      groups: z.array(
+        z.object({
+          bits: z.number(),
+          generator: z.string(),
+          knownGroup: z.string().nullable(),
+          verdict: z.enum(["known-safe-group", "safe-prime", "not-safe-prime", "composite", "untested"]),
+          suites: z.array(z.string()),
+        }),
+      ),
+      smallestBits: z.number().nullable(),
+      verdicts: z.array(z.enum(["known-safe-group", "safe-prime", "not-safe-prime", "composite", "untested"])),
+    }) satisfies z.ZodType<TlsDhFact>,
+  },
+  "tls.ecdhe": {
+    description:
+      "`{ curves: [{ name, bits }], smallestBits }` — curves accepted for ECDHE in TLS 1.2 and older, in the server's order; `bits` is the size in the curve's name (X25519 counts as 256); `smallestBits` null without such suites.",
+    schema: z.object({
+      curves: z.array(z.object({ name: z.string(), bits: z.number() })),
+      smallestBits: z.number().nullable(),
+    }) satisfies z.ZodType<TlsEcdheFact>,
+  },
   "tls.scan": {
-    description: "`{ handshakes }` — ClientHellos sent, each on its own TCP connection.",
-    schema: z.object({ handshakes: z.number() }) satisfies z.ZodType<TlsScanFact>,
+    description:
+      "`{ handshakes, groupHandshakes }` — ClientHellos sent for versions and suites, then for DH groups and curves, each on its own TCP connection.",
+    schema: z.object({ handshakes: z.number(), groupHandshakes: z.number() }) satisfies z.ZodType<TlsScanFact>,
   },
 });
 /** The facts `tls-versions-suites` produces, as the collector checks them. */
 export type TlsVersionsSuitesFacts = FactsOf<typeof tlsVersionsSuitesFacts>;
 
+/** The newest version up to TLS 1.2 that accepted suites of a key exchange, with those suites. */
+function acceptedWith(result: EnumerationResult, keyExchange: RegExp): { version: TlsVersionName; suites: number[] } | null {
+  for (const scanned of [...result.versions].reverse()) {
+    if (!scanned.accepted || scanned.version === "TLSv1.3") continue;
+    const suites = scanned.suites.filter((code) => keyExchange.test(cipherSuiteByCode(code).name));
+    if (suites.length > 0) return { version: scanned.version, suites };
+  }
+  return null;
+}
+
+function dhGroupVerdict(prime: bigint, generator: bigint): { knownGroup: string | null; verdict: DhGroupVerdict } {
+  const judged = judgeDhPrime(prime, generator);
+  if (judged.knownGroup) return { knownGroup: judged.knownGroup, verdict: "known-safe-group" };
+  if (judged.prime === false) return { knownGroup: null, verdict: "composite" };
+  if (judged.prime === null || judged.safePrime === null) return { knownGroup: null, verdict: "untested" };
+  return { knownGroup: null, verdict: judged.safePrime ? "safe-prime" : "not-safe-prime" };
+}
+
 /**
  * Scans SSL 3.0 … TLS 1.3 and all IANA cipher suites with hand-built ClientHellos — no crypto
  * library involved, so suites the local OpenSSL dropped (3DES, RC4, EXPORT, NULL) are found too.
- * Runs after the scheme's pre-TLS negotiation (SMTP STARTTLS).
+ * Then reads the DH group of the accepted DHE suites (and tests it when it is not a published safe
+ * group) and the curves accepted for ECDHE. Runs after the scheme's pre-TLS negotiation (SMTP STARTTLS).
  *
  * Parameters: `versions` (list) restricts the versions scanned.
  */
@@ -111,6 +194,20 @@ export const createTlsVersionsSuitesProbe: TlsProbeFactory = defineTlsProbe({
         signal: deps.signal,
         versions,
       });
+      const groups = await scanKeyExchangeGroups({
+        openStream: () => openTlsStream(endpoint, deps, reach.negotiators),
+        servername: serverNameOf(endpoint),
+        timeoutMs: deps.limits.connectTimeoutMs,
+        signal: deps.signal,
+        dhe: acceptedWith(result, /^(TLS|SSL)_(DHE|DH_anon)_/),
+        ecdhe: acceptedWith(result, /^TLS_(ECDHE|ECDH_anon)_/),
+      });
+      const dhGroups: TlsDhGroup[] = groups.finiteFieldGroups.map((group) => ({
+        bits: bitLength(group.prime),
+        generator: group.generator.toString(10),
+        ...dhGroupVerdict(group.prime, group.generator),
+        suites: [...group.suites],
+      }));
       const accepted = result.versions.filter((version) => version.accepted).map((version) => version.version);
       const byVersion: Record<string, TlsVersionSuites> = {};
       const names = new Set<string>();
@@ -145,7 +242,16 @@ export const createTlsVersionsSuitesProbe: TlsProbeFactory = defineTlsProbe({
               .map(([name, suites]) => [name, [...suites].sort()]),
           ),
         },
-        "tls.scan": { handshakes: result.handshakes },
+        "tls.dh": {
+          groups: dhGroups,
+          smallestBits: dhGroups.length > 0 ? Math.min(...dhGroups.map((group) => group.bits)) : null,
+          verdicts: [...new Set(dhGroups.map((group) => group.verdict))].sort(),
+        },
+        "tls.ecdhe": {
+          curves: groups.curves.map((curve) => ({ name: curve.name, bits: curve.bits })),
+          smallestBits: groups.curves.length > 0 ? Math.min(...groups.curves.map((curve) => curve.bits)) : null,
+        },
+        "tls.scan": { handshakes: result.handshakes, groupHandshakes: groups.handshakes },
       };
       return { facts };
     }),

@@ -54,6 +54,8 @@ export type ClientHelloOptions = {
    * own configured group; leaving them out shows that group.
    */
   readonly offerFiniteFieldGroups?: boolean;
+  /** Named groups to offer instead of the full list (code points), e.g. one curve to learn whether the server accepts it. */
+  readonly groups?: readonly number[];
   /** Fixed random for reproducible tests; random otherwise. */
   readonly random?: Uint8Array;
 };
@@ -85,7 +87,7 @@ export function buildClientHello(options: ClientHelloOptions): Buffer {
       extensions.push(extension(0x0000, vector16(Buffer.concat([u8(0), vector16(name)]))));
     }
     if (options.requestOcspStaple) extensions.push(extension(0x0005, Buffer.from([1, 0, 0, 0, 0])));
-    const groups = options.offerFiniteFieldGroups === false ? OFFERED_GROUPS.filter((group) => group >> 8 !== 0x01) : OFFERED_GROUPS;
+    const groups = options.groups ?? (options.offerFiniteFieldGroups === false ? OFFERED_GROUPS.filter((group) => group >> 8 !== 0x01) : OFFERED_GROUPS);
     extensions.push(extension(0x000a, list16(groups)));
     extensions.push(extension(0x000b, vector8(Buffer.from([0, 1, 2]))));
     extensions.push(extension(0x000d, list16(OFFERED_SIGNATURE_SCHEMES)));

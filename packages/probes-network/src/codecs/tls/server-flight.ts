@@ -184,6 +184,31 @@ export function parseServerKeyExchange(body: Buffer, suiteName: string): Ephemer
   return null;
 }
 
+/** The group a TLS 1.2-and-older ServerKeyExchange names: a finite-field group's prime and generator, or a named curve's code point. */
+export type ServerKeyExchangeGroup =
+  | { readonly kind: "finite-field"; readonly prime: bigint; readonly generator: bigint }
+  | { readonly kind: "named-curve"; readonly code: number };
+
+/**
+ * Reads the group itself from a ServerKeyExchange body: p and g for DHE (RFC 5246 §7.4.3), the named
+ * curve's code point for ECDHE (RFC 8422 §5.4). Null for a suite without ephemeral key exchange or
+ * a curve that is not named.
+ */
+export function parseServerKeyExchangeGroup(body: Buffer, suiteName: string): ServerKeyExchangeGroup | null {
+  const cursor = new Cursor(body, "ServerKeyExchange");
+  if (/^TLS_(ECDHE|ECDH_anon)_/.test(suiteName)) {
+    if (cursor.u8() !== 3) return null;
+    return { kind: "named-curve", code: cursor.u16() };
+  }
+  if (/^(TLS|SSL)_(DHE|DH_anon)_/.test(suiteName)) {
+    const prime = cursor.take(cursor.u16());
+    const generator = cursor.take(cursor.u16());
+    const toBigInt = (bytes: Buffer) => (bytes.length === 0 ? 0n : BigInt(`0x${bytes.toString("hex")}`));
+    return { kind: "finite-field", prime: toBigInt(prime), generator: toBigInt(generator) };
+  }
+  return null;
+}
+
 /** Parses a CertificateStatus message body: the DER OCSP response it staples. */
 export function parseCertificateStatus(body: Buffer): Buffer {
   const cursor = new Cursor(body, "CertificateStatus message");
