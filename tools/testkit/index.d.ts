@@ -114,8 +114,10 @@ export interface OpensslLeafSpec {
   readonly extendedKeyUsage?: string;
   /** Revoke (keyCompromise) in the CA database right after issuing. */
   readonly revoke?: boolean;
-  /** OCSP responder URL for this leaf instead of the lab responder's (to point one at a hostile server). */
-  readonly ocspUrl?: string;
+  /** OCSP responder URL for this leaf instead of the lab responder's (to point one at a hostile server); null names none. */
+  readonly ocspUrl?: string | null;
+  /** CRL distribution point instead of `http://127.0.0.1:<crlPort>/lab.crl`; null names none. */
+  readonly crlUrl?: string | null;
 }
 
 /** Files of one issued leaf. */
@@ -145,6 +147,11 @@ export interface OpensslPki {
   readonly leaves: Readonly<Record<string, OpensslLeaf>>;
   /** Signs an OCSP response for a leaf with the OCSP signer; returns the DER file's path (for `s_server -status_file`). */
   makeOcspResponse(leafName: string): string;
+  /**
+   * A DER CRL of the CA database (`openssl ca -gencrl`), valid for `days` (default 3650), signed by the
+   * intermediate or, with `signer: "impostor"`, by another key under its name; returns the file's path.
+   */
+  makeCrl(options?: { readonly days?: number; readonly signer?: "issuer" | "impostor" }): string;
   /** Deletes the folder. */
   remove(): void;
 }
@@ -158,7 +165,12 @@ export interface OpensslPki {
  * const pki = createOpensslPki({ ocspPort, leaves: { good: { commonName: "localhost", altNames: ["localhost", "127.0.0.1"] } } });
  * ```
  */
-export function createOpensslPki(options: { readonly ocspPort: number; readonly leaves: Readonly<Record<string, OpensslLeafSpec>> }): OpensslPki;
+export function createOpensslPki(options: {
+  readonly ocspPort: number;
+  /** Port of the default CRL distribution point `http://127.0.0.1:<crlPort>/lab.crl`; default `ocspPort`. */
+  readonly crlPort?: number;
+  readonly leaves: Readonly<Record<string, OpensslLeafSpec>>;
+}): OpensslPki;
 
 /** A server run as a child process. */
 export interface ProcessServer extends LoopbackServer {

@@ -31,14 +31,15 @@ function caDate(date) {
  * @property {boolean} [selfSigned]
  * @property {string} [extendedKeyUsage] e.g. `serverAuth` (default) or `clientAuth`.
  * @property {boolean} [revoke] Revoke it (keyCompromise) in the CA database after issuing.
- * @property {string} [ocspUrl] OCSP responder URL for this leaf instead of the lab responder's.
+ * @property {string | null} [ocspUrl] OCSP responder URL for this leaf instead of the lab responder's; null names none.
+ * @property {string | null} [crlUrl] CRL distribution point instead of `http://127.0.0.1:<crlPort>/lab.crl`; null names none.
  */
 
 /**
  * Creates the lab PKI. `ocspPort` goes into every leaf's authorityInfoAccess as
  * `http://127.0.0.1:<port>/`, so start the responder on that port.
  *
- * @param {{ ocspPort: number, leaves: Record<string, OpensslLeafSpec> }} options
+ * @param {{ ocspPort: number, crlPort?: number, leaves: Record<string, OpensslLeafSpec> }} options
  */
 export function createOpensslPki(options) {
   const dir = mkdtempSync(join(tmpdir(), "hardcheck-pki-"));
@@ -182,8 +183,10 @@ export function createOpensslPki(options) {
               ? []
               : [
                   "authorityKeyIdentifier = keyid",
-                  `authorityInfoAccess = ${spec.ocspUrl ? `OCSP;URI:${spec.ocspUrl}` : aia}`,
-                  `crlDistributionPoints = URI:http://127.0.0.1:${options.ocspPort}/lab.crl`,
+                  ...(spec.ocspUrl === null ? [] : [`authorityInfoAccess = ${spec.ocspUrl ? `OCSP;URI:${spec.ocspUrl}` : aia}`]),
+                  ...(spec.crlUrl === null
+                    ? []
+                    : [`crlDistributionPoints = URI:${spec.crlUrl ?? `http://127.0.0.1:${options.crlPort ?? options.ocspPort}/lab.crl`}`]),
                 ]),
             ...(names.length > 0 ? [`subjectAltName = ${names.join(",")}`] : []),
             "",
@@ -262,6 +265,36 @@ export function createOpensslPki(options) {
     return join(dir, `${leafName}.ocsp.der`);
   }
 
+  /**
+   * A DER CRL of the intermediate's database (`openssl ca -gencrl`), valid for `days` (default ten years,
+   * so tests pass with the clock years ahead), signed by the intermediate or, with `signer: "impostor"`,
+   * by another key under the intermediate's name.
+   * @param {{ days?: number, signer?: "issuer" | "impostor" }} [crlOptions]
+   * @returns {string} path of the DER file
+   */
+  function makeCrl(crlOptions = {}) {
+    const signer = crlOptions.signer ?? "issuer";
+    const name = `crl-${signer}-${crlCount++}`;
+    openssl(
+      [
+        "ca",
+        "-batch",
+        "-config",
+        "ca.cnf",
+        "-gencrl",
+        "-crldays",
+        String(crlOptions.days ?? 3650),
+        ...(signer === "impostor" ? ["-keyfile", "rsa.key", "-cert", "impostor.pem"] : []),
+        "-out",
+        `${name}.pem`,
+      ],
+      dir,
+    );
+    openssl(["crl", "-in", `${name}.pem`, "-outform", "DER", "-out", `${name}.der`], dir);
+    return join(dir, `${name}.der`);
+  }
+  let crlCount = 0;
+
   return {
     dir,
     rootPath: join(dir, "root.pem"),
@@ -274,6 +307,7 @@ export function createOpensslPki(options) {
     ocspSigner: { certPath: join(dir, "ocsp-signer.pem"), keyPath: join(dir, "rsa.key") },
     leaves,
     makeOcspResponse,
+    makeCrl,
     /** Deletes the folder. */
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -36,7 +36,7 @@ const EXPECTED_FAILURES: Readonly<Record<Exclude<LabServerName, "smtp">, readonl
   "client-auth-only": ["TLS-CERT-SERVER-AUTH", "TLS-CERT-TRUSTED", "TLS-CHAIN-TRUSTED", "TLS-OCSP-STAPLING"],
 };
 
-/** Rules a lab server leaves undecided, with the verdict: revocation is verified only by a good OCSP answer. */
+/** Rules a lab server leaves undecided, with the verdict: revocation is verified only by a good OCSP or CRL answer. */
 const EXPECTED_UNDECIDED: Readonly<Partial<Record<Exclude<LabServerName, "smtp">, Readonly<Record<string, string>>>>> = {
   "self-signed": { "TLS-OCSP-NOT-REVOKED": "not-applicable" },
   "missing-intermediate": { "TLS-OCSP-NOT-REVOKED": "error" },
@@ -101,8 +101,8 @@ describe("tls-baseline verdicts on the TLS lab", () => {
 });
 
 describe("revocation when the OCSP responder is down", () => {
-  // Runs last: it stops the lab's responder.
-  it("reports TLS-OCSP-NOT-REVOKED as error (not verified), never pass", async () => {
+  // Runs last: it stops the lab's responder, then its CRL server.
+  it("passes TLS-OCSP-NOT-REVOKED on the CRL alone, and reports error (not verified) once both are down, never pass", async () => {
     await lab.ocspResponder.close();
     const config = configFromObject({
       packs: [PACK_FILE],
@@ -111,10 +111,19 @@ describe("revocation when the OCSP responder is down", () => {
       limits: { connectTimeoutMs: 2_000, probeTimeoutMs: 15_000 },
     });
     const hardcheck = await Hardcheck.create({ plugins: [register], config });
-    const down = await hardcheck.scan(config, { selection: { rules: ["TLS-OCSP-NOT-REVOKED", "TLS-OCSP-STATUS"] } });
-    const result = (rule: string) => down.results.find((entry) => entry.ruleId === rule);
+    const selection = { rules: ["TLS-OCSP-NOT-REVOKED", "TLS-OCSP-STATUS"] };
+    const ocspDown = await hardcheck.scan(config, { selection });
+    const inOcspDown = (rule: string) => ocspDown.results.find((entry) => entry.ruleId === rule);
+    expect(inOcspDown("TLS-OCSP-NOT-REVOKED")?.status).toBe("pass");
+    expect(inOcspDown("TLS-OCSP-STATUS")?.status).toBe("fail");
+
+    await lab.crlServer.close();
+    const bothDown = await hardcheck.scan(config, { selection });
+    const result = (rule: string) => bothDown.results.find((entry) => entry.ruleId === rule);
     expect(result("TLS-OCSP-NOT-REVOKED")?.status).toBe("error");
-    expect(result("TLS-OCSP-NOT-REVOKED")?.message).toBe('revocation not verified: the OCSP responder gave no usable answer (tls.ocsp.status = "unreachable")');
+    expect(result("TLS-OCSP-NOT-REVOKED")?.message).toBe(
+      'revocation not verified: neither the OCSP responder nor a CRL gave a usable answer (tls.ocsp.status = "unreachable"; tls.crl.status = "unreachable")',
+    );
     expect(result("TLS-OCSP-STATUS")?.status).toBe("fail");
   });
 });

@@ -82,6 +82,8 @@ export type {
   TlsTrustFact,
 } from "./tls-handshake/tls-handshake.probe.js";
 export { createTlsHandshakeProbe, tlsHandshakeProbe } from "./tls-handshake/tls-handshake.probe.js";
+export type { CrlStatus, TlsCrlFact } from "./tls-ocsp/crl.js";
+export { MAX_CRL_BYTES } from "./tls-ocsp/crl.js";
 export type { OcspCheckFact, OcspStatus, TlsOcspFact, TlsOcspFacts } from "./tls-ocsp/tls-ocsp.probe.js";
 export { createTlsOcspProbe, tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
 export type { TlsScanFact, TlsSuitesFact, TlsVersionSuites, TlsVersionsFact, TlsVersionsSuitesFacts } from "./tls-versions-suites/tls-versions-suites.probe.js";

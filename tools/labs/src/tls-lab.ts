@@ -1,8 +1,11 @@
 /**
  * Test-only: the TLS lab the TLS probe tests (and bench/tls) run against — a PKI made with the
  * openssl CLI and real servers on 127.0.0.1: openssl s_server per certificate problem, gnutls-serv
- * for 3DES + TLS 1.0, openssl ocsp as the responder, and an SMTP STARTTLS front.
+ * for 3DES + TLS 1.0, openssl ocsp as the responder, a loopback HTTP server publishing CRLs, and an SMTP
+ * STARTTLS front.
  */
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { type Endpoint, parseEndpoint } from "@hardcheck/core";
 import {
   createOpensslPki,
@@ -50,22 +53,31 @@ export type TlsLab = {
   /** The endpoint of a lab server (`tls://127.0.0.1:port`, `smtp://…` for the SMTP front). */
   endpoint(name: LabServerName): Endpoint;
   readonly ocspResponder: ProcessServer;
+  /** Publishes the intermediate's CRL at the leaves' default distribution point. */
+  readonly crlServer: LoopbackServer;
   /**
    * Starts one more `openssl ocsp` over the lab's CA database on `port` (reserved before the leaves
    * naming it were issued), signing with `signerArgs` (`-rsigner`, `-rkey`, `-resp_no_certs`, …).
    */
   startOcspResponder(signerArgs: readonly string[], port: number): Promise<ProcessServer>;
+  /**
+   * Publishes a CRL over HTTP on `port` (reserved before the leaves naming it were issued): every GET gets
+   * the bytes of `crlPath` (e.g. from `pki.makeCrl()`), read at each request so a new CRL replaces the old.
+   */
+  startCrlServer(port: number, crlPath: string): Promise<LoopbackServer>;
   /** Starts one more s_server for a leaf (e.g. one of `extraLeaves`), presenting leaf + intermediate; careful suites unless `args` has a `-cipher`. */
   serveLeaf(leafName: string, args?: string[]): Promise<Endpoint>;
   close(): Promise<void>;
 };
 
-/** Starts the PKI, the OCSP responder and the named servers. */
+/** Starts the PKI, the OCSP responder, the CRL server and the named servers. */
 export async function startTlsLab(names: readonly LabServerName[], options: { extraLeaves?: Record<string, OpensslLeafSpec> } = {}): Promise<TlsLab> {
   const ocspPort = await reserveLoopbackPort();
+  const crlPort = await reserveLoopbackPort();
   const now = Date.now();
   const pki = createOpensslPki({
     ocspPort,
+    crlPort,
     leaves: {
       good: { commonName: "localhost", altNames: LOOPBACK_NAMES },
       ecdsa: { commonName: "localhost", altNames: LOOPBACK_NAMES, key: "ec" },
@@ -106,6 +118,9 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
     });
   const ocspResponder = await startResponder(["-rsigner", pki.ocspSigner.certPath, "-rkey", pki.ocspSigner.keyPath], ocspPort);
   servers.push(ocspResponder);
+  // The CRL every leaf names by default, issued after the leaves (so it lists the revoked ones), valid ten years.
+  const crlServer = await startCrlHttpServer(crlPort, pki.makeCrl());
+  servers.push(crlServer);
   const close = async () => {
     await Promise.all(servers.map((server) => server.close()));
     pki.remove();
@@ -163,10 +178,16 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
     pki,
     rootPem: pki.rootPem,
     ocspResponder,
+    crlServer,
     async startOcspResponder(signerArgs, port) {
       const responder = await startResponder(signerArgs, port);
       servers.push(responder);
       return responder;
+    },
+    async startCrlServer(port, crlPath) {
+      const server = await startCrlHttpServer(port, crlPath);
+      servers.push(server);
+      return server;
     },
     async serveLeaf(leafName, args = []) {
       const server = await openssl(leafName, args);
@@ -179,5 +200,26 @@ export async function startTlsLab(names: readonly LabServerName[], options: { ex
       return parseEndpoint(`${name === "smtp" ? "smtp" : "tls"}://127.0.0.1:${server.port}`);
     },
     close,
+  };
+}
+
+/** A loopback HTTP server answering every request with the CRL file's bytes. */
+async function startCrlHttpServer(port: number, crlPath: string): Promise<LoopbackServer> {
+  const server = createServer((_request, response) => {
+    const body = readFileSync(crlPath);
+    response.writeHead(200, { "content-type": "application/pkix-crl", "content-length": body.length, connection: "close" });
+    response.end(body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ host: "127.0.0.1", port }, resolve);
+  });
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -122,7 +122,7 @@ describe("tls-chain verdict facts, one lab server per defect", () => {
       keyUsage: ["digitalSignature", "keyEncipherment"],
       extendedKeyUsage: ["serverAuth"],
       ocspUrls: [`http://127.0.0.1:${lab.ocspResponder.port}/`],
-      crlUrls: [`http://127.0.0.1:${lab.ocspResponder.port}/lab.crl`],
+      crlUrls: [`http://127.0.0.1:${lab.crlServer.port}/lab.crl`],
       isCa: false,
     });
     expect(facts["tls.chainCertificates"][1]).toMatchObject({ isCa: true, keyUsage: ["keyCertSign", "cRLSign"] });

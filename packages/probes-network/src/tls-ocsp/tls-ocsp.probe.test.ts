@@ -107,7 +107,8 @@ describe("tls-ocsp against openssl ocsp and s_server stapling", () => {
       revokedAt: null,
     });
     expect(facts["tls.ocspStaple"]).toMatchObject({ present: true, status: "good", signatureValid: true, fresh: true });
-    expect(facts["tls.crlDistributionPoints"]).toEqual([`http://127.0.0.1:${lab.ocspResponder.port}/lab.crl`]);
+    expect(facts["tls.crlDistributionPoints"]).toEqual([`http://127.0.0.1:${lab.crlServer.port}/lab.crl`]);
+    expect(facts["tls.crl"]).toMatchObject({ status: "good", signatureValid: true, url: `http://127.0.0.1:${lab.crlServer.port}/lab.crl` });
   });
 
   it("asks the responder once per scan for a certificate served on several endpoints", async () => {

@@ -1,4 +1,4 @@
-/** Revocation status of the server certificate: the stapled OCSP response and the responder named in the certificate, both verified. */
+/** Revocation status of the server certificate: the stapled OCSP response, the responder and the CRLs named in the certificate, all verified. */
 
 import { X509Certificate } from "node:crypto";
 import { request as httpRequest } from "node:http";
@@ -12,6 +12,7 @@ import { parseCertificate } from "../support/certificate-details.js";
 import { trustAnchorCertificates } from "../support/trust-anchors.js";
 import { fetchPresentedChain } from "../tls-client/presented-chain.js";
 import { defineTlsProbe, type TlsProbeFactory } from "../tls-client/tls-probe.js";
+import { checkCrl, crlNotChecked, type TlsCrlFact } from "./crl.js";
 import { buildOcspRequest, interpretOcspResponse, isFresh, type OcspAnswer, OcspParseError, pkijsCertificate } from "./ocsp-messages.js";
 
 /** Largest responder answer read; real responses are a few KB. */
@@ -162,8 +163,22 @@ export const tlsOcspFacts = defineFacts({
     schema: ocspCheckSchema.extend({ present: z.boolean() }) satisfies z.ZodType<OcspCheckFact & { present: boolean }>,
   },
   "tls.crlDistributionPoints": {
-    description: "URLs from the leaf's CRL distribution points extension (reported, not fetched).",
+    description: "URLs from the leaf's CRL distribution points extension; `tls.crl` has what they say about the leaf.",
     schema: z.array(z.string()),
+  },
+  "tls.crl": {
+    description:
+      "The leaf's status from its CRL distribution points (http only, one fetch per URL per scan): status (good, revoked, no-distribution-point, unreachable, invalid, stale, not-checked), reason, url, thisUpdate/nextUpdate, revokedAt, revocationReason, signatureValid",
+    schema: z.object({
+      status: z.enum(["good", "revoked", "no-distribution-point", "unreachable", "invalid", "stale", "not-checked"]),
+      reason: z.string().nullable(),
+      url: z.string().nullable(),
+      thisUpdate: z.string().nullable(),
+      nextUpdate: z.string().nullable(),
+      revokedAt: z.string().nullable(),
+      revocationReason: z.string().nullable(),
+      signatureValid: z.boolean().nullable(),
+    }) satisfies z.ZodType<TlsCrlFact>,
   },
 });
 /** The facts `tls-ocsp` produces, as the collector checks them. */
@@ -174,12 +189,16 @@ export type TlsOcspFacts = FactsOf<typeof tlsOcspFacts>;
  * and queries the OCSP responder from the leaf's authorityInfoAccess with a nonce. The issuer comes
  * from the presented chain, else from the trust anchors.
  *
- * Parameters: `queryResponder` (boolean, default true) — false only reads the staple.
+ * Fetches the leaf's CRL distribution points (http) and checks the leaf's serial in the verified, current CRL.
+ *
+ * Parameters: `queryResponder` (boolean, default true) — false only reads the staple;
+ * `fetchCrl` (boolean, default true) — false reports the CRL as not checked (no outbound request).
  */
 export const createTlsOcspProbe: TlsProbeFactory = defineTlsProbe({
   meta: {
     id: "tls-ocsp",
-    description: "Checks the server certificate's revocation status: verifies the stapled OCSP response and queries the responder named in the certificate.",
+    description:
+      "Checks the server certificate's revocation status: verifies the stapled OCSP response, queries the responder and fetches the CRLs named in the certificate.",
     facts: tlsOcspFacts,
   },
   collect: (endpoint, params, deps, reach) =>
@@ -187,6 +206,8 @@ export const createTlsOcspProbe: TlsProbeFactory = defineTlsProbe({
       if (!reach.schemes.includes(endpoint.scheme)) return notApplicable(`${endpoint.scheme} has no TLS layer hardcheck can reach`);
       const queryResponder = params.queryResponder === undefined ? true : params.queryResponder;
       if (typeof queryResponder !== "boolean") throw new Error("parameter queryResponder must be true or false");
+      const fetchCrl = params.fetchCrl === undefined ? true : params.fetchCrl;
+      if (typeof fetchCrl !== "boolean") throw new Error("parameter fetchCrl must be true or false");
       const presented = await fetchPresentedChain(endpoint, deps, reach.negotiators);
       const [leafDer, ...rest] = presented.certificates;
       const leaf = parseCertificate(leafDer as Buffer);
@@ -227,10 +248,16 @@ export const createTlsOcspProbe: TlsProbeFactory = defineTlsProbe({
         }
       }
 
+      const crl =
+        fetchCrl || leaf.details.crlUrls.length === 0
+          ? await checkCrl(leaf.details.crlUrls, leafPkijs, issuerPkijs, deps)
+          : crlNotChecked("not-checked", "fetching CRLs is disabled (fetchCrl: false)", leaf.details.crlUrls[0] ?? null);
+
       const facts: TlsOcspFacts = {
         "tls.ocsp": { ...responder, responderUrl },
         "tls.ocspStaple": staple,
         "tls.crlDistributionPoints": leaf.details.crlUrls,
+        "tls.crl": crl,
       };
       return { facts };
     }),
