@@ -5,7 +5,7 @@
 // Prints wall time, peak RSS, connections per endpoint (nginx's accepted-connection counter) and
 // the ratios. Peer tools are installed from Debian when missing (bench-only, not test dependencies).
 // Usage (as root): node bench/scale/run.mjs [N ...]   default N: 100 1000; BENCH_TOOLS=hardcheck to skip peers
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -43,12 +43,23 @@ function commandExists(command) {
 }
 
 /** Runs a command under GNU time; returns wall seconds and peak RSS in MiB. */
-function timed(command, args) {
+/**
+ * Runs a tool under /usr/bin/time without blocking this process: the OCSP responder's bridge into its
+ * network namespace lives in this process's event loop, so a synchronous wait would stall every
+ * revocation check of the tool being timed.
+ */
+async function timed(command, args) {
   const started = performance.now();
-  const run = spawnSync("/usr/bin/time", ["-f", "%e %M", command, ...args], { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 28 });
-  const last = (run.stderr ?? "").trim().split("\n").at(-1) ?? "";
+  const child = spawn("/usr/bin/time", ["-f", "%e %M", command, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk) => {
+    stderr = (stderr + chunk).slice(-65_536);
+  });
+  const exitCode = await new Promise((resolveExit) => child.once("close", (code) => resolveExit(code)));
+  const last = stderr.trim().split("\n").at(-1) ?? "";
   const [, rssKb] = last.split(" ").map(Number);
-  return { seconds: (performance.now() - started) / 1000, rssMiB: (rssKb ?? 0) / 1024, exitCode: run.status };
+  return { seconds: (performance.now() - started) / 1000, rssMiB: (rssKb ?? 0) / 1024, exitCode };
 }
 
 async function acceptedConnections(statusPort) {
@@ -102,7 +113,18 @@ async function runSize(pki, count, statusPort) {
         `packs: [tls-baseline]\ntrust: { caFile: ./ca.pem }\ntargets:\n${ports.map((port) => `  - { id: ep-${port}, endpoints: ["tls://127.0.0.1:${port}"] }`).join("\n")}\n`,
       );
       const before = await acceptedConnections(statusPort);
-      const run = timed(process.execPath, [cli, "scan", "-c", join(dir, "hardcheck.yaml"), "-o", join(dir, "out"), "--stdout", "none", "--fail-on", "none"]);
+      const run = await timed(process.execPath, [
+        cli,
+        "scan",
+        "-c",
+        join(dir, "hardcheck.yaml"),
+        "-o",
+        join(dir, "out"),
+        "--stdout",
+        "none",
+        "--fail-on",
+        "none",
+      ]);
       const connections = ((await acceptedConnections(statusPort)) - before - 1) / count;
       const report = JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8"));
       const bytes = readFileSync(join(dir, "out", "hardcheck.json")).length;
@@ -120,7 +142,7 @@ async function runSize(pki, count, statusPort) {
     }
     if (tools.includes("nmap")) {
       const before = await acceptedConnections(statusPort);
-      const run = timed("nmap", [
+      const run = await timed("nmap", [
         "-sT",
         "-Pn",
         "-n",
@@ -138,7 +160,7 @@ async function runSize(pki, count, statusPort) {
       const before = await acceptedConnections(statusPort);
       // Four at a time, as a user would parallelise a per-host tool.
       const script = `printf '%s\\n' ${ports.map((port) => `127.0.0.1:${port}`).join(" ")} | xargs -P 4 -n 1 sslscan --no-colour --xml=- > /dev/null`;
-      const run = timed("sh", ["-c", script]);
+      const run = await timed("sh", ["-c", script]);
       rows.push({
         tool: "sslscan ×4",
         ...run,
