@@ -3,30 +3,16 @@
  * verifies its signature against the issuer, judges its freshness at the scan clock and looks up the leaf's serial.
  */
 
-import { request as httpRequest } from "node:http";
 import type { ProbeDeps } from "@hardcheck/core";
 import { Enumerated, fromBER } from "asn1js";
 import { type Certificate, CertificateRevocationList } from "pkijs";
-import { abortedError, describeSocketError } from "../connection/socket-errors.js";
+import { fetchHttpBody } from "../connection/http-fetch.js";
+import { describeSocketError } from "../connection/socket-errors.js";
+import { REVOCATION_REASONS, SKEW_MS } from "./ocsp-messages.js";
 
 /** Largest CRL read (our limit): large public CAs publish CRLs of a few MiB. */
 export const MAX_CRL_BYTES = 10 * 1024 * 1024;
-/** Clock skew tolerated on thisUpdate, as for OCSP. */
-const SKEW_MS = 5 * 60 * 1000;
 const REASON_CODE_OID = "2.5.29.21";
-const REVOCATION_REASONS = [
-  "unspecified",
-  "keyCompromise",
-  "cACompromise",
-  "affiliationChanged",
-  "superseded",
-  "cessationOfOperation",
-  "certificateHold",
-  "(unused)",
-  "removeFromCRL",
-  "privilegeWithdrawn",
-  "aACompromise",
-];
 
 /** CRL status as hardcheck reports it. */
 export type CrlStatus = "good" | "revoked" | "no-distribution-point" | "unreachable" | "invalid" | "stale" | "not-checked";
@@ -147,55 +133,11 @@ export async function judgeCrl(bytes: Uint8Array, url: string, leaf: Certificate
 
 /** GETs a CRL; resolves with its bytes, rejects with a short reason (HTTP status, timeout, refused, our size limit). */
 export function fetchCrl(url: URL, deps: Pick<ProbeDeps, "signal" | "limits">): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    if (deps.signal.aborted) {
-      reject(abortedError("CRL request", deps.signal));
-      return;
-    }
-    const timeoutMs = deps.limits.connectTimeoutMs;
-    // No agent: a probe must not leave pooled keep-alive sockets behind when it returns.
-    const request = httpRequest(url, { method: "GET", agent: false });
-    const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    const onAbort = () => request.destroy(abortedError("CRL request", deps.signal));
-    deps.signal.addEventListener("abort", onAbort, { once: true });
-    const done = () => {
-      clearTimeout(timer);
-      deps.signal.removeEventListener("abort", onAbort);
-    };
-    request.on("response", (response) => {
-      if (response.statusCode !== 200) {
-        response.resume();
-        done();
-        reject(new Error(`HTTP ${response.statusCode}`));
-        return;
-      }
-      const declared = Number(response.headers["content-length"]);
-      if (Number.isFinite(declared) && declared > MAX_CRL_BYTES) {
-        request.destroy(new Error(`CRL larger than our limit of ${MAX_CRL_BYTES} bytes`));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let length = 0;
-      response.on("data", (chunk: Buffer) => {
-        length += chunk.length;
-        if (length > MAX_CRL_BYTES) request.destroy(new Error(`CRL larger than our limit of ${MAX_CRL_BYTES} bytes`));
-        else chunks.push(chunk);
-      });
-      response.on("end", () => {
-        done();
-        resolve(Buffer.concat(chunks));
-      });
-      response.on("error", (error) => {
-        done();
-        reject(error);
-      });
-    });
-    request.on("error", (error) => {
-      done();
-      reject(new Error(describeSocketError(error), { cause: error }));
-    });
-    request.end();
-  });
+  return fetchHttpBody(
+    url,
+    { method: "GET", maxBytes: MAX_CRL_BYTES, tooLarge: `CRL larger than our limit of ${MAX_CRL_BYTES} bytes`, what: "CRL request" },
+    deps,
+  );
 }
 
 /**

@@ -9,10 +9,11 @@ const EXTENDED_KEY_USAGE_OID = "2.5.29.37";
 const OCSP_SIGNING_OID = "1.3.6.1.5.5.7.3.9";
 const BASIC_RESPONSE_OID = "1.3.6.1.5.5.7.48.1.1";
 /** Clock skew tolerated on thisUpdate, as clients do. */
-const SKEW_MS = 5 * 60 * 1000;
+export const SKEW_MS = 5 * 60 * 1000;
 
 const RESPONSE_STATUSES = ["successful", "malformedRequest", "internalError", "tryLater", "(unused)", "sigRequired", "unauthorized"];
-const REVOCATION_REASONS = [
+/** CRLReason names by code (RFC 5280 §5.3.1), shared by OCSP answers and CRL entries. */
+export const REVOCATION_REASONS = [
   "unspecified",
   "keyCompromise",
   "cACompromise",

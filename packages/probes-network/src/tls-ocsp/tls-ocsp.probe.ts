@@ -1,11 +1,10 @@
 /** Revocation status of the server certificate: the stapled OCSP response, the responder and the CRLs named in the certificate, all verified. */
 
 import { X509Certificate } from "node:crypto";
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { defineFacts, type EndpointProbe, type FactsOf, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import { z } from "zod";
-import { abortedError, describeSocketError } from "../connection/socket-errors.js";
+import { fetchHttpBody } from "../connection/http-fetch.js";
+import { describeSocketError } from "../connection/socket-errors.js";
 import { unlessTlsNotOffered } from "../connection/tls-stream.js";
 import { BUILTIN_NEGOTIATOR_TABLE } from "../negotiators/builtin.js";
 import { parseCertificate } from "../support/certificate-details.js";
@@ -88,51 +87,18 @@ function fromAnswer(answer: OcspAnswer, now: Date): OcspCheckFact {
 
 /** Posts a DER request; resolves with the body, rejects with a short reason (HTTP status, timeout, refused). */
 function postOcspRequest(url: URL, body: Buffer, deps: Pick<ProbeDeps, "signal" | "limits">): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    if (deps.signal.aborted) {
-      reject(abortedError("OCSP request", deps.signal));
-      return;
-    }
-    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const timeoutMs = deps.limits.connectTimeoutMs;
-    // No agent: a probe must not leave pooled keep-alive sockets behind when it returns.
-    const request = send(url, { method: "POST", agent: false, headers: { "content-type": "application/ocsp-request", "content-length": body.length } });
-    const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    const onAbort = () => request.destroy(abortedError("OCSP request", deps.signal));
-    deps.signal.addEventListener("abort", onAbort, { once: true });
-    const done = () => {
-      clearTimeout(timer);
-      deps.signal.removeEventListener("abort", onAbort);
-    };
-    request.on("response", (response) => {
-      if (response.statusCode !== 200) {
-        response.resume();
-        done();
-        reject(new Error(`HTTP ${response.statusCode}`));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let length = 0;
-      response.on("data", (chunk: Buffer) => {
-        length += chunk.length;
-        if (length > MAX_RESPONSE_BYTES) request.destroy(new Error(`answer longer than ${MAX_RESPONSE_BYTES} bytes`));
-        else chunks.push(chunk);
-      });
-      response.on("end", () => {
-        done();
-        resolve(Buffer.concat(chunks));
-      });
-      response.on("error", (error) => {
-        done();
-        reject(error);
-      });
-    });
-    request.on("error", (error) => {
-      done();
-      reject(new Error(describeSocketError(error), { cause: error }));
-    });
-    request.end(body);
-  });
+  return fetchHttpBody(
+    url,
+    {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/ocsp-request", "content-length": body.length },
+      maxBytes: MAX_RESPONSE_BYTES,
+      tooLarge: `answer longer than ${MAX_RESPONSE_BYTES} bytes`,
+      what: "OCSP request",
+    },
+    deps,
+  );
 }
 
 /** One OCSP answer as judged, tied to `OcspCheckFact`. */
