@@ -6,7 +6,7 @@
 // the ratios. Peer tools are installed from Debian when missing (bench-only, not test dependencies).
 // Usage (as root): node bench/scale/run.mjs [N ...]   default N: 100 1000; BENCH_TOOLS=hardcheck to skip peers
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createOpensslPki, reserveLoopbackPort, startNamespacedServer } from "@hardcheck/testkit";
@@ -18,6 +18,8 @@ const sizes = process.argv
   .map(Number)
   .filter((n) => n > 0);
 const tools = (process.env.BENCH_TOOLS ?? "hardcheck,nmap,sslscan").split(",");
+/** Extra node flags for the hardcheck process (e.g. `--max-old-space-size=128`, `--heap-prof`). */
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const FIRST_PORT = 20_000; // below the ephemeral range, so listeners never collide with outgoing ports
 
 function ensurePeers() {
@@ -114,6 +116,7 @@ async function runSize(pki, count, statusPort) {
       );
       const before = await acceptedConnections(statusPort);
       const run = await timed(process.execPath, [
+        ...nodeArgs,
         cli,
         "scan",
         "-c",
@@ -128,6 +131,9 @@ async function runSize(pki, count, statusPort) {
       const connections = ((await acceptedConnections(statusPort)) - before - 1) / count;
       const report = JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8"));
       const bytes = readFileSync(join(dir, "out", "hardcheck.json")).length;
+      const files = readdirSync(join(dir, "out"))
+        .map((name) => `${name} ${(statSync(join(dir, "out", name)).size / 2 ** 20).toFixed(1)} MiB`)
+        .join(", ");
       const failing = [
         ...new Set(
           report.results.filter((result) => result.status === "fail" || result.status === "error").map((result) => `${result.ruleId} ${result.status}`),
@@ -137,7 +143,7 @@ async function runSize(pki, count, statusPort) {
         tool: "hardcheck",
         ...run,
         connections,
-        note: `${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary.error} error${failing.length ? ` (${failing.join(", ")})` : ""}; ${(bytes / count / 1024).toFixed(1)} KB of JSON per endpoint`,
+        note: `${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary.error} error${failing.length ? ` (${failing.join(", ")})` : ""}; ${(bytes / count / 1024).toFixed(1)} KB of JSON per endpoint; ${files}`,
       });
     }
     if (tools.includes("nmap")) {

@@ -9,7 +9,7 @@ import type { ReportDocument } from "./model/report.js";
 import { importPlugin, type PluginSpec, pluginContext, type RegisterPlugin } from "./plugin/plugin.js";
 import { PluginRegistry } from "./plugin/registry.js";
 import { type ResolvedScan, resolveScan, type ScanSelection } from "./scan/resolve.js";
-import { Scanner, type ScanOptions } from "./scan/scanner.js";
+import { type ResultSink, Scanner, type ScanOptions, type StreamedReport } from "./scan/scanner.js";
 
 /** Options for {@link Hardcheck.create}. */
 export interface HardcheckOptions {
@@ -103,6 +103,15 @@ export class Hardcheck {
   /** Runs a resolved scan. */
   run(scan: ResolvedScan, options: ScanOptions = {}): Promise<ReportDocument> {
     return this.container.resolve(Scanner).run(scan, options);
+  }
+
+  /**
+   * Runs a resolved scan, handing each target's final results to `sink` as soon as they are decided
+   * (in the order of target ids), and returns the rest of the report: a scan of many targets then
+   * holds only those in flight. {@link Hardcheck.run} is this with a sink that keeps everything.
+   */
+  stream(scan: ResolvedScan, sink: ResultSink, options: ScanOptions = {}): Promise<StreamedReport> {
+    return this.container.resolve(Scanner).stream(scan, sink, options);
   }
 
   /** Resolves and runs a scan of `config` in one step. */

@@ -146,4 +146,4 @@ export {
   type ScanSelection,
   type ScanSetup,
 } from "./scan/resolve.js";
-export { Scanner, type ScanOptions, type ScanProgress } from "./scan/scanner.js";
+export { type ResultSink, Scanner, type ScanOptions, type ScanProgress, type StreamedReport } from "./scan/scanner.js";

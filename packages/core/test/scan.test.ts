@@ -663,6 +663,42 @@ describe("determinism and order", () => {
   });
 });
 
+describe("streaming", () => {
+  it("hands each target's results over once, in target order, while later targets finish first", async () => {
+    // Targets that sort first answer last: a sink that took them as they finish would see z before a.
+    const delays: Record<string, number> = { "good.a": 60, "bad.b": 30, "good.z": 0 };
+    const probe = fakeEndpointProbe(async (endpoint) => {
+      await sleep(delays[endpoint.host] ?? 0);
+      const good = endpoint.host.startsWith("good");
+      return { facts: { "fake.value": good ? "ok" : "bad", "fake.date": "2099-01-01", "fake.count": good ? 2 : 0, "fake.list": [] } };
+    });
+    const packFile = await writePack(workDir, "stream", [VALUE_RULE, COUNT_RULE, ruleData("ask", { manual: true, prompt: "?" })]);
+    const config = configFromObject(
+      {
+        packs: [packFile],
+        targets: [
+          { id: "zed", endpoints: ["tls://good.z"] },
+          { id: "bee", endpoints: ["tls://bad.b"] },
+          { id: "ant", endpoints: ["tls://good.a"] },
+        ],
+        waivers: [{ rule: "count-positive", target: "*", reason: "r", approvedBy: "x", expires: "2026-01-01" }],
+      },
+      { file: "stream.yaml", baseDir: workDir },
+    );
+    const hardcheck = await Hardcheck.create({ plugins: [(context) => context.registerProbe(probe)] });
+    const received: Array<{ target: string; results: readonly ReportResult[] }> = [];
+    const streamed = await hardcheck.stream(await hardcheck.resolve(config), { add: (target, results) => void received.push({ target, results }) }, { clock });
+    expect(received.map((batch) => batch.target)).toEqual(["ant", "bee", "zed"]);
+    for (const batch of received) expect(new Set(batch.results.map((result) => result.target))).toEqual(new Set([batch.target]));
+    // The expired waiver met on one target is noticed once for the scan.
+    expect(streamed.notices.filter((notice) => notice.code === "HC_WAIVER_EXPIRED")).toHaveLength(1);
+    const whole = await hardcheck.scan(config, { clock });
+    expect({ ...streamed, results: whole.results }).toEqual(whole);
+    expect(received.flatMap((batch) => batch.results.map(row)).sort()).toEqual(whole.results.map(row).sort());
+    expect(streamed.summary).toEqual(whole.summary);
+  });
+});
+
 describe("tailoring", () => {
   it("applies a declared default, pack-level tailoring, and rule-level tailoring over it", async () => {
     const probe = fakeEndpointProbe(async () => ({ facts: { "fake.count": 5 } }), { facts: ["fake.count"] });

@@ -72,6 +72,8 @@ export class FactCollector {
   /** Faults probes raised after they had returned their facts (reported, verdicts kept). */
   readonly lateFaults: string[] = [];
   readonly #runs = new Map<string, Promise<ProbeRun>>();
+  /** The keys of `#runs` by target, so a finished target's facts can be let go. */
+  readonly #keysByTarget = new Map<string, string[]>();
   readonly #global: LimitFunction;
   readonly #perHost = new Map<string, LimitFunction>();
   readonly #transports = new Map<string, Promise<HostTransport>>();
@@ -120,7 +122,19 @@ export class FactCollector {
     const limit = hostLimit;
     const promise = limit(() => this.#global(() => this.#execute(probe, subject, target, params)));
     this.#runs.set(key, promise);
+    const keys = this.#keysByTarget.get(target.id);
+    if (keys) keys.push(key);
+    else this.#keysByTarget.set(target.id, [key]);
     return promise;
+  }
+
+  /**
+   * Lets go of the runs of a target whose checks are all decided, so a long scan holds only the facts
+   * of the targets in flight. A later run for it probes again.
+   */
+  forget(targetId: string): void {
+    for (const key of this.#keysByTarget.get(targetId) ?? []) this.#runs.delete(key);
+    this.#keysByTarget.delete(targetId);
   }
 
   async #execute(probe: Probe, subject: Endpoint | HostSpec, target: Target, params: JsonObject): Promise<ProbeRun> {

@@ -72,49 +72,74 @@ export interface DecidedResults {
  * active waiver wins over an expired one for the same rule and target. `now` is epoch milliseconds.
  */
 export function applySignoffs(outcomes: readonly CheckOutcome[], signoffs: Signoffs, now: number): DecidedResults {
-  const { waivers, attestations } = signoffs;
-  const isExpired = (waiver: Waiver) => waiver.expires !== undefined && expiryTime(waiver.expires) < now;
-  const expiredSeen = new Set<number>();
-  const results = outcomes.map((outcome): CheckResult => {
-    let current: CheckResult = outcome;
-    if (outcome.status === "manual") {
-      const attestation = findAttestation(attestations, outcome);
-      if (attestation) {
-        current = {
-          ...current,
-          status: attestation.verdict,
-          message: `attested ${attestation.verdict} by ${attestation.by} at ${attestation.at}${attestation.note ? `: ${attestation.note}` : ""}`,
-          attestation,
-        };
+  const applier = new SignoffApplier(signoffs, now);
+  const results = applier.apply(outcomes);
+  return { results, notices: applier.notices() };
+}
+
+/**
+ * {@link applySignoffs} for a scan that decides target by target: it remembers which expired
+ * waivers it met, so that each is noticed once for the whole scan.
+ */
+export class SignoffApplier {
+  readonly #expiredSeen = new Set<number>();
+
+  constructor(
+    private readonly signoffs: Signoffs,
+    private readonly now: number,
+  ) {}
+
+  /** The final results of `outcomes`. */
+  apply(outcomes: readonly CheckOutcome[]): CheckResult[] {
+    const { waivers, attestations } = this.signoffs;
+    const isExpired = (waiver: Waiver) => waiver.expires !== undefined && expiryTime(waiver.expires) < this.now;
+    return outcomes.map((outcome): CheckResult => {
+      let current: CheckResult = outcome;
+      if (outcome.status === "manual") {
+        const attestation = findAttestation(attestations, outcome);
+        if (attestation) {
+          current = {
+            ...current,
+            status: attestation.verdict,
+            message: `attested ${attestation.verdict} by ${attestation.by} at ${attestation.at}${attestation.note ? `: ${attestation.note}` : ""}`,
+            attestation,
+          };
+        }
       }
-    }
-    const matching = waivers.flatMap((waiver, i) => (waiver.rule === outcome.ruleId && (waiver.target === "*" || waiver.target === outcome.target) ? [i] : []));
-    // A renewed waiver is often added next to the expired one: an active waiver wins over an expired one.
-    const index = matching.find((i) => !isExpired(waivers[i] as Waiver)) ?? matching[0] ?? -1;
-    const waiver = waivers[index];
-    if (waiver && (current.status === "fail" || current.status === "manual")) {
-      const expired = isExpired(waiver);
-      const record: WaiverRecord = { ...waiver, expired, originalStatus: current.status satisfies Status };
-      if (expired) {
-        expiredSeen.add(index);
-        current = { ...current, waiver: record, message: `${current.message} (waiver expired ${waiver.expires}; not applied)` };
-      } else {
-        current = { ...current, status: "waived", waiver: record, message: `waived by ${waiver.approvedBy}: ${waiver.reason}` };
+      const matching = waivers.flatMap((waiver, i) =>
+        waiver.rule === outcome.ruleId && (waiver.target === "*" || waiver.target === outcome.target) ? [i] : [],
+      );
+      // A renewed waiver is often added next to the expired one: an active waiver wins over an expired one.
+      const index = matching.find((i) => !isExpired(waivers[i] as Waiver)) ?? matching[0] ?? -1;
+      const waiver = waivers[index];
+      if (waiver && (current.status === "fail" || current.status === "manual")) {
+        const expired = isExpired(waiver);
+        const record: WaiverRecord = { ...waiver, expired, originalStatus: current.status satisfies Status };
+        if (expired) {
+          this.#expiredSeen.add(index);
+          current = { ...current, waiver: record, message: `${current.message} (waiver expired ${waiver.expires}; not applied)` };
+        } else {
+          current = { ...current, status: "waived", waiver: record, message: `waived by ${waiver.approvedBy}: ${waiver.reason}` };
+        }
       }
-    }
-    return current;
-  });
-  const notices: ReportNotice[] = [];
-  for (const index of expiredSeen) {
-    const waiver = waivers[index];
-    if (waiver)
-      notices.push({
-        level: "warning",
-        code: "HC_WAIVER_EXPIRED",
-        message: `waiver for ${waiver.rule} on ${waiver.target} expired ${waiver.expires} and was not applied`,
-      });
+      return current;
+    });
   }
-  return { results, notices };
+
+  /** The notices about the sign-offs met so far (expired waivers), in the order of the waivers. */
+  notices(): ReportNotice[] {
+    const notices: ReportNotice[] = [];
+    for (const index of [...this.#expiredSeen].sort((a, b) => a - b)) {
+      const waiver = this.signoffs.waivers[index];
+      if (waiver)
+        notices.push({
+          level: "warning",
+          code: "HC_WAIVER_EXPIRED",
+          message: `waiver for ${waiver.rule} on ${waiver.target} expired ${waiver.expires} and was not applied`,
+        });
+    }
+    return notices;
+  }
 }
 
 /** A date-only expiry lasts through that whole day (UTC). */

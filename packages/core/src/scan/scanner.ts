@@ -4,18 +4,19 @@
  */
 import { inject, injectable } from "tsyringe";
 import { Evaluator } from "../engine/evaluate.js";
-import type { ReportDocument, ReportNotice } from "../model/report.js";
+import type { CheckResult, ReportDocument, ReportNotice, Status, Summary } from "../model/report.js";
 import { PluginRegistry } from "../plugin/registry.js";
 import { type Clock, createScanCache, fixedClock, type Logger, MIN_SECRET_LENGTH, SecretResolver, silentLogger, systemClock } from "../plugin/services.js";
+import { buildReport } from "../report/report.js";
 import { ruleLevel } from "./applicability.js";
 import { checkGroup, groupChecks } from "./check.js";
 import { FactCollector } from "./collector.js";
-import { applySignoffs, combineSources } from "./decide.js";
+import { combineSources, SignoffApplier } from "./decide.js";
 import { detectOperatingSystems } from "./detect-os.js";
 import type { CheckOutcome } from "./outcome.js";
-import { planScan } from "./plan.js";
+import { type PlannedCheck, planScan } from "./plan.js";
 import type { ResolvedScan } from "./resolve.js";
-import { writeReport } from "./write.js";
+import { redactResult, writeReport } from "./write.js";
 
 /** Progress of a running scan. */
 export interface ScanProgress {
@@ -51,6 +52,19 @@ export interface ScanOptions {
 }
 
 /**
+ * Receives a streamed scan's results target by target: each target's final results (sources
+ * combined, sign-offs applied, secrets scrubbed) as soon as every check on it is decided, in the
+ * order of target ids, so that a scan keeps only the targets in flight.
+ */
+export interface ResultSink {
+  /** Takes the results of one target; a returned promise is awaited before the next target is handed over. */
+  add(target: string, results: readonly CheckResult[]): void | Promise<void>;
+}
+
+/** Everything of a report but its results, which went to a {@link ResultSink}. */
+export type StreamedReport = Omit<ReportDocument, "results">;
+
+/**
  * Runs scans. Its one dependency is injected by explicit token, so it resolves even where a
  * bundler drops metadata.
  */
@@ -60,6 +74,17 @@ export class Scanner {
 
   /** Runs every check of `scan` and returns the report document. Never throws for probe failures. */
   async run(scan: ResolvedScan, options: ScanOptions = {}): Promise<ReportDocument> {
+    const results: CheckResult[] = [];
+    const streamed = await this.stream(scan, { add: (_target, decided) => void results.push(...decided) }, options);
+    return buildReport({ ...streamed, results });
+  }
+
+  /**
+   * Runs every check of `scan`, handing each target's results to `sink` as soon as they are decided,
+   * and returns the rest of the report. Memory holds only the targets in flight and those waiting for
+   * an earlier target to finish. Never throws for probe failures.
+   */
+  async stream(scan: ResolvedScan, sink: ResultSink, options: ScanOptions = {}): Promise<StreamedReport> {
     const wallClock = options.clock ?? systemClock;
     const startedAt = wallClock.now();
     // One clock for every verdict of the scan: the scan's own, or the instant it was asked to judge at.
@@ -99,19 +124,44 @@ export class Scanner {
     options.onProgress?.({ done, total });
 
     const evaluator = new Evaluator(clock);
-    const outcomes: CheckOutcome[] = [...plan.decidedWithoutProbing];
+    const signoffs = new SignoffApplier(scan, clock.now().getTime());
+    const summary: Summary = { pass: 0, fail: 0, error: 0, manual: 0, waived: 0, notApplicable: 0 };
     /** Targets whose host facts describe another time than the scan's: target id → that time. */
     const observedAt = new Map<string, string>();
+    const targets = new TargetQueue(detection.targets.map((target) => target.id));
+    for (const outcome of plan.decidedWithoutProbing) targets.outcome(outcome);
+    // Groups start in target order, so targets finish roughly in the order the sink takes them.
+    const groups = groupChecks(plan.checks).sort((a, b) => targets.rank(a) - targets.rank(b));
+    for (const group of groups) targets.expect((group[0] as PlannedCheck).target.id);
+    /** Decides, scrubs and hands over every finished target that is next in order. */
+    const flush = async () => {
+      for (const [targetId, outcomes] of targets.ready()) {
+        collector.forget(targetId);
+        const decided = signoffs.apply(combineSources(outcomes));
+        const results = secrets.hasSecrets ? decided.map((result) => redactResult(result, secrets)) : decided;
+        for (const result of results) countInto(summary, result.status);
+        await sink.add(targetId, results);
+      }
+    };
+    // One hand-over at a time: the sink sees targets in order even when they finish together.
+    let handing = Promise.resolve();
+    const handOver = () => {
+      handing = handing.then(flush);
+      return handing;
+    };
     try {
       await Promise.all(
-        groupChecks(plan.checks).map(async (group) => {
+        groups.map(async (group) => {
           const checked = await checkGroup(group, collector, evaluator, clock);
-          outcomes.push(...checked.outcomes);
+          for (const outcome of checked.outcomes) targets.outcome(outcome);
           if (checked.observedAt) observedAt.set(checked.targetId, checked.observedAt);
+          targets.groupDone(checked.targetId);
           done += group.length;
           options.onProgress?.({ done, total });
+          await handOver();
         }),
       );
+      await handOver();
     } finally {
       await collector.closeTransports();
     }
@@ -124,8 +174,7 @@ export class Scanner {
       const reason = controller.signal.reason instanceof Error ? controller.signal.reason.message : "scan cancelled";
       notices.push({ level: "warning", code: "HC_SCAN_INCOMPLETE", message: `${reason}: unfinished checks are reported as error` });
     }
-    const decided = applySignoffs(combineSources(outcomes), scan, clock.now().getTime());
-    notices.push(...decided.notices);
+    notices.push(...signoffs.notices());
     for (const ref of secrets.shortSecretRefs)
       notices.push({
         level: "warning",
@@ -133,7 +182,7 @@ export class Scanner {
         message: `the secret ${ref} is shorter than ${MIN_SECRET_LENGTH} characters: it is scrubbed from reports only where it stands as a whole word — use a longer secret`,
       });
     const shard = scan.shard ?? options.shard;
-    return writeReport({
+    const { results: _none, ...report } = writeReport({
       tool: options.tool ?? { name: "hardcheck", version: CORE_VERSION },
       startedAt,
       finishedAt: wallClock.now(),
@@ -143,13 +192,70 @@ export class Scanner {
       rules: scan.rules,
       targets: detection.targets,
       observedAt,
-      results: decided.results,
+      results: [],
       notices,
       secrets,
       ...(shard ? { shard } : {}),
       ...(scan.site ? { site: scan.site } : {}),
     });
+    return { ...report, summary };
   }
+}
+
+/**
+ * The outcomes of each target until every check on it is decided, and the order targets leave in:
+ * by target id, each as soon as it and every target before it are done.
+ */
+class TargetQueue {
+  readonly #order: string[];
+  readonly #rank: Map<string, number>;
+  readonly #outcomes = new Map<string, CheckOutcome[]>();
+  readonly #pending = new Map<string, number>();
+  #next = 0;
+
+  constructor(ids: readonly string[]) {
+    // The report's order of targets.
+    this.#order = [...ids].sort((a, b) => a.localeCompare(b, "en"));
+    this.#rank = new Map(this.#order.map((id, index) => [id, index]));
+  }
+
+  /** The place of a group's target in the hand-over order. */
+  rank(group: readonly PlannedCheck[]): number {
+    return this.#rank.get((group[0] as PlannedCheck).target.id) ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  /** One more group of checks must finish before the target is done. */
+  expect(targetId: string): void {
+    this.#pending.set(targetId, (this.#pending.get(targetId) ?? 0) + 1);
+  }
+
+  outcome(outcome: CheckOutcome): void {
+    const list = this.#outcomes.get(outcome.target);
+    if (list) list.push(outcome);
+    else this.#outcomes.set(outcome.target, [outcome]);
+  }
+
+  groupDone(targetId: string): void {
+    this.#pending.set(targetId, (this.#pending.get(targetId) ?? 1) - 1);
+  }
+
+  /** Takes the finished targets that are next in order, with their outcomes. */
+  *ready(): Generator<[string, CheckOutcome[]]> {
+    while (this.#next < this.#order.length) {
+      const id = this.#order[this.#next] as string;
+      if ((this.#pending.get(id) ?? 0) > 0) return;
+      this.#next++;
+      const outcomes = this.#outcomes.get(id) ?? [];
+      this.#outcomes.delete(id);
+      this.#pending.delete(id);
+      yield [id, outcomes];
+    }
+  }
+}
+
+function countInto(summary: Summary, status: Status): void {
+  if (status === "not-applicable") summary.notApplicable++;
+  else summary[status]++;
 }
 
 /** The version of `@hardcheck/core`, injected at build time. */

@@ -46,7 +46,7 @@ export function writeReport(input: ReportInput): ReportDocument {
       const observed = input.observedAt.get(target.id);
       return observed ? { ...toReportTarget(target), observedAt: new Date(observed).toISOString() } : target;
     }),
-    results: secrets.hasSecrets ? input.results.map((result) => redactFreeText(result, secrets)) : input.results,
+    results: secrets.hasSecrets ? input.results.map((result) => redactResult(result, secrets)) : input.results,
     notices: secrets.hasSecrets ? input.notices.map((notice) => ({ ...notice, message: secrets.redact(notice.message) })) : input.notices,
     // One entry per rule: a rule with several evidence sources is compiled into one part per source.
     rules: [...new Set(input.rules.map(({ rule }) => rule))].map(reportRuleOf),
@@ -80,7 +80,7 @@ export function reportRuleOf(rule: Rule): ReportRule {
  * that happens to equal `fail` cannot change a verdict. Working on values (not serialised JSON)
  * keeps secrets with quotes or backslashes from slipping through.
  */
-function redactFreeText(result: CheckResult, secrets: SecretResolver): CheckResult {
+export function redactResult(result: CheckResult, secrets: SecretResolver): CheckResult {
   return {
     ...result,
     message: secrets.redact(result.message),
