@@ -11,7 +11,14 @@ import { junitReporter } from "./junit/junit.reporter.js";
 import { markdownReporter } from "./markdown/markdown.reporter.js";
 import { sarifReporter } from "./sarif/sarif.reporter.js";
 
-export { type ConsoleReporterOptions, consoleReporter, renderConsole } from "./console/console.reporter.js";
+export {
+  type ConsoleEnding,
+  type ConsoleReporterOptions,
+  type ConsoleStream,
+  consoleReporter,
+  consoleStream,
+  renderConsole,
+} from "./console/console.reporter.js";
 export { type BaselineState, baselineStates, changedFacts, diffReports, type ReportDiff, type ResultChange, renderDiffText } from "./diff/diff.js";
 export { escapeHtml, type HtmlReporterOptions, htmlReporter, renderHtml } from "./html/html.reporter.js";
 export { jsonReporter } from "./json/json.reporter.js";

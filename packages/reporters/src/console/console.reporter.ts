@@ -7,6 +7,7 @@ import {
   printableDeep,
   type ReportDocument,
   type ReporterOptions,
+  type ReportTarget,
   resultsWithRules,
   SEVERITIES,
   type Status,
@@ -37,77 +38,109 @@ export interface ConsoleReporterOptions extends ReporterOptions {
 export function renderConsole(document: ReportDocument, options: ConsoleReporterOptions = {}): string {
   // Servers wrote much of this text: escape what a terminal would obey.
   const report = printableDeep(document);
+  const view = consoleStream(options, report);
+  const byTarget = new Map<string, CheckResult[]>();
+  for (const result of resultsWithRules(report)) byTarget.set(result.target, [...(byTarget.get(result.target) ?? []), result]);
+  const sections = report.targets.map((target) => view.target(target, byTarget.get(target.id) ?? []));
+  return sections.join("") + view.end(report);
+}
+
+/** The parts of a report the console view ends with. */
+export type ConsoleEnding = Pick<ReportDocument, "notices" | "summary" | "incomplete">;
+
+/**
+ * The console view of a report taken target by target, as a streamed scan hands results over: one
+ * section per target, then the notices and counts. {@link renderConsole} is this over a whole document.
+ */
+export interface ConsoleStream {
+  /** The section of one target (its results in any order). */
+  target(target: Pick<ReportTarget, "id" | "host">, results: readonly CheckResult[]): string;
+  /** The notices, the not-applicable reasons seen in every section, and the counts. */
+  end(report: ConsoleEnding): string;
+}
+
+/**
+ * Starts a console view to be fed target by target. Marking findings NEW against
+ * `options.baseline` needs the whole report, `whole`; without it nothing is marked.
+ */
+export function consoleStream(options: ConsoleReporterOptions = {}, whole?: ReportDocument): ConsoleStream {
   const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const bold = (text: string) => (options.color ? `\u001b[1m${text}\u001b[22m` : text);
-  const lines: string[] = [];
-  const states = baselineStates(report, options);
-  const byTarget = new Map<string, CheckResult[]>();
-  const joined = resultsWithRules(report);
-  for (const result of joined) byTarget.set(result.target, [...(byTarget.get(result.target) ?? []), result]);
+  const states = whole ? baselineStates(whole, options) : undefined;
+  const notApplicable = new Map<string, number>();
   const severityRank = (result: CheckResult) => SEVERITIES.indexOf(result.severity);
-  for (const target of report.targets) {
-    const results = [...(byTarget.get(target.id) ?? [])].sort(
-      (a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || severityRank(a) - severityRank(b) || a.ruleId.localeCompare(b.ruleId),
-    );
-    const counts = countStatuses(results);
-    lines.push(`${bold(`${target.id}${target.host ? ` (${target.host})` : ""}`)}  ${formatCounts(counts, paint)}`);
-    // One unreachable endpoint fails every rule on it for the same reason: say it once.
-    const errorGroups = new Map<string, CheckResult[]>();
-    for (const result of results.filter((r) => r.status === "error")) {
-      const key = `${result.endpoint}|${result.message}`;
-      errorGroups.set(key, [...(errorGroups.get(key) ?? []), result]);
-    }
-    for (const result of results) {
-      const quiet = result.status === "pass" || result.status === "not-applicable";
-      if (quiet && !options.verbose) continue;
-      const where = result.endpoint ? ` ${result.endpoint}` : "";
-      const group = result.status === "error" ? (errorGroups.get(`${result.endpoint}|${result.message}`) ?? []) : [];
-      if (group.length > 1) {
-        if (group[0] !== result) continue;
-        lines.push(`  ${paint(COLOR.error, LABEL.error.padEnd(6))} ${group.length} checks${where}: ${group.map((r) => r.ruleId).join(", ")}`);
-        lines.push(`         ${result.message}`);
-        continue;
-      }
-      const fresh = states?.get(findingKey(result)) === "new" ? `${paint(33, "NEW")} ` : "";
-      lines.push(
-        `  ${paint(COLOR[result.status], LABEL[result.status].padEnd(6))} ${result.severity.padEnd(8)} ${fresh}${result.ruleId}${where}  ${result.title}`,
+  return {
+    target(target, targetResults) {
+      const lines: string[] = [];
+      const results = [...printableDeep(targetResults)].sort(
+        (a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || severityRank(a) - severityRank(b) || a.ruleId.localeCompare(b.ruleId),
       );
-      if (result.status === "fail") {
-        const blamed = blamedConditions(result.conditions);
-        for (const condition of blamed) lines.push(`         ${describeCondition(condition, 70)}`);
-        if (blamed.length === 0) lines.push(`         ${result.message}`);
-      } else if (!quiet) {
-        lines.push(`         ${result.message}`);
+      for (const result of results) if (result.status === "not-applicable") notApplicable.set(result.message, (notApplicable.get(result.message) ?? 0) + 1);
+      const counts = countStatuses(results);
+      const id = printableDeep(target.id);
+      const host = target.host === null ? null : printableDeep(target.host);
+      lines.push(`${bold(`${id}${host ? ` (${host})` : ""}`)}  ${formatCounts(counts, paint)}`);
+      // One unreachable endpoint fails every rule on it for the same reason: say it once.
+      const errorGroups = new Map<string, CheckResult[]>();
+      for (const result of results.filter((r) => r.status === "error")) {
+        const key = `${result.endpoint}|${result.message}`;
+        errorGroups.set(key, [...(errorGroups.get(key) ?? []), result]);
       }
-    }
-    const hidden = counts.pass + counts["not-applicable"];
-    if (hidden > 0 && !options.verbose) lines.push(paint(90, `  (${hidden} passing or not applicable not shown; --verbose lists them)`));
-    lines.push("");
-  }
-  for (const notice of report.notices) lines.push(`${paint(notice.level === "warning" ? 33 : 90, notice.level.toUpperCase())} ${notice.message}`);
-  lines.push(...notApplicableReasons(joined).map((line) => paint(90, line)));
-  const s = report.summary;
-  const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
-  lines.push(
-    bold(`${total} checks: `) +
-      [
-        paint(COLOR.pass, `${s.pass} passed`),
-        paint(COLOR.fail, `${s.fail} failed`),
-        paint(COLOR.error, `${s.error} errors`),
-        paint(COLOR.manual, `${s.manual} manual`),
-        paint(COLOR.waived, `${s.waived} waived`),
-        paint(COLOR["not-applicable"], `${s.notApplicable} not applicable`),
-      ].join(", ") +
-      (states ? ` — ${[...states.values()].filter((state) => state === "new").length} new since the baseline` : "") +
-      (report.incomplete ? paint(33, " — INCOMPLETE") : ""),
-  );
-  return `${lines.join("\n")}\n`;
+      for (const result of results) {
+        const quiet = result.status === "pass" || result.status === "not-applicable";
+        if (quiet && !options.verbose) continue;
+        const where = result.endpoint ? ` ${result.endpoint}` : "";
+        const group = result.status === "error" ? (errorGroups.get(`${result.endpoint}|${result.message}`) ?? []) : [];
+        if (group.length > 1) {
+          if (group[0] !== result) continue;
+          lines.push(`  ${paint(COLOR.error, LABEL.error.padEnd(6))} ${group.length} checks${where}: ${group.map((r) => r.ruleId).join(", ")}`);
+          lines.push(`         ${result.message}`);
+          continue;
+        }
+        const fresh = states?.get(findingKey(result)) === "new" ? `${paint(33, "NEW")} ` : "";
+        lines.push(
+          `  ${paint(COLOR[result.status], LABEL[result.status].padEnd(6))} ${result.severity.padEnd(8)} ${fresh}${result.ruleId}${where}  ${result.title}`,
+        );
+        if (result.status === "fail") {
+          const blamed = blamedConditions(result.conditions);
+          for (const condition of blamed) lines.push(`         ${describeCondition(condition, 70)}`);
+          if (blamed.length === 0) lines.push(`         ${result.message}`);
+        } else if (!quiet) {
+          lines.push(`         ${result.message}`);
+        }
+      }
+      const hidden = counts.pass + counts["not-applicable"];
+      if (hidden > 0 && !options.verbose) lines.push(paint(90, `  (${hidden} passing or not applicable not shown; --verbose lists them)`));
+      lines.push("");
+      return `${lines.join("\n")}\n`;
+    },
+    end(report) {
+      const lines: string[] = [];
+      for (const notice of printableDeep(report.notices))
+        lines.push(`${paint(notice.level === "warning" ? 33 : 90, notice.level.toUpperCase())} ${notice.message}`);
+      lines.push(...notApplicableReasons(notApplicable).map((line) => paint(90, line)));
+      const s = report.summary;
+      const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
+      lines.push(
+        bold(`${total} checks: `) +
+          [
+            paint(COLOR.pass, `${s.pass} passed`),
+            paint(COLOR.fail, `${s.fail} failed`),
+            paint(COLOR.error, `${s.error} errors`),
+            paint(COLOR.manual, `${s.manual} manual`),
+            paint(COLOR.waived, `${s.waived} waived`),
+            paint(COLOR["not-applicable"], `${s.notApplicable} not applicable`),
+          ].join(", ") +
+          (states ? ` — ${[...states.values()].filter((state) => state === "new").length} new since the baseline` : "") +
+          (report.incomplete ? paint(33, " — INCOMPLETE") : ""),
+      );
+      return `${lines.join("\n")}\n`;
+    },
+  };
 }
 
 /** How many checks were not applicable, and why, commonest reason first: a skip is never silent. */
-function notApplicableReasons(results: readonly CheckResult[], shown = 6): string[] {
-  const reasons = new Map<string, number>();
-  for (const result of results) if (result.status === "not-applicable") reasons.set(result.message, (reasons.get(result.message) ?? 0) + 1);
+function notApplicableReasons(reasons: ReadonlyMap<string, number>, shown = 6): string[] {
   if (reasons.size === 0) return [];
   const sorted = [...reasons].sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
   const total = sorted.reduce((sum, [, count]) => sum + count, 0);
