@@ -140,10 +140,12 @@ export { FactCollector, type ProbeRun, reportProbeFault } from "./scan/collector
 export {
   DEFAULT_LIMITS,
   prepareScan,
+  type RecordedEndpoint,
   type ResolvedLimits,
   type ResolvedScan,
   resolveScan,
   type ScanSelection,
   type ScanSetup,
+  withRecordedEndpoints,
 } from "./scan/resolve.js";
 export { Scanner, type ScanOptions, type ScanProgress } from "./scan/scanner.js";
