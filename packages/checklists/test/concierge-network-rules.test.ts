@@ -139,9 +139,17 @@ describe("Concierge network items against the protocol labs", () => {
 
   it.each([
     ["ldap-locked-careless-client", "CL-LDAP1", /^client client-ldap:\/\/127\.0\.0\.1:3389: .*every session went to TLS.*no simple bind before TLS/],
-    ["smtp-auth-after-tls-careless-client", "CL-SMTP1", /^client client-smtp:\/\/127\.0\.0\.1:2525: .*no AUTH before TLS.*TLS 1\.2 or newer only.*no weak suite offered.*refuses a certificate it cannot trust/],
+    [
+      "smtp-auth-after-tls-careless-client",
+      "CL-SMTP1",
+      /^client client-smtp:\/\/127\.0\.0\.1:2525: .*no AUTH before TLS.*TLS 1\.2 or newer only.*no weak suite offered.*refuses a certificate it cannot trust/,
+    ],
     ["ldap-locked-no-client-evidence", "CL-LDAP1", /\(not checked automatically: client\) — checked: network ldap:/],
-    ["smtp-auth-after-tls-validation-unseen", "CL-SMTP1", /not checked: client client-smtp:\/\/127\.0\.0\.1:2525 \(the canary presented no certificate the Concierge must refuse/],
+    [
+      "smtp-auth-after-tls-validation-unseen",
+      "CL-SMTP1",
+      /not checked: client client-smtp:\/\/127\.0\.0\.1:2525 \(the canary presented no certificate the Concierge must refuse/,
+    ],
     ["http-redirect-untagged-client", "CL-EWS1", /client \(no endpoint of this target can be assessed by this source \(tagged ews\)\)/],
   ])("%s: %s says what the client side showed or that it was not checked", (target, rule, message) => {
     const result = report.results.find((candidate) => candidate.target === target && candidate.ruleId === rule);
