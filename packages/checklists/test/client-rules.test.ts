@@ -5,17 +5,17 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CheckResult, configFromObject, fixedClock, Hardcheck, type JsonObject, loadPackFile, type Rule } from "@hardcheck/core";
+import { configFromObject, fixedClock, Hardcheck, type JsonObject, loadPackFile, type ReportResult, type Rule } from "@hardcheck/core";
 import { type CanaryProtocol, type CanarySession, clientEndpointsOf, register } from "@hardcheck/probes-network";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canarySession, carefulClient, carelessClient, evidenceFile, LEGACY_HELLO } from "../../probes-network/test/support/canary-sessions.js";
-import { bundledPackFile, register as checklists } from "../src/index.js";
+import { type BundledPackId, bundledPackFile, register as checklists } from "../src/index.js";
+import { canarySession, carefulClient, carelessClient, evidenceFile, LEGACY_HELLO } from "./support/canary-sessions.js";
 
-const C = "openscape-concierge-v5r0";
-const X = "openscape-xpert";
+const C = "openscape-concierge-v5r0" as const;
+const X = "openscape-xpert" as const;
 
 /** Each rule with a client source, the canary protocol its client is seen on, and the target's tags and OS. */
-const CLIENT_RULES: ReadonlyArray<{ pack: string; rule: string; protocol: CanaryProtocol; tags: string[]; os?: string; endpointTags?: string[] }> = [
+const CLIENT_RULES: ReadonlyArray<{ pack: BundledPackId; rule: string; protocol: CanaryProtocol; tags: string[]; os?: string; endpointTags?: string[] }> = [
   { pack: C, rule: "CL-LDAP1", protocol: "ldap", tags: ["concierge"] },
   { pack: C, rule: "CL-SMTP1", protocol: "smtp", tags: ["concierge"] },
   { pack: C, rule: "CL-EWS1", protocol: "https", tags: ["concierge"], endpointTags: ["ews"] },
@@ -88,7 +88,7 @@ afterAll(async () => {
 });
 
 /** Scans one target per behaviour with `rule` as written in `packFile`, the client sessions recorded for each. */
-async function scan(packFile: string, entry: (typeof CLIENT_RULES)[number], tailoring: JsonObject = {}): Promise<CheckResult[]> {
+async function scan(packFile: string, entry: (typeof CLIENT_RULES)[number], tailoring: JsonObject = {}): Promise<ReportResult[]> {
   const sessions = BEHAVIOURS.flatMap((behaviour, index) => behaviour.sessions(entry.protocol, `case-${index}`));
   const recorded = clientEndpointsOf(evidenceFile(sessions), "client.json");
   const targets = BEHAVIOURS.map((_behaviour, index) => ({

@@ -44,6 +44,10 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
       "exit 2 when the config leaves something unchecked: a pack, target or role tag nothing applies to, an OS not detected (also strict: true in the config)",
     )
     .option(
+      "--client-evidence <file>",
+      "what canary listeners recorded (hardcheck listen): each target's client endpoints are judged from it; without it client sources stay not checked",
+    )
+    .option(
       "--as-of <time>",
       "judge as of this ISO-8601 time instead of now (e.g. 2026-11-24T08:00:00Z); evidence bundles are still judged as of their collection",
     )

@@ -6,6 +6,7 @@ import {
   HardcheckError,
   parseIsoInstant,
   parseShard,
+  type RecordedEndpoint,
   type ReportDocument,
   type ReportNotice,
   SCOPE_WARNING_CODES,
@@ -39,6 +40,8 @@ export interface ScanCommandOptions {
   readonly baseline?: string;
   /** Judge as of this ISO-8601 time instead of now. */
   readonly asOf?: string;
+  /** A client evidence file written by `hardcheck listen`. */
+  readonly clientEvidence?: string;
   /** Exit 2 when a scope warning says something was left unchecked. */
   readonly strict?: boolean;
 }
@@ -75,6 +78,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   }
   // Read the baseline before scanning so a wrong path fails fast.
   const baseline = options.baseline ? await readReport(options.baseline, io.cwd) : undefined;
+  const recordedEndpoints = options.clientEvidence !== undefined ? await readClientEvidence(options.clientEvidence, io.cwd) : undefined;
   const { hardcheck, config } = await createInstance(options.config, io.cwd);
   // Plugins are loaded: from here a signal finishes a partial report instead of ending the process.
   io.onScanStart?.();
@@ -84,6 +88,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
     ...(options.pack ? { packs: options.pack } : {}),
     ...(options.rule ? { rules: options.rule } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(recordedEndpoints ? { recordedEndpoints } : {}),
     limits: {
       ...(concurrency ? { concurrency } : {}),
       ...(timeout
@@ -130,6 +135,12 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
     }
   }
   return exitCodeFor(report, failOn);
+}
+
+/** The client endpoints of an evidence file, named in errors as the user wrote it. */
+async function readClientEvidence(file: string, cwd: string): Promise<RecordedEndpoint[]> {
+  const { clientEndpointsOf, readClientEvidenceFile } = await import("@hardcheck/probes-network");
+  return clientEndpointsOf(await readClientEvidenceFile(resolve(cwd, file), file), file);
 }
 
 function toText(content: string | Uint8Array): string {
