@@ -73,6 +73,7 @@ describe("recorded endpoints", () => {
     ],
     [record({ target: "evil\u001b[31m" }), /target "evil\\x1b\[31m" is not in the config/],
     [record({ url: "client-imap://127.0.0.1:143" }), /HC_EVIDENCE_INVALID: client\.json sessions\[0\]: .*client-imap/],
+    [record({ url: "client-smtp://\u001b[31mhost:25" }), /HC_EVIDENCE_INVALID: client\.json sessions\[0\]: .*\\x1b\[31mhost/],
   ])("are refused with the record's file and key when they name what the scan does not know (%#)", async (bad, message) => {
     const error = await thrown(() => scan([bad]));
     expect(isHardcheckError(error, "HC_EVIDENCE_INVALID")).toBe(true);

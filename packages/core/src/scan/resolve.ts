@@ -159,7 +159,8 @@ export function withRecordedEndpoints(targets: readonly Target[], recorded: read
     try {
       endpoint = parseEndpoint(record.url, { tags: record.tags ?? [] }, schemes);
     } catch (error) {
-      problem(messageOf(error));
+      // The URL came from a file someone else wrote: its message quotes it, control characters and all.
+      problem(printable(messageOf(error)));
       continue;
     }
     const added = byTarget.get(target.id) ?? [];
