@@ -22,6 +22,35 @@ import { createTlsHandshakeProbe, tlsHandshakeProbe } from "./tls-handshake/tls-
 import { createTlsOcspProbe, tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
 import { createTlsVersionsSuitesProbe, tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
 
+// Canary listeners: how an appliance behaves as a client (`hardcheck listen`).
+export {
+  type BoundCanaryListener,
+  type Canary,
+  type CanaryListenerSpec,
+  type CanaryOptions,
+  clientEvidenceDocument,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  LISTENING_PROTOCOLS,
+  PRESENTABLE_CERTIFICATES,
+  startCanary,
+} from "./client-canary/canary.js";
+export { type SiteChain, WRONG_HOST_NAME } from "./client-canary/certificates.js";
+export {
+  CANARY_CERTIFICATES,
+  CANARY_PROTOCOLS,
+  type CanaryCertificate,
+  type CanaryProtocol,
+  type CanarySession,
+  type ClientCanaryFacts,
+  type ClientEvidenceFile,
+  type ClientHello,
+  canarySessionSchema,
+  clientCanaryFacts,
+  clientEvidenceFileSchema,
+  clientFactsFrom,
+  clientHelloSchema,
+  UNTRUSTWORTHY_CERTIFICATES,
+} from "./client-canary/evidence.js";
 export { LDAP_STARTTLS_OID } from "./codecs/ldap/start-tls.js";
 export { TlsParseError } from "./codecs/tls/parse-error.js";
 // The pre-TLS seam: plugins register a negotiator for their scheme; the instance's TLS probes then run over it.

@@ -7,7 +7,15 @@ import { type Clock, systemClock } from "@hardcheck/core";
 import { describeSocketError } from "../connection/socket-errors.js";
 import { type CanaryCertificates, createCanaryCertificates, type SiteChain } from "./certificates.js";
 import { CanaryConversation, type SessionEnd, SessionEnded } from "./conversation.js";
-import { type CanaryCertificate, type CanaryProtocol, type CanarySession, canarySessionSchema } from "./evidence.js";
+import {
+  CANARY_CERTIFICATES,
+  type CanaryCertificate,
+  type CanaryProtocol,
+  type CanarySession,
+  type ClientEvidenceFile,
+  canarySessionSchema,
+  clientEvidenceFileSchema,
+} from "./evidence.js";
 import { httpsCanary } from "./https-canary.js";
 import { ldapCanary } from "./ldap-canary.js";
 import { startRevocationResponder } from "./revocation-responder.js";
@@ -18,6 +26,18 @@ export const DEFAULT_SESSION_TIMEOUT_MS = 15_000;
 
 /** The protocols {@link startCanary} can listen for today. */
 export const LISTENING_PROTOCOLS: readonly CanaryProtocol[] = ["smtp", "smtps", "ldap", "ldaps", "https"];
+
+/** The certificates a canary can present, in the order `hardcheck listen --certificates` documents them. */
+export const PRESENTABLE_CERTIFICATES: readonly CanaryCertificate[] = CANARY_CERTIFICATES;
+
+/**
+ * The evidence file `hardcheck listen` writes: the sessions, sorted by start then listener, validated
+ * against the file's schema (a session that does not fit it is a bug, not evidence).
+ */
+export function clientEvidenceDocument(sessions: readonly CanarySession[], recordedAt: Date): ClientEvidenceFile {
+  const sorted = [...sessions].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.listener.localeCompare(b.listener) || a.peer.localeCompare(b.peer));
+  return clientEvidenceFileSchema.parse({ kind: "hardcheck-client-evidence", version: 1, recordedAt: recordedAt.toISOString(), sessions: sorted });
+}
 
 /** One listener: a protocol on an address the technician chose. */
 export type CanaryListenerSpec = {
@@ -63,6 +83,8 @@ export type Canary = {
   readonly listeners: readonly BoundCanaryListener[];
   /** The canary CA (PEM), for the appliance's trust store when it should trust `site`. */
   readonly caPem: string;
+  /** The chain (PEM, leaf first) presented for each certificate: public, for the technician's records. */
+  readonly chains: Readonly<Record<CanaryCertificate, string>>;
   /** Base URL of the revocation responder (`http://127.0.0.1:PORT`). */
   readonly revocationUrl: string;
   /** Sessions ended so far, in the order they ended. */
@@ -225,6 +247,7 @@ export async function startCanary(options: CanaryOptions): Promise<Canary> {
   return {
     listeners: bound,
     caPem: certificates.caPem,
+    chains: Object.fromEntries(Object.entries(certificates.chains).map(([name, chain]) => [name, chain.chainPem])) as Record<CanaryCertificate, string>,
     revocationUrl: responder.baseUrl,
     sessions,
     close() {
