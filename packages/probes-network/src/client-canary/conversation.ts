@@ -91,7 +91,15 @@ export class CanaryConversation {
     if (!this.#tls) this.credentialsBeforeTls ??= mechanism;
   }
 
-  /** Reads the next message `parse` frames; over TLS, the first one marks that the client went on. */
+  /**
+   * Marks that the client went on over TLS: called by a handler for a protocol command, never for
+   * a polite goodbye (QUIT, unbind), which a validating client sends after refusing a certificate.
+   */
+  wentOn(): void {
+    if (this.#tls) this.continuedAfterHandshake = true;
+  }
+
+  /** Reads the next message `parse` frames, within the session's bound. */
   async read<T>(parse: ReplyParser<T>): Promise<T> {
     const timeoutMs = this.#limits.deadline - performance.now();
     if (timeoutMs <= 0) throw new SessionEnded("timeout", "session bound reached");
@@ -101,7 +109,6 @@ export class CanaryConversation {
       maxBytes: MAX_CANARY_MESSAGE_BYTES,
       fail: (failure) => this.#ended(failure),
     });
-    if (this.#tls) this.continuedAfterHandshake = true;
     return value;
   }
 

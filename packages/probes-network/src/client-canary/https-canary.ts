@@ -20,6 +20,7 @@ export function frameHttpHead(buffered: Buffer): { value: string; length: number
 export async function httpsCanary(conversation: CanaryConversation): Promise<void> {
   await conversation.startTls();
   const head = await conversation.read(frameHttpHead);
+  conversation.wentOn();
   const [requestLine = "", ...headers] = head.split("\r\n");
   const [method = "", target = ""] = requestLine.split(" ");
   // The query string may carry tokens: only the path is kept.

@@ -85,6 +85,8 @@ export async function ldapCanary(conversation: CanaryConversation): Promise<void
     if (messageIdElement.tag !== 0x02 || messageIdElement.value.length === 0 || messageIdElement.value.length > 4) throw new Error("no messageID");
     const messageId = messageIdElement.value;
     const operation = element(outer.value, messageIdElement.end);
+    // Unbind and abandon are how a client leaves; anything else is going on over TLS.
+    if (operation.tag !== 0x42 && operation.tag !== 0x50) conversation.wentOn();
     switch (operation.tag) {
       case 0x60: {
         const version = element(operation.value, 0);

@@ -29,6 +29,7 @@ export async function smtpCanary(conversation: CanaryConversation, hostname: str
     const line = await conversation.read(frameSmtpLine);
     const [verb = "", ...rest] = line.trim().split(/\s+/);
     const command = verb.toUpperCase();
+    if (command !== "QUIT") conversation.wentOn();
     if (command === "AUTH") {
       await authenticate(conversation, rest, reply);
       continue;
