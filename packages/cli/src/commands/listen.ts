@@ -21,6 +21,7 @@ export interface ListenCommandOptions {
   readonly ldap?: string[];
   readonly ldaps?: string[];
   readonly https?: string[];
+  readonly sips?: string[];
   readonly certificates: string;
   readonly cert?: string;
   readonly key?: string;
@@ -99,6 +100,7 @@ export async function listenCommand(options: ListenCommandOptions, io: CliIo, si
     ldap: options.ldap,
     ldaps: options.ldaps,
     https: options.https,
+    sips: options.sips,
   };
   for (const protocol of LISTENING_PROTOCOLS) {
     for (const address of addresses[protocol] ?? []) {
