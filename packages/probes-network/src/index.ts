@@ -23,6 +23,20 @@ import { createTlsHandshakeProbe, tlsHandshakeProbe } from "./tls-handshake/tls-
 import { createTlsOcspProbe, tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
 import { createTlsVersionsSuitesProbe, tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
 
+// Canary listeners: how an appliance behaves as a client (`hardcheck listen`).
+export {
+  type BoundCanaryListener,
+  type Canary,
+  type CanaryListenerSpec,
+  type CanaryOptions,
+  clientEvidenceDocument,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  LISTENING_PROTOCOLS,
+  PRESENTABLE_CERTIFICATES,
+  startCanary,
+} from "./client-canary/canary.js";
+export { type SiteChain, WRONG_HOST_NAME } from "./client-canary/certificates.js";
+// Client evidence in a scan: the client endpoints of a target and the probe that reads them.
 export { CLIENT_SCHEMES, clientCanaryProbe, clientEndpointsOf, clientScheme } from "./client-canary/client-canary.probe.js";
 export { clientEvidenceFromDocument, readClientEvidenceFile } from "./client-canary/client-evidence-file.js";
 export {
