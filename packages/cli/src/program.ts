@@ -44,6 +44,11 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
       "exit 2 when the config leaves something unchecked: a pack, target or role tag nothing applies to, an OS not detected (also strict: true in the config)",
     )
     .option(
+      "--listen <duration>",
+      "first run canary listeners on the config's client endpoints (client-smtp://ADDRESS:PORT, …) for this long, e.g. 120s, with progress on stderr; what the appliances do there is the client evidence (kept as client-evidence.json next to the reports)",
+    )
+    .option("--certificates <list>", "with --listen: certificates presented in turn, one per connection", "self-signed,wrong-host,expired,site")
+    .option(
       "--client-evidence <file>",
       "what canary listeners recorded (hardcheck listen): each target's client endpoints are judged from it; without it client sources stay not checked",
     )

@@ -2,10 +2,12 @@
 // the packs' client sources; a target with nothing recorded is never given an all-clear; files that
 // are not client evidence, or that name what the config does not have, are refused naming the file
 // and the field, printable, with no recorded secret anywhere in the output.
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ReportDocument } from "@hardcheck/core";
+import { fixedClock, type ReportDocument } from "@hardcheck/core";
+import { reserveLoopbackPort } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canarySession, carefulClient, carelessClient, evidenceFile } from "../../probes-network/test/support/canary-sessions.js";
 import { main } from "../src/program.js";
@@ -204,5 +206,105 @@ describe("scan --client-evidence", () => {
     const run = await inProcess(["scan", "-c", "hardcheck.yaml", "--client-evidence", "nowhere.json", "-o", "missing", "--stdout", "none"], dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^HC_CONFIG_UNREADABLE: nowhere\.json: cannot read: file not found/);
+  });
+});
+
+describe("scan --listen", () => {
+  /** curl as a careless mail client: STARTTLS when offered, any certificate taken; stopped by its PID after 8 s. */
+  const carelessMail = (port: number) =>
+    new Promise<void>((done) => {
+      const child = spawn(
+        "curl",
+        [
+          "-s",
+          "--max-time",
+          "5",
+          "--ssl",
+          "--insecure",
+          `smtp://127.0.0.1:${port}`,
+          "--mail-from",
+          "a@site.example",
+          "--mail-rcpt",
+          "b@site.example",
+          "--user",
+          `svc:${SENT_SECRET}`,
+          "--upload-file",
+          "/dev/null",
+        ],
+        { stdio: "ignore" },
+      );
+      const timer = setTimeout(() => {
+        if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL");
+      }, 8_000);
+      child.once("close", () => {
+        clearTimeout(timer);
+        done();
+      });
+      child.once("error", () => {
+        clearTimeout(timer);
+        done();
+      });
+    });
+
+  it("runs the canaries on the config's client endpoints for the window, then judges what the appliance did there", async () => {
+    const port = await reserveLoopbackPort();
+    await writeFile(
+      join(dir, "listen.yaml"),
+      JSON.stringify({
+        packs: ["openscape-concierge-v5r0"],
+        targets: [{ id: "concierge", tags: ["concierge"], endpoints: [`client-smtp://127.0.0.1:${port}`] }],
+      }),
+    );
+    let stderr = "";
+    let client: Promise<void> | undefined;
+    const code = await main(
+      ["scan", "-c", "listen.yaml", "--rule", "CL-SMTP1", "--listen", "4s", "--certificates", "self-signed", "-o", "listened", "--stdout", "none"],
+      {
+        stdout: { write: () => true },
+        stderr: {
+          write: (text: string) => {
+            stderr += text;
+            // The appliance's "test connection", once the canary says where it waits.
+            if (!client && stderr.includes(`waiting for concierge to connect to smtp 127.0.0.1:${port}…`)) client = carelessMail(port);
+            return true;
+          },
+        },
+        env: { NO_COLOR: "1" },
+        cwd: dir,
+        clock: fixedClock("2026-11-24T08:00:00Z"),
+      },
+    );
+    await client;
+    expect(stderr).toMatch(/presenting self-signed in turn, one per connection; listening for 4 s, then the scan runs/);
+    expect(stderr).toMatch(new RegExp(`smtp 127\\.0\\.0\\.1:${port} ← 127\\.0\\.0\\.1:\\d+ \\[self-signed\\]: .*went on after the self-signed certificate`));
+    expect(stderr).toMatch(/window over: closing the listeners\n1 client session\(s\) recorded/);
+    expect(stderr).toMatch(/reports written to listened: hardcheck\.json, client-evidence\.json/);
+    expect(code).toBe(1);
+    const report = await readReport("listened");
+    const result = report.results.find((candidate) => candidate.ruleId === "CL-SMTP1");
+    expect(result?.status).toBe("fail");
+    expect(result?.message).toMatch(new RegExp(`^client client-smtp://127\\.0\\.0\\.1:${port}: .*refuses a certificate it cannot trust`));
+    // What the canary recorded is kept next to the reports, in the format scan --client-evidence reads; no secret in it.
+    const kept = await readFile(join(dir, "listened", "client-evidence.json"), "utf8");
+    expect(JSON.parse(kept)).toMatchObject({ kind: "hardcheck-client-evidence", sessions: [{ target: "concierge", certificate: "self-signed" }] });
+    expect(kept + stderr + JSON.stringify(report)).not.toContain(SENT_SECRET);
+  });
+
+  it("refuses --listen without a client endpoint to listen on, and together with --client-evidence", async () => {
+    await writeFile(
+      join(dir, "no-client.yaml"),
+      JSON.stringify({ packs: ["openscape-concierge-v5r0"], targets: [{ id: "x", tags: ["concierge"], endpoints: ["smtp://127.0.0.1:1"] }] }),
+    );
+    const none = await inProcess(["scan", "-c", "no-client.yaml", "--listen", "1s", "-o", "none", "--stdout", "none"], dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(
+      /^HC_USAGE: --listen needs a client endpoint in the config to listen on, e\.g\. endpoints: \[client-smtp:\/\/127\.0\.0\.1:2525\]/,
+    );
+    const both = await inProcess(["scan", "-c", "hardcheck.yaml", "--listen", "1s", "--client-evidence", "client.json", "-o", "both", "--stdout", "none"], dir);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^HC_USAGE: --listen records client evidence itself: give either --listen or --client-evidence, not both/);
+    const bad = await inProcess(["scan", "-c", "hardcheck.yaml", "--listen", "soon", "-o", "bad-window", "--stdout", "none"], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^HC_USAGE: --listen "soon": expected a duration such as 120s/);
   });
 });
