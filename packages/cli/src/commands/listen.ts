@@ -21,6 +21,7 @@ export interface ListenCommandOptions {
   readonly ldap?: string[];
   readonly ldaps?: string[];
   readonly https?: string[];
+  readonly tds?: string[];
   readonly sips?: string[];
   readonly certificates: string;
   readonly cert?: string;
@@ -100,6 +101,7 @@ export async function listenCommand(options: ListenCommandOptions, io: CliIo, si
     ldap: options.ldap,
     ldaps: options.ldaps,
     https: options.https,
+    tds: options.tds,
     sips: options.sips,
   };
   for (const protocol of LISTENING_PROTOCOLS) {
