@@ -111,3 +111,17 @@ describe("TDS canary with FreeTDS tsql", () => {
     expect(clientFactsFrom(started.sessions)["client.validation"].validates).toBe(false);
   });
 });
+
+describe("TDS canary, TDS 8.0 strict", () => {
+  it("tedious encrypt strict: TLS from the first byte, PRELOGIN and LOGIN7 inside it", async () => {
+    const { started, port } = await startTdsCanary(["self-signed", "site"]);
+    const options = { encrypt: "strict", trustServerCertificate: false, cryptoCredentialsDetails: { ca: started.caPem } };
+    await tedious(port, options);
+    const accepted = await tedious(port, options);
+    await started.close();
+
+    expect(accepted.output).toMatch(/Login failed/);
+    expect(started.sessions[1]).toMatchObject({ upgraded: null, handshakeCompleted: true, continuedAfterHandshake: true, credentialsBeforeTls: null });
+    expect(clientFactsFrom(started.sessions)["client.validation"]).toMatchObject({ accepted: ["site"], refused: ["self-signed"], validates: true });
+  });
+});
