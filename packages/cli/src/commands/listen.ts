@@ -65,7 +65,8 @@ export function parseListenAddress(text: string, flag: string): { host: string; 
 /** One line on what a session showed, for the technician watching stderr. */
 export function describeSession(session: Session): string {
   const parts: string[] = [];
-  if (session.upgraded === false) parts.push("stayed in clear text (no STARTTLS)");
+  const upgrade = { smtp: "STARTTLS", ldap: "StartTLS", tds: "PRELOGIN encryption" }[session.protocol as "smtp" | "ldap" | "tds"] ?? "TLS";
+  if (session.upgraded === false) parts.push(`stayed in clear text (no ${upgrade})`);
   if (session.credentialsBeforeTls) parts.push(`sent credentials before TLS (${session.credentialsBeforeTls}; secret not recorded)`);
   if (session.hello) {
     const weak = session.hello.suiteClasses.filter((suiteClass) => ["3des", "rc4", "export", "null", "anonymous", "des"].includes(suiteClass));
