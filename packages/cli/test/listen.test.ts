@@ -1,6 +1,7 @@
 // `hardcheck listen` end to end: real curl clients, the evidence file written whole, SIGINT ending the window, usage errors.
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fixedClock } from "@hardcheck/core";
@@ -115,6 +116,27 @@ describe("hardcheck listen", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("a port already in use is a usage error naming it, and no file is written", async () => {
+    const busy = createServer();
+    await new Promise<void>((ready) => busy.listen(0, "127.0.0.1", ready));
+    const port = (busy.address() as { port: number }).port;
+    let stderr = "";
+    try {
+      const code = await main(["listen", "--target", "t", "--ldap", `127.0.0.1:${port}`, "--for", "1s"], {
+        stdout: { write: () => true },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: {},
+        cwd: dir,
+      });
+
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/HC_USAGE.*cannot start the listeners: .*EADDRINUSE.*port in use/);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await new Promise((closed) => busy.close(closed));
+    }
   });
 
   it("parses durations and listen addresses", () => {

@@ -151,6 +151,9 @@ export async function listenCommand(options: ListenCommandOptions, io: CliIo, si
       io.stderr.write(`${describeSession(session)}\n`);
       if (maxSessions !== undefined && canary.sessions.length >= maxSessions) stop();
     },
+  }).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new HardcheckError("HC_USAGE", `cannot start the listeners: ${printable(reason)} — is the port in use, or the address not one of this host's?`);
   });
   // Listening: from here a signal ends the window and the file is still written.
   io.onScanStart?.();

@@ -33,11 +33,12 @@ export const LISTENING_PROTOCOLS: readonly CanaryProtocol[] = ["smtp", "smtps", 
 export const PRESENTABLE_CERTIFICATES: readonly CanaryCertificate[] = CANARY_CERTIFICATES;
 
 /**
- * The evidence file `hardcheck listen` writes: the sessions, sorted by start then listener, validated
+ * The evidence file `hardcheck listen` writes: the sessions in the order they started, validated
  * against the file's schema (a session that does not fit it is a bug, not evidence).
  */
 export function clientEvidenceDocument(sessions: readonly CanarySession[], recordedAt: Date): ClientEvidenceFile {
-  const sorted = [...sessions].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.listener.localeCompare(b.listener) || a.peer.localeCompare(b.peer));
+  // A stable sort: sessions that started at the same instant keep the order they ended in.
+  const sorted = [...sessions].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
   return clientEvidenceFileSchema.parse({ kind: "hardcheck-client-evidence", version: 1, recordedAt: recordedAt.toISOString(), sessions: sorted });
 }
 
