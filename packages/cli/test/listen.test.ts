@@ -14,12 +14,20 @@ import { main } from "../src/program.js";
 const bin = resolve(import.meta.dirname, "../dist/bin.js");
 const NOW = "2031-03-14T09:00:00Z";
 
+/** The environment without an outer libfaketime (test-all runs this suite two years ahead), so curl's own faketime pins its clock. */
+function pinnedEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TZ: "UTC" };
+  for (const name of Object.keys(env)) if (name.startsWith("FAKETIME")) delete env[name];
+  if (env.LD_PRELOAD?.includes("faketime")) delete env.LD_PRELOAD;
+  return env;
+}
+
 /** curl against the canary, its clock pinned by faketime to the canary's; killed by PID after 8 s. */
 function curl(args: readonly string[]): Promise<number | null> {
   return new Promise((done) => {
     const child = spawn("faketime", ["2031-03-14 09:00:00", "curl", "-s", "-o", "/dev/null", "--max-time", "5", ...args], {
       stdio: "ignore",
-      env: { ...process.env, TZ: "UTC" },
+      env: pinnedEnvironment(),
     });
     const timer = setTimeout(() => child.pid !== undefined && process.kill(child.pid, "SIGKILL"), 8_000);
     child.once("close", (code) => {
