@@ -170,7 +170,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
   program
     .command("listen")
     .description(
-      "Canary listeners the appliance connects to as a client (mail relay, LDAP server, EWS URL, SIP peer): record its ClientHello, STARTTLS, credentials sent before TLS and certificate validation into a client evidence file.",
+      "Canary listeners the appliance connects to as a client (mail relay, LDAP server, EWS URL, SQL server, SIP peer): record its ClientHello, STARTTLS, credentials sent before TLS and certificate validation into a client evidence file.",
     )
     .requiredOption("--target <id>", "the target (appliance) the sessions are recorded for")
     .option("--smtp <address:port>", "SMTP listener with STARTTLS, e.g. 127.0.0.1:2525 (repeatable)", collect)
@@ -178,6 +178,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("--ldap <address:port>", "LDAP listener with StartTLS (repeatable)", collect)
     .option("--ldaps <address:port>", "LDAPS listener (repeatable)", collect)
     .option("--https <address:port>", "HTTPS listener, answering 503 (repeatable)", collect)
+    .option("--tds <address:port>", "SQL Server (TDS) listener: TLS inside PRELOGIN, every login refused (repeatable)", collect)
     .option("--sips <address:port>", "SIP-over-TLS listener, answering 503 (repeatable)", collect)
     .option(
       "--certificates <list>",

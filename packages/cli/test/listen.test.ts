@@ -1,6 +1,7 @@
 // `hardcheck listen` end to end: real curl clients, the evidence file written whole, SIGINT ending the window, usage errors.
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fixedClock } from "@hardcheck/core";
@@ -13,12 +14,20 @@ import { main } from "../src/program.js";
 const bin = resolve(import.meta.dirname, "../dist/bin.js");
 const NOW = "2031-03-14T09:00:00Z";
 
+/** The environment without an outer libfaketime (test-all runs this suite two years ahead), so curl's own faketime pins its clock. */
+function pinnedEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TZ: "UTC" };
+  for (const name of Object.keys(env)) if (name.startsWith("FAKETIME")) delete env[name];
+  if (env.LD_PRELOAD?.includes("faketime")) delete env.LD_PRELOAD;
+  return env;
+}
+
 /** curl against the canary, its clock pinned by faketime to the canary's; killed by PID after 8 s. */
 function curl(args: readonly string[]): Promise<number | null> {
   return new Promise((done) => {
     const child = spawn("faketime", ["2031-03-14 09:00:00", "curl", "-s", "-o", "/dev/null", "--max-time", "5", ...args], {
       stdio: "ignore",
-      env: { ...process.env, TZ: "UTC" },
+      env: pinnedEnvironment(),
     });
     const timer = setTimeout(() => child.pid !== undefined && process.kill(child.pid, "SIGKILL"), 8_000);
     child.once("close", (code) => {
@@ -115,6 +124,27 @@ describe("hardcheck listen", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("a port already in use is a usage error naming it, and no file is written", async () => {
+    const busy = createServer();
+    await new Promise<void>((ready) => busy.listen(0, "127.0.0.1", ready));
+    const port = (busy.address() as { port: number }).port;
+    let stderr = "";
+    try {
+      const code = await main(["listen", "--target", "t", "--ldap", `127.0.0.1:${port}`, "--for", "1s"], {
+        stdout: { write: () => true },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: {},
+        cwd: dir,
+      });
+
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/HC_USAGE.*cannot start the listeners: .*EADDRINUSE.*port in use/);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await new Promise((closed) => busy.close(closed));
+    }
   });
 
   it("parses durations and listen addresses", () => {

@@ -21,6 +21,7 @@ export interface ListenCommandOptions {
   readonly ldap?: string[];
   readonly ldaps?: string[];
   readonly https?: string[];
+  readonly tds?: string[];
   readonly sips?: string[];
   readonly certificates: string;
   readonly cert?: string;
@@ -64,7 +65,8 @@ export function parseListenAddress(text: string, flag: string): { host: string; 
 /** One line on what a session showed, for the technician watching stderr. */
 export function describeSession(session: Session): string {
   const parts: string[] = [];
-  if (session.upgraded === false) parts.push("stayed in clear text (no STARTTLS)");
+  const upgrade = { smtp: "STARTTLS", ldap: "StartTLS", tds: "PRELOGIN encryption" }[session.protocol as "smtp" | "ldap" | "tds"] ?? "TLS";
+  if (session.upgraded === false) parts.push(`stayed in clear text (no ${upgrade})`);
   if (session.credentialsBeforeTls) parts.push(`sent credentials before TLS (${session.credentialsBeforeTls}; secret not recorded)`);
   if (session.hello) {
     const weak = session.hello.suiteClasses.filter((suiteClass) => ["3des", "rc4", "export", "null", "anonymous", "des"].includes(suiteClass));
@@ -100,6 +102,7 @@ export async function listenCommand(options: ListenCommandOptions, io: CliIo, si
     ldap: options.ldap,
     ldaps: options.ldaps,
     https: options.https,
+    tds: options.tds,
     sips: options.sips,
   };
   for (const protocol of LISTENING_PROTOCOLS) {
@@ -148,6 +151,9 @@ export async function listenCommand(options: ListenCommandOptions, io: CliIo, si
       io.stderr.write(`${describeSession(session)}\n`);
       if (maxSessions !== undefined && canary.sessions.length >= maxSessions) stop();
     },
+  }).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new HardcheckError("HC_USAGE", `cannot start the listeners: ${printable(reason)} — is the port in use, or the address not one of this host's?`);
   });
   // Listening: from here a signal ends the window and the file is still written.
   io.onScanStart?.();

@@ -21,22 +21,24 @@ import { ldapCanary } from "./ldap-canary.js";
 import { startRevocationResponder } from "./revocation-responder.js";
 import { sipCanary } from "./sip-canary.js";
 import { smtpCanary } from "./smtp-canary.js";
+import { tdsCanary } from "./tds-canary.js";
 
 /** Default bound of one session: the client's own close, or this many milliseconds. */
 export const DEFAULT_SESSION_TIMEOUT_MS = 15_000;
 
 /** The protocols {@link startCanary} can listen for today. */
-export const LISTENING_PROTOCOLS: readonly CanaryProtocol[] = ["smtp", "smtps", "ldap", "ldaps", "https", "sips"];
+export const LISTENING_PROTOCOLS: readonly CanaryProtocol[] = ["smtp", "smtps", "ldap", "ldaps", "https", "tds", "sips"];
 
 /** The certificates a canary can present, in the order `hardcheck listen --certificates` documents them. */
 export const PRESENTABLE_CERTIFICATES: readonly CanaryCertificate[] = CANARY_CERTIFICATES;
 
 /**
- * The evidence file `hardcheck listen` writes: the sessions, sorted by start then listener, validated
+ * The evidence file `hardcheck listen` writes: the sessions in the order they started, validated
  * against the file's schema (a session that does not fit it is a bug, not evidence).
  */
 export function clientEvidenceDocument(sessions: readonly CanarySession[], recordedAt: Date): ClientEvidenceFile {
-  const sorted = [...sessions].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.listener.localeCompare(b.listener) || a.peer.localeCompare(b.peer));
+  // A stable sort: sessions that started at the same instant keep the order they ended in.
+  const sorted = [...sessions].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
   return clientEvidenceFileSchema.parse({ kind: "hardcheck-client-evidence", version: 1, recordedAt: recordedAt.toISOString(), sessions: sorted });
 }
 
@@ -180,6 +182,7 @@ export async function startCanary(options: CanaryOptions): Promise<Canary> {
       if (listener.protocol === "smtp" || listener.protocol === "smtps") await smtpCanary(conversation, greetingName);
       else if (listener.protocol === "ldap" || listener.protocol === "ldaps") await ldapCanary(conversation);
       else if (listener.protocol === "sips") await sipCanary(conversation);
+      else if (listener.protocol === "tds") await tdsCanary(conversation);
       else await httpsCanary(conversation);
     } catch (error) {
       if (error instanceof SessionEnded) endedBy = error.endedBy;

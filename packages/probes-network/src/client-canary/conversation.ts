@@ -4,8 +4,9 @@
  * {@link CanarySession}. Protocol handlers only speak their protocol through it.
  */
 import type { Socket } from "node:net";
-import { TLSSocket } from "node:tls";
-import { readClientHello } from "../codecs/tls/client-hello-reader.js";
+import type { Duplex } from "node:stream";
+import { type SecureVersion, TLSSocket } from "node:tls";
+import { type ClientHelloMessage, readClientHello } from "../codecs/tls/client-hello-reader.js";
 import { printable } from "../connection/printable.js";
 import { type ReplyFailure, type ReplyParser, ReplyReader } from "../connection/reply-reader.js";
 import { describeSocketError } from "../connection/socket-errors.js";
@@ -51,6 +52,8 @@ export function alertFromTlsError(error: unknown): string | null {
 /** A conversation with one client. */
 export class CanaryConversation {
   #socket: Socket;
+  readonly #raw: Socket;
+  #tlsSocket: TLSSocket | null = null;
   #reader: ReplyReader;
   #tls = false;
   readonly #limits: ConversationLimits;
@@ -70,6 +73,7 @@ export class CanaryConversation {
     limits: ConversationLimits,
   ) {
     this.#socket = socket;
+    this.#raw = socket;
     this.#reader = new ReplyReader(socket);
     this.#limits = limits;
     this.upgraded = protocol === "smtp" || protocol === "ldap" || protocol === "tds" ? false : null;
@@ -140,18 +144,40 @@ export class CanaryConversation {
       // Length 0: the hello stays in the buffer for node:tls to read.
       return read === null ? null : { value: read, length: 0 };
     });
+    this.#reader.release();
+    await this.#handshake(this.#socket, hello, {});
+  }
+
+  /**
+   * The TLS handshake over a transport the protocol provides (TDS carries it inside PRELOGIN
+   * packets): `hello` is the ClientHello the caller already read, and `connect` is called once this
+   * conversation stopped reading the socket, to start feeding the transport.
+   */
+  async startTlsOver(transport: Duplex, hello: ClientHelloMessage, connect: () => void, limits: { readonly maxVersion: SecureVersion }): Promise<void> {
+    this.#reader.release();
+    connect();
+    await this.#handshake(transport, hello, limits);
+  }
+
+  /** The client's TCP socket, for a protocol that carries the TLS handshake inside its own packets ({@link startTlsOver}). */
+  get socket(): Socket {
+    return this.#raw;
+  }
+
+  async #handshake(transport: Duplex, hello: ClientHelloMessage, limits: { readonly maxVersion?: SecureVersion }): Promise<void> {
     this.hello = describeHello(hello);
     if (this.upgraded === false) this.upgraded = true;
     this.note("-", `ClientHello: ${this.hello.maxVersion ?? "?"}, ${this.hello.suites.length} suites, SNI ${this.hello.sni ?? "none"}`);
-    this.#reader.release();
-    const tlsSocket = new TLSSocket(this.#socket, {
+    const tlsSocket = new TLSSocket(transport as Socket, {
       isServer: true,
       cert: this.chain.chainPem,
       key: this.chain.keyPem,
       // Whatever the client offers is accepted: the canary is there to see what it does next, not to judge the hello.
       minVersion: "TLSv1",
+      ...(limits.maxVersion ? { maxVersion: limits.maxVersion } : {}),
       ciphers: "ALL:@SECLEVEL=0",
     });
+    this.#tlsSocket = tlsSocket;
     const timeoutMs = Math.max(0, this.#limits.deadline - performance.now());
     await new Promise<void>((resolve, reject) => {
       const settle = (error: SessionEnded | null) => {
@@ -187,7 +213,9 @@ export class CanaryConversation {
 
   /** Destroys the socket (the TLS layer and the TCP socket under it). */
   destroy(): void {
+    this.#tlsSocket?.destroy();
     this.#socket.destroy();
+    this.#raw.destroy();
   }
 
   #ended(failure: ReplyFailure): SessionEnded {

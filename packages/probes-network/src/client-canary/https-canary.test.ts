@@ -83,3 +83,30 @@ describe("HTTPS canary with curl", () => {
     expect(JSON.stringify(sessions)).not.toContain(Buffer.from("svc-ews:Pa55-canary-secret").toString("base64"));
   });
 });
+
+describe("HTTPS canary on ::1", () => {
+  it("listens on the IPv6 loopback and its site leaf carries ::1 for curl to verify", async () => {
+    const started = await startCanary({
+      target: "concierge",
+      listeners: [{ protocol: "https", host: "::1", port: 0 }],
+      certificates: ["site"],
+      clock,
+      sessionTimeoutMs: 5_000,
+    });
+    canary = started;
+    const ca = writeCaFile(started.caPem);
+    removeCa = ca.remove;
+    await runClient(
+      "faketime",
+      ["2031-03-14 09:00:00", "curl", "-s", "-g", "-o", "/dev/null", "--max-time", "5", "--cacert", ca.caPath, `https://[::1]:${started.listeners[0]?.port}/`],
+      {
+        env: { TZ: "UTC" },
+      },
+    );
+    await started.close();
+
+    expect(started.listeners[0]?.url).toMatch(/^https:\/\/\[::1\]:\d+$/);
+    expect(started.sessions[0]).toMatchObject({ handshakeCompleted: true, continuedAfterHandshake: true });
+    expect(started.sessions[0]?.peer).toMatch(/^\[::1\]:\d+$/);
+  });
+});

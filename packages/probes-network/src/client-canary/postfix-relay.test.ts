@@ -10,6 +10,7 @@ import { createLabDir, type LabProcess, reserveLoopbackPort, startLabProcess, tc
 import { afterEach, describe, expect, it } from "vitest";
 import { type Canary, startCanary } from "./canary.js";
 import { clientFactsFrom } from "./evidence.js";
+import { outerClockRemoved } from "./run-client.test-helper.js";
 
 const MASTER = "/usr/lib/postfix/sbin/master";
 const clock = fixedClock("2031-03-14T09:00:00Z");
@@ -87,7 +88,7 @@ async function startPostfixRelay(relayPort: number, securityLevel: "verify" | "m
     ["2031-03-14 09:00:00", MASTER, "-c", join(dir, "conf"), "-d"],
     () => tcpPortAnswers(injectPort),
     {
-      env: { TZ: "UTC" },
+      env: outerClockRemoved({ TZ: "UTC" }),
     },
   );
   stops.push(() => master.stop());

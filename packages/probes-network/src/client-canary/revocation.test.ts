@@ -79,3 +79,23 @@ describe("revocation canary", () => {
     expect(clientFactsFrom(started.sessions)["client.revocation"]).toMatchObject({ crlFetched: true, checked: true });
   });
 });
+
+describe("revocation responder against hostile requests", () => {
+  it("answers malformedRequest to bytes that are not an OCSP request, 404 elsewhere, and cuts oversized bodies", async () => {
+    const started = await startCanary({ target: "xpert", listeners: [{ protocol: "https", host: "127.0.0.1", port: 0 }], certificates: ["revocation"], clock });
+    canary = started;
+    const post = (path: string, body: Uint8Array) =>
+      fetch(`${started.revocationUrl}${path}`, { method: "POST", body, signal: AbortSignal.timeout(5_000) }).then(
+        async (response) => ({ status: response.status, body: Buffer.from(await response.arrayBuffer()) }),
+        () => ({ status: -1, body: Buffer.alloc(0) }),
+      );
+
+    const garbage = await post("/ocsp", Buffer.from("not DER at all"));
+    const elsewhere = await post("/admin", Buffer.from("x"));
+    const oversized = await post("/ocsp", Buffer.alloc(100_000, 0x30));
+
+    expect(garbage).toEqual({ status: 200, body: Buffer.from([0x30, 0x03, 0x0a, 0x01, 0x01]) });
+    expect(elsewhere.status).toBe(404);
+    expect(oversized.status).not.toBe(200);
+  });
+});

@@ -7,6 +7,26 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+/**
+ * The environment for a client the test pins with its own `faketime`: the process's, without an
+ * outer libfaketime (test-all runs the dated suites two years ahead), whose offset would otherwise
+ * be added to the client's pinned clock.
+ */
+export function pinnedClientEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const name of Object.keys(env)) if (name.startsWith("FAKETIME")) delete env[name];
+  if (env.LD_PRELOAD?.includes("faketime")) delete env.LD_PRELOAD;
+  return env;
+}
+
+/** The same as {@link pinnedClientEnvironment}, as overrides for helpers that merge into `process.env` (undefined removes). */
+export function outerClockRemoved(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = pinnedClientEnvironment(extra);
+  const removed: NodeJS.ProcessEnv = {};
+  for (const name of Object.keys(process.env)) if (!(name in env)) removed[name] = undefined;
+  return { ...removed, ...extra };
+}
+
 /** What a client run produced. */
 export type ClientRun = { readonly code: number | null; readonly output: string };
 
@@ -21,7 +41,7 @@ export function runClient(
   options: { readonly env?: NodeJS.ProcessEnv; readonly input?: string; readonly holdStdinMs?: number; readonly timeoutMs?: number } = {},
 ): Promise<ClientRun> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, { env: pinnedClientEnvironment(options.env), stdio: ["pipe", "pipe", "pipe"] });
     let output = "";
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-8_000);
