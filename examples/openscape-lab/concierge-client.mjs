@@ -15,7 +15,6 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fixedClock } from "@hardcheck/core";
 import { clientEvidenceDocument, startCanary } from "@hardcheck/probes-network";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -25,7 +24,7 @@ const runDir = join(outDir, "concierge-client");
 await mkdir(runDir, { recursive: true });
 
 const NOW = "2031-03-14 09:00:00";
-const clock = fixedClock("2031-03-14T09:00:00Z");
+const clock = { now: () => new Date("2031-03-14T09:00:00Z") };
 // The bind and mail passwords the careless clients send; the canary must keep neither.
 const LDAP_SECRET = "Lab-directory-Secret-7";
 const MAIL_SECRET = "Lab-relay-Secret-9";
