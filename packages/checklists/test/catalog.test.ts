@@ -24,6 +24,8 @@ const CLASS_FACT_PREFIXES: Readonly<Record<string, readonly string[]>> = {
   linux: ["sshd.", "pwquality.", "pam.", "login.", "shadow.", "updates.", "usb.", "usbguard.", "lldp.", "firewall.", "network.", "packages.", "sysctl."],
   net: ["tls.", "tcp.", "smtp.", "ldap.", "snmp.", "http.", "mssql.", "rdp.", "sip."],
   cfg: ["setting."],
+  // How the product behaves as a client, recorded by a canary it was pointed at (hardcheck listen).
+  client: ["client."],
 };
 
 /** The evidence class each source name of a multi-source rule stands for. */
@@ -33,6 +35,7 @@ const SOURCE_CLASSES: Readonly<Record<string, string>> = {
   linux: "linux",
   "linux-live": "linux",
   config: "cfg",
+  client: "client",
 };
 
 /** Facts a rule reads: its conditions, or the union over its sources. */
@@ -44,12 +47,17 @@ const COMBINED: Readonly<Record<(typeof CATALOGS)[number], readonly string[]>> =
     "CL-CLEAN-DEPLOYMENT: windows + linux",
     "CL-WEAK-CIPHERS: windows + network",
     "CL-OSC-TLS12: network + windows",
-    "CL-SQLDB-CONN1: windows + network",
+    "CL-OSC-SERVER1: config + client",
+    "CL-SMTP1: network + client",
+    "CL-EWS1: network + client",
+    "CL-LDAP1: network + client",
+    "CL-SQLDB-CONN1: windows + network + client",
     "CL-PWD1: windows + linux",
     "CL-PW-POLICY: windows + linux + config",
   ],
   "openscape-xpert": [
     "CL-SIP-TLS: config + network",
+    "CL-SIP-CERTCHECK: config + client",
     "CL-CSTA-TLS: config + network",
     "CL-WINDOWS-NLA4RDP: windows + network",
     "CL-WINDOWS-TLS-CIPHERS: windows + network",
@@ -165,7 +173,8 @@ describe("settings of the product as a TLS client", () => {
     const rule = (await packOf(packId)).rules.find((candidate) => candidate.id === id);
     if (!rule) throw new Error(`${id} missing`);
     expect(factsOf(rule).filter((fact) => fact.startsWith("tls."))).toEqual([]);
-    expect(rule.manual || factsOf(rule).every((fact) => fact.startsWith("setting."))).toBe(true);
+    // The product's setting, and what a canary saw it do as a client: never the server's chain.
+    expect(rule.manual || factsOf(rule).every((fact) => fact.startsWith("setting.") || fact.startsWith("client."))).toBe(true);
     expect(rule.prompt, `${id} asks when no export is read`).toBeTruthy();
   });
 });

@@ -1,14 +1,18 @@
 // The network items of the OpenScape Concierge pack through a real scan of the protocol labs: each
-// item passes on the lab endpoint configured the way the checklist asks and fails on the others.
+// item passes on the lab endpoint configured the way the checklist asks and fails on the others. Items
+// about the Concierge's own connections also read what a canary recorded of it as a client: with a
+// careful client they pass, with a careless one they fail, and without client evidence they wait for
+// a person (never pass).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { configFromObject, Hardcheck, type ReportDocument, readSource } from "@hardcheck/core";
 import { type NginxLab, type PostfixLab, type SlapdLab, type SnmpdLab, startNginxLab, startPostfixLab, startSlapdLab, startSnmpdLab } from "@hardcheck/labs";
-import { register } from "@hardcheck/probes-network";
+import { clientEndpointsOf, register } from "@hardcheck/probes-network";
 import { type LoopbackServer, startRefusingPort } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canarySession, carefulClient, carelessClient, evidenceFile } from "./support/canary-sessions.js";
 
 const PACK_FILE = fileURLToPath(new URL("../packs/openscape-concierge-v5r0.yaml", import.meta.url));
 
@@ -19,9 +23,13 @@ const NETWORK_ITEMS = ["CL-SMTP1", "CL-EWS1", "CL-LDAP1", "CL-SNMP-V2", "CL-SNMP
 const EXPECTED: ReadonlyArray<readonly [target: string, rule: string, status: string]> = [
   ["ldap-locked", "CL-LDAP1", "pass"],
   ["ldaps-locked", "CL-LDAP1", "pass"],
+  ["ldap-locked-careless-client", "CL-LDAP1", "fail"],
+  ["ldap-locked-no-client-evidence", "CL-LDAP1", "manual"],
   ["ldap-open", "CL-LDAP1", "fail"],
   ["ldaps-open", "CL-LDAP1", "fail"],
   ["smtp-auth-after-tls", "CL-SMTP1", "pass"],
+  ["smtp-auth-after-tls-careless-client", "CL-SMTP1", "fail"],
+  ["smtp-auth-after-tls-validation-unseen", "CL-SMTP1", "manual"],
   ["smtp-auth-in-clear", "CL-SMTP1", "fail"],
   ["smtp-no-starttls", "CL-SMTP1", "fail"],
   ["snmp-v3", "CL-SNMP-V3", "pass"],
@@ -32,6 +40,7 @@ const EXPECTED: ReadonlyArray<readonly [target: string, rule: string, status: st
   ["http-closed", "CL-HTTP", "pass"],
   ["http-plain", "CL-HTTP", "fail"],
   ["http-redirect", "CL-EWS1", "pass"],
+  ["http-redirect-untagged-client", "CL-EWS1", "manual"],
   ["http-plain", "CL-EWS1", "fail"],
 ];
 
@@ -74,9 +83,13 @@ beforeAll(async () => {
     targets: [
       concierge("ldap-locked", [`ldap://127.0.0.1:${ldapLocked.ldapPort}`]),
       concierge("ldaps-locked", [`ldaps://localhost:${ldapLocked.ldapsPort}`]),
+      concierge("ldap-locked-careless-client", [`ldap://127.0.0.1:${ldapLocked.ldapPort}`]),
+      concierge("ldap-locked-no-client-evidence", [`ldap://127.0.0.1:${ldapLocked.ldapPort}`]),
       concierge("ldap-open", [`ldap://127.0.0.1:${ldapOpen.ldapPort}`]),
       concierge("ldaps-open", [`ldaps://localhost:${ldapOpen.ldapsPort}`]),
       concierge("smtp-auth-after-tls", [`smtp://127.0.0.1:${postfix.ports["auth-after-tls"]}`]),
+      concierge("smtp-auth-after-tls-careless-client", [`smtp://127.0.0.1:${postfix.ports["auth-after-tls"]}`]),
+      concierge("smtp-auth-after-tls-validation-unseen", [`smtp://127.0.0.1:${postfix.ports["auth-after-tls"]}`]),
       concierge("smtp-auth-in-clear", [`smtp://127.0.0.1:${postfix.ports["auth-in-clear"]}`]),
       concierge("smtp-no-starttls", [`smtp://127.0.0.1:${postfix.ports["no-starttls"]}`]),
       concierge("snmp-public", [`snmp://127.0.0.1:${snmpPublic.port}`]),
@@ -87,14 +100,30 @@ beforeAll(async () => {
           "snmp.privKey": "env:HC_TEST_CONCIERGE_SNMP_PRIV",
         },
       }),
-      concierge("http-redirect", [{ url: `http://127.0.0.1:${nginx.ports.redirect}`, tags: ["ews"] }]),
+      // The canary the Concierge was given as its EWS URL: the config tags the client endpoint with its role.
+      concierge("http-redirect", [
+        { url: `http://127.0.0.1:${nginx.ports.redirect}`, tags: ["ews"] },
+        { url: "client-https://127.0.0.1:8443", tags: ["ews"] },
+      ]),
+      concierge("http-redirect-untagged-client", [{ url: `http://127.0.0.1:${nginx.ports.redirect}`, tags: ["ews"] }]),
       concierge("http-closed", [`http://127.0.0.1:${refused.port}`]),
       concierge("http-plain", [{ url: `http://127.0.0.1:${nginx.ports.plain}`, tags: ["ews"] }]),
     ],
     limits: { connectTimeoutMs: 1_000, probeTimeoutMs: 15_000 },
   });
+  // What canaries recorded of each target as a client (the sessions listen would write).
+  const sessions = [
+    ...carefulClient("ldap", "ldap-locked"),
+    ...carefulClient("ldaps", "ldaps-locked"),
+    ...carelessClient("ldap", "ldap-locked-careless-client"),
+    ...carefulClient("smtp", "smtp-auth-after-tls"),
+    ...carelessClient("smtp", "smtp-auth-after-tls-careless-client"),
+    canarySession({ protocol: "smtp", target: "smtp-auth-after-tls-validation-unseen" }),
+    ...carefulClient("https", "http-redirect"),
+    ...carefulClient("https", "http-redirect-untagged-client"),
+  ];
   const hardcheck = await Hardcheck.create({ plugins: [register], config });
-  report = await hardcheck.scan(config);
+  report = await hardcheck.scan(config, { selection: { recordedEndpoints: clientEndpointsOf(evidenceFile(sessions), "client.json") } });
 }, 90_000);
 
 afterAll(async () => {
@@ -106,5 +135,24 @@ describe("Concierge network items against the protocol labs", () => {
   it.each(EXPECTED)("%s: %s → %s", (target, rule, status) => {
     const result = report.results.find((candidate) => candidate.target === target && candidate.ruleId === rule);
     expect(`${result?.status}: ${result?.message}`).toMatch(new RegExp(`^${status}: `));
+  });
+
+  it.each([
+    ["ldap-locked-careless-client", "CL-LDAP1", /^client client-ldap:\/\/127\.0\.0\.1:3389: .*every session went to TLS.*no simple bind before TLS/],
+    [
+      "smtp-auth-after-tls-careless-client",
+      "CL-SMTP1",
+      /^client client-smtp:\/\/127\.0\.0\.1:2525: .*no AUTH before TLS.*TLS 1\.2 or newer only.*no weak suite offered.*refuses a certificate it cannot trust/,
+    ],
+    ["ldap-locked-no-client-evidence", "CL-LDAP1", /\(not checked automatically: client\) — checked: network ldap:/],
+    [
+      "smtp-auth-after-tls-validation-unseen",
+      "CL-SMTP1",
+      /not checked: client client-smtp:\/\/127\.0\.0\.1:2525 \(the canary presented no certificate the Concierge must refuse/,
+    ],
+    ["http-redirect-untagged-client", "CL-EWS1", /client \(no endpoint of this target can be assessed by this source \(tagged ews\)\)/],
+  ])("%s: %s says what the client side showed or that it was not checked", (target, rule, message) => {
+    const result = report.results.find((candidate) => candidate.target === target && candidate.ruleId === rule);
+    expect(result?.message).toMatch(message);
   });
 });

@@ -57,6 +57,13 @@ const TABLE: readonly DocumentValue[] = [
     includes: true,
   },
   { pack: C, rule: "CL-SQLDB-CONN1", parameter: "deprecatedSuiteClasses", source: "§4.7 note: no 3DES for SQL Server", value: ["3des"], includes: true },
+  // Concierge as a client (what a canary saw it offer): the same TLS version and 3DES requirements.
+  ...(["CL-SMTP1", "CL-LDAP1", "CL-EWS1", "CL-SQLDB-CONN1"] as const).map(
+    (rule): DocumentValue => ({ pack: C, rule, parameter: "clientVersions", source: "§4.1 note: TLS 1.2, nothing older", value: ["TLSv1.2"], includes: true }),
+  ),
+  ...(["CL-SMTP1", "CL-LDAP1", "CL-EWS1"] as const).map(
+    (rule): DocumentValue => ({ pack: C, rule, parameter: "clientWeakSuiteClasses", source: "§3.7 and §4.7 name 3DES", value: ["3des"], includes: true }),
+  ),
   // Concierge accounts and software lists.
   { pack: C, rule: "CL-CLEAN-DEPLOYMENT", parameter: "forbiddenPrograms", source: "§3.3: Wireshark, putty", value: ["wireshark", "putty"], includes: true },
   { pack: C, rule: "CL-CLEAN-DEPLOYMENT", parameter: "forbiddenPackages", source: "§3.3: Wireshark, putty", value: ["wireshark", "putty"], includes: true },
@@ -114,6 +121,22 @@ const TABLE: readonly DocumentValue[] = [
     pack: X,
     rule: "CL-WINDOWS-TLS-CIPHERS",
     parameter: "weakSuiteClasses",
+    source: "§3.1.1.3: RC4, 64-bit block ciphers",
+    value: ["rc4", "64-bit-block"],
+    includes: true,
+  },
+  {
+    pack: X,
+    rule: "CL-SIP-CERTCHECK",
+    parameter: "clientVersions",
+    source: "§3.1.1.3: every protocol before TLS 1.1",
+    value: ["TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    differsBecause: /TLS 1\.1 is left out too/,
+  },
+  {
+    pack: X,
+    rule: "CL-SIP-CERTCHECK",
+    parameter: "clientWeakSuiteClasses",
     source: "§3.1.1.3: RC4, 64-bit block ciphers",
     value: ["rc4", "64-bit-block"],
     includes: true,

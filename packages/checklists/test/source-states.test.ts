@@ -59,12 +59,14 @@ const hostProbes: HostProbe[] = HOST_SOURCES.map(({ source, os }) =>
   }),
 );
 const SCHEMES = ["tls", "https", "http", "mssql", "ldap", "ldaps", "smtp", "smtps", "snmp", "rdp", "sips", "sip", "tcp"];
+/** Client endpoints: a canary's listener, one scheme per protocol (the client-canary probe's). */
+const CLIENT_SCHEMES = ["client-smtp", "client-smtps", "client-ldap", "client-ldaps", "client-https", "client-tds", "client-sips"];
 const endpointProbes: EndpointProbe[] = (["network", "client"] as const).map((source) =>
   defineProbe<EndpointProbe>({
     meta: {
       id: `standin-${source}`,
       description: `stands in for the ${source} evidence`,
-      schemes: SCHEMES,
+      schemes: source === "client" ? CLIENT_SCHEMES : SCHEMES,
       facts: [{ name: factOf(source), description: "pass or fail" }],
     },
     async collect(endpoint) {
@@ -117,10 +119,15 @@ describe("multi-source rules in four source states", () => {
     expect(multiSource.map((rule) => rule.id).sort()).toEqual([
       "CL-CLEAN-DEPLOYMENT",
       "CL-CSTA-TLS",
+      "CL-EWS1",
+      "CL-LDAP1",
+      "CL-OSC-SERVER1",
       "CL-OSC-TLS12",
       "CL-PW-POLICY",
       "CL-PWD1",
+      "CL-SIP-CERTCHECK",
       "CL-SIP-TLS",
+      "CL-SMTP1",
       "CL-SQLDB-CONN1",
       "CL-WEAK-CIPHERS",
       "CL-WINDOWS-NLA4RDP",
@@ -142,25 +149,32 @@ describe("multi-source rules in four source states", () => {
     };
     const packFile = join(workDir, `${rule.id}.json`);
     await writeFile(packFile, JSON.stringify({ id: `standin-${rule.id.toLowerCase()}`, title: "stand-in", version: "1", rules: [standIn] }));
-    const scheme = rule.scope.schemes?.[0] ?? "tls";
+    const scheme = rule.scope.schemes?.find((name) => !name.startsWith("client-")) ?? "tls";
+    const clientScheme = rule.scope.schemes?.find((name) => name.startsWith("client-")) ?? "client-https";
     const cases = (rule.scope.os ?? ["windows", "linux"]).flatMap((os) =>
       combinations(sources.length).map((states) => ({ os, states: sources.map((source, i) => ({ source, state: states[i] as State })) })),
     );
     const targets = cases.map(({ os, states }, index) => {
       const network = states.find((entry) => entry.source === "network")?.state;
+      const client = states.find((entry) => entry.source === "client")?.state;
       return {
         id: `case-${index}`,
         os,
         tags: rule.scope.targetTags ?? [],
         host: `root:/${states.map(({ source, state }) => `${source}=${state}`).join("/")}`,
         // A network source left unchecked is a target that lists no endpoint of that kind.
-        endpoints: network && network !== "unchecked" ? [{ url: `${scheme}://${network}.test:1`, tags: rule.scope.tags ?? [] }] : [],
+        // A client source left unchecked is a target no canary recorded.
+        endpoints: [
+          ...(network && network !== "unchecked" ? [{ url: `${scheme}://${network}.test:1`, tags: rule.scope.tags ?? [] }] : []),
+          ...(client && client !== "unchecked" ? [{ url: `${clientScheme}://${client}.test:1`, tags: rule.scope.tags ?? [] }] : []),
+        ],
       };
     });
     const hardcheck = await Hardcheck.create({
       plugins: [
         (context) => {
           for (const probe of [...hostProbes, ...endpointProbes]) context.registerProbe(probe);
+          for (const name of CLIENT_SCHEMES) context.registerScheme({ name, defaultPort: -1 });
           context.registerTransport(rootTransport);
         },
       ],

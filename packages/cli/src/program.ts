@@ -44,6 +44,15 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
       "exit 2 when the config leaves something unchecked: a pack, target or role tag nothing applies to, an OS not detected (also strict: true in the config)",
     )
     .option(
+      "--listen <duration>",
+      "first run canary listeners on the config's client endpoints (client-smtp://ADDRESS:PORT, …) for this long, e.g. 120s, with progress on stderr; what the appliances do there is the client evidence (kept as client-evidence.json next to the reports)",
+    )
+    .option("--certificates <list>", "with --listen: certificates presented in turn, one per connection", "self-signed,wrong-host,expired,site")
+    .option(
+      "--client-evidence <file>",
+      "what canary listeners recorded (hardcheck listen): each target's client endpoints are judged from it; without it client sources stay not checked",
+    )
+    .option(
       "--as-of <time>",
       "judge as of this ISO-8601 time instead of now (e.g. 2026-11-24T08:00:00Z); evidence bundles are still judged as of their collection",
     )
@@ -156,6 +165,41 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .action(async (files: string[], options) => {
       const { mergeCommand } = await import("./commands/merge.js");
       result.code = await mergeCommand(files, options, io);
+    });
+
+  program
+    .command("listen")
+    .description(
+      "Canary listeners the appliance connects to as a client (mail relay, LDAP server, EWS URL, SQL server, SIP peer): record its ClientHello, STARTTLS, credentials sent before TLS and certificate validation into a client evidence file.",
+    )
+    .requiredOption("--target <id>", "the target (appliance) the sessions are recorded for")
+    .option("--smtp <address:port>", "SMTP listener with STARTTLS, e.g. 127.0.0.1:2525 (repeatable)", collect)
+    .option("--smtps <address:port>", "SMTP listener with implicit TLS (repeatable)", collect)
+    .option("--ldap <address:port>", "LDAP listener with StartTLS (repeatable)", collect)
+    .option("--ldaps <address:port>", "LDAPS listener (repeatable)", collect)
+    .option("--https <address:port>", "HTTPS listener, answering 503 (repeatable)", collect)
+    .option("--tds <address:port>", "SQL Server (TDS) listener: TLS inside PRELOGIN, every login refused (repeatable)", collect)
+    .option("--sips <address:port>", "SIP-over-TLS listener, answering 503 (repeatable)", collect)
+    .option(
+      "--certificates <list>",
+      "certificates presented in turn, one per connection: site, self-signed, wrong-host, expired, revocation",
+      "self-signed,wrong-host,expired,site",
+    )
+    .option("--cert <file>", "the site's certificate chain (PEM) presented as site; default a canary CA made for this run")
+    .option("--key <file>", "the key of --cert (PEM)")
+    .option(
+      "--name <host>",
+      "a name or address the appliance uses to reach the canary, written into its certificates (repeatable; default the listener addresses and localhost)",
+      collect,
+    )
+    .option("-o, --out <file>", "the client evidence file to write (whole, or not at all)", "client-evidence.json")
+    .option("--ca-out <file>", "write the canary CA (PEM) here, for the appliance's trust store")
+    .option("--for <duration>", "stop listening after this long, e.g. 120s or 5m (default: until Ctrl-C)")
+    .option("--session-timeout <duration>", "bound of one client session", "15s")
+    .option("--max-sessions <n>", "stop once this many sessions were recorded")
+    .action(async (options) => {
+      const { listenCommand } = await import("./commands/listen.js");
+      result.code = await listenCommand(options, io, signal);
     });
 
   program

@@ -121,7 +121,8 @@ describe("list-rules --pack", () => {
     const { code, stdout } = await run(["list-rules", "--pack", "openscape-concierge-v5r0"], tmpdir());
     expect(code).toBe(0);
     const needsOf = (rule: string) => stdout.split("\n")[stdout.split("\n").findIndex((line) => line.trimStart().startsWith(`${rule} `)) + 1]?.trim();
-    expect(needsOf("CL-SMTP1")).toBe("needs: target tagged concierge; an endpoint smtp/smtps");
+    // The mail server's endpoints, and the canaries that saw the Concierge as a mail client.
+    expect(needsOf("CL-SMTP1")).toBe("needs: target tagged concierge; an endpoint client-smtp/client-smtps/smtp/smtps");
     expect(needsOf("CL-OSC-SERVER2")).toMatch(/^needs: target tagged concierge; an endpoint .*https.* tagged concierge$/);
     expect(needsOf("CL-VIRUSPROTECT")).toBe("needs: target tagged concierge; os windows; a host (local:, root:, ssh:// or evidence:)");
     const json = JSON.parse((await run(["list-rules", "--pack", "openscape-concierge-v5r0", "--json"], tmpdir())).stdout) as Array<{
@@ -132,7 +133,7 @@ describe("list-rules --pack", () => {
       targetTags: ["concierge"],
       os: [],
       host: false,
-      schemes: ["smtp", "smtps"],
+      schemes: ["client-smtp", "client-smtps", "smtp", "smtps"],
       endpointTags: [],
     });
   });

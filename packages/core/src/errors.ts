@@ -16,6 +16,7 @@ export type HardcheckErrorCode =
   | "HC_PLUGIN_CONFLICT"
   | "HC_ENDPOINT_INVALID"
   | "HC_REPORT_INVALID"
+  | "HC_EVIDENCE_INVALID"
   | "HC_USAGE"
   | "HC_INTERNAL";
 

@@ -11,7 +11,7 @@ export { configFromObject, type LoadedConfig, loadConfigFile } from "./config/co
 export { jsonSchemas } from "./config/json-schemas.js";
 export { type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js";
 export type { ConfigData, ConfigInput } from "./config/schema.js";
-export { formatKeyPath, MAX_INPUT_FILE_BYTES, parseSource, readSource, type SourceDocument } from "./config/source.js";
+export { formatKeyPath, issuesFromZod, MAX_INPUT_FILE_BYTES, parseSource, raise, readSource, type SourceDocument } from "./config/source.js";
 // Evaluation.
 export { blamedConditions, briefValue, describeAlternatives, describeCondition, describeFailures, describeHolding, isNegated } from "./engine/describe.js";
 export { type CompiledRule, compileRule, compileRuleParts, Evaluator, type RuleVerdict, readPath } from "./engine/evaluate.js";
@@ -140,10 +140,12 @@ export { FactCollector, type ProbeRun, reportProbeFault } from "./scan/collector
 export {
   DEFAULT_LIMITS,
   prepareScan,
+  type RecordedEndpoint,
   type ResolvedLimits,
   type ResolvedScan,
   resolveScan,
   type ScanSelection,
   type ScanSetup,
+  withRecordedEndpoints,
 } from "./scan/resolve.js";
 export { type ResultSink, Scanner, type ScanOptions, type ScanProgress, type StreamedReport } from "./scan/scanner.js";

@@ -139,6 +139,52 @@ describe("multi-source rules", () => {
     expect(unreadable.results[0]).toMatchObject({ status: "manual", message: "Is TLS 1.0 off? (not checked automatically: the registry cannot be read here)" });
   });
 
+  it.each([
+    ["modern.test", "pass", /^all conditions hold in every source that applies/],
+    ["legacy.test", "fail", /^network tls:\/\/legacy\.test:443: /],
+    // The source's own notVerifiedWhen leaves it not checked: the item cannot pass on it, nor fail.
+    ["unseen.test", "manual", /not checked automatically: network tls:\/\/unseen\.test:443\) .*the value was not observed/],
+  ])("lets one source say when its evidence cannot decide its part (%s)", async (host, status, message) => {
+    const rule = ruleData("PER-SOURCE-UNVERIFIED", {
+      prompt: "Is TLS 1.2 the only version?",
+      sources: [
+        {
+          name: "network",
+          conditions: when("fake.value", "equal", "tls1.2"),
+          notVerifiedWhen: [{ status: "not-applicable", reason: "the value was not observed", conditions: when("fake.value", "equal", "unseen") }],
+        },
+        { name: "windows", conditions: when("host.tls10Enabled", "equal", false) },
+      ],
+    });
+    const probe = fakeEndpointProbe(
+      async (endpoint) => ({
+        facts: { "fake.value": endpoint.host.startsWith("unseen") ? "unseen" : endpoint.host.startsWith("legacy") ? "tls1.0" : "tls1.2" },
+      }),
+      {
+        facts: ["fake.value"],
+      },
+    );
+    const pack = await writePack(workDir, "per-source", [rule]);
+    const hardcheck = await Hardcheck.create({
+      plugins: [
+        (context) => {
+          context.registerProbe(probe);
+          context.registerProbe(hostProbe);
+          context.registerTransport(rootTransport);
+        },
+      ],
+    });
+    const report = await hardcheck.scan(
+      configFromObject({ packs: [pack], targets: [{ id: "t", host: "root:/good", endpoints: [`tls://${host}`] }] }, { baseDir: workDir }),
+      {
+        clock: fixedClock("2026-01-01T00:00:00Z"),
+      },
+    );
+    const result = report.results.find((entry) => entry.ruleId === "PER-SOURCE-UNVERIFIED");
+    expect(result?.status).toBe(status);
+    expect(result?.message).toMatch(message);
+  });
+
   it("keeps every source's conditions and evidence, labelled by source", async () => {
     const report = await scan([{ id: "t", host: "root:/weak", endpoints: ["tls://modern.test"] }]);
     const [result] = report.results;

@@ -1,6 +1,7 @@
 import { defineProbe, Hardcheck } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
 import {
+  clientCanaryProbe,
   defaultCredentialsProbe,
   httpProbe,
   ldapProbe,
@@ -36,6 +37,7 @@ describe("@hardcheck/probes-network", () => {
       rdpNegotiationProbe,
       sipProbe,
       defaultCredentialsProbe,
+      clientCanaryProbe,
     ]);
     expect(new Set(probes.map((probe) => probe.meta.id)).size).toBe(probes.length);
     for (const probe of probes) expect(defineProbe(probe)).toBe(probe);

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { PluginContext, Probe } from "@hardcheck/core";
+import { CLIENT_SCHEMES, clientCanaryProbe } from "./client-canary/client-canary.probe.js";
 import { defaultCredentialsProbe } from "./default-credentials/default-credentials.probe.js";
 import { httpProbe } from "./http/http.probe.js";
 import { ldapProbe } from "./ldap/ldap.probe.js";
@@ -22,6 +23,38 @@ import { createTlsHandshakeProbe, tlsHandshakeProbe } from "./tls-handshake/tls-
 import { createTlsOcspProbe, tlsOcspProbe } from "./tls-ocsp/tls-ocsp.probe.js";
 import { createTlsVersionsSuitesProbe, tlsVersionsSuitesProbe } from "./tls-versions-suites/tls-versions-suites.probe.js";
 
+// Canary listeners: how an appliance behaves as a client (`hardcheck listen`).
+export {
+  type BoundCanaryListener,
+  type Canary,
+  type CanaryListenerSpec,
+  type CanaryOptions,
+  clientEvidenceDocument,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  LISTENING_PROTOCOLS,
+  PRESENTABLE_CERTIFICATES,
+  startCanary,
+} from "./client-canary/canary.js";
+export { type SiteChain, WRONG_HOST_NAME } from "./client-canary/certificates.js";
+// Client evidence in a scan: the client endpoints of a target and the probe that reads them.
+export { CLIENT_SCHEMES, clientCanaryProbe, clientEndpointsOf, clientScheme } from "./client-canary/client-canary.probe.js";
+export { clientEvidenceFromDocument, readClientEvidenceFile } from "./client-canary/client-evidence-file.js";
+export {
+  CANARY_CERTIFICATES,
+  CANARY_PROTOCOLS,
+  type CanaryCertificate,
+  type CanaryProtocol,
+  type CanarySession,
+  type ClientCanaryFacts,
+  type ClientEvidenceFile,
+  type ClientHello,
+  canarySessionSchema,
+  clientCanaryFacts,
+  clientEvidenceFileSchema,
+  clientFactsFrom,
+  clientHelloSchema,
+  UNTRUSTWORTHY_CERTIFICATES,
+} from "./client-canary/evidence.js";
 export { LDAP_STARTTLS_OID } from "./codecs/ldap/start-tls.js";
 export { TlsParseError } from "./codecs/tls/parse-error.js";
 // The pre-TLS seam: plugins register a negotiator for their scheme; the instance's TLS probes then run over it.
@@ -105,6 +138,7 @@ export const probes: readonly Probe[] = [
   rdpNegotiationProbe,
   sipProbe,
   defaultCredentialsProbe,
+  clientCanaryProbe,
 ];
 
 /** The TLS probes by id, each built per instance over the negotiators every plugin of it registered. */
@@ -128,6 +162,8 @@ const TLS_PROBE_FACTORIES: ReadonlyMap<string, TlsProbeFactory> = new Map([
  */
 export function register(context: PluginContext): void {
   for (const { scheme, negotiator } of BUILTIN_NEGOTIATORS) registerNegotiator(context, scheme, negotiator);
+  // A client endpoint is a canary's listener address; its port is whatever the technician chose.
+  for (const scheme of CLIENT_SCHEMES) context.registerScheme({ name: scheme, defaultPort: -1, example: `${scheme}://127.0.0.1:2525` });
   for (const probe of probes) {
     const factory = TLS_PROBE_FACTORIES.get(probe.meta.id);
     if (factory) context.registerProbe((container) => factory(registeredNegotiators(container)));

@@ -6,6 +6,7 @@ import {
   HardcheckError,
   parseIsoInstant,
   parseShard,
+  type RecordedEndpoint,
   type ReportDocument,
   type ReportNotice,
   SCOPE_WARNING_CODES,
@@ -19,8 +20,14 @@ import { type CliIo, EXIT, useColor } from "../io.js";
 import { progressDisplay } from "../progress.js";
 import { CLI_TOOL } from "../version.js";
 import { exitCodeFor } from "./exit-code.js";
+import { parseDuration } from "./listen.js";
 import { readReport } from "./merge.js";
 import { renderFormats, splitFormats } from "./render.js";
+
+/** Where `scan --listen` keeps what its canaries recorded, next to the reports. */
+const CLIENT_EVIDENCE_FILE = "client-evidence.json";
+/** The certificates `scan --listen` presents in turn unless told: the untrustworthy ones first, then the site's. */
+const DEFAULT_CANARY_CERTIFICATES = "self-signed,wrong-host,expired,site";
 
 /** Options of `hardcheck scan`. */
 export interface ScanCommandOptions {
@@ -39,6 +46,12 @@ export interface ScanCommandOptions {
   readonly baseline?: string;
   /** Judge as of this ISO-8601 time instead of now. */
   readonly asOf?: string;
+  /** A client evidence file written by `hardcheck listen`. */
+  readonly clientEvidence?: string;
+  /** Run canary listeners on the config's client endpoints for this long before the checks. */
+  readonly listen?: string;
+  /** Certificates the `--listen` canaries present in turn. */
+  readonly certificates?: string;
   /** Exit 2 when a scope warning says something was left unchecked. */
   readonly strict?: boolean;
 }
@@ -75,15 +88,40 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   }
   // Read the baseline before scanning so a wrong path fails fast.
   const baseline = options.baseline ? await readReport(options.baseline, io.cwd) : undefined;
+  if (options.listen !== undefined && options.clientEvidence !== undefined) {
+    throw new HardcheckError("HC_USAGE", "--listen records client evidence itself: give either --listen or --client-evidence, not both");
+  }
+  const listenWindowMs = options.listen !== undefined ? parseDuration(options.listen, "--listen") : undefined;
+  let recordedEndpoints = options.clientEvidence !== undefined ? await readClientEvidence(options.clientEvidence, io.cwd) : undefined;
   const { hardcheck, config } = await createInstance(options.config, io.cwd);
   // Plugins are loaded: from here a signal finishes a partial report instead of ending the process.
   io.onScanStart?.();
   if (!config) throw new HardcheckError("HC_USAGE", "scan needs --config FILE");
   const { files, stdoutFormat } = splitFormats(options.format, options.stdout, hardcheck);
+  let listened: unknown;
+  if (listenWindowMs !== undefined) {
+    // The config's client endpoints say where to listen; what the appliances do there is the client evidence.
+    const planned = await hardcheck.resolve(config, { ...(options.shard ? { shard: options.shard } : {}) });
+    const { listenDuringScan } = await import("./scan-listen.js");
+    const evidence = await listenDuringScan(
+      planned,
+      {
+        windowMs: listenWindowMs,
+        certificates: (options.certificates ?? DEFAULT_CANARY_CERTIFICATES).split(",").map((name) => name.trim()),
+        fileName: join(options.out, CLIENT_EVIDENCE_FILE),
+        ...(io.clock ? { clock: io.clock } : {}),
+      },
+      io,
+      signal,
+    );
+    recordedEndpoints = evidence.recordedEndpoints;
+    listened = evidence.document;
+  }
   const scan = await hardcheck.resolve(config, {
     ...(options.pack ? { packs: options.pack } : {}),
     ...(options.rule ? { rules: options.rule } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(recordedEndpoints ? { recordedEndpoints } : {}),
     limits: {
       ...(concurrency ? { concurrency } : {}),
       ...(timeout
@@ -109,13 +147,16 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   const reporterOptions = { configFile: options.config, ...(baseline ? { baseline } : {}) };
   const rendered = renderFormats(report, files, hardcheck, { color: false, ...reporterOptions });
   for (const { fileName, content } of rendered) await writeFileAtomic(join(outDir, fileName), content);
+  if (listened !== undefined) await writeFileAtomic(join(outDir, CLIENT_EVIDENCE_FILE), `${JSON.stringify(listened, null, 2)}\n`);
   if (stdoutFormat) {
     const reporter = hardcheck.registry.reporters.get(stdoutFormat);
     if (reporter)
       io.stdout.write(toText(reporter.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...reporterOptions })));
   }
   for (const notice of report.notices) if (notice.code === "HC_SECRET_SHORT") io.stderr.write(`warning: ${notice.message}\n`);
-  io.stderr.write(`reports written to ${options.out}: ${rendered.map((file) => file.fileName).join(", ")}\n`);
+  io.stderr.write(
+    `reports written to ${options.out}: ${[...rendered.map((file) => file.fileName), ...(listened !== undefined ? [CLIENT_EVIDENCE_FILE] : [])].join(", ")}\n`,
+  );
   if (baseline) {
     const diff = diffReports(baseline, report);
     io.stderr.write(
@@ -130,6 +171,12 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
     }
   }
   return exitCodeFor(report, failOn);
+}
+
+/** The client endpoints of an evidence file, named in errors as the user wrote it. */
+async function readClientEvidence(file: string, cwd: string): Promise<RecordedEndpoint[]> {
+  const { clientEndpointsOf, readClientEvidenceFile } = await import("@hardcheck/probes-network");
+  return clientEndpointsOf(await readClientEvidenceFile(resolve(cwd, file), file), file);
 }
 
 function toText(content: string | Uint8Array): string {

@@ -1,6 +1,6 @@
 /** Loads rule packs from YAML/JSON files, keeping each rule's source line. */
 import type { InputIssue } from "../errors.js";
-import type { Condition, Pack, Rule, RuleParameter, TopLevelCondition } from "../model/rule.js";
+import type { Condition, NotVerifiedCondition, Pack, Rule, RuleParameter, TopLevelCondition } from "../model/rule.js";
 import type { JsonObject } from "../model/values.js";
 import { packSchema } from "./schema.js";
 import { formatKeyPath, issuesFromZod, type KeyPath, raise, readSource, type SourceDocument } from "./source.js";
@@ -86,16 +86,16 @@ export function packFromDocument(document: SourceDocument): LoadedPack {
       scope: rule.scope ?? {},
       parameters,
       ...(rule.conditions ? { conditions: rule.conditions as TopLevelCondition } : {}),
-      ...(rule.sources ? { sources: rule.sources.map((source) => ({ name: source.name, conditions: source.conditions as TopLevelCondition })) } : {}),
-      ...(rule.notVerifiedWhen
+      ...(rule.sources
         ? {
-            notVerifiedWhen: rule.notVerifiedWhen.map((entry) => ({
-              status: entry.status ?? "error",
-              reason: entry.reason,
-              conditions: entry.conditions as TopLevelCondition,
+            sources: rule.sources.map((source) => ({
+              name: source.name,
+              conditions: source.conditions as TopLevelCondition,
+              ...(source.notVerifiedWhen ? { notVerifiedWhen: notVerifiedEntries(source.notVerifiedWhen) } : {}),
             })),
           }
         : {}),
+      ...(rule.notVerifiedWhen ? { notVerifiedWhen: notVerifiedEntries(rule.notVerifiedWhen) } : {}),
       manual,
       ...(rule.prompt ? { prompt: rule.prompt } : {}),
       probeParams: (rule.probeParams ?? {}) as Record<string, JsonObject>,
@@ -124,6 +124,11 @@ export function packFromDocument(document: SourceDocument): LoadedPack {
 }
 
 /** Every `{ "param": name }` reference inside a JSON tree, with its key path. */
+/** `notVerifiedWhen` entries as written, with the default status. */
+function notVerifiedEntries(entries: ReadonlyArray<{ status?: NotVerifiedCondition["status"]; reason: string; conditions: unknown }>): NotVerifiedCondition[] {
+  return entries.map((entry) => ({ status: entry.status ?? "error", reason: entry.reason, conditions: entry.conditions as TopLevelCondition }));
+}
+
 export function paramReferences(node: unknown, path: KeyPath): Array<{ value: string; path: KeyPath }> {
   const out: Array<{ value: string; path: KeyPath }> = [];
   const walk = (value: unknown, at: KeyPath) => {

@@ -187,6 +187,16 @@ const notSchema = strictObject({
 const conditionSchema: z.ZodType<ConditionShape> = z.union([leafConditionSchema, allSchema, anySchema, notSchema]);
 const topConditionSchema = z.union([allSchema, anySchema, notSchema]);
 
+const notVerifiedWhenSchema = z
+  .array(
+    strictObject({
+      status: z.enum(["error", "not-applicable"]).optional(),
+      reason: nonEmpty("reason"),
+      conditions: topConditionSchema,
+    }),
+  )
+  .min(1);
+
 const ruleSchema = strictObject({
   id: identifier("rule id"),
   pack: z.string().optional(),
@@ -215,19 +225,16 @@ const ruleSchema = strictObject({
         // A fixed vocabulary: the engine decides from the name whether the source applies to a target.
         name: z.enum(SOURCE_NAMES).describe("Where this part's evidence comes from: network, windows, linux, linux-live, config or client."),
         conditions: topConditionSchema,
+        notVerifiedWhen: notVerifiedWhenSchema
+          .optional()
+          .describe(
+            "Conditions under which this source's evidence cannot decide its part: the first that holds makes the part its status (default error; not-applicable leaves the source not checked) with its reason.",
+          ),
       }),
     )
     .min(2, "a rule with sources needs at least two; use conditions for one")
     .optional(),
-  notVerifiedWhen: z
-    .array(
-      strictObject({
-        status: z.enum(["error", "not-applicable"]).optional(),
-        reason: nonEmpty("reason"),
-        conditions: topConditionSchema,
-      }),
-    )
-    .min(1)
+  notVerifiedWhen: notVerifiedWhenSchema
     .optional()
     .describe("Conditions under which the evidence cannot decide the rule: the first that holds makes the verdict its status (default error) with its reason."),
   manual: z.boolean().optional(),

@@ -64,7 +64,9 @@ export function compileRule(rule: Rule, overrides: Readonly<Record<string, JsonV
   Object.assign(parameters, overrides);
   const written = source ? source.conditions : rule.conditions;
   const conditions = written ? substituteParams(written, parameters) : undefined;
-  const notVerifiedWhen = !source && conditions ? rule.notVerifiedWhen?.map((entry) => substituteParams(entry.conditions, parameters)) : undefined;
+  const notVerifiedWhen = conditions
+    ? (source ? source.notVerifiedWhen : rule.notVerifiedWhen)?.map((entry) => substituteParams(entry.conditions, parameters))
+    : undefined;
   const facts = new Set(conditions ? factsOf(conditions) : []);
   for (const condition of notVerifiedWhen ?? []) for (const fact of factsOf(condition)) facts.add(fact);
   return {

@@ -66,6 +66,11 @@ export interface RuleSource {
   /** Which kind of evidence this part reads; also its label in results. */
   readonly name: SourceName;
   readonly conditions: TopLevelCondition;
+  /**
+   * When this source's evidence cannot decide its part: the first entry that holds makes the part
+   * `error` or, with `not-applicable`, leaves the source not checked (the item cannot pass on it).
+   */
+  readonly notVerifiedWhen?: readonly NotVerifiedCondition[];
 }
 
 /** One entry of {@link Rule.notVerifiedWhen}. */
@@ -102,7 +107,7 @@ export interface Rule {
    * Conditions under which the evidence cannot decide the rule, checked before its `conditions`: the
    * first that holds makes the verdict its `status` (default `error`) with its `reason`, never pass
    * or fail. For example "not revoked" is not verified when the OCSP responder did not answer.
-   * Only for rules with `conditions`.
+   * Only for rules with `conditions`; a source of a multi-source rule has its own.
    */
   readonly notVerifiedWhen?: readonly NotVerifiedCondition[];
   /** True when software cannot decide the item and a person attests it. */

@@ -1,5 +1,16 @@
 /** What is scanned: targets, their network endpoints and host transports. */
-import type { SourceLocation } from "./values.js";
+import type { JsonValue, SourceLocation } from "./values.js";
+
+/**
+ * Facts about an endpoint that were recorded elsewhere instead of probed by the scan, such as what a
+ * canary listener saw when the target connected to it as a client. The probe that serves the
+ * endpoint's scheme reads them; reports name the endpoint by its URL only.
+ */
+export interface RecordedEvidence {
+  /** Where the facts were read, e.g. `client-evidence.json sessions[0]`. */
+  readonly from: string;
+  readonly facts: Readonly<Record<string, JsonValue>>;
+}
 
 /** A network endpoint to scan, parsed from a URL such as `smtp://mail.example:25`. */
 export interface Endpoint {
@@ -17,6 +28,8 @@ export interface Endpoint {
   readonly tags: readonly string[];
   /** TLS server name to send (SNI), when it differs from `host`. */
   readonly servername?: string;
+  /** Facts recorded for this endpoint elsewhere (a scan's `recordedEndpoints`), read instead of probing. */
+  readonly recorded?: RecordedEvidence;
 }
 
 /** Kinds of host transport a target may name. */

@@ -89,7 +89,9 @@ export async function checkGroup(group: readonly PlannedCheck[], collector: Fact
       outcomes.push(outcomeOf(check, "error", "the rule engine returned no verdict", [], evidence));
       continue;
     }
-    const unverified = verdict.notVerified ? check.compiled.rule.notVerifiedWhen?.[verdict.notVerified.index] : undefined;
+    const { rule, source } = check.compiled;
+    const entries = source ? rule.sources?.find((part) => part.name === source)?.notVerifiedWhen : rule.notVerifiedWhen;
+    const unverified = verdict.notVerified ? entries?.[verdict.notVerified.index] : undefined;
     if (verdict.notVerified && unverified) {
       const found = describeHolding(verdict.notVerified.conditions);
       outcomes.push(outcomeOf(check, unverified.status, `${unverified.reason}${found ? ` (${found})` : ""}`, verdict.notVerified.conditions, evidence));

@@ -4,16 +4,20 @@
  */
 import type { LoadedConfig } from "../config/config.js";
 import type { CompiledRule } from "../engine/evaluate.js";
+import { HardcheckError, type InputIssue } from "../errors.js";
+import { type EndpointSchemeTable, parseEndpoint } from "../model/endpoint.js";
 import type { ReportNotice } from "../model/report.js";
 import type { Pack } from "../model/rule.js";
 import type { Attestation, Waiver } from "../model/signoff.js";
 import type { SiteInfo } from "../model/site.js";
-import type { Target } from "../model/target.js";
+import type { Endpoint, Target } from "../model/target.js";
+import type { JsonValue } from "../model/values.js";
 import type { PluginRegistry } from "../plugin/registry.js";
 import type { Limits, TrustStore } from "../plugin/services.js";
+import { printable } from "../report/printable.js";
 import { parseShard, selectShard } from "../report/report.js";
 import { scopeNotices } from "./applicability.js";
-import { definedOnly, ResolveIssues } from "./resolve-issues.js";
+import { definedOnly, messageOf, ResolveIssues, suggest } from "./resolve-issues.js";
 import { resolvePacks } from "./resolve-packs.js";
 import { checkRules, compileRules, resolveRuleFilter, resolveTailoring } from "./resolve-rules.js";
 import { resolveSignoffs } from "./resolve-signoffs.js";
@@ -69,6 +73,25 @@ export interface ScanSelection {
   readonly shard?: string;
   /** Override limits from the config. */
   readonly limits?: Partial<ResolvedLimits>;
+  /**
+   * Endpoints whose facts were recorded elsewhere (client evidence from `hardcheck listen`): each is
+   * added to its target, or fills in the config's endpoint of the same URL (which keeps its tags).
+   */
+  readonly recordedEndpoints?: readonly RecordedEndpoint[];
+}
+
+/** An endpoint of a target whose facts were recorded elsewhere, with where they were read. */
+export interface RecordedEndpoint {
+  /** The id of the config's target the facts belong to. */
+  readonly target: string;
+  /** The endpoint URL; its scheme must be one some plugin registered, e.g. `client-smtp://127.0.0.1:2525`. */
+  readonly url: string;
+  /** Tags for an endpoint the config does not list. */
+  readonly tags?: readonly string[];
+  readonly facts: Readonly<Record<string, JsonValue>>;
+  /** Where the facts were read: the file and the key path of the record, for errors and for the probe. */
+  readonly file: string;
+  readonly path: string;
 }
 
 /**
@@ -78,7 +101,9 @@ export interface ScanSelection {
 export async function resolveScan(config: LoadedConfig, registry: PluginRegistry, selection: ScanSelection = {}): Promise<ResolvedScan> {
   const shard = selection.shard !== undefined ? parseShard(selection.shard) : undefined;
   const issues = new ResolveIssues();
-  const { targets, indexById } = resolveTargets(config, issues, registry.schemes);
+  const resolved = resolveTargets(config, issues, registry.schemes);
+  const { indexById } = resolved;
+  const targets = withRecordedEndpoints(resolved.targets, selection.recordedEndpoints ?? [], registry.schemes);
   const { loaded, bundledPackIds } = await resolvePacks(config, registry, issues);
   issues.raiseFirst(["HC_CONFIG_INVALID"]);
 
@@ -112,6 +137,48 @@ export async function resolveScan(config: LoadedConfig, registry: PluginRegistry
     notices: [...scopeNotices(rules, targets, registry), ...unprovidedNotices(rules, bundledPackIds)],
     ...(selection.shard !== undefined ? { shard: selection.shard } : {}),
   };
+}
+
+/**
+ * Adds recorded endpoints to their targets. A record naming a target the config does not have, or a
+ * URL no plugin can read, is `HC_EVIDENCE_INVALID` naming the record's file and key.
+ */
+export function withRecordedEndpoints(targets: readonly Target[], recorded: readonly RecordedEndpoint[], schemes: EndpointSchemeTable): readonly Target[] {
+  if (recorded.length === 0) return targets;
+  const problems: InputIssue[] = [];
+  const byTarget = new Map<string, Endpoint[]>();
+  for (const record of recorded) {
+    const problem = (message: string) => problems.push({ file: record.file, path: record.path, message });
+    const target = targets.find((candidate) => candidate.id === record.target);
+    if (!target) {
+      const known = targets.map((candidate) => candidate.id).sort();
+      problem(`target "${printable(record.target)}" is not in the config — expected one of ${known.join(", ") || "(none)"}${suggest(record.target, known)}`);
+      continue;
+    }
+    let endpoint: Endpoint;
+    try {
+      endpoint = parseEndpoint(record.url, { tags: record.tags ?? [] }, schemes);
+    } catch (error) {
+      // The URL came from a file someone else wrote: its message quotes it, control characters and all.
+      problem(printable(messageOf(error)));
+      continue;
+    }
+    const added = byTarget.get(target.id) ?? [];
+    if (added.some((other) => other.url === endpoint.url)) {
+      problem(`${endpoint.url} of target ${target.id} is recorded twice — give each listener its facts once`);
+      continue;
+    }
+    const listed = target.endpoints.find((other) => other.url === endpoint.url);
+    added.push({ ...(listed ?? endpoint), recorded: { from: `${record.file} ${record.path}`, facts: record.facts } });
+    byTarget.set(target.id, added);
+  }
+  if (problems.length > 0) throw new HardcheckError("HC_EVIDENCE_INVALID", problems);
+  return targets.map((target) => {
+    const added = byTarget.get(target.id);
+    if (!added) return target;
+    const urls = new Set(added.map((endpoint) => endpoint.url));
+    return { ...target, endpoints: [...target.endpoints.filter((endpoint) => !urls.has(endpoint.url)), ...added].sort((a, b) => a.url.localeCompare(b.url)) };
+  });
 }
 
 /** One warning per bundled pack whose rules read facts no installed probe provides. */

@@ -77,7 +77,7 @@ export type ServerAnswer =
 export type HandshakeMessage = { readonly type: number; readonly body: Buffer };
 
 /** Bounds-checked reads that fail with {@link TlsParseError} instead of returning garbage. */
-class Cursor {
+export class Cursor {
   #offset = 0;
   constructor(
     private readonly bytes: Buffer,

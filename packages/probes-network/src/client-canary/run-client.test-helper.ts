@@ -1,0 +1,76 @@
+/**
+ * Test-only: runs a real client program (curl, openssl, ldapsearch, gnutls-cli) against a canary,
+ * with a timeout, and stops it by its own PID.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * The environment for a client the test pins with its own `faketime`: the process's, without an
+ * outer libfaketime (test-all runs the dated suites two years ahead), whose offset would otherwise
+ * be added to the client's pinned clock.
+ */
+export function pinnedClientEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const name of Object.keys(env)) if (name.startsWith("FAKETIME")) delete env[name];
+  if (env.LD_PRELOAD?.includes("faketime")) delete env.LD_PRELOAD;
+  return env;
+}
+
+/** The same as {@link pinnedClientEnvironment}, as overrides for helpers that merge into `process.env` (undefined removes). */
+export function outerClockRemoved(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = pinnedClientEnvironment(extra);
+  const removed: NodeJS.ProcessEnv = {};
+  for (const name of Object.keys(process.env)) if (!(name in env)) removed[name] = undefined;
+  return { ...removed, ...extra };
+}
+
+/** What a client run produced. */
+export type ClientRun = { readonly code: number | null; readonly output: string };
+
+/**
+ * Runs `command` with `args`, writes `input` to its stdin (kept open for `holdStdinMs` so
+ * interactive clients such as `openssl s_client` read it before they see end of input), and kills it by
+ * PID after `timeoutMs`.
+ */
+export function runClient(
+  command: string,
+  args: readonly string[],
+  options: { readonly env?: NodeJS.ProcessEnv; readonly input?: string; readonly holdStdinMs?: number; readonly timeoutMs?: number } = {},
+): Promise<ClientRun> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env: pinnedClientEnvironment(options.env), stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-8_000);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.stdin.on("error", () => {});
+    if (options.input !== undefined) child.stdin.write(options.input);
+    const holdTimer = setTimeout(() => child.stdin.end(), options.holdStdinMs ?? 0);
+    const killTimer = setTimeout(() => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL");
+    }, options.timeoutMs ?? 10_000);
+    child.once("error", (error) => {
+      clearTimeout(holdTimer);
+      clearTimeout(killTimer);
+      resolve({ code: null, output: `${output}${error.message}` });
+    });
+    child.once("close", (code) => {
+      clearTimeout(holdTimer);
+      clearTimeout(killTimer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/** A temp folder with the canary CA written to `ca.pem`; `remove()` deletes it. */
+export function writeCaFile(caPem: string): { readonly caPath: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "hardcheck-canary-test-"));
+  const caPath = join(dir, "ca.pem");
+  writeFileSync(caPath, caPem);
+  return { caPath, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
