@@ -124,6 +124,7 @@ export {
   toReportTarget,
   upgradeReport,
 } from "./report/report.js";
+export { serializeReport } from "./report/serialize.js";
 export {
   assessableSchemes,
   type RuleLevel,

@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { configFromObject } from "../src/config/config.js";
 import { Hardcheck } from "../src/hardcheck.js";
-import type { ReportDocument, ReportResult } from "../src/model/report.js";
+import type { ReportDocument, StoredResult } from "../src/model/report.js";
 import type { JsonObject } from "../src/model/values.js";
 import { defineProbe, type HostProbe, notApplicable, type Probe, type ProbeDeps } from "../src/plugin/probe.js";
 import { defineTransport } from "../src/plugin/transport.js";
+import { resultsWithRules } from "../src/report/report.js";
 import type { ScanSelection } from "../src/scan/resolve.js";
 import type { ScanOptions } from "../src/scan/scanner.js";
 import { fakeEndpointProbe, fixedClock, ruleData, when, writePack } from "./support/fakes.js";
@@ -61,7 +62,7 @@ const localStub = defineTransport({
 });
 
 /** The fields a table compares. */
-const row = (result: ReportResult) => [result.ruleId, result.target, result.endpoint, result.status, result.message];
+const row = (result: StoredResult) => [result.ruleId, result.target, result.endpoint, result.status, result.message];
 
 const VALUE_RULE = ruleData("value-ok", { conditions: when("fake.value", "equal", "ok") });
 const COUNT_RULE = ruleData("count-positive", { conditions: when("fake.count", "greaterThan", 0) });
@@ -94,8 +95,10 @@ describe("verdicts", () => {
       ["value-ok", "bad", "tls://bad.test:443", "fail", 'fake.value equal "ok" — got "bad"'],
       ["value-ok", "good", "tls://good.test:443", "pass", "all conditions hold"],
     ]);
-    expect(report.results[0]?.evidence).toEqual({ "fake.value": "bad" });
-    expect(report.results[0]?.conditions).toEqual([{ where: "all[0]", fact: "fake.value", operator: "equal", expected: "ok", actual: "bad", outcome: "fail" }]);
+    expect(resultsWithRules(report)[0]?.evidence).toEqual({ "fake.value": "bad" });
+    expect(resultsWithRules(report)[0]?.conditions).toEqual([
+      { where: "all[0]", fact: "fake.value", operator: "equal", expected: "ok", actual: "bad", outcome: "fail" },
+    ]);
     expect(report.results[0]).not.toHaveProperty("source");
     expect(report.rules[0]?.source).toEqual({ file: join(workDir, "scan.json"), line: 6 });
     expect(report.summary).toEqual({ pass: 1, fail: 1, error: 0, manual: 0, waived: 0, notApplicable: 0 });
@@ -421,7 +424,9 @@ describe("scopes", () => {
       ["smtp-only", "mail", "smtp://mail.test:25", "pass", "all conditions hold"],
       ["smtp-only", "web", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs smtp)"],
     ]);
-    expect(report.results.find((result) => result.ruleId === "host-setting" && result.status === "pass")?.evidence).toEqual({ "host.setting": "on local" });
+    expect(resultsWithRules(report).find((result) => result.ruleId === "host-setting" && result.status === "pass")?.evidence).toEqual({
+      "host.setting": "on local",
+    });
   });
 
   it("lists a manual rule as not-applicable when its endpoint scope matches nothing", async () => {
@@ -591,7 +596,7 @@ describe("secrets", () => {
       ["value-ok", "leaks", "fail"],
       ["value-ok", "throws", "error"],
     ]);
-    expect(report.results[2]?.evidence).toEqual({ "fake.value": "user:[redacted]" });
+    expect(resultsWithRules(report)[2]?.evidence).toEqual({ "fake.value": "user:[redacted]" });
     expect(report.results[3]?.message).toBe("probe fake-endpoint failed: bind as cn=admin with password [redacted] refused");
   });
 });
@@ -672,7 +677,7 @@ describe("tailoring", () => {
         conditions: when("fake.count", "greaterThanInclusive", { param: "min" }),
       });
     const lab = { probes: [probe], rules: [atLeast("first"), atLeast("second")], config: { targets: [{ id: "web", endpoints: ["tls://web.test"] }] } };
-    const expectedValues = (report: ReportDocument) => report.results.map((result) => [result.ruleId, result.status, result.conditions[0]?.expected]);
+    const expectedValues = (report: ReportDocument) => resultsWithRules(report).map((result) => [result.ruleId, result.status, result.conditions[0]?.expected]);
     expect(expectedValues(await scan(lab))).toEqual([
       ["first", "pass", 1],
       ["second", "pass", 1],

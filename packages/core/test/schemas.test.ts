@@ -9,8 +9,10 @@ import { configFromObject } from "../src/config/config.js";
 import { jsonSchemas } from "../src/config/json-schemas.js";
 import { attestationsFileSchema, configSchema, packSchema } from "../src/config/schema.js";
 import { Hardcheck } from "../src/hardcheck.js";
-import { reportSchema } from "../src/model/report.js";
+import { type ReportDocument, reportSchema } from "../src/model/report.js";
 import type { JsonValue } from "../src/model/values.js";
+import { parseReport } from "../src/report/report.js";
+import { joinResults } from "../src/report/tables.js";
 import { fakePlugin, fixedClock, fixture, passingProbe } from "./support/fakes.js";
 
 const schemaDir = fixture("..", "..", "schemas");
@@ -213,9 +215,16 @@ describe("published JSON Schemas", () => {
     const config = configFromObject({ ...validConfig, packs: ["fake-pack"], plugins: undefined, trust: undefined }, { baseDir: fixture("packs") });
     const hardcheck = await Hardcheck.create({ plugins: [fakePlugin(passingProbe)] });
     const report = JSON.parse(JSON.stringify(await hardcheck.scan(config, { clock: fixedClock("2026-03-01T12:00:00Z") }))) as JsonValue;
-    const schema = published("report.schema.json");
+    const schema = published("report-v3.schema.json");
     expect(violations(schema, report, schema)).toEqual([]);
     expect(reportSchema.safeParse(report).success).toBe(true);
-    expect(violations(schema, { ...(report as object), schemaVersion: 3 }, schema)).not.toEqual([]);
+    expect(violations(schema, { ...(report as object), schemaVersion: 4 }, schema)).not.toEqual([]);
+    // The version 2 schema stays published for version 2 documents, and it is not version 3's.
+    const { facts: _facts, conditions: _conditions, ...rest } = report as unknown as ReportDocument;
+    const upgraded = JSON.parse(JSON.stringify({ ...rest, schemaVersion: 2, results: joinResults(report as unknown as ReportDocument) })) as JsonValue;
+    const previous = published("report.schema.json");
+    expect(violations(previous, report, previous)).not.toEqual([]);
+    expect(violations(previous, upgraded, previous)).toEqual([]);
+    expect(parseReport(upgraded, "v2.json")).toEqual(JSON.parse(JSON.stringify(report)));
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Phase 6 of a scan: writes the report document — results scrubbed of secrets, the packs and
- * rules the scan evaluated, targets with the time their facts describe, notices.
+ * Phase 6 of a scan: writes the report document — results scrubbed of secrets (their evidence
+ * stored once per target, endpoint and fact), the packs and rules the scan evaluated, targets with
+ * the time their facts describe, notices.
  */
 import type { CompiledRule } from "../engine/evaluate.js";
 import type { CheckResult, ReportDocument, ReportNotice, ReportRule } from "../model/report.js";
@@ -50,6 +51,7 @@ export function writeReport(input: ReportInput): ReportDocument {
     notices: secrets.hasSecrets ? input.notices.map((notice) => ({ ...notice, message: secrets.redact(notice.message) })) : input.notices,
     // One entry per rule: a rule with several evidence sources is compiled into one part per source.
     rules: [...new Set(input.rules.map(({ rule }) => rule))].map(reportRuleOf),
+    evidenceBySource: new Set(input.rules.filter(({ source }) => source !== undefined).map(({ rule }) => `${rule.pack}|${rule.id}`)),
     ...(input.shard ? { shard: input.shard } : {}),
     ...(input.site ? { site: input.site } : {}),
   });
