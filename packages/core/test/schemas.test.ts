@@ -21,8 +21,8 @@ const published = (name: string): JsonSchema => JSON.parse(readFileSync(`${schem
 type JsonSchema = { readonly [keyword: string]: JsonValue };
 
 /** Keywords the structural checker below understands; annotations are listed so nothing is ignored by accident. */
-const CHECKED = new Set(["type", "properties", "required", "additionalProperties", "propertyNames", "items", "anyOf", "$ref", "enum", "const"]);
-const LIMITS = new Set(["minItems", "minLength", "minimum", "maximum", "pattern"]);
+const CHECKED = new Set(["type", "properties", "required", "additionalProperties", "propertyNames", "items", "prefixItems", "anyOf", "$ref", "enum", "const"]);
+const LIMITS = new Set(["minItems", "maxItems", "minLength", "minimum", "maximum", "pattern"]);
 const ANNOTATIONS = new Set(["$schema", "$id", "$defs", "title", "description", "default"]);
 
 function isObject(value: unknown): value is { [key: string]: JsonValue } {
@@ -78,8 +78,12 @@ function violations(schema: JsonValue, value: unknown, root: JsonSchema, path = 
   }
   if (Array.isArray(value)) {
     if (typeof schema.minItems === "number" && value.length < schema.minItems) problems.push(`${path}: fewer than ${schema.minItems} items`);
-    if (schema.items !== undefined) {
-      for (const [i, item] of value.entries()) problems.push(...violations(schema.items, item, root, `${path}[${i}]`));
+    if (typeof schema.maxItems === "number" && value.length > schema.maxItems) problems.push(`${path}: more than ${schema.maxItems} items`);
+    // A tuple: the first items by position, the rest by `items`.
+    const positional = Array.isArray(schema.prefixItems) ? schema.prefixItems : [];
+    for (const [i, item] of value.entries()) {
+      const itemSchema = i < positional.length ? positional[i] : schema.items;
+      if (itemSchema !== undefined) problems.push(...violations(itemSchema as JsonValue, item, root, `${path}[${i}]`));
     }
   }
   if (isObject(value)) {

@@ -81,16 +81,16 @@ export interface ReportCondition {
 }
 
 /**
- * What one result records of one condition in a version 3 document: which condition (an index into
- * `conditions`), its outcome, and the value found — inline as `actual`, or as `actualIn`, the index
- * of the fact record whose value (at the condition's path) it is.
+ * What one result records of one condition in a version 3 document, as a short list (results are
+ * many, and this is most of what they hold): the condition (an index into `conditions`) and its
+ * outcome, then the value found — `[condition, outcome]` when it was not evaluated,
+ * `[condition, outcome, actual]`, or `[condition, outcome, null, fact]` when the value found is fact
+ * record `fact`'s value (at the condition's path), so it is not written twice.
  */
-export interface StoredCondition {
-  readonly condition: number;
-  readonly outcome: ConditionTrace["outcome"];
-  readonly actual?: JsonValue;
-  readonly actualIn?: number;
-}
+export type StoredCondition =
+  | readonly [condition: number, outcome: ConditionTrace["outcome"]]
+  | readonly [condition: number, outcome: ConditionTrace["outcome"], actual: JsonValue]
+  | readonly [condition: number, outcome: ConditionTrace["outcome"], actual: null, actualIn: number];
 
 /**
  * A result as a version 3 document stores it: its evidence as indices into `facts` (by source label
@@ -353,6 +353,8 @@ const reportConditionSchema = z.object({
   name: z.string().optional(),
 }) satisfies z.ZodType<ReportCondition>;
 
+const outcomeSchema = z.enum(["pass", "fail", "not-evaluated"]);
+
 const storedResultSchema = z.object({
   ruleId: z.string(),
   pack: z.string(),
@@ -362,12 +364,11 @@ const storedResultSchema = z.object({
   message: z.string(),
   facts: z.union([z.array(z.int().min(0)), z.record(z.string(), z.array(z.int().min(0)))]).optional(),
   conditions: z.array(
-    z.object({
-      condition: z.int().min(0),
-      outcome: z.enum(["pass", "fail", "not-evaluated"]),
-      actual: jsonValueSchema.optional(),
-      actualIn: z.int().min(0).optional(),
-    }),
+    z.union([
+      z.tuple([z.int().min(0), outcomeSchema]),
+      z.tuple([z.int().min(0), outcomeSchema, jsonValueSchema]),
+      z.tuple([z.int().min(0), outcomeSchema, z.null(), z.int().min(0)]),
+    ]),
   ),
   waiver: resultFields.waiver,
   attestation: resultFields.attestation,

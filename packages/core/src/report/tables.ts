@@ -149,14 +149,14 @@ function storeCondition(
     conditions.push(shape);
     conditionIndex.set(key, index);
   }
-  if (trace.actual === undefined) return { condition: index, outcome: trace.outcome };
+  if (trace.actual === undefined) return [index, trace.outcome];
   const json = JSON.stringify(trace.actual);
   if (json.length >= SHORTEST_SHARED) {
     // The value found is usually a fact value (or part of one) already in the table.
     const source = evidence.find((entry) => entry.fact === trace.fact && JSON.stringify(valueAt(entry.value, trace.path)) === json);
-    if (source) return { condition: index, outcome: trace.outcome, actualIn: indexOf.get(entryKey(source)) as number };
+    if (source) return [index, trace.outcome, null, indexOf.get(entryKey(source)) as number];
   }
-  return { condition: index, outcome: trace.outcome, actual: trace.actual };
+  return [index, trace.outcome, trace.actual];
 }
 
 /** The part of a fact value a condition looks at: the value itself without a path. */
@@ -191,10 +191,10 @@ export function checkReferences(report: Pick<ReportDocument, "facts" | "conditio
         checkFact(`results.${r}.facts${label}.${i}`, index);
       });
     }
-    result.conditions.forEach((condition, c) => {
-      if (condition.condition >= report.conditions.length)
-        fail(`results.${r}.conditions.${c}.condition`, `refers to condition ${condition.condition}; the document has ${report.conditions.length}`);
-      if (condition.actualIn !== undefined) checkFact(`results.${r}.conditions.${c}.actualIn`, condition.actualIn);
+    result.conditions.forEach(([condition, , , actualIn], c) => {
+      if (condition >= report.conditions.length)
+        fail(`results.${r}.conditions.${c}.0`, `refers to condition ${condition}; the document has ${report.conditions.length}`);
+      if (actualIn !== undefined) checkFact(`results.${r}.conditions.${c}.3`, actualIn);
     });
   });
 }
@@ -233,8 +233,9 @@ export function joinResults(report: Pick<ReportDocument, "facts" | "conditions" 
 }
 
 function traceOf(stored: StoredCondition, conditions: readonly ReportCondition[], values: readonly JsonValue[]): ConditionTrace {
-  const shape = conditions[stored.condition] as ReportCondition;
-  const actual = stored.actualIn !== undefined ? valueAt(values[stored.actualIn] ?? null, shape.path) : stored.actual;
+  const [condition, outcome, inline, actualIn] = stored;
+  const shape = conditions[condition] as ReportCondition;
+  const actual = actualIn !== undefined ? valueAt(values[actualIn] ?? null, shape.path) : stored.length > 2 ? inline : undefined;
   // The key order of a trace as the engine writes it, so joined traces read like fresh ones.
   return {
     where: shape.where,
@@ -243,7 +244,7 @@ function traceOf(stored: StoredCondition, conditions: readonly ReportCondition[]
     operator: shape.operator,
     expected: shape.expected,
     ...(actual !== undefined ? { actual } : {}),
-    outcome: stored.outcome,
+    outcome,
     ...(shape.name !== undefined ? { name: shape.name } : {}),
   };
 }
