@@ -43,13 +43,29 @@ function labelEndpoint(label: string): string | null {
   return space < 0 ? null : label.slice(space + 1);
 }
 
-function evidenceEntries(result: ReportResult, bySource: boolean): EvidenceEntries {
+/**
+ * JSON of fact values by identity: the rules of one endpoint share the very objects its probes
+ * returned, so each is serialised once, not once per rule.
+ */
+type JsonCache = WeakMap<object, string>;
+
+function jsonOf(value: JsonValue, cache: JsonCache): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  let json = cache.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    cache.set(value, json);
+  }
+  return json;
+}
+
+function evidenceEntries(result: ReportResult, bySource: boolean, cache: JsonCache): EvidenceEntries {
   const entry = (endpoint: string | null, fact: string, value: JsonValue): FactEntry => ({
     target: result.target,
     endpoint,
     fact,
     value,
-    json: JSON.stringify(value),
+    json: jsonOf(value, cache),
   });
   const evidence = Object.entries(result.evidence);
   // Evidence by source holds one object of facts per label; anything else is kept as flat facts,
@@ -76,7 +92,8 @@ const byText = (a: string | null, b: string | null) => (a === b ? 0 : a === null
  * evidence sources). The tables are sorted so that equal inputs give equal documents.
  */
 export function storeResults(results: readonly ReportResult[], bySource: (result: ReportResult) => boolean): StoredTables {
-  const evidence = results.map((result) => evidenceEntries(result, bySource(result)));
+  const cache: JsonCache = new WeakMap();
+  const evidence = results.map((result) => evidenceEntries(result, bySource(result), cache));
   const distinct = new Map<string, FactEntry>();
   for (const item of evidence) {
     const entries = item.kind === "flat" ? item.entries : item.labels.flatMap(([, list]) => list);
