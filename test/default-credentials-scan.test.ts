@@ -1,7 +1,7 @@
 // NET-DEFAULT-CREDENTIALS through a real scan: the pack's account list reaches the probe, and the
 // check stays not applicable unless the target opts in with allowCredentialTries.
 import { register as checklists } from "@hardcheck/checklists";
-import { configFromObject, Hardcheck } from "@hardcheck/core";
+import { configFromObject, Hardcheck, resultsWithRules } from "@hardcheck/core";
 import { type SlapdLab, startSlapdLab } from "@hardcheck/labs";
 import { register as networkProbes } from "@hardcheck/probes-network";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,7 +30,7 @@ describe("NET-DEFAULT-CREDENTIALS in a scan", () => {
     });
     const hardcheck = await Hardcheck.create({ plugins: [networkProbes, checklists], config });
     const report = await hardcheck.scan(config);
-    const result = (target: string) => report.results.find((entry) => entry.target === target && entry.ruleId === "NET-DEFAULT-CREDENTIALS");
+    const result = (target: string) => resultsWithRules(report).find((entry) => entry.target === target && entry.ruleId === "NET-DEFAULT-CREDENTIALS");
     expect(result("opted-in")?.status).toBe("fail");
     expect(result("default")?.status).toBe("not-applicable");
     const evidence = JSON.stringify(result("opted-in"));

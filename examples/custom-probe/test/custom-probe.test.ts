@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { parseReport, resultsWithRules } from "@hardcheck/core";
 import { type ScriptedServer, startScriptedServer } from "@hardcheck/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -48,10 +49,8 @@ describe("a one-file probe plugin with its own rule, through the CLI", () => {
       (error: { code: number }) => error,
     );
     expect((failure as { code?: number }).code).toBe(1);
-    const report = JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8")) as {
-      results: Array<{ target: string; ruleId: string; status: string; evidence: Record<string, unknown> }>;
-    };
-    const byTarget = Object.fromEntries(report.results.map((result) => [result.target, result]));
+    const report = parseReport(JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8")), "hardcheck.json");
+    const byTarget = Object.fromEntries(resultsWithRules(report).map((result) => [result.target, result]));
     expect(byTarget.verbose?.status).toBe("fail");
     expect(byTarget.verbose?.evidence["banner.greeting"]).toBe("220 mail.example ESMTP Postfix 3.7.11");
     expect(byTarget.quiet?.status).toBe("pass");

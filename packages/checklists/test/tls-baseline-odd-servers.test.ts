@@ -4,7 +4,7 @@
 // rules for its defects; no rule may be `error` where the server's own flight tells the answer.
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { configFromObject, Hardcheck, type ReportDocument } from "@hardcheck/core";
+import { configFromObject, Hardcheck, type ReportDocument, resultsWithRules } from "@hardcheck/core";
 import { CAREFUL_TLS12_SUITES, startTlsLab, type TlsLab } from "@hardcheck/labs";
 import { register } from "@hardcheck/probes-network";
 import { createOpensslPki, type LoopbackServer, type OpensslPki, reserveLoopbackPort, startNamespacedServer, startOpensslServer } from "@hardcheck/testkit";
@@ -284,7 +284,7 @@ describe("tls-baseline verdicts on odd servers", () => {
 });
 
 function evidenceOf(target: string, ruleId: string): Record<string, unknown> {
-  const result = report.results.find((candidate) => candidate.target === target && candidate.ruleId === ruleId);
+  const result = resultsWithRules(report).find((candidate) => candidate.target === target && candidate.ruleId === ruleId);
   if (!result) throw new Error(`no result for ${ruleId} on ${target}`);
   return result.evidence as Record<string, unknown>;
 }

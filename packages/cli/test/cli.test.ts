@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { type ReportDocument, summarize } from "@hardcheck/core";
+import { type ReportDocument, resultsWithRules, summarize } from "@hardcheck/core";
 import { type LoopbackServer, startRefusingPort, startScriptedServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/program.js";
@@ -172,6 +172,43 @@ describe("hardcheck CLI", () => {
     const same = await cli(["diff", "all/hardcheck.json", "all/hardcheck.json", "--json"], dir);
     expect(same.code).toBe(0);
     expect((JSON.parse(same.stdout) as { newFailures: unknown[] }).newFailures).toEqual([]);
+  });
+
+  it("reads reports of schema versions 1 and 2 in report --from, diff and merge", async () => {
+    await cli(["scan", "--config", config, "--out", "v3-whole", "--format", "json,sarif,markdown", "--stdout", "none"], dir);
+    for (const shard of ["1/2", "2/2"]) await cli(["scan", "--config", config, "--out", `v3-shard-${shard[0]}`, "--shard", shard, "--stdout", "none"], dir);
+    const read = async (path: string) => JSON.parse(await readFile(join(dir, path), "utf8")) as ReportDocument;
+    // What older versions wrote: version 2 kept evidence and traces on every result; version 1 also
+    // repeated its rule's fields and had no rules section.
+    const older = (report: ReportDocument, version: 1 | 2) => {
+      const { facts: _facts, conditions: _conditions, rules, ...rest } = report;
+      const joined = resultsWithRules(report);
+      return version === 2
+        ? { ...rest, schemaVersion: 2, results: joined.map(({ checklistRef, section, title, severity, source, ...result }) => result), rules }
+        : { ...rest, schemaVersion: 1, results: joined };
+    };
+    for (const version of [1, 2] as const) {
+      const whole = await read("v3-whole/hardcheck.json");
+      await writeFile(join(dir, `v${version}.json`), JSON.stringify(older(whole, version), null, 2));
+      const rendered = await cli(["report", "--from", `v${version}.json`, "--format", "sarif", "--out", `from-v${version}`, "--stdout", "none"], dir);
+      expect(rendered.code, rendered.stderr).toBe(0);
+      if (version === 2) {
+        // Version 2 had the rules: the SARIF made from it is the one made from version 3.
+        expect(await readFile(join(dir, `from-v${version}`, "hardcheck.sarif"), "utf8")).toBe(await readFile(join(dir, "v3-whole", "hardcheck.sarif"), "utf8"));
+      }
+      const diff = await cli(["diff", `v${version}.json`, "v3-whole/hardcheck.json", "--json"], dir);
+      expect(diff.code, diff.stderr).toBe(0);
+      expect(JSON.parse(diff.stdout)).toMatchObject({ newFailures: [], fixed: [], changedEvidence: [] });
+      for (const shard of ["1", "2"]) {
+        await writeFile(join(dir, `v${version}-shard-${shard}.json`), JSON.stringify(older(await read(`v3-shard-${shard}/hardcheck.json`), version)));
+      }
+      const merged = await cli(["merge", `v${version}-shard-1.json`, `v${version}-shard-2.json`, "--out", `merged-v${version}`], dir);
+      expect(merged.code, merged.stderr).toBe(0);
+      const combined = await read(`merged-v${version}/hardcheck.json`);
+      expect(combined.schemaVersion).toBe(3);
+      expect(resultsWithRules(combined)).toEqual(resultsWithRules(whole));
+      if (version === 2) expect(withoutTimes(combined)).toEqual(withoutTimes(whole));
+    }
   });
 
   it("report --from names the file when it is not a report", async () => {

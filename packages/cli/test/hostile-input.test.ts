@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { ReportDocument } from "@hardcheck/core";
+import { type ReportDocument, resultsWithRules } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startGarbageServer, startScriptedServer, startTlsServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/program.js";
@@ -93,7 +93,7 @@ describe("hostile input", () => {
       "HOSTILE-STEADY:pass",
     ]);
     expect(report.summary.fail).toBe(2);
-    const echo = report.results.find((result) => result.ruleId === "HOSTILE-ECHO");
+    const echo = resultsWithRules(report).find((result) => result.ruleId === "HOSTILE-ECHO");
     expect(echo?.evidence["hostile.echo"]).toBe("login [redacted] refused");
     expect(report.notices.map((notice) => notice.code)).toContain("HC_SECRET_SHORT");
     const junit = await readFile(join(dir, "out-secret", "hardcheck.junit.xml"), "utf8");
@@ -233,7 +233,7 @@ describe("hostile input", () => {
       const report = await readJson(join(dir, "out-regex", "hardcheck.json"));
       expect(statusOf(report, "TLS-CERT-FACTORY-DEFAULT")).toBe("pass");
       expect(statusOf(report, "TLS-CERT-VALIDITY")).toBe("pass");
-      expect(report.results.find((result) => result.ruleId === "TLS-CERT-FACTORY-DEFAULT")?.evidence["tls.chainValidation"]).toMatchObject({
+      expect(resultsWithRules(report).find((result) => result.ruleId === "TLS-CERT-FACTORY-DEFAULT")?.evidence["tls.chainValidation"]).toMatchObject({
         leafSubject: expect.stringContaining(`${"a".repeat(40)}!`),
       });
     } finally {

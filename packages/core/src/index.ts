@@ -115,6 +115,7 @@ export { printable, printableDeep } from "./report/printable.js";
 export {
   buildReport,
   compareResults,
+  compareTargetIds,
   mergeReports,
   parseReport,
   parseShard,
@@ -124,6 +125,8 @@ export {
   toReportTarget,
   upgradeReport,
 } from "./report/report.js";
+export { serializeReport } from "./report/serialize.js";
+export { ReportTableBuilder, type StoredTables } from "./report/tables.js";
 export {
   assessableSchemes,
   type RuleLevel,
@@ -149,3 +152,4 @@ export {
   withRecordedEndpoints,
 } from "./scan/resolve.js";
 export { type ResultSink, Scanner, type ScanOptions, type ScanProgress, type StreamedReport } from "./scan/scanner.js";
+export { reportTablesFor } from "./scan/write.js";

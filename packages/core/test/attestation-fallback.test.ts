@@ -42,8 +42,8 @@ describe("attestation fallback", () => {
     const report = await scan([{ rule: "with-prompt", target: "b", verdict: "fail", by: "j.doe", at: "2026-04-30T10:00:00Z", note: "still enabled" }]);
     expect(report.results.map((r) => `${r.ruleId} ${r.target} ${r.status}: ${r.message}`)).toEqual([
       "with-prompt a manual: Is the master password disabled? (not checked automatically: no configuration file given)",
-      "with-prompt b fail: attested fail by j.doe at 2026-04-30T10:00:00Z: still enabled",
       "without-prompt a not-applicable: no configuration file given",
+      "with-prompt b fail: attested fail by j.doe at 2026-04-30T10:00:00Z: still enabled",
       "without-prompt b not-applicable: no configuration file given",
     ]);
   });

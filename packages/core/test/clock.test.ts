@@ -11,8 +11,10 @@ import { configFromObject } from "../src/config/config.js";
 import { Hardcheck } from "../src/hardcheck.js";
 import { parseIsoInstant } from "../src/model/instant.js";
 import type { ReportDocument } from "../src/model/report.js";
+
 import { defineProbe, type HostProbe } from "../src/plugin/probe.js";
 import { defineTransport, type HostTransport } from "../src/plugin/transport.js";
+import { resultsWithRules } from "../src/report/report.js";
 import { fakeEndpointProbe, fixedClock, ruleData, when, writePack } from "./support/fakes.js";
 
 let workDir = "";
@@ -100,7 +102,7 @@ describe("the scan's clock", () => {
     for (const scanAt of ["2026-11-25T00:00:00Z", "2028-11-25T00:00:00Z", "2031-01-01T00:00:00Z"]) {
       const report = await scanImage({ observedAt: "2026-11-24T08:00:00Z", scanAt });
       expect(statuses(report)).toEqual(["age-by-operator pass", "age-by-probe pass"]);
-      expect(report.results.find((r) => r.ruleId === "age-by-probe")?.evidence).toEqual({ "av.signatureAgeDays": 2 });
+      expect(resultsWithRules(report).find((r) => r.ruleId === "age-by-probe")?.evidence).toEqual({ "av.signatureAgeDays": 2 });
       expect(report.evaluatedAt).toBe(new Date(scanAt).toISOString());
       expect(report.targets[0]?.observedAt).toBe("2026-11-24T08:00:00.000Z");
     }

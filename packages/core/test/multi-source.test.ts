@@ -10,6 +10,7 @@ import type { HostSpec } from "../src/model/target.js";
 import type { JsonObject } from "../src/model/values.js";
 import { defineProbe, type HostProbe, notApplicable, verifiedAbsent } from "../src/plugin/probe.js";
 import { defineTransport } from "../src/plugin/transport.js";
+import { resultsWithRules } from "../src/report/report.js";
 import { fakeEndpointProbe, fixedClock, ruleData, thrown, when, writePack } from "./support/fakes.js";
 
 let workDir = "";
@@ -187,12 +188,18 @@ describe("multi-source rules", () => {
 
   it("keeps every source's conditions and evidence, labelled by source", async () => {
     const report = await scan([{ id: "t", host: "root:/weak", endpoints: ["tls://modern.test"] }]);
-    const [result] = report.results;
+    const [result] = resultsWithRules(report);
     expect(result?.conditions.map((condition) => `${condition.where} ${condition.outcome}`)).toEqual([
       "network tls://modern.test:443: all[0] pass",
       "windows: all[0] fail",
     ]);
     expect(result?.evidence).toEqual({ "network tls://modern.test:443": { "fake.value": "tls1.2" }, windows: { "host.tls10Enabled": true } });
+    // The document stores each source's facts under the endpoint or host they describe.
+    expect(report.results[0]?.facts).toEqual({ "network tls://modern.test:443": [1], windows: [0] });
+    expect(report.facts).toEqual([
+      { target: "t", endpoint: null, fact: "host.tls10Enabled", value: true },
+      { target: "t", endpoint: "tls://modern.test:443", fact: "fake.value", value: "tls1.2" },
+    ]);
   });
 
   it("says a reason every source shares once, and asks a rule's prompt once when no source can be checked", async () => {

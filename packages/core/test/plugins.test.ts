@@ -8,6 +8,7 @@ import { loadConfigFile } from "../src/config/config.js";
 import { HardcheckError } from "../src/errors.js";
 import { Hardcheck } from "../src/hardcheck.js";
 import { PluginRegistry } from "../src/plugin/registry.js";
+import { resultsWithRules } from "../src/report/report.js";
 import { Scanner } from "../src/scan/scanner.js";
 import { fakeEndpointProbe, fakePlugin, fixedClock, fixture, passingProbe, thrown } from "./support/fakes.js";
 
@@ -25,7 +26,7 @@ describe("plugins named in the config", () => {
     expect([...hardcheck.registry.probes.keys()]).toEqual(["banner-greeting"]);
     const report = await hardcheck.scan(config, { clock });
     expect(report.results.map((result) => [result.ruleId, result.endpoint, result.status])).toEqual([["banner-greets", "banner://greeter.test:7000", "pass"]]);
-    expect(report.results[0]?.evidence).toEqual({ "banner.greeting": "hello from greeter.test" });
+    expect(resultsWithRules(report)[0]?.evidence).toEqual({ "banner.greeting": "hello from greeter.test" });
   });
 
   it.each([

@@ -77,16 +77,16 @@ describe("buildReport", () => {
       { id: "web", host: "ssh://admin@web", os: "linux", tags: ["dmz"], endpoints: ["tls://web:443"] },
     ]);
     expect(report.results.map((r) => [r.pack, r.ruleId, r.target, r.endpoint])).toEqual([
-      ["alpha", "a", "web", "tls://web:443"],
       ["alpha", "b", "mail", "smtp://mail:25"],
+      ["zeta", "a", "mail", null],
+      ["alpha", "a", "web", "tls://web:443"],
       ["alpha", "b", "web", null],
       ["alpha", "b", "web", "tls://web:443"],
-      ["zeta", "a", "mail", null],
     ]);
     expect(report.notices.map((notice) => `${notice.code}:${notice.message}`)).toEqual(["HC_A:x", "HC_WAIVER_EXPIRED:a", "HC_WAIVER_EXPIRED:b"]);
     expect(report.summary).toEqual({ pass: 2, fail: 1, error: 1, manual: 1, waived: 0, notApplicable: 0 });
     expect(report).not.toHaveProperty("shard");
-    expect(report.schemaVersion).toBe(2);
+    expect(report.schemaVersion).toBe(3);
   });
 
   it("records a shard label only when given", () => {
@@ -254,13 +254,17 @@ describe("the rules section", () => {
     const { rules: _rules, ...rest } = report;
     const older = { ...rest, schemaVersion: 1, results: resultsWithRules(report) };
     const upgraded = parseReport(JSON.parse(JSON.stringify(older)), "old.json");
-    expect(upgraded.schemaVersion).toBe(2);
+    expect(upgraded.schemaVersion).toBe(3);
     expect(upgraded.results).toEqual(report.results);
     const brief = (rules: ReportDocument["rules"]) => rules.map((rule) => [rule.id, rule.title, rule.severity]).sort();
     expect(brief(upgraded.rules)).toEqual(brief(report.rules.filter((rule) => report.results.some((result) => result.ruleId === rule.id))));
     expect(resultsWithRules(upgraded)).toEqual(resultsWithRules(report));
     const withRules = parseReport(JSON.parse(JSON.stringify({ ...older, rules: report.rules })), "v1.json");
     expect(JSON.stringify(withRules)).toBe(JSON.stringify(report));
+    // Version 2: rules once, but every result carried its evidence and full condition traces.
+    const { facts: _facts, conditions: _conditions, ...v3 } = report;
+    const v2 = { ...v3, schemaVersion: 2, results: resultsWithRules(report).map(({ checklistRef, section, title, severity, source, ...stored }) => stored) };
+    expect(JSON.stringify(parseReport(JSON.parse(JSON.stringify(v2)), "v2.json"))).toBe(JSON.stringify(report));
   });
 });
 
@@ -287,7 +291,7 @@ describe("parseReport", () => {
   it.each([
     { name: "null", data: null, path: "(document)" },
     { name: "a list", data: [], path: "(document)" },
-    { name: "a newer schema version", data: { ...valid, schemaVersion: 3 }, path: "schemaVersion" },
+    { name: "a newer schema version", data: { ...valid, schemaVersion: 4 }, path: "schemaVersion" },
     { name: "no summary", data: { ...valid, summary: undefined }, path: "summary" },
     { name: "an unknown status", data: { ...valid, results: [{ ...result({ ruleId: "r", target: "t" }), status: "maybe" }] }, path: "results.0.status" },
     { name: "a non-integer count", data: { ...valid, summary: { ...valid.summary, pass: 1.5 } }, path: "summary.pass" },
@@ -303,7 +307,7 @@ describe("parseReport", () => {
     expect(failure.code).toBe("HC_REPORT_INVALID");
     expect(failure.issues[0]).toMatchObject({ file: "shard-2.json", path });
     expect(failure.message).toMatch(
-      new RegExp(`^HC_REPORT_INVALID: shard-2\\.json ${path.replace(/[().]/g, "\\$&")}: not a hardcheck report \\(schemaVersion 2, or 1\\): `),
+      new RegExp(`^HC_REPORT_INVALID: shard-2\\.json ${path.replace(/[().]/g, "\\$&")}: not a hardcheck report \\(schemaVersion 3, 2 or 1\\): `),
     );
   });
 });

@@ -5,12 +5,14 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { configFromObject } from "../src/config/config.js";
 import { Hardcheck } from "../src/hardcheck.js";
-import type { ReportDocument, ReportResult } from "../src/model/report.js";
+import type { ReportDocument, ReportResult, StoredResult } from "../src/model/report.js";
 import type { JsonObject } from "../src/model/values.js";
 import { defineProbe, type HostProbe, notApplicable, type Probe, type ProbeDeps } from "../src/plugin/probe.js";
 import { defineTransport } from "../src/plugin/transport.js";
+import { compareResults, resultsWithRules } from "../src/report/report.js";
 import type { ScanSelection } from "../src/scan/resolve.js";
 import type { ScanOptions } from "../src/scan/scanner.js";
+import { reportTablesFor } from "../src/scan/write.js";
 import { fakeEndpointProbe, fixedClock, ruleData, when, writePack } from "./support/fakes.js";
 
 const clock = fixedClock("2026-03-01T12:00:00Z");
@@ -61,7 +63,7 @@ const localStub = defineTransport({
 });
 
 /** The fields a table compares. */
-const row = (result: ReportResult) => [result.ruleId, result.target, result.endpoint, result.status, result.message];
+const row = (result: StoredResult) => [result.ruleId, result.target, result.endpoint, result.status, result.message];
 
 const VALUE_RULE = ruleData("value-ok", { conditions: when("fake.value", "equal", "ok") });
 const COUNT_RULE = ruleData("count-positive", { conditions: when("fake.count", "greaterThan", 0) });
@@ -94,8 +96,10 @@ describe("verdicts", () => {
       ["value-ok", "bad", "tls://bad.test:443", "fail", 'fake.value equal "ok" — got "bad"'],
       ["value-ok", "good", "tls://good.test:443", "pass", "all conditions hold"],
     ]);
-    expect(report.results[0]?.evidence).toEqual({ "fake.value": "bad" });
-    expect(report.results[0]?.conditions).toEqual([{ where: "all[0]", fact: "fake.value", operator: "equal", expected: "ok", actual: "bad", outcome: "fail" }]);
+    expect(resultsWithRules(report)[0]?.evidence).toEqual({ "fake.value": "bad" });
+    expect(resultsWithRules(report)[0]?.conditions).toEqual([
+      { where: "all[0]", fact: "fake.value", operator: "equal", expected: "ok", actual: "bad", outcome: "fail" },
+    ]);
     expect(report.results[0]).not.toHaveProperty("source");
     expect(report.rules[0]?.source).toEqual({ file: join(workDir, "scan.json"), line: 6 });
     expect(report.summary).toEqual({ pass: 1, fail: 1, error: 0, manual: 0, waived: 0, notApplicable: 0 });
@@ -294,8 +298,8 @@ describe("scan timeout and cancellation", () => {
     expect(report.incomplete).toBe(true);
     expect(report.results.map(row)).toEqual([
       ["ask", "fast", null, "manual", "Is the door locked?"],
-      ["ask", "slow", null, "manual", "Is the door locked?"],
       ["value-ok", "fast", "tls://fast.test:443", "pass", "all conditions hold"],
+      ["ask", "slow", null, "manual", "Is the door locked?"],
       ["value-ok", "slow", "tls://slow.test:1", "error", "probe fake-endpoint stopped: scan timed out after 150 ms"],
       ["value-ok", "slow", "tls://slow.test:2", "error", "not run: scan timed out after 150 ms"],
     ]);
@@ -401,27 +405,29 @@ describe("scopes", () => {
     const report = await scan({ probes: [anyScheme, smtpOnly, hostProbe], rules, config: { targets } });
     expect(report.results.map(row)).toEqual([
       ["banner", "bare", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs smtp)"],
-      ["banner", "mail", "smtp://mail.test:25", "pass", "all conditions hold"],
-      ["banner", "web", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs smtp)"],
       ["dmz-only", "bare", null, "not-applicable", "target has none of the tags dmz"],
+      ["host-setting", "bare", null, "not-applicable", "no probe reads these facts over root:"],
+      ["linux-only", "bare", null, "not-applicable", "rule applies to linux targets; target os is not set"],
+      ["public-only", "bare", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs https, smtp, tls tagged public)"],
+      ["smtp-only", "bare", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs smtp)"],
+      ["banner", "mail", "smtp://mail.test:25", "pass", "all conditions hold"],
       ["dmz-only", "mail", "smtp://mail.test:25", "pass", "all conditions hold"],
       ["dmz-only", "mail", "tls://mail.test:8443", "pass", "all conditions hold"],
-      ["dmz-only", "web", null, "not-applicable", "target has none of the tags dmz"],
-      ["host-setting", "bare", null, "not-applicable", "no probe reads these facts over root:"],
       ["host-setting", "mail", null, "pass", "all conditions hold"],
-      ["host-setting", "web", null, "not-applicable", "target has no host transport"],
-      ["linux-only", "bare", null, "not-applicable", "rule applies to linux targets; target os is not set"],
       ["linux-only", "mail", "smtp://mail.test:25", "pass", "all conditions hold"],
       ["linux-only", "mail", "tls://mail.test:8443", "pass", "all conditions hold"],
-      ["linux-only", "web", null, "not-applicable", "rule applies to linux targets; target os is windows"],
-      ["public-only", "bare", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs https, smtp, tls tagged public)"],
       ["public-only", "mail", "tls://mail.test:8443", "pass", "all conditions hold"],
-      ["public-only", "web", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs https, smtp, tls tagged public)"],
-      ["smtp-only", "bare", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs smtp)"],
       ["smtp-only", "mail", "smtp://mail.test:25", "pass", "all conditions hold"],
+      ["banner", "web", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs smtp)"],
+      ["dmz-only", "web", null, "not-applicable", "target has none of the tags dmz"],
+      ["host-setting", "web", null, "not-applicable", "target has no host transport"],
+      ["linux-only", "web", null, "not-applicable", "rule applies to linux targets; target os is windows"],
+      ["public-only", "web", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs https, smtp, tls tagged public)"],
       ["smtp-only", "web", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs smtp)"],
     ]);
-    expect(report.results.find((result) => result.ruleId === "host-setting" && result.status === "pass")?.evidence).toEqual({ "host.setting": "on local" });
+    expect(resultsWithRules(report).find((result) => result.ruleId === "host-setting" && result.status === "pass")?.evidence).toEqual({
+      "host.setting": "on local",
+    });
   });
 
   it("lists a manual rule as not-applicable when its endpoint scope matches nothing", async () => {
@@ -587,11 +593,11 @@ describe("secrets", () => {
     expect(strings.filter((text) => text.includes(secret) || text.includes(escaped))).toEqual([]);
     expect(report.results.map((result) => [result.ruleId, result.target, result.status])).toEqual([
       ["list-has-a", "leaks", "fail"],
-      ["list-has-a", "throws", "error"],
       ["value-ok", "leaks", "fail"],
+      ["list-has-a", "throws", "error"],
       ["value-ok", "throws", "error"],
     ]);
-    expect(report.results[2]?.evidence).toEqual({ "fake.value": "user:[redacted]" });
+    expect(resultsWithRules(report)[1]?.evidence).toEqual({ "fake.value": "user:[redacted]" });
     expect(report.results[3]?.message).toBe("probe fake-endpoint failed: bind as cn=admin with password [redacted] refused");
   });
 });
@@ -621,7 +627,7 @@ describe("determinism and order", () => {
     expect(first.startedAt).toBe("2026-03-01T12:00:00.000Z");
   });
 
-  it("sorts results by pack, rule, target and endpoint (host-level first)", async () => {
+  it("sorts results by target, pack, rule and endpoint (host-level first)", async () => {
     const probe = hostDependentProbe();
     const secondPack = await writePack(workDir, "a-pack", rulesOf("a"));
     const firstPackFile = await writePack(workDir, "scan", [...rulesOf("z"), ruleData("z-manual", { manual: true, prompt: "?" })]);
@@ -641,22 +647,22 @@ describe("determinism and order", () => {
     expect(report.targets.map((target) => target.id)).toEqual(["t-1", "t-2"]);
     const order = [
       ["a-pack", "a-a-rule", "t-1", "tls://good.c:443"],
+      ["a-pack", "a-b-rule", "t-1", "tls://good.c:443"],
+      ["scan", "z-a-rule", "t-1", "tls://good.c:443"],
+      ["scan", "z-b-rule", "t-1", "tls://good.c:443"],
+      ["scan", "z-manual", "t-1", null],
       ["a-pack", "a-a-rule", "t-2", "tls://good.a:3"],
       ["a-pack", "a-a-rule", "t-2", "tls://good.b:10"],
       ["a-pack", "a-a-rule", "t-2", "tls://good.b:2"],
-      ["a-pack", "a-b-rule", "t-1", "tls://good.c:443"],
       ["a-pack", "a-b-rule", "t-2", "tls://good.a:3"],
       ["a-pack", "a-b-rule", "t-2", "tls://good.b:10"],
       ["a-pack", "a-b-rule", "t-2", "tls://good.b:2"],
-      ["scan", "z-a-rule", "t-1", "tls://good.c:443"],
       ["scan", "z-a-rule", "t-2", "tls://good.a:3"],
       ["scan", "z-a-rule", "t-2", "tls://good.b:10"],
       ["scan", "z-a-rule", "t-2", "tls://good.b:2"],
-      ["scan", "z-b-rule", "t-1", "tls://good.c:443"],
       ["scan", "z-b-rule", "t-2", "tls://good.a:3"],
       ["scan", "z-b-rule", "t-2", "tls://good.b:10"],
       ["scan", "z-b-rule", "t-2", "tls://good.b:2"],
-      ["scan", "z-manual", "t-1", null],
       ["scan", "z-manual", "t-2", null],
     ];
     expect(report.results.map((result) => [result.pack, result.ruleId, result.target, result.endpoint])).toEqual(order);
@@ -687,14 +693,22 @@ describe("streaming", () => {
     );
     const hardcheck = await Hardcheck.create({ plugins: [(context) => context.registerProbe(probe)] });
     const received: Array<{ target: string; results: readonly ReportResult[] }> = [];
-    const streamed = await hardcheck.stream(await hardcheck.resolve(config), { add: (target, results) => void received.push({ target, results }) }, { clock });
+    const resolved = await hardcheck.resolve(config);
+    const streamed = await hardcheck.stream(resolved, { add: (target, results) => void received.push({ target, results }) }, { clock });
     expect(received.map((batch) => batch.target)).toEqual(["ant", "bee", "zed"]);
     for (const batch of received) expect(new Set(batch.results.map((result) => result.target))).toEqual(new Set([batch.target]));
     // The expired waiver met on one target is noticed once for the scan.
     expect(streamed.notices.filter((notice) => notice.code === "HC_WAIVER_EXPIRED")).toHaveLength(1);
     const whole = await hardcheck.scan(config, { clock });
-    expect({ ...streamed, results: whole.results }).toEqual(whole);
-    expect(received.flatMap((batch) => batch.results.map(row)).sort()).toEqual(whole.results.map(row).sort());
+    // Stored target by target, the streamed results make exactly the document a whole scan writes.
+    const tables = reportTablesFor(resolved);
+    const parts = received.map((batch) => tables.add([...batch.results].sort(compareResults)));
+    expect({
+      ...streamed,
+      facts: parts.flatMap((part) => part.facts),
+      conditions: parts.flatMap((part) => part.conditions),
+      results: parts.flatMap((part) => part.results),
+    }).toEqual(whole);
     expect(streamed.summary).toEqual(whole.summary);
   });
 });
@@ -708,7 +722,7 @@ describe("tailoring", () => {
         conditions: when("fake.count", "greaterThanInclusive", { param: "min" }),
       });
     const lab = { probes: [probe], rules: [atLeast("first"), atLeast("second")], config: { targets: [{ id: "web", endpoints: ["tls://web.test"] }] } };
-    const expectedValues = (report: ReportDocument) => report.results.map((result) => [result.ruleId, result.status, result.conditions[0]?.expected]);
+    const expectedValues = (report: ReportDocument) => resultsWithRules(report).map((result) => [result.ruleId, result.status, result.conditions[0]?.expected]);
     expect(expectedValues(await scan(lab))).toEqual([
       ["first", "pass", 1],
       ["second", "pass", 1],

@@ -9,8 +9,10 @@ import { configFromObject } from "../src/config/config.js";
 import { jsonSchemas } from "../src/config/json-schemas.js";
 import { attestationsFileSchema, configSchema, packSchema } from "../src/config/schema.js";
 import { Hardcheck } from "../src/hardcheck.js";
-import { reportSchema } from "../src/model/report.js";
+import { type ReportDocument, reportSchema } from "../src/model/report.js";
 import type { JsonValue } from "../src/model/values.js";
+import { parseReport } from "../src/report/report.js";
+import { joinResults } from "../src/report/tables.js";
 import { fakePlugin, fixedClock, fixture, passingProbe } from "./support/fakes.js";
 
 const schemaDir = fixture("..", "..", "schemas");
@@ -19,8 +21,8 @@ const published = (name: string): JsonSchema => JSON.parse(readFileSync(`${schem
 type JsonSchema = { readonly [keyword: string]: JsonValue };
 
 /** Keywords the structural checker below understands; annotations are listed so nothing is ignored by accident. */
-const CHECKED = new Set(["type", "properties", "required", "additionalProperties", "propertyNames", "items", "anyOf", "$ref", "enum", "const"]);
-const LIMITS = new Set(["minItems", "minLength", "minimum", "maximum", "pattern"]);
+const CHECKED = new Set(["type", "properties", "required", "additionalProperties", "propertyNames", "items", "prefixItems", "anyOf", "$ref", "enum", "const"]);
+const LIMITS = new Set(["minItems", "maxItems", "minLength", "minimum", "maximum", "pattern"]);
 const ANNOTATIONS = new Set(["$schema", "$id", "$defs", "title", "description", "default"]);
 
 function isObject(value: unknown): value is { [key: string]: JsonValue } {
@@ -76,8 +78,12 @@ function violations(schema: JsonValue, value: unknown, root: JsonSchema, path = 
   }
   if (Array.isArray(value)) {
     if (typeof schema.minItems === "number" && value.length < schema.minItems) problems.push(`${path}: fewer than ${schema.minItems} items`);
-    if (schema.items !== undefined) {
-      for (const [i, item] of value.entries()) problems.push(...violations(schema.items, item, root, `${path}[${i}]`));
+    if (typeof schema.maxItems === "number" && value.length > schema.maxItems) problems.push(`${path}: more than ${schema.maxItems} items`);
+    // A tuple: the first items by position, the rest by `items`.
+    const positional = Array.isArray(schema.prefixItems) ? schema.prefixItems : [];
+    for (const [i, item] of value.entries()) {
+      const itemSchema = i < positional.length ? positional[i] : schema.items;
+      if (itemSchema !== undefined) problems.push(...violations(itemSchema as JsonValue, item, root, `${path}[${i}]`));
     }
   }
   if (isObject(value)) {
@@ -213,9 +219,16 @@ describe("published JSON Schemas", () => {
     const config = configFromObject({ ...validConfig, packs: ["fake-pack"], plugins: undefined, trust: undefined }, { baseDir: fixture("packs") });
     const hardcheck = await Hardcheck.create({ plugins: [fakePlugin(passingProbe)] });
     const report = JSON.parse(JSON.stringify(await hardcheck.scan(config, { clock: fixedClock("2026-03-01T12:00:00Z") }))) as JsonValue;
-    const schema = published("report.schema.json");
+    const schema = published("report-v3.schema.json");
     expect(violations(schema, report, schema)).toEqual([]);
     expect(reportSchema.safeParse(report).success).toBe(true);
-    expect(violations(schema, { ...(report as object), schemaVersion: 3 }, schema)).not.toEqual([]);
+    expect(violations(schema, { ...(report as object), schemaVersion: 4 }, schema)).not.toEqual([]);
+    // The version 2 schema stays published for version 2 documents, and it is not version 3's.
+    const { facts: _facts, conditions: _conditions, ...rest } = report as unknown as ReportDocument;
+    const upgraded = JSON.parse(JSON.stringify({ ...rest, schemaVersion: 2, results: joinResults(report as unknown as ReportDocument) })) as JsonValue;
+    const previous = published("report.schema.json");
+    expect(violations(previous, report, previous)).not.toEqual([]);
+    expect(violations(previous, upgraded, previous)).toEqual([]);
+    expect(parseReport(upgraded, "v2.json")).toEqual(JSON.parse(JSON.stringify(report)));
   });
 });

@@ -79,8 +79,8 @@ describe("host transports", () => {
     const report = await scanRoots(memoryRoot({ "/a": { "/etc/motd": "welcome", "/etc/issue": "Debian" }, "/b": { "/etc/motd": "hello" } }, log), ["/a", "/b"]);
     expect(report.results.map((r) => `${r.target} ${r.ruleId} ${r.status}`)).toEqual([
       "host-0 issue-set pass",
-      "host-1 issue-set fail",
       "host-0 motd-set pass",
+      "host-1 issue-set fail",
       "host-1 motd-set fail",
     ]);
     expect(log.filter((line) => line.startsWith("open")).sort()).toEqual(["open /a", "open /b"]);

@@ -1,7 +1,7 @@
 // Real root file systems: a debootstrapped Debian, hardened and neglected copies, scanned via root:.
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { configFromObject, fixedClock, Hardcheck, type ReportDocument } from "@hardcheck/core";
+import { configFromObject, fixedClock, Hardcheck, type ReportDocument, resultsWithRules } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register as linuxProbes } from "../src/index.js";
 import { copyDebianRoot, type DebianRoot, ensureDebianRoot, hardenRoot, ROOT_SCAN_AT, weakenRoot } from "./debian-root.js";
@@ -125,7 +125,7 @@ describe("a debootstrapped Debian root scanned via root:", () => {
     await hardenRoot(dir);
     const shadow = join(dir, "etc/shadow");
     await writeFile(shadow, (await readFile(shadow, "utf8")).replace(/^root:[^:]*:\d*:\d*:\d*:\d*:/m, "root:!*:20000:0:99999:7:"));
-    const aging = (await scanRoot(dir)).results.find((result) => result.ruleId === "LNX-ADMIN-PASSWORD-AGING");
+    const aging = resultsWithRules(await scanRoot(dir)).find((result) => result.ruleId === "LNX-ADMIN-PASSWORD-AGING");
     expect(aging?.status).toBe("pass");
     expect(aging?.message).toContain("through: no admin account has a usable password to age");
     expect(JSON.stringify(aging?.evidence)).toContain('"shadow.lockedAccounts":["root"]');

@@ -27,9 +27,10 @@ export interface ConditionTrace {
 }
 
 /**
- * The verdict of one rule on one target (and endpoint) as the report document stores it. The rule's
- * own fields (title, severity, checklist reference, …) are stored once, in `report.rules`;
- * {@link resultsWithRules} joins them back for reading.
+ * The verdict of one rule on one target (and endpoint) with its evidence and full condition traces,
+ * without its rule's own fields: what a scan decides, and what {@link resultsWithRules} reads back
+ * from a document (joined with its rule's fields). Version 3 documents store it as a
+ * {@link StoredResult} that points into the document's fact and condition tables.
  */
 export interface ReportResult {
   readonly ruleId: string;
@@ -40,8 +41,73 @@ export interface ReportResult {
   readonly status: Status;
   readonly message: string;
   readonly conditions: readonly ConditionTrace[];
-  /** The fact values the rule looked at, by fact name (redacted of secrets). */
+  /**
+   * The fact values the rule looked at, by fact name (redacted of secrets). A rule with several
+   * evidence sources has them by source label instead (`network tls://h:443`, `windows`), each
+   * holding that source's facts by name.
+   */
   readonly evidence: Readonly<Record<string, JsonValue>>;
+  readonly waiver?: WaiverRecord;
+  readonly attestation?: Attestation;
+}
+
+/**
+ * One fact value in a version 3 document: the value `fact` had on `target`'s `endpoint` (null for
+ * a host fact). Each (target, endpoint, fact, value) is stored once; a value stored already under an
+ * earlier record is referred to by that record's index (`sameAs`) instead of being repeated.
+ */
+export type FactRecord = FactRecordFields & ({ readonly value: JsonValue } | { readonly sameAs: number });
+
+/** The fields every {@link FactRecord} has. */
+export interface FactRecordFields {
+  readonly target: string;
+  /** The endpoint the fact describes, or null for a host fact. */
+  readonly endpoint: string | null;
+  readonly fact: string;
+}
+
+/**
+ * A condition as a rule states it, stored once per document in version 3: everything of a
+ * {@link ConditionTrace} that does not vary between the results evaluated against it.
+ */
+export interface ReportCondition {
+  /** Position in the tree, e.g. `all[0]` or `all[1].any[0]`; prefixed with the source label for rules with several sources. */
+  readonly where: string;
+  readonly fact: string;
+  readonly path?: string;
+  readonly operator: string;
+  readonly expected: JsonValue;
+  readonly name?: string;
+}
+
+/**
+ * What one result records of one condition in a version 3 document, as a short list (results are
+ * many, and this is most of what they hold): the condition (an index into `conditions`) and its
+ * outcome, then the value found — `[condition, outcome]` when it was not evaluated,
+ * `[condition, outcome, actual]`, or `[condition, outcome, null, fact]` when the value found is fact
+ * record `fact`'s value (at the condition's path), so it is not written twice.
+ */
+export type StoredCondition =
+  | readonly [condition: number, outcome: ConditionTrace["outcome"]]
+  | readonly [condition: number, outcome: ConditionTrace["outcome"], actual: JsonValue]
+  | readonly [condition: number, outcome: ConditionTrace["outcome"], actual: null, actualIn: number];
+
+/**
+ * A result as a version 3 document stores it: its evidence as indices into `facts` (by source label
+ * for rules with several evidence sources), its conditions as {@link StoredCondition}s. Read results
+ * through {@link resultsWithRules}, which joins them back.
+ */
+export interface StoredResult {
+  readonly ruleId: string;
+  readonly pack: string;
+  readonly target: string;
+  /** Endpoint URL, or null for host-level and manual checks. */
+  readonly endpoint: string | null;
+  readonly status: Status;
+  readonly message: string;
+  /** The fact records the rule looked at, in the order it names its facts; absent when it looked at none. */
+  readonly facts?: readonly number[] | Readonly<Record<string, readonly number[]>>;
+  readonly conditions: readonly StoredCondition[];
   readonly waiver?: WaiverRecord;
   readonly attestation?: Attestation;
 }
@@ -137,8 +203,12 @@ export interface ReportRule {
  * `hardcheck.json` is its serialisation.
  */
 export interface ReportDocument {
-  /** 2 since rule fields are stored once, in {@link ReportDocument.rules}; documents of version 1 are read and upgraded. */
-  readonly schemaVersion: 2;
+  /**
+   * 3 since fact values and rule conditions are stored once, in {@link ReportDocument.facts} and
+   * {@link ReportDocument.conditions}; 2 moved rule fields to {@link ReportDocument.rules}. Documents of
+   * versions 1 and 2 are read and upgraded.
+   */
+  readonly schemaVersion: 3;
   readonly tool: { readonly name: string; readonly version: string };
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -152,7 +222,15 @@ export interface ReportDocument {
   readonly incomplete: boolean;
   readonly packs: readonly ReportPack[];
   readonly targets: readonly ReportTarget[];
-  readonly results: readonly ReportResult[];
+  /**
+   * The fact values results looked at, each stored once per (target, endpoint, fact), sorted by
+   * target, endpoint (host facts first) and fact.
+   */
+  readonly facts: readonly FactRecord[];
+  /** The distinct conditions results were evaluated against, in the order results first use them. */
+  readonly conditions: readonly ReportCondition[];
+  /** The verdicts, sorted by pack, rule, target and endpoint; read them with {@link resultsWithRules}. */
+  readonly results: readonly StoredResult[];
   readonly summary: Summary;
   readonly notices: readonly ReportNotice[];
   /**
@@ -261,21 +339,74 @@ const documentTail = {
   site: siteSchema.optional(),
 };
 
+const factRecordSchema = z.union([
+  z.object({ target: z.string(), endpoint: z.string().nullable(), fact: z.string(), value: jsonValueSchema }),
+  z.object({ target: z.string(), endpoint: z.string().nullable(), fact: z.string(), sameAs: z.int().min(0) }),
+]) satisfies z.ZodType<FactRecord>;
+
+const reportConditionSchema = z.object({
+  where: z.string(),
+  fact: z.string(),
+  path: z.string().optional(),
+  operator: z.string(),
+  expected: jsonValueSchema,
+  name: z.string().optional(),
+}) satisfies z.ZodType<ReportCondition>;
+
+const outcomeSchema = z.enum(["pass", "fail", "not-evaluated"]);
+
+const storedResultSchema = z.object({
+  ruleId: z.string(),
+  pack: z.string(),
+  target: z.string(),
+  endpoint: z.string().nullable(),
+  status: z.enum(STATUSES),
+  message: z.string(),
+  facts: z.union([z.array(z.int().min(0)), z.record(z.string(), z.array(z.int().min(0)))]).optional(),
+  conditions: z.array(
+    z.union([
+      z.tuple([z.int().min(0), outcomeSchema]),
+      z.tuple([z.int().min(0), outcomeSchema, jsonValueSchema]),
+      z.tuple([z.int().min(0), outcomeSchema, z.null(), z.int().min(0)]),
+    ]),
+  ),
+  waiver: resultFields.waiver,
+  attestation: resultFields.attestation,
+}) satisfies z.ZodType<StoredResult>;
+
 /**
  * The report document as a schema: `parseReport` validates saved reports with it, and it is
- * published as `report.schema.json`. It produces exactly {@link ReportDocument}.
+ * published as `report-v3.schema.json`. It produces exactly {@link ReportDocument}.
  */
 export const reportSchema = z.object({
+  schemaVersion: z.literal(3),
+  ...documentHead,
+  facts: z.array(factRecordSchema),
+  conditions: z.array(reportConditionSchema),
+  results: z.array(storedResultSchema),
+  ...documentMiddle,
+  rules: z.array(reportRuleSchema),
+  ...documentTail,
+}) satisfies z.ZodType<ReportDocument>;
+
+/** A report document of schema version 2 (results carry their evidence and full condition traces). */
+export interface ReportDocumentV2 extends Omit<ReportDocument, "schemaVersion" | "facts" | "conditions" | "results"> {
+  readonly schemaVersion: 2;
+  readonly results: readonly ReportResult[];
+}
+
+/** Schema version 2 of the report document, still read (and upgraded) by `parseReport`; published as `report.schema.json`. */
+export const reportSchemaV2 = z.object({
   schemaVersion: z.literal(2),
   ...documentHead,
   results: z.array(reportResultSchema),
   ...documentMiddle,
   rules: z.array(reportRuleSchema),
   ...documentTail,
-}) satisfies z.ZodType<ReportDocument>;
+}) satisfies z.ZodType<ReportDocumentV2>;
 
 /** A report document of schema version 1 (results carry their rule's fields; `rules` may be absent). */
-export interface ReportDocumentV1 extends Omit<ReportDocument, "schemaVersion" | "results" | "rules"> {
+export interface ReportDocumentV1 extends Omit<ReportDocumentV2, "schemaVersion" | "results" | "rules"> {
   readonly schemaVersion: 1;
   readonly results: readonly CheckResult[];
   readonly rules?: readonly ReportRule[];

@@ -4,6 +4,7 @@ import {
   type CheckResult,
   type ReportDocument,
   type ReportDocumentV1,
+  type ReportDocumentV2,
   type ReportNotice,
   type ReportPack,
   type ReportResult,
@@ -12,10 +13,12 @@ import {
   type ResultRuleFields,
   reportSchema,
   reportSchemaV1,
+  reportSchemaV2,
   type Summary,
 } from "../model/report.js";
 import type { SiteInfo } from "../model/site.js";
 import type { Target } from "../model/target.js";
+import { checkReferences, evidenceIsBySource, joinResults, storeResults } from "./tables.js";
 
 /** The parts a report is built from. */
 export interface ReportParts {
@@ -35,15 +38,31 @@ export interface ReportParts {
    * rules are described from results that carry their rule's fields.
    */
   readonly rules?: readonly ReportRule[];
+  /**
+   * The rules (`pack|id`) whose results hold their evidence by source label: rules with several
+   * evidence sources. Other results' evidence is by fact name.
+   */
+  readonly evidenceBySource?: ReadonlySet<string>;
   readonly shard?: string;
   readonly site?: SiteInfo;
 }
 
 const byText = (a: string | null, b: string | null) => (a ?? "").localeCompare(b ?? "", "en");
 
-/** Orders results by pack, rule, target, endpoint (host-level first): the report's stable order. */
+/**
+ * Orders target ids by code unit, the same on every machine: the order in which a streamed scan
+ * hands targets over and a version 3 document stores their facts and results.
+ */
+export function compareTargetIds(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+/**
+ * Orders results by target, then pack, rule and endpoint (host-level first): the report's stable
+ * order since version 3, in which a scan can write each target's results as soon as it is done.
+ */
 export function compareResults(a: ReportResult, b: ReportResult): number {
-  return byText(a.pack, b.pack) || byText(a.ruleId, b.ruleId) || byText(a.target, b.target) || byText(a.endpoint, b.endpoint);
+  return compareTargetIds(a.target, b.target) || byText(a.pack, b.pack) || byText(a.ruleId, b.ruleId) || byText(a.endpoint, b.endpoint);
 }
 
 /** Counts results by status. */
@@ -88,8 +107,11 @@ function sortNotices(notices: readonly ReportNotice[]): ReportNotice[] {
 
 /** Assembles a deterministic report document: everything sorted, summary computed. */
 export function buildReport(parts: ReportParts): ReportDocument {
+  const results = parts.results.map(withoutRuleFields).sort(compareResults);
+  const bySource = parts.evidenceBySource ?? new Set<string>();
+  const tables = storeResults(results, (result) => bySource.has(`${result.pack}|${result.ruleId}`));
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     tool: { name: parts.tool.name, version: parts.tool.version },
     startedAt: parts.startedAt,
     finishedAt: parts.finishedAt,
@@ -97,8 +119,10 @@ export function buildReport(parts: ReportParts): ReportDocument {
     incomplete: parts.incomplete,
     packs: [...parts.packs].sort((a, b) => byText(a.id, b.id)),
     targets: parts.targets.map(toReportTarget).sort((a, b) => byText(a.id, b.id)),
-    results: parts.results.map(storedResult).sort(compareResults),
-    summary: summarize(parts.results),
+    facts: tables.facts,
+    conditions: tables.conditions,
+    results: tables.results,
+    summary: summarize(results),
     notices: sortNotices(parts.notices),
     // A stable sort keeps each pack's own (document) order.
     rules: [...(parts.rules ?? rulesFromResults(parts.results))].sort((a, b) => byText(a.pack, b.pack)),
@@ -113,31 +137,32 @@ export function buildReport(parts: ReportParts): ReportDocument {
  */
 export function parseReport(data: unknown, name: string): ReportDocument {
   const version = typeof data === "object" && data !== null ? (data as { schemaVersion?: unknown }).schemaVersion : undefined;
-  const parsed = version === 1 ? reportSchemaV1.safeParse(data) : reportSchema.safeParse(data);
+  const parsed = version === 1 ? reportSchemaV1.safeParse(data) : version === 2 ? reportSchemaV2.safeParse(data) : reportSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new HardcheckError("HC_REPORT_INVALID", [
       {
         file: name,
         path: issue?.path.join(".") || "(document)",
-        message: `not a hardcheck report (schemaVersion 2, or 1): ${issue?.message ?? "invalid"}`,
+        message: `not a hardcheck report (schemaVersion 3, 2 or 1): ${issue?.message ?? "invalid"}`,
       },
     ]);
   }
-  const report: ReportDocument = parsed.data.schemaVersion === 1 ? upgradeReport(parsed.data) : parsed.data;
+  const stored = parsed.data;
+  if (stored.schemaVersion === 3) checkReferences(stored, name);
   // Gates read the summary: one that disagrees with the results (an edited or corrupt file) is refused.
-  const counted = summarize(report.results);
-  const differing = (Object.keys(counted) as Array<keyof Summary>).filter((key) => counted[key] !== report.summary[key]);
+  const counted = summarize(stored.results);
+  const differing = (Object.keys(counted) as Array<keyof Summary>).filter((key) => counted[key] !== stored.summary[key]);
   if (differing.length > 0) {
     throw new HardcheckError("HC_REPORT_INVALID", [
       {
         file: name,
         path: "summary",
-        message: `the summary disagrees with the results (${differing.map((key) => `${key}: stored ${report.summary[key]}, results have ${counted[key]}`).join("; ")}) — the file was edited or is corrupt; scan again`,
+        message: `the summary disagrees with the results (${differing.map((key) => `${key}: stored ${stored.summary[key]}, results have ${counted[key]}`).join("; ")}) — the file was edited or is corrupt; scan again`,
       },
     ]);
   }
-  return report;
+  return stored.schemaVersion === 3 ? stored : upgradeReport(stored);
 }
 
 /**
@@ -151,6 +176,7 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
   const keys = new Set<string>();
   const results: ReportResult[] = [];
   const rules = new Map<string, ReportRule>();
+  const evidenceBySource = new Set<string>();
   for (const report of reports) {
     for (const rule of report.rules) if (!rules.has(`${rule.pack}|${rule.id}`)) rules.set(`${rule.pack}|${rule.id}`, rule);
     for (const pack of report.packs) {
@@ -172,8 +198,9 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
       const key = `${result.pack}|${result.ruleId}|${result.target}|${result.endpoint ?? ""}`;
       if (keys.has(key)) throw new HardcheckError("HC_REPORT_INVALID", `result ${key} appears twice — shards must not overlap`);
       keys.add(key);
-      results.push(result);
+      if (evidenceIsBySource(result)) evidenceBySource.add(`${result.pack}|${result.ruleId}`);
     }
+    results.push(...joinResults(report));
   }
   checkShardsComplete(reports);
   const first = reports[0] as ReportDocument;
@@ -196,6 +223,7 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
     results,
     notices: reports.flatMap((report) => report.notices),
     rules: [...rules.values()],
+    evidenceBySource,
     // Shards of one scan share one config, so one site overview.
     ...(reports.find((report) => report.site)?.site ? { site: reports.find((report) => report.site)?.site as SiteInfo } : {}),
   });
@@ -230,8 +258,8 @@ function checkShardsComplete(reports: readonly ReportDocument[]): void {
   }
 }
 
-/** A result as the document stores it: the rule's fields are left to `rules`. */
-function storedResult(result: ReportResult | CheckResult): ReportResult {
+/** A result without its rule's fields (the document keeps them once, in `rules`). */
+function withoutRuleFields(result: ReportResult | CheckResult): ReportResult {
   return {
     ruleId: result.ruleId,
     pack: result.pack,
@@ -276,13 +304,40 @@ function rulesFromResults(results: readonly (ReportResult | CheckResult)[]): Rep
 }
 
 /**
- * A version 1 document as version 2: rule fields move from the results to `rules`. A document
- * written before `rules` existed gets them from its results.
+ * A version 1 or 2 document as version 3. Version 1 rule fields move from the results to `rules`
+ * (a document written before `rules` existed gets them from its results); evidence and condition
+ * traces move to the `facts` and `conditions` tables. Results are put in version 3's order and read
+ * back the same through {@link resultsWithRules}.
  */
-export function upgradeReport(report: ReportDocumentV1): ReportDocument {
+export function upgradeReport(report: ReportDocumentV1 | ReportDocumentV2): ReportDocument {
+  const v2 = report.schemaVersion === 1 ? upgradeToV2(report) : report;
+  // Old documents do not say which rules had several evidence sources: their evidence is stored by
+  // label as if each label were a fact, which reads back exactly as it was written.
+  const tables = storeResults([...v2.results].sort(compareResults), () => false);
+  // The keys in the order reports are written, so an upgraded document reads like a new one.
+  return {
+    schemaVersion: 3,
+    tool: v2.tool,
+    startedAt: v2.startedAt,
+    finishedAt: v2.finishedAt,
+    ...(v2.evaluatedAt !== undefined ? { evaluatedAt: v2.evaluatedAt } : {}),
+    incomplete: v2.incomplete,
+    packs: v2.packs,
+    targets: v2.targets,
+    facts: tables.facts,
+    conditions: tables.conditions,
+    results: tables.results,
+    summary: v2.summary,
+    notices: v2.notices,
+    rules: v2.rules,
+    ...(v2.shard !== undefined ? { shard: v2.shard } : {}),
+    ...(v2.site !== undefined ? { site: v2.site } : {}),
+  };
+}
+
+function upgradeToV2(report: ReportDocumentV1): ReportDocumentV2 {
   const listed = new Set((report.rules ?? []).map((rule) => `${rule.pack}|${rule.id}`));
   const missing = rulesFromResults(report.results).filter((rule) => !listed.has(`${rule.pack}|${rule.id}`));
-  // The keys in the order reports are written, so an upgraded document reads like a new one.
   return {
     schemaVersion: 2,
     tool: report.tool,
@@ -292,7 +347,7 @@ export function upgradeReport(report: ReportDocumentV1): ReportDocument {
     incomplete: report.incomplete,
     packs: report.packs,
     targets: report.targets,
-    results: report.results.map(storedResult),
+    results: report.results.map(withoutRuleFields),
     summary: report.summary,
     notices: report.notices,
     rules: [...(report.rules ?? []), ...missing],
@@ -302,14 +357,20 @@ export function upgradeReport(report: ReportDocumentV1): ReportDocument {
 }
 
 /**
- * The results of a report with their rules' fields joined in, in the report's order: what
- * reporters read. A result whose rule the document does not list is described by its rule id.
+ * The results of a report, fully joined, in the report's order: each with its rule's fields, its
+ * evidence and its full condition traces, as reporters read them. A result whose rule the document
+ * does not list is described by its rule id.
+ *
+ * @example
+ * ```ts
+ * const report = parseReport(JSON.parse(text), "hardcheck.json");
+ * for (const result of resultsWithRules(report)) console.log(result.ruleId, result.evidence);
+ * ```
  */
-export function resultsWithRules(report: Pick<ReportDocument, "results" | "rules">): CheckResult[] {
-  // Tolerates a version 1 document handed over without parseReport: its results carry their fields.
-  const rules = new Map((report.rules ?? []).map((rule) => [`${rule.pack}|${rule.id}`, rule]));
-  return report.results.map((result) => {
-    const rule: Partial<ResultRuleFields> = rules.get(`${result.pack}|${result.ruleId}`) ?? (result as Partial<ResultRuleFields>);
+export function resultsWithRules(report: Pick<ReportDocument, "facts" | "conditions" | "results" | "rules">): CheckResult[] {
+  const rules = new Map(report.rules.map((rule) => [`${rule.pack}|${rule.id}`, rule]));
+  return joinResults(report).map((result) => {
+    const rule: Partial<ResultRuleFields> = rules.get(`${result.pack}|${result.ruleId}`) ?? {};
     return {
       ruleId: result.ruleId,
       pack: result.pack,

@@ -7,7 +7,7 @@ import { Evaluator } from "../engine/evaluate.js";
 import type { CheckResult, ReportDocument, ReportNotice, Status, Summary } from "../model/report.js";
 import { PluginRegistry } from "../plugin/registry.js";
 import { type Clock, createScanCache, fixedClock, type Logger, MIN_SECRET_LENGTH, SecretResolver, silentLogger, systemClock } from "../plugin/services.js";
-import { buildReport } from "../report/report.js";
+import { buildReport, compareTargetIds } from "../report/report.js";
 import { ruleLevel } from "./applicability.js";
 import { checkGroup, groupChecks } from "./check.js";
 import { FactCollector } from "./collector.js";
@@ -16,7 +16,7 @@ import { detectOperatingSystems } from "./detect-os.js";
 import type { CheckOutcome } from "./outcome.js";
 import { type PlannedCheck, planScan } from "./plan.js";
 import type { ResolvedScan } from "./resolve.js";
-import { redactResult, writeReport } from "./write.js";
+import { evidenceBySourceOf, redactResult, writeReport } from "./write.js";
 
 /** Progress of a running scan. */
 export interface ScanProgress {
@@ -61,8 +61,11 @@ export interface ResultSink {
   add(target: string, results: readonly CheckResult[]): void | Promise<void>;
 }
 
-/** Everything of a report but its results, which went to a {@link ResultSink}. */
-export type StreamedReport = Omit<ReportDocument, "results">;
+/**
+ * Everything of a report but its results and the tables they point into, which a
+ * {@link ResultSink} received (see {@link ReportTableBuilder} to store them as a document does).
+ */
+export type StreamedReport = Omit<ReportDocument, "results" | "facts" | "conditions">;
 
 /**
  * Runs scans. Its one dependency is injected by explicit token, so it resolves even where a
@@ -76,7 +79,7 @@ export class Scanner {
   async run(scan: ResolvedScan, options: ScanOptions = {}): Promise<ReportDocument> {
     const results: CheckResult[] = [];
     const streamed = await this.stream(scan, { add: (_target, decided) => void results.push(...decided) }, options);
-    return buildReport({ ...streamed, results });
+    return buildReport({ ...streamed, results, evidenceBySource: evidenceBySourceOf(scan.rules) });
   }
 
   /**
@@ -182,7 +185,12 @@ export class Scanner {
         message: `the secret ${ref} is shorter than ${MIN_SECRET_LENGTH} characters: it is scrubbed from reports only where it stands as a whole word — use a longer secret`,
       });
     const shard = scan.shard ?? options.shard;
-    const { results: _none, ...report } = writeReport({
+    const {
+      results: _results,
+      facts: _facts,
+      conditions: _conditions,
+      ...report
+    } = writeReport({
       tool: options.tool ?? { name: "hardcheck", version: CORE_VERSION },
       startedAt,
       finishedAt: wallClock.now(),
@@ -214,8 +222,7 @@ class TargetQueue {
   #next = 0;
 
   constructor(ids: readonly string[]) {
-    // The report's order of targets.
-    this.#order = [...ids].sort((a, b) => a.localeCompare(b, "en"));
+    this.#order = [...ids].sort(compareTargetIds);
     this.#rank = new Map(this.#order.map((id, index) => [id, index]));
   }
 

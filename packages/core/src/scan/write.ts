@@ -1,6 +1,7 @@
 /**
- * Phase 6 of a scan: writes the report document — results scrubbed of secrets, the packs and
- * rules the scan evaluated, targets with the time their facts describe, notices.
+ * Phase 6 of a scan: writes the report document — results scrubbed of secrets (their evidence
+ * stored once per target, endpoint and fact), the packs and rules the scan evaluated, targets with
+ * the time their facts describe, notices.
  */
 import type { CompiledRule } from "../engine/evaluate.js";
 import type { CheckResult, ReportDocument, ReportNotice, ReportRule } from "../model/report.js";
@@ -10,6 +11,8 @@ import type { Target } from "../model/target.js";
 import type { JsonValue } from "../model/values.js";
 import type { SecretResolver } from "../plugin/services.js";
 import { buildReport, toReportTarget } from "../report/report.js";
+import { ReportTableBuilder } from "../report/tables.js";
+import type { ResolvedScan } from "./resolve.js";
 
 /** Everything the report is written from. */
 export interface ReportInput {
@@ -50,9 +53,24 @@ export function writeReport(input: ReportInput): ReportDocument {
     notices: secrets.hasSecrets ? input.notices.map((notice) => ({ ...notice, message: secrets.redact(notice.message) })) : input.notices,
     // One entry per rule: a rule with several evidence sources is compiled into one part per source.
     rules: [...new Set(input.rules.map(({ rule }) => rule))].map(reportRuleOf),
+    evidenceBySource: evidenceBySourceOf(input.rules),
     ...(input.shard ? { shard: input.shard } : {}),
     ...(input.site ? { site: input.site } : {}),
   });
+}
+
+/** The rules (`pack|id`) whose results keep their evidence by source label: those with several evidence sources. */
+export function evidenceBySourceOf(rules: readonly CompiledRule[]): Set<string> {
+  return new Set(rules.filter(({ source }) => source !== undefined).map(({ rule }) => `${rule.pack}|${rule.id}`));
+}
+
+/**
+ * A table builder for the results of `scan`, to store what a streamed scan hands over exactly as
+ * the report document would (`Hardcheck.stream`).
+ */
+export function reportTablesFor(scan: Pick<ResolvedScan, "rules">): ReportTableBuilder {
+  const bySource = evidenceBySourceOf(scan.rules);
+  return new ReportTableBuilder((result) => bySource.has(`${result.pack}|${result.ruleId}`));
 }
 
 /** A rule as the report describes it. */

@@ -48,8 +48,10 @@ export function renderHtml(document: ReportDocument, options: HtmlReporterOption
   // The conditions that decided each failure, worded by core like every other reporter (by result index).
   const results = resultsWithRules(report);
   const blame = results.map((result) => blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120)));
-  // The page's script reads each result with its rule's fields.
-  const data = { report: { ...report, results }, rules: ruleCatalog(report), baseline: states ? Object.fromEntries(states) : null, blame };
+  // The page's script reads each result joined (rule fields, evidence, conditions): the tables the
+  // document stores them in stay out of the page.
+  const { facts: _facts, conditions: _conditions, ...rest } = report;
+  const data = { report: { ...rest, results }, rules: ruleCatalog(report), baseline: states ? Object.fromEntries(states) : null, blame };
   const s = report.summary;
   const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
   const title = options.title ?? "hardcheck report";

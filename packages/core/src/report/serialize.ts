@@ -1,0 +1,25 @@
+/** `hardcheck.json` as text: compact where nothing is gained by spreading, one line per record. */
+import type { ReportDocument } from "../model/report.js";
+
+/**
+ * Serialises a report document as `hardcheck.json`: every top-level field on its own line, and every
+ * element of the document's lists (targets, facts, conditions, results, rules, …) on a line of its
+ * own, as compact JSON. A change between two scans then shows as the lines of the results and facts
+ * that changed — the same granularity a pretty-printed file gives — without the indentation and
+ * line breaks that made up a third of its size.
+ *
+ * @example
+ * ```ts
+ * writeFileSync("hardcheck.json", serializeReport(report));
+ * ```
+ */
+export function serializeReport(report: ReportDocument): string {
+  const fields = Object.entries(report)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => {
+      const name = JSON.stringify(key);
+      if (!Array.isArray(value) || value.length === 0) return `${name}: ${JSON.stringify(value)}`;
+      return `${name}: [\n${value.map((item) => JSON.stringify(item)).join(",\n")}\n]`;
+    });
+  return `{\n${fields.join(",\n")}\n}\n`;
+}
