@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { configFromObject, fixedClock, Hardcheck, type JsonObject, loadPackFile, type ReportResult, type Rule } from "@hardcheck/core";
+import { configFromObject, fixedClock, Hardcheck, type JsonObject, loadPackFile, type ReportResult, type Rule, resultsWithRules } from "@hardcheck/core";
 import { type CanaryProtocol, type CanarySession, clientEndpointsOf, register } from "@hardcheck/probes-network";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BundledPackId, bundledPackFile, register as checklists } from "../src/index.js";
@@ -105,7 +105,7 @@ async function scan(packFile: string, entry: (typeof CLIENT_RULES)[number], tail
     selection: { rules: [entry.rule], recordedEndpoints: recorded },
   });
   return BEHAVIOURS.map((_behaviour, index) => {
-    const result = report.results.find((candidate) => candidate.target === `case-${index}` && candidate.ruleId === entry.rule);
+    const result = resultsWithRules(report).find((candidate) => candidate.target === `case-${index}` && candidate.ruleId === entry.rule);
     if (!result) throw new Error(`no result for case-${index}`);
     return result;
   });

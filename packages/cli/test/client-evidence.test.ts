@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fixedClock, type ReportDocument } from "@hardcheck/core";
+import { fixedClock, type ReportDocument, resultsWithRules } from "@hardcheck/core";
 import { reserveLoopbackPort } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canarySession, carefulClient, carelessClient, evidenceFile } from "../../probes-network/test/support/canary-sessions.js";
@@ -126,7 +126,7 @@ describe("scan --client-evidence", () => {
     expect(unrecorded?.message).toMatch(
       /not checked automatically: client client-smtp:\/\/127\.0\.0\.1:2525, network\) — checked: none; not checked: client client-smtp:\/\/127\.0\.0\.1:2525 \(no client evidence was recorded for client-smtp:\/\/127\.0\.0\.1:2525/,
     );
-    const careless = report.results.find((result) => result.target === "careless" && result.ruleId === "CL-LDAP1");
+    const careless = resultsWithRules(report).find((result) => result.target === "careless" && result.ruleId === "CL-LDAP1");
     expect(careless?.message).toMatch(/^client client-ldap:\/\/127\.0\.0\.1:3389: /);
     expect(careless?.evidence["client client-ldap://127.0.0.1:3389"]).toMatchObject({
       "client.upgrade": { credentialsBeforeTls: true, mechanismsBeforeTls: ["simple bind"] },
