@@ -103,6 +103,22 @@ describe("hardcheck CLI", () => {
     expect(status("host-1", "TEST-MANUAL")).toBe("manual");
   });
 
+  it("writes the same hardcheck.json and console text streamed, target by target, as rendered from the whole report", async () => {
+    const asOf = ["--as-of", "2026-06-01T00:00:00Z"];
+    // json + console is streamed; adding a format that needs the whole report renders everything at the end.
+    const streamed = await inProcess(["scan", "--config", config, "--out", "stream-a", ...asOf], dir);
+    const whole = await inProcess(["scan", "--config", config, "--out", "stream-b", "--format", "json,console,markdown", ...asOf], dir);
+    expect(streamed.code).toBe(whole.code);
+    expect(streamed.stdout).toBe(whole.stdout);
+    const text = async (out: string) => (await readFile(join(dir, out, "hardcheck.json"), "utf8")).replace(/"(startedAt|finishedAt)": "[^"]*"/g, '"$1": ""');
+    const [a, b] = [await text("stream-a"), await text("stream-b")];
+    expect(a).toBe(b);
+    expect(JSON.parse(a).results.length).toBeGreaterThan(5);
+    // Nothing but the reports is left in the folder: the scratch files are gone.
+    const { readdir } = await import("node:fs/promises");
+    expect((await readdir(join(dir, "stream-a"))).sort()).toEqual(["hardcheck.json"]);
+  });
+
   it("honours --fail-on: medium findings do not fail a high threshold", async () => {
     const { code } = await cli(["scan", "--config", config, "--out", "out2", "--fail-on", "critical", "--stdout", "none"], dir);
     expect(code).toBe(0);

@@ -125,7 +125,7 @@ export {
   toReportTarget,
   upgradeReport,
 } from "./report/report.js";
-export { serializeReport } from "./report/serialize.js";
+export { serializeReport, serializeReportField } from "./report/serialize.js";
 export { ReportTableBuilder, type StoredTables } from "./report/tables.js";
 export {
   assessableSchemes,

@@ -7,11 +7,16 @@ import { EXIT } from "../io.js";
  * findings", whatever the threshold: `--fail-on none` silences findings, not missing checks.
  */
 export function exitCodeFor(report: ReportDocument, failOn: Severity | "none"): number {
-  if (report.incomplete) return EXIT.findings;
-  if (failOn === "none") return EXIT.ok;
+  if (failOn === "none") return exitCodeOf(report.incomplete, false);
   const threshold = SEVERITIES.indexOf(failOn);
   const failing = resultsWithRules(report).some(
     (result) => (result.status === "fail" || result.status === "error") && SEVERITIES.indexOf(result.severity) <= threshold,
   );
+  return exitCodeOf(report.incomplete, failing);
+}
+
+/** The exit code of a scan that finished (or not) with findings at the `--fail-on` threshold (or not). */
+export function exitCodeOf(incomplete: boolean, failing: boolean): number {
+  if (incomplete) return EXIT.findings;
   return failing ? EXIT.findings : EXIT.ok;
 }

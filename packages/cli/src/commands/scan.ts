@@ -3,23 +3,28 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
   DEFAULT_LIMITS,
+  type Hardcheck,
   HardcheckError,
   parseIsoInstant,
   parseShard,
   type RecordedEndpoint,
   type ReportDocument,
   type ReportNotice,
+  reportTablesFor,
   SCOPE_WARNING_CODES,
   SEVERITIES,
   type Severity,
+  type StreamedReport,
+  toReportTarget,
 } from "@hardcheck/core";
 import { diffReports } from "@hardcheck/reporters";
 import { writeFileAtomic } from "../atomic-write.js";
 import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
 import { progressDisplay } from "../progress.js";
+import { StreamedReportWriter } from "../report-stream.js";
 import { CLI_TOOL } from "../version.js";
-import { exitCodeFor } from "./exit-code.js";
+import { exitCodeFor, exitCodeOf } from "./exit-code.js";
 import { parseDuration } from "./listen.js";
 import { readReport } from "./merge.js";
 import { renderFormats, splitFormats } from "./render.js";
@@ -129,6 +134,51 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
         : {}),
     },
   });
+  const outDir = resolve(io.cwd, options.out);
+  const streamable = !baseline && files.length === 1 && files[0] === "json" && (stdoutFormat === undefined || stdoutFormat === "console");
+  if (streamable && builtinReporters(hardcheck, stdoutFormat)) {
+    // Only the document and the console view: both are written target by target, so memory holds only
+    // the targets in flight however many the scan covers.
+    await mkdir(outDir, { recursive: true });
+    const { consoleStream, jsonReporter } = await import("@hardcheck/reporters");
+    const view =
+      stdoutFormat === "console"
+        ? consoleStream({ color: useColor(io.stdout, io.env), verbose: options.verbose === true, configFile: options.config })
+        : undefined;
+    const writer = new StreamedReportWriter(
+      join(outDir, jsonReporter.fileName),
+      reportTablesFor(scan),
+      new Map(scan.targets.map((target) => [target.id, toReportTarget(target)])),
+      failOn,
+      view,
+    );
+    const progress = progressDisplay(io);
+    let streamed: StreamedReport;
+    try {
+      streamed = await hardcheck.stream(scan, writer, {
+        signal,
+        ...(io.clock ? { clock: io.clock } : {}),
+        onProgress: progress.onProgress,
+        tool: CLI_TOOL,
+        ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
+      });
+    } catch (error) {
+      await writer.discard();
+      throw error;
+    } finally {
+      progress.finish();
+    }
+    const outcome = await writer.finish(streamed, (text) => io.stdout.write(text));
+    if (listened !== undefined) await writeFileAtomic(join(outDir, CLIENT_EVIDENCE_FILE), `${JSON.stringify(listened, null, 2)}\n`);
+    return finishScan(
+      streamed,
+      [jsonReporter.fileName, ...(listened !== undefined ? [CLIENT_EVIDENCE_FILE] : [])],
+      options,
+      config.data.strict === true,
+      io,
+      () => exitCodeOf(streamed.incomplete, outcome.failing),
+    );
+  }
   const progress = progressDisplay(io);
   let report: ReportDocument;
   try {
@@ -142,35 +192,64 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   } finally {
     progress.finish();
   }
-  const outDir = resolve(io.cwd, options.out);
   await mkdir(outDir, { recursive: true });
   const reporterOptions = { configFile: options.config, ...(baseline ? { baseline } : {}) };
-  const rendered = renderFormats(report, files, hardcheck, { color: false, ...reporterOptions });
-  for (const { fileName, content } of rendered) await writeFileAtomic(join(outDir, fileName), content);
+  // One format at a time: each rendering is let go once written.
+  const written: string[] = [];
+  for (const format of files) {
+    const [file] = renderFormats(report, [format], hardcheck, { color: false, ...reporterOptions });
+    if (!file) continue;
+    await writeFileAtomic(join(outDir, file.fileName), file.content);
+    written.push(file.fileName);
+  }
   if (listened !== undefined) await writeFileAtomic(join(outDir, CLIENT_EVIDENCE_FILE), `${JSON.stringify(listened, null, 2)}\n`);
   if (stdoutFormat) {
     const reporter = hardcheck.registry.reporters.get(stdoutFormat);
     if (reporter)
       io.stdout.write(toText(reporter.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...reporterOptions })));
   }
-  for (const notice of report.notices) if (notice.code === "HC_SECRET_SHORT") io.stderr.write(`warning: ${notice.message}\n`);
-  io.stderr.write(
-    `reports written to ${options.out}: ${[...rendered.map((file) => file.fileName), ...(listened !== undefined ? [CLIENT_EVIDENCE_FILE] : [])].join(", ")}\n`,
+  const diff = baseline ? diffReports(baseline, report) : undefined;
+  return finishScan(
+    report,
+    [...written, ...(listened !== undefined ? [CLIENT_EVIDENCE_FILE] : [])],
+    options,
+    config.data.strict === true,
+    io,
+    () => exitCodeFor(report, failOn),
+    diff
+      ? `compared with ${options.baseline}: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} fixed, ${diff.notVerified.length} no longer verified, ${diff.stillFailing.length} still failing\n`
+      : undefined,
   );
-  if (baseline) {
-    const diff = diffReports(baseline, report);
-    io.stderr.write(
-      `compared with ${options.baseline}: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} fixed, ${diff.notVerified.length} no longer verified, ${diff.stillFailing.length} still failing\n`,
-    );
-  }
-  if (options.strict || config.data.strict) {
+}
+
+/** The last words of a scan: warnings, where the reports went, `--strict`, and the exit code. */
+function finishScan(
+  report: Pick<ReportDocument, "notices">,
+  written: readonly string[],
+  options: ScanCommandOptions,
+  strictConfig: boolean,
+  io: CliIo,
+  exitCode: () => number,
+  comparison?: string,
+): number {
+  for (const notice of report.notices) if (notice.code === "HC_SECRET_SHORT") io.stderr.write(`warning: ${notice.message}\n`);
+  io.stderr.write(`reports written to ${options.out}: ${written.join(", ")}\n`);
+  if (comparison) io.stderr.write(comparison);
+  if (options.strict || strictConfig) {
     const failure = strictFailure(report.notices);
     if (failure) {
       io.stderr.write(failure);
       return EXIT.usage;
     }
   }
-  return exitCodeFor(report, failOn);
+  return exitCode();
+}
+
+/** True when the formats asked for are the built-in JSON document and console view, which can be streamed. */
+function builtinReporters(hardcheck: Hardcheck, stdoutFormat: string | undefined): boolean {
+  const json = hardcheck.registry.reporters.get("json");
+  const console = hardcheck.registry.reporters.get("console");
+  return json?.id === "json" && json.fileName === "hardcheck.json" && (stdoutFormat === undefined || console?.id === "console");
 }
 
 /** The client endpoints of an evidence file, named in errors as the user wrote it. */

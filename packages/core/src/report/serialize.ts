@@ -16,10 +16,16 @@ import type { ReportDocument } from "../model/report.js";
 export function serializeReport(report: ReportDocument): string {
   const fields = Object.entries(report)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => {
-      const name = JSON.stringify(key);
-      if (!Array.isArray(value) || value.length === 0) return `${name}: ${JSON.stringify(value)}`;
-      return `${name}: [\n${value.map((item) => JSON.stringify(item)).join(",\n")}\n]`;
-    });
+    .map(([key, value]) => serializeReportField(key, value));
   return `{\n${fields.join(",\n")}\n}\n`;
+}
+
+/**
+ * One top-level field of `hardcheck.json` as {@link serializeReport} writes it (without the comma
+ * that separates fields): a writer that streams the long lists writes the other fields with this.
+ */
+export function serializeReportField(key: string, value: unknown): string {
+  const name = JSON.stringify(key);
+  if (!Array.isArray(value) || value.length === 0) return `${name}: ${JSON.stringify(value)}`;
+  return `${name}: [\n${value.map((item) => JSON.stringify(item)).join(",\n")}\n]`;
 }

@@ -1,0 +1,145 @@
+/**
+ * Writes `hardcheck.json` while a scan streams its results: each target's results, fact records and
+ * new conditions go to scratch files as soon as the target is done, and the document is assembled
+ * from them at the end, byte for byte what `serializeReport` writes for the same scan. The scan
+ * then holds only the targets in flight, however many it covers.
+ */
+import { once } from "node:events";
+import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
+import {
+  type CheckResult,
+  compareResults,
+  type ReportTableBuilder,
+  type ReportTarget,
+  type ResultSink,
+  SEVERITIES,
+  type Severity,
+  type StreamedReport,
+  serializeReportField,
+} from "@hardcheck/core";
+import type { ConsoleStream } from "@hardcheck/reporters";
+import { scratchFileBeside, writeFileAtomicFrom } from "./atomic-write.js";
+
+/** The lists of a version 3 document that grow with the scan, in the order they are written. */
+const LISTS = ["facts", "conditions", "results"] as const;
+type ListName = (typeof LISTS)[number];
+
+/** One JSON record per line in a scratch file, separated as the document separates them. */
+class Spool {
+  readonly #scratch: ReturnType<typeof scratchFileBeside>;
+  readonly #out: WriteStream;
+  count = 0;
+
+  constructor(beside: string, part: string) {
+    this.#scratch = scratchFileBeside(beside, part);
+    this.#out = createWriteStream(this.#scratch.path, { mode: 0o600 });
+  }
+
+  get path(): string {
+    return this.#scratch.path;
+  }
+
+  /** Appends records, one JSON line each. */
+  async write(records: readonly unknown[]): Promise<void> {
+    if (records.length === 0) return;
+    const text = records.map((record, index) => `${this.count + index === 0 ? "" : ",\n"}${JSON.stringify(record)}`).join("");
+    this.count += records.length;
+    await this.writeText(text);
+  }
+
+  /** Appends text as it is. */
+  async writeText(text: string): Promise<void> {
+    if (!this.#out.write(text)) await once(this.#out, "drain");
+  }
+
+  async close(): Promise<void> {
+    this.#out.end();
+    await once(this.#out, "close");
+  }
+
+  discard(): Promise<void> {
+    this.#out.destroy();
+    return this.#scratch.discard();
+  }
+}
+
+/** What the streamed scan decided, for the exit code and the console. */
+export interface StreamedOutcome {
+  /** True when a result failed or erred at or above the `--fail-on` severity. */
+  readonly failing: boolean;
+}
+
+/** A {@link ResultSink} that writes `hardcheck.json` (and, when asked, the console view) as targets finish. */
+export class StreamedReportWriter implements ResultSink {
+  readonly #lists: Record<ListName, Spool>;
+  readonly #console: Spool | undefined;
+  #failing = false;
+
+  constructor(
+    private readonly jsonPath: string,
+    private readonly tables: ReportTableBuilder,
+    private readonly targets: ReadonlyMap<string, Pick<ReportTarget, "id" | "host">>,
+    private readonly failOn: Severity | "none",
+    private readonly consoleView?: ConsoleStream,
+  ) {
+    this.#lists = { facts: new Spool(jsonPath, "facts"), conditions: new Spool(jsonPath, "conditions"), results: new Spool(jsonPath, "results") };
+    this.#console = consoleView ? new Spool(jsonPath, "console") : undefined;
+  }
+
+  async add(targetId: string, results: readonly CheckResult[]): Promise<void> {
+    const part = this.tables.add([...results].sort(compareResults));
+    for (const name of LISTS) await this.#lists[name].write(part[name]);
+    if (this.failOn !== "none" && !this.#failing) {
+      const threshold = SEVERITIES.indexOf(this.failOn);
+      this.#failing = results.some((result) => (result.status === "fail" || result.status === "error") && SEVERITIES.indexOf(result.severity) <= threshold);
+    }
+    if (this.#console && this.consoleView)
+      await this.#console.writeText(this.consoleView.target(this.targets.get(targetId) ?? { id: targetId, host: null }, results));
+  }
+
+  /**
+   * Assembles `hardcheck.json` from the rest of the report and the spooled lists, atomically;
+   * writes the console view (when one was asked for) to `toConsole`, and returns the verdict for
+   * the exit code.
+   */
+  async finish(report: StreamedReport, toConsole?: (text: string) => void): Promise<StreamedOutcome> {
+    for (const name of LISTS) await this.#lists[name].close();
+    await this.#console?.close();
+    await writeFileAtomicFrom(this.jsonPath, async (handle) => {
+      const fields = Object.entries(report).filter(([, value]) => value !== undefined);
+      let first = true;
+      const next = async (text: string) => {
+        await handle.write(`${first ? "{\n" : ",\n"}${text}`);
+        first = false;
+      };
+      for (const [key, value] of fields) {
+        await next(serializeReportField(key, value));
+        // The growing lists come right after the targets, where the document keeps them.
+        if (key === "targets") for (const name of LISTS) await this.#writeList(handle, name, next);
+      }
+      await handle.write("\n}\n");
+    });
+    for (const name of LISTS) await this.#lists[name].discard();
+    if (this.#console && this.consoleView && toConsole) {
+      for await (const chunk of createReadStream(this.#console.path, { encoding: "utf8" })) toConsole(chunk as string);
+      toConsole(this.consoleView.end(report));
+    }
+    await this.#console?.discard();
+    return { failing: this.#failing };
+  }
+
+  async #writeList(handle: FileHandle, name: ListName, next: (text: string) => Promise<void>): Promise<void> {
+    const spool = this.#lists[name];
+    if (spool.count === 0) return next(`${JSON.stringify(name)}: []`);
+    await next(`${JSON.stringify(name)}: [\n`);
+    for await (const chunk of createReadStream(spool.path)) await handle.write(chunk as Buffer);
+    await handle.write("\n]");
+  }
+
+  /** Removes the scratch files (a scan that failed before the document could be written). */
+  async discard(): Promise<void> {
+    for (const name of LISTS) await this.#lists[name].discard();
+    await this.#console?.discard();
+  }
+}
