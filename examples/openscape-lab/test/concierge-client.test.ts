@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import type { ReportDocument } from "@hardcheck/core";
+import { type ReportDocument, resultsWithRules } from "@hardcheck/core";
 import { afterAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
@@ -22,8 +22,8 @@ describe("the OpenScape lab's Concierge as a client", () => {
     const runDir = join(outDir, "concierge-client");
     const evidence = await readFile(join(runDir, "client-evidence.json"), "utf8");
     const report = JSON.parse(await readFile(join(runDir, "report", "hardcheck.json"), "utf8")) as ReportDocument;
-    const ldap = report.results.find((result) => result.ruleId === "CL-LDAP1");
-    const smtp = report.results.find((result) => result.ruleId === "CL-SMTP1");
+    const ldap = resultsWithRules(report).find((result) => result.ruleId === "CL-LDAP1");
+    const smtp = resultsWithRules(report).find((result) => result.ruleId === "CL-SMTP1");
     // The directory connection: a simple bind in clear text, and StartTLS that went on after a self-signed certificate.
     expect(ldap?.message).toMatch(
       /^client client-ldap:\/\/127\.0\.0\.1:\d+: .*every session went to TLS.*no simple bind before TLS.*refuses a certificate it cannot trust/,

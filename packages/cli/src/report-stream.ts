@@ -82,6 +82,7 @@ export class StreamedReportWriter implements ResultSink {
     private readonly targets: ReadonlyMap<string, Pick<ReportTarget, "id" | "host">>,
     private readonly failOn: Severity | "none",
     private readonly consoleView?: ConsoleStream,
+    private readonly afterTarget: () => void = () => {},
   ) {
     this.#lists = { facts: new Spool(jsonPath, "facts"), conditions: new Spool(jsonPath, "conditions"), results: new Spool(jsonPath, "results") };
     this.#console = consoleView ? new Spool(jsonPath, "console") : undefined;
@@ -96,6 +97,7 @@ export class StreamedReportWriter implements ResultSink {
     }
     if (this.#console && this.consoleView)
       await this.#console.writeText(this.consoleView.target(this.targets.get(targetId) ?? { id: targetId, host: null }, results));
+    this.afterTarget();
   }
 
   /**

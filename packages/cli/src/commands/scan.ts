@@ -19,6 +19,7 @@ import {
 } from "@hardcheck/core";
 import { diffReports } from "@hardcheck/reporters";
 import { writeFileAtomic } from "../atomic-write.js";
+import { heapBudget } from "../heap-budget.js";
 import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
 import { progressDisplay } from "../progress.js";
@@ -151,6 +152,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
       new Map(scan.targets.map((target) => [target.id, toReportTarget(target)])),
       failOn,
       view,
+      heapBudget(),
     );
     const progress = progressDisplay(io);
     let streamed: StreamedReport;

@@ -16,6 +16,9 @@ export function pinnedClientEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.P
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   for (const name of Object.keys(env)) if (name.startsWith("FAKETIME")) delete env[name];
   if (env.LD_PRELOAD?.includes("faketime")) delete env.LD_PRELOAD;
+  // No shared semaphore per faketime run: one left behind by a client killed at its timeout would
+  // make a later run whose PID matches fail with "sem_open: File exists".
+  env.FAKETIME_DISABLE_SHM = "1";
   return env;
 }
 
