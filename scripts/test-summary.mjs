@@ -9,6 +9,25 @@ const runs = (process.argv.length > 2 ? process.argv.slice(2) : ["out/test-resul
   return at > 0 ? { label: arg.slice(0, at), file: arg.slice(at + 1) } : { label: "", file: arg };
 });
 
+/**
+ * The first lines of a failure message, made printable and short: the closing lines are often all
+ * of a run's output that is kept, so each failure says why on its own line.
+ */
+function why(message) {
+  if (typeof message !== "string" || message.length === 0) return "";
+  const text = message
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes and control characters are removed on purpose
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !line.startsWith("at "))
+    .slice(0, 4)
+    .join(" | ")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: see above
+    .replace(/[\u0000-\u001f\u007f]/g, "?");
+  return ` — ${text.length > 600 ? `${text.slice(0, 600)}…` : text}`;
+}
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -28,7 +47,8 @@ for (const { label, file } of runs) {
   for (const suite of results.testResults ?? []) {
     const tests = suite.assertionResults ?? [];
     for (const test of tests) {
-      if (test.status === "failed") console.log(`FAILED ${tag}${suite.name.replace(`${process.cwd()}/`, "")} › ${test.fullName}`);
+      if (test.status === "failed")
+        console.log(`FAILED ${tag}${suite.name.replace(`${process.cwd()}/`, "")} › ${test.fullName}${why(test.failureMessages?.[0])}`);
     }
     // A suite that failed outside its tests (it did not load, or a beforeAll threw) failed as a
     // whole: the tests it skipped never ran, so they count as failed, never as skipped.

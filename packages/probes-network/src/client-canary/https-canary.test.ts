@@ -16,30 +16,38 @@ afterEach(async () => {
   removeCa?.();
 });
 
-async function curlEachCertificate(extraArgs: readonly string[]): Promise<Canary> {
+/** Several clients run one after another in each test, each with its own bound: the test's bound is their sum. */
+const CLIENTS_TIMEOUT = { timeout: 90_000 };
+
+async function curlEachCertificate(extraArgs: readonly string[]): Promise<Canary & { readonly clientOutput: string }> {
   const started = await startCanary({
     target: "concierge",
     listeners: [{ protocol: "https", host: "127.0.0.1", port: 0 }],
     certificates: ROTATION,
     clock,
-    sessionTimeoutMs: 5_000,
+    sessionTimeoutMs: 10_000,
   });
   canary = started;
   const ca = writeCaFile(started.caPem);
   removeCa = ca.remove;
   const port = started.listeners[0]?.port;
+  const outputs: string[] = [];
   for (const _ of ROTATION) {
     // curl's own clock is the real one, so the canary's dates must be judged by faketime at the pinned instant.
-    await runClient(
+    const run = await runClient(
       "faketime",
       [
         "2031-03-14 09:00:00",
         "curl",
-        "-s",
+        "-sS",
         "-o",
         "/dev/null",
+        "--noproxy",
+        "*",
+        "--resolve",
+        `localhost:${port}:127.0.0.1`,
         "--max-time",
-        "5",
+        "10",
         "--cacert",
         ca.caPath,
         ...extraArgs,
@@ -47,16 +55,17 @@ async function curlEachCertificate(extraArgs: readonly string[]): Promise<Canary
       ],
       { env: { TZ: "UTC" } },
     );
+    outputs.push(`curl exit ${run.code}: ${run.output.trim()}`);
   }
   await started.close();
-  return started;
+  return Object.assign(started, { clientOutput: outputs.join("\n") });
 }
 
-describe("HTTPS canary with curl", () => {
+describe("HTTPS canary with curl", CLIENTS_TIMEOUT, () => {
   it("curl validating: refuses self-signed, wrong-host and expired, goes on after the site chain", async () => {
-    const { sessions } = await curlEachCertificate([]);
+    const { sessions, clientOutput } = await curlEachCertificate([]);
 
-    expect(sessions).toHaveLength(4);
+    expect(sessions, clientOutput).toHaveLength(4);
     const facts = clientFactsFrom(sessions);
     expect(facts["client.validation"]).toMatchObject({ accepted: ["site"], validates: true });
     expect([...facts["client.validation"].refused].sort()).toEqual(["expired", "self-signed", "wrong-host"]);
@@ -72,8 +81,9 @@ describe("HTTPS canary with curl", () => {
   });
 
   it("curl --insecure: goes on after every certificate, so it does not validate", async () => {
-    const { sessions } = await curlEachCertificate(["--insecure", "-u", "svc-ews:Pa55-canary-secret"]);
+    const { sessions, clientOutput } = await curlEachCertificate(["--insecure", "-u", "svc-ews:Pa55-canary-secret"]);
 
+    expect(sessions, clientOutput).toHaveLength(4);
     const facts = clientFactsFrom(sessions);
     expect(facts["client.validation"].validates).toBe(false);
     expect([...facts["client.validation"].accepted].sort()).toEqual(["expired", "self-signed", "site", "wrong-host"]);
@@ -84,21 +94,35 @@ describe("HTTPS canary with curl", () => {
   });
 });
 
-describe("HTTPS canary on ::1", () => {
+describe("HTTPS canary on ::1", CLIENTS_TIMEOUT, () => {
   it("listens on the IPv6 loopback and its site leaf carries ::1 for curl to verify", async () => {
     const started = await startCanary({
       target: "concierge",
       listeners: [{ protocol: "https", host: "::1", port: 0 }],
       certificates: ["site"],
       clock,
-      sessionTimeoutMs: 5_000,
+      sessionTimeoutMs: 10_000,
     });
     canary = started;
     const ca = writeCaFile(started.caPem);
     removeCa = ca.remove;
     await runClient(
       "faketime",
-      ["2031-03-14 09:00:00", "curl", "-s", "-g", "-o", "/dev/null", "--max-time", "5", "--cacert", ca.caPath, `https://[::1]:${started.listeners[0]?.port}/`],
+      [
+        "2031-03-14 09:00:00",
+        "curl",
+        "-sS",
+        "-g",
+        "-o",
+        "/dev/null",
+        "--noproxy",
+        "*",
+        "--max-time",
+        "10",
+        "--cacert",
+        ca.caPath,
+        `https://[::1]:${started.listeners[0]?.port}/`,
+      ],
       {
         env: { TZ: "UTC" },
       },

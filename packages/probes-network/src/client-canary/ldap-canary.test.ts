@@ -24,7 +24,7 @@ async function startLdapCanary(certificates: CanaryCertificate[], protocol: Cana
     listeners: [{ protocol, host: "127.0.0.1", port: 0 }],
     certificates,
     clock,
-    sessionTimeoutMs: 5_000,
+    sessionTimeoutMs: 10_000,
   });
   canary = started;
   const ca = writeCaFile(started.caPem);
@@ -34,13 +34,13 @@ async function startLdapCanary(certificates: CanaryCertificate[], protocol: Cana
 
 /** ldapsearch with a simple bind, its clock pinned by faketime; `tls` options go to libldap through LDAPTLS_*. */
 function ldapsearch(url: string, args: readonly string[], tls: { readonly reqcert: "demand" | "never"; readonly caPath: string }) {
-  return runClient("faketime", [NOW, "ldapsearch", "-x", "-H", url, "-D", BIND_DN, "-w", SECRET, "-b", "dc=site,dc=example", "-o", "nettimeout=5", ...args], {
+  return runClient("faketime", [NOW, "ldapsearch", "-x", "-H", url, "-D", BIND_DN, "-w", SECRET, "-b", "dc=site,dc=example", "-o", "nettimeout=10", ...args], {
     env: { TZ: "UTC", LDAPTLS_REQCERT: tls.reqcert, LDAPTLS_CACERT: tls.caPath, LDAPCONF: "/dev/null", LDAPRC: "/dev/null" },
-    timeoutMs: 10_000,
+    timeoutMs: 20_000,
   });
 }
 
-describe("LDAP canary with ldapsearch", () => {
+describe("LDAP canary with ldapsearch", { timeout: 90_000 }, () => {
   const rotation: CanaryCertificate[] = ["self-signed", "wrong-host", "expired", "site"];
 
   it("-ZZ with LDAPTLS_REQCERT=demand: StartTLS before the bind, every untrustworthy certificate refused", async () => {
@@ -84,11 +84,14 @@ describe("LDAP canary with ldapsearch", () => {
 
   it("ldaps:// with LDAPTLS_REQCERT=demand and never", async () => {
     const { canary: started, port, caPath } = await startLdapCanary(["self-signed", "self-signed"], "ldaps");
-    await ldapsearch(`ldaps://127.0.0.1:${port}`, [], { reqcert: "demand", caPath });
-    await ldapsearch(`ldaps://127.0.0.1:${port}`, [], { reqcert: "never", caPath });
+    const runs = [
+      await ldapsearch(`ldaps://127.0.0.1:${port}`, [], { reqcert: "demand", caPath }),
+      await ldapsearch(`ldaps://127.0.0.1:${port}`, [], { reqcert: "never", caPath }),
+    ];
     await started.close();
 
     const [demand, never] = started.sessions;
+    expect(started.sessions, runs.map((run) => `ldapsearch exit ${run.code}: ${run.output.trim()}`).join("\n")).toHaveLength(2);
     expect(demand).toMatchObject({ protocol: "ldaps", upgraded: null, continuedAfterHandshake: false });
     expect(never).toMatchObject({ protocol: "ldaps", handshakeCompleted: true, continuedAfterHandshake: true, credentialsBeforeTls: null });
     expect(clientFactsFrom(started.sessions)["client.validation"].validates).toBe(false);

@@ -25,7 +25,7 @@ async function gnutlsAgainstRevocationLeaf(args: readonly string[]) {
     listeners: [{ protocol: "https", host: "127.0.0.1", port: 0 }],
     certificates: ["revocation"],
     clock,
-    sessionTimeoutMs: 5_000,
+    sessionTimeoutMs: 10_000,
   });
   canary = started;
   const ca = writeCaFile(started.caPem);

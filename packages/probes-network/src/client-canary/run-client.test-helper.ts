@@ -7,14 +7,17 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+/** Proxy settings a CI machine may carry: the clients talk only to canaries on loopback, never through a proxy. */
+const PROXY_VARIABLES = new Set(["http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "no_proxy"]);
+
 /**
  * The environment for a client the test pins with its own `faketime`: the process's, without an
  * outer libfaketime (test-all runs the dated suites two years ahead), whose offset would otherwise
- * be added to the client's pinned clock.
+ * be added to the client's pinned clock, and without proxy settings.
  */
 export function pinnedClientEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const name of Object.keys(env)) if (name.startsWith("FAKETIME")) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith("FAKETIME") || PROXY_VARIABLES.has(name.toLowerCase())) delete env[name];
   if (env.LD_PRELOAD?.includes("faketime")) delete env.LD_PRELOAD;
   // No shared semaphore per faketime run: one left behind by a client killed at its timeout would
   // make a later run whose PID matches fail with "sem_open: File exists".
@@ -56,7 +59,7 @@ export function runClient(
     const holdTimer = setTimeout(() => child.stdin.end(), options.holdStdinMs ?? 0);
     const killTimer = setTimeout(() => {
       if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL");
-    }, options.timeoutMs ?? 10_000);
+    }, options.timeoutMs ?? 20_000);
     child.once("error", (error) => {
       clearTimeout(holdTimer);
       clearTimeout(killTimer);

@@ -37,7 +37,7 @@ describe("SIP-over-TLS canary", () => {
       listeners: [{ protocol: "sips", host: "127.0.0.1", port: 0 }],
       certificates: ["self-signed", "self-signed"],
       clock,
-      sessionTimeoutMs: 5_000,
+      sessionTimeoutMs: 10_000,
     });
     const ca = writeCaFile(canary.caPem);
     cleanups.push(ca.remove);

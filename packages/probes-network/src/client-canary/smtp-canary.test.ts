@@ -22,7 +22,7 @@ async function startSmtpCanary(certificates: CanaryCertificate[], protocol: Cana
     listeners: [{ protocol, host: "127.0.0.1", port: 0 }],
     certificates,
     clock,
-    sessionTimeoutMs: 5_000,
+    sessionTimeoutMs: 10_000,
   });
   canary = started;
   const ca = writeCaFile(started.caPem);

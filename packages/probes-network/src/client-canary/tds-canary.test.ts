@@ -26,7 +26,7 @@ async function startTdsCanary(certificates: CanaryCertificate[]) {
     listeners: [{ protocol: "tds", host: "127.0.0.1", port: 0 }],
     certificates,
     clock,
-    sessionTimeoutMs: 5_000,
+    sessionTimeoutMs: 10_000,
   });
   return { started: canary, port: canary.listeners[0]?.port ?? 0 };
 }
@@ -34,11 +34,11 @@ async function startTdsCanary(certificates: CanaryCertificate[]) {
 function tedious(port: number, options: Record<string, unknown>) {
   return runClient("faketime", [NOW, process.execPath, TEDIOUS, String(port), JSON.stringify(options)], {
     env: { TZ: "UTC", DONT_FAKE_MONOTONIC: "1" },
-    timeoutMs: 15_000,
+    timeoutMs: 25_000,
   });
 }
 
-describe("TDS canary with tedious", () => {
+describe("TDS canary with tedious", { timeout: 90_000 }, () => {
   it("encrypt true, the canary CA trusted: TLS inside PRELOGIN, the self-signed certificate refused, LOGIN7 only over the site chain", async () => {
     const { started, port } = await startTdsCanary(["self-signed", "site"]);
     const options = { encrypt: true, trustServerCertificate: false, cryptoCredentialsDetails: { ca: started.caPem } };
@@ -48,6 +48,7 @@ describe("TDS canary with tedious", () => {
 
     expect(refused.output).toMatch(/self.signed|certificate/i);
     expect(accepted.output).toMatch(/Login failed/);
+    expect(started.sessions, `${refused.output}\n${accepted.output}`).toHaveLength(2);
     const facts = clientFactsFrom(started.sessions);
     expect(facts["client.validation"]).toMatchObject({ accepted: ["site"], refused: ["self-signed"], validates: true });
     expect(facts["client.upgrade"]).toMatchObject({ protocol: "tds", tlsSessions: 2, credentialsBeforeTls: false });
@@ -66,10 +67,11 @@ describe("TDS canary with tedious", () => {
 
   it("encrypt false: it offers no encryption and sends LOGIN7 in clear; the canary keeps the mechanism, not the password", async () => {
     const { started, port } = await startTdsCanary(["site"]);
-    await tedious(port, { encrypt: false, trustServerCertificate: false });
+    const run = await tedious(port, { encrypt: false, trustServerCertificate: false });
     await started.close();
 
     const [session] = started.sessions;
+    expect(started.sessions, run.output).toHaveLength(1);
     expect(session).toMatchObject({ upgraded: false, hello: null, credentialsBeforeTls: "SQL login" });
     // tedious 19 says outright that it does without encryption.
     expect(session?.transcript).toContain("C: PRELOGIN ENCRYPTION=ENCRYPT_NOT_SUP");
@@ -77,7 +79,7 @@ describe("TDS canary with tedious", () => {
   });
 });
 
-describe("TDS canary with FreeTDS tsql", () => {
+describe("TDS canary with FreeTDS tsql", { timeout: 90_000 }, () => {
   function tsql(port: number, encryption: "request" | "require") {
     const dir = mkdtempSync(join(tmpdir(), "hardcheck-freetds-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,15 +114,15 @@ describe("TDS canary with FreeTDS tsql", () => {
   });
 });
 
-describe("TDS canary, TDS 8.0 strict", () => {
+describe("TDS canary, TDS 8.0 strict", { timeout: 90_000 }, () => {
   it("tedious encrypt strict: TLS from the first byte, PRELOGIN and LOGIN7 inside it", async () => {
     const { started, port } = await startTdsCanary(["self-signed", "site"]);
     const options = { encrypt: "strict", trustServerCertificate: false, cryptoCredentialsDetails: { ca: started.caPem } };
-    await tedious(port, options);
+    const refused = await tedious(port, options);
     const accepted = await tedious(port, options);
     await started.close();
 
-    expect(accepted.output).toMatch(/Login failed/);
+    expect(accepted.output, refused.output).toMatch(/Login failed/);
     expect(started.sessions[1]).toMatchObject({ upgraded: null, handshakeCompleted: true, continuedAfterHandshake: true, credentialsBeforeTls: null });
     expect(clientFactsFrom(started.sessions)["client.validation"]).toMatchObject({ accepted: ["site"], refused: ["self-signed"], validates: true });
   });
