@@ -10,27 +10,36 @@ import { join } from "node:path";
 /** Proxy settings a CI machine may carry: the clients talk only to canaries on loopback, never through a proxy. */
 const PROXY_VARIABLES = new Set(["http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "no_proxy"]);
 
+/** The only variables a client inherits: whatever else the machine sets (preloaded libraries, proxies, Node or TLS options) stays out. */
+const CLIENT_VARIABLES = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TMPDIR"];
+
 /**
- * The environment for a client the test pins with its own `faketime`: the process's, without an
- * outer libfaketime (test-all runs the dated suites two years ahead), whose offset would otherwise
- * be added to the client's pinned clock, and without proxy settings.
+ * The environment of a client the test pins with its own `faketime`: a few basic variables of this
+ * process, `TZ=UTC` (the tests' pinned instants are UTC), then `extra`. Nothing else is inherited, so
+ * neither an outer libfaketime (test-all runs the dated suites two years ahead, whose offset would be
+ * added to the client's pinned clock) nor a machine's proxy or preload settings reach the client.
  */
 export function pinnedClientEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const name of Object.keys(env)) if (name.startsWith("FAKETIME") || PROXY_VARIABLES.has(name.toLowerCase())) delete env[name];
-  if (env.LD_PRELOAD?.includes("faketime")) delete env.LD_PRELOAD;
+  const env: NodeJS.ProcessEnv = { TZ: "UTC" };
+  for (const name of CLIENT_VARIABLES) if (process.env[name] !== undefined) env[name] = process.env[name];
+  Object.assign(env, extra);
   // No shared semaphore per faketime run: one left behind by a client killed at its timeout would
   // make a later run whose PID matches fail with "sem_open: File exists".
   env.FAKETIME_DISABLE_SHM = "1";
   return env;
 }
 
-/** The same as {@link pinnedClientEnvironment}, as overrides for helpers that merge into `process.env` (undefined removes). */
+/**
+ * Overrides for helpers that merge into `process.env` (undefined removes): the outer libfaketime
+ * and proxy settings removed, `extra` added, and faketime without shared semaphores.
+ */
 export function outerClockRemoved(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = pinnedClientEnvironment(extra);
   const removed: NodeJS.ProcessEnv = {};
-  for (const name of Object.keys(process.env)) if (!(name in env)) removed[name] = undefined;
-  return { ...removed, ...extra };
+  for (const name of Object.keys(process.env)) {
+    if (name.startsWith("FAKETIME") || PROXY_VARIABLES.has(name.toLowerCase())) removed[name] = undefined;
+  }
+  if (process.env.LD_PRELOAD?.includes("faketime")) removed.LD_PRELOAD = undefined;
+  return { ...removed, ...extra, FAKETIME_DISABLE_SHM: "1" };
 }
 
 /** What a client run produced. */
