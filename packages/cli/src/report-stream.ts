@@ -18,7 +18,7 @@ import {
   type StreamedReport,
   serializeReportField,
 } from "@hardcheck/core";
-import type { ConsoleStream } from "@hardcheck/reporters";
+import type { ConsoleStream, FormatStream, ReportStart } from "@hardcheck/reporters";
 import { scratchFileBeside, writeFileAtomicFrom } from "./atomic-write.js";
 
 /** The lists of a version 3 document that grow with the scan, in the order they are written. */
@@ -70,34 +70,61 @@ export interface StreamedOutcome {
   readonly failing: boolean;
 }
 
-/** A {@link ResultSink} that writes `hardcheck.json` (and, when asked, the console view) as targets finish. */
+/** Another report file written as targets finish: where it goes, and its format's stream. */
+export interface StreamedFile {
+  readonly path: string;
+  readonly stream: FormatStream;
+}
+
+/** What a {@link StreamedReportWriter} writes besides `hardcheck.json`, and what it calls after each target. */
+export interface StreamedWriterOptions {
+  /** The console view, kept in a scratch file and handed to `finish`'s `toConsole`. */
+  readonly consoleView?: ConsoleStream;
+  /** Other report files (JUnit, SARIF, Markdown), each put together atomically at the end. */
+  readonly files?: readonly StreamedFile[];
+  /** Called once a target is written (the heap budget). */
+  readonly afterTarget?: () => void;
+}
+
+/**
+ * A {@link ResultSink} that writes `hardcheck.json` (and, when asked, the console view and other
+ * streamable report files) as targets finish.
+ */
 export class StreamedReportWriter implements ResultSink {
   readonly #lists: Record<ListName, Spool>;
   readonly #console: Spool | undefined;
+  readonly #files: readonly (StreamedFile & { readonly spool: Spool })[];
   #failing = false;
 
   constructor(
     private readonly jsonPath: string,
     private readonly tables: ReportTableBuilder,
-    private readonly targets: ReadonlyMap<string, Pick<ReportTarget, "id" | "host">>,
+    private readonly targets: ReadonlyMap<string, ReportTarget>,
     private readonly failOn: Severity | "none",
-    private readonly consoleView?: ConsoleStream,
-    private readonly afterTarget: () => void = () => {},
+    private readonly options: StreamedWriterOptions = {},
   ) {
     this.#lists = { facts: new Spool(jsonPath, "facts"), conditions: new Spool(jsonPath, "conditions"), results: new Spool(jsonPath, "results") };
-    this.#console = consoleView ? new Spool(jsonPath, "console") : undefined;
+    this.#console = options.consoleView ? new Spool(jsonPath, "console") : undefined;
+    this.#files = (options.files ?? []).map((file) => ({ ...file, spool: new Spool(file.path, "body") }));
+  }
+
+  start(report: ReportStart): void {
+    for (const file of this.#files) file.stream.start(report);
   }
 
   async add(targetId: string, results: readonly CheckResult[]): Promise<void> {
-    const part = this.tables.add([...results].sort(compareResults));
+    const ordered = [...results].sort(compareResults);
+    const part = this.tables.add(ordered);
     for (const name of LISTS) await this.#lists[name].write(part[name]);
+    const target = this.targets.get(targetId) ?? { id: targetId };
+    for (const file of this.#files) await file.spool.writeText(file.stream.target(target, ordered));
     if (this.failOn !== "none" && !this.#failing) {
       const threshold = SEVERITIES.indexOf(this.failOn);
       this.#failing = results.some((result) => (result.status === "fail" || result.status === "error") && SEVERITIES.indexOf(result.severity) <= threshold);
     }
-    if (this.#console && this.consoleView)
-      await this.#console.writeText(this.consoleView.target(this.targets.get(targetId) ?? { id: targetId, host: null }, results));
-    this.afterTarget();
+    const view = this.options.consoleView;
+    if (this.#console && view) await this.#console.writeText(view.target(this.targets.get(targetId) ?? { id: targetId, host: null }, results));
+    this.options.afterTarget?.();
   }
 
   /**
@@ -123,9 +150,20 @@ export class StreamedReportWriter implements ResultSink {
       await handle.write("\n}\n");
     });
     for (const name of LISTS) await this.#lists[name].discard();
-    if (this.#console && this.consoleView && toConsole) {
+    for (const file of this.#files) {
+      await file.spool.close();
+      const { head, tail } = file.stream.end(report);
+      await writeFileAtomicFrom(file.path, async (handle) => {
+        await handle.write(head);
+        for await (const chunk of createReadStream(file.spool.path)) await handle.write(chunk as Buffer);
+        await handle.write(tail);
+      });
+      await file.spool.discard();
+    }
+    const view = this.options.consoleView;
+    if (this.#console && view && toConsole) {
       for await (const chunk of createReadStream(this.#console.path, { encoding: "utf8" })) toConsole(chunk as string);
-      toConsole(this.consoleView.end(report));
+      toConsole(view.end(report));
     }
     await this.#console?.discard();
     return { failing: this.#failing };
@@ -142,6 +180,7 @@ export class StreamedReportWriter implements ResultSink {
   /** Removes the scratch files (a scan that failed before the document could be written). */
   async discard(): Promise<void> {
     for (const name of LISTS) await this.#lists[name].discard();
+    for (const file of this.#files) await file.spool.discard();
     await this.#console?.discard();
   }
 }

@@ -103,20 +103,29 @@ describe("hardcheck CLI", () => {
     expect(status("host-1", "TEST-MANUAL")).toBe("manual");
   });
 
-  it("writes the same hardcheck.json and console text streamed, target by target, as rendered from the whole report", async () => {
+  it("writes the same hardcheck.json, JUnit, SARIF, Markdown and console text streamed, target by target, as rendered from the whole report", async () => {
     const asOf = ["--as-of", "2026-06-01T00:00:00Z"];
-    // json + console is streamed; adding a format that needs the whole report renders everything at the end.
-    const streamed = await inProcess(["scan", "--config", config, "--out", "stream-a", ...asOf], dir);
-    const whole = await inProcess(["scan", "--config", config, "--out", "stream-b", "--format", "json,console,markdown", ...asOf], dir);
+    // These formats are streamed; adding one that needs the whole report (HTML) renders everything at the end.
+    const streamedFormats = "json,console,junit,sarif,markdown";
+    const streamed = await inProcess(["scan", "--config", config, "--out", "stream-a", "--format", streamedFormats, ...asOf], dir);
+    const whole = await inProcess(["scan", "--config", config, "--out", "stream-b", "--format", `${streamedFormats},html`, ...asOf], dir);
     expect(streamed.code).toBe(whole.code);
     expect(streamed.stdout).toBe(whole.stdout);
-    const text = async (out: string) => (await readFile(join(dir, out, "hardcheck.json"), "utf8")).replace(/"(startedAt|finishedAt)": "[^"]*"/g, '"$1": ""');
-    const [a, b] = [await text("stream-a"), await text("stream-b")];
-    expect(a).toBe(b);
-    expect(JSON.parse(a).results.length).toBeGreaterThan(5);
+    // Only the scan's own timestamps and durations differ between two runs.
+    const text = async (out: string, file: string) =>
+      (await readFile(join(dir, out, file), "utf8"))
+        .replace(/"(startedAt|finishedAt|startTimeUtc|endTimeUtc)": "[^"]*"/g, '"$1": ""')
+        .replace(/ (timestamp|time)="[^"]*"/g, ' $1=""');
+    for (const file of ["hardcheck.json", "hardcheck.junit.xml", "hardcheck.sarif", "hardcheck.md"]) {
+      const [a, b] = [await text("stream-a", file), await text("stream-b", file)];
+      expect(a, file).toBe(b);
+    }
+    expect(JSON.parse(await text("stream-a", "hardcheck.json")).results.length).toBeGreaterThan(5);
+    expect(await text("stream-a", "hardcheck.junit.xml")).toContain("<failure ");
+    expect(JSON.parse(await text("stream-a", "hardcheck.sarif")).runs[0].results.length).toBeGreaterThan(0);
     // Nothing but the reports is left in the folder: the scratch files are gone.
     const { readdir } = await import("node:fs/promises");
-    expect((await readdir(join(dir, "stream-a"))).sort()).toEqual(["hardcheck.json"]);
+    expect((await readdir(join(dir, "stream-a"))).sort()).toEqual(["hardcheck.json", "hardcheck.junit.xml", "hardcheck.md", "hardcheck.sarif"]);
   });
 
   it("honours --fail-on: medium findings do not fail a high threshold", async () => {

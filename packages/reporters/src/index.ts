@@ -3,13 +3,14 @@
  *
  * @packageDocumentation
  */
-import type { PluginContext, Reporter } from "@hardcheck/core";
+import type { PluginContext, Reporter, ReporterOptions } from "@hardcheck/core";
 import { consoleReporter } from "./console/console.reporter.js";
 import { htmlReporter } from "./html/html.reporter.js";
 import { jsonReporter } from "./json/json.reporter.js";
-import { junitReporter } from "./junit/junit.reporter.js";
-import { markdownReporter } from "./markdown/markdown.reporter.js";
-import { sarifReporter } from "./sarif/sarif.reporter.js";
+import { junitReporter, junitStream } from "./junit/junit.reporter.js";
+import { markdownReporter, markdownStream } from "./markdown/markdown.reporter.js";
+import { sarifReporter, sarifStream } from "./sarif/sarif.reporter.js";
+import type { FormatStream } from "./shared/format-stream.js";
 
 export {
   type ConsoleEnding,
@@ -22,10 +23,24 @@ export {
 export { type BaselineState, baselineStates, changedFacts, diffReports, type ReportDiff, type ResultChange, renderDiffText } from "./diff/diff.js";
 export { escapeHtml, type HtmlReporterOptions, htmlReporter, renderHtml } from "./html/html.reporter.js";
 export { jsonReporter } from "./json/json.reporter.js";
-export { escapeXml, junitReporter, renderJunit } from "./junit/junit.reporter.js";
-export { escapeMarkdown, type MarkdownReporterOptions, markdownReporter, renderMarkdown } from "./markdown/markdown.reporter.js";
-export { buildSarif, SARIF_MAX_RESULTS_PER_RUN, type SarifLog, type SarifReporterOptions, sarifReporter } from "./sarif/sarif.reporter.js";
+export { escapeXml, junitReporter, junitStream, renderJunit } from "./junit/junit.reporter.js";
+export { escapeMarkdown, type MarkdownReporterOptions, markdownReporter, markdownStream, renderMarkdown } from "./markdown/markdown.reporter.js";
+export { buildSarif, SARIF_MAX_RESULTS_PER_RUN, type SarifLog, type SarifReporterOptions, sarifReporter, sarifStream } from "./sarif/sarif.reporter.js";
+export { type FormatStream, type ReportFrame, type ReportStart, renderThroughStream, type StreamTarget } from "./shared/format-stream.js";
 export { findingKey, ruleCatalog } from "./shared/report-view.js";
+
+/**
+ * A stream for one of this package's file reporters that can be written target by target (JUnit,
+ * SARIF, Markdown), or undefined for any other reporter (HTML needs the whole report for its page;
+ * a plugin's reporter is rendered from the whole report). Without a baseline: marking new findings
+ * needs the whole report.
+ */
+export function formatStreamOf(reporter: Reporter, options: ReporterOptions = {}): FormatStream | undefined {
+  if (reporter === junitReporter) return junitStream(options);
+  if (reporter === sarifReporter) return sarifStream(options);
+  if (reporter === markdownReporter) return markdownStream(options);
+  return undefined;
+}
 
 /** Every reporter of this package. */
 export const reporters: readonly Reporter[] = [jsonReporter, consoleReporter, sarifReporter, junitReporter, htmlReporter, markdownReporter];

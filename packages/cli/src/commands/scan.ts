@@ -136,12 +136,20 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
     },
   });
   const outDir = resolve(io.cwd, options.out);
-  const streamable = !baseline && files.length === 1 && files[0] === "json" && (stdoutFormat === undefined || stdoutFormat === "console");
+  const { consoleStream, formatStreamOf, jsonReporter } = await import("@hardcheck/reporters");
+  const reporterOptions = { configFile: options.config, ...(baseline ? { baseline } : {}) };
+  // JUnit, SARIF and Markdown files are written target by target too; HTML and plugins' formats need the whole report.
+  const otherFiles = files.filter((format) => format !== "json");
+  const streams = otherFiles.flatMap((format) => {
+    const reporter = hardcheck.registry.reporters.get(format);
+    const stream = reporter ? formatStreamOf(reporter, { color: false, ...reporterOptions }) : undefined;
+    return reporter && stream ? [{ format, fileName: reporter.fileName, path: join(outDir, reporter.fileName), stream }] : [];
+  });
+  const streamable = !baseline && files.includes("json") && streams.length === otherFiles.length && (stdoutFormat === undefined || stdoutFormat === "console");
   if (streamable && builtinReporters(hardcheck, stdoutFormat)) {
-    // Only the document and the console view: both are written target by target, so memory holds only
-    // the targets in flight however many the scan covers.
+    // The document, the console view and the other streamable files are written target by target, so
+    // memory holds only the targets in flight however many the scan covers.
     await mkdir(outDir, { recursive: true });
-    const { consoleStream, jsonReporter } = await import("@hardcheck/reporters");
     const view =
       stdoutFormat === "console"
         ? consoleStream({ color: useColor(io.stdout, io.env), verbose: options.verbose === true, configFile: options.config })
@@ -151,8 +159,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
       reportTablesFor(scan),
       new Map(scan.targets.map((target) => [target.id, toReportTarget(target)])),
       failOn,
-      view,
-      heapBudget(),
+      { ...(view ? { consoleView: view } : {}), files: streams, afterTarget: heapBudget() },
     );
     const progress = progressDisplay(io);
     let streamed: StreamedReport;
@@ -174,7 +181,10 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
     if (listened !== undefined) await writeFileAtomic(join(outDir, CLIENT_EVIDENCE_FILE), `${JSON.stringify(listened, null, 2)}\n`);
     return finishScan(
       streamed,
-      [jsonReporter.fileName, ...(listened !== undefined ? [CLIENT_EVIDENCE_FILE] : [])],
+      [
+        ...files.map((format) => (format === "json" ? jsonReporter.fileName : (streams.find((stream) => stream.format === format)?.fileName ?? format))),
+        ...(listened !== undefined ? [CLIENT_EVIDENCE_FILE] : []),
+      ],
       options,
       config.data.strict === true,
       io,
@@ -195,7 +205,6 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
     progress.finish();
   }
   await mkdir(outDir, { recursive: true });
-  const reporterOptions = { configFile: options.config, ...(baseline ? { baseline } : {}) };
   // One format at a time: each rendering is let go once written.
   const written: string[] = [];
   for (const format of files) {

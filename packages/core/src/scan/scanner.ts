@@ -57,6 +57,8 @@ export interface ScanOptions {
  * order of target ids, so that a scan keeps only the targets in flight.
  */
 export interface ResultSink {
+  /** Called once before the first target is handed over, with what the report will say of the scan's start. */
+  start?(report: Pick<ReportDocument, "tool" | "startedAt">): void | Promise<void>;
   /** Takes the results of one target; a returned promise is awaited before the next target is handed over. */
   add(target: string, results: readonly CheckResult[]): void | Promise<void>;
 }
@@ -90,6 +92,8 @@ export class Scanner {
   async stream(scan: ResolvedScan, sink: ResultSink, options: ScanOptions = {}): Promise<StreamedReport> {
     const wallClock = options.clock ?? systemClock;
     const startedAt = wallClock.now();
+    const tool = options.tool ?? { name: "hardcheck", version: CORE_VERSION };
+    await sink.start?.({ tool, startedAt: startedAt.toISOString() });
     // One clock for every verdict of the scan: the scan's own, or the instant it was asked to judge at.
     const clock = options.asOf !== undefined ? fixedClock(options.asOf) : wallClock;
     const evaluatedAt = clock.now();
@@ -191,7 +195,7 @@ export class Scanner {
       conditions: _conditions,
       ...report
     } = writeReport({
-      tool: options.tool ?? { name: "hardcheck", version: CORE_VERSION },
+      tool,
       startedAt,
       finishedAt: wallClock.now(),
       evaluatedAt,

@@ -13,6 +13,7 @@ import {
   resultsWithRules,
 } from "@hardcheck/core";
 import { baselineStates } from "../diff/diff.js";
+import { type FormatStream, renderThroughStream, reportTargetOf } from "../shared/format-stream.js";
 import { durationSeconds, findingKey } from "../shared/report-view.js";
 
 /** Escapes text for XML content and attribute values, dropping characters XML 1.0 cannot carry. */
@@ -71,51 +72,62 @@ function outcome(result: CheckResult): string {
   }
 }
 
+const count = (results: readonly CheckResult[]) => ({
+  tests: results.length,
+  failures: results.filter((r) => r.status === "fail").length,
+  errors: results.filter((r) => r.status === "error").length,
+  skipped: results.filter((r) => r.status === "manual" || r.status === "not-applicable" || r.status === "waived").length,
+});
+
 /** Renders the report as JUnit XML. */
 export function renderJunit(report: ReportDocument, options: ReporterOptions = {}): string {
-  const states = baselineStates(report, options);
-  const byTarget = new Map<string, CheckResult[]>(report.targets.map((target) => [target.id, []]));
-  const joined = resultsWithRules(report);
-  for (const result of joined) {
-    const list = byTarget.get(result.target);
-    if (list) list.push(result);
-    else byTarget.set(result.target, [result]);
-  }
-  const timestamp = report.startedAt.slice(0, 19);
-  const count = (results: readonly CheckResult[]) => ({
-    tests: results.length,
-    failures: results.filter((r) => r.status === "fail").length,
-    errors: results.filter((r) => r.status === "error").length,
-    skipped: results.filter((r) => r.status === "manual" || r.status === "not-applicable" || r.status === "waived").length,
-  });
-  const total = count(joined);
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="hardcheck" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" skipped="${total.skipped}" time="${durationSeconds(report.startedAt, report.finishedAt)}">`,
-  ];
+  return renderThroughStream(report, resultsWithRules(report), junitStream(options, report));
+}
+
+/**
+ * JUnit XML target by target: one testsuite each, then the `<testsuites>` element with the totals
+ * around them. Marking findings NEW against `options.baseline` needs the whole report, `whole`.
+ */
+export function junitStream(options: ReporterOptions = {}, whole?: ReportDocument): FormatStream {
+  const states = whole ? baselineStates(whole, options) : undefined;
+  const total = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  let tool = "";
+  let timestamp = "";
   let id = 0;
-  for (const [targetId, results] of byTarget) {
-    const target = report.targets.find((candidate) => candidate.id === targetId);
-    const hostname = target?.host ?? (target?.endpoints[0] ? hostOf(target.endpoints[0]) : targetId);
-    const counts = count(results);
-    lines.push(
-      `  <testsuite name="${escapeXml(targetId)}" id="${id++}" package="hardcheck" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="0" timestamp="${escapeXml(timestamp)}" hostname="${escapeXml(hostname)}">`,
-    );
-    lines.push("    <properties>");
-    lines.push(`      <property name="tool" value="${escapeXml(`${report.tool.name} ${report.tool.version}`)}"/>`);
-    for (const endpoint of target?.endpoints ?? []) lines.push(`      <property name="endpoint" value="${escapeXml(endpoint)}"/>`);
-    if (target?.os) lines.push(`      <property name="os" value="${escapeXml(target.os)}"/>`);
-    lines.push("    </properties>");
-    for (const result of results) {
-      const isNew = states?.get(findingKey(result)) === "new";
-      const attributes = `classname="${escapeXml(className(result))}" name="${escapeXml(caseName(result, isNew))}" time="0"${result.source ? ` file="${escapeXml(result.source.file)}" line="${result.source.line}"` : ""}`;
-      const inner = outcome(result);
-      lines.push(inner ? `    <testcase ${attributes}>${inner}</testcase>` : `    <testcase ${attributes}/>`);
-    }
-    lines.push("  </testsuite>");
-  }
-  lines.push("</testsuites>");
-  return `${lines.join("\n")}\n`;
+  return {
+    start(report) {
+      tool = `${report.tool.name} ${report.tool.version}`;
+      timestamp = report.startedAt.slice(0, 19);
+    },
+    target(given, results) {
+      const target = reportTargetOf(given);
+      const hostname = target?.host ?? (target?.endpoints[0] ? hostOf(target.endpoints[0]) : given.id);
+      const counts = count(results);
+      for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += counts[key];
+      const lines = [
+        `  <testsuite name="${escapeXml(given.id)}" id="${id++}" package="hardcheck" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="0" timestamp="${escapeXml(timestamp)}" hostname="${escapeXml(hostname)}">`,
+        "    <properties>",
+        `      <property name="tool" value="${escapeXml(tool)}"/>`,
+      ];
+      for (const endpoint of target?.endpoints ?? []) lines.push(`      <property name="endpoint" value="${escapeXml(endpoint)}"/>`);
+      if (target?.os) lines.push(`      <property name="os" value="${escapeXml(target.os)}"/>`);
+      lines.push("    </properties>");
+      for (const result of results) {
+        const isNew = states?.get(findingKey(result)) === "new";
+        const attributes = `classname="${escapeXml(className(result))}" name="${escapeXml(caseName(result, isNew))}" time="0"${result.source ? ` file="${escapeXml(result.source.file)}" line="${result.source.line}"` : ""}`;
+        const inner = outcome(result);
+        lines.push(inner ? `    <testcase ${attributes}>${inner}</testcase>` : `    <testcase ${attributes}/>`);
+      }
+      lines.push("  </testsuite>");
+      return `${lines.join("\n")}\n`;
+    },
+    end(report) {
+      return {
+        head: `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hardcheck" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" skipped="${total.skipped}" time="${durationSeconds(report.startedAt, report.finishedAt)}">\n`,
+        tail: "</testsuites>\n",
+      };
+    },
+  };
 }
 
 function hostOf(endpoint: string): string {

@@ -39,5 +39,12 @@ describe("Markdown reporter", () => {
     const many = Array.from({ length: 8 }, (_, index) => sampleResult("DEMO-BANNER", `t${index}`, null, "fail"));
     const capped = renderMarkdown(sampleReport(undefined, many), { maxRows: 3 });
     expect(capped).toContain("… and 5 more (see the full report).");
+    // The most severe failures are listed first, whichever target they came from.
+    const mixed = [...many, sampleResult("DEMO-CERT", "t9", null, "fail")];
+    const rows = renderMarkdown(sampleReport(undefined, mixed), { maxRows: 3 })
+      .split("\n")
+      .filter((line) => line.startsWith("|  | "));
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toContain("DEMO-CERT");
   });
 });

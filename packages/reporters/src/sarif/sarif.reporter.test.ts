@@ -27,6 +27,7 @@ interface SarifResultView {
   partialFingerprints: Record<string, string>;
   suppressions?: Array<{ kind: string; justification: string }>;
   baselineState?: string;
+  properties?: Record<string, unknown>;
 }
 interface SarifRuleView {
   id: string;
@@ -154,6 +155,13 @@ describe("SARIF reporter", () => {
     expect(limited?.results).toHaveLength(10);
     expect(limited?.results.every((result) => result.ruleId === "DEMO-CERT")).toBe(true);
     expect(limited?.invocations[0]?.toolExecutionNotifications.map((n) => n.descriptor.id)).toContain("HC_SARIF_TRUNCATED");
+    // Every finding is counted, though only the first ten of each severity are held on the way.
+    expect(limited?.invocations[0]?.toolExecutionNotifications.map((n) => n.message.text)).toContain(
+      "20 of 30 findings left out to stay within 10 results per run (least severe first)",
+    );
+    expect(limited?.results.map((result) => (result.properties as { target: string }).target)).toEqual(
+      Array.from({ length: 10 }, (_, index) => `t${String(index * 3).padStart(2, "0")}`),
+    );
     expect(validateSarif(buildSarif(sampleReport(undefined, many), { maxResults: 10 }))).toBe(true);
   });
 

@@ -17,7 +17,8 @@ import {
   type Severity,
 } from "@hardcheck/core";
 import { type BaselineState, baselineStates } from "../diff/diff.js";
-import { findingKey, ruleCatalog } from "../shared/report-view.js";
+import type { FormatStream, ReportFrame } from "../shared/format-stream.js";
+import { findingKey } from "../shared/report-view.js";
 
 /** Options of the SARIF reporter. */
 export interface SarifReporterOptions extends ReporterOptions {
@@ -109,7 +110,7 @@ const physical = (file: string, line: number) => ({ artifactLocation: { uri: enc
  * opens in the user's repository. The rule's file is a related location. Reports without config
  * lines fall back to the scanned config file, then to the rule's file.
  */
-function location(result: CheckResult, locator: Locator) {
+function location(result: Pick<CheckResult, "target" | "endpoint" | "source" | "pack" | "ruleId">, locator: Locator) {
   const target = locator.targets.get(result.target);
   const ruleSource = result.source ?? locator.rules.get(ruleKey(result.pack, result.ruleId))?.source;
   const configLine = target?.source ? ((result.endpoint ? target.endpointLines?.[result.endpoint] : undefined) ?? target.source.line) : undefined;
@@ -142,32 +143,97 @@ function resultMessage(result: CheckResult): string {
   return [subject, ...(conditions.length > 0 ? conditions : [result.message])].join("\n");
 }
 
-/** Renders the report as a SARIF 2.1.0 log object. */
-export function buildSarif(report: ReportDocument, options: SarifReporterOptions = {}): SarifLog {
-  const rules = ruleCatalog(report);
-  const ruleIndex = new Map(rules.map((rule, index) => [ruleKey(rule.pack, rule.id), index]));
-  const locator: Locator = {
-    targets: new Map(report.targets.map((target) => [target.id, target])),
-    rules: new Map(rules.map((rule) => [ruleKey(rule.pack, rule.id), rule])),
-    configFile: options.configFile,
-  };
-  const states: ReadonlyMap<string, BaselineState> | undefined = baselineStates(report, options);
-  const maxResults = Math.max(1, Math.min(options.maxResults ?? SARIF_MAX_RESULTS_PER_RUN, SARIF_MAX_RESULTS_PER_RUN));
-  const joined = resultsWithRules(report);
-  const findings = joined.filter((result) => result.status === "fail" || (result.status === "waived" && options.waived !== "omit"));
-  // When over the limit keep the most severe; the report's own order is kept among equals.
-  const kept =
-    findings.length > maxResults
-      ? findings
-          .map((result, order) => ({ result, order }))
-          .sort((a, b) => SEVERITIES.indexOf(a.result.severity) - SEVERITIES.indexOf(b.result.severity) || a.order - b.order)
-          .slice(0, maxResults)
-          .sort((a, b) => a.order - b.order)
-          .map(({ result }) => result)
-      : findings;
-  const notifications: Record<string, unknown>[] = joined
-    .filter((result) => result.status === "error")
-    .map((result) => ({
+/**
+ * What the log keeps of a result it lists: the fields its entry is made of, with the message worded
+ * as soon as the result is seen, so neither evidence nor condition traces are held to the end.
+ */
+interface Listed {
+  readonly ruleId: string;
+  readonly pack: string;
+  readonly target: string;
+  readonly endpoint: string | null;
+  readonly severity: Severity;
+  readonly status: CheckResult["status"];
+  readonly message: string;
+  readonly text: string;
+  readonly fingerprint: string;
+  readonly state: BaselineState | undefined;
+  readonly source: CheckResult["source"];
+  readonly checklistRef: CheckResult["checklistRef"];
+  readonly waiver: CheckResult["waiver"];
+}
+
+/**
+ * Collects the results a SARIF log lists (findings and errors) as they come, and makes the log at
+ * the end. It holds at most `maxResults` findings of each severity: the log keeps the most severe
+ * `maxResults` in document order, so a finding past that count within its own severity can never
+ * be kept, and is only counted.
+ */
+class SarifCollector {
+  readonly #findings: Listed[] = [];
+  readonly #errors: Listed[] = [];
+  readonly #perSeverity = new Map<Severity, number>();
+  #findingCount = 0;
+  readonly #maxResults: number;
+
+  constructor(
+    private readonly options: SarifReporterOptions,
+    private readonly states: ReadonlyMap<string, BaselineState> | undefined,
+  ) {
+    this.#maxResults = Math.max(1, Math.min(options.maxResults ?? SARIF_MAX_RESULTS_PER_RUN, SARIF_MAX_RESULTS_PER_RUN));
+  }
+
+  add(results: readonly CheckResult[]): void {
+    for (const result of results) {
+      const finding = result.status === "fail" || (result.status === "waived" && this.options.waived !== "omit");
+      if (finding) {
+        this.#findingCount++;
+        const seen = (this.#perSeverity.get(result.severity) ?? 0) + 1;
+        this.#perSeverity.set(result.severity, seen);
+        if (seen <= this.#maxResults) this.#findings.push(this.#listed(result));
+      } else if (result.status === "error") this.#errors.push(this.#listed(result));
+    }
+  }
+
+  #listed(result: CheckResult): Listed {
+    return {
+      ruleId: result.ruleId,
+      pack: result.pack,
+      target: result.target,
+      endpoint: result.endpoint,
+      severity: result.severity,
+      status: result.status,
+      message: result.message,
+      text: resultMessage(result),
+      fingerprint: fingerprint(result),
+      state: this.states?.get(findingKey(result)),
+      source: result.source,
+      checklistRef: result.checklistRef,
+      waiver: result.waiver,
+    };
+  }
+
+  log(report: ReportFrame): SarifLog {
+    const { options, states } = this;
+    const maxResults = this.#maxResults;
+    const rules = report.rules;
+    const ruleIndex = new Map(rules.map((rule, index) => [ruleKey(rule.pack, rule.id), index]));
+    const locator: Locator = {
+      targets: new Map(report.targets.map((target) => [target.id, target])),
+      rules: new Map(rules.map((rule) => [ruleKey(rule.pack, rule.id), rule])),
+      configFile: options.configFile,
+    };
+    const findings = this.#findings;
+    const kept =
+      this.#findingCount > maxResults
+        ? findings
+            .map((result, order) => ({ result, order }))
+            .sort((a, b) => SEVERITIES.indexOf(a.result.severity) - SEVERITIES.indexOf(b.result.severity) || a.order - b.order)
+            .slice(0, maxResults)
+            .sort((a, b) => a.order - b.order)
+            .map(({ result }) => result)
+        : findings;
+    const notifications: Record<string, unknown>[] = this.#errors.map((result) => ({
       level: "error",
       message: { text: `${result.ruleId} on ${result.target}${result.endpoint ? ` ${result.endpoint}` : ""}: ${result.message}` },
       descriptor: { id: result.ruleId },
@@ -177,79 +243,107 @@ export function buildSarif(report: ReportDocument, options: SarifReporterOptions
       },
       locations: [location(result, locator).location],
     }));
-  if (kept.length < findings.length) {
-    notifications.push({
-      level: "warning",
-      message: {
-        text: `${findings.length - kept.length} of ${findings.length} findings left out to stay within ${maxResults} results per run (least severe first)`,
-      },
-      descriptor: { id: "HC_SARIF_TRUNCATED" },
-    });
-  }
-  for (const notice of report.notices) {
-    notifications.push({ level: notice.level === "warning" ? "warning" : "note", message: { text: notice.message }, descriptor: { id: notice.code } });
-  }
-  const results = kept.map((result) => {
-    const index = ruleIndex.get(ruleKey(result.pack, result.ruleId));
-    const state = states?.get(findingKey(result));
-    const where = location(result, locator);
-    return {
-      ruleId: result.ruleId,
-      ...(index !== undefined ? { ruleIndex: index } : {}),
-      kind: "fail",
-      level: LEVEL[result.severity],
-      message: { text: resultMessage(result) },
-      locations: [where.location],
-      ...(where.related.length > 0 ? { relatedLocations: where.related } : {}),
-      partialFingerprints: { [FINGERPRINT]: fingerprint(result) },
-      ...(states ? { baselineState: state ?? "new" } : {}),
-      ...(result.waiver
-        ? {
-            suppressions: [
-              {
-                kind: "external",
-                status: "accepted",
-                justification: `${result.waiver.reason} (approved by ${result.waiver.approvedBy}${result.waiver.expires ? `, until ${result.waiver.expires}` : ""})`,
-              },
-            ],
-          }
-        : {}),
-      properties: {
-        target: result.target,
-        ...(result.endpoint ? { endpoint: result.endpoint } : {}),
-        pack: result.pack,
-        ...(result.checklistRef ? { checklistRef: result.checklistRef } : {}),
-        status: result.status,
-      },
-    };
-  });
-  return {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: report.tool.name,
-            version: report.tool.version,
-            semanticVersion: /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined,
-            rules: rules.map(sarifRule),
-          },
+    if (kept.length < this.#findingCount) {
+      notifications.push({
+        level: "warning",
+        message: {
+          text: `${this.#findingCount - kept.length} of ${this.#findingCount} findings left out to stay within ${maxResults} results per run (least severe first)`,
         },
-        automationDetails: { id: `${options.category ?? "hardcheck"}${report.shard ? `-shard-${report.shard.replace("/", "-of-")}` : ""}/` },
-        invocations: [
-          {
-            executionSuccessful: !report.incomplete,
-            startTimeUtc: report.startedAt,
-            endTimeUtc: report.finishedAt,
-            toolExecutionNotifications: notifications,
+        descriptor: { id: "HC_SARIF_TRUNCATED" },
+      });
+    }
+    for (const notice of report.notices) {
+      notifications.push({ level: notice.level === "warning" ? "warning" : "note", message: { text: notice.message }, descriptor: { id: notice.code } });
+    }
+    const results = kept.map((result) => {
+      const index = ruleIndex.get(ruleKey(result.pack, result.ruleId));
+      const where = location(result, locator);
+      return {
+        ruleId: result.ruleId,
+        ...(index !== undefined ? { ruleIndex: index } : {}),
+        kind: "fail",
+        level: LEVEL[result.severity],
+        message: { text: result.text },
+        locations: [where.location],
+        ...(where.related.length > 0 ? { relatedLocations: where.related } : {}),
+        partialFingerprints: { [FINGERPRINT]: result.fingerprint },
+        ...(states ? { baselineState: result.state ?? "new" } : {}),
+        ...(result.waiver
+          ? {
+              suppressions: [
+                {
+                  kind: "external",
+                  status: "accepted",
+                  justification: `${result.waiver.reason} (approved by ${result.waiver.approvedBy}${result.waiver.expires ? `, until ${result.waiver.expires}` : ""})`,
+                },
+              ],
+            }
+          : {}),
+        properties: {
+          target: result.target,
+          ...(result.endpoint ? { endpoint: result.endpoint } : {}),
+          pack: result.pack,
+          ...(result.checklistRef ? { checklistRef: result.checklistRef } : {}),
+          status: result.status,
+        },
+      };
+    });
+    return {
+      $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+      version: "2.1.0",
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: report.tool.name,
+              version: report.tool.version,
+              semanticVersion: /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined,
+              rules: rules.map(sarifRule),
+            },
           },
-        ],
-        columnKind: "unicodeCodePoints",
-        results,
-        properties: { summary: report.summary, packs: report.packs },
-      },
-    ],
+          automationDetails: { id: `${options.category ?? "hardcheck"}${report.shard ? `-shard-${report.shard.replace("/", "-of-")}` : ""}/` },
+          invocations: [
+            {
+              executionSuccessful: !report.incomplete,
+              startTimeUtc: report.startedAt,
+              endTimeUtc: report.finishedAt,
+              toolExecutionNotifications: notifications,
+            },
+          ],
+          columnKind: "unicodeCodePoints",
+          results,
+          properties: { summary: report.summary, packs: report.packs },
+        },
+      ],
+    };
+  }
+}
+
+/** Renders the report as a SARIF 2.1.0 log object. */
+export function buildSarif(report: ReportDocument, options: SarifReporterOptions = {}): SarifLog {
+  const collector = new SarifCollector(options, baselineStates(report, options));
+  collector.add(resultsWithRules(report));
+  return collector.log(report);
+}
+
+const sarifText = (log: SarifLog) => `${JSON.stringify(log, null, 2)}\n`;
+
+/**
+ * The SARIF log target by target: findings and errors are kept (without their evidence) as targets
+ * come, and the log is written whole at the end, since SARIF cannot be split. Marking baseline states
+ * needs the whole report, `whole`.
+ */
+export function sarifStream(options: SarifReporterOptions = {}, whole?: ReportDocument): FormatStream {
+  const collector = new SarifCollector(options, whole ? baselineStates(whole, options) : undefined);
+  return {
+    start() {},
+    target(_target, results) {
+      collector.add(results);
+      return "";
+    },
+    end(report) {
+      return { head: sarifText(collector.log(report)), tail: "" };
+    },
   };
 }
 
@@ -258,5 +352,5 @@ export const sarifReporter = defineReporter({
   id: "sarif",
   description: "SARIF 2.1.0 for GitHub code scanning and other CI pipelines (hardcheck.sarif)",
   fileName: "hardcheck.sarif",
-  render: (report: ReportDocument, options: ReporterOptions) => `${JSON.stringify(buildSarif(report, options as SarifReporterOptions), null, 2)}\n`,
+  render: (report: ReportDocument, options: ReporterOptions) => sarifText(buildSarif(report, options as SarifReporterOptions)),
 });
