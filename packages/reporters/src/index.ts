@@ -5,7 +5,7 @@
  */
 import type { PluginContext, Reporter, ReporterOptions } from "@hardcheck/core";
 import { consoleReporter } from "./console/console.reporter.js";
-import { htmlReporter } from "./html/html.reporter.js";
+import { htmlReporter, htmlStream } from "./html/html.reporter.js";
 import { jsonReporter } from "./json/json.reporter.js";
 import { junitReporter, junitStream } from "./junit/junit.reporter.js";
 import { markdownReporter, markdownStream } from "./markdown/markdown.reporter.js";
@@ -21,7 +21,7 @@ export {
   renderConsole,
 } from "./console/console.reporter.js";
 export { type BaselineState, baselineStates, changedFacts, diffReports, type ReportDiff, type ResultChange, renderDiffText } from "./diff/diff.js";
-export { escapeHtml, type HtmlReporterOptions, htmlReporter, renderHtml } from "./html/html.reporter.js";
+export { escapeHtml, type HtmlReporterOptions, htmlReporter, htmlStream, renderHtml } from "./html/html.reporter.js";
 export { jsonReporter } from "./json/json.reporter.js";
 export { escapeXml, junitReporter, junitStream, renderJunit } from "./junit/junit.reporter.js";
 export { escapeMarkdown, type MarkdownReporterOptions, markdownReporter, markdownStream, renderMarkdown } from "./markdown/markdown.reporter.js";
@@ -30,15 +30,15 @@ export { type FormatStream, type ReportFrame, type ReportStart, renderThroughStr
 export { findingKey, ruleCatalog } from "./shared/report-view.js";
 
 /**
- * A stream for one of this package's file reporters that can be written target by target (JUnit,
- * SARIF, Markdown), or undefined for any other reporter (HTML needs the whole report for its page;
- * a plugin's reporter is rendered from the whole report). Without a baseline: marking new findings
- * needs the whole report.
+ * A stream for one of this package's file reporters (JUnit, SARIF, Markdown, HTML), written target
+ * by target; undefined for any other reporter (a plugin's reporter is rendered from the whole
+ * report). Without a baseline: marking new findings needs the whole report.
  */
 export function formatStreamOf(reporter: Reporter, options: ReporterOptions = {}): FormatStream | undefined {
   if (reporter === junitReporter) return junitStream(options);
   if (reporter === sarifReporter) return sarifStream(options);
   if (reporter === markdownReporter) return markdownStream(options);
+  if (reporter === htmlReporter) return htmlStream(options);
   return undefined;
 }
 

@@ -138,7 +138,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   const outDir = resolve(io.cwd, options.out);
   const { consoleStream, formatStreamOf, jsonReporter } = await import("@hardcheck/reporters");
   const reporterOptions = { configFile: options.config, ...(baseline ? { baseline } : {}) };
-  // JUnit, SARIF and Markdown files are written target by target too; HTML and plugins' formats need the whole report.
+  // The built-in report files are written target by target too; a plugin's format needs the whole report.
   const otherFiles = files.filter((format) => format !== "json");
   const streams = otherFiles.flatMap((format) => {
     const reporter = hardcheck.registry.reporters.get(format);

@@ -12,7 +12,7 @@ import {
   resultsWithRules,
 } from "@hardcheck/core";
 import { baselineStates } from "../diff/diff.js";
-import { ruleCatalog } from "../shared/report-view.js";
+import { type FormatStream, renderThroughStream } from "../shared/format-stream.js";
 import { HTML_SCRIPT, HTML_STYLE } from "./html.assets.js";
 
 /** Options of the HTML reporter. */
@@ -41,23 +41,46 @@ export function scriptJson(value: unknown): string {
 
 /** Renders the self-contained HTML report. */
 export function renderHtml(document: ReportDocument, options: HtmlReporterOptions = {}): string {
-  // Servers wrote much of this text: a direction override or a control character in a certificate
-  // name must not reorder or hide what the reader sees, so the page shows every string escaped.
-  const report = printableDeep(document);
-  const states = baselineStates(report, options);
+  return renderThroughStream(document, resultsWithRules(document), htmlStream(options, document));
+}
+
+/**
+ * The HTML page target by target: each result goes into the page's data as it comes (with the
+ * conditions that decided it worded for the page), and the page around the data is written at the
+ * end. Marking NEW against `options.baseline` needs the whole report, `whole`.
+ */
+export function htmlStream(options: HtmlReporterOptions = {}, whole?: ReportDocument): FormatStream {
+  const states = whole ? baselineStates(printableDeep(whole), options) : undefined;
   // The conditions that decided each failure, worded by core like every other reporter (by result index).
-  const results = resultsWithRules(report);
-  const blame = results.map((result) => blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120)));
-  // The page's script reads each result joined (rule fields, evidence, conditions): the tables the
-  // document stores them in stay out of the page.
-  const { facts: _facts, conditions: _conditions, ...rest } = report;
-  const data = { report: { ...rest, results }, rules: ruleCatalog(report), baseline: states ? Object.fromEntries(states) : null, blame };
-  const s = report.summary;
-  const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
-  const title = options.title ?? "hardcheck report";
-  const judged = report.evaluatedAt && report.evaluatedAt !== report.startedAt ? ` · verdicts as of ${report.evaluatedAt}` : "";
-  const subtitle = `${report.targets.length} target(s), ${total} checks · ${report.packs.map((pack) => `${pack.id} ${pack.version}`).join(", ")} · ${report.startedAt}${judged} · ${report.tool.name} ${report.tool.version}${report.incomplete ? " · INCOMPLETE SCAN" : ""}`;
-  return `<!doctype html>
+  const blame: string[] = [];
+  return {
+    start() {},
+    target(_target, given) {
+      // Servers wrote much of this text: a direction override or a control character in a certificate
+      // name must not reorder or hide what the reader sees, so the page shows every string escaped.
+      const results = printableDeep(given);
+      const parts = results.map((result) => {
+        blame.push(scriptJson(blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120))));
+        return scriptJson(result);
+      });
+      const first = blame.length === parts.length;
+      return parts.length === 0 ? "" : `${first ? "" : ","}${parts.join(",")}`;
+    },
+    end(frame) {
+      const report = printableDeep(frame);
+      // The page's script reads each result joined (rule fields, evidence, conditions): the tables the
+      // document stores them in stay out of the page. The results stand where the document keeps them, after the targets.
+      const fields = Object.entries(report).filter(([key, value]) => value !== undefined && key !== "facts" && key !== "conditions" && key !== "results");
+      const at = fields.findIndex(([key]) => key === "targets") + 1;
+      const field = ([key, value]: [string, unknown]) => `${JSON.stringify(key)}:${scriptJson(value)}`;
+      const before = fields.slice(0, at).map(field);
+      const after = fields.slice(at).map(field);
+      const s = report.summary;
+      const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
+      const title = options.title ?? "hardcheck report";
+      const judged = report.evaluatedAt && report.evaluatedAt !== report.startedAt ? ` · verdicts as of ${report.evaluatedAt}` : "";
+      const subtitle = `${report.targets.length} target(s), ${total} checks · ${report.packs.map((pack) => `${pack.id} ${pack.version}`).join(", ")} · ${report.startedAt}${judged} · ${report.tool.name} ${report.tool.version}${report.incomplete ? " · INCOMPLETE SCAN" : ""}`;
+      const head = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -90,11 +113,17 @@ export function renderHtml(document: ReportDocument, options: HtmlReporterOption
 <div id="view-checklist" class="checklist" hidden><div id="checklist"></div></div>
 </main>
 <noscript>This report needs JavaScript; hardcheck.json holds the same data.</noscript>
-<script type="application/json" id="hc-data">${scriptJson(data)}</script>
+<script type="application/json" id="hc-data">`;
+      const tail = `</script>
 <script>${HTML_SCRIPT}</script>
 </body>
 </html>
 `;
+      const dataHead = `{"report":{${[...before, '"results":['].join(",")}`;
+      const dataTail = `]${after.length > 0 ? `,${after.join(",")}` : ""}},"rules":${scriptJson(report.rules)},"baseline":${scriptJson(states ? Object.fromEntries(states) : null)},"blame":[${blame.join(",")}]}`;
+      return { head: head + dataHead, tail: dataTail + tail };
+    },
+  };
 }
 
 /** The HTML reporter (`--format html`). */

@@ -75,8 +75,8 @@ export function markdownStream(options: MarkdownReporterOptions = {}, whole?: Re
           failureCount++;
           const isNew = states?.get(findingKey(result)) === "new";
           const key = `${isNew ? 0 : 1}|${SEVERITIES.indexOf(result.severity)}`;
-          let bucket = failures.get(key);
-          if (!bucket) failures.set(key, (bucket = new Rows(maxRows)));
+          const bucket = failures.get(key) ?? new Rows(maxRows);
+          failures.set(key, bucket);
           bucket.add(() => {
             const conditions = blamedConditions(result.conditions).map((condition) => escapeMarkdown(describeCondition(condition, 80)));
             return `| ${isNew ? "🆕" : ""} | ${result.severity} | ${escapeMarkdown(result.ruleId)} | ${where(result)} | ${escapeMarkdown(result.title)}${conditions.length > 0 ? `<br>${conditions.join("<br>")}` : ""} |`;
