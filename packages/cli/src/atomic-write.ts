@@ -12,23 +12,9 @@ const pendingTemporaryFiles = new Set<string>();
  * (rename within one folder is atomic on POSIX and on NTFS).
  */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  pendingTemporaryFiles.add(temporary);
-  try {
-    const handle = await open(temporary, "w", 0o644);
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  } finally {
-    pendingTemporaryFiles.delete(temporary);
-  }
+  await writeFileAtomicFrom(path, async (handle) => {
+    await handle.writeFile(content);
+  });
 }
 
 /**
