@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { configFromObject, fixedClock, Hardcheck, type JsonObject, loadPackFile, type ReportResult, type Rule, resultsWithRules } from "@hardcheck/core";
 import { type CanaryProtocol, type CanarySession, clientEndpointsOf, register } from "@hardcheck/probes-network";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canarySession, carefulClient, carelessClient, evidenceFile, LEGACY_HELLO } from "../../probes-network/test/support/canary-sessions.js";
 import { type BundledPackId, bundledPackFile, register as checklists } from "../src/index.js";
-import { canarySession, carefulClient, carelessClient, evidenceFile, LEGACY_HELLO } from "./support/canary-sessions.js";
 
 const C = "openscape-concierge-v5r0" as const;
 const X = "openscape-xpert" as const;

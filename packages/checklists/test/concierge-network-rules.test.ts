@@ -12,7 +12,7 @@ import { type NginxLab, type PostfixLab, type SlapdLab, type SnmpdLab, startNgin
 import { clientEndpointsOf, register } from "@hardcheck/probes-network";
 import { type LoopbackServer, startRefusingPort } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canarySession, carefulClient, carelessClient, evidenceFile } from "./support/canary-sessions.js";
+import { canarySession, carefulClient, carelessClient, evidenceFile } from "../../probes-network/test/support/canary-sessions.js";
 
 const PACK_FILE = fileURLToPath(new URL("../packs/openscape-concierge-v5r0.yaml", import.meta.url));
 
