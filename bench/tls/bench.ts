@@ -66,11 +66,11 @@ async function countingProxy(targetPort: number): Promise<{ port: number; count:
   };
 }
 
-/** Runs a command under GNU time; resolves with wall ms, peak RSS in KB and stdout. */
-function measure(command: string, args: string[]): Promise<{ ms: number; rssKb: number; stdout: string }> {
+/** Runs a command under GNU time; resolves with wall ms, CPU ms (user + system), peak RSS in KB and stdout. */
+function measure(command: string, args: string[]): Promise<{ ms: number; cpuMs: number; rssKb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn("/usr/bin/time", ["-f", "HCRSS %M", command, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/usr/bin/time", ["-f", "HCRSS %M HCCPU %U %S", command, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -85,7 +85,8 @@ function measure(command: string, args: string[]): Promise<{ ms: number; rssKb: 
       clearTimeout(timer);
       const ms = performance.now() - started;
       const rss = /HCRSS (\d+)/.exec(stderr);
-      resolve({ ms, rssKb: rss ? Number(rss[1]) : Number.NaN, stdout });
+      const cpu = /HCCPU ([\d.]+) ([\d.]+)/.exec(stderr);
+      resolve({ ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : Number.NaN, rssKb: rss ? Number(rss[1]) : Number.NaN, stdout });
     });
   });
 }
@@ -114,7 +115,7 @@ const read = (path: string) => {
 };
 
 function toolsFor(rootPath: string): Tool[] {
-  const hardcheckScript = join(HERE, ".build", "hardcheck-assess.mjs");
+  const hardcheckScript = join(HERE, ".build", "hardcheck", "hardcheck-assess.mjs");
   return [
     {
       name: "hardcheck",
@@ -201,6 +202,10 @@ type Row = {
   tool: string;
   server: string;
   medianMs: number;
+  /** Median CPU time of the process and its children (user + system): less sensitive to a busy machine than wall time. */
+  cpuMs: number;
+  /** hardcheck only: median time from process start until the bundle is loaded and evaluated. */
+  loadedMs: number | null;
   inProcessMs: number | null;
   connections: number;
   ocspConnections: number;
@@ -225,6 +230,8 @@ async function main() {
         const connections: number[] = [];
         const ocsp: number[] = [];
         const inProcess: number[] = [];
+        const cpu: number[] = [];
+        const loaded: number[] = [];
         let last = { stdout: "", out: "" };
         for (let run = 0; run < tool.runs; run++) {
           const out = join(RESULTS, `${tool.name}-${server}.out`);
@@ -233,12 +240,15 @@ async function main() {
           const ocspBefore = lab.ocspResponder.connections();
           const result = await measure(command, args);
           times.push(result.ms);
+          cpu.push(result.cpuMs);
           rss.push(result.rssKb);
           connections.push(proxy.count() - before);
           ocsp.push(lab.ocspResponder.connections() - ocspBefore);
           last = { stdout: result.stdout, out };
           const assessment = /"assessmentMs":([\d.]+)/.exec(result.stdout);
           if (assessment) inProcess.push(Number(assessment[1]));
+          const loadedAt = /"loadedMs":([\d.]+)/.exec(result.stdout);
+          if (loadedAt) loaded.push(Number(loadedAt[1]));
         }
         const found = tool.findings(last.stdout, last.out);
         const truth = new Set(TRUTH[server]);
@@ -246,6 +256,8 @@ async function main() {
           tool: tool.name,
           server,
           medianMs: median(times),
+          cpuMs: median(cpu),
+          loadedMs: loaded.length > 0 ? median(loaded) : null,
           inProcessMs: inProcess.length > 0 ? median(inProcess) : null,
           connections: median(connections),
           ocspConnections: median(ocsp),
@@ -255,7 +267,7 @@ async function main() {
         };
         rows.push(row);
         console.error(
-          `${server.padEnd(22)} ${tool.name.padEnd(11)} ${row.medianMs.toFixed(0).padStart(7)} ms ${String(row.connections).padStart(4)} conn  missed=${row.missed.join(",")} false=${row.falseAlarms.join(",")}`,
+          `${server.padEnd(22)} ${tool.name.padEnd(11)} ${row.medianMs.toFixed(0).padStart(7)} ms ${row.cpuMs.toFixed(0).padStart(6)} ms CPU ${String(row.connections).padStart(4)} conn  missed=${row.missed.join(",")} false=${row.falseAlarms.join(",")}`,
         );
       }
       await proxy.close();
@@ -269,15 +281,17 @@ async function main() {
 
 function markdownTable(rows: Row[]): string {
   const lines = [
-    "| server | tool | median wall time (process) | in-process assessment | TCP connections (+ OCSP) | peak RSS | defects missed | false alarms |",
-    "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |",
+    "| server | tool | median wall time (process) | CPU time | start-up | in-process assessment | TCP connections (+ OCSP) | peak RSS | defects missed | false alarms |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
   ];
   for (const row of rows) {
     const ms = row.medianMs >= 10_000 ? `${(row.medianMs / 1000).toFixed(1)} s` : `${row.medianMs.toFixed(0)} ms`;
     const connections = row.ocspConnections > 0 ? `${row.connections} (+${row.ocspConnections})` : String(row.connections);
     const inProcess = row.inProcessMs === null ? "—" : `${row.inProcessMs.toFixed(0)} ms`;
+    const loaded = row.loadedMs === null ? "—" : `${row.loadedMs.toFixed(0)} ms`;
+    const cpu = row.cpuMs >= 10_000 ? `${(row.cpuMs / 1000).toFixed(1)} s` : `${row.cpuMs.toFixed(0)} ms`;
     lines.push(
-      `| ${row.server} | ${row.tool} | ${ms} | ${inProcess} | ${connections} | ${(row.rssKb / 1024).toFixed(0)} MB | ${row.missed.join(", ") || "—"} | ${row.falseAlarms.join(", ") || "—"} |`,
+      `| ${row.server} | ${row.tool} | ${ms} | ${cpu} | ${loaded} | ${inProcess} | ${connections} | ${(row.rssKb / 1024).toFixed(0)} MB | ${row.missed.join(", ") || "—"} | ${row.falseAlarms.join(", ") || "—"} |`,
     );
   }
   return lines.join("\n");

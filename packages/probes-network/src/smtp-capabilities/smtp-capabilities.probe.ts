@@ -1,7 +1,6 @@
 /** The SMTP conversation facts: banner, EHLO before and after TLS, STARTTLS, AUTH in clear text, and an optional authenticated login over TLS. */
 import { rootCertificates } from "node:tls";
 import { defineFacts, defineProbe, type EndpointProbe, type FactsOf, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
-import { createTransport } from "nodemailer";
 import { z } from "zod";
 import { type EhloCapabilities, ehloCapabilities, frameSmtpReply, parseSmtpReply, type SmtpReply } from "../codecs/smtp/reply.js";
 import { printable } from "../connection/printable.js";
@@ -197,6 +196,8 @@ async function authenticatedCheck(host: string, port: number, implicitTls: boole
   }
   const ca = deps.trust.useSystemRoots ? [...rootCertificates, ...deps.trust.caCertificates] : [...deps.trust.caCertificates];
   const timeoutMs = deps.limits.connectTimeoutMs;
+  // Loaded on first login only: a scan without SMTP credentials never pays for nodemailer.
+  const { createTransport } = await import("nodemailer");
   const transport = createTransport({
     host,
     port,

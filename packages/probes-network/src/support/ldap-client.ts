@@ -1,6 +1,6 @@
 /** One ldapts connection per step, always unbound afterwards — shared by the LDAP probes. */
 import type { ProbeDeps } from "@hardcheck/core";
-import { Client } from "ldapts";
+import type { Client } from "ldapts";
 
 /**
  * Opens a fresh client for `url`, runs `step`, and unbinds whatever happened. Aborting the probe
@@ -12,6 +12,9 @@ export async function withLdapClient<T>(
   deps: Pick<ProbeDeps, "signal" | "limits">,
   step: (client: Client) => Promise<T>,
 ): Promise<T> {
+  if (deps.signal.aborted) throw new Error("LDAP probe aborted");
+  // Loaded on first use: a scan without LDAP endpoints never pays for ldapts.
+  const { Client } = await import("ldapts");
   if (deps.signal.aborted) throw new Error("LDAP probe aborted");
   const client = new Client({
     url,
