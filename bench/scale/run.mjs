@@ -5,7 +5,11 @@
 // Prints wall time, peak RSS, connections per endpoint (nginx's accepted-connection counter) and
 // the ratios. Peer tools are installed from Debian when missing (bench-only, not test dependencies).
 // Usage (as root): node bench/scale/run.mjs [N ...]   default N: 100 1000; BENCH_TOOLS=hardcheck to skip peers
-import { execFileSync, spawn } from "node:child_process";
+// The bench re-runs itself inside a private network namespace (`unshare -n`, only loopback), so its
+// listeners at 20000 and up never meet ports that tests on the host have reserved, and nothing it
+// starts reaches the network. HARDCHECK_BENCH_NETNS=1 marks the run inside; set it yourself only when
+// you already start the bench in a namespace of its own.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -21,6 +25,19 @@ const tools = (process.env.BENCH_TOOLS ?? "hardcheck,nmap,sslscan").split(",");
 /** Extra node flags for the hardcheck process (e.g. `--max-old-space-size=128`, `--heap-prof`). */
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const FIRST_PORT = 20_000; // below the ephemeral range, so listeners never collide with outgoing ports
+
+if (process.env.HARDCHECK_BENCH_NETNS !== "1") {
+  // Peers are installed from the host's network before entering the namespace, which has none.
+  ensurePeers();
+  // nginx's master opens every listener itself: raise the open-file limit to the hard limit first.
+  const inner = 'ulimit -n "$(ulimit -Hn)" && ip link set lo up && exec "$0" "$@"';
+  const result = spawnSync("unshare", ["--net", "sh", "-c", inner, process.execPath, ...process.execArgv, import.meta.filename, ...process.argv.slice(2)], {
+    stdio: "inherit",
+    env: { ...process.env, HARDCHECK_BENCH_NETNS: "1" },
+  });
+  if (result.error) throw result.error;
+  process.exit(result.status ?? 1);
+}
 
 function ensurePeers() {
   const missing = [
@@ -182,7 +199,6 @@ async function runSize(pki, count, statusPort) {
   }
 }
 
-ensurePeers();
 const ocspPort = await reserveLoopbackPort();
 const statusPort = await reserveLoopbackPort();
 const pki = createOpensslPki({ ocspPort, leaves: { good: { commonName: "localhost", altNames: ["localhost", "127.0.0.1"] } } });
