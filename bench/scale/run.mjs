@@ -13,7 +13,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createOpensslPki, reserveLoopbackPort, startNamespacedServer } from "@hardcheck/testkit";
+import { createOpensslPki, startNamespacedServer } from "@hardcheck/testkit";
 
 const root = resolve(import.meta.dirname, "..", "..");
 const cli = join(root, "packages", "cli", "dist", "bin.js");
@@ -115,12 +115,22 @@ async function runSize(pki, count, statusPort) {
     ].join("\n"),
   );
   const nginx = spawn("nginx", ["-c", join(dir, "nginx.conf"), "-e", join(dir, "error.log")], { stdio: "ignore" });
+  let running = true;
+  const exited = new Promise((resolveExit) =>
+    nginx.once("exit", () => {
+      running = false;
+      resolveExit(undefined);
+    }),
+  );
   try {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; ; i++) {
+      if (!running) throw new Error(`nginx exited: ${readFileSync(join(dir, "error.log"), "utf8").trim()}`);
       try {
         await acceptedConnections(statusPort);
         break;
-      } catch {
+      } catch (error) {
+        // Thousands of listeners take nginx a while to open.
+        if (i >= 600) throw error;
         await new Promise((resolveWait) => setTimeout(resolveWait, 100));
       }
     }
@@ -193,14 +203,16 @@ async function runSize(pki, count, statusPort) {
     }
     return rows;
   } finally {
-    nginx.kill("SIGQUIT");
-    await new Promise((resolveExit) => nginx.once("exit", resolveExit));
+    if (running) nginx.kill("SIGQUIT");
+    await exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const ocspPort = await reserveLoopbackPort();
-const statusPort = await reserveLoopbackPort();
+// Fixed ports just below the listeners: the namespace is this bench's own, and a port picked at
+// random could fall among the listeners once there are thousands of them.
+const ocspPort = FIRST_PORT - 2;
+const statusPort = FIRST_PORT - 1;
 const pki = createOpensslPki({ ocspPort, leaves: { good: { commonName: "localhost", altNames: ["localhost", "127.0.0.1"] } } });
 const responder = await startNamespacedServer({
   command: "openssl",
