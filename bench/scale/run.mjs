@@ -5,11 +5,15 @@
 // Prints wall time, peak RSS, connections per endpoint (nginx's accepted-connection counter) and
 // the ratios. Peer tools are installed from Debian when missing (bench-only, not test dependencies).
 // Usage (as root): node bench/scale/run.mjs [N ...]   default N: 100 1000; BENCH_TOOLS=hardcheck to skip peers
-import { execFileSync, spawn } from "node:child_process";
+// The bench re-runs itself inside a private network namespace (`unshare -n`, only loopback), so its
+// listeners at 20000 and up never meet ports that tests on the host have reserved, and nothing it
+// starts reaches the network. HARDCHECK_BENCH_NETNS=1 marks the run inside; set it yourself only when
+// you already start the bench in a namespace of its own.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createOpensslPki, reserveLoopbackPort, startNamespacedServer } from "@hardcheck/testkit";
+import { createOpensslPki, startNamespacedServer } from "@hardcheck/testkit";
 
 const root = resolve(import.meta.dirname, "..", "..");
 const cli = join(root, "packages", "cli", "dist", "bin.js");
@@ -21,6 +25,19 @@ const tools = (process.env.BENCH_TOOLS ?? "hardcheck,nmap,sslscan").split(",");
 /** Extra node flags for the hardcheck process (e.g. `--max-old-space-size=128`, `--heap-prof`). */
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const FIRST_PORT = 20_000; // below the ephemeral range, so listeners never collide with outgoing ports
+
+if (process.env.HARDCHECK_BENCH_NETNS !== "1") {
+  // Peers are installed from the host's network before entering the namespace, which has none.
+  ensurePeers();
+  // nginx's master opens every listener itself: raise the open-file limit to the hard limit first.
+  const inner = 'ulimit -n "$(ulimit -Hn)" && ip link set lo up && exec "$0" "$@"';
+  const result = spawnSync("unshare", ["--net", "sh", "-c", inner, process.execPath, ...process.execArgv, import.meta.filename, ...process.argv.slice(2)], {
+    stdio: "inherit",
+    env: { ...process.env, HARDCHECK_BENCH_NETNS: "1" },
+  });
+  if (result.error) throw result.error;
+  process.exit(result.status ?? 1);
+}
 
 function ensurePeers() {
   const missing = [
@@ -98,12 +115,22 @@ async function runSize(pki, count, statusPort) {
     ].join("\n"),
   );
   const nginx = spawn("nginx", ["-c", join(dir, "nginx.conf"), "-e", join(dir, "error.log")], { stdio: "ignore" });
+  let running = true;
+  const exited = new Promise((resolveExit) =>
+    nginx.once("exit", () => {
+      running = false;
+      resolveExit(undefined);
+    }),
+  );
   try {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; ; i++) {
+      if (!running) throw new Error(`nginx exited: ${readFileSync(join(dir, "error.log"), "utf8").trim()}`);
       try {
         await acceptedConnections(statusPort);
         break;
-      } catch {
+      } catch (error) {
+        // Thousands of listeners take nginx a while to open.
+        if (i >= 600) throw error;
         await new Promise((resolveWait) => setTimeout(resolveWait, 100));
       }
     }
@@ -176,15 +203,16 @@ async function runSize(pki, count, statusPort) {
     }
     return rows;
   } finally {
-    nginx.kill("SIGQUIT");
-    await new Promise((resolveExit) => nginx.once("exit", resolveExit));
+    if (running) nginx.kill("SIGQUIT");
+    await exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-ensurePeers();
-const ocspPort = await reserveLoopbackPort();
-const statusPort = await reserveLoopbackPort();
+// Fixed ports just below the listeners: the namespace is this bench's own, and a port picked at
+// random could fall among the listeners once there are thousands of them.
+const ocspPort = FIRST_PORT - 2;
+const statusPort = FIRST_PORT - 1;
 const pki = createOpensslPki({ ocspPort, leaves: { good: { commonName: "localhost", altNames: ["localhost", "127.0.0.1"] } } });
 const responder = await startNamespacedServer({
   command: "openssl",

@@ -9,7 +9,7 @@ import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 /** Growth over the last live size that triggers a collection: large enough that collections stay rare. */
-const HEADROOM_BYTES = 64 * 2 ** 20;
+export const HEADROOM_BYTES = 64 * 2 ** 20;
 
 /** A function that checks the heap and collects when it has outgrown its headroom. */
 export type HeapCheck = () => void;
