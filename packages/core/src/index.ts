@@ -117,6 +117,7 @@ export {
   buildReport,
   compareResults,
   compareTargetIds,
+  fnv1a,
   mergeReportHeaders,
   mergeReports,
   parseReport,

@@ -113,8 +113,10 @@ class ReadWhole {
  * ```
  */
 export async function openReportStream(path: string, name: string): Promise<OpenedReport> {
+  // The line being read, for error messages (none once the whole file is read).
+  let at: number | undefined;
   const fail = (where: string, message: string): never => {
-    throw new HardcheckError("HC_REPORT_INVALID", [{ file: name, path: where, message }]);
+    throw new HardcheckError("HC_REPORT_INVALID", [{ file: name, ...(at !== undefined ? { line: at } : {}), path: where, message }]);
   };
   const corrupt = (where: string, message: string): never => fail(where, `${message} — the file was edited or is corrupt; scan again`);
   const lines = readLines(path);
@@ -148,7 +150,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
     try {
       return JSON.parse(text.endsWith(",") ? text.slice(0, -1) : text);
     } catch (error) {
-      return fail(where, `line ${line.number} is not JSON (${(error as Error).message}) — the file is cut short or corrupt`);
+      return fail(where, `not JSON (${(error as Error).message}) — the file is cut short or corrupt`);
     }
   };
   const validate = <T>(
@@ -225,6 +227,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
     let items: unknown[] = [];
     for await (const line of lines) {
       lastLine = line;
+      at = line.number;
       if (closed) {
         if (line.text.trim() !== "") fail(`line ${line.number}`, "text after the end of the document");
         continue;
@@ -276,6 +279,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
     if (error instanceof ReadWhole) return { kind: "whole", reason: error.reason };
     throw error;
   }
+  at = undefined;
   if (!closed) fail(lastRecord, `the file ends after line ${lastLine.number}, before the document does — it is cut short (truncated)`);
   const parsedHeader = validate(headerSchema, header, "(document)");
   const differing = (Object.keys(counted) as Array<keyof Summary>).filter((key) => counted[key] !== parsedHeader.summary[key]);
