@@ -23,6 +23,7 @@ import {
   summarize,
 } from "@hardcheck/core";
 import { writeFileAtomic } from "../atomic-write.js";
+import { heapBudget } from "../heap-budget.js";
 import { createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
 import { StreamedReportWriter } from "../report-stream.js";
@@ -124,8 +125,12 @@ async function openSource(file: string, io: CliIo): Promise<MergeSource> {
  * target order and written as they come, byte for byte the document {@link mergeReports} builds.
  */
 async function mergeStreamed(files: string[], options: { out: string; failOn?: string }, io: CliIo): Promise<number> {
+  const checkHeap = heapBudget();
   const sources: MergeSource[] = [];
-  for (const file of files) sources.push(await openSource(file, io));
+  for (const file of files) {
+    sources.push(await openSource(file, io));
+    checkHeap();
+  }
   const merged = mergeReportHeaders(sources.map((source) => source.header));
   const owner = new Map<string, number>();
   sources.forEach((source, i) => {
@@ -146,6 +151,8 @@ async function mergeStreamed(files: string[], options: { out: string; failOn?: s
     new ReportTableBuilder((result) => bySource.has(`${result.pack}|${result.ruleId}`)),
     new Map(),
     failOn,
+    undefined,
+    checkHeap,
   );
   const summary = summarize([]);
   let count = 0;

@@ -64,11 +64,11 @@ interface Line {
 }
 
 /** The lines of a file from byte `start`, with their offsets (a trailing `\r` is dropped). */
-async function* readLines(path: string, start = 0, firstNumber = 1): AsyncGenerator<Line> {
+async function* readLines(path: string, start = 0, firstNumber = 1, chunkSize = 256 * 1024): AsyncGenerator<Line> {
   let pending: Buffer | undefined;
   let offset = start;
   let number = firstNumber;
-  for await (const chunk of createReadStream(path, { start, highWaterMark: 256 * 1024 })) {
+  for await (const chunk of createReadStream(path, { start, highWaterMark: chunkSize })) {
     let data = chunk as Buffer;
     if (pending) {
       data = Buffer.concat([pending, data]);
@@ -293,16 +293,39 @@ export async function openReportStream(path: string, name: string): Promise<Open
   const ordered = Object.fromEntries(
     Object.keys(reportSchema.shape).flatMap((key) => (key in parsedHeader ? [[key, (parsedHeader as Record<string, unknown>)[key]]] : [])),
   ) as ReportHeader;
-  const stream: ReportStream = {
-    name,
-    header: ordered,
+  const pass = { path, factsAt, factCount, resultsAt, resultCount, conditions, referred, name };
+  return { kind: "stream", stream: streamOf(ordered, evidenceBySource, resultTargets, pass) };
+}
+
+/** What the second pass needs of the first. */
+interface SecondPass {
+  readonly path: string;
+  readonly factsAt: Line | undefined;
+  readonly factCount: number;
+  readonly resultsAt: Line | undefined;
+  readonly resultCount: number;
+  readonly conditions: readonly ReportCondition[];
+  readonly referred: ReadonlySet<number>;
+  readonly name: string;
+}
+
+// Built outside openReportStream so that the stream does not keep the first pass's working state alive.
+function streamOf(header: ReportHeader, evidenceBySource: ReadonlySet<string>, resultTargets: readonly string[], pass: SecondPass): ReportStream {
+  return {
+    name: pass.name,
+    header,
     evidenceBySource,
     resultTargets,
-    resultCount,
-    targets: () => readTargets(path, factsAt, factCount, resultsAt, resultCount, conditions, referred, name),
+    resultCount: pass.resultCount,
+    targets: () => readTargets(pass.path, pass.factsAt, pass.factCount, pass.resultsAt, pass.resultCount, pass.conditions, pass.referred, pass.name),
   };
-  return { kind: "stream", stream };
 }
+
+/**
+ * The read size of the second pass, which keeps two readers open per file (a merge, two per shard):
+ * small, so that a hundred shards' buffers stay a few MiB.
+ */
+const PASS_CHUNK = 32 * 1024;
 
 /** The second pass: facts and results read side by side from their lines, one target at a time. */
 async function* readTargets(
@@ -319,8 +342,8 @@ async function* readTargets(
   const changed = () => new HardcheckError("HC_REPORT_INVALID", [{ file: name, message: "the file changed while it was being read" }]);
   const parse = (text: string) => JSON.parse(text.endsWith(",") ? text.slice(0, -1) : text) as unknown;
   const kept = new Map<number, JsonValue>();
-  const factLines = factsAt && factCount > 0 ? readLines(path, factsAt.offset, factsAt.number) : undefined;
-  const resultLines = readLines(path, resultsAt.offset, resultsAt.number);
+  const factLines = factsAt && factCount > 0 ? readLines(path, factsAt.offset, factsAt.number, PASS_CHUNK) : undefined;
+  const resultLines = readLines(path, resultsAt.offset, resultsAt.number, PASS_CHUNK);
   // Skip the lines that open the lists.
   await factLines?.next();
   await resultLines.next();
