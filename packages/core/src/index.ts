@@ -112,10 +112,13 @@ export { readSettings, SETTING_FORMATS, type SettingFormat, type SettingParams, 
 export { parseXmlDocument, readXmlPath, type XmlDocument, xmlPathYieldsList } from "./probes/setting/xml-path.js";
 // Reports.
 export { printable, printableDeep } from "./report/printable.js";
+export { type OpenedReport, openReportStream, type ReportHeader, type ReportStream, type ReportTargetPart } from "./report/read-stream.js";
 export {
   buildReport,
   compareResults,
   compareTargetIds,
+  fnv1a,
+  mergeReportHeaders,
   mergeReports,
   parseReport,
   parseShard,
@@ -126,7 +129,7 @@ export {
   upgradeReport,
 } from "./report/report.js";
 export { serializeReport, serializeReportField } from "./report/serialize.js";
-export { ReportTableBuilder, type StoredTables } from "./report/tables.js";
+export { evidenceIsBySource, joinResults, joinStoredResults, ReportTableBuilder, type StoredTables } from "./report/tables.js";
 export {
   assessableSchemes,
   type RuleLevel,

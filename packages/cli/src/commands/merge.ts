@@ -1,11 +1,33 @@
 /** `hardcheck merge a.json b.json … --out DIR`: one report from shard reports. */
 import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type Hardcheck, HardcheckError, mergeReports, parseReport, type ReportDocument, type Severity } from "@hardcheck/core";
+import {
+  type CheckResult,
+  compareResults,
+  compareTargetIds,
+  evidenceIsBySource,
+  type Hardcheck,
+  HardcheckError,
+  joinResults,
+  mergeReportHeaders,
+  mergeReports,
+  openReportStream,
+  parseReport,
+  type ReportDocument,
+  type ReportHeader,
+  type ReportResult,
+  type ReportRule,
+  ReportTableBuilder,
+  type Severity,
+  type StreamedReport,
+  summarize,
+} from "@hardcheck/core";
 import { writeFileAtomic } from "../atomic-write.js";
+import { heapBudget } from "../heap-budget.js";
 import { createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
-import { exitCodeFor } from "./exit-code.js";
+import { StreamedReportWriter } from "../report-stream.js";
+import { exitCodeFor, exitCodeOf } from "./exit-code.js";
 import { renderFormats, splitFormats } from "./render.js";
 
 /** Reads and validates a saved report document. */
@@ -28,10 +50,12 @@ export async function readReport(path: string, cwd: string): Promise<ReportDocum
 /** Merges reports and writes the merged document (and any other formats) to `out`. */
 export async function mergeCommand(files: string[], options: { out: string; format: string; failOn?: string }, io: CliIo): Promise<number> {
   if (files.length === 0) throw new HardcheckError("HC_USAGE", "merge needs at least one report file");
-  const reports = await Promise.all(files.map((file) => readReport(file, io.cwd)));
-  const merged = mergeReports(reports);
   const { hardcheck }: { hardcheck: Hardcheck } = await createInstance(undefined, io.cwd);
   const { files: formats } = splitFormats(options.format, "none", hardcheck);
+  // Only hardcheck.json is written a target at a time; other formats render the whole merged document.
+  if (formats.length === 1 && formats[0] === "json") return mergeStreamed(files, options, io);
+  const reports = await Promise.all(files.map((file) => readReport(file, io.cwd)));
+  const merged = mergeReports(reports);
   const outDir = resolve(io.cwd, options.out);
   await mkdir(outDir, { recursive: true });
   const rendered = renderFormats(merged, formats, hardcheck, { color: false });
@@ -39,4 +63,141 @@ export async function mergeCommand(files: string[], options: { out: string; form
   const s = merged.summary;
   io.stderr.write(`merged ${files.length} report(s): ${merged.results.length} results (${s.pass} pass, ${s.fail} fail, ${s.error} error) → ${options.out}\n`);
   return exitCodeFor(merged, (options.failOn ?? "none") as Severity | "none");
+}
+
+/** One shard as the streamed merge reads it: its header fields and its results target by target. */
+interface MergeSource {
+  readonly header: ReportHeader;
+  readonly evidenceBySource: ReadonlySet<string>;
+  readonly resultTargets: readonly string[];
+  parts(): AsyncIterator<{ readonly target: string; readonly results: ReportResult[] }>;
+}
+
+/** A shard read whole (not in the line layout, or of schema version 1 or 2) as a merge source. */
+function wholeSource(report: ReportDocument): MergeSource {
+  const { facts: _facts, conditions: _conditions, results: stored, ...header } = report;
+  const resultTargets = [...new Set(stored.map((result) => result.target))];
+  const keys = new Set<string>();
+  for (const result of stored) {
+    const key = `${result.pack}|${result.ruleId}|${result.target}|${result.endpoint ?? ""}`;
+    if (keys.has(key)) throw new HardcheckError("HC_REPORT_INVALID", `result ${key} appears twice — shards must not overlap`);
+    keys.add(key);
+  }
+  return {
+    header,
+    evidenceBySource: new Set(stored.filter(evidenceIsBySource).map((result) => `${result.pack}|${result.ruleId}`)),
+    resultTargets,
+    async *parts() {
+      const joined = joinResults(report);
+      for (const target of resultTargets) yield { target, results: joined.filter((result) => result.target === target) };
+    },
+  };
+}
+
+async function openSource(file: string, io: CliIo): Promise<MergeSource> {
+  let opened: Awaited<ReturnType<typeof openReportStream>>;
+  try {
+    opened = await openReportStream(resolve(io.cwd, file), file);
+  } catch (error) {
+    if (error instanceof HardcheckError) throw error;
+    throw new HardcheckError("HC_CONFIG_UNREADABLE", [{ file, message: "cannot read report file" }]);
+  }
+  if (opened.kind === "whole") {
+    if (opened.reason === "layout")
+      io.stderr.write(`${file}: read whole — it is not in the line layout hardcheck writes (one field and one record per line)\n`);
+    if (opened.reason === "order") io.stderr.write(`${file}: read whole — its results point at facts of other targets or are not in target order\n`);
+    return wholeSource(await readReport(file, io.cwd));
+  }
+  const { stream } = opened;
+  return {
+    header: stream.header,
+    evidenceBySource: stream.evidenceBySource,
+    resultTargets: stream.resultTargets,
+    async *parts() {
+      for await (const part of stream.targets()) yield { target: part.target, results: part.join() };
+    },
+  };
+}
+
+/**
+ * The merge of `hardcheck.json` alone, in memory bounded by one target per shard: every shard is
+ * validated in a first pass before anything is written, then the shards' targets are merged in
+ * target order and written as they come, byte for byte the document {@link mergeReports} builds.
+ */
+async function mergeStreamed(files: string[], options: { out: string; failOn?: string }, io: CliIo): Promise<number> {
+  const checkHeap = heapBudget();
+  const sources: MergeSource[] = [];
+  for (const file of files) {
+    sources.push(await openSource(file, io));
+    checkHeap();
+  }
+  const merged = mergeReportHeaders(sources.map((source) => source.header));
+  const owner = new Map<string, number>();
+  sources.forEach((source, i) => {
+    for (const target of source.resultTargets) {
+      if (owner.has(target) && owner.get(target) !== i)
+        throw new HardcheckError("HC_REPORT_INVALID", `results of target ${target} appear in more than one report — shards must not overlap`);
+      owner.set(target, i);
+    }
+  });
+  owner.clear();
+  const bySource = new Set(sources.flatMap((source) => [...source.evidenceBySource]));
+  const rules = new Map<string, ReportRule>(merged.rules.map((rule) => [`${rule.pack}|${rule.id}`, rule]));
+  const outDir = resolve(io.cwd, options.out);
+  await mkdir(outDir, { recursive: true });
+  const failOn = (options.failOn ?? "none") as Severity | "none";
+  const writer = new StreamedReportWriter(
+    join(outDir, "hardcheck.json"),
+    new ReportTableBuilder((result) => bySource.has(`${result.pack}|${result.ruleId}`)),
+    new Map(),
+    failOn,
+    undefined,
+    checkHeap,
+  );
+  const summary = summarize([]);
+  let count = 0;
+  try {
+    const iterators = sources.map((source) => source.parts());
+    const heads = await Promise.all(iterators.map((iterator) => iterator.next()));
+    for (;;) {
+      let next = -1;
+      heads.forEach((head, i) => {
+        if (head.done) return;
+        const best = heads[next];
+        if (next < 0 || (best && !best.done && compareTargetIds(head.value.target, best.value.target) < 0)) next = i;
+      });
+      if (next < 0) break;
+      const head = heads[next] as IteratorYieldResult<{ readonly target: string; readonly results: ReportResult[] }>;
+      const results = [...head.value.results].sort(compareResults);
+      for (const result of results) {
+        if (result.status === "not-applicable") summary.notApplicable++;
+        else summary[result.status]++;
+      }
+      count += results.length;
+      await writer.add(
+        head.value.target,
+        results.map((result) => withRule(result, rules.get(`${result.pack}|${result.ruleId}`))),
+      );
+      heads[next] = await (iterators[next] as AsyncIterator<{ readonly target: string; readonly results: ReportResult[] }>).next();
+    }
+  } catch (error) {
+    await writer.discard();
+    throw error;
+  }
+  const { notices, rules: mergedRules, site, ...head } = merged;
+  const document: StreamedReport = { ...head, summary, notices, rules: mergedRules, ...(site ? { site } : {}) };
+  const { failing } = await writer.finish(document);
+  io.stderr.write(`merged ${files.length} report(s): ${count} results (${summary.pass} pass, ${summary.fail} fail, ${summary.error} error) → ${options.out}\n`);
+  return exitCodeOf(merged.incomplete, failing);
+}
+
+/** A result with its rule's fields, for the `--fail-on` verdict. */
+function withRule(result: ReportResult, rule: ReportRule | undefined): CheckResult {
+  return {
+    ...result,
+    checklistRef: rule?.checklistRef ?? null,
+    section: rule?.section ?? null,
+    title: rule?.title ?? result.ruleId,
+    severity: rule?.severity ?? "info",
+  };
 }

@@ -230,10 +230,64 @@ export function mergeReports(reports: readonly ReportDocument[]): ReportDocument
 }
 
 /**
+ * The fields of a merged document other than its facts, conditions, results and summary, from the
+ * same fields of the reports merged, with the checks {@link mergeReports} makes on them: packs in one
+ * version, no target in two reports, every shard of a sharded scan exactly once. For a merge that
+ * streams the results; {@link mergeReports} merges whole documents.
+ */
+export function mergeReportHeaders(
+  headers: readonly Omit<ReportDocument, "facts" | "conditions" | "results">[],
+): Omit<ReportDocument, "facts" | "conditions" | "results" | "summary"> {
+  if (headers.length === 0) throw new HardcheckError("HC_USAGE", "merge needs at least one report");
+  const packs = new Map<string, ReportPack>();
+  const targets = new Map<string, ReportTarget>();
+  const rules = new Map<string, ReportRule>();
+  for (const report of headers) {
+    for (const rule of report.rules) if (!rules.has(`${rule.pack}|${rule.id}`)) rules.set(`${rule.pack}|${rule.id}`, rule);
+    for (const pack of report.packs) {
+      const known = packs.get(pack.id);
+      if (known && known.version !== pack.version) {
+        throw new HardcheckError(
+          "HC_REPORT_INVALID",
+          `pack ${pack.id} appears in versions ${known.version} and ${pack.version} — merge reports made with the same packs`,
+        );
+      }
+      packs.set(pack.id, pack);
+    }
+    for (const target of report.targets) {
+      if (targets.has(target.id))
+        throw new HardcheckError("HC_REPORT_INVALID", `target ${target.id} appears in more than one report — shards must not overlap`);
+      targets.set(target.id, target);
+    }
+  }
+  checkShardsComplete(headers);
+  const first = headers[0] as (typeof headers)[number];
+  const evaluatedAt = headers.flatMap((report) => (report.evaluatedAt ? [report.evaluatedAt] : [])).sort()[0];
+  const site = headers.find((report) => report.site)?.site;
+  // The fields in the order buildReport writes them.
+  return {
+    schemaVersion: 3,
+    tool: { name: first.tool.name, version: first.tool.version },
+    startedAt: headers.map((report) => report.startedAt).sort()[0] as string,
+    finishedAt: headers
+      .map((report) => report.finishedAt)
+      .sort()
+      .at(-1) as string,
+    ...(evaluatedAt ? { evaluatedAt } : {}),
+    incomplete: headers.some((report) => report.incomplete),
+    packs: [...packs.values()].sort((a, b) => byText(a.id, b.id)),
+    targets: [...targets.values()].map(toReportTarget).sort((a, b) => byText(a.id, b.id)),
+    notices: sortNotices(headers.flatMap((report) => report.notices)),
+    rules: [...rules.values()].sort((a, b) => byText(a.pack, b.pack)),
+    ...(site ? { site } : {}),
+  };
+}
+
+/**
  * Shard reports (`shard: "I/N"`) merge only as a whole set: every shard of the N exactly once. A
  * missing shard would drop its targets from the merged report without a trace.
  */
-function checkShardsComplete(reports: readonly ReportDocument[]): void {
+function checkShardsComplete(reports: readonly Pick<ReportDocument, "shard">[]): void {
   const labelled = reports.filter((report) => report.shard !== undefined);
   if (labelled.length === 0) return;
   if (labelled.length !== reports.length) {

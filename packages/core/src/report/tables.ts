@@ -256,9 +256,28 @@ export function joinResults(report: Pick<ReportDocument, "facts" | "conditions" 
   report.facts.forEach((record, index) => {
     if ("sameAs" in record) values[index] = values[record.sameAs] ?? null;
   });
+  return joinStoredResults(report.results, report.conditions, (index) => ({ fact: report.facts[index]?.fact ?? "", value: values[index] ?? null }));
+}
+
+/**
+ * Joins stored results back to full results (evidence and condition traces), as {@link joinResults}
+ * does for a whole document, for a reader that holds only part of the fact table: `factAt(index)`
+ * gives fact record `index`'s name and value (a `sameAs` record's value is the one it refers to).
+ */
+export function joinStoredResults(
+  results: readonly StoredResult[],
+  conditions: readonly ReportCondition[],
+  factAt: (index: number) => { readonly fact: string; readonly value: JsonValue },
+): ReportResult[] {
   const factsOf = (indices: readonly number[]) =>
-    Object.fromEntries(indices.map((index) => [report.facts[index]?.fact ?? "", values[index] ?? null])) as { [key: string]: JsonValue };
-  return report.results.map((result): ReportResult => {
+    Object.fromEntries(
+      indices.map((index) => {
+        const { fact, value } = factAt(index);
+        return [fact, value];
+      }),
+    ) as { [key: string]: JsonValue };
+  const valueAtIndex = (index: number) => factAt(index).value;
+  return results.map((result): ReportResult => {
     const evidence: Record<string, JsonValue> =
       result.facts === undefined
         ? {}
@@ -272,7 +291,7 @@ export function joinResults(report: Pick<ReportDocument, "facts" | "conditions" 
       endpoint: result.endpoint,
       status: result.status,
       message: result.message,
-      conditions: result.conditions.map((stored) => traceOf(stored, report.conditions, values)),
+      conditions: result.conditions.map((stored) => traceOf(stored, conditions, valueAtIndex)),
       evidence,
       ...(result.waiver ? { waiver: result.waiver } : {}),
       ...(result.attestation ? { attestation: result.attestation } : {}),
@@ -280,10 +299,10 @@ export function joinResults(report: Pick<ReportDocument, "facts" | "conditions" 
   });
 }
 
-function traceOf(stored: StoredCondition, conditions: readonly ReportCondition[], values: readonly JsonValue[]): ConditionTrace {
+function traceOf(stored: StoredCondition, conditions: readonly ReportCondition[], valueAtIndex: (index: number) => JsonValue): ConditionTrace {
   const [condition, outcome, inline, actualIn] = stored;
   const shape = conditions[condition] as ReportCondition;
-  const actual = actualIn !== undefined ? valueAt(values[actualIn] ?? null, shape.path) : stored.length > 2 ? inline : undefined;
+  const actual = actualIn !== undefined ? valueAt(valueAtIndex(actualIn), shape.path) : stored.length > 2 ? inline : undefined;
   // The key order of a trace as the engine writes it, so joined traces read like fresh ones.
   return {
     where: shape.where,

@@ -1,0 +1,233 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  buildReport,
+  fnv1a,
+  mergeReports,
+  parseReport,
+  type ReportDocument,
+  type ReportResult,
+  type ReportRule,
+  type ReportTarget,
+  serializeReport,
+} from "@hardcheck/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/program.js";
+
+async function inProcess(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { NO_COLOR: "1" },
+    cwd,
+  });
+  return { code, stdout, stderr };
+}
+
+const RULES = ["TLS-CERT", "TLS-PROTO", "TLS-CIPHER", "TLS-HSTS", "TLS-MULTI"];
+const rules: ReportRule[] = RULES.map((id) => ({
+  id,
+  pack: "tls-baseline",
+  checklistRef: null,
+  section: null,
+  title: `rule ${id}`,
+  severity: id === "TLS-PROTO" ? "high" : "medium",
+  rationale: "because",
+  remediation: "fix it",
+  manual: false,
+}));
+
+/** The results of one endpoint: a certificate shared by every target of its group (so `sameAs` crosses targets). */
+function endpointResults(target: string, n: number): ReportResult[] {
+  const endpoint = `tls://${target}:443`;
+  const certificate = {
+    subject: `CN=group-${n % 3}.example`,
+    issuer: "CN=Test CA",
+    san: [`group-${n % 3}.example`, "*.example"],
+    notAfter: "2030-01-01T00:00:00Z",
+  };
+  const protocols = ["TLSv1.2", "TLSv1.3"];
+  const ciphers = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", n % 2 === 0 ? "ECDHE-RSA-AES128-SHA" : "ECDHE-RSA-AES256-GCM-SHA384"];
+  const base = { pack: "tls-baseline", target, endpoint, message: "" };
+  return [
+    {
+      ...base,
+      ruleId: "TLS-CERT",
+      status: "pass",
+      conditions: [
+        { where: "all[0]", fact: "tls.certificate", path: "issuer", operator: "equals", expected: "CN=Test CA", actual: "CN=Test CA", outcome: "pass" },
+      ],
+      evidence: { "tls.certificate": certificate },
+    },
+    {
+      ...base,
+      ruleId: "TLS-PROTO",
+      status: n % 5 === 0 ? "fail" : "pass",
+      conditions: [{ where: "all[0]", fact: "tls.protocols", operator: "subsetOf", expected: ["TLSv1.2", "TLSv1.3"], actual: protocols, outcome: "pass" }],
+      evidence: { "tls.protocols": protocols },
+    },
+    {
+      ...base,
+      ruleId: "TLS-CIPHER",
+      status: n % 2 === 0 ? "fail" : "pass",
+      conditions: [{ where: "all[0]", fact: "tls.ciphers", operator: "noneMatch", expected: "-SHA$", actual: ciphers, outcome: n % 2 === 0 ? "fail" : "pass" }],
+      evidence: { "tls.ciphers": ciphers, "tls.certificate": certificate },
+    },
+    {
+      ...base,
+      ruleId: "TLS-HSTS",
+      status: "not-applicable",
+      conditions: [{ where: "all[0]", fact: "http.hsts", operator: "exists", expected: true, outcome: "not-evaluated" }],
+      evidence: {},
+    },
+    {
+      ...base,
+      ruleId: "TLS-MULTI",
+      status: "pass",
+      conditions: [
+        { where: `network ${endpoint} all[0]`, fact: "tls.protocols", operator: "contains", expected: "TLSv1.3", actual: protocols, outcome: "pass" },
+      ],
+      evidence: { [`network ${endpoint}`]: { "tls.protocols": protocols, "tls.certificate": certificate } },
+    },
+  ];
+}
+
+/** A shard report of the given targets, as `scan --shard I/N` would write it. */
+function shardDocument(ids: readonly string[], index: number, count: number): ReportDocument {
+  const targets: ReportTarget[] = ids.map((id) => ({ id, host: id, os: null, tags: [], endpoints: [`tls://${id}:443`] }));
+  return buildReport({
+    tool: { name: "hardcheck", version: "0.0.0-test" },
+    startedAt: `2026-01-01T00:00:0${index}.000Z`,
+    finishedAt: `2026-01-01T00:01:0${index}.000Z`,
+    evaluatedAt: `2026-01-01T00:00:0${index}.000Z`,
+    incomplete: false,
+    packs: [{ id: "tls-baseline", title: "TLS baseline", version: "1.0.0" }],
+    targets,
+    results: ids.flatMap((id) => endpointResults(id, Number(id.slice(5, 9)))),
+    notices: [{ level: "info", code: "HC_TEST", message: `shard ${index}` }],
+    rules,
+    evidenceBySource: new Set(["tls-baseline|TLS-MULTI"]),
+    shard: `${index}/${count}`,
+  });
+}
+
+const COUNT = 4;
+const EMPTY_SHARD = 4;
+
+describe("merge streams shards in the line layout", () => {
+  let dir: string;
+  let texts: string[];
+  let expected: string;
+  const files = Array.from({ length: COUNT }, (_, i) => `shard-${i + 1}.json`);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "hardcheck-merge-stream-"));
+    // Targets of every shard but one: that shard is a scan that got no targets.
+    const ids = Array.from({ length: 60 }, (_, i) => `host-${String(i).padStart(4, "0")}.example`).filter((id) => fnv1a(id) % COUNT !== EMPTY_SHARD - 1);
+    const documents = files.map((_, i) =>
+      shardDocument(
+        ids.filter((id) => fnv1a(id) % COUNT === i),
+        i + 1,
+        COUNT,
+      ),
+    );
+    texts = documents.map((document) => serializeReport(document));
+    for (const [i, file] of files.entries()) await writeFile(join(dir, file), texts[i] as string);
+    expected = serializeReport(mergeReports(texts.map((text, i) => parseReport(JSON.parse(text), files[i] as string))));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("writes byte for byte the document the whole-document merge writes", async () => {
+    expect(texts[EMPTY_SHARD - 1]).toContain('"results": []');
+    expect(texts.some((text) => /"sameAs":\d+/.test(text))).toBe(true);
+    const streamed = await inProcess(["merge", ...files, "--out", "streamed"], dir);
+    expect(streamed.code, streamed.stderr).toBe(0);
+    expect(streamed.stderr).not.toContain("read whole");
+    const bytes = await readFile(join(dir, "streamed", "hardcheck.json"), "utf8");
+    expect(bytes).toBe(expected);
+    // The whole-document path (taken when other formats are asked for) writes the same file.
+    const whole = await inProcess(["merge", ...files, "--out", "whole", "--format", "json,markdown"], dir);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(await readFile(join(dir, "whole", "hardcheck.json"), "utf8")).toBe(bytes);
+    expect(await readdir(join(dir, "streamed"))).toEqual(["hardcheck.json"]);
+  });
+
+  it("judges --fail-on from the streamed results", async () => {
+    const failing = await inProcess(["merge", ...files, "--out", "gate-high", "--fail-on", "high"], dir);
+    expect(failing.code, failing.stderr).toBe(1);
+    const whole = await inProcess(["merge", ...files, "--out", "gate-whole", "--fail-on", "critical", "--format", "json,markdown"], dir);
+    const streamed = await inProcess(["merge", ...files, "--out", "gate-critical", "--fail-on", "critical"], dir);
+    expect(streamed.code).toBe(whole.code);
+    expect(streamed.code).toBe(0);
+  });
+
+  it("merges a shard reformatted by jq by reading it whole, with one note", async () => {
+    const pretty = `${JSON.stringify(JSON.parse(texts[0] as string), null, 2)}\n`;
+    await writeFile(join(dir, "pretty-1.json"), pretty);
+    const merged = await inProcess(["merge", "pretty-1.json", ...files.slice(1), "--out", "pretty"], dir);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr.match(/read whole/g)).toHaveLength(1);
+    expect(merged.stderr).toContain("pretty-1.json: read whole — it is not in the line layout");
+    expect(await readFile(join(dir, "pretty", "hardcheck.json"), "utf8")).toBe(expected);
+  });
+
+  /** Lines of shard 1 with the list element `index` of `list` replaced by `edit(line)`. */
+  function edited(list: string, index: number, edit: (line: string) => string): string {
+    const lines = (texts[0] as string).split("\n");
+    const start = lines.indexOf(`"${list}": [`);
+    expect(start).toBeGreaterThan(0);
+    const at = start + 1 + index;
+    const before = lines[at] as string;
+    lines[at] = edit(before);
+    expect(lines[at], "the edit changes the record").not.toBe(before);
+    return lines.join("\n");
+  }
+
+  const firstSameAs = () =>
+    (texts[0] as string).split("\n").findIndex((line) => line.includes('"sameAs":')) - (texts[0] as string).split("\n").indexOf('"facts": [') - 1;
+  const corruptions: [string, () => string, string[]][] = [
+    [
+      "a dangling fact index",
+      () => edited("results", 1, (line) => line.replace(/"facts":\[\d+/, '"facts":[99999')),
+      ["results[1].facts[0]", "refers to fact record 99999"],
+    ],
+    [
+      "a dangling sameAs",
+      () => edited("facts", firstSameAs(), (line) => line.replace(/"sameAs":\d+/, '"sameAs":99999')),
+      ["sameAs", "refers to fact record 99999"],
+    ],
+    [
+      "a summary that disagrees",
+      () => (texts[0] as string).replace(/"summary": \{"pass":(\d+)/, (_, pass: string) => `"summary": {"pass":${Number(pass) + 1}`),
+      ["summary", "disagrees"],
+    ],
+    ["a record that fails the schema", () => edited("results", 3, (line) => line.replace(/"status":"[a-z-]+"/, '"status":"bogus"')), ["results[3].status"]],
+    ["a file cut short within a record", () => (texts[0] as string).slice(0, (texts[0] as string).indexOf('"results": [') + 200), ["results[", "not JSON"]],
+    [
+      "a file cut short between records",
+      () => {
+        const text = texts[0] as string;
+        return text.slice(0, text.indexOf("\n", text.indexOf('"results": [') + 20) + 1);
+      },
+      ["results[0]", "cut short"],
+    ],
+  ];
+
+  for (const [name, corrupt, mentions] of corruptions) {
+    it(`refuses ${name}, naming the file and the record, and writes nothing`, async () => {
+      const out = `bad-${name.replace(/\W+/g, "-")}`;
+      await writeFile(join(dir, "corrupt-1.json"), corrupt());
+      const merged = await inProcess(["merge", "corrupt-1.json", ...files.slice(1), "--out", out], dir);
+      expect(merged.code).not.toBe(0);
+      expect(merged.stderr).toContain("corrupt-1.json");
+      for (const mention of mentions) expect(merged.stderr).toContain(mention);
+      expect(merged.stderr).not.toContain("read whole");
+      await expect(readdir(join(dir, out))).rejects.toThrow();
+    });
+  }
+});
