@@ -151,8 +151,7 @@ async function mergeStreamed(files: string[], options: { out: string; failOn?: s
     new ReportTableBuilder((result) => bySource.has(`${result.pack}|${result.ruleId}`)),
     new Map(),
     failOn,
-    undefined,
-    checkHeap,
+    { afterTarget: checkHeap },
   );
   const summary = summarize([]);
   let count = 0;
