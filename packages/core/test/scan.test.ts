@@ -711,6 +711,43 @@ describe("streaming", () => {
     }).toEqual(whole);
     expect(streamed.summary).toEqual(whole.summary);
   });
+  it("plans and probes only a bounded window of targets ahead of the sink: a sink that lags holds the scan back", async () => {
+    let runs = 0;
+    const probe = fakeEndpointProbe(async () => {
+      runs++;
+      return { facts: { "fake.value": "ok" } };
+    });
+    const packFile = await writePack(workDir, "window", [VALUE_RULE]);
+    const targets = Array.from({ length: 40 }, (_, i) => ({ id: `t-${String(i).padStart(2, "0")}`, endpoints: [`tls://good.${i}.test`] }));
+    const config = configFromObject({ packs: [packFile], targets, limits: { concurrency: 1 } }, { file: "window.yaml", baseDir: workDir });
+    const hardcheck = await Hardcheck.create({ plugins: [(context) => context.registerProbe(probe)] });
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const received: string[] = [];
+    const streaming = hardcheck.stream(
+      await hardcheck.resolve(config),
+      {
+        add: async (target) => {
+          received.push(target);
+          if (received.length === 1) await held;
+        },
+      },
+      { clock },
+    );
+    await sleep(100);
+    // One probe slot, four groups per slot: the first target waits in the sink, and only the groups
+    // already taken by the pool have run; none of the other 35 targets was planned or probed.
+    expect(received).toEqual(["t-00"]);
+    expect(runs).toBeGreaterThanOrEqual(2);
+    expect(runs).toBeLessThanOrEqual(5);
+    release();
+    const streamed = await streaming;
+    expect(runs).toBe(40);
+    expect(received).toEqual(targets.map((target) => target.id));
+    expect(streamed.summary.pass).toBe(40);
+  });
 });
 
 describe("tailoring", () => {

@@ -14,7 +14,7 @@ import { FactCollector } from "./collector.js";
 import { combineSources, SignoffApplier } from "./decide.js";
 import { detectOperatingSystems } from "./detect-os.js";
 import type { CheckOutcome } from "./outcome.js";
-import { type PlannedCheck, planScan } from "./plan.js";
+import { type PlannedCheck, planTarget } from "./plan.js";
 import type { ResolvedScan } from "./resolve.js";
 import { evidenceBySourceOf, redactResult, writeReport } from "./write.js";
 
@@ -125,21 +125,43 @@ export class Scanner {
       scan.limits.concurrency,
     );
     notices.push(...detection.notices);
-    const plan = planScan({ targets: detection.targets, rules: scan.rules, osUnknown: detection.unknown }, this.registry);
-    const total = plan.checks.length + plan.decidedWithoutProbing.length;
-    let done = plan.decidedWithoutProbing.length;
-    options.onProgress?.({ done, total });
+    const planInput = { rules: scan.rules, osUnknown: detection.unknown };
+    const ordered = [...detection.targets].sort((a, b) => compareTargetIds(a.id, b.id));
+    let total = 0;
+    let done = 0;
+    if (options.onProgress) {
+      // Only a progress display needs the total: each target is planned once to count, and let go.
+      for (const target of ordered) {
+        const counted = planTarget(target, planInput, this.registry);
+        total += counted.checks.length + counted.decidedWithoutProbing.length;
+      }
+      options.onProgress({ done, total });
+    }
 
     const evaluator = new Evaluator(clock);
     const signoffs = new SignoffApplier(scan, clock.now().getTime());
     const summary: Summary = { pass: 0, fail: 0, error: 0, manual: 0, waived: 0, notApplicable: 0 };
     /** Targets whose host facts describe another time than the scan's: target id → that time. */
     const observedAt = new Map<string, string>();
-    const targets = new TargetQueue(detection.targets.map((target) => target.id));
-    for (const outcome of plan.decidedWithoutProbing) targets.outcome(outcome);
-    // Groups start in target order, so targets finish roughly in the order the sink takes them.
-    const groups = groupChecks(plan.checks).sort((a, b) => targets.rank(a) - targets.rank(b));
-    for (const group of groups) targets.expect((group[0] as PlannedCheck).target.id);
+    const targets = new TargetQueue(ordered.map((target) => target.id));
+    const registry = this.registry;
+    /**
+     * The scan's work in hand-over order, planned one target at a time as the pool asks for more: its
+     * groups of checks, or one empty group for a target decided without probing.
+     */
+    function* work(): Generator<readonly PlannedCheck[]> {
+      for (const target of ordered) {
+        const plan = planTarget(target, planInput, registry);
+        for (const outcome of plan.decidedWithoutProbing) targets.outcome(outcome);
+        done += plan.decidedWithoutProbing.length;
+        const groups = groupChecks(plan.checks);
+        for (const _group of groups) targets.expect(target.id);
+        targets.planned(target.id);
+        if (groups.length === 0) yield [];
+        else yield* groups;
+      }
+    }
+    const pending = work();
     /** Decides, scrubs and hands over every finished target that is next in order. */
     const flush = async () => {
       for (const [targetId, outcomes] of targets.ready()) {
@@ -156,18 +178,25 @@ export class Scanner {
       handing = handing.then(flush);
       return handing;
     };
-    try {
-      await Promise.all(
-        groups.map(async (group) => {
+    /** Takes groups until none is left. A bounded pool of these keeps only the targets in flight in memory. */
+    const worker = async () => {
+      for (let next = pending.next(); !next.done; next = pending.next()) {
+        const group = next.value;
+        if (group.length > 0) {
           const checked = await checkGroup(group, collector, evaluator, clock);
           for (const outcome of checked.outcomes) targets.outcome(outcome);
           if (checked.observedAt) observedAt.set(checked.targetId, checked.observedAt);
           targets.groupDone(checked.targetId);
           done += group.length;
-          options.onProgress?.({ done, total });
-          await handOver();
-        }),
-      );
+        }
+        options.onProgress?.({ done, total });
+        await handOver();
+      }
+    };
+    try {
+      // Enough groups in flight to keep every probe slot busy (groups of one target share their runs).
+      const poolSize = Math.max(1, scan.limits.concurrency) * GROUPS_PER_PROBE_SLOT;
+      await Promise.all(Array.from({ length: poolSize }, worker));
       await handOver();
     } finally {
       await collector.closeTransports();
@@ -220,19 +249,18 @@ export class Scanner {
  */
 class TargetQueue {
   readonly #order: string[];
-  readonly #rank: Map<string, number>;
+  readonly #planned = new Set<string>();
   readonly #outcomes = new Map<string, CheckOutcome[]>();
   readonly #pending = new Map<string, number>();
   #next = 0;
 
   constructor(ids: readonly string[]) {
     this.#order = [...ids].sort(compareTargetIds);
-    this.#rank = new Map(this.#order.map((id, index) => [id, index]));
   }
 
-  /** The place of a group's target in the hand-over order. */
-  rank(group: readonly PlannedCheck[]): number {
-    return this.#rank.get((group[0] as PlannedCheck).target.id) ?? Number.MAX_SAFE_INTEGER;
+  /** The target is planned: every group it waits for has been counted with {@link expect}. */
+  planned(targetId: string): void {
+    this.#planned.add(targetId);
   }
 
   /** One more group of checks must finish before the target is done. */
@@ -254,8 +282,9 @@ class TargetQueue {
   *ready(): Generator<[string, CheckOutcome[]]> {
     while (this.#next < this.#order.length) {
       const id = this.#order[this.#next] as string;
-      if ((this.#pending.get(id) ?? 0) > 0) return;
+      if (!this.#planned.has(id) || (this.#pending.get(id) ?? 0) > 0) return;
       this.#next++;
+      this.#planned.delete(id);
       const outcomes = this.#outcomes.get(id) ?? [];
       this.#outcomes.delete(id);
       this.#pending.delete(id);
@@ -268,6 +297,12 @@ function countInto(summary: Summary, status: Status): void {
   if (status === "not-applicable") summary.notApplicable++;
   else summary[status]++;
 }
+
+/**
+ * Groups of checks in flight per probe slot (`limits.concurrency`). The groups of one endpoint share
+ * their probe runs, so a slot needs several groups queued behind it to stay busy.
+ */
+const GROUPS_PER_PROBE_SLOT = 4;
 
 /** The version of `@hardcheck/core`, injected at build time. */
 declare const __HARDCHECK_PACKAGE__: { name: string; version: string } | undefined;
