@@ -4,8 +4,8 @@
  * a second signal stops at once. Nothing a plugin does (process.exit, a late throw, an unhandled
  * rejection) may end the process with a code that claims the scan finished.
  */
-import { describeError, reportProbeFault } from "@hardcheck/core";
 import { removePendingTemporaryFiles } from "./atomic-write.js";
+import { chargeFaultToProbe, describeFault } from "./faults.js";
 import { EXIT, processIo } from "./io.js";
 import { main } from "./program.js";
 
@@ -43,10 +43,10 @@ process.exit = ((code?: number | string | null) => {
 }) as typeof process.exit;
 
 function onFault(error: unknown): void {
-  if (reportProbeFault(error)) return;
+  if (chargeFaultToProbe(error)) return;
   internalFault = true;
-  process.stderr.write(`HC_INTERNAL: ${describeError(error)} (uncaught, outside any probe) — finishing a partial report\n`);
-  controller.abort(new Error(`internal error: ${describeError(error)}`));
+  process.stderr.write(`HC_INTERNAL: ${describeFault(error)} (uncaught, outside any probe) — finishing a partial report\n`);
+  controller.abort(new Error(`internal error: ${describeFault(error)}`));
 }
 process.on("uncaughtException", onFault);
 process.on("unhandledRejection", onFault);

@@ -4,6 +4,7 @@
  * command runs, so `--help` and `--version` start in the time Node itself takes.
  */
 import { Command, CommanderError, Option } from "commander";
+import { loadFaultHooks } from "./faults.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
 import { CLI_TOOL } from "./version.js";
 
@@ -18,7 +19,9 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .version(CLI_TOOL.version, "-V, --version")
     .showHelpAfterError("(run hardcheck --help for usage)")
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
-    .exitOverride();
+    .exitOverride()
+    // Every command loads core; --version and --help run no action and never do.
+    .hook("preAction", loadFaultHooks);
 
   program
     .command("scan")
