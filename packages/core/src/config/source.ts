@@ -71,32 +71,77 @@ export function parseSource(text: string, file: string): SourceDocument {
       cause: error,
     });
   }
+  // Built apart from this function's scope, whose closures hold the syntax tree.
+  return locatedDocument(file, data, positionTree(doc.contents, lineCounter));
+}
+
+/** A parsed file that locates key paths in its position tree. */
+function locatedDocument(file: string, data: unknown, positions: PositionNode | undefined): SourceDocument {
   return {
     file,
     data,
     locate(path, atKey = false) {
-      let node: unknown = doc.contents;
-      let found = position(node as Node);
+      let node: PositionNode | undefined = positions;
+      let found = node?.at;
       for (let i = 0; i < path.length; i++) {
         const segment = path[i];
         const last = i === path.length - 1;
-        if (isMap(node)) {
-          const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
-          if (!pair) return found;
-          if (last && atKey) return position(pair.key as Node) ?? found;
-          node = pair.value;
-          found = position(node as Node) ?? position(pair.key as Node) ?? found;
-        } else if (isSeq(node) && typeof segment === "number") {
+        if (node?.keys) {
+          const entry = node.keys.get(String(segment));
+          if (!entry) return unpack(found);
+          if (last && atKey) return unpack(entry.keyAt ?? found);
+          node = entry.value;
+          found = node?.at ?? entry.keyAt ?? found;
+        } else if (node?.items && typeof segment === "number") {
           node = node.items[segment];
-          if (node === undefined) return found;
-          found = position(node as Node) ?? found;
+          if (node === undefined) return unpack(found);
+          found = node.at ?? found;
         } else {
-          return found;
+          return unpack(found);
         }
       }
-      return found;
+      return unpack(found);
     },
   };
+}
+
+/**
+ * Where each node of a parsed file sits, kept instead of the parser's syntax tree: a config of
+ * 10,000 targets is held for a whole scan, and its syntax tree alone took 2 KB per target. Positions
+ * are packed into one number (line × 2^16 + column).
+ */
+interface PositionNode {
+  readonly at: number | undefined;
+  /** A map's entries by key (the first of equal keys, as the parser resolves them). */
+  readonly keys?: Map<string, { readonly keyAt: number | undefined; readonly value: PositionNode | undefined }>;
+  readonly items?: readonly (PositionNode | undefined)[];
+}
+
+const COLUMN_SPAN = 65_536;
+
+function unpack(at: number | undefined): { line: number; column: number } | undefined {
+  return at === undefined ? undefined : { line: Math.floor(at / COLUMN_SPAN), column: at % COLUMN_SPAN };
+}
+
+function positionTree(node: unknown, lines: LineCounter): PositionNode | undefined {
+  const at = (of: unknown): number | undefined => {
+    const offset = (of as Node | undefined)?.range?.[0];
+    if (offset === undefined) return undefined;
+    const { line, col } = lines.linePos(offset);
+    return line * COLUMN_SPAN + Math.min(col, COLUMN_SPAN - 1);
+  };
+  if (node === null || node === undefined) return undefined;
+  if (isMap(node)) {
+    const keys = new Map<string, { keyAt: number | undefined; value: PositionNode | undefined }>();
+    for (const item of node.items) {
+      if (!isScalar(item.key)) continue;
+      const key = String(item.key.value);
+      if (!keys.has(key)) keys.set(key, { keyAt: at(item.key), value: positionTree(item.value, lines) });
+    }
+    return { at: at(node), keys };
+  }
+  if (isSeq(node)) return { at: at(node), items: node.items.map((item) => positionTree(item, lines)) };
+  return { at: at(node) };
 }
 
 /** Reads and parses a YAML/JSON file; an unreadable file is `HC_CONFIG_UNREADABLE`. */
