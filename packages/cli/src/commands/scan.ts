@@ -92,6 +92,9 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   if (options.asOf !== undefined && parseIsoInstant(options.asOf) === undefined) {
     throw new HardcheckError("HC_USAGE", `--as-of ${JSON.stringify(options.asOf)}: expected an existing ISO-8601 date or time, e.g. 2026-11-24T08:00:00Z`);
   }
+  // One heap budget for the whole command: the garbage of parsing a large config is collected before
+  // resolving it, and that of resolving before the scan, so neither adds to the scan's peak.
+  const checkHeap = heapBudget();
   // Read the baseline before scanning so a wrong path fails fast.
   const baseline = options.baseline ? await readReport(options.baseline, io.cwd) : undefined;
   if (options.listen !== undefined && options.clientEvidence !== undefined) {
@@ -100,6 +103,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   const listenWindowMs = options.listen !== undefined ? parseDuration(options.listen, "--listen") : undefined;
   let recordedEndpoints = options.clientEvidence !== undefined ? await readClientEvidence(options.clientEvidence, io.cwd) : undefined;
   const { hardcheck, config } = await createInstance(options.config, io.cwd);
+  checkHeap();
   // Plugins are loaded: from here a signal finishes a partial report instead of ending the process.
   io.onScanStart?.();
   if (!config) throw new HardcheckError("HC_USAGE", "scan needs --config FILE");
@@ -135,6 +139,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
         : {}),
     },
   });
+  checkHeap();
   const outDir = resolve(io.cwd, options.out);
   const { consoleStream, formatStreamOf, jsonReporter } = await import("@hardcheck/reporters");
   const reporterOptions = { configFile: options.config, ...(baseline ? { baseline } : {}) };
@@ -159,7 +164,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
       reportTablesFor(scan),
       new Map(scan.targets.map((target) => [target.id, toReportTarget(target)])),
       failOn,
-      { ...(view ? { consoleView: view } : {}), files: streams, afterTarget: heapBudget() },
+      { ...(view ? { consoleView: view } : {}), files: streams, afterTarget: checkHeap },
     );
     const progress = progressDisplay(io);
     let streamed: StreamedReport;
