@@ -10,7 +10,7 @@
 // starts reaches the network. HARDCHECK_BENCH_NETNS=1 marks the run inside; set it yourself only when
 // you already start the bench in a namespace of its own.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createOpensslPki, startNamespacedServer } from "@hardcheck/testkit";
@@ -158,6 +158,8 @@ async function runSize(pki, count, statusPort) {
       const connections = ((await acceptedConnections(statusPort)) - before - 1) / count;
       const report = JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8"));
       const bytes = readFileSync(join(dir, "out", "hardcheck.json")).length;
+      // BENCH_KEEP_REPORT=<file>: keep the JSON report of the last size for a look at what it holds.
+      if (process.env.BENCH_KEEP_REPORT) copyFileSync(join(dir, "out", "hardcheck.json"), process.env.BENCH_KEEP_REPORT);
       const files = readdirSync(join(dir, "out"))
         .map((name) => `${name} ${(statSync(join(dir, "out", name)).size / 2 ** 20).toFixed(1)} MiB`)
         .join(", ");

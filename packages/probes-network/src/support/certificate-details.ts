@@ -3,6 +3,7 @@ import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import { fromBER } from "asn1js";
 import { Certificate } from "pkijs";
+import { BoundedMemo, derKey } from "./certificate-memo.js";
 
 const SIGNATURE_ALGORITHMS: Readonly<Record<string, { name: string; hash: string }>> = {
   "1.2.840.113549.1.1.2": { name: "md2WithRSAEncryption", hash: "md2" },
@@ -99,8 +100,20 @@ export function derReadLimits(length: number): { maxNodes: number; maxContentLen
   return { maxNodes: Math.max(10_000, length), maxContentLength: MAX_CERTIFICATE_BYTES };
 }
 
-/** Parses a DER certificate; throws an Error naming the problem for malformed input, and saying so when hardcheck's own size limit is the reason. */
+/** Certificates parsed lately, by content: the same certificate served on many endpoints is parsed once. */
+const parsedCertificates = new BoundedMemo<ParsedCertificate>(512);
+
+/**
+ * Parses a DER certificate; throws an Error naming the problem for malformed input, and saying so
+ * when hardcheck's own size limit is the reason. The same bytes give the same (frozen) object while
+ * it is among the last 512 certificates parsed.
+ */
 export function parseCertificate(der: Buffer): ParsedCertificate {
+  if (der.length > MAX_CERTIFICATE_BYTES) return parseUncached(der);
+  return parsedCertificates.get(derKey(der), () => parseUncached(der));
+}
+
+function parseUncached(der: Buffer): ParsedCertificate {
   if (der.length > MAX_CERTIFICATE_BYTES) {
     throw new Error(
       `server presented a certificate of ${der.length} bytes; hardcheck reads certificates up to ${MAX_CERTIFICATE_BYTES} bytes, so it cannot judge this one (a limit of hardcheck, not a defect of the certificate)`,
@@ -120,10 +133,10 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
   const signature = SIGNATURE_ALGORITHMS[signatureOid] ?? { name: signatureOid, hash: "unknown" };
   const key = x509.publicKey;
   const extensionValue = (oid: string): unknown => pkijsCertificate.extensions?.find((extension) => extension.extnID === oid)?.parsedValue;
-  return {
+  return Object.freeze({
     der,
     x509,
-    details: {
+    details: deepFreeze({
       subject: distinguishedName(x509.subject),
       issuer: distinguishedName(x509.issuer),
       serialNumber: x509.serialNumber.toUpperCase(),
@@ -140,8 +153,14 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
       extendedKeyUsage: extendedKeyUsageNames(extensionValue("2.5.29.37")),
       ocspUrls: accessUrls(extensionValue("1.3.6.1.5.5.7.1.1"), "1.3.6.1.5.5.7.48.1"),
       crlUrls: distributionPointUrls(extensionValue("2.5.29.31")),
-    },
-  };
+    }),
+  });
+}
+
+/** Freezes the details and their lists: a parsed certificate is shared by every endpoint that serves it. */
+function deepFreeze(details: CertificateDetails): CertificateDetails {
+  for (const value of Object.values(details)) if (Array.isArray(value)) Object.freeze(value);
+  return Object.freeze(details);
 }
 
 /** Whether `certificate` names `name` (RFC 9525: subjectAltName only, whole-label wildcards). */

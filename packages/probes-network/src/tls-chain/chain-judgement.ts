@@ -4,10 +4,11 @@
  * trusted. `tls-handshake` (tls.trust) and `tls-chain` (tls.chainValidation) both read it, so the
  * two trust rules cannot disagree, and `--as-of` governs both.
  */
-import { X509Certificate } from "node:crypto";
-import { rootCertificates } from "node:tls";
+import type { X509Certificate } from "node:crypto";
 import type { TrustStore } from "@hardcheck/core";
 import { type ParsedCertificate, parseCertificate } from "../support/certificate-details.js";
+import { BoundedMemo } from "../support/certificate-memo.js";
+import { trustAnchorCertificates } from "../support/trust-anchors.js";
 import { type ChainFailure, type ChainValidationResult, validatorFor } from "./chain-validators.js";
 
 /**
@@ -47,19 +48,6 @@ export type ChainJudgement = {
 
 const issues = (child: ParsedCertificate, parent: X509Certificate): boolean => child.x509.checkIssued(parent) && child.x509.verify(parent.publicKey);
 
-/** Trust anchors as X509Certificate; system roots are parsed once per process. */
-let systemRoots: X509Certificate[] | null = null;
-function anchorCandidates(trust: TrustStore): X509Certificate[] {
-  const configured = trust.caCertificates.flatMap((pem) => splitPem(pem).map((block) => new X509Certificate(block)));
-  if (!trust.useSystemRoots) return configured;
-  systemRoots ??= rootCertificates.map((pem) => new X509Certificate(pem));
-  return [...configured, ...systemRoots];
-}
-
-function splitPem(pem: string): string[] {
-  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-}
-
 /** The leaf may authenticate a TLS server: not a CA, keyUsage absent or with digitalSignature/keyEncipherment, EKU absent or with serverAuth/any. */
 export function leafMayAuthenticateServer(leaf: ParsedCertificate): boolean {
   const { isCa, keyUsage, extendedKeyUsage } = leaf.details;
@@ -76,21 +64,17 @@ export function leafMayAuthenticateServer(leaf: ParsedCertificate): boolean {
 export function judgeChain(certificates: readonly ParsedCertificate[], trust: TrustStore, at: Date): ChainJudgement {
   const leaf = certificates[0];
   if (!leaf) throw new Error("server presented no certificate");
-  const path: ParsedCertificate[] = [leaf];
-  const unused = new Set(certificates.slice(1));
-  for (let current = leaf; !current.details.selfSigned; ) {
-    const issuer = [...unused].find((candidate) => issues(current, candidate.x509));
-    if (!issuer) break;
-    unused.delete(issuer);
-    path.push(issuer);
-    current = issuer;
-  }
+  const memo = memoFor(trust);
+  const { path, unusedCount, anchor, fullPath } = memo.paths.get(fingerprints(certificates), () => buildPath(certificates, trust));
   const top = path[path.length - 1] as ParsedCertificate;
-  const anchorX509 = anchorCandidates(trust).find((candidate) => candidate.fingerprint256 === top.x509.fingerprint256 || issues(top, candidate));
-  const anchor = anchorX509 ? parseAnchor(anchorX509) : null;
   const anchors = anchor ? [anchor] : [];
-  const fullPath = anchor && anchor.x509.fingerprint256 !== top.x509.fingerprint256 ? [...path, anchor] : path;
-  const validation = validatorFor(path, anchors).validate(path, anchors, at);
+  // A validator reads the time only to compare it with each certificate's validity: the same chain
+  // judged at two instants that no notBefore or notAfter separates gets the same answer.
+  const time = at.getTime();
+  const validityKey = fullPath.map((certificate) => validityAt(certificate, time)).join("");
+  const validation = memo.validations.get(`${fingerprints(fullPath)}|${anchor?.details.fingerprintSha256 ?? "-"}|${validityKey}`, () =>
+    validatorFor(path, anchors).validate(path, anchors, at),
+  );
   const leafServerAuth = leafMayAuthenticateServer(leaf);
   const verdict = validation.trusted
     ? clientRefusal(fullPath, leafServerAuth)
@@ -100,16 +84,68 @@ export function judgeChain(certificates: readonly ParsedCertificate[], trust: Tr
     certificates,
     path,
     fullPath,
-    unusedCount: unused.size,
+    unusedCount,
     anchor,
     validator: validation.validator,
     trusted: verdict.failure === null,
     failure: verdict.failure,
     failureDetail: verdict.detail,
-    complete: top.details.selfSigned || anchor !== null || (top !== leaf && top.details.isCa),
+    complete: top.details.selfSigned || anchor !== null || (path.length > 1 && top.details.isCa),
     unknownIssuer,
     leafServerAuth,
   };
+}
+
+/** The path through the presented certificates to a trust anchor: it depends on the certificates and the trust store, never on the time. */
+type ChainPath = {
+  readonly path: readonly ParsedCertificate[];
+  readonly unusedCount: number;
+  readonly anchor: ParsedCertificate | null;
+  readonly fullPath: readonly ParsedCertificate[];
+};
+
+function buildPath(certificates: readonly ParsedCertificate[], trust: TrustStore): ChainPath {
+  const leaf = certificates[0] as ParsedCertificate;
+  const path: ParsedCertificate[] = [leaf];
+  // A list, not a set: a server may present the same certificate twice, and each copy off the path counts.
+  const unused = certificates.slice(1);
+  for (let current = leaf; !current.details.selfSigned; ) {
+    const index = unused.findIndex((candidate) => issues(current, candidate.x509));
+    const issuer = unused[index];
+    if (!issuer) break;
+    unused.splice(index, 1);
+    path.push(issuer);
+    current = issuer;
+  }
+  const top = path[path.length - 1] as ParsedCertificate;
+  const anchorX509 = trustAnchorCertificates(trust).find((candidate) => candidate.fingerprint256 === top.x509.fingerprint256 || issues(top, candidate));
+  const anchor = anchorX509 ? parseAnchor(anchorX509) : null;
+  const fullPath = anchor && anchor.x509.fingerprint256 !== top.x509.fingerprint256 ? [...path, anchor] : path;
+  return { path, unusedCount: unused.length, anchor, fullPath };
+}
+
+/** Paths and validations judged lately under one trust store: a chain served on many endpoints is built and verified once. */
+type ChainMemo = { readonly paths: BoundedMemo<ChainPath>; readonly validations: BoundedMemo<ChainValidationResult> };
+const chainMemos = new WeakMap<TrustStore, ChainMemo>();
+
+function memoFor(trust: TrustStore): ChainMemo {
+  let memo = chainMemos.get(trust);
+  if (!memo) {
+    memo = { paths: new BoundedMemo(256), validations: new BoundedMemo(256) };
+    chainMemos.set(trust, memo);
+  }
+  return memo;
+}
+
+function fingerprints(certificates: readonly ParsedCertificate[]): string {
+  return certificates.map((certificate) => certificate.details.fingerprintSha256).join(",");
+}
+
+/** `<` not valid yet, `>` ended, `=` valid at `time` (the comparisons the validators make). */
+function validityAt(certificate: ParsedCertificate, time: number): string {
+  if (Date.parse(certificate.details.notBefore) > time) return "<";
+  if (Date.parse(certificate.details.notAfter) < time) return ">";
+  return "=";
 }
 
 const anchorCache = new WeakMap<X509Certificate, ParsedCertificate>();

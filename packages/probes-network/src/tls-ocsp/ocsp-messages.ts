@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { Enumerated, fromBER, GeneralizedTime, OctetString } from "asn1js";
 import { BasicOCSPResponse, Certificate, Extension, ExtKeyUsage, getCrypto, OCSPRequest, OCSPResponse, RelativeDistinguishedNames } from "pkijs";
 import { derReadLimits } from "../support/certificate-details.js";
+import { BoundedMemo, derKey } from "../support/certificate-memo.js";
 
 const NONCE_OID = "1.3.6.1.5.5.7.48.1.2";
 const EXTENDED_KEY_USAGE_OID = "2.5.29.37";
@@ -37,8 +38,15 @@ export class OcspParseError extends Error {
   }
 }
 
-/** A pkijs certificate from DER. */
+/** pkijs certificates read lately, by content: OCSP and CRL checks only read them. */
+const pkijsCertificates = new BoundedMemo<Certificate>(256);
+
+/** A pkijs certificate from DER, parsed once while it is among the last 256 read. */
 export function pkijsCertificate(der: Uint8Array): Certificate {
+  return pkijsCertificates.get(derKey(der), () => parsePkijsCertificate(der));
+}
+
+function parsePkijsCertificate(der: Uint8Array): Certificate {
   const asn1 = fromBER(new Uint8Array(der), derReadLimits(der.length));
   if (asn1.offset === -1) throw new Error(`certificate is not DER: ${asn1.result.error}`);
   return new Certificate({ schema: asn1.result });

@@ -1,6 +1,6 @@
 /** Revocation status of the server certificate: the stapled OCSP response, the responder and the CRLs named in the certificate, all verified. */
 
-import { X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 import { defineFacts, type EndpointProbe, type FactsOf, notApplicable, type ProbeDeps } from "@hardcheck/core";
 import { z } from "zod";
 import { fetchHttpBody } from "../connection/http-fetch.js";
@@ -178,7 +178,7 @@ export const createTlsOcspProbe: TlsProbeFactory = defineTlsProbe({
       const [leafDer, ...rest] = presented.certificates;
       const leaf = parseCertificate(leafDer as Buffer);
       const issuerX509 =
-        rest.map((der) => new X509Certificate(der)).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey)) ??
+        rest.map((der) => parseCertificate(der as Buffer).x509).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey)) ??
         trustAnchorCertificates(deps.trust).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey));
       const now = deps.clock.now();
       const leafPkijs = pkijsCertificate(leaf.der);
