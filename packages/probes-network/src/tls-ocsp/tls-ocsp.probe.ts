@@ -178,7 +178,9 @@ export const createTlsOcspProbe: TlsProbeFactory = defineTlsProbe({
       const [leafDer, ...rest] = presented.certificates;
       const leaf = parseCertificate(leafDer as Buffer);
       const issuerX509 =
-        rest.map((der) => parseCertificate(der as Buffer).x509).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey)) ??
+        rest
+          .map((der) => parseCertificate(der as Buffer).x509)
+          .find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey)) ??
         trustAnchorCertificates(deps.trust).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey));
       const now = deps.clock.now();
       const leafPkijs = pkijsCertificate(leaf.der);
