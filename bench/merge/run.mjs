@@ -20,6 +20,8 @@ const sizes = (process.argv.length > 2 ? process.argv.slice(2) : ["10x1000", "10
   return { spec, shards, endpoints };
 });
 const oldCli = process.env.BENCH_OLD_CLI;
+/** Extra node flags for the merge process (e.g. `--heap-prof`, `--trace-gc`). */
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const oldSizes = new Set((process.env.BENCH_OLD_SIZES ?? "10x1000").split(","));
 
 const RULE_IDS = Array.from({ length: 22 }, (_, i) => `TLS-${String(i + 1).padStart(3, "0")}`);
@@ -142,7 +144,7 @@ function writeShard(dir, index, shards, endpoints) {
 function timeMerge(bin, files, out) {
   const timing = join(out, "..", "time.txt");
   const started = process.hrtime.bigint();
-  execFileSync("/usr/bin/time", ["-f", "%e %M", "-o", timing, process.execPath, bin, "merge", ...files, "--out", out], {
+  execFileSync("/usr/bin/time", ["-f", "%e %M", "-o", timing, process.execPath, ...nodeArgs, bin, "merge", ...files, "--out", out], {
     stdio: ["ignore", "ignore", "inherit"],
   });
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;

@@ -231,3 +231,33 @@ describe("merge streams shards in the line layout", () => {
     });
   }
 });
+
+describe("merge of more targets than the writer puts in one batch", () => {
+  it("writes the long target list byte for byte as the whole-document merge does", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hardcheck-merge-batch-"));
+    try {
+      // 2,600 targets over two shards: the merged header's target list spans three of the writer's batches of 1,000.
+      const ids = Array.from({ length: 2600 }, (_, i) => `host-${String(i).padStart(4, "0")}.example`);
+      const names = ["big-1.json", "big-2.json"];
+      const documents = names.map((_, i) =>
+        shardDocument(
+          ids.filter((id) => fnv1a(id) % 2 === i),
+          i + 1,
+          2,
+        ),
+      );
+      const texts = documents.map((document) => serializeReport(document));
+      for (const [i, name] of names.entries()) await writeFile(join(dir, name), texts[i] as string);
+      const expected = serializeReport(mergeReports(texts.map((text, i) => parseReport(JSON.parse(text), names[i] as string))));
+
+      const merged = await inProcess(["merge", ...names, "--out", "out"], dir);
+
+      expect(merged.code, merged.stderr).toBe(0);
+      const bytes = await readFile(join(dir, "out", "hardcheck.json"), "utf8");
+      expect(JSON.parse(bytes).targets).toHaveLength(2600);
+      expect(bytes).toBe(expected);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
