@@ -3,7 +3,7 @@ import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import { fromBER } from "asn1js";
 import { Certificate } from "pkijs";
-import { BoundedMemo, derKey } from "./certificate-memo.js";
+import { BoundedMemo, derKey, MEMO_MAX_DER_BYTES } from "./certificate-memo.js";
 
 const SIGNATURE_ALGORITHMS: Readonly<Record<string, { name: string; hash: string }>> = {
   "1.2.840.113549.1.1.2": { name: "md2WithRSAEncryption", hash: "md2" },
@@ -105,11 +105,11 @@ const parsedCertificates = new BoundedMemo<ParsedCertificate>(512);
 
 /**
  * Parses a DER certificate; throws an Error naming the problem for malformed input, and saying so
- * when hardcheck's own size limit is the reason. The same bytes give the same (frozen) object while
- * it is among the last 512 certificates parsed.
+ * when hardcheck's own size limit is the reason. The same bytes (up to 16 KB) give the same (frozen)
+ * object while it is among the last 512 certificates parsed.
  */
 export function parseCertificate(der: Buffer): ParsedCertificate {
-  if (der.length > MAX_CERTIFICATE_BYTES) return parseUncached(der);
+  if (der.length > MEMO_MAX_DER_BYTES) return parseUncached(der);
   return parsedCertificates.get(derKey(der), () => parseUncached(der));
 }
 

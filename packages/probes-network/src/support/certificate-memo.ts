@@ -37,6 +37,13 @@ export class BoundedMemo<V> {
   }
 }
 
+/**
+ * Largest certificate a memo keeps. Real certificates are one to a few KB; a hostile server may send
+ * certificates of up to a MB, and a memo of hundreds of those would hold hundreds of MB. Larger ones
+ * are worked on every time, as before the memos.
+ */
+export const MEMO_MAX_DER_BYTES = 16 * 1024;
+
 /** A key for DER bytes: their SHA-256, so the memo never holds a second copy of the certificate. */
 export function derKey(der: Uint8Array): string {
   return createHash("sha256").update(der).digest("base64");

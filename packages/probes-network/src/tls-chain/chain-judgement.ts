@@ -7,7 +7,7 @@
 import type { X509Certificate } from "node:crypto";
 import type { TrustStore } from "@hardcheck/core";
 import { type ParsedCertificate, parseCertificate } from "../support/certificate-details.js";
-import { BoundedMemo } from "../support/certificate-memo.js";
+import { BoundedMemo, MEMO_MAX_DER_BYTES } from "../support/certificate-memo.js";
 import { trustAnchorCertificates } from "../support/trust-anchors.js";
 import { type ChainFailure, type ChainValidationResult, validatorFor } from "./chain-validators.js";
 
@@ -64,17 +64,20 @@ export function leafMayAuthenticateServer(leaf: ParsedCertificate): boolean {
 export function judgeChain(certificates: readonly ParsedCertificate[], trust: TrustStore, at: Date): ChainJudgement {
   const leaf = certificates[0];
   if (!leaf) throw new Error("server presented no certificate");
-  const memo = memoFor(trust);
-  const { path, unusedCount, anchor, fullPath } = memo.paths.get(fingerprints(certificates), () => buildPath(certificates, trust));
+  // A chain of ordinary size is remembered; a long chain or a large certificate (a hostile server's) is judged afresh.
+  const memo =
+    certificates.length <= MEMO_MAX_CHAIN && certificates.every((certificate) => certificate.der.length <= MEMO_MAX_DER_BYTES) ? memoFor(trust) : null;
+  const { path, unusedCount, anchor, fullPath } = memo
+    ? memo.paths.get(fingerprints(certificates), () => buildPath(certificates, trust))
+    : buildPath(certificates, trust);
   const top = path[path.length - 1] as ParsedCertificate;
   const anchors = anchor ? [anchor] : [];
   // A validator reads the time only to compare it with each certificate's validity: the same chain
   // judged at two instants that no notBefore or notAfter separates gets the same answer.
   const time = at.getTime();
   const validityKey = fullPath.map((certificate) => validityAt(certificate, time)).join("");
-  const validation = memo.validations.get(`${fingerprints(fullPath)}|${anchor?.details.fingerprintSha256 ?? "-"}|${validityKey}`, () =>
-    validatorFor(path, anchors).validate(path, anchors, at),
-  );
+  const validate = () => validatorFor(path, anchors).validate(path, anchors, at);
+  const validation = memo ? memo.validations.get(`${fingerprints(fullPath)}|${anchor?.details.fingerprintSha256 ?? "-"}|${validityKey}`, validate) : validate();
   const leafServerAuth = leafMayAuthenticateServer(leaf);
   const verdict = validation.trusted
     ? clientRefusal(fullPath, leafServerAuth)
@@ -127,11 +130,13 @@ function buildPath(certificates: readonly ParsedCertificate[], trust: TrustStore
 /** Paths and validations judged lately under one trust store: a chain served on many endpoints is built and verified once. */
 type ChainMemo = { readonly paths: BoundedMemo<ChainPath>; readonly validations: BoundedMemo<ChainValidationResult> };
 const chainMemos = new WeakMap<TrustStore, ChainMemo>();
+/** Longest presented chain remembered: real servers send two to four certificates. */
+const MEMO_MAX_CHAIN = 10;
 
 function memoFor(trust: TrustStore): ChainMemo {
   let memo = chainMemos.get(trust);
   if (!memo) {
-    memo = { paths: new BoundedMemo(256), validations: new BoundedMemo(256) };
+    memo = { paths: new BoundedMemo(64), validations: new BoundedMemo(256) };
     chainMemos.set(trust, memo);
   }
   return memo;

@@ -5,7 +5,7 @@ import type { TrustStore } from "@hardcheck/core";
 import { createOpensslPki, type OpensslPki } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCertificate } from "../support/certificate-details.js";
-import { BoundedMemo } from "../support/certificate-memo.js";
+import { BoundedMemo, MEMO_MAX_DER_BYTES } from "../support/certificate-memo.js";
 import { pkijsCertificate } from "../tls-ocsp/ocsp-messages.js";
 import { judgeChain } from "./chain-judgement.js";
 
@@ -13,7 +13,14 @@ let pki: OpensslPki;
 const derOf = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
 
 beforeAll(() => {
-  pki = createOpensslPki({ ocspPort: 9, leaves: { good: { commonName: "localhost", altNames: ["localhost"] } } });
+  pki = createOpensslPki({
+    ocspPort: 9,
+    leaves: {
+      good: { commonName: "localhost", altNames: ["localhost"] },
+      // More than 16 KB of names: larger than any certificate the memos keep.
+      large: { commonName: "localhost", altNames: Array.from({ length: 900 }, (_, i) => `host-${i}.large.example`) },
+    },
+  });
 }, 30_000);
 
 afterAll(() => pki?.remove());
@@ -33,6 +40,18 @@ describe("certificate memos", () => {
     expect(Object.isFrozen(again.details)).toBe(true);
     expect(Object.isFrozen(again.details.keyUsage)).toBe(true);
     expect(pkijsCertificate(derOf(pki.intermediatePem))).toBe(pkijsCertificate(Buffer.from(derOf(pki.intermediatePem))));
+  });
+
+  it("does not keep a certificate larger than 16 KB, so a hostile server cannot fill memory through the memo", () => {
+    const der = derOf((pki.leaves.large as { certPem: string }).certPem);
+    expect(der.length).toBeGreaterThan(MEMO_MAX_DER_BYTES);
+
+    const first = parseCertificate(der);
+    const second = parseCertificate(der);
+
+    expect(second).not.toBe(first);
+    expect(second.details).toEqual(first.details);
+    expect(pkijsCertificate(der)).not.toBe(pkijsCertificate(der));
   });
 
   it("judges a remembered chain anew on each side of every validity boundary", () => {

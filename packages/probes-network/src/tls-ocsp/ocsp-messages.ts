@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { Enumerated, fromBER, GeneralizedTime, OctetString } from "asn1js";
 import { BasicOCSPResponse, Certificate, Extension, ExtKeyUsage, getCrypto, OCSPRequest, OCSPResponse, RelativeDistinguishedNames } from "pkijs";
 import { derReadLimits } from "../support/certificate-details.js";
-import { BoundedMemo, derKey } from "../support/certificate-memo.js";
+import { BoundedMemo, derKey, MEMO_MAX_DER_BYTES } from "../support/certificate-memo.js";
 
 const NONCE_OID = "1.3.6.1.5.5.7.48.1.2";
 const EXTENDED_KEY_USAGE_OID = "2.5.29.37";
@@ -39,10 +39,11 @@ export class OcspParseError extends Error {
 }
 
 /** pkijs certificates read lately, by content: OCSP and CRL checks only read them. */
-const pkijsCertificates = new BoundedMemo<Certificate>(256);
+const pkijsCertificates = new BoundedMemo<Certificate>(128);
 
-/** A pkijs certificate from DER, parsed once while it is among the last 256 read. */
+/** A pkijs certificate from DER; one of up to 16 KB is parsed once while it is among the last 128 read. */
 export function pkijsCertificate(der: Uint8Array): Certificate {
+  if (der.length > MEMO_MAX_DER_BYTES) return parsePkijsCertificate(der);
   return pkijsCertificates.get(derKey(der), () => parsePkijsCertificate(der));
 }
 
