@@ -16,7 +16,7 @@ import {
   SEVERITIES,
   type Severity,
   type StreamedReport,
-  serializeReportField,
+  serializeReportFieldParts,
 } from "@hardcheck/core";
 import type { ConsoleStream, FormatStream, ReportStart } from "@hardcheck/reporters";
 import { scratchFileBeside, writeFileAtomicFrom } from "./atomic-write.js";
@@ -62,23 +62,6 @@ class Spool {
     this.#out.destroy();
     return this.#scratch.discard();
   }
-}
-
-/** Elements of a list field written at once: a merge of 100,000 targets never builds their text in one string. */
-const FIELD_BATCH = 1000;
-
-/**
- * One top-level field, byte for byte as `serializeReportField` writes it, with a long list written in
- * batches of its elements.
- */
-async function writeField(key: string, value: unknown, next: (text: string) => Promise<void>, handle: FileHandle): Promise<void> {
-  if (!Array.isArray(value) || value.length <= FIELD_BATCH) return next(serializeReportField(key, value));
-  await next(`${JSON.stringify(key)}: [\n`);
-  for (let start = 0; start < value.length; start += FIELD_BATCH) {
-    const batch = value.slice(start, start + FIELD_BATCH).map((item) => JSON.stringify(item));
-    await handle.write(`${start === 0 ? "" : ",\n"}${batch.join(",\n")}`);
-  }
-  await handle.write("\n]");
 }
 
 /** What the streamed scan decided, for the exit code and the console. */
@@ -160,7 +143,13 @@ export class StreamedReportWriter implements ResultSink {
         first = false;
       };
       for (const [key, value] of fields) {
-        await writeField(key, value, next, handle);
+        // A long list in parts: a merge of 100,000 targets never builds their text in one string.
+        let opening = true;
+        for (const part of serializeReportFieldParts(key, value)) {
+          if (opening) await next(part);
+          else await handle.write(part);
+          opening = false;
+        }
         // The growing lists come right after the targets, where the document keeps them.
         if (key === "targets") for (const name of LISTS) await this.#writeList(handle, name, next);
       }

@@ -128,7 +128,7 @@ export {
   toReportTarget,
   upgradeReport,
 } from "./report/report.js";
-export { serializeReport, serializeReportField } from "./report/serialize.js";
+export { serializeReport, serializeReportField, serializeReportFieldParts } from "./report/serialize.js";
 export { evidenceIsBySource, joinResults, joinStoredResults, ReportTableBuilder, type StoredTables } from "./report/tables.js";
 export {
   assessableSchemes,

@@ -4,7 +4,7 @@ import { HardcheckError } from "../src/errors.js";
 import type { ConditionTrace, ReportDocument, ReportResult } from "../src/model/report.js";
 import type { JsonValue } from "../src/model/values.js";
 import { buildReport, parseReport, resultsWithRules } from "../src/report/report.js";
-import { serializeReport } from "../src/report/serialize.js";
+import { serializeReport, serializeReportField, serializeReportFieldParts } from "../src/report/serialize.js";
 import { joinResults, storeResults } from "../src/report/tables.js";
 
 const SUITES = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"];
@@ -270,5 +270,19 @@ describe("version 3 documents", () => {
     expect(error).toBeInstanceOf(HardcheckError);
     expect((error as HardcheckError).code).toBe("HC_REPORT_INVALID");
     expect((error as HardcheckError).issues[0]).toMatchObject({ file: "edited.json", path });
+  });
+});
+
+describe("serializeReportFieldParts", () => {
+  it("gives a field's text in parts of at most the batch size, joining to exactly serializeReportField's text", () => {
+    const targets = Array.from({ length: 5 }, (_, i) => ({ id: `t${i}`, tags: [] }));
+    const parts = [...serializeReportFieldParts("targets", targets, 2)];
+
+    expect(parts).toHaveLength(4);
+    expect(parts.join("")).toBe(serializeReportField("targets", targets));
+    expect(parts.join("")).toBe(
+      '"targets": [\n{"id":"t0","tags":[]},\n{"id":"t1","tags":[]},\n{"id":"t2","tags":[]},\n{"id":"t3","tags":[]},\n{"id":"t4","tags":[]}\n]',
+    );
+    for (const value of [[], "x", { a: 1 }, null]) expect([...serializeReportFieldParts("f", value, 2)].join("")).toBe(serializeReportField("f", value));
   });
 });

@@ -25,7 +25,26 @@ export function serializeReport(report: ReportDocument): string {
  * that separates fields): a writer that streams the long lists writes the other fields with this.
  */
 export function serializeReportField(key: string, value: unknown): string {
+  return [...serializeReportFieldParts(key, value)].join("");
+}
+
+/**
+ * {@link serializeReportField} in parts of at most `batch` list elements each, for a writer that
+ * must not build a long list's text in one string (a merged header of 100,000 targets). The parts
+ * joined are exactly the field's text.
+ */
+export function* serializeReportFieldParts(key: string, value: unknown, batch = 1000): Generator<string> {
   const name = JSON.stringify(key);
-  if (!Array.isArray(value) || value.length === 0) return `${name}: ${JSON.stringify(value)}`;
-  return `${name}: [\n${value.map((item) => JSON.stringify(item)).join(",\n")}\n]`;
+  if (!Array.isArray(value) || value.length === 0) {
+    yield `${name}: ${JSON.stringify(value)}`;
+    return;
+  }
+  for (let start = 0; start < value.length; start += batch) {
+    const items = value
+      .slice(start, start + batch)
+      .map((item) => JSON.stringify(item))
+      .join(",\n");
+    yield start === 0 ? `${name}: [\n${items}` : `,\n${items}`;
+  }
+  yield "\n]";
 }

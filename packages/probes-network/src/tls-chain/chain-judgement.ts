@@ -74,10 +74,11 @@ export function judgeChain(certificates: readonly ParsedCertificate[], trust: Tr
   const anchors = anchor ? [anchor] : [];
   // A validator reads the time only to compare it with each certificate's validity: the same chain
   // judged at two instants that no notBefore or notAfter separates gets the same answer.
-  const time = at.getTime();
-  const validityKey = fullPath.map((certificate) => validityAt(certificate, time)).join("");
+  // The anchor is named apart because it may be the path's own top (a presented root), which fullPath does not repeat.
   const validate = () => validatorFor(path, anchors).validate(path, anchors, at);
-  const validation = memo ? memo.validations.get(`${fingerprints(fullPath)}|${anchor?.details.fingerprintSha256 ?? "-"}|${validityKey}`, validate) : validate();
+  const validation = memo
+    ? memo.validations.get(`${fingerprints(fullPath)}|${anchor?.details.fingerprintSha256 ?? "-"}|${validityAt(fullPath, at)}`, validate)
+    : validate();
   const leafServerAuth = leafMayAuthenticateServer(leaf);
   const verdict = validation.trusted
     ? clientRefusal(fullPath, leafServerAuth)
@@ -146,11 +147,12 @@ function fingerprints(certificates: readonly ParsedCertificate[]): string {
   return certificates.map((certificate) => certificate.details.fingerprintSha256).join(",");
 }
 
-/** `<` not valid yet, `>` ended, `=` valid at `time` (the comparisons the validators make). */
-function validityAt(certificate: ParsedCertificate, time: number): string {
-  if (Date.parse(certificate.details.notBefore) > time) return "<";
-  if (Date.parse(certificate.details.notAfter) < time) return ">";
-  return "=";
+/** Per certificate, `<` not valid yet, `>` ended, `=` valid at `at`: the only comparisons the validators make with the time. */
+function validityAt(certificates: readonly ParsedCertificate[], at: Date): string {
+  const time = at.getTime();
+  return certificates
+    .map((certificate) => (Date.parse(certificate.details.notBefore) > time ? "<" : Date.parse(certificate.details.notAfter) < time ? ">" : "="))
+    .join("");
 }
 
 const anchorCache = new WeakMap<X509Certificate, ParsedCertificate>();
