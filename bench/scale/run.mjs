@@ -165,7 +165,10 @@ async function runSize(pki, count, statusPort) {
         .join(", ");
       const failing = [
         ...new Set(
-          report.results.filter((result) => result.status === "fail" || result.status === "error").map((result) => `${result.ruleId} ${result.status}`),
+          report.results
+            .flatMap((group) => group.results)
+            .filter((result) => result.status === "fail" || result.status === "error")
+            .map((result) => `${result.ruleId} ${result.status}`),
         ),
       ];
       rows.push({

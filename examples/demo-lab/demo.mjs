@@ -139,10 +139,13 @@ if (scanExit !== 0 && scanExit !== 1) {
   console.error(`demo: the scan exited with ${scanExit}`);
   process.exit(scanExit);
 }
-const report = JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8"));
-const wrong = expected.filter(([target, rule, status]) => report.results.find((r) => r.target === target && r.ruleId === rule)?.status !== status);
+// hardcheck.json groups results by target, endpoint and pack: one flat list of them here.
+const resultsOf = (report) =>
+  report.results.flatMap((group) => group.results.map((result) => ({ ...result, target: group.target, endpoint: group.endpoint, pack: group.pack })));
+const results = resultsOf(JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8")));
+const wrong = expected.filter(([target, rule, status]) => results.find((r) => r.target === target && r.ruleId === rule)?.status !== status);
 for (const [target, rule, status] of wrong) {
-  const actual = report.results.find((r) => r.target === target && r.ruleId === rule);
+  const actual = results.find((r) => r.target === target && r.ruleId === rule);
   console.error(`demo: ${target} ${rule} expected ${status}, got ${actual?.status ?? "no result"}: ${actual?.message ?? ""}`);
 }
 console.log(

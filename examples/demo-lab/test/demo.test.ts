@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import type { ReportDocument } from "@hardcheck/core";
+import { parseReport } from "@hardcheck/core";
 import { afterAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
@@ -21,7 +21,7 @@ describe("the demo lab (README command 1)", () => {
     const { stdout } = await run(process.execPath, [demo, "--out", outDir], { env: { ...process.env, NO_COLOR: "1" } });
     expect(stdout).toMatch(/demo: (\d+)\/\1 verdicts match the lab's known configuration/);
     expect(stdout).toContain("web-expired");
-    const report = JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8")), "hardcheck.json");
     expect(report.targets.map((target) => target.id)).toEqual([
       "appliance-default",
       "decommissioned",

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { ReportDocument } from "@hardcheck/core";
+import { parseReport, type ReportDocument } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 
@@ -87,7 +87,7 @@ function runStep(script: string, cwd: string, env: Record<string, string> = {}):
   }
 }
 
-const readReport = (path: string) => JSON.parse(readFileSync(path, "utf8")) as ReportDocument;
+const readReport = (path: string) => parseReport(JSON.parse(readFileSync(path, "utf8")), "hardcheck.json");
 const withoutTimes = (report: ReportDocument) => ({ ...report, startedAt: "", finishedAt: "", evaluatedAt: "" });
 
 /** The same scan in one piece, with the config named as the shards named it (reports record the path). */

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { type ReportDocument, resultsWithRules } from "@hardcheck/core";
+import { parseReport, resultsWithRules } from "@hardcheck/core";
 import { afterAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
@@ -21,7 +21,7 @@ describe("the OpenScape lab's Concierge as a client", () => {
     expect(stdout).toMatch(/concierge-client: 3 client session\(s\) recorded; 2\/2 items fail through the client source/);
     const runDir = join(outDir, "concierge-client");
     const evidence = await readFile(join(runDir, "client-evidence.json"), "utf8");
-    const report = JSON.parse(await readFile(join(runDir, "report", "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(await readFile(join(runDir, "report", "hardcheck.json"), "utf8")), "hardcheck.json");
     const ldap = resultsWithRules(report).find((result) => result.ruleId === "CL-LDAP1");
     const smtp = resultsWithRules(report).find((result) => result.ruleId === "CL-SMTP1");
     // The directory connection: a simple bind in clear text, and StartTLS that went on after a self-signed certificate.

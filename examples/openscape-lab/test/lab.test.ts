@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { type ReportDocument, resultsWithRules } from "@hardcheck/core";
+import { parseReport, resultsWithRules } from "@hardcheck/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../../packages/reporters/test/chromium.js";
 import { openTableEdges, printedPages } from "../../../packages/reporters/test/pdf-pages.js";
@@ -23,7 +23,7 @@ describe("the OpenScape lab", () => {
     const { stdout } = await run(process.execPath, [lab, "--out", outDir], { env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 });
     expect(stdout).toMatch(/openscape-lab: (\d+)\/\1 verdicts match the lab's known configuration/);
     for (const file of ["hardcheck.json", "hardcheck.sarif", "hardcheck.junit.xml", "hardcheck.html", "hardcheck.md"]) await access(join(outDir, file));
-    const report = JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8")), "hardcheck.json");
     expect(report.packs.map((pack) => pack.id)).toEqual(["openscape-concierge-v5r0", "openscape-xpert"]);
     expect(report.targets.map((target) => [target.id, target.host?.split(":")[0]])).toEqual([
       ["concierge", "evidence"],

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { ReportDocument } from "@hardcheck/core";
+import { parseReport, type ReportDocument } from "@hardcheck/core";
 import { main } from "hardcheck";
 import { describe, expect, it } from "vitest";
 
@@ -23,7 +23,7 @@ async function scan(config: string): Promise<ReportDocument> {
   });
   expect(stderr).not.toMatch(/HC_/);
   expect([0, 1]).toContain(code);
-  return JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8")) as ReportDocument;
+  return parseReport(JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8")), "hardcheck.json");
 }
 
 const result = (report: ReportDocument, rule: string) => report.results.find((r) => r.ruleId === rule && r.target === "osc-1");

@@ -13,6 +13,7 @@ import {
   type ReportTableBuilder,
   type ReportTarget,
   type ResultSink,
+  reportListItems,
   SEVERITIES,
   type Severity,
   type StreamedReport,
@@ -21,11 +22,11 @@ import {
 import type { ConsoleStream, FormatStream, ReportStart } from "@hardcheck/reporters";
 import { scratchFileBeside, writeFileAtomicFrom } from "./atomic-write.js";
 
-/** The lists of a version 3 document that grow with the scan, in the order they are written. */
+/** The lists of a document that grow with the scan, in the order they are written. */
 const LISTS = ["facts", "conditions", "results"] as const;
 type ListName = (typeof LISTS)[number];
 
-/** One JSON record per line in a scratch file, separated as the document separates them. */
+/** A list's elements in a scratch file, separated as the document separates them. */
 class Spool {
   readonly #scratch: ReturnType<typeof scratchFileBeside>;
   readonly #out: WriteStream;
@@ -40,11 +41,11 @@ class Spool {
     return this.#scratch.path;
   }
 
-  /** Appends records, one JSON line each. */
-  async write(records: readonly unknown[]): Promise<void> {
-    if (records.length === 0) return;
-    const text = records.map((record, index) => `${this.count + index === 0 ? "" : ",\n"}${JSON.stringify(record)}`).join("");
-    this.count += records.length;
+  /** Appends list elements, each as its text (one line, or several for a group). */
+  async write(items: readonly string[]): Promise<void> {
+    if (items.length === 0) return;
+    const text = `${this.count === 0 ? "" : ",\n"}${items.join(",\n")}`;
+    this.count += items.length;
     await this.writeText(text);
   }
 
@@ -115,7 +116,7 @@ export class StreamedReportWriter implements ResultSink {
   async add(targetId: string, results: readonly CheckResult[]): Promise<void> {
     const ordered = [...results].sort(compareResults);
     const part = this.tables.add(ordered);
-    for (const name of LISTS) await this.#lists[name].write(part[name]);
+    for (const name of LISTS) await this.#lists[name].write(reportListItems(name, part[name]));
     const target = this.targets.get(targetId) ?? { id: targetId };
     for (const file of this.#files) await file.spool.writeText(file.stream.target(target, ordered));
     if (this.failOn !== "none" && !this.#failing) {

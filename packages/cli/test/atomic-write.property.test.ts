@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type ReportDocument, summarize } from "@hardcheck/core";
+import { parseReport, type ReportTarget, serializeReport, summarize } from "@hardcheck/core";
 import { startGarbageServer } from "@hardcheck/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,14 +42,14 @@ describe("report files are replaced atomically (property)", () => {
       await server.close();
     }
     // Two large reports (thousands of targets) so that writing them takes long enough to be interrupted.
-    const seed = JSON.parse(await readFile(join(dir, "seed", "hardcheck.json"), "utf8")) as ReportDocument;
+    const seed = parseReport(JSON.parse(await readFile(join(dir, "seed", "hardcheck.json"), "utf8")), "hardcheck.json");
     const grow = (count: number, tag: string) => {
-      const targets = Array.from({ length: count }, (_, i) => ({ ...seed.targets[0], id: `${tag}-${i}` }));
+      const targets = Array.from({ length: count }, (_, i) => ({ ...(seed.targets[0] as ReportTarget), id: `${tag}-${i}` }));
       const results = targets.flatMap((target) => seed.results.map((result) => ({ ...result, target: target.id })));
       return { ...seed, targets, results, summary: summarize(results) };
     };
-    await writeFile(join(dir, "old.json"), JSON.stringify(grow(3000, "old")));
-    await writeFile(join(dir, "new.json"), JSON.stringify(grow(3500, "new")));
+    await writeFile(join(dir, "old.json"), serializeReport(grow(3000, "old")));
+    await writeFile(join(dir, "new.json"), serializeReport(grow(3500, "new")));
     expect(await main(["report", "--from", "old.json", "--format", FORMATS, "--out", "old-out", "--stdout", "none"], quiet(dir))).toBe(0);
     const started = Date.now();
     expect(await main(["report", "--from", "new.json", "--format", FORMATS, "--out", "new-out", "--stdout", "none"], quiet(dir))).toBe(0);

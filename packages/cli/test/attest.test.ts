@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { fixedClock, type ReportDocument } from "@hardcheck/core";
+import { fixedClock, parseReport } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { main } from "../src/program.js";
@@ -104,7 +104,7 @@ describe("hardcheck attest", () => {
     // and a scan decides the attested items from the file and leaves the rest manual.
     const scan = await run(["scan", "-c", "hardcheck.yaml", "-o", "out", "--stdout", "none"], dir);
     expect(scan.stderr).not.toMatch(/HC_/);
-    const report = JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8")), "hardcheck.json");
     const status = (rule: string, target = "osc-1") => report.results.find((r) => r.ruleId === rule && r.target === target)?.status;
     expect(MANUAL.map((rule) => `${rule} ${status(rule)}`)).toEqual(
       MANUAL.map((rule) => {

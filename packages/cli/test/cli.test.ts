@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { type ReportDocument, resultsWithRules, summarize } from "@hardcheck/core";
+import { parseReport, type ReportDocument, resultsWithRules, serializeReport, summarize } from "@hardcheck/core";
 import { type LoopbackServer, startRefusingPort, startScriptedServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/program.js";
@@ -93,7 +93,7 @@ describe("hardcheck CLI", () => {
     expect(stdout).toContain("TEST-PORT-CLOSED");
     expect(stdout).toMatch(/checks: \d+ passed, 2 failed/);
     expect(stderr).toContain("reports written to out1: hardcheck.json");
-    const report = JSON.parse(await readFile(join(dir, "out1", "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(await readFile(join(dir, "out1", "hardcheck.json"), "utf8")), "hardcheck.json");
     const status = (target: string, rule: string) => report.results.find((r) => r.target === target && r.ruleId === rule)?.status;
     expect(status("host-0", "TEST-PORT-CLOSED")).toBe("fail");
     expect(status("host-closed", "TEST-PORT-CLOSED")).toBe("pass");
@@ -113,7 +113,7 @@ describe("hardcheck CLI", () => {
       const [a, b] = [await readFile(join(dir, "stream-a", file), "utf8"), await readFile(join(dir, "stream-b", file), "utf8")];
       expect(a, file).toBe(b);
     }
-    expect(JSON.parse(await readFile(join(dir, "stream-a", "hardcheck.json"), "utf8")).results.length).toBeGreaterThan(5);
+    expect(parseReport(JSON.parse(await readFile(join(dir, "stream-a", "hardcheck.json"), "utf8")), "hardcheck.json").results.length).toBeGreaterThan(5);
     expect(await readFile(join(dir, "stream-a", "hardcheck.junit.xml"), "utf8")).toContain("<failure ");
     expect(JSON.parse(await readFile(join(dir, "stream-a", "hardcheck.sarif"), "utf8")).runs[0].results.length).toBeGreaterThan(0);
     // Nothing but the reports is left in the folder: the scratch files are gone.
@@ -135,7 +135,7 @@ describe("hardcheck CLI", () => {
   it("prints only the requested stdout format", async () => {
     const { code, stdout } = await cli(["scan", "--config", config, "--out", "out3", "--stdout", "json", "--rule", "TEST-PORT-OPEN"], dir);
     expect(code).toBe(1);
-    const report = JSON.parse(stdout) as ReportDocument;
+    const report = parseReport(JSON.parse(stdout), "hardcheck.json");
     expect(new Set(report.results.map((r) => r.ruleId))).toEqual(new Set(["TEST-PORT-OPEN"]));
   });
 
@@ -143,13 +143,15 @@ describe("hardcheck CLI", () => {
     await cli(["scan", "--config", config, "--out", "whole", "--stdout", "none"], dir);
     for (const shard of ["1/3", "2/3", "3/3"]) await cli(["scan", "--config", config, "--out", `shard-${shard[0]}`, "--shard", shard, "--stdout", "none"], dir);
     const shardTargets = await Promise.all(
-      ["1", "2", "3"].map(async (i) => (JSON.parse(await readFile(join(dir, `shard-${i}`, "hardcheck.json"), "utf8")) as ReportDocument).targets.length),
+      ["1", "2", "3"].map(
+        async (i) => parseReport(JSON.parse(await readFile(join(dir, `shard-${i}`, "hardcheck.json"), "utf8")), "hardcheck.json").targets.length,
+      ),
     );
     expect(shardTargets.reduce((a, b) => a + b, 0)).toBe(5);
     const merged = await cli(["merge", "shard-1/hardcheck.json", "shard-2/hardcheck.json", "shard-3/hardcheck.json", "--out", "merged"], dir);
     expect(merged.code).toBe(0);
-    const whole = JSON.parse(await readFile(join(dir, "whole", "hardcheck.json"), "utf8")) as ReportDocument;
-    const combined = JSON.parse(await readFile(join(dir, "merged", "hardcheck.json"), "utf8")) as ReportDocument;
+    const whole = parseReport(JSON.parse(await readFile(join(dir, "whole", "hardcheck.json"), "utf8")), "hardcheck.json");
+    const combined = parseReport(JSON.parse(await readFile(join(dir, "merged", "hardcheck.json"), "utf8")), "hardcheck.json");
     expect(withoutTimes(combined)).toEqual(withoutTimes(whole));
   });
 
@@ -175,10 +177,10 @@ describe("hardcheck CLI", () => {
     }
 
     // A baseline in which host-0 already failed: only host-missing's failure is new.
-    const saved = JSON.parse(await readFile(join(dir, "all", "hardcheck.json"), "utf8")) as ReportDocument;
+    const saved = parseReport(JSON.parse(await readFile(join(dir, "all", "hardcheck.json"), "utf8")), "hardcheck.json");
     const kept = saved.results.filter((result) => !(result.target === "host-missing" && result.status === "fail"));
     const baseline = { ...saved, results: kept, summary: summarize(kept) };
-    await writeFile(join(dir, "baseline.json"), JSON.stringify(baseline));
+    await writeFile(join(dir, "baseline.json"), serializeReport(baseline));
     const compared = await cli(
       ["scan", "--config", config, "--out", "compared", "--format", "sarif,markdown", "--stdout", "console", "--baseline", "baseline.json"],
       dir,
@@ -198,26 +200,27 @@ describe("hardcheck CLI", () => {
     expect((JSON.parse(same.stdout) as { newFailures: unknown[] }).newFailures).toEqual([]);
   });
 
-  it("reads reports of schema versions 1 and 2 in report --from, diff and merge", async () => {
+  it("reads reports of schema versions 1, 2 and 3 in report --from, diff and merge", async () => {
     await cli(["scan", "--config", config, "--out", "v3-whole", "--format", "json,sarif,markdown", "--stdout", "none"], dir);
     for (const shard of ["1/2", "2/2"]) await cli(["scan", "--config", config, "--out", `v3-shard-${shard[0]}`, "--shard", shard, "--stdout", "none"], dir);
-    const read = async (path: string) => JSON.parse(await readFile(join(dir, path), "utf8")) as ReportDocument;
-    // What older versions wrote: version 2 kept evidence and traces on every result; version 1 also
-    // repeated its rule's fields and had no rules section.
-    const older = (report: ReportDocument, version: 1 | 2) => {
+    const read = async (path: string) => parseReport(JSON.parse(await readFile(join(dir, path), "utf8")), "hardcheck.json");
+    // What older versions wrote: version 3 kept facts and results ungrouped; version 2 kept evidence
+    // and traces on every result; version 1 also repeated its rule's fields and had no rules section.
+    const older = (report: ReportDocument, version: 1 | 2 | 3) => {
+      if (version === 3) return { ...report, schemaVersion: 3 };
       const { facts: _facts, conditions: _conditions, rules, ...rest } = report;
       const joined = resultsWithRules(report);
       return version === 2
         ? { ...rest, schemaVersion: 2, results: joined.map(({ checklistRef, section, title, severity, source, ...result }) => result), rules }
         : { ...rest, schemaVersion: 1, results: joined };
     };
-    for (const version of [1, 2] as const) {
+    for (const version of [1, 2, 3] as const) {
       const whole = await read("v3-whole/hardcheck.json");
       await writeFile(join(dir, `v${version}.json`), JSON.stringify(older(whole, version), null, 2));
       const rendered = await cli(["report", "--from", `v${version}.json`, "--format", "sarif", "--out", `from-v${version}`, "--stdout", "none"], dir);
       expect(rendered.code, rendered.stderr).toBe(0);
-      if (version === 2) {
-        // Version 2 had the rules: the SARIF made from it is the one made from version 3.
+      if (version >= 2) {
+        // Versions 2 and 3 had the rules: the SARIF made from them is the one made from version 4.
         expect(await readFile(join(dir, `from-v${version}`, "hardcheck.sarif"), "utf8")).toBe(await readFile(join(dir, "v3-whole", "hardcheck.sarif"), "utf8"));
       }
       const diff = await cli(["diff", `v${version}.json`, "v3-whole/hardcheck.json", "--json"], dir);
@@ -229,9 +232,9 @@ describe("hardcheck CLI", () => {
       const merged = await cli(["merge", `v${version}-shard-1.json`, `v${version}-shard-2.json`, "--out", `merged-v${version}`], dir);
       expect(merged.code, merged.stderr).toBe(0);
       const combined = await read(`merged-v${version}/hardcheck.json`);
-      expect(combined.schemaVersion).toBe(3);
+      expect(combined.schemaVersion).toBe(4);
       expect(resultsWithRules(combined)).toEqual(resultsWithRules(whole));
-      if (version === 2) expect(withoutTimes(combined)).toEqual(withoutTimes(whole));
+      if (version >= 2) expect(withoutTimes(combined)).toEqual(withoutTimes(whole));
     }
   });
 
@@ -322,7 +325,7 @@ describe("hardcheck CLI", () => {
       expect(Date.now() - started).toBeLessThan(5000);
       expect(code).toBe(1);
       expect(stderr).toContain("interrupted");
-      const report = JSON.parse(await readFile(join(dir, "out-int", "hardcheck.json"), "utf8")) as ReportDocument;
+      const report = parseReport(JSON.parse(await readFile(join(dir, "out-int", "hardcheck.json"), "utf8")), "hardcheck.json");
       expect(report.incomplete).toBe(true);
       expect(report.results.filter((r) => r.status === "error").length).toBeGreaterThan(0);
       expect(report.notices.map((n) => n.code)).toContain("HC_SCAN_INCOMPLETE");

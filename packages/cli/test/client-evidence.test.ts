@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fixedClock, type ReportDocument, resultsWithRules } from "@hardcheck/core";
+import { fixedClock, parseReport, type ReportDocument, resultsWithRules } from "@hardcheck/core";
 import { reserveLoopbackPort } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canarySession, carefulClient, carelessClient, evidenceFile } from "../../probes-network/test/support/canary-sessions.js";
@@ -29,7 +29,7 @@ async function inProcess(args: string[], cwd: string): Promise<{ code: number; s
 const SENT_SECRET = "Winter2026!relay-password";
 
 let dir = "";
-const readReport = async (out: string) => JSON.parse(await readFile(join(dir, out, "hardcheck.json"), "utf8")) as ReportDocument;
+const readReport = async (out: string) => parseReport(JSON.parse(await readFile(join(dir, out, "hardcheck.json"), "utf8")), "hardcheck.json");
 const statusOf = (report: ReportDocument, target: string, rule: string) =>
   report.results.find((result) => result.target === target && result.ruleId === rule)?.status;
 

@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type ReportDocument, resultsWithRules } from "@hardcheck/core";
+import { parseReport, type ReportDocument, resultsWithRules, serializeReport } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startGarbageServer, startScriptedServer, startTlsServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/program.js";
@@ -55,7 +55,7 @@ function spawnCli(
   );
 }
 
-const readJson = async (file: string) => JSON.parse(await readFile(file, "utf8")) as ReportDocument;
+const readJson = async (file: string) => parseReport(JSON.parse(await readFile(file, "utf8")), "hardcheck.json");
 const statusOf = (report: ReportDocument, rule: string) => report.results.find((result) => result.ruleId === rule)?.status;
 
 describe("hostile input", () => {
@@ -170,7 +170,7 @@ describe("hostile input", () => {
     expect(diff.stdout).toMatch(/^0 new failure\(s\), 0 fixed, 2 no longer verified/);
     expect(diff.stdout).toMatch(/HOSTILE-BANNER mail tcp:\/\/127\.0\.0\.1:\d+ fail → error/);
 
-    await writeFile(join(dir, "edited.json"), JSON.stringify({ ...after, summary: { ...after.summary, error: 0, pass: 3 } }));
+    await writeFile(join(dir, "edited.json"), serializeReport({ ...after, summary: { ...after.summary, error: 0, pass: 3 } }));
     const rendered = await inProcess(["report", "--from", "edited.json", "--format", "junit", "--out", "out-edited"], dir);
     expect(rendered.code).toBe(2);
     expect(rendered.stderr).toMatch(

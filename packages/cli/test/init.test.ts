@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { fixedClock, type ReportDocument } from "@hardcheck/core";
+import { fixedClock, parseReport } from "@hardcheck/core";
 import { createTestPki, type LoopbackServer, startTlsServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
@@ -66,7 +66,7 @@ describe("hardcheck init", () => {
     expect(validate.code).toBe(0);
     const scan = await run(["scan", "-c", "lab.yaml", "-o", "out", "--stdout", "none"], dir);
     expect(scan.code).toBeLessThan(2);
-    const report = JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8")), "hardcheck.json");
     expect(report.incomplete).toBe(false);
     const onLab = report.results.filter((result) => result.endpoint === `tls://127.0.0.1:${web.port}`);
     expect(onLab.some((result) => result.ruleId === "TLS-PROTOCOL-VERSIONS" && result.status === "pass")).toBe(true);

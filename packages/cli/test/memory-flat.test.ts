@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parseReport, type ReportDocument } from "@hardcheck/core";
 import { createLabDir, type LabDir, type LabProcess, startLabProcess, tcpPortAnswers } from "@hardcheck/labs";
 import { createOpensslPki, type OpensslPki, type ProcessServer, reserveLoopbackPort, startNamespacedServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,10 +26,7 @@ const LARGE = 240;
 const SLACK_MIB = HEADROOM_BYTES / 2 ** 20;
 
 type ScanRun = { readonly rssMiB: number; readonly exitCode: number | null; readonly stderr: string; readonly report: JsonReport };
-type JsonReport = {
-  readonly summary: { readonly error: number };
-  readonly results: readonly { readonly target: string; readonly ruleId: string; readonly status: string; readonly message: string }[];
-};
+type JsonReport = ReportDocument;
 
 /** Runs `hardcheck scan` under GNU time; resolves with the process's peak RSS and its JSON report. */
 async function scan(dir: string, caPath: string, ports: readonly number[]): Promise<ScanRun> {
@@ -51,7 +49,7 @@ async function scan(dir: string, caPath: string, ports: readonly number[]): Prom
   });
   const exitCode = await new Promise<number | null>((resolveExit) => child.once("close", (code) => resolveExit(code)));
   const rssKib = Number(/peak-rss-kib (\d+)\s*$/.exec(stderr)?.[1] ?? Number.NaN);
-  const report = JSON.parse(readFileSync(join(out, "hardcheck.json"), "utf8")) as JsonReport;
+  const report = parseReport(JSON.parse(readFileSync(join(out, "hardcheck.json"), "utf8")), "hardcheck.json");
   return { rssMiB: rssKib / 1024, exitCode, stderr, report };
 }
 

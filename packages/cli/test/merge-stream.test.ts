@@ -194,7 +194,7 @@ describe("merge streams shards in the line layout", () => {
     [
       "a dangling fact index",
       () => edited("results", 1, (line) => line.replace(/"facts":\[\d+/, '"facts":[99999')),
-      ["results[1].facts[0]", "refers to fact record 99999"],
+      ["results[0].results[0].facts[0]", "refers to fact record 99999"],
     ],
     [
       "a dangling sameAs",
@@ -206,7 +206,21 @@ describe("merge streams shards in the line layout", () => {
       () => (texts[0] as string).replace(/"summary": \{"pass":(\d+)/, (_, pass: string) => `"summary": {"pass":${Number(pass) + 1}`),
       ["summary", "disagrees"],
     ],
-    ["a record that fails the schema", () => edited("results", 3, (line) => line.replace(/"status":"[a-z-]+"/, '"status":"bogus"')), ["results[3].status"]],
+    [
+      "a record that fails the schema",
+      () => edited("results", 3, (line) => line.replace(/"status":"[a-z-]+"/, '"status":"bogus"')),
+      ["results[0].results[2].status"],
+    ],
+    [
+      "a group without records",
+      () => {
+        const text = texts[0] as string;
+        const start = text.indexOf('"results": [\n') + '"results": [\n'.length;
+        const opening = text.slice(start, text.indexOf("\n", start) + 1);
+        return `${text.slice(0, start)}${opening}]},\n${text.slice(start)}`;
+      },
+      ["results[0]", "a group without records"],
+    ],
     ["a file cut short within a record", () => (texts[0] as string).slice(0, (texts[0] as string).indexOf('"results": [') + 200), ["results[", "not JSON"]],
     [
       "a file cut short between records",

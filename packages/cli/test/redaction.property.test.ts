@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type ReportDocument, resultsWithRules } from "@hardcheck/core";
+import { parseReport, type ReportDocument, resultsWithRules } from "@hardcheck/core";
 import { escapeHtml, escapeMarkdown, escapeXml } from "@hardcheck/reporters";
 import { type LoopbackServer, startScriptedServer } from "@hardcheck/testkit";
 import fc from "fast-check";
@@ -46,7 +46,7 @@ describe("redaction (property)", () => {
     expect(code).toBe(1);
     const outputs: Record<string, string> = { console: stdout };
     for (const file of FILES) outputs[file] = await readFile(join(dir, "out", file), "utf8");
-    return { report: JSON.parse(outputs["hardcheck.json"] as string) as ReportDocument, outputs };
+    return { report: parseReport(JSON.parse(outputs["hardcheck.json"] as string), "hardcheck.json"), outputs };
   }
 
   it("never changes an enum field and leaves the secret in no format", async () => {

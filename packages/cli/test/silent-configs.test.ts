@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fixedClock, type ReportDocument } from "@hardcheck/core";
+import { fixedClock, parseReport } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
 import { fixtureBundle } from "../../probes-windows/test/support/fixture-host.js";
 import { main } from "../src/program.js";
@@ -41,7 +41,7 @@ describe("silent config 1: a root: Linux image without os: linux", () => {
   it("applies the linux rules: the OS is read from the image's os-release", async () => {
     const { stderr } = await run(["scan", "-c", "detected.yaml", "-o", "out-detected", "--stdout", "none", "--strict"], dir);
     expect(stderr).not.toContain("HC_STRICT");
-    const report = JSON.parse(readFileSync(join(dir, "out-detected", "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(readFileSync(join(dir, "out-detected", "hardcheck.json"), "utf8")), "hardcheck.json");
     expect(report.targets[0]?.os).toBe("linux");
     const osSkipped = report.results.filter((result) => /applies to linux targets/.test(result.message));
     expect(osSkipped).toEqual([]);
@@ -52,7 +52,7 @@ describe("silent config 1: a root: Linux image without os: linux", () => {
     const plain = await run(["scan", "-c", "undetected.yaml", "-o", "out-bare", "--stdout", "console"], dir);
     expect(plain.stdout).toMatch(/WARNING target bare: the OS of root:.* could not be detected .* add `os: linux` to target bare/);
     expect(plain.code).toBe(1);
-    const report = JSON.parse(readFileSync(join(dir, "out-bare", "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(readFileSync(join(dir, "out-bare", "hardcheck.json"), "utf8")), "hardcheck.json");
     expect(report.results.filter((result) => result.status === "not-applicable").map((result) => result.ruleId)).toEqual([]);
     expect(report.results.every((result) => result.status === "error")).toBe(true);
     const strict = await run(["scan", "-c", "undetected.yaml", "-o", "out-bare", "--stdout", "none", "--strict"], dir);
@@ -88,7 +88,7 @@ describe("silent config 2: Windows evidence without tags: [concierge]", () => {
 
   it("the console summary counts the not-applicable checks by reason", async () => {
     const { stdout } = await run(["scan", "-c", "hardcheck.yaml", "-o", "out", "--stdout", "console"], dir);
-    const report = JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8")), "hardcheck.json");
     expect(stdout).toContain(`${report.summary.notApplicable} not applicable, by reason:`);
     expect(stdout).toMatch(new RegExp(`\\s${report.summary.notApplicable} × target has none of the tags concierge`));
   });
@@ -148,7 +148,7 @@ describe("the OS is detected, the config's os: overrides it", () => {
 
   it("an evidence bundle says it is Windows: windows-baseline applies without os:", async () => {
     await run(["scan", "-c", "evidence.yaml", "-o", "out-evidence", "--stdout", "none"], dir);
-    const report = JSON.parse(readFileSync(join(dir, "out-evidence", "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(readFileSync(join(dir, "out-evidence", "hardcheck.json"), "utf8")), "hardcheck.json");
     expect(report.targets[0]?.os).toBe("windows");
     expect(report.results.find((result) => result.ruleId === "WIN-SCHANNEL-PROTOCOLS")?.status).toBe("pass");
   });
@@ -161,7 +161,7 @@ describe("the OS is detected, the config's os: overrides it", () => {
         " reports linux (Debian GNU/Linux 12 (bookworm)) in /etc/os-release — os: windows is used",
     );
     expect(code).toBe(2);
-    const report = JSON.parse(readFileSync(join(dir, "out-contradiction", "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(readFileSync(join(dir, "out-contradiction", "hardcheck.json"), "utf8")), "hardcheck.json");
     expect(report.targets[0]?.os).toBe("windows");
   });
 });

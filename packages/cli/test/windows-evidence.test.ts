@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ReportDocument } from "@hardcheck/core";
+import { parseReport } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
 import { FIXTURE_SETS, fixtureBundle } from "../../probes-windows/test/support/fixture-host.js";
 import { main } from "../src/program.js";
@@ -54,7 +54,7 @@ describe("hardcheck scan of evidence bundles with windows-baseline", () => {
     const { code, stderr } = await run(["scan", "-c", join(dir, "hardcheck.yaml"), "-o", join(dir, "out"), "--stdout", "none"], dir);
     expect(stderr).not.toMatch(/HC_/);
     expect(code).toBe(1);
-    const report = JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(readFileSync(join(dir, "out", "hardcheck.json"), "utf8")), "hardcheck.json");
     const status = (target: string, rule: string) => report.results.find((result) => result.target === target && result.ruleId === rule)?.status;
     for (const rule of HOST_RULES) {
       for (const set of FIXTURE_SETS) expect(`${set} ${rule} ${status(set, rule)}`).toBe(`${set} ${rule} ${set.endsWith("hardened") ? "pass" : "fail"}`);
@@ -73,7 +73,7 @@ describe("hardcheck scan of evidence bundles with windows-baseline", () => {
       const out = join(dir, `out-${asOf.slice(0, 10)}`);
       const { stderr } = await run(["scan", "-c", join(dir, "hardcheck.yaml"), "-o", out, "--stdout", "none", "--as-of", asOf], dir);
       expect(stderr).not.toMatch(/HC_/);
-      const report = JSON.parse(readFileSync(join(out, "hardcheck.json"), "utf8")) as ReportDocument;
+      const report = parseReport(JSON.parse(readFileSync(join(out, "hardcheck.json"), "utf8")), "hardcheck.json");
       expect(report.evaluatedAt).toBe(asOf);
       expect(report.targets.find((target) => target.id === "2022-hardened")?.observedAt).toBe("2026-11-24T08:00:00.000Z");
       return new Map(report.results.map((result) => [`${result.target} ${result.ruleId}`, result.status]));
@@ -99,7 +99,7 @@ describe("hardcheck scan of evidence bundles with windows-baseline", () => {
     const concierge = FIXTURE_SETS.map((set) => `  - { id: ${set}, os: windows, tags: [concierge], host: "evidence:${join(dir, `${set}.json`)}" }`);
     writeFileSync(join(dir, "concierge.yaml"), `packs: [openscape-concierge-v5r0]\ntargets:\n${concierge.join("\n")}\n`);
     await run(["scan", "-c", join(dir, "concierge.yaml"), "-o", join(dir, "out-concierge"), "--stdout", "none"], dir);
-    const report = JSON.parse(readFileSync(join(dir, "out-concierge", "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(readFileSync(join(dir, "out-concierge", "hardcheck.json"), "utf8")), "hardcheck.json");
     const status = (target: string) => report.results.find((result) => result.target === target && result.ruleId === "CL-SF-SW-STATUS")?.status;
     expect(FIXTURE_SETS.map((set) => `${set} ${status(set)}`)).toEqual(FIXTURE_SETS.map((set) => `${set} ${set.endsWith("hardened") ? "pass" : "fail"}`));
   });
@@ -111,7 +111,7 @@ describe("hardcheck scan of evidence bundles with windows-baseline", () => {
       `packs: [windows-baseline]\ntargets:\n  - { id: broken, os: windows, host: "evidence:${join(dir, "broken.json")}" }\n`,
     );
     await run(["scan", "-c", join(dir, "broken.yaml"), "-o", join(dir, "out-broken"), "--stdout", "none"], dir);
-    const report = JSON.parse(readFileSync(join(dir, "out-broken", "hardcheck.json"), "utf8")) as ReportDocument;
+    const report = parseReport(JSON.parse(readFileSync(join(dir, "out-broken", "hardcheck.json"), "utf8")), "hardcheck.json");
     const firewall = report.results.find((result) => result.ruleId === "WIN-FIREWALL");
     expect(firewall).toMatchObject({ status: "error", message: expect.stringMatching(/HC_EVIDENCE_INVALID: .*truncated/) });
   });

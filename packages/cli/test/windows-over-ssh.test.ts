@@ -5,7 +5,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fixedClock, type ReportDocument } from "@hardcheck/core";
+import { fixedClock, parseReport } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SSHD_BINARY, startTestSshd, type TestSshd } from "../../probes-linux/test/sshd.js";
 import { SECTION_IDS } from "../../probes-windows/src/commands/catalog.js";
@@ -63,7 +63,7 @@ async function scan(name: string, targets: string[]) {
   });
   const written = join(dir, `out-${name}`, "hardcheck.json");
   if (!existsSync(written)) throw new Error(`scan "${name}" wrote no report (exit ${code}): ${stderr}`);
-  const report = JSON.parse(readFileSync(written, "utf8")) as ReportDocument;
+  const report = parseReport(JSON.parse(readFileSync(written, "utf8")), "hardcheck.json");
   return { code, stderr, report };
 }
 

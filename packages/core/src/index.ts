@@ -110,6 +110,17 @@ export {
 export { builtinProbes, registerBuiltins } from "./probes/builtins.js";
 export { readSettings, SETTING_FORMATS, type SettingFormat, type SettingParams, settingProbe } from "./probes/setting/setting.probe.js";
 export { parseXmlDocument, readXmlPath, type XmlDocument, xmlPathYieldsList } from "./probes/setting/xml-path.js";
+export {
+  factOfGroup,
+  fromReportFile,
+  groupFacts,
+  groupResults,
+  reportElementText,
+  reportListElements,
+  reportListItems,
+  resultOfGroup,
+  toReportFile,
+} from "./report/file.js";
 // Reports.
 export { printable, printableDeep } from "./report/printable.js";
 export { type OpenedReport, openReportStream, type ReportHeader, type ReportStream, type ReportTargetPart } from "./report/read-stream.js";

@@ -10,6 +10,7 @@ import { loadConfigFile } from "../src/config/config.js";
 import { loadPackFile } from "../src/config/pack.js";
 import { Hardcheck } from "../src/hardcheck.js";
 import { mergeReports, parseReport } from "../src/report/report.js";
+import { serializeReport } from "../src/report/serialize.js";
 import { fakeEndpointProbe, fixedClock, ruleData, when } from "./support/fakes.js";
 
 let dir = "";
@@ -82,7 +83,7 @@ describe("checklist data", () => {
     expect(main?.endpointLines).toEqual({ "tls://127.0.0.1:4443": 12, "tls://127.0.0.1:4444": 13 });
     expect(report.targets.find((target) => target.id === "standby")?.source).toEqual({ file: "hardcheck.yaml", line: 14 });
     // The JSON report parses back with all of it, and a merge keeps the overview.
-    const parsed = parseReport(JSON.parse(JSON.stringify(report)), "hardcheck.json");
+    const parsed = parseReport(JSON.parse(serializeReport(report)), "hardcheck.json");
     expect(parsed.site).toEqual(report.site);
     expect(mergeReports([parsed]).site).toEqual(report.site);
   });

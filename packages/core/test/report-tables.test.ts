@@ -1,8 +1,9 @@
-/** Version 3 documents: evidence and conditions stored once, read back exactly as written. */
+/** Report documents since version 3: evidence and conditions stored once, read back exactly as written; version 4's groups. */
 import { describe, expect, it } from "vitest";
 import { HardcheckError } from "../src/errors.js";
 import type { ConditionTrace, ReportDocument, ReportResult } from "../src/model/report.js";
 import type { JsonValue } from "../src/model/values.js";
+import { fromReportFile, toReportFile } from "../src/report/file.js";
 import { buildReport, parseReport, resultsWithRules } from "../src/report/report.js";
 import { serializeReport, serializeReportField, serializeReportFieldParts } from "../src/report/serialize.js";
 import { joinResults, storeResults } from "../src/report/tables.js";
@@ -172,7 +173,7 @@ describe("storeResults and joinResults", () => {
   });
 });
 
-describe("version 3 documents", () => {
+describe("report documents", () => {
   const document = (): ReportDocument =>
     buildReport({
       tool: { name: "hardcheck", version: "1" },
@@ -199,9 +200,12 @@ describe("version 3 documents", () => {
     const text = serializeReport(report);
     expect(parseReport(JSON.parse(text), "hardcheck.json")).toEqual(report);
     const lines = text.split("\n");
+    // One line per result and fact record; each endpoint's results and facts in a group of their own.
     expect(lines.filter((line) => line.startsWith('{"ruleId":'))).toHaveLength(2);
-    expect(lines.filter((line) => line.startsWith('{"target":"t","endpoint":'))).toHaveLength(2);
-    expect(lines).toContain('"schemaVersion": 3,');
+    expect(lines.filter((line) => line.startsWith('{"fact":'))).toHaveLength(2);
+    expect(lines.filter((line) => line.startsWith('{"target":"t","endpoint":'))).toHaveLength(4);
+    expect(lines.filter((line) => line === "]}" || line === "]},")).toHaveLength(4);
+    expect(lines).toContain('"schemaVersion": 4,');
     expect(text.endsWith("}\n")).toBe(true);
   });
 
@@ -217,7 +221,7 @@ describe("version 3 documents", () => {
   });
 
   const edited = (edit: (data: Record<string, JsonValue>) => void) => {
-    const data = JSON.parse(JSON.stringify(document())) as Record<string, JsonValue>;
+    const data = JSON.parse(serializeReport(document())) as Record<string, JsonValue>;
     edit(data);
     return data;
   };
@@ -228,37 +232,37 @@ describe("version 3 documents", () => {
     {
       name: "a result pointing past the fact table",
       data: edited((data) => {
-        at(data, "results", 0).facts = [7];
+        at(data, "results", 0, "results", 0).facts = [7];
       }),
-      path: "results.0.facts.0",
+      path: "results.0.results.0.facts.0",
     },
     {
       name: "a fact record referring to a later one",
       data: edited((data) => {
-        (data.facts as JsonValue[])[0] = { target: "t", endpoint: "tls://a:443", fact: "tls.leaf", sameAs: 1 };
+        (at(data, "facts", 0, "facts") as unknown as JsonValue[])[0] = { fact: "tls.leaf", sameAs: 1 };
       }),
-      path: "facts.0.sameAs",
+      path: "facts.0.facts.0.sameAs",
     },
     {
       name: "a condition that is not in the table",
       data: edited((data) => {
-        (at(data, "results", 1, "conditions") as unknown as JsonValue[])[0] = [3, "pass", "CN=web.example"];
+        (at(data, "results", 1, "results", 0, "conditions") as unknown as JsonValue[])[0] = [3, "pass", "CN=web.example"];
       }),
-      path: "results.1.conditions.0.0",
+      path: "results.1.results.0.conditions.0.0",
     },
     {
       name: "an actual value in a fact record that is not there",
       data: edited((data) => {
-        (at(data, "results", 1, "conditions") as unknown as JsonValue[])[0] = [0, "pass", null, 2];
+        (at(data, "results", 1, "results", 0, "conditions") as unknown as JsonValue[])[0] = [0, "pass", null, 2];
       }),
-      path: "results.1.conditions.0.3",
+      path: "results.1.results.0.conditions.0.3",
     },
     {
       name: "a negative index",
       data: edited((data) => {
-        at(data, "results", 0).facts = [-1];
+        at(data, "results", 0, "results", 0).facts = [-1];
       }),
-      path: "results.0.facts.0",
+      path: "results.0.results.0.facts.0",
     },
   ])("refuses $name with HC_REPORT_INVALID naming the key", ({ data, path }) => {
     let error: unknown;
@@ -286,3 +290,101 @@ describe("serializeReportFieldParts", () => {
     for (const value of [[], "x", { a: 1 }, null]) expect([...serializeReportFieldParts("f", value, 2)].join("")).toBe(serializeReportField("f", value));
   });
 });
+
+describe("version 4 groups", () => {
+  const targets = [
+    { id: "h", host: "ssh://h", os: "linux", tags: [], endpoints: ["tls://h:443", "tls://h:8443"] },
+    { id: "w", host: null, os: null, tags: [], endpoints: ["tls://w:443"] },
+  ];
+  const value = (endpoint: string | null) => ({ "tls.leaf": { ...LEAF, subject: `CN=${endpoint ?? "host"}` } });
+  const results = [
+    // Handed over out of order: the document sorts them by target, endpoint (host first), pack and rule.
+    result({ ruleId: "r2", pack: "b", target: "w", endpoint: "tls://w:443", evidence: value("tls://w:443") }),
+    result({ ruleId: "r1", pack: "a", target: "h", endpoint: "tls://h:8443", status: "fail", message: "weak", evidence: value("tls://h:8443") }),
+    result({ ruleId: "r1", pack: "a", target: "h", endpoint: "tls://h:443", evidence: value("tls://h:443") }),
+    result({ ruleId: "r9", pack: "a", target: "h", endpoint: null, status: "manual", message: "Is it so?" }),
+    result({ ruleId: "r0", pack: "b", target: "h", endpoint: "tls://h:443", evidence: value("tls://h:443") }),
+    result({ ruleId: "r2", pack: "a", target: "h", endpoint: "tls://h:443", message: "all conditions hold (through: no DHE)" }),
+  ];
+  const report = buildReport({
+    tool: { name: "hardcheck", version: "1" },
+    startedAt: "s",
+    finishedAt: "f",
+    incomplete: false,
+    packs: [],
+    targets,
+    results,
+    notices: [],
+  });
+
+  it("holds the results in memory flat, sorted by target, endpoint (host-level first), pack and rule", () => {
+    expect(report.results.map((r) => `${r.target} ${r.endpoint ?? "-"} ${r.pack} ${r.ruleId}`)).toEqual([
+      "h - a r9",
+      "h tls://h:443 a r1",
+      "h tls://h:443 a r2",
+      "h tls://h:443 b r0",
+      "h tls://h:8443 a r1",
+      "w tls://w:443 b r2",
+    ]);
+  });
+
+  it("groups fact records by target and endpoint and results by target, endpoint and pack in the file", () => {
+    const file = toReportFile(report);
+    expect(file.facts.map((group) => [group.target, group.endpoint, group.facts.length])).toEqual([
+      ["h", "tls://h:443", 1],
+      ["h", "tls://h:8443", 1],
+      ["w", "tls://w:443", 1],
+    ]);
+    expect(file.results.map((group) => [group.target, group.endpoint, group.pack, group.results.map((r) => r.ruleId)])).toEqual([
+      ["h", null, "a", ["r9"]],
+      ["h", "tls://h:443", "a", ["r1", "r2"]],
+      ["h", "tls://h:443", "b", ["r0"]],
+      ["h", "tls://h:8443", "a", ["r1"]],
+      ["w", "tls://w:443", "b", ["r2"]],
+    ]);
+    // The usual message is left out; every other one is kept.
+    expect(file.results.flatMap((group) => group.results.map((r) => r.message ?? null))).toEqual([
+      "Is it so?",
+      null,
+      "all conditions hold (through: no DHE)",
+      null,
+      "weak",
+      null,
+    ]);
+    expect(fromReportFile(file)).toEqual(report);
+  });
+
+  it("reads back from its text exactly, key order included", () => {
+    const text = serializeReport(report);
+    expect(text).not.toContain('"message":"all conditions hold"');
+    const parsed = parseReport(JSON.parse(text), "hardcheck.json");
+    expect(parsed).toEqual(report);
+    expect(JSON.stringify(parsed)).toBe(JSON.stringify(report));
+    expect(resultsWithRules(parsed).map((r) => r.message)).toEqual(resultsWithRules(report).map((r) => r.message));
+  });
+
+  it("reads a version 3 file, whose results were sorted by pack and rule before the endpoint", () => {
+    const v3 = { ...report, schemaVersion: 3, results: [...report.results].sort((a, b) => (a.pack + a.ruleId < b.pack + b.ruleId ? -1 : 1)) };
+    expect(parseReport(JSON.parse(JSON.stringify(v3)), "v3.json")).toEqual(report);
+  });
+
+  it("refuses a group without records and a result without its rule, naming the group", () => {
+    const data = JSON.parse(serializeReport(report)) as { results: { results: unknown[] }[] };
+    const empty = structuredClone(data);
+    (empty.results[0] as { results: unknown[] }).results = [];
+    expect(thrownIssue(() => parseReport(empty, "edited.json"))).toMatchObject({ file: "edited.json", path: "results.0.results" });
+    const noRule = structuredClone(data);
+    delete ((noRule.results[1] as { results: Record<string, unknown>[] }).results[0] as Record<string, unknown>).ruleId;
+    expect(thrownIssue(() => parseReport(noRule, "edited.json"))).toMatchObject({ file: "edited.json", path: "results.1.results.0.ruleId" });
+  });
+});
+
+function thrownIssue(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(HardcheckError);
+    return (error as HardcheckError).issues[0];
+  }
+  throw new Error("expected an error");
+}

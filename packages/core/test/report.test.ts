@@ -6,6 +6,7 @@ import { Hardcheck } from "../src/hardcheck.js";
 import type { CheckResult, ReportDocument, Status } from "../src/model/report.js";
 import type { Target } from "../src/model/target.js";
 import { buildReport, mergeReports, parseReport, parseShard, resultsWithRules, selectShard, summarize } from "../src/report/report.js";
+import { serializeReport } from "../src/report/serialize.js";
 import { fakeEndpointProbe, fakePlugin, fixedClock, fixture, thrown } from "./support/fakes.js";
 
 function result(fields: Partial<CheckResult> & Pick<CheckResult, "ruleId" | "target">): CheckResult {
@@ -77,16 +78,16 @@ describe("buildReport", () => {
       { id: "web", host: "ssh://admin@web", os: "linux", tags: ["dmz"], endpoints: ["tls://web:443"] },
     ]);
     expect(report.results.map((r) => [r.pack, r.ruleId, r.target, r.endpoint])).toEqual([
-      ["alpha", "b", "mail", "smtp://mail:25"],
       ["zeta", "a", "mail", null],
-      ["alpha", "a", "web", "tls://web:443"],
+      ["alpha", "b", "mail", "smtp://mail:25"],
       ["alpha", "b", "web", null],
+      ["alpha", "a", "web", "tls://web:443"],
       ["alpha", "b", "web", "tls://web:443"],
     ]);
     expect(report.notices.map((notice) => `${notice.code}:${notice.message}`)).toEqual(["HC_A:x", "HC_WAIVER_EXPIRED:a", "HC_WAIVER_EXPIRED:b"]);
     expect(report.summary).toEqual({ pass: 2, fail: 1, error: 1, manual: 1, waived: 0, notApplicable: 0 });
     expect(report).not.toHaveProperty("shard");
-    expect(report.schemaVersion).toBe(3);
+    expect(report.schemaVersion).toBe(4);
   });
 
   it("records a shard label only when given", () => {
@@ -254,7 +255,7 @@ describe("the rules section", () => {
     const { rules: _rules, ...rest } = report;
     const older = { ...rest, schemaVersion: 1, results: resultsWithRules(report) };
     const upgraded = parseReport(JSON.parse(JSON.stringify(older)), "old.json");
-    expect(upgraded.schemaVersion).toBe(3);
+    expect(upgraded.schemaVersion).toBe(4);
     expect(upgraded.results).toEqual(report.results);
     const brief = (rules: ReportDocument["rules"]) => rules.map((rule) => [rule.id, rule.title, rule.severity]).sort();
     expect(brief(upgraded.rules)).toEqual(brief(report.rules.filter((rule) => report.results.some((result) => result.ruleId === rule.id))));
@@ -272,7 +273,7 @@ describe("parseReport", () => {
   it("accepts a real report after a JSON round trip", async () => {
     const { hardcheck, setup } = await shardLab();
     const report = await hardcheck.run(setup, { clock: fixedClock("2026-03-01T12:00:00Z") });
-    const parsed = parseReport(JSON.parse(JSON.stringify(report)), "hardcheck.json");
+    const parsed = parseReport(JSON.parse(serializeReport(report)), "hardcheck.json");
     expect(parsed).toEqual(report);
     // Reporters serialise what they are given: a parsed report keeps the written key order.
     expect(JSON.stringify(parsed)).toBe(JSON.stringify(report));
@@ -291,9 +292,13 @@ describe("parseReport", () => {
   it.each([
     { name: "null", data: null, path: "(document)" },
     { name: "a list", data: [], path: "(document)" },
-    { name: "a newer schema version", data: { ...valid, schemaVersion: 4 }, path: "schemaVersion" },
+    { name: "a newer schema version", data: { ...valid, schemaVersion: 5 }, path: "schemaVersion" },
     { name: "no summary", data: { ...valid, summary: undefined }, path: "summary" },
-    { name: "an unknown status", data: { ...valid, results: [{ ...result({ ruleId: "r", target: "t" }), status: "maybe" }] }, path: "results.0.status" },
+    {
+      name: "an unknown status",
+      data: { ...valid, results: [{ target: "t", endpoint: null, pack: "p", results: [{ ruleId: "r", status: "maybe", conditions: [] }] }] },
+      path: "results.0.results.0.status",
+    },
     { name: "a non-integer count", data: { ...valid, summary: { ...valid.summary, pass: 1.5 } }, path: "summary.pass" },
   ])("refuses $name with HC_REPORT_INVALID naming the file and the key", ({ data, path }) => {
     let error: unknown;
@@ -307,7 +312,7 @@ describe("parseReport", () => {
     expect(failure.code).toBe("HC_REPORT_INVALID");
     expect(failure.issues[0]).toMatchObject({ file: "shard-2.json", path });
     expect(failure.message).toMatch(
-      new RegExp(`^HC_REPORT_INVALID: shard-2\\.json ${path.replace(/[().]/g, "\\$&")}: not a hardcheck report \\(schemaVersion 3, 2 or 1\\): `),
+      new RegExp(`^HC_REPORT_INVALID: shard-2\\.json ${path.replace(/[().]/g, "\\$&")}: not a hardcheck report \\(schemaVersion 4, 3, 2 or 1\\): `),
     );
   });
 });

@@ -410,14 +410,14 @@ describe("scopes", () => {
       ["linux-only", "bare", null, "not-applicable", "rule applies to linux targets; target os is not set"],
       ["public-only", "bare", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs https, smtp, tls tagged public)"],
       ["smtp-only", "bare", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs smtp)"],
+      ["host-setting", "mail", null, "pass", "all conditions hold"],
       ["banner", "mail", "smtp://mail.test:25", "pass", "all conditions hold"],
       ["dmz-only", "mail", "smtp://mail.test:25", "pass", "all conditions hold"],
-      ["dmz-only", "mail", "tls://mail.test:8443", "pass", "all conditions hold"],
-      ["host-setting", "mail", null, "pass", "all conditions hold"],
       ["linux-only", "mail", "smtp://mail.test:25", "pass", "all conditions hold"],
+      ["smtp-only", "mail", "smtp://mail.test:25", "pass", "all conditions hold"],
+      ["dmz-only", "mail", "tls://mail.test:8443", "pass", "all conditions hold"],
       ["linux-only", "mail", "tls://mail.test:8443", "pass", "all conditions hold"],
       ["public-only", "mail", "tls://mail.test:8443", "pass", "all conditions hold"],
-      ["smtp-only", "mail", "smtp://mail.test:25", "pass", "all conditions hold"],
       ["banner", "web", null, "not-applicable", "no endpoint of this target can be assessed by this rule (needs smtp)"],
       ["dmz-only", "web", null, "not-applicable", "target has none of the tags dmz"],
       ["host-setting", "web", null, "not-applicable", "target has no host transport"],
@@ -627,7 +627,7 @@ describe("determinism and order", () => {
     expect(first.startedAt).toBe("2026-03-01T12:00:00.000Z");
   });
 
-  it("sorts results by target, pack, rule and endpoint (host-level first)", async () => {
+  it("sorts results by target, endpoint (host-level first), pack and rule", async () => {
     const probe = hostDependentProbe();
     const secondPack = await writePack(workDir, "a-pack", rulesOf("a"));
     const firstPackFile = await writePack(workDir, "scan", [...rulesOf("z"), ruleData("z-manual", { manual: true, prompt: "?" })]);
@@ -646,24 +646,24 @@ describe("determinism and order", () => {
     expect(report.packs.map((pack) => pack.id)).toEqual(["a-pack", "scan"]);
     expect(report.targets.map((target) => target.id)).toEqual(["t-1", "t-2"]);
     const order = [
+      ["scan", "z-manual", "t-1", null],
       ["a-pack", "a-a-rule", "t-1", "tls://good.c:443"],
       ["a-pack", "a-b-rule", "t-1", "tls://good.c:443"],
       ["scan", "z-a-rule", "t-1", "tls://good.c:443"],
       ["scan", "z-b-rule", "t-1", "tls://good.c:443"],
-      ["scan", "z-manual", "t-1", null],
-      ["a-pack", "a-a-rule", "t-2", "tls://good.a:3"],
-      ["a-pack", "a-a-rule", "t-2", "tls://good.b:10"],
-      ["a-pack", "a-a-rule", "t-2", "tls://good.b:2"],
-      ["a-pack", "a-b-rule", "t-2", "tls://good.a:3"],
-      ["a-pack", "a-b-rule", "t-2", "tls://good.b:10"],
-      ["a-pack", "a-b-rule", "t-2", "tls://good.b:2"],
-      ["scan", "z-a-rule", "t-2", "tls://good.a:3"],
-      ["scan", "z-a-rule", "t-2", "tls://good.b:10"],
-      ["scan", "z-a-rule", "t-2", "tls://good.b:2"],
-      ["scan", "z-b-rule", "t-2", "tls://good.a:3"],
-      ["scan", "z-b-rule", "t-2", "tls://good.b:10"],
-      ["scan", "z-b-rule", "t-2", "tls://good.b:2"],
       ["scan", "z-manual", "t-2", null],
+      ["a-pack", "a-a-rule", "t-2", "tls://good.a:3"],
+      ["a-pack", "a-b-rule", "t-2", "tls://good.a:3"],
+      ["scan", "z-a-rule", "t-2", "tls://good.a:3"],
+      ["scan", "z-b-rule", "t-2", "tls://good.a:3"],
+      ["a-pack", "a-a-rule", "t-2", "tls://good.b:10"],
+      ["a-pack", "a-b-rule", "t-2", "tls://good.b:10"],
+      ["scan", "z-a-rule", "t-2", "tls://good.b:10"],
+      ["scan", "z-b-rule", "t-2", "tls://good.b:10"],
+      ["a-pack", "a-a-rule", "t-2", "tls://good.b:2"],
+      ["a-pack", "a-b-rule", "t-2", "tls://good.b:2"],
+      ["scan", "z-a-rule", "t-2", "tls://good.b:2"],
+      ["scan", "z-b-rule", "t-2", "tls://good.b:2"],
     ];
     expect(report.results.map((result) => [result.pack, result.ruleId, result.target, result.endpoint])).toEqual(order);
   });

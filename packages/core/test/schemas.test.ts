@@ -9,9 +9,10 @@ import { configFromObject } from "../src/config/config.js";
 import { jsonSchemas } from "../src/config/json-schemas.js";
 import { attestationsFileSchema, configSchema, packSchema } from "../src/config/schema.js";
 import { Hardcheck } from "../src/hardcheck.js";
-import { type ReportDocument, reportSchema } from "../src/model/report.js";
+import { reportSchema } from "../src/model/report.js";
 import type { JsonValue } from "../src/model/values.js";
 import { parseReport } from "../src/report/report.js";
+import { serializeReport } from "../src/report/serialize.js";
 import { joinResults } from "../src/report/tables.js";
 import { fakePlugin, fixedClock, fixture, passingProbe } from "./support/fakes.js";
 
@@ -218,17 +219,23 @@ describe("published JSON Schemas", () => {
   it("accepts a real report document", async () => {
     const config = configFromObject({ ...validConfig, packs: ["fake-pack"], plugins: undefined, trust: undefined }, { baseDir: fixture("packs") });
     const hardcheck = await Hardcheck.create({ plugins: [fakePlugin(passingProbe)] });
-    const report = JSON.parse(JSON.stringify(await hardcheck.scan(config, { clock: fixedClock("2026-03-01T12:00:00Z") }))) as JsonValue;
-    const schema = published("report-v3.schema.json");
+    const document = await hardcheck.scan(config, { clock: fixedClock("2026-03-01T12:00:00Z") });
+    const report = JSON.parse(serializeReport(document)) as JsonValue;
+    const schema = published("report-v4.schema.json");
     expect(violations(schema, report, schema)).toEqual([]);
     expect(reportSchema.safeParse(report).success).toBe(true);
-    expect(violations(schema, { ...(report as object), schemaVersion: 4 }, schema)).not.toEqual([]);
-    // The version 2 schema stays published for version 2 documents, and it is not version 3's.
-    const { facts: _facts, conditions: _conditions, ...rest } = report as unknown as ReportDocument;
-    const upgraded = JSON.parse(JSON.stringify({ ...rest, schemaVersion: 2, results: joinResults(report as unknown as ReportDocument) })) as JsonValue;
+    expect(violations(schema, { ...(report as object), schemaVersion: 5 }, schema)).not.toEqual([]);
+    // Versions 3 and 2 keep their published schemas, for their documents and not version 4's.
+    const v3 = JSON.parse(JSON.stringify({ ...document, schemaVersion: 3 })) as JsonValue;
+    const third = published("report-v3.schema.json");
+    expect(violations(third, report, third)).not.toEqual([]);
+    expect(violations(third, v3, third)).toEqual([]);
+    expect(parseReport(v3, "v3.json")).toEqual(JSON.parse(JSON.stringify(document)));
+    const { facts: _facts, conditions: _conditions, ...rest } = document;
+    const upgraded = JSON.parse(JSON.stringify({ ...rest, schemaVersion: 2, results: joinResults(document) })) as JsonValue;
     const previous = published("report.schema.json");
     expect(violations(previous, report, previous)).not.toEqual([]);
     expect(violations(previous, upgraded, previous)).toEqual([]);
-    expect(parseReport(upgraded, "v2.json")).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(parseReport(upgraded, "v2.json")).toEqual(JSON.parse(JSON.stringify(document)));
   });
 });

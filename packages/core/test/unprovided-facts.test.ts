@@ -45,8 +45,8 @@ describe("facts no probe provides", () => {
     const config = configFromObject({ packs: ["vendor"], targets: [{ id: "web", endpoints: ["tls://web.test"] }] });
     const report = await hardcheck.scan(config, { clock: fixedClock("2026-01-01T00:00:00Z") });
     expect(report.results.map((r) => `${r.ruleId} ${r.status} ${r.message}`)).toEqual([
-      "known pass all conditions hold",
       'needs-smtp error no probe provides fact "smtp.capabilities" — install the plugin that provides it',
+      "known pass all conditions hold",
     ]);
     expect(report.notices).toEqual([
       {

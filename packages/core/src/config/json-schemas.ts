@@ -1,6 +1,6 @@
 /** The published contracts as JSON Schema documents (`@hardcheck/core/schemas/*.json`). */
 import { z } from "zod";
-import { reportSchema, reportSchemaV2 } from "../model/report.js";
+import { reportSchema, reportSchemaV2, reportSchemaV3 } from "../model/report.js";
 import { attestationsFileSchema, configSchema, packSchema } from "./schema.js";
 
 /** JSON Schema documents for the published contracts, keyed by file name. */
@@ -16,6 +16,7 @@ export function jsonSchemas(): Record<string, object> {
     "attestations.schema.json": make(attestationsFileSchema, "attestations.schema.json", "hardcheck attestations"),
     // Version 2 keeps its file, so tools that validate saved version 2 reports keep working.
     "report.schema.json": make(reportSchemaV2, "report.schema.json", "hardcheck report document"),
-    "report-v3.schema.json": make(reportSchema, "report-v3.schema.json", "hardcheck report document, schema version 3"),
+    "report-v3.schema.json": make(reportSchemaV3, "report-v3.schema.json", "hardcheck report document, schema version 3"),
+    "report-v4.schema.json": make(reportSchema, "report-v4.schema.json", "hardcheck report document, schema version 4"),
   };
 }

@@ -52,7 +52,7 @@ export interface ReportResult {
 }
 
 /**
- * One fact value in a version 3 document: the value `fact` had on `target`'s `endpoint` (null for
+ * One fact value in a report document: the value `fact` had on `target`'s `endpoint` (null for
  * a host fact). Each (target, endpoint, fact, value) is stored once; a value stored already under an
  * earlier record is referred to by that record's index (`sameAs`) instead of being repeated.
  */
@@ -67,7 +67,7 @@ export interface FactRecordFields {
 }
 
 /**
- * A condition as a rule states it, stored once per document in version 3: everything of a
+ * A condition as a rule states it, stored once per document since version 3: everything of a
  * {@link ConditionTrace} that does not vary between the results evaluated against it.
  */
 export interface ReportCondition {
@@ -81,7 +81,7 @@ export interface ReportCondition {
 }
 
 /**
- * What one result records of one condition in a version 3 document, as a short list (results are
+ * What one result records of one condition in a report document, as a short list (results are
  * many, and this is most of what they hold): the condition (an index into `conditions`) and its
  * outcome, then the value found — `[condition, outcome]` when it was not evaluated,
  * `[condition, outcome, actual]`, or `[condition, outcome, null, fact]` when the value found is fact
@@ -93,7 +93,7 @@ export type StoredCondition =
   | readonly [condition: number, outcome: ConditionTrace["outcome"], actual: null, actualIn: number];
 
 /**
- * A result as a version 3 document stores it: its evidence as indices into `facts` (by source label
+ * A result as a report document stores it: its evidence as indices into `facts` (by source label
  * for rules with several evidence sources), its conditions as {@link StoredCondition}s. Read results
  * through {@link resultsWithRules}, which joins them back.
  */
@@ -204,11 +204,12 @@ export interface ReportRule {
  */
 export interface ReportDocument {
   /**
-   * 3 since fact values and rule conditions are stored once, in {@link ReportDocument.facts} and
+   * 4 since the file groups fact records and results by target and endpoint ({@link ReportFile});
+   * 3 stored fact values and rule conditions once, in {@link ReportDocument.facts} and
    * {@link ReportDocument.conditions}; 2 moved rule fields to {@link ReportDocument.rules}. Documents of
-   * versions 1 and 2 are read and upgraded.
+   * versions 1 to 3 are read and upgraded.
    */
-  readonly schemaVersion: 3;
+  readonly schemaVersion: 4;
   readonly tool: { readonly name: string; readonly version: string };
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -224,12 +225,15 @@ export interface ReportDocument {
   readonly targets: readonly ReportTarget[];
   /**
    * The fact values results looked at, each stored once per (target, endpoint, fact), sorted by
-   * target, endpoint (host facts first) and fact.
+   * target, endpoint (host facts first) and fact. The file groups them by target and endpoint.
    */
   readonly facts: readonly FactRecord[];
   /** The distinct conditions results were evaluated against, in the order results first use them. */
   readonly conditions: readonly ReportCondition[];
-  /** The verdicts, sorted by pack, rule, target and endpoint; read them with {@link resultsWithRules}. */
+  /**
+   * The verdicts, sorted by target, endpoint (host-level first), pack and rule; read them with
+   * {@link resultsWithRules}. The file groups them by target, endpoint and pack.
+   */
   readonly results: readonly StoredResult[];
   readonly summary: Summary;
   readonly notices: readonly ReportNotice[];
@@ -374,11 +378,16 @@ const storedResultSchema = z.object({
   attestation: resultFields.attestation,
 }) satisfies z.ZodType<StoredResult>;
 
+/** A report document of schema version 3: the flat lists {@link ReportDocument} holds in memory. */
+export interface ReportDocumentV3 extends Omit<ReportDocument, "schemaVersion"> {
+  readonly schemaVersion: 3;
+}
+
 /**
- * The report document as a schema: `parseReport` validates saved reports with it, and it is
- * published as `report-v3.schema.json`. It produces exactly {@link ReportDocument}.
+ * Schema version 3 of the report document, still read (and upgraded) by `parseReport`; published as
+ * `report-v3.schema.json`.
  */
-export const reportSchema = z.object({
+export const reportSchemaV3 = z.object({
   schemaVersion: z.literal(3),
   ...documentHead,
   facts: z.array(factRecordSchema),
@@ -387,7 +396,84 @@ export const reportSchema = z.object({
   ...documentMiddle,
   rules: z.array(reportRuleSchema),
   ...documentTail,
-}) satisfies z.ZodType<ReportDocument>;
+}) satisfies z.ZodType<ReportDocumentV3>;
+
+/**
+ * The message of a result whose conditions all held with nothing more to say: the most common one,
+ * left out of the file and restored when it is read.
+ */
+export const DEFAULT_RESULT_MESSAGE = "all conditions hold";
+
+/** A fact record inside a {@link FactGroup}: the fact and its value, or the earlier record holding it. */
+export type GroupedFact = { readonly fact: string; readonly value: JsonValue } | { readonly fact: string; readonly sameAs: number };
+
+/** The fact records of one target and endpoint (null: host facts), as the file stores them. */
+export interface FactGroup {
+  readonly target: string;
+  readonly endpoint: string | null;
+  /** The records, numbered across the whole document in file order (what results' indices count). */
+  readonly facts: readonly GroupedFact[];
+}
+
+/** A result inside a {@link ResultGroup}: a {@link StoredResult} without the group's fields. */
+export interface GroupedResult extends Omit<StoredResult, "pack" | "target" | "endpoint" | "message"> {
+  /** Absent when it is {@link DEFAULT_RESULT_MESSAGE}. */
+  readonly message?: string;
+}
+
+/** The results of one target, endpoint (null: host-level) and pack, as the file stores them. */
+export interface ResultGroup {
+  readonly target: string;
+  readonly endpoint: string | null;
+  readonly pack: string;
+  readonly results: readonly GroupedResult[];
+}
+
+/**
+ * `hardcheck.json` as stored since schema version 4: a {@link ReportDocument} whose fact records
+ * are grouped by target and endpoint and whose results by target, endpoint and pack, so the fields
+ * those share are written once per group instead of once per record.
+ */
+export interface ReportFile extends Omit<ReportDocument, "facts" | "results"> {
+  readonly facts: readonly FactGroup[];
+  readonly results: readonly ResultGroup[];
+}
+
+/** A record of a fact group (a reader that takes a file one record at a time validates with it). */
+export const groupedFactSchema = z.union([
+  z.object({ fact: z.string(), value: jsonValueSchema }),
+  z.object({ fact: z.string(), sameAs: z.int().min(0) }),
+]) satisfies z.ZodType<GroupedFact>;
+
+/** A fact group's fields without its records (the line that opens a group). */
+export const factGroupHeadSchema = z.object({ target: z.string(), endpoint: z.string().nullable() });
+
+const factGroupSchema = factGroupHeadSchema.extend({ facts: z.array(groupedFactSchema).min(1) }) satisfies z.ZodType<FactGroup>;
+
+/** A result of a result group (a reader that takes a file one record at a time validates with it). */
+export const groupedResultSchema = storedResultSchema
+  .omit({ pack: true, target: true, endpoint: true, message: true })
+  .extend({ message: z.string().optional() }) satisfies z.ZodType<GroupedResult>;
+
+/** A result group's fields without its results (the line that opens a group). */
+export const resultGroupHeadSchema = z.object({ target: z.string(), endpoint: z.string().nullable(), pack: z.string() });
+
+const resultGroupSchema = resultGroupHeadSchema.extend({ results: z.array(groupedResultSchema).min(1) }) satisfies z.ZodType<ResultGroup>;
+
+/**
+ * `hardcheck.json` as a schema (version 4): `parseReport` validates saved reports with it, and it is
+ * published as `report-v4.schema.json`. It produces exactly {@link ReportFile}.
+ */
+export const reportSchema = z.object({
+  schemaVersion: z.literal(4),
+  ...documentHead,
+  facts: z.array(factGroupSchema),
+  conditions: z.array(reportConditionSchema),
+  results: z.array(resultGroupSchema),
+  ...documentMiddle,
+  rules: z.array(reportRuleSchema),
+  ...documentTail,
+}) satisfies z.ZodType<ReportFile>;
 
 /** A report document of schema version 2 (results carry their evidence and full condition traces). */
 export interface ReportDocumentV2 extends Omit<ReportDocument, "schemaVersion" | "facts" | "conditions" | "results"> {

@@ -1,14 +1,28 @@
 /**
- * Reads a version 3 `hardcheck.json` in the line layout `serializeReport` writes (one top-level
- * field per line, one list element per line) without holding its facts and results: a first pass
+ * Reads a version 4 `hardcheck.json` in the line layout `serializeReport` writes (one top-level
+ * field per line, one list element per line, a group's records each on a line between the lines
+ * that open and close it) without holding its facts and results: a first pass
  * validates every record and checks every reference, a second hands the results over target by
  * target, joined back to full results.
  */
 import { createReadStream } from "node:fs";
+import { z } from "zod";
 import { HardcheckError } from "../errors.js";
-import type { FactRecord, ReportCondition, ReportDocument, ReportResult, StoredResult, Summary } from "../model/report.js";
-import { reportSchema } from "../model/report.js";
+import type {
+  FactGroup,
+  FactRecord,
+  GroupedFact,
+  GroupedResult,
+  ReportCondition,
+  ReportDocument,
+  ReportResult,
+  ResultGroup,
+  StoredResult,
+  Summary,
+} from "../model/report.js";
+import { factGroupHeadSchema, groupedFactSchema, groupedResultSchema, reportSchema, resultGroupHeadSchema } from "../model/report.js";
 import type { JsonValue } from "../model/values.js";
+import { factOfGroup, resultOfGroup } from "./file.js";
 import { compareTargetIds, summarize } from "./report.js";
 import { evidenceIsBySource, joinStoredResults } from "./tables.js";
 
@@ -48,7 +62,7 @@ export interface ReportStream {
 
 /**
  * What {@link openReportStream} found: a stream, or why the file has to be read whole — it is not in
- * the line layout (`layout`, e.g. reformatted by `jq .`), is of schema version 1 or 2 (`version`), or
+ * the line layout (`layout`, e.g. reformatted by `jq .`), is of schema version 1 to 3 (`version`), or
  * keeps its facts and results in an order a stream cannot join (`order`).
  */
 export type OpenedReport =
@@ -88,9 +102,11 @@ async function* readLines(path: string, start = 0, firstNumber = 1, chunkSize = 
 
 const LISTS = new Set(["facts", "conditions", "results"]);
 const headerSchema = reportSchema.omit({ facts: true, conditions: true, results: true });
-const factSchema = reportSchema.shape.facts.element;
 const conditionSchema = reportSchema.shape.conditions.element;
-const resultSchema = reportSchema.shape.results.element;
+/** The line that opens a group, read with the group's list closed (`…"facts":[` + `]}`). */
+const factGroupOpening = factGroupHeadSchema.extend({ facts: z.tuple([]) });
+const resultGroupOpening = resultGroupHeadSchema.extend({ results: z.tuple([]) });
+const GROUP_CLOSE = /^\]\},?$/;
 const FIELD = /^("(?:[^"\\]|\\.)*"): (.*)$/;
 
 /** Thrown inside the first pass when the file must be read whole after all. */
@@ -99,12 +115,12 @@ class ReadWhole {
 }
 
 /**
- * Opens a report file for streaming: checks that it is a version 3 document in the line layout, then
+ * Opens a report file for streaming: checks that it is a version 4 document in the line layout, then
  * reads it once through, validating each record with the document schema's per-record schema,
  * checking that every fact and condition index resolves (`sameAs` to an earlier record holding a
  * value), counting the summary and comparing it with the stored one. What it keeps is small: the
  * header fields, the condition table and the indices `sameAs` records refer to. Errors name `name`
- * and the record, e.g. `results[12].facts[2]`.
+ * and the record, e.g. `results[3].results[12].facts[2]` (record 12 of result group 3).
  *
  * @example
  * ```ts
@@ -125,9 +141,9 @@ export async function openReportStream(path: string, name: string): Promise<Open
   const second = await lines.next();
   const version = second.done ? undefined : /^"schemaVersion": (\S+?),?$/.exec(second.value.text)?.[1];
   if (version === undefined) return { kind: "whole", reason: "layout" };
-  if (version !== "3") return { kind: "whole", reason: "version" };
+  if (version !== "4") return { kind: "whole", reason: "version" };
 
-  const header: Record<string, unknown> = { schemaVersion: 3 };
+  const header: Record<string, unknown> = { schemaVersion: 4 };
   const conditions: ReportCondition[] = [];
   const referred = new Set<number>();
   let holdsValue = new Uint8Array(1024);
@@ -169,9 +185,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
     return fail(`${where}${inner}`, `not a hardcheck report record: ${issue?.message ?? "invalid"}`);
   };
 
-  const onFact = (data: unknown, index: number) => {
-    const where = `facts[${index}]`;
-    const record = validate(factSchema, data, where);
+  const onFact = (record: FactRecord, index: number, where: string) => {
     if (lastFactTarget !== undefined && compareTargetIds(record.target, lastFactTarget) < 0) throw new ReadWhole("order");
     if (record.target !== lastFactTarget) {
       if (factRanges.has(record.target)) throw new ReadWhole("order");
@@ -190,9 +204,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
     } else holdsValue[index] = 1;
   };
 
-  const onResult = (data: unknown, r: number) => {
-    const where = `results[${r}]`;
-    const result = validate(resultSchema, data, where);
+  const onResult = (result: StoredResult, where: string) => {
     if (result.target !== lastResultTarget) {
       if (lastResultTarget !== undefined && compareTargetIds(result.target, lastResultTarget) < 0) throw new ReadWhole("order");
       resultTargets.push(result.target);
@@ -225,6 +237,11 @@ export async function openReportStream(path: string, name: string): Promise<Open
     let list: string | undefined;
     let count = 0;
     let items: unknown[] = [];
+    // The open group of the facts or results list, its position in the list and its records so far.
+    let group: Pick<ResultGroup, "target" | "endpoint"> & Partial<Pick<ResultGroup, "pack">> = { target: "", endpoint: null };
+    let inGroup = false;
+    let groups = 0;
+    let members = 0;
     for await (const line of lines) {
       lastLine = line;
       at = line.number;
@@ -233,6 +250,35 @@ export async function openReportStream(path: string, name: string): Promise<Open
         continue;
       }
       if (list !== undefined) {
+        if (list === "facts" || list === "results") {
+          if (inGroup) {
+            if (GROUP_CLOSE.test(line.text)) {
+              if (members === 0) corrupt(`${list}[${groups}]`, "a group without records");
+              inGroup = false;
+              groups++;
+              continue;
+            }
+            const where = `${list}[${groups}].${list}[${members}]`;
+            lastRecord = where;
+            const data = parseLine(line, where);
+            if (list === "facts") onFact(factOfGroup(group, validate(groupedFactSchema, data, where)), count, where);
+            else onResult(resultOfGroup(group as ResultGroup, validate(groupedResultSchema, data, where)), where);
+            members++;
+            count++;
+            continue;
+          }
+          if (line.text !== "]" && line.text !== "],") {
+            // A group's records each on a line of their own; a group written on one line is read whole.
+            if (!line.text.endsWith("[")) throw new ReadWhole("layout");
+            const where = `${list}[${groups}]`;
+            lastRecord = where;
+            const data = parseLine(line, where, `${line.text}]}`);
+            group = list === "facts" ? validate(factGroupOpening, data, where) : validate(resultGroupOpening, data, where);
+            inGroup = true;
+            members = 0;
+            continue;
+          }
+        }
         if (line.text === "]" || line.text === "],") {
           if (list === "facts") factCount = count;
           else if (list === "results") resultCount = count;
@@ -243,9 +289,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
         const where = `${list}[${count}]`;
         lastRecord = where;
         const data = parseLine(line, where);
-        if (list === "facts") onFact(data, count);
-        else if (list === "conditions") conditions.push(validate(conditionSchema, data, where));
-        else if (list === "results") onResult(data, count);
+        if (list === "conditions") conditions.push(validate(conditionSchema, data, where));
         else items.push(data);
         count++;
         continue;
@@ -264,6 +308,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
         list = key;
         count = 0;
         items = [];
+        groups = 0;
         if (key === "facts") factsAt = { ...line, text: "" };
         if (key === "results") resultsAt = { ...line, text: "" };
         continue;
@@ -347,25 +392,33 @@ async function* readTargets(
   // Skip the lines that open the lists.
   await factLines?.next();
   await resultLines.next();
+  // The next record of a list of groups (the first pass has validated the layout).
+  const nextRecord = async <G, R>(lines: AsyncGenerator<Line>, open: { group: G | undefined }): Promise<[G, R]> => {
+    for (;;) {
+      const line = await lines.next();
+      if (line.done) throw changed();
+      if (open.group === undefined) open.group = parse(`${line.value.text}]}`) as G;
+      else if (GROUP_CLOSE.test(line.value.text)) open.group = undefined;
+      else return [open.group, parse(line.value.text) as R];
+    }
+  };
+  const factGroup: { group: FactGroup | undefined } = { group: undefined };
   let factIndex = 0;
   let pendingFact: FactRecord | undefined;
   const nextFact = async (): Promise<FactRecord | undefined> => {
     if (!factLines || factIndex >= factCount) return undefined;
-    const line = await factLines.next();
-    if (line.done) throw changed();
-    const record = parse(line.value.text) as FactRecord;
+    const record = factOfGroup(...(await nextRecord<FactGroup, GroupedFact>(factLines, factGroup)));
     if (referred.has(factIndex) && "value" in record) kept.set(factIndex, record.value);
     factIndex++;
     return record;
   };
+  const resultGroup: { group: ResultGroup | undefined } = { group: undefined };
   let resultIndex = 0;
   let pendingResult: StoredResult | undefined;
   const nextResult = async (): Promise<StoredResult | undefined> => {
     if (resultIndex >= resultCount) return undefined;
-    const line = await resultLines.next();
-    if (line.done) throw changed();
     resultIndex++;
-    return parse(line.value.text) as StoredResult;
+    return resultOfGroup(...(await nextRecord<ResultGroup, GroupedResult>(resultLines, resultGroup)));
   };
   pendingFact = await nextFact();
   pendingResult = await nextResult();

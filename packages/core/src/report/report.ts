@@ -14,10 +14,12 @@ import {
   reportSchema,
   reportSchemaV1,
   reportSchemaV2,
+  reportSchemaV3,
   type Summary,
 } from "../model/report.js";
 import type { SiteInfo } from "../model/site.js";
 import type { Target } from "../model/target.js";
+import { fromReportFile, groupPaths } from "./file.js";
 import { checkReferences, evidenceIsBySource, joinResults, storeResults } from "./tables.js";
 
 /** The parts a report is built from. */
@@ -51,18 +53,22 @@ const byText = (a: string | null, b: string | null) => (a ?? "").localeCompare(b
 
 /**
  * Orders target ids by code unit, the same on every machine: the order in which a streamed scan
- * hands targets over and a version 3 document stores their facts and results.
+ * hands targets over and a document stores their facts and results.
  */
 export function compareTargetIds(a: string, b: string): number {
   return a === b ? 0 : a < b ? -1 : 1;
 }
 
 /**
- * Orders results by target, then pack, rule and endpoint (host-level first): the report's stable
- * order since version 3, in which a scan can write each target's results as soon as it is done.
+ * Orders results by target, then endpoint (host-level first), pack and rule: the report's stable
+ * order since version 4, in which a scan can write each target's results as soon as it is done and
+ * the file groups them by target, endpoint and pack.
  */
-export function compareResults(a: ReportResult, b: ReportResult): number {
-  return compareTargetIds(a.target, b.target) || byText(a.pack, b.pack) || byText(a.ruleId, b.ruleId) || byText(a.endpoint, b.endpoint);
+export function compareResults(
+  a: Pick<ReportResult, "target" | "endpoint" | "pack" | "ruleId">,
+  b: Pick<ReportResult, "target" | "endpoint" | "pack" | "ruleId">,
+): number {
+  return compareTargetIds(a.target, b.target) || byText(a.endpoint, b.endpoint) || byText(a.pack, b.pack) || byText(a.ruleId, b.ruleId);
 }
 
 /** Counts results by status. */
@@ -111,7 +117,7 @@ export function buildReport(parts: ReportParts): ReportDocument {
   const bySource = parts.evidenceBySource ?? new Set<string>();
   const tables = storeResults(results, (result) => bySource.has(`${result.pack}|${result.ruleId}`));
   return {
-    schemaVersion: 3,
+    schemaVersion: 4,
     tool: { name: parts.tool.name, version: parts.tool.version },
     startedAt: parts.startedAt,
     finishedAt: parts.finishedAt,
@@ -137,21 +143,35 @@ export function buildReport(parts: ReportParts): ReportDocument {
  */
 export function parseReport(data: unknown, name: string): ReportDocument {
   const version = typeof data === "object" && data !== null ? (data as { schemaVersion?: unknown }).schemaVersion : undefined;
-  const parsed = version === 1 ? reportSchemaV1.safeParse(data) : version === 2 ? reportSchemaV2.safeParse(data) : reportSchema.safeParse(data);
+  const parsed =
+    version === 1
+      ? reportSchemaV1.safeParse(data)
+      : version === 2
+        ? reportSchemaV2.safeParse(data)
+        : version === 3
+          ? reportSchemaV3.safeParse(data)
+          : reportSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new HardcheckError("HC_REPORT_INVALID", [
       {
         file: name,
         path: issue?.path.join(".") || "(document)",
-        message: `not a hardcheck report (schemaVersion 3, 2 or 1): ${issue?.message ?? "invalid"}`,
+        message: `not a hardcheck report (schemaVersion 4, 3, 2 or 1): ${issue?.message ?? "invalid"}`,
       },
     ]);
   }
   const stored = parsed.data;
-  if (stored.schemaVersion === 3) checkReferences(stored, name);
+  // Version 3 held the same lists, flat and in another order.
+  const document: ReportDocument | ReportDocumentV1 | ReportDocumentV2 =
+    stored.schemaVersion === 4
+      ? fromReportFile(stored)
+      : stored.schemaVersion === 3
+        ? { ...stored, schemaVersion: 4, results: [...stored.results].sort(compareResults) }
+        : stored;
+  if (document.schemaVersion === 4) checkReferences(document, name, stored.schemaVersion === 4 ? groupPaths(stored) : undefined);
   // Gates read the summary: one that disagrees with the results (an edited or corrupt file) is refused.
-  const counted = summarize(stored.results);
+  const counted = summarize(document.results);
   const differing = (Object.keys(counted) as Array<keyof Summary>).filter((key) => counted[key] !== stored.summary[key]);
   if (differing.length > 0) {
     throw new HardcheckError("HC_REPORT_INVALID", [
@@ -162,7 +182,7 @@ export function parseReport(data: unknown, name: string): ReportDocument {
       },
     ]);
   }
-  return stored.schemaVersion === 3 ? stored : upgradeReport(stored);
+  return document.schemaVersion === 4 ? document : upgradeReport(document);
 }
 
 /**
@@ -266,7 +286,7 @@ export function mergeReportHeaders(
   const site = headers.find((report) => report.site)?.site;
   // The fields in the order buildReport writes them.
   return {
-    schemaVersion: 3,
+    schemaVersion: 4,
     tool: { name: first.tool.name, version: first.tool.version },
     startedAt: headers.map((report) => report.startedAt).sort()[0] as string,
     finishedAt: headers
@@ -358,9 +378,9 @@ function rulesFromResults(results: readonly (ReportResult | CheckResult)[]): Rep
 }
 
 /**
- * A version 1 or 2 document as version 3. Version 1 rule fields move from the results to `rules`
+ * A version 1 or 2 document as the current version. Version 1 rule fields move from the results to `rules`
  * (a document written before `rules` existed gets them from its results); evidence and condition
- * traces move to the `facts` and `conditions` tables. Results are put in version 3's order and read
+ * traces move to the `facts` and `conditions` tables. Results are put in the current order and read
  * back the same through {@link resultsWithRules}.
  */
 export function upgradeReport(report: ReportDocumentV1 | ReportDocumentV2): ReportDocument {
@@ -370,7 +390,7 @@ export function upgradeReport(report: ReportDocumentV1 | ReportDocumentV2): Repo
   const tables = storeResults([...v2.results].sort(compareResults), () => false);
   // The keys in the order reports are written, so an upgraded document reads like a new one.
   return {
-    schemaVersion: 3,
+    schemaVersion: 4,
     tool: v2.tool,
     startedAt: v2.startedAt,
     finishedAt: v2.finishedAt,

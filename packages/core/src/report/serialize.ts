@@ -1,12 +1,14 @@
 /** `hardcheck.json` as text: compact where nothing is gained by spreading, one line per record. */
-import type { ReportDocument } from "../model/report.js";
+import type { ReportDocument, ReportFile } from "../model/report.js";
+import { reportElementText, reportListElements } from "./file.js";
 
 /**
- * Serialises a report document as `hardcheck.json`: every top-level field on its own line, and every
- * element of the document's lists (targets, facts, conditions, results, rules, …) on a line of its
- * own, as compact JSON. A change between two scans then shows as the lines of the results and facts
- * that changed — the same granularity a pretty-printed file gives — without the indentation and
- * line breaks that made up a third of its size.
+ * Serialises a report document as `hardcheck.json` (a {@link ReportFile}): every top-level field on its
+ * own line, and every element of the document's lists (targets, fact records, conditions, results,
+ * rules, …) on a line of its own, as compact JSON; a group of fact records or results has its own
+ * fields on the line that opens it and `]}` on a line that closes it. A change between two scans then
+ * shows as the lines of the results and facts that changed — the same granularity a pretty-printed
+ * file gives — without the indentation and repeated fields that made up most of its size.
  *
  * @example
  * ```ts
@@ -39,12 +41,13 @@ export function* serializeReportFieldParts(key: string, value: unknown, batch = 
     yield `${name}: ${JSON.stringify(value)}`;
     return;
   }
-  for (let start = 0; start < value.length; start += batch) {
-    const items = value
+  const elements = reportListElements(key, value);
+  for (let start = 0; start < elements.length; start += batch) {
+    const text = elements
       .slice(start, start + batch)
-      .map((item) => JSON.stringify(item))
+      .map((element) => reportElementText(key, element))
       .join(",\n");
-    yield start === 0 ? `${name}: [\n${items}` : `,\n${items}`;
+    yield start === 0 ? `${name}: [\n${text}` : `,\n${text}`;
   }
   yield "\n]";
 }

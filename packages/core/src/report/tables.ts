@@ -1,5 +1,5 @@
 /**
- * The fact and condition tables of a version 3 report document: results' evidence and condition
+ * The fact and condition tables of a report document: results' evidence and condition
  * traces stored once per document, and joined back for reading.
  */
 import { createHash } from "node:crypto";
@@ -8,7 +8,7 @@ import { HardcheckError } from "../errors.js";
 import type { ConditionTrace, FactRecord, ReportCondition, ReportDocument, ReportResult, StoredCondition, StoredResult } from "../model/report.js";
 import type { JsonValue } from "../model/values.js";
 
-/** The parts of a version 3 document that hold results: what {@link storeResults} produces. */
+/** The parts of a report document that hold results: what {@link storeResults} produces. */
 export interface StoredTables {
   readonly facts: FactRecord[];
   readonly conditions: ReportCondition[];
@@ -86,7 +86,7 @@ function evidenceEntries(result: ReportResult, bySource: boolean, cache: JsonCac
 const byText = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
 
 /**
- * Stores results for a version 3 document: every fact value once per (target, endpoint, fact) in
+ * Stores results for a report document: every fact value once per (target, endpoint, fact) in
  * `facts`, a value already stored under another record referred to by `sameAs`; every distinct
  * condition once in `conditions`; results pointing into both. Results must come grouped by target
  * (the document's order); {@link ReportTableBuilder} does the same one target at a time.
@@ -109,7 +109,7 @@ export function storeResults(results: readonly ReportResult[], bySource: (result
 }
 
 /**
- * Builds the tables of a version 3 document target by target, as a streamed scan hands results
+ * Builds the tables of a report document target by target, as a streamed scan hands results
  * over: each call returns the fact records, the conditions not seen before and the stored results of
  * one target, numbered after everything returned earlier. What it remembers across targets is small
  * and bounded by distinct values, not by results: a digest per shared fact value and the conditions.
@@ -213,10 +213,14 @@ function valueAt(value: JsonValue, path: string | undefined): JsonValue | undefi
 }
 
 /**
- * Checks that every reference of a version 3 document points into its tables (`sameAs` to an
+ * Checks that every reference of a report document points into its tables (`sameAs` to an
  * earlier record that holds a value); `name` is used in error messages.
  */
-export function checkReferences(report: Pick<ReportDocument, "facts" | "conditions" | "results">, name: string): void {
+export function checkReferences(
+  report: Pick<ReportDocument, "facts" | "conditions" | "results">,
+  name: string,
+  at: (list: "facts" | "results", index: number) => string = (list, index) => `${list}.${index}`,
+): void {
   const fail = (path: string, message: string): never => {
     throw new HardcheckError("HC_REPORT_INVALID", [{ file: name, path, message: `${message} — the file was edited or is corrupt; scan again` }]);
   };
@@ -224,7 +228,7 @@ export function checkReferences(report: Pick<ReportDocument, "facts" | "conditio
     if ("sameAs" in record) {
       const target = report.facts[record.sameAs];
       if (record.sameAs >= index || target === undefined || !("value" in target))
-        fail(`facts.${index}.sameAs`, `refers to fact record ${record.sameAs}, which is not an earlier record holding a value`);
+        fail(`${at("facts", index)}.sameAs`, `refers to fact record ${record.sameAs}, which is not an earlier record holding a value`);
     }
   });
   const checkFact = (path: string, index: number) => {
@@ -236,19 +240,19 @@ export function checkReferences(report: Pick<ReportDocument, "facts" | "conditio
       : Object.entries((result.facts ?? {}) as Readonly<Record<string, readonly number[]>>).map(([label, list]) => [`.${label}`, list]);
     for (const [label, list] of lists) {
       list.forEach((index, i) => {
-        checkFact(`results.${r}.facts${label}.${i}`, index);
+        checkFact(`${at("results", r)}.facts${label}.${i}`, index);
       });
     }
     result.conditions.forEach(([condition, , , actualIn], c) => {
       if (condition >= report.conditions.length)
-        fail(`results.${r}.conditions.${c}.0`, `refers to condition ${condition}; the document has ${report.conditions.length}`);
-      if (actualIn !== undefined) checkFact(`results.${r}.conditions.${c}.3`, actualIn);
+        fail(`${at("results", r)}.conditions.${c}.0`, `refers to condition ${condition}; the document has ${report.conditions.length}`);
+      if (actualIn !== undefined) checkFact(`${at("results", r)}.conditions.${c}.3`, actualIn);
     });
   });
 }
 
 /**
- * The results of a version 3 document with their evidence and full condition traces joined back, in
+ * The results of a report document with their evidence and full condition traces joined back, in
  * the document's order. Expects a document whose references hold (as `parseReport` checks).
  */
 export function joinResults(report: Pick<ReportDocument, "facts" | "conditions" | "results">): ReportResult[] {

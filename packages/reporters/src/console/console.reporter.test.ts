@@ -1,4 +1,4 @@
-import { buildReport, type CheckResult, type Status } from "@hardcheck/core";
+import { buildReport, type CheckResult, parseReport, type Status } from "@hardcheck/core";
 import { describe, expect, it } from "vitest";
 import { jsonReporter } from "../json/json.reporter.js";
 import { renderConsole } from "./console.reporter.js";
@@ -79,6 +79,6 @@ describe("console reporter with a baseline", () => {
 
 describe("json reporter", () => {
   it("writes the document itself, which parses back to the same value", () => {
-    expect(JSON.parse(String(jsonReporter.render(report, {})))).toEqual(report);
+    expect(parseReport(JSON.parse(String(jsonReporter.render(report, {}))), "hardcheck.json")).toEqual(report);
   });
 });
