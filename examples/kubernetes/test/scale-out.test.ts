@@ -116,15 +116,18 @@ describe("scale-out examples", () => {
     const reports = join(dir, "k8s-reports");
     mkdirSync(reports, { recursive: true });
     const local = (script: string) => script.replaceAll("/config/hardcheck.yaml", config).replaceAll("/reports/", `${reports}/`);
+    // Each container's own environment (NODE_OPTIONS among it), as the pod would have it.
+    const envOf = (of: Container) => Object.fromEntries((of.env ?? []).map((variable) => [variable.name, variable.value]));
     for (let index = 0; index < shards; index++) {
-      expect(runStep(local(container.command[2] as string), dir, { JOB_COMPLETION_INDEX: String(index), SHARDS: String(shards) })).toBe(0);
+      expect(runStep(local(container.command[2] as string), dir, { ...envOf(container), JOB_COMPLETION_INDEX: String(index) })).toBe(0);
     }
     const shardReports = Array.from({ length: shards }, (_, index) => readReport(join(reports, `shard-${index}`, "hardcheck.json")));
     expect(shardReports.map((report) => report.shard)).toEqual(Array.from({ length: shards }, (_, index) => `${index + 1}/${shards}`));
     expect(shardReports.flatMap((report) => report.targets.map((target) => target.id)).sort()).toHaveLength(TARGETS);
 
     const merge = mergeJob.spec.template.spec.containers[0] as Container;
-    expect(runStep(local(merge.command[2] as string), dir)).toBe(0);
+    expect(envOf(merge).NODE_OPTIONS).toBe("--max-semi-space-size=4");
+    expect(runStep(local(merge.command[2] as string), dir, envOf(merge))).toBe(0);
     const merged = readReport(join(reports, "merged", "hardcheck.json"));
     const whole = unsharded(dir, config);
     expect(whole.summary).toEqual({ pass: TARGETS / 2, fail: TARGETS / 2, error: 0, manual: 0, waived: 0, notApplicable: 0 });
