@@ -45,6 +45,24 @@ describe("start-up", () => {
     expect(packagesReached(join(dist, scan as string))).toContain("@hardcheck/core");
   });
 
+  it("a scan imports a protocol or format library only when a target needs it", () => {
+    // What a tls-baseline scan loads: the packages' own static graphs. SSH, SNMP and the XML, INI and
+    // properties parsers load with the first ssh://, snmp:// or setting file that needs them, and
+    // semver by its two functions rather than its 48-module index.
+    const packages = resolve(import.meta.dirname, "..", "..");
+    const reached = new Set(
+      ["core", "probes-network", "probes-linux", "probes-windows", "reporters", "checklists"].flatMap((name) => [
+        ...packagesReached(join(packages, name, "dist", "index.js")),
+      ]),
+    );
+    for (const lazy of ["ssh2", "net-snmp", "@xmldom/xmldom", "xpath", "ini", "dot-properties", "semver", "mssql", "ldapts", "nodemailer"]) {
+      expect(reached, lazy).not.toContain(lazy);
+    }
+    // The walk does see the libraries every scan needs.
+    expect(reached).toContain("zod");
+    expect(reached).toContain("json-rules-engine");
+  });
+
   it("answers --version and --help", () => {
     const bin = join(dist, "bin.js");
     expect(execFileSync(process.execPath, [bin, "--version"], { encoding: "utf8" }).trim()).toMatch(/^\d+\.\d+\.\d+/);

@@ -3,7 +3,9 @@
  * package versions (epochs, `~` before the release, revisions) and Semantic Versioning (pre-releases
  * before the release).
  */
-import semver from "semver";
+// The two functions, not the package index: its 48 modules would load with every scan.
+import semverCompare from "semver/functions/compare.js";
+import semverParse from "semver/functions/parse.js";
 
 /** A Debian version split as dpkg splits it: `[epoch:]upstream[-revision]`. */
 export interface DebianVersion {
@@ -85,8 +87,8 @@ export function compareDebianVersions(a: string, b: string): -1 | 0 | 1 | undefi
  * ignored). Returns undefined when either is no valid semantic version.
  */
 export function compareSemver(a: string, b: string): -1 | 0 | 1 | undefined {
-  const left = semver.parse(a.trim());
-  const right = semver.parse(b.trim());
+  const left = semverParse(a.trim());
+  const right = semverParse(b.trim());
   if (!left || !right) return undefined;
-  return semver.compare(left, right);
+  return semverCompare(left, right);
 }

@@ -17,7 +17,7 @@ import {
   type TransportDeps,
   type TransportProvider,
 } from "@hardcheck/core";
-import { Client, type ConnectConfig, type SFTPWrapper, type Stats } from "ssh2";
+import type { ConnectConfig, SFTPWrapper, Stats } from "ssh2";
 import { detectUnixOs } from "../os-detection/detect-os.js";
 import { TransportError } from "./errors.js";
 import { keyTypeOf, knownHostsName, knownKeyTypes, parseKnownHosts, sha256Fingerprint, verifyHostKey } from "./known-hosts.js";
@@ -203,6 +203,8 @@ export async function openSshTransport(host: HostSpec, deps: TransportDeps): Pro
   const options = deps.target.ssh ?? {};
   const { config, verdict } = await connectSettings(host, options, deps);
   const knownHostsLabel = options.knownHosts ?? "~/.ssh/known_hosts";
+  // ssh2 is loaded with the first SSH connection: a scan without ssh:// hosts never pays for it.
+  const { Client } = await import("ssh2");
   const client = new Client();
   await new Promise<void>((resolve, reject) => {
     let settled = false;

@@ -20,7 +20,6 @@ import {
   type ProbeDeps,
   type SecretResolver,
 } from "@hardcheck/core";
-import snmp from "net-snmp";
 import { z } from "zod";
 import { describeSocketError } from "../connection/socket-errors.js";
 import { communityRequest } from "../snmp/snmp.probe.js";
@@ -233,7 +232,7 @@ async function trySnmp(endpoint: Endpoint, accounts: readonly DefaultAccount[], 
   // Side by side: a refused community is silence, so serial tries would cost one timeout each.
   return Promise.all(
     accounts.map(async (account): Promise<[DefaultAccount, CredentialTry]> => {
-      const result = await communityRequest(target, account.password, snmp.Version2c);
+      const result = await communityRequest(target, account.password, "v2c");
       const detail =
         result.detail ?? (result.outcome === "no-answer" ? `no answer within ${target.timeoutMs} ms (agents drop unknown communities silently)` : null);
       return [account, { label: account.label, account: accountName(account), outcome: result.outcome, detail }];

@@ -1,6 +1,6 @@
 /** SNMP access facts: which v1/v2c communities are answered, the SNMPv3 engine, and which v3 security levels get an answer. */
 import { defineFacts, defineProbe, type EndpointProbe, type FactsOf, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
-import snmp from "net-snmp";
+import type snmp from "net-snmp";
 import { z } from "zod";
 import { addressOf } from "../connection/address.js";
 import { abortedError } from "../connection/socket-errors.js";
@@ -51,20 +51,18 @@ export type SnmpV3Fact = {
   authPriv: SnmpV3Attempt;
 };
 
-const AUTH_PROTOCOLS: Readonly<Record<string, snmp.AuthProtocols>> = {
-  md5: snmp.AuthProtocols.md5,
-  sha: snmp.AuthProtocols.sha,
-  sha224: snmp.AuthProtocols.sha224,
-  sha256: snmp.AuthProtocols.sha256,
-  sha384: snmp.AuthProtocols.sha384,
-  sha512: snmp.AuthProtocols.sha512,
-};
-const PRIV_PROTOCOLS: Readonly<Record<string, snmp.PrivProtocols>> = {
-  des: snmp.PrivProtocols.des,
-  aes: snmp.PrivProtocols.aes,
-  aes256b: snmp.PrivProtocols.aes256b,
-  aes256r: snmp.PrivProtocols.aes256r,
-};
+/** The v3 authentication and privacy protocols the parameters may name (net-snmp's names). */
+const AUTH_PROTOCOLS = ["md5", "sha", "sha224", "sha256", "sha384", "sha512"] as const;
+const PRIV_PROTOCOLS = ["des", "aes", "aes256b", "aes256r"] as const;
+
+type NetSnmp = typeof snmp;
+let netSnmp: Promise<NetSnmp> | undefined;
+
+/** net-snmp, loaded with the first SNMP request: a scan without snmp:// endpoints never pays for it. */
+function loadNetSnmp(): Promise<NetSnmp> {
+  netSnmp ??= import("net-snmp").then((module) => module.default);
+  return netSnmp;
+}
 const CONFIGURED_USER = "(configured user)";
 
 /** What one request produced, before it becomes a fact. */
@@ -131,32 +129,35 @@ export const snmpProbe: EndpointProbe = defineProbe({
     const communities = [...new Set([...DEFAULT_COMMUNITIES, ...stringList(params.communities)])];
     const v3Users = [...new Set(stringList(params.v3Users, ["initial"]))];
     const credentials = await resolveCredentials(deps);
-    const authProtocol = AUTH_PROTOCOLS[String(params.v3AuthProtocol ?? "sha").toLowerCase()];
-    const privProtocol = PRIV_PROTOCOLS[String(params.v3PrivProtocol ?? "aes").toLowerCase()];
-    if (authProtocol === undefined || privProtocol === undefined) {
+    const authName = AUTH_PROTOCOLS.find((name) => name === String(params.v3AuthProtocol ?? "sha").toLowerCase());
+    const privName = PRIV_PROTOCOLS.find((name) => name === String(params.v3PrivProtocol ?? "aes").toLowerCase());
+    if (authName === undefined || privName === undefined) {
       throw new WireProtocolError(
-        `SNMP parameters: v3AuthProtocol must be one of ${Object.keys(AUTH_PROTOCOLS).join(", ")} and v3PrivProtocol one of ${Object.keys(PRIV_PROTOCOLS).join(", ")}`,
+        `SNMP parameters: v3AuthProtocol must be one of ${AUTH_PROTOCOLS.join(", ")} and v3PrivProtocol one of ${PRIV_PROTOCOLS.join(", ")}`,
       );
     }
+    const lib = await loadNetSnmp();
+    const authProtocol = lib.AuthProtocols[authName];
+    const privProtocol = lib.PrivProtocols[privName];
 
     // Every request runs at once on its own socket: refusals are silent, so a serial scan would cost one timeout each.
     const communityRuns = communities.flatMap((community) =>
-      [snmp.Version1, snmp.Version2c].map(async (version) => ({ community, version, result: await communityRequest(target, community, version) })),
+      (["v1", "v2c"] as const).map(async (version) => ({ community, version, result: await communityRequest(target, community, version) })),
     );
     const noAuthUsers = [...(credentials.user ? [{ label: CONFIGURED_USER, name: credentials.user }] : []), ...v3Users.map((name) => ({ label: name, name }))];
     const noAuthRuns = noAuthUsers.map(async ({ label, name }) => ({
       label,
-      result: await v3Request(target, { name, level: snmp.SecurityLevel.noAuthNoPriv }),
+      result: await v3Request(lib, target, { name, level: lib.SecurityLevel.noAuthNoPriv }),
     }));
     const authNoPrivRun =
       credentials.user && credentials.authKey
-        ? v3Request(target, { name: credentials.user, level: snmp.SecurityLevel.authNoPriv, authProtocol, authKey: credentials.authKey })
+        ? v3Request(lib, target, { name: credentials.user, level: lib.SecurityLevel.authNoPriv, authProtocol, authKey: credentials.authKey })
         : null;
     const authPrivRun =
       credentials.user && credentials.authKey && credentials.privKey
-        ? v3Request(target, {
+        ? v3Request(lib, target, {
             name: credentials.user,
-            level: snmp.SecurityLevel.authPriv,
+            level: lib.SecurityLevel.authPriv,
             authProtocol,
             authKey: credentials.authKey,
             privProtocol,
@@ -171,10 +172,10 @@ export const snmpProbe: EndpointProbe = defineProbe({
     ]);
     if (deps.signal.aborted) throw abortedError(`SNMP requests to ${address}`, deps.signal);
 
-    const acceptedBy = (version: typeof snmp.Version1 | typeof snmp.Version2c) =>
+    const acceptedBy = (version: CommunityVersion) =>
       communityResults.filter((run) => run.version === version && run.result.outcome === "accepted").map((run) => run.community);
-    const v1Accepted = acceptedBy(snmp.Version1);
-    const v2cAccepted = acceptedBy(snmp.Version2c);
+    const v1Accepted = acceptedBy("v1");
+    const v2cAccepted = acceptedBy("v2c");
     const v3Results = [...noAuthResults.map((run) => run.result), authNoPrivResult, authPrivResult].filter((result) => result !== null);
     const allResults = [...communityResults.map((run) => run.result), ...v3Results];
     const engineId = v3Results.find((result) => result.engineId !== null)?.engineId ?? null;
@@ -215,20 +216,25 @@ export const snmpProbe: EndpointProbe = defineProbe({
 /** Options valid for both v1/v2c and v3 sessions. */
 type SharedSessionOptions = Omit<snmp.SessionOptions & snmp.SessionOptionsV3, "version">;
 
+/** The SNMP versions that authenticate by community. */
+export type CommunityVersion = "v1" | "v2c";
+
 /** Where a request goes, how long it may wait, and what cancels it. */
 export type RequestTarget = { host: string; port: number; timeoutMs: number; signal: AbortSignal };
 
 /** One v1 or v2c GET of sysDescr.0 with `community`, no retries (also used by the default-credentials probe). */
-export function communityRequest(target: RequestTarget, community: string, version: typeof snmp.Version1 | typeof snmp.Version2c): Promise<RequestResult> {
-  return request(target, (options) => snmp.createSession(target.host, community, { ...options, version }));
+export async function communityRequest(target: RequestTarget, community: string, version: CommunityVersion): Promise<RequestResult> {
+  const lib = await loadNetSnmp();
+  const wire = version === "v1" ? lib.Version1 : lib.Version2c;
+  return request(lib, target, (options) => lib.createSession(target.host, community, { ...options, version: wire }));
 }
 
-function v3Request(target: RequestTarget, user: snmp.User): Promise<RequestResult> {
-  return request(target, (options) => snmp.createV3Session(target.host, user, options));
+function v3Request(lib: NetSnmp, target: RequestTarget, user: snmp.User): Promise<RequestResult> {
+  return request(lib, target, (options) => lib.createV3Session(target.host, user, options));
 }
 
 /** One GET of sysDescr.0 with no retries; settles by the request timeout or the probe's abort, and always closes its socket. */
-function request(target: RequestTarget, open: (options: SharedSessionOptions) => snmp.Session): Promise<RequestResult> {
+function request(lib: NetSnmp, target: RequestTarget, open: (options: SharedSessionOptions) => snmp.Session): Promise<RequestResult> {
   return new Promise((resolve) => {
     const session = open({
       port: target.port,
@@ -259,12 +265,12 @@ function request(target: RequestTarget, open: (options: SharedSessionOptions) =>
     });
     session.get([SYS_DESCR_OID], (error, varbinds) => {
       if (error) {
-        finish(classify(error));
+        finish(classify(lib, error));
         return;
       }
       const first = varbinds?.[0];
-      if (!first || snmp.isVarbindError(first)) {
-        finish({ outcome: "accepted", detail: first ? snmp.varbindError(first) : null, value: null });
+      if (!first || lib.isVarbindError(first)) {
+        finish({ outcome: "accepted", detail: first ? lib.varbindError(first) : null, value: null });
         return;
       }
       finish({ outcome: "accepted", detail: null, value: printable(first.value) });
@@ -273,10 +279,10 @@ function request(target: RequestTarget, open: (options: SharedSessionOptions) =>
 }
 
 /** Maps net-snmp's errors to outcomes; their messages name the refusal (USM report or error status), never a secret. */
-function classify(error: Error): Omit<RequestResult, "engineId" | "garbled"> {
+function classify(lib: NetSnmp, error: Error): Omit<RequestResult, "engineId" | "garbled"> {
   if (error.name === "RequestTimedOutError") return { outcome: "no-answer", detail: null, value: null };
-  if (error instanceof snmp.RequestFailedError) return { outcome: "refused", detail: error.message, value: null };
-  if (error instanceof snmp.ResponseInvalidError && error.code === snmp.ResponseInvalidCode.EAuthFailure) {
+  if (error instanceof lib.RequestFailedError) return { outcome: "refused", detail: error.message, value: null };
+  if (error instanceof lib.ResponseInvalidError && error.code === lib.ResponseInvalidCode.EAuthFailure) {
     return { outcome: "refused", detail: error.message, value: null };
   }
   return { outcome: "refused", detail: `invalid response: ${error.message.slice(0, 120)}`, value: null };

@@ -3,8 +3,9 @@
  * user points at (JSON, YAML, INI, XML, Java properties), over whatever host transport the target
  * has. It reports what the file says and never judges; rules compare the values.
  */
-import { parse as parseProperties } from "dot-properties";
-import { parse as parseIni } from "ini";
+import { createRequire } from "node:module";
+import type * as DotProperties from "dot-properties";
+import type * as Ini from "ini";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { HardcheckError } from "../../errors.js";
@@ -57,6 +58,9 @@ export function settingParams(params: JsonObject): SettingParams {
   return { file, format: format as SettingParams["format"], keys: keys as Record<string, string> };
 }
 
+/** Loads a parser when a file of its format is first read: most scans read none. */
+const load = createRequire(import.meta.url);
+
 /** The format to parse `file` with: the declared one, else the one its extension names. */
 export function settingFormatOf(file: string, declared: SettingParams["format"]): SettingFormat {
   if (declared !== "auto") return declared;
@@ -82,11 +86,12 @@ export function readSettings(text: string, format: SettingFormat, keys: Readonly
     return out;
   }
   if (format === "properties") {
-    const table = parseProperties(text) as Record<string, string>;
+    const table = (load("dot-properties") as typeof DotProperties).parse(text) as Record<string, string>;
     for (const [name, key] of Object.entries(keys)) out[name] = Object.hasOwn(table, key) ? coerceText(table[key] as string) : undefined;
     return out;
   }
-  const tree = format === "json" ? (JSON.parse(text) as unknown) : format === "yaml" ? (parseYaml(text) as unknown) : (parseIni(text) as unknown);
+  const tree =
+    format === "json" ? (JSON.parse(text) as unknown) : format === "yaml" ? (parseYaml(text) as unknown) : ((load("ini") as typeof Ini).parse(text) as unknown);
   for (const [name, path] of Object.entries(keys)) {
     const segments = path.split(".");
     const matches = walk(tree, segments).map((value) => (format === "ini" && typeof value === "string" ? coerceText(value) : toJson(value)));

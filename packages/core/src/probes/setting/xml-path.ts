@@ -3,14 +3,26 @@
  * entities are fetched, no DTD entities expanded) and `xpath` evaluates. Selected nodes become their
  * XPath string-value, so an element with mixed content reads as all of its text.
  */
-import { DOMParser, onErrorStopParsing, type Document as XmlDocument } from "@xmldom/xmldom";
-import * as xpath from "xpath";
+import { createRequire } from "node:module";
+import type * as Xmldom from "@xmldom/xmldom";
+import type { Document as XmlDocument } from "@xmldom/xmldom";
+import type * as Xpath from "xpath";
 
 export type { XmlDocument };
+
+const load = createRequire(import.meta.url);
+let libraries: { readonly xmldom: typeof Xmldom; readonly xpath: typeof Xpath } | undefined;
+
+/** The parser and the XPath engine, loaded with the first XML read: most scans read no XML. */
+function xml(): { readonly xmldom: typeof Xmldom; readonly xpath: typeof Xpath } {
+  libraries ??= { xmldom: load("@xmldom/xmldom") as typeof Xmldom, xpath: load("xpath") as typeof Xpath };
+  return libraries;
+}
 
 /** Parses an XML document; throws with the parser's reason (and position) when it is not well-formed. */
 export function parseXmlDocument(text: string): XmlDocument {
   // Errors stop parsing: a half-read export would make absent values look like settings that are off.
+  const { DOMParser, onErrorStopParsing } = xml().xmldom;
   const document = new DOMParser({ onError: onErrorStopParsing }).parseFromString(text, "text/xml");
   if (!document.documentElement) throw new Error("no root element");
   return document;
@@ -28,7 +40,8 @@ export function parseXmlDocument(text: string): XmlDocument {
  * ```
  */
 export function readXmlPath(document: XmlDocument, expression: string): string[] | string | number | boolean {
-  let selected: xpath.SelectReturnType;
+  const { xpath } = xml();
+  let selected: Xpath.SelectReturnType;
   try {
     selected = xpath.select(expression, document as unknown as Node);
   } catch (error) {
@@ -42,7 +55,7 @@ export function readXmlPath(document: XmlDocument, expression: string): string[]
 
 /** XPath's string-value of a node: an attribute's value, all descendant text of an element. */
 function stringValue(node: Node): string {
-  return (xpath.isAttribute(node) ? node.value : node.textContent) ?? "";
+  return (xml().xpath.isAttribute(node) ? node.value : node.textContent) ?? "";
 }
 
 /**
