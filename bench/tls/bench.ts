@@ -114,8 +114,24 @@ const read = (path: string) => {
   }
 };
 
+/** The defects hardcheck's rule verdicts report. */
+function hardcheckDefects(verdicts: Readonly<Record<string, string>>): Set<Defect> {
+  const failed = (rule: string) => verdicts[rule] === "fail";
+  const found = new Set<Defect>();
+  if (failed("TLS-PROTOCOL-VERSIONS")) found.add("old-protocol");
+  if (failed("TLS-SUITE-CLASSES")) found.add("weak-cipher");
+  if (failed("TLS-CHAIN-VALIDITY")) found.add("expired");
+  if (failed("TLS-CERT-SELF-SIGNED")) found.add("self-signed");
+  if (failed("TLS-CHAIN-SIGNATURE-HASH")) found.add("sha1");
+  if (failed("TLS-CERT-HOSTNAME")) found.add("wrong-host");
+  if (failed("TLS-CHAIN-COMPLETE")) found.add("missing-intermediate");
+  if (failed("TLS-OCSP-NOT-REVOKED")) found.add("revoked");
+  return found;
+}
+
 function toolsFor(rootPath: string): Tool[] {
   const hardcheckScript = join(HERE, ".build", "hardcheck", "hardcheck-assess.mjs");
+  const cli = join(HERE, "..", "..", "packages", "cli", "dist", "bin.js");
   return [
     {
       name: "hardcheck",
@@ -123,17 +139,35 @@ function toolsFor(rootPath: string): Tool[] {
       command: (port) => [process.execPath, [hardcheckScript, `tls://127.0.0.1:${port}`, rootPath]],
       findings(stdout) {
         const { verdicts } = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { verdicts: Record<string, string> };
-        const failed = (rule: string) => verdicts[rule] === "fail";
-        const found = new Set<Defect>();
-        if (failed("TLS-PROTOCOL-VERSIONS")) found.add("old-protocol");
-        if (failed("TLS-SUITE-CLASSES")) found.add("weak-cipher");
-        if (failed("TLS-CHAIN-VALIDITY")) found.add("expired");
-        if (failed("TLS-CERT-SELF-SIGNED")) found.add("self-signed");
-        if (failed("TLS-CHAIN-SIGNATURE-HASH")) found.add("sha1");
-        if (failed("TLS-CERT-HOSTNAME")) found.add("wrong-host");
-        if (failed("TLS-CHAIN-COMPLETE")) found.add("missing-intermediate");
-        if (failed("TLS-OCSP-NOT-REVOKED")) found.add("revoked");
-        return found;
+        return hardcheckDefects(verdicts);
+      },
+    },
+    {
+      // The command a user runs: the installed CLI, its modules loaded one by one, reports written.
+      name: "hardcheck-cli",
+      runs: RUNS,
+      command: (port, out) => {
+        rmSync(out, { recursive: true, force: true });
+        mkdirSync(out, { recursive: true });
+        const config = join(out, "hardcheck.yaml");
+        writeFileSync(
+          config,
+          [
+            "packs: [tls-baseline]",
+            `trust: { caFile: ${JSON.stringify(rootPath)}, systemRoots: false }`,
+            "limits: { connectTimeoutMs: 3000, probeTimeoutMs: 20000 }",
+            "targets:",
+            "  - id: bench",
+            `    endpoints: [tls://127.0.0.1:${port}]`,
+            "",
+          ].join("\n"),
+        );
+        return [process.execPath, [cli, "scan", "--config", config, "--out", out, "--format", "json", "--stdout", "none", "--fail-on", "none"]];
+      },
+      findings(_stdout, out) {
+        // hardcheck.json groups results by target, endpoint and pack.
+        const report = JSON.parse(read(join(out, "hardcheck.json")) || '{"results":[]}') as { results: { results: { ruleId: string; status: string }[] }[] };
+        return hardcheckDefects(Object.fromEntries(report.results.flatMap((group) => group.results.map((result) => [result.ruleId, result.status]))));
       },
     },
     {

@@ -4,7 +4,8 @@
 # then runs it inside a private network namespace with only loopback, so testssl.sh's name lookups
 # and update checks go nowhere and every connection stays on this machine.
 # Environment: BENCH_RUNS (default 5), TESTSSL_RUNS (default 1: a full testssl.sh run takes about a minute),
-# BENCH_TOOLS (comma list, e.g. hardcheck,sslscan).
+# BENCH_TOOLS (comma list of hardcheck, hardcheck-cli, testssl.sh, sslscan, nmap; e.g. hardcheck,sslscan).
+# hardcheck is the scan as one bundle; hardcheck-cli the built command as users run it.
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(cd ../.. && pwd)"
@@ -20,6 +21,8 @@ fi
 
 # The bench imports hardcheck's sources directly; core must be built.
 [ -f "$root/packages/core/dist/index.js" ] || (cd "$root" && npx turbo run build --filter=@hardcheck/core --output-logs=errors-only)
+# The hardcheck-cli tool runs the built command itself.
+[ -f "$root/packages/cli/dist/bin.js" ] || (cd "$root" && npx turbo run build --filter=hardcheck... --output-logs=errors-only)
 esbuild="$root/node_modules/.bin/esbuild"
 "$esbuild" bench.ts --bundle --platform=node --format=esm --packages=external --log-level=warning --outfile=.build/bench.mjs
 # hardcheck is measured as one self-contained bundle, as a command-line build would ship it: resolving and
