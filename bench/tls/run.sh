@@ -27,8 +27,9 @@ esbuild="$root/node_modules/.bin/esbuild"
 "$esbuild" bench.ts --bundle --platform=node --format=esm --packages=external --log-level=warning --outfile=.build/bench.mjs
 # hardcheck is measured as one self-contained bundle, as a command-line build would ship it: resolving and
 # loading some hundred separate modules costs Node about 200 ms more at startup than the scan itself.
-# Code splitting keeps what a module loads with import() (mssql, nodemailer, ldapts) in chunks of its own,
-# read only by a scan that reaches those probes: a TLS scan never compiles them.
+# Code splitting keeps what a module loads with import() (mssql, nodemailer, ldapts, ssh2, net-snmp) in chunks of
+# its own, read only by a scan that reaches those probes: a TLS scan never compiles them. The setting file parsers
+# (XML, INI, properties), loaded with createRequire, stay in node_modules; a TLS scan never reads them either.
 rm -rf .build/hardcheck
 "$esbuild" hardcheck-assess.ts --bundle --splitting --minify --platform=node --format=esm --log-level=warning --outdir=.build/hardcheck \
   --out-extension:.js=.mjs --chunk-names=chunks/[name]-[hash] \

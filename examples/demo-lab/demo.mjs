@@ -139,9 +139,11 @@ if (scanExit !== 0 && scanExit !== 1) {
   console.error(`demo: the scan exited with ${scanExit}`);
   process.exit(scanExit);
 }
-// hardcheck.json groups results by target, endpoint and pack: one flat list of them here.
+// hardcheck.json groups results by target, endpoint and pack and leaves out the usual message: one flat list of them here.
 const resultsOf = (report) =>
-  report.results.flatMap((group) => group.results.map((result) => ({ ...result, target: group.target, endpoint: group.endpoint, pack: group.pack })));
+  report.results.flatMap((group) =>
+    group.results.map((result) => ({ message: "all conditions hold", ...result, target: group.target, endpoint: group.endpoint, pack: group.pack })),
+  );
 const results = resultsOf(JSON.parse(await readFile(join(outDir, "hardcheck.json"), "utf8")));
 const wrong = expected.filter(([target, rule, status]) => results.find((r) => r.target === target && r.ruleId === rule)?.status !== status);
 for (const [target, rule, status] of wrong) {

@@ -176,6 +176,25 @@ describe("merge streams shards in the line layout", () => {
     expect(await readFile(join(dir, "pretty", "hardcheck.json"), "utf8")).toBe(expected);
   });
 
+  it("reads a record's own fields only, as parseReport does: a result cannot move itself to another pack or endpoint", async () => {
+    const moved = edited("results", 1, (line) => line.replace('"status":', '"pack":"zz","endpoint":"evil://","target":"zz","status":'));
+    const valued = edited("facts", firstSameAs(), (line) => line.replace('"sameAs":', '"value":"kept","sameAs":'));
+    for (const [name, text] of [
+      ["moved-1.json", moved],
+      ["valued-1.json", valued],
+    ] as const) {
+      await writeFile(join(dir, name), text);
+      const out = `own-fields-${name}`;
+      const merged = await inProcess(["merge", name, ...files.slice(1), "--out", out], dir);
+      expect(merged.code, merged.stderr).toBe(0);
+      expect(merged.stderr).not.toContain("read whole");
+      // Byte for byte the merge of the same shards read whole.
+      const whole = serializeReport(mergeReports([text, ...texts.slice(1)].map((shard, i) => parseReport(JSON.parse(shard as string), files[i] as string))));
+      expect(await readFile(join(dir, out, "hardcheck.json"), "utf8")).toBe(whole);
+    }
+    expect(await readFile(join(dir, "own-fields-moved-1.json", "hardcheck.json"), "utf8")).toBe(expected);
+  });
+
   /** Lines of shard 1 with the list element `index` of `list` replaced by `edit(line)`. */
   function edited(list: string, index: number, edit: (line: string) => string): string {
     const lines = (texts[0] as string).split("\n");
@@ -210,6 +229,21 @@ describe("merge streams shards in the line layout", () => {
       "a record that fails the schema",
       () => edited("results", 3, (line) => line.replace(/"status":"[a-z-]+"/, '"status":"bogus"')),
       ["results[0].results[2].status"],
+    ],
+    [
+      "a group whose opening line carries another field",
+      () => edited("results", 0, (line) => line.replace('"results":[', '"x":[],"results":[')),
+      ["results[0]", "not a hardcheck report record"],
+    ],
+    [
+      "a comma after the last group of a list",
+      () => {
+        const text = texts[0] as string;
+        // The line that closes the last fact group, right before the line that closes the list.
+        const end = text.indexOf("\n]}\n]", text.indexOf('"facts": [')) + 1;
+        return `${text.slice(0, end)}]},${text.slice(end + 2)}`;
+      },
+      ["a comma before the end of the list"],
     ],
     [
       "a group without records",

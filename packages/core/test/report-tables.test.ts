@@ -363,9 +363,21 @@ describe("version 4 groups", () => {
     expect(resultsWithRules(parsed).map((r) => r.message)).toEqual(resultsWithRules(report).map((r) => r.message));
   });
 
-  it("reads a version 3 file, whose results were sorted by pack and rule before the endpoint", () => {
+  it("reads a version 3 file, whose results were sorted by pack and rule before the endpoint, as a new scan writes it", () => {
     const v3 = { ...report, schemaVersion: 3, results: [...report.results].sort((a, b) => (a.pack + a.ruleId < b.pack + b.ruleId ? -1 : 1)) };
-    expect(parseReport(JSON.parse(JSON.stringify(v3)), "v3.json")).toEqual(report);
+    const parsed = parseReport(JSON.parse(JSON.stringify(v3)), "v3.json");
+    expect(parsed).toEqual(report);
+    // Conditions are numbered again in the order the re-sorted results use them: the same text as a new scan.
+    expect(serializeReport(parsed)).toBe(serializeReport(report));
+    // A broken reference is named by its position in the version 3 file, not after sorting.
+    const broken = JSON.parse(JSON.stringify(v3)) as { results: { ruleId: string; endpoint: string | null; facts?: number[] }[] };
+    // A result with facts that sorting moves: the file's position and the sorted one differ.
+    const sortedAt = (i: number) =>
+      report.results.findIndex((result) => result.ruleId === broken.results[i]?.ruleId && result.endpoint === broken.results[i]?.endpoint);
+    const at = broken.results.findIndex((result, i) => result.facts !== undefined && sortedAt(i) !== i);
+    expect(at).toBeGreaterThanOrEqual(0);
+    (broken.results[at] as { facts: number[] }).facts = [99];
+    expect(thrownIssue(() => parseReport(broken, "v3.json"))).toMatchObject({ path: `results.${at}.facts.0` });
   });
 
   it("refuses a group without records and a result without its rule, naming the group", () => {

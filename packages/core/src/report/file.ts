@@ -43,16 +43,33 @@ export function groupResults(results: readonly StoredResult[]): ResultGroup[] {
   return groups;
 }
 
-/** A fact group's records as the flat records of a {@link ReportDocument}. */
+/**
+ * A fact group's record as the flat record of a {@link ReportDocument}. Only the record's own fields
+ * are taken (a value before a `sameAs`, as the schema reads them), never a target or endpoint of its own.
+ */
 export function factOfGroup(group: Pick<FactGroup, "target" | "endpoint">, fact: GroupedFact): FactRecord {
   const { target, endpoint } = group;
-  return "sameAs" in fact ? { target, endpoint, fact: fact.fact, sameAs: fact.sameAs } : { target, endpoint, fact: fact.fact, value: fact.value };
+  return "value" in fact ? { target, endpoint, fact: fact.fact, value: fact.value } : { target, endpoint, fact: fact.fact, sameAs: fact.sameAs };
 }
 
-/** A grouped result as the flat result of a {@link ReportDocument} (the default message restored). */
+/**
+ * A grouped result as the flat result of a {@link ReportDocument} (the default message restored), in
+ * the key order a scan writes. Only a result's own fields are taken: a `target`, `endpoint` or `pack`
+ * in the record never overrides its group's.
+ */
 export function resultOfGroup(group: Pick<ResultGroup, "target" | "endpoint" | "pack">, result: GroupedResult): StoredResult {
-  const { ruleId, status, message, ...rest } = result;
-  return { ruleId, pack: group.pack, target: group.target, endpoint: group.endpoint, status, message: message ?? DEFAULT_RESULT_MESSAGE, ...rest };
+  return {
+    ruleId: result.ruleId,
+    pack: group.pack,
+    target: group.target,
+    endpoint: group.endpoint,
+    status: result.status,
+    message: result.message ?? DEFAULT_RESULT_MESSAGE,
+    ...(result.facts !== undefined ? { facts: result.facts } : {}),
+    conditions: result.conditions,
+    ...(result.waiver !== undefined ? { waiver: result.waiver } : {}),
+    ...(result.attestation !== undefined ? { attestation: result.attestation } : {}),
+  };
 }
 
 /** A report document as the file stores it. */

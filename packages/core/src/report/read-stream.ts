@@ -103,9 +103,9 @@ async function* readLines(path: string, start = 0, firstNumber = 1, chunkSize = 
 const LISTS = new Set(["facts", "conditions", "results"]);
 const headerSchema = reportSchema.omit({ facts: true, conditions: true, results: true });
 const conditionSchema = reportSchema.shape.conditions.element;
-/** The line that opens a group, read with the group's list closed (`…"facts":[` + `]}`). */
-const factGroupOpening = factGroupHeadSchema.extend({ facts: z.tuple([]) });
-const resultGroupOpening = resultGroupHeadSchema.extend({ results: z.tuple([]) });
+/** The line that opens a group, read with the group's list closed (`…"facts":[` + `]}`): nothing else on it. */
+const factGroupOpening = factGroupHeadSchema.extend({ facts: z.tuple([]) }).strict();
+const resultGroupOpening = resultGroupHeadSchema.extend({ results: z.tuple([]) }).strict();
 const GROUP_CLOSE = /^\]\},?$/;
 const FIELD = /^("(?:[^"\\]|\\.)*"): (.*)$/;
 
@@ -242,6 +242,8 @@ export async function openReportStream(path: string, name: string): Promise<Open
     let inGroup = false;
     let groups = 0;
     let members = 0;
+    // Whether the last group closed with a comma, so another must follow (and not the list's end).
+    let moreGroups = false;
     for await (const line of lines) {
       lastLine = line;
       at = line.number;
@@ -255,6 +257,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
             if (GROUP_CLOSE.test(line.text)) {
               if (members === 0) corrupt(`${list}[${groups}]`, "a group without records");
               inGroup = false;
+              moreGroups = line.text.endsWith(",");
               groups++;
               continue;
             }
@@ -271,6 +274,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
             // A group's records each on a line of their own; a group written on one line is read whole.
             if (!line.text.endsWith("[")) throw new ReadWhole("layout");
             const where = `${list}[${groups}]`;
+            if (groups > 0 && !moreGroups) fail(where, "not JSON (no comma after the group before) — the file is cut short or corrupt");
             lastRecord = where;
             const data = parseLine(line, where, `${line.text}]}`);
             group = list === "facts" ? validate(factGroupOpening, data, where) : validate(resultGroupOpening, data, where);
@@ -280,6 +284,8 @@ export async function openReportStream(path: string, name: string): Promise<Open
           }
         }
         if (line.text === "]" || line.text === "],") {
+          if ((list === "facts" || list === "results") && moreGroups)
+            fail(`${list}[${groups}]`, "not JSON (a comma before the end of the list) — the file is cut short or corrupt");
           if (list === "facts") factCount = count;
           else if (list === "results") resultCount = count;
           else if (!LISTS.has(list)) header[list] = items;
@@ -301,7 +307,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
       const field = FIELD.exec(line.text);
       if (!field)
         fail(`line ${line.number}`, "not in the line layout hardcheck writes (one field per line) after its first lines — the file was edited or is corrupt");
-      const key = JSON.parse((field as RegExpExecArray)[1] as string) as string;
+      const key = parseLine(line, `line ${line.number}`, (field as RegExpExecArray)[1] as string) as string;
       lastRecord = key;
       const rest = (field as RegExpExecArray)[2] as string;
       if (rest === "[") {
@@ -309,6 +315,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
         count = 0;
         items = [];
         groups = 0;
+        moreGroups = false;
         if (key === "facts") factsAt = { ...line, text: "" };
         if (key === "results") resultsAt = { ...line, text: "" };
         continue;

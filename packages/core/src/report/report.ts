@@ -5,6 +5,7 @@ import {
   type ReportDocument,
   type ReportDocumentV1,
   type ReportDocumentV2,
+  type ReportDocumentV3,
   type ReportNotice,
   type ReportPack,
   type ReportResult,
@@ -68,7 +69,16 @@ export function compareResults(
   a: Pick<ReportResult, "target" | "endpoint" | "pack" | "ruleId">,
   b: Pick<ReportResult, "target" | "endpoint" | "pack" | "ruleId">,
 ): number {
-  return compareTargetIds(a.target, b.target) || byText(a.endpoint, b.endpoint) || byText(a.pack, b.pack) || byText(a.ruleId, b.ruleId);
+  // Distinct texts the locale order calls equal (another Unicode normal form) are told apart by code
+  // unit, so each endpoint's and pack's results stay together and the file keeps them in one group.
+  return (
+    compareTargetIds(a.target, b.target) ||
+    byText(a.endpoint, b.endpoint) ||
+    compareTargetIds(a.endpoint ?? "", b.endpoint ?? "") ||
+    byText(a.pack, b.pack) ||
+    compareTargetIds(a.pack, b.pack) ||
+    byText(a.ruleId, b.ruleId)
+  );
 }
 
 /** Counts results by status. */
@@ -162,16 +172,11 @@ export function parseReport(data: unknown, name: string): ReportDocument {
     ]);
   }
   const stored = parsed.data;
-  // Version 3 held the same lists, flat and in another order.
-  const document: ReportDocument | ReportDocumentV1 | ReportDocumentV2 =
-    stored.schemaVersion === 4
-      ? fromReportFile(stored)
-      : stored.schemaVersion === 3
-        ? { ...stored, schemaVersion: 4, results: [...stored.results].sort(compareResults) }
-        : stored;
-  if (document.schemaVersion === 4) checkReferences(document, name, stored.schemaVersion === 4 ? groupPaths(stored) : undefined);
+  // References are checked where the file holds them, so errors name its own positions.
+  const flat = stored.schemaVersion === 4 ? fromReportFile(stored) : stored.schemaVersion === 3 ? stored : undefined;
+  if (flat) checkReferences(flat, name, stored.schemaVersion === 4 ? groupPaths(stored) : undefined);
   // Gates read the summary: one that disagrees with the results (an edited or corrupt file) is refused.
-  const counted = summarize(document.results);
+  const counted = summarize(flat?.results ?? (stored as ReportDocumentV1 | ReportDocumentV2).results);
   const differing = (Object.keys(counted) as Array<keyof Summary>).filter((key) => counted[key] !== stored.summary[key]);
   if (differing.length > 0) {
     throw new HardcheckError("HC_REPORT_INVALID", [
@@ -182,7 +187,19 @@ export function parseReport(data: unknown, name: string): ReportDocument {
       },
     ]);
   }
-  return document.schemaVersion === 4 ? document : upgradeReport(document);
+  if (stored.schemaVersion === 4) return flat as ReportDocument;
+  return stored.schemaVersion === 3 ? upgradeFromV3(stored) : upgradeReport(stored);
+}
+
+/**
+ * A version 3 document as the current version: the same lists, stored again in the current order
+ * (results by target, endpoint, pack and rule; conditions in the order those results first use them),
+ * so it reads and writes exactly as a new scan of the same results would.
+ */
+function upgradeFromV3(report: ReportDocumentV3): ReportDocument {
+  const bySource = new Set(report.results.filter(evidenceIsBySource).map((result) => `${result.pack}|${result.ruleId}`));
+  const tables = storeResults(joinResults(report).sort(compareResults), (result) => bySource.has(`${result.pack}|${result.ruleId}`));
+  return { ...report, schemaVersion: 4, facts: tables.facts, conditions: tables.conditions, results: tables.results };
 }
 
 /**
