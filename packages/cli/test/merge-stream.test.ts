@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   buildReport,
+  compareTargetIds,
   fnv1a,
   mergeReports,
+  openReportStream,
   parseReport,
   type ReportDocument,
   type ReportResult,
@@ -164,6 +166,33 @@ describe("merge streams shards in the line layout", () => {
     const streamed = await inProcess(["merge", ...files, "--out", "gate-critical", "--fail-on", "critical"], dir);
     expect(streamed.code).toBe(whole.code);
     expect(streamed.code).toBe(0);
+  });
+
+  it("streams shards of schema version 3 (ungrouped, a record per line) into the same document", async () => {
+    // What version 3 wrote: the flat lists, results of a target by pack, rule and endpoint, one record per line.
+    const v3Text = (text: string) => {
+      const document = parseReport(JSON.parse(text), "shard.json");
+      const results = [...document.results].sort(
+        (a, b) =>
+          compareTargetIds(a.target, b.target) ||
+          a.pack.localeCompare(b.pack) ||
+          a.ruleId.localeCompare(b.ruleId) ||
+          (a.endpoint ?? "").localeCompare(b.endpoint ?? ""),
+      );
+      const fields = Object.entries({ ...document, schemaVersion: 3, results }).filter(([, value]) => value !== undefined);
+      const line = ([key, value]: [string, unknown]) =>
+        Array.isArray(value) && value.length > 0
+          ? `${JSON.stringify(key)}: [\n${value.map((item) => JSON.stringify(item)).join(",\n")}\n]`
+          : `${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+      return `{\n${fields.map(line).join(",\n")}\n}\n`;
+    };
+    const names = files.map((file) => `v3-${file}`);
+    for (const [i, name] of names.entries()) await writeFile(join(dir, name), v3Text(texts[i] as string));
+    const opened = await openReportStream(join(dir, names[0] as string), names[0] as string);
+    expect(opened.kind).toBe("stream");
+    const merged = await inProcess(["merge", ...names, "--out", "from-v3"], dir);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(await readFile(join(dir, "from-v3", "hardcheck.json"), "utf8")).toBe(expected);
   });
 
   it("merges a shard reformatted by jq by reading it whole, with one note", async () => {

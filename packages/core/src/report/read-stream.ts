@@ -1,7 +1,8 @@
 /**
  * Reads a version 4 `hardcheck.json` in the line layout `serializeReport` writes (one top-level
  * field per line, one list element per line, a group's records each on a line between the lines
- * that open and close it) without holding its facts and results: a first pass
+ * that open and close it), or a version 3 one (the same lists ungrouped, a record per line), without
+ * holding its facts and results: a first pass
  * validates every record and checks every reference, a second hands the results over target by
  * target, joined back to full results.
  */
@@ -20,7 +21,7 @@ import type {
   StoredResult,
   Summary,
 } from "../model/report.js";
-import { factGroupHeadSchema, groupedFactSchema, groupedResultSchema, reportSchema, resultGroupHeadSchema } from "../model/report.js";
+import { factGroupHeadSchema, groupedFactSchema, groupedResultSchema, reportSchema, reportSchemaV3, resultGroupHeadSchema } from "../model/report.js";
 import type { JsonValue } from "../model/values.js";
 import { factOfGroup, resultOfGroup } from "./file.js";
 import { compareTargetIds, summarize } from "./report.js";
@@ -62,7 +63,7 @@ export interface ReportStream {
 
 /**
  * What {@link openReportStream} found: a stream, or why the file has to be read whole — it is not in
- * the line layout (`layout`, e.g. reformatted by `jq .`), is of schema version 1 to 3 (`version`), or
+ * the line layout (`layout`, e.g. reformatted by `jq .`), is of schema version 1 or 2 (`version`), or
  * keeps its facts and results in an order a stream cannot join (`order`).
  */
 export type OpenedReport =
@@ -103,6 +104,8 @@ async function* readLines(path: string, start = 0, firstNumber = 1, chunkSize = 
 const LISTS = new Set(["facts", "conditions", "results"]);
 const headerSchema = reportSchema.omit({ facts: true, conditions: true, results: true });
 const conditionSchema = reportSchema.shape.conditions.element;
+const v3FactSchema = reportSchemaV3.shape.facts.element;
+const v3ResultSchema = reportSchemaV3.shape.results.element;
 /** The line that opens a group, read with the group's list closed (`…"facts":[` + `]}`): nothing else on it. */
 const factGroupOpening = factGroupHeadSchema.extend({ facts: z.tuple([]) }).strict();
 const resultGroupOpening = resultGroupHeadSchema.extend({ results: z.tuple([]) }).strict();
@@ -115,7 +118,7 @@ class ReadWhole {
 }
 
 /**
- * Opens a report file for streaming: checks that it is a version 4 document in the line layout, then
+ * Opens a report file for streaming: checks that it is a version 4 (or 3) document in the line layout, then
  * reads it once through, validating each record with the document schema's per-record schema,
  * checking that every fact and condition index resolves (`sameAs` to an earlier record holding a
  * value), counting the summary and comparing it with the stored one. What it keeps is small: the
@@ -141,7 +144,9 @@ export async function openReportStream(path: string, name: string): Promise<Open
   const second = await lines.next();
   const version = second.done ? undefined : /^"schemaVersion": (\S+?),?$/.exec(second.value.text)?.[1];
   if (version === undefined) return { kind: "whole", reason: "layout" };
-  if (version !== "4") return { kind: "whole", reason: "version" };
+  if (version !== "4" && version !== "3") return { kind: "whole", reason: "version" };
+  // Version 3 wrote the same records ungrouped, one per line; it is read as the current version.
+  const grouped = version === "4";
 
   const header: Record<string, unknown> = { schemaVersion: 4 };
   const conditions: ReportCondition[] = [];
@@ -252,6 +257,15 @@ export async function openReportStream(path: string, name: string): Promise<Open
         continue;
       }
       if (list !== undefined) {
+        if (!grouped && (list === "facts" || list === "results") && line.text !== "]" && line.text !== "],") {
+          const where = `${list}[${count}]`;
+          lastRecord = where;
+          const data = parseLine(line, where);
+          if (list === "facts") onFact(validate(v3FactSchema, data, where), count, where);
+          else onResult(validate(v3ResultSchema, data, where), where);
+          count++;
+          continue;
+        }
         if (list === "facts" || list === "results") {
           if (inGroup) {
             if (GROUP_CLOSE.test(line.text)) {
@@ -345,7 +359,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
   const ordered = Object.fromEntries(
     Object.keys(reportSchema.shape).flatMap((key) => (key in parsedHeader ? [[key, (parsedHeader as Record<string, unknown>)[key]]] : [])),
   ) as ReportHeader;
-  const pass = { path, factsAt, factCount, resultsAt, resultCount, conditions, referred, name };
+  const pass = { path, factsAt, factCount, resultsAt, resultCount, conditions, referred, name, grouped };
   return { kind: "stream", stream: streamOf(ordered, evidenceBySource, resultTargets, pass) };
 }
 
@@ -359,6 +373,8 @@ interface SecondPass {
   readonly conditions: readonly ReportCondition[];
   readonly referred: ReadonlySet<number>;
   readonly name: string;
+  /** False for a version 3 file: one record per line, no groups. */
+  readonly grouped: boolean;
 }
 
 // Built outside openReportStream so that the stream does not keep the first pass's working state alive.
@@ -369,7 +385,7 @@ function streamOf(header: ReportHeader, evidenceBySource: ReadonlySet<string>, r
     evidenceBySource,
     resultTargets,
     resultCount: pass.resultCount,
-    targets: () => readTargets(pass.path, pass.factsAt, pass.factCount, pass.resultsAt, pass.resultCount, pass.conditions, pass.referred, pass.name),
+    targets: () => readTargets(pass),
   };
 }
 
@@ -380,16 +396,8 @@ function streamOf(header: ReportHeader, evidenceBySource: ReadonlySet<string>, r
 const PASS_CHUNK = 32 * 1024;
 
 /** The second pass: facts and results read side by side from their lines, one target at a time. */
-async function* readTargets(
-  path: string,
-  factsAt: Line | undefined,
-  factCount: number,
-  resultsAt: Line | undefined,
-  resultCount: number,
-  conditions: readonly ReportCondition[],
-  referred: ReadonlySet<number>,
-  name: string,
-): AsyncGenerator<ReportTargetPart> {
+async function* readTargets(pass: SecondPass): AsyncGenerator<ReportTargetPart> {
+  const { path, factsAt, factCount, resultsAt, resultCount, conditions, referred, name, grouped } = pass;
   if (resultsAt === undefined || resultCount === 0) return;
   const changed = () => new HardcheckError("HC_REPORT_INVALID", [{ file: name, message: "the file changed while it was being read" }]);
   const parse = (text: string) => JSON.parse(text.endsWith(",") ? text.slice(0, -1) : text) as unknown;
@@ -409,12 +417,20 @@ async function* readTargets(
       else return [open.group, parse(line.value.text) as R];
     }
   };
+  // The next record of a version 3 list, one per line, read by its own fields as a grouped one is.
+  const nextFlat = async <R>(lines: AsyncGenerator<Line>): Promise<R> => {
+    const line = await lines.next();
+    if (line.done) throw changed();
+    return parse(line.value.text) as R;
+  };
+  const ownFact = (record: FactRecord) => factOfGroup(record, record);
+  const ownResult = (result: StoredResult) => resultOfGroup(result, result);
   const factGroup: { group: FactGroup | undefined } = { group: undefined };
   let factIndex = 0;
   let pendingFact: FactRecord | undefined;
   const nextFact = async (): Promise<FactRecord | undefined> => {
     if (!factLines || factIndex >= factCount) return undefined;
-    const record = factOfGroup(...(await nextRecord<FactGroup, GroupedFact>(factLines, factGroup)));
+    const record = grouped ? factOfGroup(...(await nextRecord<FactGroup, GroupedFact>(factLines, factGroup))) : ownFact(await nextFlat<FactRecord>(factLines));
     if (referred.has(factIndex) && "value" in record) kept.set(factIndex, record.value);
     factIndex++;
     return record;
@@ -425,7 +441,9 @@ async function* readTargets(
   const nextResult = async (): Promise<StoredResult | undefined> => {
     if (resultIndex >= resultCount) return undefined;
     resultIndex++;
-    return resultOfGroup(...(await nextRecord<ResultGroup, GroupedResult>(resultLines, resultGroup)));
+    return grouped
+      ? resultOfGroup(...(await nextRecord<ResultGroup, GroupedResult>(resultLines, resultGroup)))
+      : ownResult(await nextFlat<StoredResult>(resultLines));
   };
   pendingFact = await nextFact();
   pendingResult = await nextResult();
