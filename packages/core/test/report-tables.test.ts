@@ -7,6 +7,7 @@ import { fromReportFile, toReportFile } from "../src/report/file.js";
 import { buildReport, parseReport, resultsWithRules } from "../src/report/report.js";
 import { serializeReport, serializeReportField, serializeReportFieldParts } from "../src/report/serialize.js";
 import { joinResults, storeResults } from "../src/report/tables.js";
+import { thrown } from "./support/fakes.js";
 
 const SUITES = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"];
 const LEAF = { subject: "CN=web.example", notAfter: "2027-03-05T12:08:20.000Z", keyBits: 2048, altNames: ["DNS:web.example", "DNS:www.web.example"] };
@@ -363,7 +364,7 @@ describe("version 4 groups", () => {
     expect(resultsWithRules(parsed).map((r) => r.message)).toEqual(resultsWithRules(report).map((r) => r.message));
   });
 
-  it("reads a version 3 file, whose results were sorted by pack and rule before the endpoint, as a new scan writes it", () => {
+  it("reads a version 3 file, whose results were sorted by pack and rule before the endpoint, as a new scan writes it", async () => {
     const v3 = { ...report, schemaVersion: 3, results: [...report.results].sort((a, b) => (a.pack + a.ruleId < b.pack + b.ruleId ? -1 : 1)) };
     const parsed = parseReport(JSON.parse(JSON.stringify(v3)), "v3.json");
     expect(parsed).toEqual(report);
@@ -377,26 +378,23 @@ describe("version 4 groups", () => {
     const at = broken.results.findIndex((result, i) => result.facts !== undefined && sortedAt(i) !== i);
     expect(at).toBeGreaterThanOrEqual(0);
     (broken.results[at] as { facts: number[] }).facts = [99];
-    expect(thrownIssue(() => parseReport(broken, "v3.json"))).toMatchObject({ path: `results.${at}.facts.0` });
+    expect(await thrownIssue(() => parseReport(broken, "v3.json"))).toMatchObject({ path: `results.${at}.facts.0` });
   });
 
-  it("refuses a group without records and a result without its rule, naming the group", () => {
+  it("refuses a group without records and a result without its rule, naming the group", async () => {
     const data = JSON.parse(serializeReport(report)) as { results: { results: unknown[] }[] };
     const empty = structuredClone(data);
     (empty.results[0] as { results: unknown[] }).results = [];
-    expect(thrownIssue(() => parseReport(empty, "edited.json"))).toMatchObject({ file: "edited.json", path: "results.0.results" });
+    expect(await thrownIssue(() => parseReport(empty, "edited.json"))).toMatchObject({ file: "edited.json", path: "results.0.results" });
     const noRule = structuredClone(data);
     delete ((noRule.results[1] as { results: Record<string, unknown>[] }).results[0] as Record<string, unknown>).ruleId;
-    expect(thrownIssue(() => parseReport(noRule, "edited.json"))).toMatchObject({ file: "edited.json", path: "results.1.results.0.ruleId" });
+    expect(await thrownIssue(() => parseReport(noRule, "edited.json"))).toMatchObject({ file: "edited.json", path: "results.1.results.0.ruleId" });
   });
 });
 
-function thrownIssue(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HardcheckError);
-    return (error as HardcheckError).issues[0];
-  }
-  throw new Error("expected an error");
+/** The first issue of the HardcheckError `run` throws. */
+async function thrownIssue(run: () => unknown): Promise<unknown> {
+  const error = await thrown(run);
+  expect(error).toBeInstanceOf(HardcheckError);
+  return (error as HardcheckError).issues[0];
 }
