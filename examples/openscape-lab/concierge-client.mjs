@@ -8,7 +8,7 @@
 //     certificate);
 //   - the mail connection: curl as a mail client with --ssl --insecure (STARTTLS when offered,
 //     any certificate accepted), as an opportunistic relay would.
-// The canary and the clients share one pinned clock (faketime), so nothing depends on today's date.
+// The canary and the clients share one pinned clock (libfaketime), so nothing depends on today's date.
 // Usage: node concierge-client.mjs [--out DIR]
 import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { clientEvidenceDocument, startCanary } from "@hardcheck/probes-network";
+import { pinnedClockEnvironment } from "@hardcheck/testkit";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const outArg = process.argv.indexOf("--out");
@@ -29,10 +30,10 @@ const clock = { now: () => new Date("2031-03-14T09:00:00Z") };
 const LDAP_SECRET = "Lab-directory-Secret-7";
 const MAIL_SECRET = "Lab-relay-Secret-9";
 
-/** Runs a client under faketime; stopped by its own PID after `timeoutMs`. */
-function runClient(args, env = {}, timeoutMs = 10_000) {
+/** Runs a client with its clock pinned at NOW (libfaketime preloaded); stopped by its own PID after `timeoutMs`. */
+function runClient([command, ...args], env = {}, timeoutMs = 10_000) {
   return new Promise((done) => {
-    const child = spawn("faketime", [NOW, ...args], { env: { ...process.env, TZ: "UTC", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { env: { ...process.env, ...env, ...pinnedClockEnvironment(NOW) }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const collect = (chunk) => {
       output = (output + chunk.toString()).slice(-4_000);

@@ -205,3 +205,13 @@ export function startNamespacedServer(options: {
 
 /** An SMTP front that answers EHLO (with STARTTLS unless `offerStartTls: false`) and relays the connection to `tlsPort` after STARTTLS. */
 export function startSmtpStartTlsFront(options: { readonly tlsPort: number; readonly offerStartTls?: boolean }): Promise<LoopbackServer>;
+
+/** The path of libfaketime.so.1; throws, naming the Debian package to install, when it is missing. */
+export function libfaketimePath(): string;
+
+/**
+ * The variables that start a child's clock at `instant` (read as UTC when it names no zone) and let it
+ * run: `LD_PRELOAD` (libfaketime, without the `faketime` wrapper and its per-run semaphore), `FAKETIME`
+ * and `TZ=UTC`. Merge them over an environment that holds no outer libfaketime of its own.
+ */
+export function pinnedClockEnvironment(instant: string | Date): { readonly LD_PRELOAD: string; readonly FAKETIME: string; readonly TZ: "UTC" };

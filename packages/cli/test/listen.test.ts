@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fixedClock } from "@hardcheck/core";
 import { clientEvidenceFileSchema, clientFactsFrom } from "@hardcheck/probes-network";
-import { reserveLoopbackPort } from "@hardcheck/testkit";
+import { pinnedClockEnvironment, reserveLoopbackPort } from "@hardcheck/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDuration, parseListenAddress } from "../src/commands/listen.js";
 import { main } from "../src/program.js";
@@ -14,18 +14,17 @@ import { main } from "../src/program.js";
 const bin = resolve(import.meta.dirname, "../dist/bin.js");
 const NOW = "2031-03-14T09:00:00Z";
 
-/** The environment without an outer libfaketime (test-all runs this suite two years ahead), so curl's own faketime pins its clock. */
+/** The environment with curl's own clock at the canary's: any outer libfaketime (test-all runs this suite two years ahead) replaced by a pinned one. */
 function pinnedEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, TZ: "UTC" };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith("FAKETIME")) delete env[name];
-  if (env.LD_PRELOAD?.includes("faketime")) delete env.LD_PRELOAD;
-  return env;
+  return { ...env, ...pinnedClockEnvironment(NOW) };
 }
 
-/** curl against the canary, its clock pinned by faketime to the canary's; killed by PID after 8 s. */
+/** curl against the canary, its clock pinned to the canary's; killed by PID after 8 s. */
 function curl(args: readonly string[]): Promise<number | null> {
   return new Promise((done) => {
-    const child = spawn("faketime", ["2031-03-14 09:00:00", "curl", "-s", "-o", "/dev/null", "--max-time", "5", ...args], {
+    const child = spawn("curl", ["-s", "-o", "/dev/null", "--max-time", "5", ...args], {
       stdio: "ignore",
       env: pinnedEnvironment(),
     });

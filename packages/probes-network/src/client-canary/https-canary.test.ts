@@ -3,7 +3,7 @@ import { fixedClock } from "@hardcheck/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Canary, startCanary } from "./canary.js";
 import { type CanaryCertificate, clientFactsFrom } from "./evidence.js";
-import { runClient, writeCaFile } from "./run-client.test-helper.js";
+import { runClient, runPinned, writeCaFile } from "./run-client.test-helper.js";
 
 // Given a clock pinned well away from today, so that "expired" is decided by it and not by the date of the run.
 const clock = fixedClock("2031-03-14T09:00:00Z");
@@ -34,11 +34,10 @@ async function curlEachCertificate(extraArgs: readonly string[]): Promise<Canary
   const outputs: string[] = [];
   for (const _ of ROTATION) {
     // curl's own clock is the real one, so the canary's dates must be judged by faketime at the pinned instant.
-    const run = await runClient(
-      "faketime",
+    const run = await runPinned(
+      "2031-03-14 09:00:00",
+      "curl",
       [
-        "2031-03-14 09:00:00",
-        "curl",
         "-sS",
         "-o",
         "/dev/null",
@@ -106,23 +105,10 @@ describe("HTTPS canary on ::1", CLIENTS_TIMEOUT, () => {
     canary = started;
     const ca = writeCaFile(started.caPem);
     removeCa = ca.remove;
-    await runClient(
-      "faketime",
-      [
-        "2031-03-14 09:00:00",
-        "curl",
-        "-sS",
-        "-g",
-        "-o",
-        "/dev/null",
-        "--noproxy",
-        "*",
-        "--max-time",
-        "10",
-        "--cacert",
-        ca.caPath,
-        `https://[::1]:${started.listeners[0]?.port}/`,
-      ],
+    await runPinned(
+      "2031-03-14 09:00:00",
+      "curl",
+      ["-sS", "-g", "-o", "/dev/null", "--noproxy", "*", "--max-time", "10", "--cacert", ca.caPath, `https://[::1]:${started.listeners[0]?.port}/`],
       {
         env: { TZ: "UTC" },
       },

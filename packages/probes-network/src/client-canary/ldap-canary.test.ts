@@ -4,7 +4,7 @@ import { fixedClock } from "@hardcheck/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Canary, type CanaryListenerSpec, startCanary } from "./canary.js";
 import { type CanaryCertificate, clientFactsFrom } from "./evidence.js";
-import { runClient, writeCaFile } from "./run-client.test-helper.js";
+import { runClient, runPinned, writeCaFile } from "./run-client.test-helper.js";
 
 const NOW = "2031-03-14 09:00:00";
 const clock = fixedClock("2031-03-14T09:00:00Z");
@@ -34,7 +34,7 @@ async function startLdapCanary(certificates: CanaryCertificate[], protocol: Cana
 
 /** ldapsearch with a simple bind, its clock pinned by faketime; `tls` options go to libldap through LDAPTLS_*. */
 function ldapsearch(url: string, args: readonly string[], tls: { readonly reqcert: "demand" | "never"; readonly caPath: string }) {
-  return runClient("faketime", [NOW, "ldapsearch", "-x", "-H", url, "-D", BIND_DN, "-w", SECRET, "-b", "dc=site,dc=example", "-o", "nettimeout=10", ...args], {
+  return runPinned(NOW, "ldapsearch", ["-x", "-H", url, "-D", BIND_DN, "-w", SECRET, "-b", "dc=site,dc=example", "-o", "nettimeout=10", ...args], {
     env: { TZ: "UTC", LDAPTLS_REQCERT: tls.reqcert, LDAPTLS_CACERT: tls.caPath, LDAPCONF: "/dev/null", LDAPRC: "/dev/null" },
     timeoutMs: 20_000,
   });

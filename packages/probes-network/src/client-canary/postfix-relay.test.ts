@@ -1,12 +1,13 @@
 // Debian Postfix as a relay client of the SMTP canary (relayhost = the canary): smtp_tls_security_level=verify refuses an
-// untrusted certificate, =may goes on and hands over the mail, which the canary refuses. Postfix runs under faketime so its
-// certificate checks use the canary's pinned clock.
+// untrusted certificate, =may goes on and hands over the mail, which the canary refuses. Postfix runs with libfaketime preloaded so
+// its certificate checks use the canary's pinned clock.
 import { execFileSync } from "node:child_process";
 import { chownSync, mkdirSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { fixedClock } from "@hardcheck/core";
 import { createLabDir, type LabProcess, reserveLoopbackPort, startLabProcess, tcpPortAnswers } from "@hardcheck/labs";
+import { pinnedClockEnvironment } from "@hardcheck/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Canary, startCanary } from "./canary.js";
 import { clientFactsFrom } from "./evidence.js";
@@ -83,14 +84,9 @@ async function startPostfixRelay(relayPort: number, securityLevel: "verify" | "m
     ].join("\n"),
   );
   execFileSync("postfix", ["-c", join(dir, "conf"), "check"], { stdio: "pipe" });
-  const master: LabProcess = await startLabProcess(
-    "faketime",
-    ["2031-03-14 09:00:00", MASTER, "-c", join(dir, "conf"), "-d"],
-    () => tcpPortAnswers(injectPort),
-    {
-      env: outerClockRemoved({ TZ: "UTC" }),
-    },
-  );
+  const master: LabProcess = await startLabProcess(MASTER, ["-c", join(dir, "conf"), "-d"], () => tcpPortAnswers(injectPort), {
+    env: outerClockRemoved(pinnedClockEnvironment("2031-03-14 09:00:00")),
+  });
   stops.push(() => master.stop());
   return { injectPort };
 }

@@ -7,7 +7,7 @@ import { fixedClock } from "@hardcheck/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Canary, startCanary } from "./canary.js";
 import { clientFactsFrom } from "./evidence.js";
-import { runClient, writeCaFile } from "./run-client.test-helper.js";
+import { runClient, runPinned, writeCaFile } from "./run-client.test-helper.js";
 
 const NOW = "2031-03-14 09:00:00";
 const clock = fixedClock("2031-03-14T09:00:00Z");
@@ -30,7 +30,7 @@ async function gnutlsAgainstRevocationLeaf(args: readonly string[]) {
   canary = started;
   const ca = writeCaFile(started.caPem);
   cleanups.push(ca.remove);
-  const run = await runClient("faketime", [NOW, "gnutls-cli", "--x509cafile", ca.caPath, "--port", String(started.listeners[0]?.port), ...args, "127.0.0.1"], {
+  const run = await runPinned(NOW, "gnutls-cli", ["--x509cafile", ca.caPath, "--port", String(started.listeners[0]?.port), ...args, "127.0.0.1"], {
     input: "GET / HTTP/1.0\r\n\r\n",
     holdStdinMs: 2_000,
     env: { TZ: "UTC" },

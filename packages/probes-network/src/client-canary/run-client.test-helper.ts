@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pinnedClockEnvironment } from "@hardcheck/testkit";
 
 /** Proxy settings a CI machine may carry: the clients talk only to canaries on loopback, never through a proxy. */
 const PROXY_VARIABLES = new Set(["http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "no_proxy"]);
@@ -23,15 +24,12 @@ export function pinnedClientEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.P
   const env: NodeJS.ProcessEnv = { TZ: "UTC" };
   for (const name of CLIENT_VARIABLES) if (process.env[name] !== undefined) env[name] = process.env[name];
   Object.assign(env, extra);
-  // No shared semaphore per faketime run: one left behind by a client killed at its timeout would
-  // make a later run whose PID matches fail with "sem_open: File exists".
-  env.FAKETIME_DISABLE_SHM = "1";
   return env;
 }
 
 /**
  * Overrides for helpers that merge into `process.env` (undefined removes): the outer libfaketime
- * and proxy settings removed, `extra` added, and faketime without shared semaphores.
+ * and proxy settings removed, then `extra` added.
  */
 export function outerClockRemoved(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const removed: NodeJS.ProcessEnv = {};
@@ -39,7 +37,7 @@ export function outerClockRemoved(extra: NodeJS.ProcessEnv = {}): NodeJS.Process
     if (name.startsWith("FAKETIME") || PROXY_VARIABLES.has(name.toLowerCase())) removed[name] = undefined;
   }
   if (process.env.LD_PRELOAD?.includes("faketime")) removed.LD_PRELOAD = undefined;
-  return { ...removed, ...extra, FAKETIME_DISABLE_SHM: "1" };
+  return { ...removed, ...extra };
 }
 
 /** What a client run produced. */
@@ -80,6 +78,15 @@ export function runClient(
       resolve({ code, output });
     });
   });
+}
+
+/**
+ * {@link runClient} with the client's clock starting at `instant` (UTC): libfaketime is preloaded
+ * into the client itself, so no `faketime` wrapper (with its per-run semaphore, which a killed run
+ * leaves behind for a later run under the same PID to trip on) stands between the test and the client.
+ */
+export function runPinned(instant: string, command: string, args: readonly string[], options: Parameters<typeof runClient>[2] = {}): Promise<ClientRun> {
+  return runClient(command, args, { ...options, env: { ...options.env, ...pinnedClockEnvironment(instant) } });
 }
 
 /** A temp folder with the canary CA written to `ca.pem`; `remove()` deletes it. */

@@ -5,7 +5,7 @@ import { fixedClock } from "@hardcheck/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Canary, startCanary } from "./canary.js";
 import { clientFactsFrom } from "./evidence.js";
-import { runClient, writeCaFile } from "./run-client.test-helper.js";
+import { runClient, runPinned, writeCaFile } from "./run-client.test-helper.js";
 
 const NOW = "2031-03-14 09:00:00";
 const clock = fixedClock("2031-03-14T09:00:00Z");
@@ -42,12 +42,12 @@ describe("SIP-over-TLS canary", () => {
     const ca = writeCaFile(canary.caPem);
     cleanups.push(ca.remove);
     const port = String(canary.listeners[0]?.port);
-    await runClient("faketime", [NOW, "openssl", "s_client", "-connect", `127.0.0.1:${port}`, "-verify_return_error", "-CAfile", ca.caPath, "-quiet"], {
+    await runPinned(NOW, "openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-verify_return_error", "-CAfile", ca.caPath, "-quiet"], {
       input: OPTIONS,
       holdStdinMs: 1_500,
       env: { TZ: "UTC" },
     });
-    const careless = await runClient("faketime", [NOW, "openssl", "s_client", "-connect", `127.0.0.1:${port}`, "-quiet"], {
+    const careless = await runPinned(NOW, "openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-quiet"], {
       input: OPTIONS,
       holdStdinMs: 1_500,
       env: { TZ: "UTC" },

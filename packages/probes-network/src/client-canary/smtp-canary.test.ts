@@ -3,7 +3,7 @@ import { fixedClock } from "@hardcheck/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Canary, type CanaryListenerSpec, startCanary } from "./canary.js";
 import { type CanaryCertificate, clientFactsFrom } from "./evidence.js";
-import { runClient, writeCaFile } from "./run-client.test-helper.js";
+import { runClient, runPinned, writeCaFile } from "./run-client.test-helper.js";
 
 const NOW = "2031-03-14 09:00:00";
 const clock = fixedClock("2031-03-14T09:00:00Z");
@@ -32,11 +32,11 @@ async function startSmtpCanary(certificates: CanaryCertificate[], protocol: Cana
 
 /** openssl s_client over STARTTLS, sending EHLO and QUIT once TLS is up; its clock pinned by faketime. */
 function sClient(port: number, args: readonly string[]) {
-  return runClient(
-    "faketime",
-    [NOW, "openssl", "s_client", "-starttls", "smtp", "-connect", `127.0.0.1:${port}`, "-servername", "localhost", "-quiet", ...args],
-    { input: "EHLO relay.example\r\nQUIT\r\n", holdStdinMs: 1_500, env: { TZ: "UTC" } },
-  );
+  return runPinned(NOW, "openssl", ["s_client", "-starttls", "smtp", "-connect", `127.0.0.1:${port}`, "-servername", "localhost", "-quiet", ...args], {
+    input: "EHLO relay.example\r\nQUIT\r\n",
+    holdStdinMs: 1_500,
+    env: { TZ: "UTC" },
+  });
 }
 
 describe("SMTP canary with openssl s_client -starttls smtp", () => {
@@ -108,11 +108,10 @@ describe("SMTP canary with curl as a mail client", () => {
 
   it("--ssl-reqd with the canary CA: STARTTLS first, AUTH only inside TLS", async () => {
     const { canary: started, port, caPath } = await startSmtpCanary(["site"]);
-    await runClient(
-      "faketime",
+    await runPinned(
+      NOW,
+      "curl",
       [
-        NOW,
-        "curl",
         "-s",
         "--max-time",
         "5",
@@ -162,7 +161,7 @@ describe("SMTP canary with gnutls-cli offering TLS 1.0, 3DES and RC4", () => {
 describe("SMTPS canary (implicit TLS)", () => {
   it("openssl s_client without -starttls: TLS from the first byte, then the greeting", async () => {
     const { canary: started, port, caPath } = await startSmtpCanary(["site"], "smtps");
-    await runClient("faketime", [NOW, "openssl", "s_client", "-connect", `127.0.0.1:${port}`, "-verify_return_error", "-CAfile", caPath, "-quiet"], {
+    await runPinned(NOW, "openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-verify_return_error", "-CAfile", caPath, "-quiet"], {
       input: "EHLO relay.example\r\nQUIT\r\n",
       holdStdinMs: 1_500,
       env: { TZ: "UTC" },

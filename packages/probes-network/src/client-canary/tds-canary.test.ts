@@ -7,7 +7,7 @@ import { fixedClock } from "@hardcheck/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Canary, startCanary } from "./canary.js";
 import { type CanaryCertificate, clientFactsFrom } from "./evidence.js";
-import { runClient } from "./run-client.test-helper.js";
+import { runClient, runPinned } from "./run-client.test-helper.js";
 
 const NOW = "2031-03-14 09:00:00";
 const clock = fixedClock("2031-03-14T09:00:00Z");
@@ -32,7 +32,7 @@ async function startTdsCanary(certificates: CanaryCertificate[]) {
 }
 
 function tedious(port: number, options: Record<string, unknown>) {
-  return runClient("faketime", [NOW, process.execPath, TEDIOUS, String(port), JSON.stringify(options)], {
+  return runPinned(NOW, process.execPath, [TEDIOUS, String(port), JSON.stringify(options)], {
     env: { TZ: "UTC", DONT_FAKE_MONOTONIC: "1" },
     timeoutMs: 25_000,
   });
