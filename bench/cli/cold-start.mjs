@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 
-const bin = resolve(import.meta.dirname, "..", "..", "packages", "cli", "dist", "bin.js");
+const bin = resolve(import.meta.dirname, "..", "..", "packages", "cli", "dist", "command", "bin.js");
 const runs = Number(process.argv[2] ?? 15);
 
 function time(args) {

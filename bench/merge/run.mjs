@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { buildReport, fnv1a, serializeReport } from "@hardcheck/core";
 
 const root = resolve(import.meta.dirname, "..", "..");
-const cli = join(root, "packages", "cli", "dist", "bin.js");
+const cli = join(root, "packages", "cli", "dist", "command", "bin.js");
 const sizes = (process.argv.length > 2 ? process.argv.slice(2) : ["10x1000", "100x1000"]).map((spec) => {
   const [shards, endpoints] = spec.split("x").map(Number);
   if (!(shards > 0 && endpoints > 0)) throw new Error(`size ${spec}: expected NxM, e.g. 100x1000`);

@@ -16,7 +16,7 @@ import { join, resolve } from "node:path";
 import { createOpensslPki, startNamespacedServer } from "@hardcheck/testkit";
 
 const root = resolve(import.meta.dirname, "..", "..");
-const cli = join(root, "packages", "cli", "dist", "bin.js");
+const cli = join(root, "packages", "cli", "dist", "command", "bin.js");
 const sizes = process.argv
   .slice(2)
   .map(Number)

@@ -131,7 +131,7 @@ function hardcheckDefects(verdicts: Readonly<Record<string, string>>): Set<Defec
 
 function toolsFor(rootPath: string): Tool[] {
   const hardcheckScript = join(HERE, ".build", "hardcheck", "hardcheck-assess.mjs");
-  const cli = join(HERE, "..", "..", "packages", "cli", "dist", "bin.js");
+  const cli = join(HERE, "..", "..", "packages", "cli", "dist", "command", "bin.js");
   return [
     {
       name: "hardcheck",

@@ -22,7 +22,7 @@ fi
 # The bench imports hardcheck's sources directly; core must be built.
 [ -f "$root/packages/core/dist/index.js" ] || (cd "$root" && npx turbo run build --filter=@hardcheck/core --output-logs=errors-only)
 # The hardcheck-cli tool runs the built command itself.
-[ -f "$root/packages/cli/dist/bin.js" ] || (cd "$root" && npx turbo run build --filter=hardcheck... --output-logs=errors-only)
+[ -f "$root/packages/cli/dist/command/bin.js" ] || (cd "$root" && npx turbo run build --filter=hardcheck... --output-logs=errors-only)
 esbuild="$root/node_modules/.bin/esbuild"
 "$esbuild" bench.ts --bundle --platform=node --format=esm --packages=external --log-level=warning --outfile=.build/bench.mjs
 # hardcheck is measured as one self-contained bundle, as a command-line build would ship it: resolving and

@@ -128,7 +128,7 @@ ${Object.entries(endpoints)
 
 const bin = createRequire(import.meta.url)
   .resolve("hardcheck/package.json")
-  .replace(/package\.json$/, "dist/bin.js");
+  .replace(/package\.json$/, "dist/command/bin.js");
 const scanExit = await new Promise((done) => {
   const child = spawn(process.execPath, [bin, "scan", "--config", configFile, "--out", outDir, "--format", "json,console"], { stdio: "inherit" });
   child.on("exit", (code) => done(code ?? 3));

@@ -127,7 +127,7 @@ targets:
 );
 const bin = createRequire(import.meta.url)
   .resolve("hardcheck/package.json")
-  .replace(/package\.json$/, "dist/bin.js");
+  .replace(/package\.json$/, "dist/command/bin.js");
 const reportDir = join(runDir, "report");
 const scanExit = await new Promise((done) => {
   const child = spawn(

@@ -222,7 +222,7 @@ targets:
 
 const bin = createRequire(import.meta.url)
   .resolve("hardcheck/package.json")
-  .replace(/package\.json$/, "dist/bin.js");
+  .replace(/package\.json$/, "dist/command/bin.js");
 const scanExit = await new Promise((done) => {
   const child = spawn(process.execPath, [bin, "scan", "--config", configFile, "--out", outDir, "--format", "json,console,sarif,junit,html,markdown"], {
     stdio: "inherit",

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const exampleDir = resolve(import.meta.dirname, "..");
-const bin = resolve(exampleDir, "../../packages/cli/dist/bin.js");
+const bin = resolve(exampleDir, "../../packages/cli/dist/command/bin.js");
 
 /** A loopback service that greets with one line and hangs up. */
 const greeter = (greeting: string) => startScriptedServer([{ send: `${greeting}\r\n` }]);

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 
 const here = resolve(import.meta.dirname, "..");
-const cli = resolve(here, "..", "..", "packages", "cli", "dist", "bin.js");
+const cli = resolve(here, "..", "..", "packages", "cli", "dist", "command", "bin.js");
 const TARGETS = 12;
 /** The GitHub Actions expression each matrix job sees as its shard number. */
 const MATRIX_SHARD = ["$", "{{ matrix.shard }}"].join("");

@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import type { PackSource, PluginContext } from "@hardcheck/core";
 
 /** Ids of the packs this package ships. */
@@ -20,9 +21,15 @@ export const bundledPackIds = [
 /** A pack this package ships, by id. */
 export type BundledPackId = (typeof bundledPackIds)[number];
 
+/**
+ * The packs folder, found through the package's own manifest rather than next to this module, so
+ * the path holds when this code runs inside a bundle (the `hardcheck` command ships as one).
+ */
+const packsDir = join(dirname(createRequire(import.meta.url).resolve("@hardcheck/checklists/package.json")), "packs");
+
 /** The file of a bundled pack (absolute path). */
 export function bundledPackFile(id: BundledPackId): string {
-  return fileURLToPath(new URL(`../packs/${id}.yaml`, import.meta.url));
+  return join(packsDir, `${id}.yaml`);
 }
 
 /** The bundled packs as sources a hardcheck instance can load by id. */

@@ -6,6 +6,7 @@ import { register as linuxProbes } from "@hardcheck/probes-linux";
 import { register as networkProbes } from "@hardcheck/probes-network";
 import { register as windowsProbes } from "@hardcheck/probes-windows";
 import { register as reporters } from "@hardcheck/reporters";
+import { beforePluginImports } from "./plugin-imports.js";
 
 /** The plugins every CLI run starts with. */
 export const BUNDLED_PLUGINS: readonly PluginSpec[] = [registerBuiltins, networkProbes, linuxProbes, windowsProbes, reporters, checklists];
@@ -19,6 +20,7 @@ export interface CliInstance {
 /** Loads `configPath` (if any) and creates the instance with bundled + configured plugins. */
 export async function createInstance(configPath: string | undefined, cwd: string): Promise<CliInstance> {
   const config = configPath ? await loadConfigFile(configPath, { cwd }) : undefined;
+  if (config?.data.plugins?.length) beforePluginImports();
   const hardcheck = await Hardcheck.create({ plugins: BUNDLED_PLUGINS, baseDir: cwd, ...(config ? { config } : {}) });
   return { hardcheck, ...(config ? { config } : {}) };
 }

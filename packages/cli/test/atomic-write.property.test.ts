@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/program.js";
 
-const bin = resolve(import.meta.dirname, "../dist/bin.js");
+const bin = resolve(import.meta.dirname, "../dist/command/bin.js");
 const fixtures = resolve(import.meta.dirname, "fixtures");
 const FORMATS = "json,junit,sarif,html,markdown";
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/program.js";
 
 const execFileAsync = promisify(execFile);
-const bin = resolve(import.meta.dirname, "../dist/bin.js");
+const bin = resolve(import.meta.dirname, "../dist/command/bin.js");
 const fixtures = resolve(import.meta.dirname, "fixtures");
 
 /** Runs the built CLI; resolves with its exit code and output whatever the code. */

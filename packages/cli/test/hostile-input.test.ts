@@ -9,7 +9,7 @@ import { createTestPki, type LoopbackServer, startGarbageServer, startScriptedSe
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/program.js";
 
-const bin = resolve(import.meta.dirname, "../dist/bin.js");
+const bin = resolve(import.meta.dirname, "../dist/command/bin.js");
 const fixtures = resolve(import.meta.dirname, "fixtures");
 const ALL_FORMATS = "json,console,junit,sarif,html,markdown";
 

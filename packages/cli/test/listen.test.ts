@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDuration, parseListenAddress } from "../src/commands/listen.js";
 import { main } from "../src/program.js";
 
-const bin = resolve(import.meta.dirname, "../dist/bin.js");
+const bin = resolve(import.meta.dirname, "../dist/command/bin.js");
 const NOW = "2031-03-14T09:00:00Z";
 
 /** The environment with curl's own clock at the canary's: any outer libfaketime (test-all runs this suite two years ahead) replaced by a pinned one. */

@@ -13,7 +13,7 @@ import { createOpensslPki, type OpensslPki, type ProcessServer, reserveLoopbackP
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEADROOM_BYTES } from "../src/heap-budget.js";
 
-const cli = resolve(import.meta.dirname, "..", "dist", "bin.js");
+const cli = resolve(import.meta.dirname, "..", "dist", "command", "bin.js");
 const SMALL = 40;
 const LARGE = 240;
 /**

@@ -58,8 +58,11 @@ export function settingParams(params: JsonObject): SettingParams {
   return { file, format: format as SettingParams["format"], keys: keys as Record<string, string> };
 }
 
-/** Loads a parser when a file of its format is first read: most scans read none. */
-const load = createRequire(import.meta.url);
+/**
+ * Loads a parser when a file of its format is first read: most scans read none. Resolved from this
+ * package's own folder, which is not next to this module when it runs inside a bundle.
+ */
+const load = createRequire(createRequire(import.meta.url).resolve("@hardcheck/core/package.json"));
 
 /** The format to parse `file` with: the declared one, else the one its extension names. */
 export function settingFormatOf(file: string, declared: SettingParams["format"]): SettingFormat {

@@ -10,7 +10,8 @@ import type * as Xpath from "xpath";
 
 export type { XmlDocument };
 
-const load = createRequire(import.meta.url);
+/** Resolved from this package's folder, which is not next to this module inside a bundle. */
+const load = createRequire(createRequire(import.meta.url).resolve("@hardcheck/core/package.json"));
 let libraries: { readonly xmldom: typeof Xmldom; readonly xpath: typeof Xpath } | undefined;
 
 /** The parser and the XPath engine, loaded with the first XML read: most scans read no XML. */

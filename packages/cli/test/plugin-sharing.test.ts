@@ -1,0 +1,52 @@
+// The executable ships as a bundle holding its own copy of @hardcheck/core. A plugin that imports
+// @hardcheck/core must get that copy, not a second one from node_modules, or its errors, classes
+// and helpers would not be the command's. Both the bundled executable and the library's `main`
+// must say the plugin shares the core.
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliIo } from "../src/io.js";
+import { main } from "../src/program.js";
+
+const run = promisify(execFile);
+const bin = resolve(import.meta.dirname, "../dist/command/bin.js");
+const plugin = resolve(import.meta.dirname, "fixtures/shared-core-plugin.mjs");
+
+describe("plugins and the bundled command", () => {
+  let dir: string;
+  let config: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "hc-plugin-sharing-"));
+    config = join(dir, "hardcheck.yaml");
+    await writeFile(config, `packs: [tls-baseline]\nplugins: [${plugin}]\ntargets:\n  - id: a\n    endpoints: [tls://127.0.0.1:1]\n`);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("gives a plugin the executable's own @hardcheck/core", async () => {
+    const { stdout, stderr } = await run(process.execPath, [bin, "validate", config], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    expect(stderr).toContain("plugin shares the command's core: true");
+    expect(stdout).toContain("valid");
+  });
+
+  it("gives a plugin the same @hardcheck/core when the command runs in-process from the library", async () => {
+    let stderr = "";
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      const io: CliIo = { cwd: dir, env: {}, stdout: { write: () => true }, stderr: { write: () => true } };
+      const code = await main(["validate", config], io);
+      expect(code).toBe(0);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(stderr).toContain("plugin shares the command's core: true");
+  });
+});
