@@ -3,7 +3,7 @@ import { fixedClock } from "@hardcheck/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Canary, startCanary } from "./canary.js";
 import { type CanaryCertificate, clientFactsFrom } from "./evidence.js";
-import { runClient, runPinned, writeCaFile } from "./run-client.test-helper.js";
+import { runPinned, writeCaFile } from "./run-client.test-helper.js";
 
 // Given a clock pinned well away from today, so that "expired" is decided by it and not by the date of the run.
 const clock = fixedClock("2031-03-14T09:00:00Z");

@@ -5,7 +5,7 @@ import { fixedClock } from "@hardcheck/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Canary, startCanary } from "./canary.js";
 import { clientFactsFrom } from "./evidence.js";
-import { runClient, runPinned, writeCaFile } from "./run-client.test-helper.js";
+import { runPinned, writeCaFile } from "./run-client.test-helper.js";
 
 const NOW = "2031-03-14 09:00:00";
 const clock = fixedClock("2031-03-14T09:00:00Z");
