@@ -1,14 +1,19 @@
 import { packageConfig } from "../../tsup.shared.js";
 
-/** Loaded by `import()` where used, from the user's install: native parts, or optional for most scans. */
+/**
+ * Left out of the command's bundle and loaded from the user's install: the SQL and SSH clients (optional
+ * or native, loaded by `import()` where used) and tsyringe with reflect-metadata, which plugins that
+ * decorate classes must share with the command.
+ */
 const LEFT_OUT = ["mssql", "tedious", "ssh2", "cpu-features", "tsyringe", "reflect-metadata"];
+/** Everything else is bundled, whatever the package declares as dependencies. */
+const BUNDLED = new RegExp(`^(?!(${LEFT_OUT.join("|")})(/|$))`);
 
 export default [
   // The library (`import { main } from "hardcheck"`), modules resolved as usual.
   packageConfig(import.meta.url, { entry: ["src/index.ts"], clean: false }),
   // The installed command: the CLI with the packages it serves in one code-split bundle, so a run
-  // compiles a few files instead of several hundred (see bench/tls/RESULTS.md). tsyringe stays
-  // outside so plugins that decorate classes share the command's container metadata.
+  // compiles a few files instead of several hundred (see bench/tls/RESULTS.md).
   packageConfig(import.meta.url, {
     entry: {
       bin: "src/command/bin.ts",
@@ -26,7 +31,7 @@ export default [
     sourcemap: false,
     clean: false,
     splitting: true,
-    noExternal: [/^(?!(mssql|tedious|ssh2|cpu-features|tsyringe|reflect-metadata)(\/|$))/],
+    noExternal: [BUNDLED],
     external: LEFT_OUT,
     banner: { js: 'import { createRequire as __hardcheckRequire } from "node:module"; const require = __hardcheckRequire(import.meta.url);' },
     esbuildOptions(options) {

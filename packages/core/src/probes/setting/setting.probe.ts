@@ -3,7 +3,6 @@
  * user points at (JSON, YAML, INI, XML, Java properties), over whatever host transport the target
  * has. It reports what the file says and never judges; rules compare the values.
  */
-import { createRequire } from "node:module";
 import type * as DotProperties from "dot-properties";
 import type * as Ini from "ini";
 import { parse as parseYaml } from "yaml";
@@ -12,6 +11,7 @@ import { HardcheckError } from "../../errors.js";
 import type { JsonObject, JsonValue } from "../../model/values.js";
 import { defineFacts } from "../../plugin/facts.js";
 import { defineProbe, type HostProbe, notApplicable } from "../../plugin/probe.js";
+import { loadParser } from "./load-parser.js";
 import { parseXmlDocument, readXmlPath, xmlPathYieldsList } from "./xml-path.js";
 
 /** File formats the probe reads. */
@@ -58,12 +58,6 @@ export function settingParams(params: JsonObject): SettingParams {
   return { file, format: format as SettingParams["format"], keys: keys as Record<string, string> };
 }
 
-/**
- * Loads a parser when a file of its format is first read: most scans read none. Resolved from this
- * package's own folder, which is not next to this module when it runs inside a bundle.
- */
-const load = createRequire(createRequire(import.meta.url).resolve("@hardcheck/core/package.json"));
-
 /** The format to parse `file` with: the declared one, else the one its extension names. */
 export function settingFormatOf(file: string, declared: SettingParams["format"]): SettingFormat {
   if (declared !== "auto") return declared;
@@ -89,12 +83,16 @@ export function readSettings(text: string, format: SettingFormat, keys: Readonly
     return out;
   }
   if (format === "properties") {
-    const table = (load("dot-properties") as typeof DotProperties).parse(text) as Record<string, string>;
+    const table = (loadParser("dot-properties") as typeof DotProperties).parse(text) as Record<string, string>;
     for (const [name, key] of Object.entries(keys)) out[name] = Object.hasOwn(table, key) ? coerceText(table[key] as string) : undefined;
     return out;
   }
   const tree =
-    format === "json" ? (JSON.parse(text) as unknown) : format === "yaml" ? (parseYaml(text) as unknown) : ((load("ini") as typeof Ini).parse(text) as unknown);
+    format === "json"
+      ? (JSON.parse(text) as unknown)
+      : format === "yaml"
+        ? (parseYaml(text) as unknown)
+        : ((loadParser("ini") as typeof Ini).parse(text) as unknown);
   for (const [name, path] of Object.entries(keys)) {
     const segments = path.split(".");
     const matches = walk(tree, segments).map((value) => (format === "ini" && typeof value === "string" ? coerceText(value) : toJson(value)));

@@ -3,20 +3,18 @@
  * entities are fetched, no DTD entities expanded) and `xpath` evaluates. Selected nodes become their
  * XPath string-value, so an element with mixed content reads as all of its text.
  */
-import { createRequire } from "node:module";
 import type * as Xmldom from "@xmldom/xmldom";
 import type { Document as XmlDocument } from "@xmldom/xmldom";
 import type * as Xpath from "xpath";
+import { loadParser } from "./load-parser.js";
 
 export type { XmlDocument };
 
-/** Resolved from this package's folder, which is not next to this module inside a bundle. */
-const load = createRequire(createRequire(import.meta.url).resolve("@hardcheck/core/package.json"));
 let libraries: { readonly xmldom: typeof Xmldom; readonly xpath: typeof Xpath } | undefined;
 
 /** The parser and the XPath engine, loaded with the first XML read: most scans read no XML. */
 function xml(): { readonly xmldom: typeof Xmldom; readonly xpath: typeof Xpath } {
-  libraries ??= { xmldom: load("@xmldom/xmldom") as typeof Xmldom, xpath: load("xpath") as typeof Xpath };
+  libraries ??= { xmldom: loadParser("@xmldom/xmldom") as typeof Xmldom, xpath: loadParser("xpath") as typeof Xpath };
   return libraries;
 }
 
