@@ -6,6 +6,16 @@ import { basename, dirname, join } from "node:path";
 
 /** Temporary files being written now, removed if the process is stopped at once. */
 const pendingTemporaryFiles = new Set<string>();
+let removedOnExit = false;
+
+/** Tracks `file` until it is renamed or removed; the process removes what is left when it exits. */
+function trackTemporaryFile(file: string): void {
+  if (!removedOnExit) {
+    removedOnExit = true;
+    process.once("exit", removePendingTemporaryFiles);
+  }
+  pendingTemporaryFiles.add(file);
+}
 
 /**
  * Writes `content` to a temporary file beside `path`, flushes it to disk and renames it over `path`
@@ -23,7 +33,7 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
  */
 export async function writeFileAtomicFrom(path: string, write: (handle: FileHandle) => Promise<void>): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  pendingTemporaryFiles.add(temporary);
+  trackTemporaryFile(temporary);
   try {
     const handle = await open(temporary, "w", 0o644);
     try {
@@ -47,7 +57,7 @@ export async function writeFileAtomicFrom(path: string, write: (handle: FileHand
  */
 export function scratchFileBeside(path: string, part: string): { readonly path: string; discard(): Promise<void> } {
   const scratch = join(dirname(path), `.${basename(path)}.${part}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  pendingTemporaryFiles.add(scratch);
+  trackTemporaryFile(scratch);
   return {
     path: scratch,
     async discard() {

@@ -4,7 +4,6 @@
  * a second signal stops at once. Nothing a plugin does (process.exit, a late throw, an unhandled
  * rejection) may end the process with a code that claims the scan finished.
  */
-import { removePendingTemporaryFiles } from "./atomic-write.js";
 import { chargeFaultToProbe, describeFault } from "./faults.js";
 import { EXIT, processIo } from "./io.js";
 import { main } from "./program.js";
@@ -52,7 +51,6 @@ process.on("uncaughtException", onFault);
 process.on("unhandledRejection", onFault);
 
 process.on("exit", (code) => {
-  removePendingTemporaryFiles();
   if (!finished && signals < 2 && code !== 130 && code !== 143) {
     process.stderr.write(`HC_INTERNAL: the process is ending (code ${code}) before hardcheck finished — the reports may be missing or partial\n`);
     process.exitCode = EXIT.internal;

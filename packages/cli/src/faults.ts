@@ -4,12 +4,13 @@
  * once a command has loaded it, and before that no probe can have run to be charged with a fault.
  */
 import type * as Core from "@hardcheck/core";
+import { load } from "./lazy.js";
 
 let core: Pick<typeof Core, "describeError" | "reportProbeFault"> | undefined;
 
 /** Loads core's fault hooks; called before any command runs. */
 export async function loadFaultHooks(): Promise<void> {
-  core ??= await import("@hardcheck/core");
+  core ??= await load.core();
 }
 
 /** Charges a fault to the probe run that raised it (see core's `reportProbeFault`); false when none did. */

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { loadFaultHooks } from "./faults.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
+import { load } from "./lazy.js";
 import { CLI_TOOL } from "./version.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -60,7 +61,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
       "judge as of this ISO-8601 time instead of now (e.g. 2026-11-24T08:00:00Z); evidence bundles are still judged as of their collection",
     )
     .action(async (options) => {
-      const { scanCommand } = await import("./commands/scan.js");
+      const { scanCommand } = await load.scan();
       result.code = await scanCommand(options, io, signal);
     });
 
@@ -74,7 +75,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("--baseline <file>", "an earlier hardcheck.json: reports mark findings that are new since it")
     .option("-v, --verbose", "console output lists passing and not-applicable checks too")
     .action(async (options) => {
-      const { reportCommand } = await import("./commands/report.js");
+      const { reportCommand } = await load.report();
       result.code = await reportCommand(options, io);
     });
 
@@ -87,7 +88,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .argument("<new>", "the later hardcheck.json")
     .option("--json", "machine-readable output")
     .action(async (oldFile: string, newFile: string, options) => {
-      const { diffCommand } = await import("./commands/report.js");
+      const { diffCommand } = await load.report();
       result.code = await diffCommand(oldFile, newFile, options, io);
     });
 
@@ -104,7 +105,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("-o, --out <file>", "where to write the config", "hardcheck.yaml")
     .option("--force", "replace an existing file")
     .action(async (options) => {
-      const { initCommand } = await import("./commands/init.js");
+      const { initCommand } = await load.init();
       result.code = await initCommand(options, io);
     });
 
@@ -114,7 +115,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .argument("<file>", "config file")
     .option("--strict", "exit 2 when a scope warning is found (also strict: true in the config)")
     .action(async (file: string, options: { strict?: boolean }) => {
-      const { validateCommand } = await import("./commands/inspect.js");
+      const { validateCommand } = await load.inspect();
       result.code = await validateCommand(file, io, options);
     });
 
@@ -126,7 +127,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("--json", "machine-readable output")
     .option("--markdown", "only the coverage table (rules per class and pack) in Markdown")
     .action(async (options) => {
-      const { listRulesCommand } = await import("./commands/inspect.js");
+      const { listRulesCommand } = await load.inspect();
       result.code = await listRulesCommand(options, io);
     });
 
@@ -140,7 +141,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("--by <name>", "who attests (default: $HARDCHECK_ATTEST_BY or the login name)")
     .option("--all", "ask about items that already have an attestation too")
     .action(async (options) => {
-      const { attestCommand } = await import("./commands/attest.js");
+      const { attestCommand } = await load.attest();
       result.code = await attestCommand(options, io);
     });
 
@@ -150,7 +151,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .argument("<rule>", "rule id")
     .option("-c, --config <file>", "look the rule up in this config's packs, with its tailoring")
     .action(async (rule: string, options) => {
-      const { explainCommand } = await import("./commands/inspect.js");
+      const { explainCommand } = await load.inspect();
       result.code = await explainCommand(rule, options, io);
     });
 
@@ -170,7 +171,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
         .default("none"),
     )
     .action(async (files: string[], options) => {
-      const { mergeCommand } = await import("./commands/merge.js");
+      const { mergeCommand } = await load.merge();
       result.code = await mergeCommand(files, options, io);
     });
 
@@ -205,7 +206,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .option("--session-timeout <duration>", "bound of one client session", "15s")
     .option("--max-sessions <n>", "stop once this many sessions were recorded")
     .action(async (options) => {
-      const { listenCommand } = await import("./commands/listen.js");
+      const { listenCommand } = await load.listen();
       result.code = await listenCommand(options, io, signal);
     });
 
@@ -213,7 +214,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .command("collect-script")
     .description("Print hardcheck-collect.ps1, the Windows evidence collector (run it on the server; scan its JSON with host evidence:./file.json).")
     .action(async () => {
-      const { renderCollectorScript } = await import("@hardcheck/probes-windows");
+      const { renderCollectorScript } = await load.probesWindows();
       io.stdout.write(renderCollectorScript());
       result.code = EXIT.ok;
     });
@@ -235,7 +236,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), sig
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    const { describeError, isHardcheckError, printable } = await import("@hardcheck/core");
+    const { describeError, isHardcheckError, printable } = await load.core();
     if (isHardcheckError(error)) {
       // Messages quote config keys, file names and server text: keep their lines, escape the rest.
       io.stderr.write(`${error.message.split("\n").map(printable).join("\n")}\n`);

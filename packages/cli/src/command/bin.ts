@@ -1,7 +1,6 @@
 /**
- * The `hardcheck` executable as installed: the command and the packages it serves, bundled into a
- * few chunks so a run reads and compiles a handful of files instead of several hundred. `share.js`
- * must be evaluated before `bin.js` starts the command.
+ * The `hardcheck` executable as installed: the command-line definition, built with `lazy-bundle.ts`
+ * in place of `../lazy.ts`, so `--help` and `--version` compile a few kilobytes and a command loads
+ * the rest from the compiled bundle (`command.cjs`, built from `main.ts`).
  */
-import "./share.js";
 import "../bin.js";

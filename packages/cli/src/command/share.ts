@@ -6,18 +6,21 @@
 import { register } from "node:module";
 import { preparePluginImports } from "../plugin-imports.js";
 
-/** The packages a plugin may import, each with the bundle entry that re-exports it. */
-const SHARED = {
-  "@hardcheck/core": "./core.js",
-  "@hardcheck/core/testing": "./core-testing.js",
-  "@hardcheck/checklists": "./checklists.js",
-  "@hardcheck/probes-network": "./probes-network.js",
-  "@hardcheck/probes-linux": "./probes-linux.js",
-  "@hardcheck/probes-windows": "./probes-windows.js",
-  "@hardcheck/reporters": "./reporters.js",
-} as const;
+/**
+ * The packages a plugin may import: for each, the ES module file beside the bundle that re-exports
+ * it (written at build time) and how the bundle loads its own copy.
+ */
+export const SHARED = {
+  "@hardcheck/core": { file: "core.js", load: () => import("@hardcheck/core") },
+  "@hardcheck/core/testing": { file: "core-testing.js", load: () => import("@hardcheck/core/testing") },
+  "@hardcheck/checklists": { file: "checklists.js", load: () => import("@hardcheck/checklists") },
+  "@hardcheck/probes-network": { file: "probes-network.js", load: () => import("@hardcheck/probes-network") },
+  "@hardcheck/probes-linux": { file: "probes-linux.js", load: () => import("@hardcheck/probes-linux") },
+  "@hardcheck/probes-windows": { file: "probes-windows.js", load: () => import("@hardcheck/probes-windows") },
+  "@hardcheck/reporters": { file: "reporters.js", load: () => import("@hardcheck/reporters") },
+} as const satisfies Record<string, { file: string; load: () => Promise<object> }>;
 
 preparePluginImports(() => {
-  const entries = Object.fromEntries(Object.entries(SHARED).map(([specifier, file]) => [specifier, new URL(file, import.meta.url).href]));
+  const entries = Object.fromEntries(Object.entries(SHARED).map(([specifier, { file }]) => [specifier, new URL(file, import.meta.url).href]));
   register(new URL("./hooks.js", import.meta.url), { data: { entries } });
 });
