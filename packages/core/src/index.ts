@@ -59,6 +59,7 @@ export {
   factTable,
   type StandardSchemaV1,
 } from "./plugin/facts.js";
+export { HOST_IMPORT, hostImport } from "./plugin/import-module.js";
 export { importPlugin, type PluginContext, type PluginSpec, type ProbeFactory, type RegisterPlugin } from "./plugin/plugin.js";
 export {
   defineProbe,

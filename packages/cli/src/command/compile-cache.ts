@@ -17,7 +17,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, type Stats
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
-import { constants, Script } from "node:vm";
+import { Script } from "node:vm";
 
 /** The cache directory `env` selects, or undefined when caching is off or no home is known. */
 export function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
@@ -86,11 +86,9 @@ export function loadCommandBundle(file: string, options: LoadOptions): unknown {
   const prefix = `command-${createHash("sha256").update(bytes).digest("hex").slice(0, 32)}-`;
   const name = `${prefix}${process.version}-${process.arch}-${options.kind.replace(/[^a-z0-9-]/gi, "_")}.v8`;
   const cachedData = dir === undefined ? undefined : trustedCache(dir, name);
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: file,
-    cachedData,
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  // No `importModuleDynamically`: on Node 20 it is lost when code comes from a cache, so the bundle
+  // imports through the host (core's `hostImport`) and never calls `import()` itself.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
   if (dir !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
     // Written at exit, so the cache holds every function the run compiled, not only the top level.
     process.once("exit", () => writeCache(dir, name, prefix, script.createCachedData()));

@@ -8,11 +8,15 @@ import { loadCommandBundle } from "./compile-cache.js";
 
 /** Where the shared-package modules beside the bundle find it (see `share.ts`). */
 const COMMAND = Symbol.for("hardcheck.command");
+/** Where core's `hostImport` finds the importer the bundle must use (see core's `import-module.ts`). */
+const HOST_IMPORT = Symbol.for("hardcheck.import");
 
 let bundle: { readonly load: Lazy } | undefined;
 
 function command(): { readonly load: Lazy } {
   if (bundle === undefined) {
+    // Code compiled through a code cache cannot call `import()` on Node 20: this module imports for it.
+    (globalThis as Record<symbol, unknown>)[HOST_IMPORT] = (specifier: string) => import(specifier);
     // A run of one command compiles the same parts of the bundle every time: cache per command.
     const first = process.argv.slice(2).find((arg) => !arg.startsWith("-")) ?? "none";
     const kind = /^[a-z][a-z-]{0,31}$/.test(first) ? first : "other";

@@ -4,9 +4,9 @@
  * `compile-cache.ts`). Only what a run reaches is evaluated: commands, probes and protocol
  * libraries are initialised when first imported.
  */
-import { SHARED } from "./share.js";
+import { SHARED, type SharedPackage } from "./share.js";
 
 export { load } from "../lazy.js";
 
 /** The bundle's own copies of the packages a plugin may import (see `share.ts`). */
-export const packages = SHARED;
+export const packages: Readonly<Record<string, SharedPackage>> = SHARED;

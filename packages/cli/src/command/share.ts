@@ -6,11 +6,19 @@
 import { register } from "node:module";
 import { preparePluginImports } from "../plugin-imports.js";
 
+/** One package the bundle serves to plugins. */
+export interface SharedPackage {
+  /** The ES module beside the bundle that re-exports it. */
+  readonly file: string;
+  /** Loads the bundle's own copy. */
+  load(): Promise<object>;
+}
+
 /**
  * The packages a plugin may import: for each, the ES module file beside the bundle that re-exports
  * it (written at build time) and how the bundle loads its own copy.
  */
-export const SHARED = {
+export const SHARED: Readonly<Record<string, SharedPackage>> = {
   "@hardcheck/core": { file: "core.js", load: () => import("@hardcheck/core") },
   "@hardcheck/core/testing": { file: "core-testing.js", load: () => import("@hardcheck/core/testing") },
   "@hardcheck/checklists": { file: "checklists.js", load: () => import("@hardcheck/checklists") },
@@ -18,7 +26,7 @@ export const SHARED = {
   "@hardcheck/probes-linux": { file: "probes-linux.js", load: () => import("@hardcheck/probes-linux") },
   "@hardcheck/probes-windows": { file: "probes-windows.js", load: () => import("@hardcheck/probes-windows") },
   "@hardcheck/reporters": { file: "reporters.js", load: () => import("@hardcheck/reporters") },
-} as const satisfies Record<string, { file: string; load: () => Promise<object> }>;
+};
 
 preparePluginImports(() => {
   const entries = Object.fromEntries(Object.entries(SHARED).map(([specifier, { file }]) => [specifier, new URL(file, import.meta.url).href]));

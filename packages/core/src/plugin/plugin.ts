@@ -6,6 +6,7 @@ import { type DependencyContainer, instanceCachingFactory } from "tsyringe";
 import type { PackSource } from "../config/pack.js";
 import { describeError, HardcheckError } from "../errors.js";
 import { checkEndpointScheme, type EndpointScheme } from "../model/endpoint.js";
+import { hostImport } from "./import-module.js";
 import { defineProbe, type Probe } from "./probe.js";
 import { defineReporter, type Reporter } from "./reporter.js";
 import { ENDPOINT_SCHEME, PACK_SOURCE, PROBE, REPORTER, TRANSPORT } from "./tokens.js";
@@ -98,7 +99,7 @@ export async function importPlugin(spec: string, baseDir: string): Promise<Regis
   }
   let module: unknown;
   try {
-    module = await import(url);
+    module = await (hostImport(url) ?? import(url));
   } catch (error) {
     const notFound = (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && !isFile && url === spec;
     throw new HardcheckError(

@@ -1,5 +1,6 @@
 /** The services core hands to every probe: clock, logger, trust store, secrets, limits. */
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { HardcheckError } from "../errors.js";
 import { parseIsoInstant } from "../model/instant.js";
 
@@ -86,7 +87,6 @@ export class SecretResolver {
       value = process.env[name];
       if (value === undefined) throw new HardcheckError("HC_CONFIG_INVALID", `secret reference ${ref}: environment variable ${name} is not set`);
     } else if (ref.startsWith("file:")) {
-      const { resolve } = await import("node:path");
       const path = resolve(this.baseDir, ref.slice(5));
       try {
         value = (await readFile(path, "utf8")).replace(/\r?\n$/, "");

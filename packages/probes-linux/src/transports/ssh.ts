@@ -13,6 +13,7 @@ import {
   type FileStat,
   type HostSpec,
   type HostTransport,
+  hostImport,
   type SshOptions,
   type TransportDeps,
   type TransportProvider,
@@ -204,7 +205,7 @@ export async function openSshTransport(host: HostSpec, deps: TransportDeps): Pro
   const { config, verdict } = await connectSettings(host, options, deps);
   const knownHostsLabel = options.knownHosts ?? "~/.ssh/known_hosts";
   // ssh2 is loaded with the first SSH connection: a scan without ssh:// hosts never pays for it.
-  const { Client } = await import("ssh2");
+  const { Client } = await (hostImport<typeof import("ssh2")>("ssh2") ?? import("ssh2"));
   const client = new Client();
   await new Promise<void>((resolve, reject) => {
     let settled = false;

@@ -1,7 +1,17 @@
 /** The logged-in view of SQL Server encryption: this session's, every session's, and the ForceEncryption setting. */
 import { connect, isIP, type Socket } from "node:net";
 import { rootCertificates } from "node:tls";
-import { defineFacts, defineProbe, type Endpoint, type EndpointProbe, type FactsOf, type JsonObject, notApplicable, type ProbeDeps } from "@hardcheck/core";
+import {
+  defineFacts,
+  defineProbe,
+  type Endpoint,
+  type EndpointProbe,
+  type FactsOf,
+  hostImport,
+  type JsonObject,
+  notApplicable,
+  type ProbeDeps,
+} from "@hardcheck/core";
 import type sql from "mssql";
 import { z } from "zod";
 import { frameTdsPacket, parsePreloginResponse } from "../codecs/tds/prelogin.js";
@@ -17,7 +27,9 @@ type MssqlModule = typeof sql;
  * dependency (with its Azure identity stack it weighs more than everything else together), so a
  * user who never gives SQL credentials neither installs nor loads it. `load` is replaceable for tests.
  */
-export async function loadMssql(load: () => Promise<{ default: MssqlModule }> = () => import("mssql")): Promise<MssqlModule> {
+export async function loadMssql(
+  load: () => Promise<{ default: MssqlModule }> = () => hostImport<{ default: MssqlModule }>("mssql") ?? import("mssql"),
+): Promise<MssqlModule> {
   try {
     return (await load()).default;
   } catch (error) {

@@ -1,0 +1,103 @@
+// The executable compiles its bundle through a V8 code cache (src/command/compile-cache.ts). The
+// cache is code the process runs, so it must be read only from a directory and files that no one
+// but the user can have written, never make a run fail, and be written whole. These run the built
+// executable with HARDCHECK_COMPILE_CACHE pointing at a directory the test owns.
+import { execFileSync } from "node:child_process";
+import { chmodSync, chownSync, lstatSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const bin = resolve(import.meta.dirname, "../dist/command/bin.js");
+const CACHE_FILE = /^command-[0-9a-f]{32}-v[\d.]+-\w+-list-rules\.v8$/;
+
+describe("the executable's compile cache", () => {
+  let root: string;
+  let cache: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), "hc-compile-cache-"));
+    cache = join(root, "cache");
+    await mkdir(cache, { mode: 0o700 });
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  function listRules(env: Record<string, string> = { HARDCHECK_COMPILE_CACHE: cache }): string {
+    return execFileSync(process.execPath, [bin, "list-rules", "--pack", "tls-baseline"], { encoding: "utf8", env: { ...process.env, ...env } });
+  }
+  function cacheFiles(): string[] {
+    return readdirSync(cache);
+  }
+
+  it("writes one private cache file on the first run and reads it, unchanged, on the next", () => {
+    const first = listRules();
+    const [file] = cacheFiles();
+    expect(cacheFiles()).toEqual([expect.stringMatching(CACHE_FILE)]);
+    const written = lstatSync(join(cache, file as string));
+    expect(written.mode & 0o777).toBe(0o600);
+    expect(written.size).toBeGreaterThan(100_000);
+    expect(listRules()).toBe(first);
+    const after = lstatSync(join(cache, file as string));
+    expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
+  });
+
+  it("replaces a damaged cache with a whole one and still answers", () => {
+    const expected = listRules();
+    const file = join(cache, cacheFiles()[0] as string);
+    writeFileSync(file, Buffer.alloc(4096, 0x5a), { mode: 0o600 });
+    expect(listRules()).toBe(expected);
+    const rewritten = readFileSync(file);
+    expect(rewritten.byteLength).toBeGreaterThan(100_000);
+    expect(rewritten.subarray(0, 64).equals(Buffer.alloc(64, 0x5a))).toBe(false);
+    expect(cacheFiles()).toHaveLength(1);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("ignores a cache file another user owns and writes its own", () => {
+    const expected = listRules();
+    const file = join(cache, cacheFiles()[0] as string);
+    chownSync(file, 65534, 65534);
+    expect(listRules()).toBe(expected);
+    expect(statSync(file).uid).toBe(0);
+  });
+
+  it("neither reads nor writes a cache in a directory others can write", () => {
+    const expected = listRules();
+    const file = join(cache, cacheFiles()[0] as string);
+    writeFileSync(file, Buffer.alloc(4096, 0x5a), { mode: 0o600 });
+    chmodSync(cache, 0o777);
+    expect(listRules()).toBe(expected);
+    // Not replaced: the directory is not trusted, so the run wrote nothing into it.
+    expect(readFileSync(file).equals(Buffer.alloc(4096, 0x5a))).toBe(true);
+  });
+
+  it("removes the caches of other builds of the bundle when it writes its own", () => {
+    const stale = `command-${"0".repeat(32)}-${process.version}-${process.arch}-scan.v8`;
+    writeFileSync(join(cache, stale), "old", { mode: 0o600 });
+    writeFileSync(join(cache, "unrelated.txt"), "kept", { mode: 0o600 });
+    listRules();
+    expect(cacheFiles().sort()).toEqual([expect.stringMatching(CACHE_FILE), "unrelated.txt"]);
+  });
+
+  it("writes nothing when turned off", () => {
+    const expected = listRules();
+    const off = join(root, "off");
+    expect(listRules({ HARDCHECK_COMPILE_CACHE: "off", XDG_CACHE_HOME: off })).toBe(expected);
+    expect(() => readdirSync(off)).toThrow();
+  });
+
+  it("still answers when the cache directory cannot be created", () => {
+    const expected = listRules();
+    const blocked = join(root, "a-file");
+    writeFileSync(blocked, "not a directory");
+    expect(listRules({ HARDCHECK_COMPILE_CACHE: join(blocked, "cache") })).toBe(expected);
+  });
+
+  it("uses $XDG_CACHE_HOME/hardcheck by default", () => {
+    const xdg = join(root, "xdg");
+    listRules({ HARDCHECK_COMPILE_CACHE: "", XDG_CACHE_HOME: xdg });
+    expect(readdirSync(join(xdg, "hardcheck"))).toEqual([expect.stringMatching(CACHE_FILE)]);
+    expect(lstatSync(join(xdg, "hardcheck")).mode & 0o777).toBe(0o700);
+  });
+});
