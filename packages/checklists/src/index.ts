@@ -25,7 +25,8 @@ export type BundledPackId = (typeof bundledPackIds)[number];
  * The packs folder, found through the package's own manifest rather than next to this module, so
  * the path holds when this code runs inside a bundle (the `hardcheck` command ships as one).
  */
-const packsDir = join(dirname(createRequire(import.meta.url).resolve("@hardcheck/checklists/package.json")), "packs");
+const packageDir = dirname(createRequire(import.meta.url).resolve("@hardcheck/checklists/package.json"));
+const packsDir = join(packageDir, "packs");
 
 /** The file of a bundled pack (absolute path). */
 export function bundledPackFile(id: BundledPackId): string {
@@ -37,6 +38,8 @@ export const bundledPacks: readonly PackSource[] = bundledPackIds.map((id) => ({
   id,
   file: bundledPackFile(id),
   displayName: `@hardcheck/checklists/packs/${id}.yaml`,
+  // Written by the build (tsup.config.ts); used only while it matches the YAML.
+  compiled: join(packageDir, "dist", "packs", `${id}.json`),
 }));
 
 /** Registers the bundled packs so configs can name them by id (`packs: [tls-baseline]`). */

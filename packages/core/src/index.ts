@@ -11,7 +11,19 @@ export { configFromObject, type LoadedConfig, loadConfigFile } from "./config/co
 export { jsonSchemas } from "./config/json-schemas.js";
 export { type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js";
 export type { ConfigData, ConfigInput } from "./config/schema.js";
-export { formatKeyPath, issuesFromZod, MAX_INPUT_FILE_BYTES, parseSource, raise, readSource, type SourceDocument } from "./config/source.js";
+export {
+  type CompiledSource,
+  compileSource,
+  formatKeyPath,
+  issuesFromZod,
+  MAX_INPUT_FILE_BYTES,
+  type PackedPosition,
+  parseSource,
+  raise,
+  readSource,
+  type SourceDocument,
+  sourceFromCompiled,
+} from "./config/source.js";
 // Evaluation.
 export { blamedConditions, briefValue, describeAlternatives, describeCondition, describeFailures, describeHolding, isNegated } from "./engine/describe.js";
 export { type CompiledRule, compileRule, compileRuleParts, Evaluator, type RuleVerdict, readPath } from "./engine/evaluate.js";

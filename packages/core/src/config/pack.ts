@@ -12,6 +12,8 @@ export interface PackSource {
   readonly file: string;
   /** How reports name the file (stable across machines), e.g. `@hardcheck/checklists/packs/tls-baseline.yaml`. */
   readonly displayName?: string;
+  /** The file's `compileSource` form, made at build time: used while it matches the file's text. */
+  readonly compiled?: string;
 }
 
 /** A pack together with the document it came from, for positioned errors in later checks. */
@@ -23,11 +25,12 @@ export interface LoadedPack {
 }
 
 /**
- * Loads and validates one pack file. `displayName` is what errors and reports call the file.
+ * Loads and validates one pack file. `displayName` is what errors and reports call the file;
+ * `compiled` its precompiled form, if any (see `readSource`).
  * Throws `HC_PACK_INVALID` naming file, line and key for every problem.
  */
-export async function loadPackFile(path: string, displayName: string = path): Promise<LoadedPack> {
-  const document = await readSource(path, displayName);
+export async function loadPackFile(path: string, displayName: string = path, compiled?: string): Promise<LoadedPack> {
+  const document = await readSource(path, displayName, compiled);
   return packFromDocument(document);
 }
 

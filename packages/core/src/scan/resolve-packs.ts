@@ -36,7 +36,7 @@ export async function resolvePacks(config: LoadedConfig, registry: PluginRegistr
     }
     try {
       const file = bundled ? bundled.file : isAbsolute(ref) ? ref : resolve(baseDir, ref);
-      const pack = await loadPackFile(file, bundled ? (bundled.displayName ?? `${bundled.id}.yaml`) : ref);
+      const pack = await loadPackFile(file, bundled ? (bundled.displayName ?? `${bundled.id}.yaml`) : ref, bundled?.compiled);
       if (loaded.some((other) => other.pack.id === pack.pack.id))
         issues.at("HC_CONFIG_INVALID", document, ["packs", pi], `pack "${pack.pack.id}" is listed twice`);
       else {
