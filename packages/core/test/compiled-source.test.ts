@@ -1,0 +1,115 @@
+// A compiled source (bundled packs, built ahead of time) must be indistinguishable from parsing the
+// text: same data, same line and column for every key path, and never used for other text.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileSource, type KeyPath, loadPackFile, parseSource, readSource, type SourceDocument, sourceFromCompiled } from "../src/index.js";
+
+const TEXT = `# a pack
+id: demo
+version: "1.0"
+title: "Demo pack"
+rules:
+  - id: DEMO-1
+    title: first
+    rationale: why
+    remediation: how
+    severity: high
+    conditions:
+      all:
+        - { fact: tls, path: $.version, operator: equal, value: TLSv1.3 }
+  - id: DEMO-2
+    title: "second: with a colon"
+    rationale: why
+    remediation: how
+    severity: low
+    manual: true
+    prompt: Is it so?
+`;
+
+/** Every key path of `value`, with the paths of keys and values. */
+function paths(value: unknown, base: KeyPath = []): KeyPath[] {
+  const out: KeyPath[] = [base];
+  if (Array.isArray(value)) value.forEach((item, index) => out.push(...paths(item, [...base, index])));
+  else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) out.push(...paths(item, [...base, key]));
+  return out;
+}
+
+function sameDocument(compiled: SourceDocument, parsed: SourceDocument): void {
+  expect(compiled.data).toEqual(parsed.data);
+  for (const path of [...paths(parsed.data), ["rules", 9], ["nowhere", "deeper"]]) {
+    expect(compiled.locate(path), JSON.stringify(path)).toEqual(parsed.locate(path));
+    expect(compiled.locate(path, true), JSON.stringify(path)).toEqual(parsed.locate(path, true));
+  }
+}
+
+describe("compiled sources", () => {
+  it("give the data and every position parsing gives, through JSON", () => {
+    const compiled = JSON.parse(JSON.stringify(compileSource(TEXT, "demo.yaml")));
+    const document = sourceFromCompiled(TEXT, "demo.yaml", compiled);
+    expect(document).toBeDefined();
+    sameDocument(document as SourceDocument, parseSource(TEXT, "demo.yaml"));
+    expect(document?.locate(["rules", 1, "title"])).toEqual({ line: 15, column: 12 });
+  });
+
+  it("are not used for any other text, nor in another layout", () => {
+    const compiled = compileSource(TEXT, "demo.yaml");
+    expect(sourceFromCompiled(TEXT.replace("high", "low"), "demo.yaml", compiled)).toBeUndefined();
+    expect(sourceFromCompiled(TEXT, "demo.yaml", { ...compiled, format: "hardcheck-compiled-source/0" })).toBeUndefined();
+    expect(sourceFromCompiled(TEXT, "demo.yaml", null)).toBeUndefined();
+    expect(sourceFromCompiled(TEXT, "demo.yaml", "text")).toBeUndefined();
+  });
+
+  it("refuse data plain JSON cannot hold, and syntax errors, naming the file", () => {
+    expect(() => compileSource("a: .inf\n", "odd.yaml")).toThrow(/odd\.yaml.*plain JSON/s);
+    expect(() => compileSource("a: [1,\n", "broken.yaml")).toThrow(/broken\.yaml/);
+  });
+
+  it("readSource falls back to parsing when the compiled file is stale, damaged or missing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hc-compiled-"));
+    try {
+      const file = join(dir, "demo.yaml");
+      const compiled = join(dir, "demo.json");
+      await writeFile(file, TEXT);
+      const parsed = parseSource(TEXT, "demo.yaml");
+      // Matching: used. A stale form whose data differs shows which one was read.
+      await writeFile(compiled, JSON.stringify({ ...compileSource(TEXT, "demo.yaml"), data: { marker: true } }));
+      expect((await readSource(file, "demo.yaml", compiled)).data).toEqual({ marker: true });
+      await writeFile(file, TEXT.replace("Demo pack", "Edited pack"));
+      expect((await readSource(file, "demo.yaml", compiled)).data).toMatchObject({ title: "Edited pack" });
+      await writeFile(file, TEXT);
+      await writeFile(compiled, "{ not json");
+      sameDocument(await readSource(file, "demo.yaml", compiled), parsed);
+      sameDocument(await readSource(file, "demo.yaml", join(dir, "missing.json")), parsed);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a pack loaded from its compiled form reports the same rule lines and errors", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hc-compiled-"));
+    try {
+      const file = join(dir, "demo.yaml");
+      const compiled = join(dir, "demo.json");
+      await writeFile(file, TEXT);
+      await writeFile(compiled, JSON.stringify(compileSource(TEXT, "demo.yaml")));
+      const fromCompiled = await loadPackFile(file, "demo.yaml", compiled);
+      const fromYaml = await loadPackFile(file, "demo.yaml");
+      expect(fromCompiled.pack).toEqual(fromYaml.pack);
+      const bad = TEXT.replace("severity: low", "severity: loud");
+      await writeFile(file, bad);
+      await writeFile(compiled, JSON.stringify(compileSource(bad, "demo.yaml")));
+      const errorOf = (promise: Promise<unknown>) =>
+        promise.then(
+          () => "no error",
+          (error: Error) => error.message,
+        );
+      const message = await errorOf(loadPackFile(file, "demo.yaml", compiled));
+      expect(message).toMatch(/demo\.yaml:18:/);
+      expect(message).toBe(await errorOf(loadPackFile(file, "demo.yaml")));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
