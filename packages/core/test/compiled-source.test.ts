@@ -4,7 +4,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileSource, type KeyPath, loadPackFile, parseSource, readSource, type SourceDocument, sourceFromCompiled } from "../src/index.js";
+import type { KeyPath } from "../src/config/source.js";
+import { compileSource, loadPackFile, parseSource, readSource, type SourceDocument, sourceFromCompiled } from "../src/index.js";
 
 const TEXT = `# a pack
 id: demo
