@@ -3,7 +3,7 @@
 // but the user can have written, never make a run fail, and be written whole. These run the built
 // executable with HARDCHECK_COMPILE_CACHE pointing at a directory the test owns.
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, lstatSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, lstatSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -76,8 +76,14 @@ describe("the executable's compile cache", () => {
     const stale = `command-${"0".repeat(32)}-${process.version}-${process.arch}-scan.v8`;
     writeFileSync(join(cache, stale), "old", { mode: 0o600 });
     writeFileSync(join(cache, "unrelated.txt"), "kept", { mode: 0o600 });
+    // Scratch files of writers that died: removed once an hour old, never while another may write.
+    const died = `.${stale}.123.abcd`;
+    const writing = `.${stale}.456.ef01`;
+    writeFileSync(join(cache, died), "partial", { mode: 0o600 });
+    writeFileSync(join(cache, writing), "partial", { mode: 0o600 });
+    utimesSync(join(cache, died), new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000));
     listRules();
-    expect(cacheFiles().sort()).toEqual([expect.stringMatching(CACHE_FILE), "unrelated.txt"]);
+    expect(cacheFiles().sort()).toEqual([writing, expect.stringMatching(CACHE_FILE), "unrelated.txt"]);
   });
 
   it("writes nothing when turned off", () => {
