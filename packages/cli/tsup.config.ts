@@ -6,11 +6,10 @@ import type { Plugin } from "esbuild";
 import { packageConfig } from "../../tsup.shared.js";
 
 /**
- * Left out of the command's bundle and loaded from the user's install: the SQL and SSH clients (optional
- * or native, loaded by `import()` where used) and tsyringe with reflect-metadata, which plugins that
- * decorate classes must share with the command.
+ * Left out of the command's bundle and loaded from the user's install: the SQL and SSH clients,
+ * optional or native, loaded where used.
  */
-const LEFT_OUT = ["mssql", "tedious", "ssh2", "cpu-features", "tsyringe", "reflect-metadata"];
+const LEFT_OUT = ["mssql", "tedious", "ssh2", "cpu-features"];
 /** Everything else is bundled, whatever the package declares as dependencies. */
 const BUNDLED = new RegExp(`^(?!(${LEFT_OUT.join("|")})(/|$))`);
 
@@ -33,7 +32,7 @@ async function writeSharedModules(): Promise<void> {
       `const command = globalThis[Symbol.for("hardcheck.command")];`,
       `if (command === undefined) throw new Error("${specifier} is served here only to plugins the hardcheck command loads; import ${specifier} itself");`,
       `const shared = await command.packages[${JSON.stringify(specifier)}].load();`,
-      `export const { ${names.join(", ")} } = shared;`,
+      names.length > 0 ? `export const { ${names.join(", ")} } = shared;` : "export {};",
       "",
     ].join("\n");
     await writeFile(new URL(`./dist/command/${file}`, import.meta.url), text);

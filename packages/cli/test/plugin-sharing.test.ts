@@ -30,15 +30,18 @@ describe("plugins and the bundled command", () => {
   it("gives a plugin the executable's own @hardcheck/core", async () => {
     const { stdout, stderr } = await run(process.execPath, [bin, "validate", config], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
     expect(stderr).toContain("plugin shares the command's core: true");
+    expect(stderr).toContain("plugin shares the command's tsyringe: true");
     expect(stdout).toContain("valid");
   });
 
   it("gives a plugin the same @hardcheck/core when the command runs in-process from the library", async () => {
     const io: CliIo = { cwd: dir, env: {}, stdout: { write: () => true }, stderr: { write: () => true } };
-    const seen = globalThis as { hardcheckPluginSharesCore?: boolean };
+    const seen = globalThis as { hardcheckPluginSharesCore?: boolean; hardcheckPluginSharesContainer?: boolean };
     delete seen.hardcheckPluginSharesCore;
+    delete seen.hardcheckPluginSharesContainer;
     const code = await main(["validate", config], io);
     expect(code).toBe(0);
     expect(seen.hardcheckPluginSharesCore).toBe(true);
+    expect(seen.hardcheckPluginSharesContainer).toBe(true);
   });
 });
