@@ -32,8 +32,9 @@ rules:
 /** Every key path of `value`, with the paths of keys and values. */
 function paths(value: unknown, base: KeyPath = []): KeyPath[] {
   const out: KeyPath[] = [base];
-  if (Array.isArray(value)) value.forEach((item, index) => out.push(...paths(item, [...base, index])));
-  else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) out.push(...paths(item, [...base, key]));
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) out.push(...paths(item, [...base, index]));
+  } else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) out.push(...paths(item, [...base, key]));
   return out;
 }
 
