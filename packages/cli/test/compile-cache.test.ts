@@ -81,7 +81,9 @@ describe("the executable's compile cache", () => {
     const writing = `.${stale}.456.ef01`;
     writeFileSync(join(cache, died), "partial", { mode: 0o600 });
     writeFileSync(join(cache, writing), "partial", { mode: 0o600 });
-    utimesSync(join(cache, died), new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000));
+    // Two hours before now by the file system's clock (the test's own clock may be moved).
+    const twoHoursAgo = statSync(join(cache, writing)).mtimeMs / 1000 - 7200;
+    utimesSync(join(cache, died), twoHoursAgo, twoHoursAgo);
     listRules();
     expect(cacheFiles().sort()).toEqual([writing, expect.stringMatching(CACHE_FILE), "unrelated.txt"]);
   });

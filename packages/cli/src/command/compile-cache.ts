@@ -61,11 +61,12 @@ function writeCache(dir: string, file: string, prefix: string, data: Buffer): vo
     const scratch = join(dir, `.${file}.${process.pid}.${randomBytes(4).toString("hex")}`);
     writeFileSync(scratch, data, { mode: 0o600, flag: "wx" });
     renameSync(scratch, join(dir, file));
-    // Caches of other builds of the bundle can never be used again; a scratch file an hour old was
-    // left by a process that died while writing.
+    // Caches of other builds of the bundle can never be used again; a scratch file written an hour
+    // before this one (both times from the file system's clock) was left by a process that died.
+    const written = lstatSync(join(dir, file)).mtimeMs;
     for (const name of readdirSync(dir)) {
       const stale = name.startsWith("command-") && name.endsWith(".v8") && !name.startsWith(prefix);
-      if (stale || (name.startsWith(".command-") && Date.now() - lstatSync(join(dir, name)).mtimeMs > 3_600_000)) unlinkSync(join(dir, name));
+      if (stale || (name.startsWith(".command-") && written - lstatSync(join(dir, name)).mtimeMs > 3_600_000)) unlinkSync(join(dir, name));
     }
   } catch {
     // Only speed is lost: the next run compiles from source again.
