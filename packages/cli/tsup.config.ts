@@ -6,10 +6,11 @@ import type { Plugin } from "esbuild";
 import { packageConfig } from "../../tsup.shared.js";
 
 /**
- * Left out of the command's bundle and loaded from the user's install: the SQL and SSH clients,
- * optional or native, loaded where used.
+ * Left out of the command's bundle and loaded from the user's install: the SQL and SSH clients
+ * (optional or native, loaded where used) and tsyringe with reflect-metadata, which a plugin that
+ * marks classes injectable must share with the command, whether it imports or requires them.
  */
-const LEFT_OUT = ["mssql", "tedious", "ssh2", "cpu-features"];
+const LEFT_OUT = ["mssql", "tedious", "ssh2", "cpu-features", "tsyringe", "reflect-metadata"];
 /** Everything else is bundled, whatever the package declares as dependencies. */
 const BUNDLED = new RegExp(`^(?!(${LEFT_OUT.join("|")})(/|$))`);
 
@@ -26,13 +27,15 @@ interface CommandBundle {
 async function writeSharedModules(): Promise<void> {
   const bundle = createRequire(import.meta.url)("./dist/command/command.cjs") as CommandBundle;
   for (const [specifier, { file, load }] of Object.entries(bundle.packages)) {
-    const names = Object.keys(await load()).filter((name) => name !== "default" && /^[A-Za-z_$][\w$]*$/.test(name));
+    const namespace = await load();
+    const names = Object.keys(namespace).filter((name) => name !== "default" && /^[A-Za-z_$][\w$]*$/.test(name));
     const text = [
       `// Built by tsup.config.ts: the command bundle's ${specifier}, for the plugins the command loads.`,
       `const command = globalThis[Symbol.for("hardcheck.command")];`,
       `if (command === undefined) throw new Error("${specifier} is served here only to plugins the hardcheck command loads; import ${specifier} itself");`,
       `const shared = await command.packages[${JSON.stringify(specifier)}].load();`,
       names.length > 0 ? `export const { ${names.join(", ")} } = shared;` : "export {};",
+      "default" in namespace ? "export default shared.default;" : "",
       "",
     ].join("\n");
     await writeFile(new URL(`./dist/command/${file}`, import.meta.url), text);
@@ -44,7 +47,10 @@ const commandLineOnly: Plugin = {
   name: "hardcheck-command-line-only",
   setup(build) {
     build.onResolve({ filter: /^\.\/lazy\.js$/ }, (args) => {
-      if (!args.importer.endsWith(`${sep}src${sep}program.ts`) && !args.importer.endsWith(`${sep}src${sep}faults.ts`)) return undefined;
+      if (!args.importer.endsWith(`${sep}src${sep}program.ts`) && !args.importer.endsWith(`${sep}src${sep}faults.ts`)) {
+        // Any other importer would pull every command into the executable.
+        return { errors: [{ text: `${args.importer} imports lazy.js: only program.ts and faults.ts may (see src/command/lazy-bundle.ts)` }] };
+      }
       return { path: fileURLToPath(new URL("./src/command/lazy-bundle.ts", import.meta.url)) };
     });
   },
@@ -62,11 +68,13 @@ export default [
     dts: false,
     sourcemap: false,
     clean: false,
-    shims: true,
     noExternal: [BUNDLED],
     external: LEFT_OUT,
+    // `import.meta.url` from the file's real path: a URL built by hand breaks on `#` or `%` in it.
+    banner: { js: '"use strict";var __hardcheckModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     esbuildOptions(options) {
       options.minify = true;
+      options.define = { ...options.define, "import.meta.url": "__hardcheckModuleUrl" };
     },
     onSuccess: writeSharedModules,
   }),

@@ -236,7 +236,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), sig
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    const { describeError, isHardcheckError, printable } = await load.core();
+    const core = await load.core().catch(() => undefined);
+    if (core === undefined) {
+      // Core itself failed to load (a damaged install): still a bug report, never a verdict.
+      io.stderr.write(`HC_INTERNAL: ${error instanceof Error ? error.message : String(error)} — hardcheck could not load its own code; reinstall it\n`);
+      return EXIT.internal;
+    }
+    const { describeError, isHardcheckError, printable } = core;
     if (isHardcheckError(error)) {
       // Messages quote config keys, file names and server text: keep their lines, escape the rest.
       io.stderr.write(`${error.message.split("\n").map(printable).join("\n")}\n`);

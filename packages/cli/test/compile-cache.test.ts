@@ -3,7 +3,7 @@
 // but the user can have written, never make a run fail, and be written whole. These run the built
 // executable with HARDCHECK_COMPILE_CACHE pointing at a directory the test owns.
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, lstatSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -72,20 +72,62 @@ describe("the executable's compile cache", () => {
     expect(readFileSync(file).equals(Buffer.alloc(4096, 0x5a))).toBe(true);
   });
 
-  it("removes the caches of other builds of the bundle when it writes its own", () => {
-    const stale = `command-${"0".repeat(32)}-${process.version}-${process.arch}-scan.v8`;
-    writeFileSync(join(cache, stale), "old", { mode: 0o600 });
+  it("removes other builds' caches a week old and dead writers' scratch files an hour old when it writes", () => {
+    const other = (hash: string) => `command-${hash.repeat(32)}-${process.version}-${process.arch}-scan.v8`;
     writeFileSync(join(cache, "unrelated.txt"), "kept", { mode: 0o600 });
-    // Scratch files of writers that died: removed once an hour old, never while another may write.
-    const died = `.${stale}.123.abcd`;
-    const writing = `.${stale}.456.ef01`;
-    writeFileSync(join(cache, died), "partial", { mode: 0o600 });
+    const writing = `.${other("1")}.456.ef01`;
     writeFileSync(join(cache, writing), "partial", { mode: 0o600 });
-    // Two hours before now by the file system's clock (the test's own clock may be moved).
-    const twoHoursAgo = statSync(join(cache, writing)).mtimeMs / 1000 - 7200;
-    utimesSync(join(cache, died), twoHoursAgo, twoHoursAgo);
+    // Ages by the file system's clock (the test's own clock may be moved).
+    const now = statSync(join(cache, writing)).mtimeMs / 1000;
+    const aged = (name: string, seconds: number) => {
+      writeFileSync(join(cache, name), "old", { mode: 0o600 });
+      utimesSync(join(cache, name), now - seconds, now - seconds);
+    };
+    aged(other("0"), 8 * 86_400);
+    aged(other("2"), 2 * 86_400);
+    aged(`.${other("1")}.123.abcd`, 7_200);
     listRules();
-    expect(cacheFiles().sort()).toEqual([writing, expect.stringMatching(CACHE_FILE), "unrelated.txt"]);
+    expect(cacheFiles().sort()).toEqual([writing, other("2"), expect.stringMatching(CACHE_FILE), "unrelated.txt"]);
+  });
+
+  it("never reads or writes through a symbolic link, and replaces a file others can write", () => {
+    const expected = listRules();
+    const name = cacheFiles()[0] as string;
+    const file = join(cache, name);
+    // A link in place of the file: not followed; the run writes a real file over it.
+    const elsewhere = join(root, "elsewhere.v8");
+    writeFileSync(elsewhere, Buffer.alloc(4096, 0x5a), { mode: 0o600 });
+    rmSync(file);
+    symlinkSync(elsewhere, file);
+    expect(listRules()).toBe(expected);
+    expect(lstatSync(file).isSymbolicLink()).toBe(false);
+    expect(readFileSync(elsewhere).equals(Buffer.alloc(4096, 0x5a))).toBe(true);
+    // A file others may write: not trusted, written again (privately).
+    chmodSync(file, 0o666);
+    const before = lstatSync(file).ino;
+    expect(listRules()).toBe(expected);
+    expect(lstatSync(file).ino).not.toBe(before);
+    expect(lstatSync(file).mode & 0o777).toBe(0o600);
+    // A link in place of the directory: nothing is written where it points.
+    const target = join(root, "target");
+    mkdirSync(target, { mode: 0o700 });
+    const linked = join(root, "linked");
+    symlinkSync(target, linked);
+    expect(listRules({ HARDCHECK_COMPILE_CACHE: linked })).toBe(expected);
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+  it("ignores a relative cache directory", () => {
+    const expected = listRules();
+    const cwd = join(root, "cwd");
+    mkdirSync(cwd);
+    const output = execFileSync(process.execPath, [bin, "list-rules", "--pack", "tls-baseline"], {
+      encoding: "utf8",
+      cwd,
+      env: { ...process.env, HARDCHECK_COMPILE_CACHE: "relative-cache" },
+    });
+    expect(output).toBe(expected);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   it("writes nothing when turned off", () => {
@@ -93,6 +135,15 @@ describe("the executable's compile cache", () => {
     const off = join(root, "off");
     expect(listRules({ HARDCHECK_COMPILE_CACHE: "off", XDG_CACHE_HOME: off })).toBe(expected);
     expect(() => readdirSync(off)).toThrow();
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("creates no folder inside one another user owns (sudo with the caller's HOME)", () => {
+    const expected = listRules();
+    const home = join(root, "someone");
+    mkdirSync(home, { mode: 0o755 });
+    chownSync(home, 65534, 65534);
+    expect(listRules({ HARDCHECK_COMPILE_CACHE: "", XDG_CACHE_HOME: "", HOME: home })).toBe(expected);
+    expect(readdirSync(home)).toEqual([]);
   });
 
   it("still answers when the cache directory cannot be created", () => {

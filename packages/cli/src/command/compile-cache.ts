@@ -4,25 +4,44 @@
  * no `module.enableCompileCache`).
  *
  * The cache is code the process will run, so it is trusted only from where no one else can write:
- * a directory and files owned by the current user and writable by no one else (by default
- * `$XDG_CACHE_HOME/hardcheck`, else `~/.cache/hardcheck`). Each file is named by the bundle's
+ * a directory and files owned by the current user and writable by no one else, never through a
+ * symbolic link (by default `$XDG_CACHE_HOME/hardcheck`, else `~/.cache/hardcheck`; on platforms
+ * without user ids, Windows, the cache is off). Each file is named by the bundle's
  * SHA-256, the Node version and architecture, and the command that wrote it (a scan compiles far
- * more than `--help`); V8 rejects a cache made by another V8 or with other flags, and a rejected or
+ * more than `validate`); V8 rejects a cache made by another V8 or with other flags, and a rejected or
  * missing cache is written again, whole, by rename. Any failure to read or write only costs speed:
- * the bundle is then compiled from source as usual. `HARDCHECK_COMPILE_CACHE=off` turns it off; any
- * other value is the directory to use.
+ * the bundle is then compiled from source as usual. `HARDCHECK_COMPILE_CACHE=off` turns it off; an
+ * absolute path is the directory to use.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, type Stats, unlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  type Stats,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { Script } from "node:vm";
 
-/** The cache directory `env` selects, or undefined when caching is off or no home is known. */
+/**
+ * The cache directory `env` selects, or undefined when caching is off, no home is known, or the
+ * platform has no user ids to check ownership with (Windows: the cache is off there).
+ */
 export function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
+  if (process.getuid === undefined) return undefined;
   const chosen = env.HARDCHECK_COMPILE_CACHE;
-  if (chosen !== undefined && chosen !== "") return /^(off|0|false|no)$/i.test(chosen) ? undefined : chosen;
+  if (chosen !== undefined && chosen !== "") return /^(off|0|false|no)$/i.test(chosen) || !isAbsolute(chosen) ? undefined : chosen;
   const xdg = env.XDG_CACHE_HOME;
   if (xdg && isAbsolute(xdg)) return join(xdg, "hardcheck");
   let home = "";
@@ -34,39 +53,81 @@ export function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
   return home ? join(home, ".cache", "hardcheck") : undefined;
 }
 
-/** True when only the current user can have written `stats`' file (always true where there are no uids). */
-function ownedAndPrivate(stats: Stats): boolean {
-  const uid = process.getuid?.();
-  return uid === undefined || (stats.uid === uid && (stats.mode & 0o022) === 0);
+/** True when `stats` belong to the current user and no one else may write there. */
+function writableOnlyByUser(stats: Stats): boolean {
+  return stats.uid === process.getuid?.() && (stats.mode & 0o022) === 0;
 }
 
-function trustedCache(dir: string, file: string): Buffer | undefined {
+/** True when `dir` is a real directory (not a link) that only the current user can write. */
+function privateDirectory(dir: string): boolean {
   try {
-    const folder = lstatSync(dir);
-    if (!folder.isDirectory() || !ownedAndPrivate(folder)) return undefined;
-    const path = join(dir, file);
-    const stats = lstatSync(path);
-    if (!stats.isFile() || !ownedAndPrivate(stats)) return undefined;
-    return readFileSync(path);
+    const stats = lstatSync(dir);
+    return stats.isDirectory() && writableOnlyByUser(stats);
   } catch {
-    return undefined;
+    return false;
   }
 }
 
-function writeCache(dir: string, file: string, prefix: string, data: Buffer): void {
+/**
+ * Makes `dir` (mode 0700) when missing, but only inside a directory the current user owns: under
+ * `sudo` with the caller's HOME, root must not leave root-owned folders in that user's home.
+ */
+function ensurePrivateDirectory(dir: string): boolean {
+  let existing = dir;
+  const missing: string[] = [];
+  while (!existsSync(existing)) {
+    missing.unshift(existing);
+    const parent = dirname(existing);
+    if (parent === existing) return false;
+    existing = parent;
+  }
+  if (missing.length > 0) {
+    try {
+      if (lstatSync(existing).uid !== process.getuid?.()) return false;
+      for (const folder of missing) mkdirSync(folder, { mode: 0o700 });
+    } catch {
+      return false;
+    }
+  }
+  return privateDirectory(dir);
+}
+
+/** The cache file's bytes, read through one descriptor opened without following links. */
+function trustedCache(dir: string, file: string): Buffer | undefined {
+  if (!privateDirectory(dir)) return undefined;
+  let descriptor: number | undefined;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const folder = lstatSync(dir);
-    if (!folder.isDirectory() || !ownedAndPrivate(folder)) return;
+    descriptor = openSync(join(dir, file), constants.O_RDONLY | constants.O_NOFOLLOW);
+    const stats = fstatSync(descriptor);
+    return stats.isFile() && writableOnlyByUser(stats) ? readFileSync(descriptor) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
+  }
+}
+
+/** A week, in milliseconds: how long another build's cache is kept (a second install may use it). */
+const OTHER_BUILDS_KEPT_MS = 7 * 24 * 3_600_000;
+/** An hour: a scratch file this old was left by a process that died while writing. */
+const SCRATCH_KEPT_MS = 3_600_000;
+
+function writeCache(dir: string, file: string, prefix: string, script: Script): void {
+  try {
+    if (!ensurePrivateDirectory(dir)) return;
     const scratch = join(dir, `.${file}.${process.pid}.${randomBytes(4).toString("hex")}`);
-    writeFileSync(scratch, data, { mode: 0o600, flag: "wx" });
+    writeFileSync(scratch, script.createCachedData(), { mode: 0o600, flag: "wx" });
     renameSync(scratch, join(dir, file));
-    // Caches of other builds of the bundle can never be used again; a scratch file written an hour
-    // before this one (both times from the file system's clock) was left by a process that died.
+    // Ages are read from the file system's clock (the file just written), not the process's.
     const written = lstatSync(join(dir, file)).mtimeMs;
     for (const name of readdirSync(dir)) {
-      const stale = name.startsWith("command-") && name.endsWith(".v8") && !name.startsWith(prefix);
-      if (stale || (name.startsWith(".command-") && written - lstatSync(join(dir, name)).mtimeMs > 3_600_000)) unlinkSync(join(dir, name));
+      try {
+        const age = written - lstatSync(join(dir, name)).mtimeMs;
+        const otherBuild = name.startsWith("command-") && name.endsWith(".v8") && !name.startsWith(prefix);
+        if ((otherBuild && age > OTHER_BUILDS_KEPT_MS) || (name.startsWith(".command-") && age > SCRATCH_KEPT_MS)) unlinkSync(join(dir, name));
+      } catch {
+        // Renamed or removed by another run meanwhile.
+      }
     }
   } catch {
     // Only speed is lost: the next run compiles from source again.
@@ -89,12 +150,12 @@ export function loadCommandBundle(file: string, options: LoadOptions): unknown {
   const prefix = `command-${createHash("sha256").update(bytes).digest("hex").slice(0, 32)}-`;
   const name = `${prefix}${process.version}-${process.arch}-${options.kind.replace(/[^a-z0-9-]/gi, "_")}.v8`;
   const cachedData = dir === undefined ? undefined : trustedCache(dir, name);
-  // No `importModuleDynamically`: on Node 20 it is lost when code comes from a cache, so the bundle
-  // imports through the host (core's `hostImport`) and never calls `import()` itself.
+  // No `importModuleDynamically`: on Node 20 it is lost when code comes from a cache, so no bare
+  // `import()` may run in the bundle: it imports through the host (core's `hostImport`).
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
   if (dir !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
     // Written at exit, so the cache holds every function the run compiled, not only the top level.
-    process.once("exit", () => writeCache(dir, name, prefix, script.createCachedData()));
+    process.once("exit", () => writeCache(dir, name, prefix, script));
   }
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} as unknown };

@@ -26,9 +26,6 @@ export const SHARED: Readonly<Record<string, SharedPackage>> = {
   "@hardcheck/probes-linux": { file: "probes-linux.js", load: () => import("@hardcheck/probes-linux") },
   "@hardcheck/probes-windows": { file: "probes-windows.js", load: () => import("@hardcheck/probes-windows") },
   "@hardcheck/reporters": { file: "reporters.js", load: () => import("@hardcheck/reporters") },
-  // A plugin that marks classes injectable must do it with the tsyringe its context's container is.
-  tsyringe: { file: "tsyringe.js", load: () => import("tsyringe") },
-  "reflect-metadata": { file: "reflect-metadata.js", load: () => import("reflect-metadata") },
 };
 
 preparePluginImports(() => {

@@ -80,7 +80,7 @@ async function availablePacks({ hardcheck, config }: CliInstance): Promise<{ pac
   }
   const packs: Pack[] = [];
   for (const source of [...hardcheck.registry.packs.values()].sort((a, b) => a.id.localeCompare(b.id))) {
-    packs.push((await loadPackFile(source.file, source.displayName ?? source.id)).pack);
+    packs.push((await loadPackFile(source.file, source.displayName ?? source.id, source.compiled)).pack);
   }
   return { packs, compiled: groupParts(packs.flatMap((pack) => pack.rules.flatMap((rule) => compileRuleParts(rule)))) };
 }

@@ -122,7 +122,12 @@ export function compileSource(text: string, file: string): CompiledSource {
 export function sourceFromCompiled(text: string, file: string, compiled: unknown): SourceDocument | undefined {
   const candidate = compiled as Partial<CompiledSource> | null;
   if (candidate?.format !== COMPILED_FORMAT || candidate.sha256 !== sha256(text) || !("data" in candidate)) return undefined;
-  return locatedDocument(file, candidate.data, unpackTree(candidate.positions ?? null));
+  try {
+    return locatedDocument(file, candidate.data, unpackTree(candidate.positions ?? null));
+  } catch {
+    // A damaged position tree: parse the text instead.
+    return undefined;
+  }
 }
 
 function sha256(text: string): string {

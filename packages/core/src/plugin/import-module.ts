@@ -10,7 +10,11 @@
 /** Where a host (the installed command) puts the function that imports on its behalf. */
 export const HOST_IMPORT = Symbol.for("hardcheck.import");
 
-/** The host's import of `specifier`, or undefined when there is no host and the caller must `import()` it. */
+/**
+ * The host's import of `specifier`, or undefined when there is no host and the caller must `import()` it.
+ * For hardcheck's own packages: the host resolves bare names from the hardcheck installation, not
+ * from the caller, so a plugin imports its own dependencies with plain `import()`.
+ */
 export function hostImport<T = Record<string, unknown>>(specifier: string): Promise<T> | undefined {
   const host = (globalThis as { [HOST_IMPORT]?: (specifier: string) => Promise<unknown> })[HOST_IMPORT];
   return host?.(specifier) as Promise<T> | undefined;
