@@ -46,6 +46,17 @@ function sameDocument(compiled: SourceDocument, parsed: SourceDocument): void {
   }
 }
 
+/** Runs `body` with `demo.yaml` (holding {@link TEXT}) and the path for its compiled form in a fresh folder. */
+async function withPackFiles(body: (file: string, compiled: string, dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "hc-compiled-"));
+  try {
+    await writeFile(join(dir, "demo.yaml"), TEXT);
+    await body(join(dir, "demo.yaml"), join(dir, "demo.json"), dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe("compiled sources", () => {
   it("give the data and every position parsing gives, through JSON", () => {
     const compiled = JSON.parse(JSON.stringify(compileSource(TEXT, "demo.yaml")));
@@ -69,11 +80,7 @@ describe("compiled sources", () => {
   });
 
   it("readSource falls back to parsing when the compiled file is stale, damaged or missing", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "hc-compiled-"));
-    try {
-      const file = join(dir, "demo.yaml");
-      const compiled = join(dir, "demo.json");
-      await writeFile(file, TEXT);
+    await withPackFiles(async (file, compiled, dir) => {
       const parsed = parseSource(TEXT, "demo.yaml");
       // Matching: used. A stale form whose data differs shows which one was read.
       await writeFile(compiled, JSON.stringify({ ...compileSource(TEXT, "demo.yaml"), data: { marker: true } }));
@@ -84,17 +91,11 @@ describe("compiled sources", () => {
       await writeFile(compiled, "{ not json");
       sameDocument(await readSource(file, "demo.yaml", compiled), parsed);
       sameDocument(await readSource(file, "demo.yaml", join(dir, "missing.json")), parsed);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("a pack loaded from its compiled form reports the same rule lines and errors", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "hc-compiled-"));
-    try {
-      const file = join(dir, "demo.yaml");
-      const compiled = join(dir, "demo.json");
-      await writeFile(file, TEXT);
+    await withPackFiles(async (file, compiled) => {
       await writeFile(compiled, JSON.stringify(compileSource(TEXT, "demo.yaml")));
       const fromCompiled = await loadPackFile(file, "demo.yaml", compiled);
       const fromYaml = await loadPackFile(file, "demo.yaml");
@@ -110,8 +111,6 @@ describe("compiled sources", () => {
       const message = await errorOf(loadPackFile(file, "demo.yaml", compiled));
       expect(message).toMatch(/demo\.yaml:18:/);
       expect(message).toBe(await errorOf(loadPackFile(file, "demo.yaml")));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
