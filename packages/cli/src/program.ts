@@ -239,7 +239,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), sig
     const core = await load.core().catch(() => undefined);
     if (core === undefined) {
       // Core itself failed to load (a damaged install): still a bug report, never a verdict.
-      io.stderr.write(`HC_INTERNAL: ${error instanceof Error ? error.message : String(error)} — hardcheck could not load its own code; reinstall it\n`);
+      const text = [...(error instanceof Error ? error.message : String(error))];
+      const shown = text.map((char) => (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f ? "?" : char)).join("");
+      io.stderr.write(`HC_INTERNAL: ${shown} — hardcheck could not load its own code; reinstall it\n`);
       return EXIT.internal;
     }
     const { describeError, isHardcheckError, printable } = core;

@@ -2,7 +2,7 @@
 // cache is code the process runs, so it must be read only from a directory and files that no one
 // but the user can have written, never make a run fail, and be written whole. These run the built
 // executable with HARDCHECK_COMPILE_CACHE pointing at a directory the test owns.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -26,6 +26,12 @@ describe("the executable's compile cache", () => {
 
   function listRules(env: Record<string, string> = { HARDCHECK_COMPILE_CACHE: cache }): string {
     return execFileSync(process.execPath, [bin, "list-rules", "--pack", "tls-baseline"], { encoding: "utf8", env: { ...process.env, ...env } });
+  }
+  /** What the command writes to stderr for `list-rules` with `env`, run in `cwd`. */
+  function stderrOf(env: Record<string, string>, cwd?: string): string {
+    const run = spawnSync(process.execPath, [bin, "list-rules", "--pack", "tls-baseline"], { encoding: "utf8", cwd, env: { ...process.env, ...env } });
+    expect(run.status).toBe(0);
+    return run.stderr;
   }
   function cacheFiles(): string[] {
     return readdirSync(cache);
@@ -70,6 +76,8 @@ describe("the executable's compile cache", () => {
     expect(listRules()).toBe(expected);
     // Not replaced: the directory is not trusted, so the run wrote nothing into it.
     expect(readFileSync(file).equals(Buffer.alloc(4096, 0x5a))).toBe(true);
+    // The user named this directory, so the run says why it goes unused.
+    expect(stderrOf({ HARDCHECK_COMPILE_CACHE: cache })).toContain(`HARDCHECK_COMPILE_CACHE=${JSON.stringify(cache)} is a link, or others may write to it`);
   });
 
   it("removes other builds' caches a week old and dead writers' scratch files an hour old when it writes", () => {
@@ -128,6 +136,7 @@ describe("the executable's compile cache", () => {
     });
     expect(output).toBe(expected);
     expect(readdirSync(cwd)).toEqual([]);
+    expect(stderrOf({ HARDCHECK_COMPILE_CACHE: "relative-cache" }, cwd)).toContain('HARDCHECK_COMPILE_CACHE="relative-cache" is not an absolute path');
   });
 
   it("writes nothing when turned off", () => {

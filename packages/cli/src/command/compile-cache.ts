@@ -142,6 +142,17 @@ export interface LoadOptions {
   readonly kind: string;
 }
 
+/**
+ * Says on stderr why a directory the user named in `HARDCHECK_COMPILE_CACHE` goes unused; the
+ * default directory is passed over silently (a cache only ever costs or saves time).
+ */
+function warnAboutOverride(env: NodeJS.ProcessEnv, dir: string | undefined): void {
+  const chosen = env.HARDCHECK_COMPILE_CACHE;
+  if (!chosen || /^(off|0|false|no)$/i.test(chosen) || process.getuid === undefined) return;
+  const why = dir === undefined ? "is not an absolute path" : existsSync(dir) && !privateDirectory(dir) ? "is a link, or others may write to it" : undefined;
+  if (why) process.stderr.write(`hardcheck: HARDCHECK_COMPILE_CACHE=${JSON.stringify(chosen)} ${why}: running without a compile cache\n`);
+}
+
 /** Evaluates the CommonJS bundle at `file` and returns its `module.exports`. */
 export function loadCommandBundle(file: string, options: LoadOptions): unknown {
   const bytes = readFileSync(file);
@@ -149,6 +160,7 @@ export function loadCommandBundle(file: string, options: LoadOptions): unknown {
   const dir = cacheDirectory(options.env);
   const prefix = `command-${createHash("sha256").update(bytes).digest("hex").slice(0, 32)}-`;
   const name = `${prefix}${process.version}-${process.arch}-${options.kind.replace(/[^a-z0-9-]/gi, "_")}.v8`;
+  warnAboutOverride(options.env, dir);
   const cachedData = dir === undefined ? undefined : trustedCache(dir, name);
   // No `importModuleDynamically`: on Node 20 it is lost when code comes from a cache, so no bare
   // `import()` may run in the bundle: it imports through the host (core's `hostImport`).
