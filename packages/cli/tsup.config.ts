@@ -6,11 +6,11 @@ import type { Plugin } from "esbuild";
 import { packageConfig } from "../../tsup.shared.js";
 
 /**
- * Left out of the command's bundle and loaded from the user's install: the SQL and SSH clients
- * (optional or native, loaded where used) and tsyringe with reflect-metadata, which a plugin that
- * marks classes injectable must share with the command, whether it imports or requires them.
+ * Left out of the command's bundle and loaded from the user's install where used: the SQL and SSH
+ * clients (optional, or with native parts). tsyringe and reflect-metadata are bundled; a plugin that
+ * requires or imports them is given the bundle's copies (see `src/command/share.ts`).
  */
-const LEFT_OUT = ["mssql", "tedious", "ssh2", "cpu-features", "tsyringe", "reflect-metadata"];
+const LEFT_OUT = ["mssql", "tedious", "ssh2", "cpu-features"];
 /** Everything else is bundled, whatever the package declares as dependencies. */
 const BUNDLED = new RegExp(`^(?!(${LEFT_OUT.join("|")})(/|$))`);
 

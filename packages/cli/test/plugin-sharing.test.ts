@@ -14,14 +14,19 @@ import { main } from "../src/program.js";
 const run = promisify(execFile);
 const bin = resolve(import.meta.dirname, "../dist/command/bin.js");
 const plugin = resolve(import.meta.dirname, "fixtures/shared-core-plugin.mjs");
+const requiringPlugin = resolve(import.meta.dirname, "fixtures/shared-container-plugin.cjs");
 
 describe("plugins and the bundled command", () => {
   let dir: string;
   let config: string;
+  let requiringConfig: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "hc-plugin-sharing-"));
     config = join(dir, "hardcheck.yaml");
-    await writeFile(config, `packs: [tls-baseline]\nplugins: [${plugin}]\ntargets:\n  - id: a\n    endpoints: [tls://127.0.0.1:1]\n`);
+    requiringConfig = join(dir, "requiring.yaml");
+    const targets = "targets:\n  - id: a\n    endpoints: [tls://127.0.0.1:1]\n";
+    await writeFile(config, `packs: [tls-baseline]\nplugins: [${plugin}]\n${targets}`);
+    await writeFile(requiringConfig, `packs: [tls-baseline]\nplugins: [${requiringPlugin}]\n${targets}`);
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -31,6 +36,13 @@ describe("plugins and the bundled command", () => {
     const { stdout, stderr } = await run(process.execPath, [bin, "validate", config], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
     expect(stderr).toContain("plugin shares the command's core: true");
     expect(stderr).toContain("plugin shares the command's tsyringe: true");
+    expect(stdout).toContain("valid");
+  });
+
+  // The executable bundles tsyringe: a CommonJS plugin's require() must still reach the bundle's copy.
+  it("gives a CommonJS plugin that requires tsyringe the executable's own container", async () => {
+    const { stdout, stderr } = await run(process.execPath, [bin, "validate", requiringConfig], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    expect(stderr).toContain("required tsyringe is the command's: true");
     expect(stdout).toContain("valid");
   });
 

@@ -1,9 +1,14 @@
 /**
  * Wires the bundled command so plugins share its packages: before the first plugin is imported,
- * resolution hooks map `@hardcheck/*` to the bundle's entries (see `hooks.ts`). Runs that name no
- * plugin never start the hooks' thread.
+ * resolution hooks map `@hardcheck/*` to the bundle's entries (see `hooks.ts`), and the bundle's
+ * tsyringe and reflect-metadata are entered in the CommonJS module cache under the files a plugin
+ * would otherwise load. Runs that name no plugin do neither.
  */
-import { register } from "node:module";
+import { Module, register } from "node:module";
+import { fileURLToPath } from "node:url";
+// tsyringe needs the polyfill in place when it loads.
+import "reflect-metadata";
+import * as tsyringe from "tsyringe";
 import { preparePluginImports } from "../plugin-imports.js";
 
 /** One package the bundle serves to plugins. */
@@ -28,7 +33,42 @@ export const SHARED: Readonly<Record<string, SharedPackage>> = {
   "@hardcheck/reporters": { file: "reporters.js", load: () => import("@hardcheck/reporters") },
 };
 
+/**
+ * The packages whose state a plugin must share with the command and which plugins load as CommonJS:
+ * tsyringe's container and the types it knows, and reflect-metadata's registry (core imports it for
+ * its effect on `Reflect`; its module exports nothing).
+ */
+const SHARED_COMMONJS: Readonly<Record<string, object>> = { tsyringe, "reflect-metadata": {} };
+
+/**
+ * Enters the bundle's copy of each {@link SHARED_COMMONJS} package in `require.cache` under the file
+ * the command's install resolves it to. A plugin that requires or imports the package and resolves it
+ * to that same file (the usual case: one `node_modules`) gets the bundle's copy, as it would get the
+ * one copy of an unbundled command; Node's import of a CommonJS module reads the same cache. A plugin
+ * with its own copy elsewhere keeps it, as before. Nothing is entered when the package is not
+ * installed, or when the file is already loaded.
+ */
+function shareCommonJs(): void {
+  const bundleFile = fileURLToPath(import.meta.url);
+  const resolver = Module.createRequire(bundleFile);
+  for (const [specifier, exports] of Object.entries(SHARED_COMMONJS)) {
+    let filename: string;
+    try {
+      filename = resolver.resolve(specifier);
+    } catch {
+      continue;
+    }
+    if (resolver.cache[filename] !== undefined) continue;
+    const entry = new Module(filename);
+    entry.filename = filename;
+    entry.exports = exports;
+    entry.loaded = true;
+    resolver.cache[filename] = entry;
+  }
+}
+
 preparePluginImports(() => {
+  shareCommonJs();
   const entries = Object.fromEntries(Object.entries(SHARED).map(([specifier, { file }]) => [specifier, new URL(file, import.meta.url).href]));
   register(new URL("./hooks.js", import.meta.url), { data: { entries } });
 });
