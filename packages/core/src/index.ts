@@ -9,9 +9,10 @@ import "reflect-metadata";
 // Config, packs, schemas.
 export { configFromObject, type LoadedConfig, loadConfigFile } from "./config/config.js";
 export { jsonSchemas } from "./config/json-schemas.js";
-export { type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js";
+export { compilePack, type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js";
 export type { ConfigData, ConfigInput } from "./config/schema.js";
 export {
+  type AcceptedData,
   type CompiledSource,
   compileSource,
   formatKeyPath,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { KeyPath } from "../src/config/source.js";
-import { compileSource, loadPackFile, parseSource, readSource, type SourceDocument, sourceFromCompiled } from "../src/index.js";
+import { compilePack, compileSource, loadPackFile, parseSource, readSource, type SourceDocument, sourceFromCompiled } from "../src/index.js";
 
 const TEXT = `# a pack
 id: demo
@@ -112,5 +112,42 @@ describe("compiled sources", () => {
       expect(message).toMatch(/demo\.yaml:18:/);
       expect(message).toBe(await errorOf(loadPackFile(file, "demo.yaml")));
     });
+  });
+
+  it("a compiled pack carries the pack as this core's schema accepted it, and loads to the same pack", async () => {
+    await withPackFiles(async (file, compiled) => {
+      const form = compilePack(TEXT, "demo.yaml");
+      expect(form.accepted?.by).toMatch(/^pack@\d+\.\d+\.\d+/);
+      // Defaults are filled in: the schema's output, not the text's data.
+      expect(form.accepted?.data).toMatchObject({ rules: [{ id: "DEMO-1" }, { id: "DEMO-2" }] });
+      await writeFile(compiled, JSON.stringify(form));
+      const fromCompiled = await loadPackFile(file, "demo.yaml", compiled);
+      const fromYaml = await loadPackFile(file, "demo.yaml");
+      expect(fromCompiled.pack).toEqual(fromYaml.pack);
+      expect(fromCompiled.rulePath(1)).toEqual(fromYaml.rulePath(1));
+    });
+  });
+
+  it("a run of the same core uses the accepted pack; another core's is checked again", async () => {
+    await withPackFiles(async (file, compiled) => {
+      const form = compilePack(TEXT, "demo.yaml");
+      const accepted = form.accepted as { by: string; data: { rules: { title: string }[] } };
+      const marked = structuredClone(accepted.data);
+      (marked.rules[0] as { title: string }).title = "taken from the accepted form";
+      // Same schema: the accepted data is used as it is (what shows it was not checked again).
+      await writeFile(compiled, JSON.stringify({ ...form, accepted: { by: accepted.by, data: marked } }));
+      expect((await loadPackFile(file, "demo.yaml", compiled)).pack.rules[0]?.title).toBe("taken from the accepted form");
+      // Another version's schema: the data is checked now, from the text's own data.
+      await writeFile(compiled, JSON.stringify({ ...form, accepted: { by: "pack@0.0.0-other", data: marked } }));
+      expect((await loadPackFile(file, "demo.yaml", compiled)).pack.rules[0]?.title).toBe("first");
+      // A damaged accepted entry is ignored the same way.
+      await writeFile(compiled, JSON.stringify({ ...form, accepted: { data: marked } }));
+      expect((await loadPackFile(file, "demo.yaml", compiled)).pack.rules[0]?.title).toBe("first");
+    });
+  });
+
+  it("compiling a pack that does not load fails with the loader's positioned error", () => {
+    expect(() => compilePack(TEXT.replace("severity: low", "severity: loud"), "demo.yaml")).toThrow(/demo\.yaml:18:/);
+    expect(() => compilePack(TEXT.replace("id: DEMO-2", "id: DEMO-1"), "demo.yaml")).toThrow(/duplicate rule id "DEMO-1"/);
   });
 });

@@ -1,9 +1,25 @@
 /** Loads rule packs from YAML/JSON files, keeping each rule's source line. */
+
+import type { z } from "zod";
 import type { InputIssue } from "../errors.js";
 import type { Condition, NotVerifiedCondition, Pack, Rule, RuleParameter, TopLevelCondition } from "../model/rule.js";
 import type { JsonObject } from "../model/values.js";
+import { CORE_VERSION } from "../version.js";
 import { packSchema } from "./schema.js";
-import { formatKeyPath, issuesFromZod, type KeyPath, raise, readSource, type SourceDocument } from "./source.js";
+import {
+  type CompiledSource,
+  compileSource,
+  formatKeyPath,
+  issuesFromZod,
+  type KeyPath,
+  raise,
+  readSource,
+  type SourceDocument,
+  sourceFromCompiled,
+} from "./source.js";
+
+/** Names the pack schema of this version of core in a compiled pack's `accepted` data. */
+const PACK_SCHEMA = `pack@${CORE_VERSION}`;
 
 /** A pack a plugin makes available by id (bundled packs are registered this way). */
 export interface PackSource {
@@ -34,11 +50,30 @@ export async function loadPackFile(path: string, displayName: string = path, com
   return packFromDocument(document);
 }
 
-/** Validates an already parsed pack document. */
-export function packFromDocument(document: SourceDocument): LoadedPack {
+/**
+ * Compiles a pack's text for {@link loadPackFile}'s `compiled` file: the text's compiled form (see
+ * `compileSource`) plus the pack as this version of core's schema accepted it, so a run of the same
+ * version skips the schema check. Throws `HC_PACK_INVALID` as loading would.
+ */
+export function compilePack(text: string, file: string): CompiledSource {
+  const form = compileSource(text, file);
+  const document = sourceFromCompiled(text, file, form) as SourceDocument;
+  const data = acceptedPack(document);
+  packFromDocument(document);
+  return { ...form, accepted: { by: PACK_SCHEMA, data } };
+}
+
+/** The pack data as the schema accepts it; taken from a compiled form checked by this same schema. */
+function acceptedPack(document: SourceDocument): z.output<typeof packSchema> {
+  if (document.accepted?.by === PACK_SCHEMA) return document.accepted.data as z.output<typeof packSchema>;
   const parsed = packSchema.safeParse(document.data);
   if (!parsed.success) raise("HC_PACK_INVALID", issuesFromZod(parsed.error, document));
-  const data = parsed.data;
+  return parsed.data;
+}
+
+/** Validates an already parsed pack document. */
+export function packFromDocument(document: SourceDocument): LoadedPack {
+  const data = acceptedPack(document);
   const issues: InputIssue[] = [];
   const at = (path: KeyPath, message: string) => issues.push({ file: document.file, ...document.locate(path), path: formatKeyPath(path), message });
   const seen = new Map<string, number>();

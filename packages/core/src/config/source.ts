@@ -19,6 +19,20 @@ export interface SourceDocument {
   readonly data: unknown;
   /** Line/column of the value at `path` (or of its key, with `atKey`); the nearest parent if absent. */
   locate(path: KeyPath, atKey?: boolean): { line: number; column: number } | undefined;
+  /** The data as a schema accepted it ahead of time (see {@link CompiledSource.accepted}). */
+  readonly accepted?: AcceptedData;
+}
+
+/**
+ * Data a schema accepted when the file was compiled: its output (defaults filled in) and which
+ * schema, as `<name>@<version of @hardcheck/core>`. A loader that checks with that same schema may
+ * use it instead of checking again.
+ */
+export interface AcceptedData {
+  /** The schema that accepted the data, e.g. `pack@0.1.0`. */
+  readonly by: string;
+  /** The schema's output. */
+  readonly data: unknown;
 }
 
 /** Formats a key path the way a user reads it: `targets[2].endpoints[0]`. */
@@ -96,6 +110,8 @@ export interface CompiledSource {
   readonly data: unknown;
   /** Where each node sits. */
   readonly positions: PackedPosition | null;
+  /** The data as a schema accepted it at compile time (packs: see `compilePack`). */
+  readonly accepted?: AcceptedData;
 }
 
 const COMPILED_FORMAT: CompiledSource["format"] = "hardcheck-compiled-source/1";
@@ -123,7 +139,10 @@ export function sourceFromCompiled(text: string, file: string, compiled: unknown
   const candidate = compiled as Partial<CompiledSource> | null;
   if (candidate?.format !== COMPILED_FORMAT || candidate.sha256 !== sha256(text) || !("data" in candidate)) return undefined;
   try {
-    return locatedDocument(file, candidate.data, unpackTree(candidate.positions ?? null));
+    const document = locatedDocument(file, candidate.data, unpackTree(candidate.positions ?? null));
+    const accepted = candidate.accepted;
+    if (accepted === null || typeof accepted !== "object" || typeof accepted.by !== "string" || !("data" in accepted)) return document;
+    return { ...document, accepted: { by: accepted.by, data: accepted.data } };
   } catch {
     // A damaged position tree: parse the text instead.
     return undefined;

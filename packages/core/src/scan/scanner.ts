@@ -2,12 +2,14 @@
  * Runs a resolved scan through its phases: detect the targets' OS, plan, check (collect and
  * evaluate), decide (combine sources, apply attestations and waivers), write the report.
  */
+
 import { inject, injectable } from "tsyringe";
 import { Evaluator } from "../engine/evaluate.js";
 import type { CheckResult, ReportDocument, ReportNotice, Status, Summary } from "../model/report.js";
 import { PluginRegistry } from "../plugin/registry.js";
 import { type Clock, createScanCache, fixedClock, type Logger, MIN_SECRET_LENGTH, SecretResolver, silentLogger, systemClock } from "../plugin/services.js";
 import { buildReport, compareTargetIds } from "../report/report.js";
+import { CORE_VERSION } from "../version.js";
 import { ruleLevel } from "./applicability.js";
 import { checkGroup, groupChecks } from "./check.js";
 import { FactCollector } from "./collector.js";
@@ -303,7 +305,3 @@ function countInto(summary: Summary, status: Status): void {
  * their probe runs, so a slot needs several groups queued behind it to stay busy.
  */
 const GROUPS_PER_PROBE_SLOT = 4;
-
-/** The version of `@hardcheck/core`, injected at build time. */
-declare const __HARDCHECK_PACKAGE__: { name: string; version: string } | undefined;
-const CORE_VERSION = typeof __HARDCHECK_PACKAGE__ === "object" ? __HARDCHECK_PACKAGE__.version : "0.0.0-dev";
