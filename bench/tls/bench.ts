@@ -100,10 +100,13 @@ const median = (values: number[]) => {
 type Tool = {
   name: string;
   runs: number;
-  /** argv for one run; `out` is a scratch file for the tool's machine-readable report. */
-  command: (port: number, out: string) => [string, string[]];
-  /** The defects the tool's output reports. */
-  findings: (stdout: string, out: string) => Set<Defect>;
+  /**
+   * argv for one run; `out` is a scratch file for the tool's machine-readable report; `connections`
+   * gives the median connections a tool already measured opened on this server.
+   */
+  command: (port: number, out: string, connections: (tool: string) => number | undefined) => [string, string[]];
+  /** The defects the tool's output reports; absent for a reference row that judges nothing. */
+  findings?: (stdout: string, out: string) => Set<Defect>;
 };
 
 const read = (path: string) => {
@@ -131,6 +134,7 @@ function hardcheckDefects(verdicts: Readonly<Record<string, string>>): Set<Defec
 
 function toolsFor(rootPath: string): Tool[] {
   const hardcheckScript = join(HERE, ".build", "hardcheck", "hardcheck-assess.mjs");
+  const floorScript = join(HERE, "node-floor.mjs");
   const cli = join(HERE, "..", "..", "packages", "cli", "dist", "command", "bin.js");
   return [
     {
@@ -169,6 +173,22 @@ function toolsFor(rootPath: string): Tool[] {
         const report = JSON.parse(read(join(out, "hardcheck.json")) || '{"results":[]}') as { results: { results: { ruleId: string; status: string }[] }[] };
         return hardcheckDefects(Object.fromEntries(report.results.flatMap((group) => group.results.map((result) => [result.ruleId, result.status]))));
       },
+    },
+    {
+      // Reference rows, lower bounds for any Node.js program: Node.js starting and exiting, and
+      // Node.js opening as many connections as hardcheck did on the server, each carrying one
+      // ClientHello and its first answer (node-floor.mjs), and nothing else.
+      name: "node-start",
+      runs: RUNS,
+      command: () => [process.execPath, ["-e", "0"]],
+    },
+    {
+      name: "node-floor",
+      runs: RUNS,
+      command: (port, _out, connections) => [
+        process.execPath,
+        [floorScript, String(port), String(connections("hardcheck-cli") ?? connections("hardcheck") ?? 24)],
+      ],
     },
     {
       name: "testssl.sh",
@@ -244,8 +264,9 @@ type Row = {
   connections: number;
   ocspConnections: number;
   rssKb: number;
-  missed: Defect[];
-  falseAlarms: Defect[];
+  /** Null for a reference row, which judges nothing. */
+  missed: Defect[] | null;
+  falseAlarms: Defect[] | null;
 };
 
 async function main() {
@@ -258,6 +279,7 @@ async function main() {
     const tools = toolsFor(lab.pki.rootPath).filter((tool) => !only || only.includes(tool.name));
     for (const server of servers) {
       const proxy = await countingProxy(lab.endpoint(server).port);
+      const measured = new Map<string, number>();
       for (const tool of tools) {
         const times: number[] = [];
         const rss: number[] = [];
@@ -269,7 +291,7 @@ async function main() {
         let last = { stdout: "", out: "" };
         for (let run = 0; run < tool.runs; run++) {
           const out = join(RESULTS, `${tool.name}-${server}.out`);
-          const [command, args] = tool.command(proxy.port, out);
+          const [command, args] = tool.command(proxy.port, out, (name) => measured.get(name));
           const before = proxy.count();
           const ocspBefore = lab.ocspResponder.connections();
           const result = await measure(command, args);
@@ -284,7 +306,7 @@ async function main() {
           const loadedAt = /"loadedMs":([\d.]+)/.exec(result.stdout);
           if (loadedAt) loaded.push(Number(loadedAt[1]));
         }
-        const found = tool.findings(last.stdout, last.out);
+        const found = tool.findings?.(last.stdout, last.out);
         const truth = new Set(TRUTH[server]);
         const row: Row = {
           tool: tool.name,
@@ -296,12 +318,13 @@ async function main() {
           connections: median(connections),
           ocspConnections: median(ocsp),
           rssKb: Math.max(...rss),
-          missed: DEFECTS.filter((defect) => truth.has(defect) && !found.has(defect)),
-          falseAlarms: DEFECTS.filter((defect) => !truth.has(defect) && found.has(defect)),
+          missed: found ? DEFECTS.filter((defect) => truth.has(defect) && !found.has(defect)) : null,
+          falseAlarms: found ? DEFECTS.filter((defect) => !truth.has(defect) && found.has(defect)) : null,
         };
         rows.push(row);
+        measured.set(tool.name, row.connections);
         console.error(
-          `${server.padEnd(22)} ${tool.name.padEnd(11)} ${row.medianMs.toFixed(0).padStart(7)} ms ${row.cpuMs.toFixed(0).padStart(6)} ms CPU ${String(row.connections).padStart(4)} conn  missed=${row.missed.join(",")} false=${row.falseAlarms.join(",")}`,
+          `${server.padEnd(22)} ${tool.name.padEnd(11)} ${row.medianMs.toFixed(0).padStart(7)} ms ${row.cpuMs.toFixed(0).padStart(6)} ms CPU ${String(row.connections).padStart(4)} conn  missed=${row.missed?.join(",") ?? "n/a"} false=${row.falseAlarms?.join(",") ?? "n/a"}`,
         );
       }
       await proxy.close();
@@ -311,6 +334,27 @@ async function main() {
   }
   writeFileSync(join(RESULTS, "results.json"), `${JSON.stringify({ runs: RUNS, testsslRuns: TESTSSL_RUNS, rows }, null, 2)}\n`);
   console.log(markdownTable(rows));
+  const ratios = ratioTable(rows);
+  if (ratios) console.log(`\n${ratios}`);
+}
+
+/**
+ * Wall time against sslscan's, per server: hardcheck's command, and the Node.js floors (starting
+ * alone; the same number of connections, a ClientHello each, and nothing else), when measured.
+ */
+function ratioTable(rows: Row[]): string | undefined {
+  const at = (tool: string, server: string) => rows.find((row) => row.tool === tool && row.server === server)?.medianMs;
+  const servers = [...new Set(rows.map((row) => row.server))].filter((server) => at("sslscan", server) !== undefined);
+  if (servers.length === 0) return undefined;
+  const ratio = (ms: number | undefined, base: number) => (ms === undefined ? "—" : (ms / base).toFixed(2));
+  const lines = ["| server | sslscan | hardcheck-cli | ratio | node-start | node-floor | floor ratio |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"];
+  for (const server of servers) {
+    const base = at("sslscan", server) as number;
+    const show = (ms: number | undefined) => (ms === undefined ? "—" : `${ms.toFixed(0)} ms`);
+    const [cli, start, floor] = ["hardcheck-cli", "node-start", "node-floor"].map((tool) => at(tool, server));
+    lines.push(`| ${server} | ${show(base)} | ${show(cli)} | ${ratio(cli, base)} | ${show(start)} | ${show(floor)} | ${ratio(floor, base)} |`);
+  }
+  return lines.join("\n");
 }
 
 function markdownTable(rows: Row[]): string {
@@ -325,7 +369,7 @@ function markdownTable(rows: Row[]): string {
     const loaded = row.loadedMs === null ? "—" : `${row.loadedMs.toFixed(0)} ms`;
     const cpu = row.cpuMs >= 10_000 ? `${(row.cpuMs / 1000).toFixed(1)} s` : `${row.cpuMs.toFixed(0)} ms`;
     lines.push(
-      `| ${row.server} | ${row.tool} | ${ms} | ${cpu} | ${loaded} | ${inProcess} | ${connections} | ${(row.rssKb / 1024).toFixed(0)} MB | ${row.missed.join(", ") || "—"} | ${row.falseAlarms.join(", ") || "—"} |`,
+      `| ${row.server} | ${row.tool} | ${ms} | ${cpu} | ${loaded} | ${inProcess} | ${connections} | ${(row.rssKb / 1024).toFixed(0)} MB | ${row.missed === null ? "n/a" : row.missed.join(", ") || "—"} | ${row.falseAlarms === null ? "n/a" : row.falseAlarms.join(", ") || "—"} |`,
     );
   }
   return lines.join("\n");

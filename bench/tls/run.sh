@@ -4,7 +4,9 @@
 # then runs it inside a private network namespace with only loopback, so testssl.sh's name lookups
 # and update checks go nowhere and every connection stays on this machine.
 # Environment: BENCH_RUNS (default 5), TESTSSL_RUNS (default 1: a full testssl.sh run takes about a minute),
-# BENCH_TOOLS (comma list of hardcheck, hardcheck-cli, testssl.sh, sslscan, nmap; e.g. hardcheck,sslscan).
+# BENCH_TOOLS (comma list of hardcheck, hardcheck-cli, node-start, node-floor, testssl.sh, sslscan, nmap; e.g.
+# hardcheck-cli,node-start,node-floor,sslscan). node-start and node-floor are lower bounds for any Node.js program:
+# Node.js starting and exiting, and Node.js opening as many connections as hardcheck did, one ClientHello each.
 # hardcheck is the scan as one bundle; hardcheck-cli the built command as users run it.
 set -euo pipefail
 cd "$(dirname "$0")"
