@@ -18,7 +18,7 @@ function clientHello() {
   // ECDHE, DHE and RSA suites with AES-GCM, ChaCha20, AES-CBC and 3DES, so every lab server answers with a ServerHello or an alert.
   const suites = [0xc02f, 0xc030, 0xc02b, 0xc02c, 0xcca8, 0xcca9, 0x009e, 0x009f, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035, 0x000a];
   const suiteBytes = Buffer.alloc(suites.length * 2);
-  suites.forEach((suite, i) => suiteBytes.writeUInt16BE(suite, i * 2));
+  for (const [i, suite] of suites.entries()) suiteBytes.writeUInt16BE(suite, i * 2);
   const groups = list16(Buffer.from([0x00, 0x1d, 0x00, 0x17, 0x00, 0x18]));
   const signatures = list16(Buffer.from([0x04, 0x01, 0x05, 0x01, 0x08, 0x04, 0x04, 0x03, 0x02, 0x01]));
   const extensions = list16(Buffer.concat([extension(10, groups), extension(11, Buffer.from([1, 0])), extension(13, signatures)]));
