@@ -185,10 +185,11 @@ function toolsFor(rootPath: string): Tool[] {
     {
       name: "node-floor",
       runs: RUNS,
-      command: (port, _out, connections) => [
-        process.execPath,
-        [floorScript, String(port), String(connections("hardcheck-cli") ?? connections("hardcheck") ?? 24)],
-      ],
+      command: (port, _out, connections) => {
+        const count = connections("hardcheck-cli") ?? connections("hardcheck");
+        if (count === undefined) throw new Error("node-floor opens as many connections as hardcheck did: add hardcheck-cli or hardcheck to BENCH_TOOLS");
+        return [process.execPath, [floorScript, String(port), String(count)]];
+      },
     },
     {
       name: "testssl.sh",

@@ -46,6 +46,13 @@ describe("plugins and the bundled command", () => {
     expect(stdout).toContain("valid");
   });
 
+  it("says so when tsyringe was loaded before the command, and its plugins cannot share the container", async () => {
+    const env = { ...process.env, NO_COLOR: "1", NODE_OPTIONS: "-r reflect-metadata -r tsyringe" };
+    const { stderr } = await run(process.execPath, [bin, "validate", requiringConfig], { cwd: import.meta.dirname, env });
+    expect(stderr).toMatch(/hardcheck: tsyringe was loaded before the command \(.*tsyringe.*\): plugins that use it get that copy/);
+    expect(stderr).toContain("required tsyringe is the command's: false");
+  });
+
   it("gives a plugin the same @hardcheck/core when the command runs in-process from the library", async () => {
     const io: CliIo = { cwd: dir, env: {}, stdout: { write: () => true }, stderr: { write: () => true } };
     const seen = globalThis as { hardcheckPluginSharesCore?: boolean; hardcheckPluginSharesContainer?: boolean };

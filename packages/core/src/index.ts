@@ -12,7 +12,6 @@ export { jsonSchemas } from "./config/json-schemas.js";
 export { compilePack, type LoadedPack, loadPackFile, type PackSource } from "./config/pack.js";
 export type { ConfigData, ConfigInput } from "./config/schema.js";
 export {
-  type AcceptedData,
   type CompiledSource,
   compileSource,
   formatKeyPath,

@@ -114,12 +114,10 @@ describe("compiled sources", () => {
     });
   });
 
-  it("a compiled pack carries the pack as this core's schema accepted it, and loads to the same pack", async () => {
+  it("a compiled pack is marked as checked by this build's pack schema, and loads to the same pack", async () => {
     await withPackFiles(async (file, compiled) => {
       const form = compilePack(TEXT, "demo.yaml");
-      expect(form.accepted?.by).toMatch(/^pack@\d+\.\d+\.\d+/);
-      // Defaults are filled in: the schema's output, not the text's data.
-      expect(form.accepted?.data).toMatchObject({ rules: [{ id: "DEMO-1" }, { id: "DEMO-2" }] });
+      expect(form.checkedBy).toMatch(/^pack@[0-9a-f]{16}$/);
       await writeFile(compiled, JSON.stringify(form));
       const fromCompiled = await loadPackFile(file, "demo.yaml", compiled);
       const fromYaml = await loadPackFile(file, "demo.yaml");
@@ -128,21 +126,34 @@ describe("compiled sources", () => {
     });
   });
 
-  it("a run of the same core uses the accepted pack; another core's is checked again", async () => {
+  it("the schema check is skipped only for a pack marked by this same schema", async () => {
     await withPackFiles(async (file, compiled) => {
       const form = compilePack(TEXT, "demo.yaml");
-      const accepted = form.accepted as { by: string; data: { rules: { title: string }[] } };
-      const marked = structuredClone(accepted.data);
-      (marked.rules[0] as { title: string }).title = "taken from the accepted form";
-      // Same schema: the accepted data is used as it is (what shows it was not checked again).
-      await writeFile(compiled, JSON.stringify({ ...form, accepted: { by: accepted.by, data: marked } }));
-      expect((await loadPackFile(file, "demo.yaml", compiled)).pack.rules[0]?.title).toBe("taken from the accepted form");
-      // Another version's schema: the data is checked now, from the text's own data.
-      await writeFile(compiled, JSON.stringify({ ...form, accepted: { by: "pack@0.0.0-other", data: marked } }));
-      expect((await loadPackFile(file, "demo.yaml", compiled)).pack.rules[0]?.title).toBe("first");
-      // A damaged accepted entry is ignored the same way.
-      await writeFile(compiled, JSON.stringify({ ...form, accepted: { data: marked } }));
-      expect((await loadPackFile(file, "demo.yaml", compiled)).pack.rules[0]?.title).toBe("first");
+      // Data the schema would refuse, under the text's hash: what shows whether the check ran.
+      const data = structuredClone(form.data) as { rules: { severity: string }[] };
+      (data.rules[1] as { severity: string }).severity = "loud";
+      const load = async (checkedBy: string | undefined) => {
+        await writeFile(compiled, JSON.stringify({ ...form, data, checkedBy }));
+        return loadPackFile(file, "demo.yaml", compiled).then(
+          (loaded) => loaded.pack.rules[1]?.severity as string,
+          (error: Error) => error.message,
+        );
+      };
+      expect(await load(form.checkedBy)).toBe("loud");
+      expect(await load("pack@0000000000000000")).toMatch(/demo\.yaml:18:.*severity/s);
+      expect(await load(undefined)).toMatch(/demo\.yaml:18:.*severity/s);
+    });
+  });
+
+  it("a marked pack whose data no longer holds together gets the schema check's positioned error, not a crash", async () => {
+    await withPackFiles(async (file, compiled) => {
+      const form = compilePack(TEXT, "demo.yaml");
+      await writeFile(compiled, JSON.stringify({ ...form, data: { id: "demo" } }));
+      const message = await loadPackFile(file, "demo.yaml", compiled).then(
+        () => "no error",
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+      expect(message).toMatch(/^HardcheckError: .*demo\.yaml.*rules/s);
     });
   });
 

@@ -36,9 +36,15 @@ export const SHARED: Readonly<Record<string, SharedPackage>> = {
 /**
  * The packages whose state a plugin must share with the command and which plugins load as CommonJS:
  * tsyringe's container and the types it knows, and reflect-metadata's registry (core imports it for
- * its effect on `Reflect`; its module exports nothing).
+ * its effect on `Reflect`; its module exports nothing, and a second copy shares the registry).
  */
-const SHARED_COMMONJS: Readonly<Record<string, object>> = { tsyringe, "reflect-metadata": {} };
+const SHARED_COMMONJS: Readonly<Record<string, { readonly exports: object; readonly ifLoadedBefore?: string }>> = {
+  tsyringe: {
+    exports: tsyringe,
+    ifLoadedBefore: "plugins that use it get that copy, and the classes they mark injectable are unknown to the command's container",
+  },
+  "reflect-metadata": { exports: {} },
+};
 
 /**
  * Enters the bundle's copy of each {@link SHARED_COMMONJS} package in `require.cache` under the file
@@ -46,19 +52,25 @@ const SHARED_COMMONJS: Readonly<Record<string, object>> = { tsyringe, "reflect-m
  * to that same file (the usual case: one `node_modules`) gets the bundle's copy, as it would get the
  * one copy of an unbundled command; Node's import of a CommonJS module reads the same cache. A plugin
  * with its own copy elsewhere keeps it, as before. Nothing is entered when the package is not
- * installed, or when the file is already loaded.
+ * installed; when its file was loaded before the command (`node -r`), stderr says what that costs.
  */
 function shareCommonJs(): void {
   const bundleFile = fileURLToPath(import.meta.url);
   const resolver = Module.createRequire(bundleFile);
-  for (const [specifier, exports] of Object.entries(SHARED_COMMONJS)) {
+  for (const [specifier, { exports, ifLoadedBefore }] of Object.entries(SHARED_COMMONJS)) {
     let filename: string;
     try {
       filename = resolver.resolve(specifier);
     } catch {
       continue;
     }
-    if (resolver.cache[filename] !== undefined) continue;
+    const loaded = resolver.cache[filename];
+    if (loaded !== undefined) {
+      if (ifLoadedBefore !== undefined && loaded.exports !== exports) {
+        process.stderr.write(`hardcheck: ${specifier} was loaded before the command (${filename}): ${ifLoadedBefore}\n`);
+      }
+      continue;
+    }
     const entry = new Module(filename);
     entry.filename = filename;
     entry.exports = exports;

@@ -1,10 +1,11 @@
 /** Loads rule packs from YAML/JSON files, keeping each rule's source line. */
 
+import { isDeepStrictEqual } from "node:util";
 import type { z } from "zod";
-import type { InputIssue } from "../errors.js";
+import { HardcheckError, type InputIssue } from "../errors.js";
 import type { Condition, NotVerifiedCondition, Pack, Rule, RuleParameter, TopLevelCondition } from "../model/rule.js";
 import type { JsonObject } from "../model/values.js";
-import { CORE_VERSION } from "../version.js";
+import { PACK_SCHEMA_FINGERPRINT } from "../version.js";
 import { packSchema } from "./schema.js";
 import {
   type CompiledSource,
@@ -18,8 +19,11 @@ import {
   sourceFromCompiled,
 } from "./source.js";
 
-/** Names the pack schema of this version of core in a compiled pack's `accepted` data. */
-const PACK_SCHEMA = `pack@${CORE_VERSION}`;
+/** Names this build's pack schema in a compiled pack's `checkedBy`; undefined when the build did not name it. */
+const PACK_SCHEMA = PACK_SCHEMA_FINGERPRINT === undefined ? undefined : `pack@${PACK_SCHEMA_FINGERPRINT}`;
+
+/** A pack's data as the pack schema gives it. */
+type PackData = z.output<typeof packSchema>;
 
 /** A pack a plugin makes available by id (bundled packs are registered this way). */
 export interface PackSource {
@@ -28,7 +32,11 @@ export interface PackSource {
   readonly file: string;
   /** How reports name the file (stable across machines), e.g. `@hardcheck/checklists/packs/tls-baseline.yaml`. */
   readonly displayName?: string;
-  /** The file's `compileSource` form, made at build time: used while it matches the file's text. */
+  /**
+   * A JSON file holding the pack's {@link compilePack} form, made at build time: used instead of
+   * parsing while it matches the file's text, and instead of the schema check when made by a core
+   * with the same pack schema.
+   */
   readonly compiled?: string;
 }
 
@@ -51,29 +59,44 @@ export async function loadPackFile(path: string, displayName: string = path, com
 }
 
 /**
- * Compiles a pack's text for {@link loadPackFile}'s `compiled` file: the text's compiled form (see
- * `compileSource`) plus the pack as this version of core's schema accepted it, so a run of the same
- * version skips the schema check. Throws `HC_PACK_INVALID` as loading would.
+ * Compiles a pack's text for {@link PackSource.compiled}: the text's compiled form (see
+ * `compileSource`), marked as checked by this build's pack schema when the schema takes the data as
+ * it is. A core with the same schema then loads it without checking again; any other core checks it.
+ * Throws as loading the text would: `HC_CONFIG_SYNTAX` for YAML it cannot parse, `HC_CONFIG_INVALID`
+ * for data plain JSON cannot hold, `HC_PACK_INVALID` for a pack that does not hold, each naming the
+ * file, line and key.
  */
 export function compilePack(text: string, file: string): CompiledSource {
   const form = compileSource(text, file);
   const document = sourceFromCompiled(text, file, form) as SourceDocument;
-  const data = acceptedPack(document);
-  packFromDocument(document);
-  return { ...form, accepted: { by: PACK_SCHEMA, data } };
+  const checked = checkedPack(document);
+  buildPack(document, checked);
+  // A default or a transform in the schema would make its output differ from the data: such data must be checked on load.
+  return PACK_SCHEMA !== undefined && isDeepStrictEqual(checked, form.data) ? { ...form, checkedBy: PACK_SCHEMA } : form;
 }
 
-/** The pack data as the schema accepts it; taken from a compiled form checked by this same schema. */
-function acceptedPack(document: SourceDocument): z.output<typeof packSchema> {
-  if (document.accepted?.by === PACK_SCHEMA) return document.accepted.data as z.output<typeof packSchema>;
+/** The pack's data, checked against the pack schema. */
+function checkedPack(document: SourceDocument): PackData {
   const parsed = packSchema.safeParse(document.data);
   if (!parsed.success) raise("HC_PACK_INVALID", issuesFromZod(parsed.error, document));
   return parsed.data;
 }
 
-/** Validates an already parsed pack document. */
+/** Validates an already parsed pack document (skipping the schema check where {@link compilePack} made it with this schema). */
 export function packFromDocument(document: SourceDocument): LoadedPack {
-  const data = acceptedPack(document);
+  if (PACK_SCHEMA !== undefined && document.checkedBy === PACK_SCHEMA) {
+    try {
+      return buildPack(document, document.data as PackData);
+    } catch (error) {
+      if (error instanceof HardcheckError) throw error;
+      // Data that no longer holds (a compiled file edited by hand): the schema check below names what is wrong.
+    }
+  }
+  return buildPack(document, checkedPack(document));
+}
+
+/** The pack from data the schema accepted, after the checks the schema cannot make. */
+function buildPack(document: SourceDocument, data: PackData): LoadedPack {
   const issues: InputIssue[] = [];
   const at = (path: KeyPath, message: string) => issues.push({ file: document.file, ...document.locate(path), path: formatKeyPath(path), message });
   const seen = new Map<string, number>();

@@ -19,20 +19,8 @@ export interface SourceDocument {
   readonly data: unknown;
   /** Line/column of the value at `path` (or of its key, with `atKey`); the nearest parent if absent. */
   locate(path: KeyPath, atKey?: boolean): { line: number; column: number } | undefined;
-  /** The data as a schema accepted it ahead of time (see {@link CompiledSource.accepted}). */
-  readonly accepted?: AcceptedData;
-}
-
-/**
- * Data a schema accepted when the file was compiled: its output (defaults filled in) and which
- * schema, as `<name>@<version of @hardcheck/core>`. A loader that checks with that same schema may
- * use it instead of checking again.
- */
-export interface AcceptedData {
-  /** The schema that accepted the data, e.g. `pack@0.1.0`. */
-  readonly by: string;
-  /** The schema's output. */
-  readonly data: unknown;
+  /** The schema that accepted `data` as it is when the file was compiled (see {@link CompiledSource.checkedBy}). */
+  readonly checkedBy?: string;
 }
 
 /** Formats a key path the way a user reads it: `targets[2].endpoints[0]`. */
@@ -110,8 +98,12 @@ export interface CompiledSource {
   readonly data: unknown;
   /** Where each node sits. */
   readonly positions: PackedPosition | null;
-  /** The data as a schema accepted it at compile time (packs: see `compilePack`). */
-  readonly accepted?: AcceptedData;
+  /**
+   * The schema that accepted `data` as it is, output equal to input, when the file was compiled, as
+   * `<schema>@<fingerprint>` (packs: see `compilePack`). A loader checking with that same schema may
+   * skip the check.
+   */
+  readonly checkedBy?: string;
 }
 
 const COMPILED_FORMAT: CompiledSource["format"] = "hardcheck-compiled-source/1";
@@ -140,9 +132,7 @@ export function sourceFromCompiled(text: string, file: string, compiled: unknown
   if (candidate?.format !== COMPILED_FORMAT || candidate.sha256 !== sha256(text) || !("data" in candidate)) return undefined;
   try {
     const document = locatedDocument(file, candidate.data, unpackTree(candidate.positions ?? null));
-    const accepted = candidate.accepted;
-    if (accepted === null || typeof accepted !== "object" || typeof accepted.by !== "string" || !("data" in accepted)) return document;
-    return { ...document, accepted: { by: accepted.by, data: accepted.data } };
+    return typeof candidate.checkedBy === "string" ? { ...document, checkedBy: candidate.checkedBy } : document;
   } catch {
     // A damaged position tree: parse the text instead.
     return undefined;
