@@ -63,4 +63,12 @@ describe("plugins and the bundled command", () => {
     expect(seen.hardcheckPluginSharesCore).toBe(true);
     expect(seen.hardcheckPluginSharesContainer).toBe(true);
   });
+
+  it("gives a CommonJS plugin the library's own container when the command runs in-process", async () => {
+    const io: CliIo = { cwd: dir, env: {}, stdout: { write: () => true }, stderr: { write: () => true } };
+    const seen = globalThis as { hardcheckRequiredContainerShared?: boolean };
+    delete seen.hardcheckRequiredContainerShared;
+    expect(await main(["validate", requiringConfig], io)).toBe(0);
+    expect(seen.hardcheckRequiredContainerShared).toBe(true);
+  });
 });
