@@ -6,6 +6,8 @@
 // Usage: node bench/merge/run.mjs [N×M ...]   default: 10x1000 100x1000
 //   BENCH_OLD_CLI=path/to/bin.js also times another build's merge (e.g. one that reads shards whole)
 //   on the sizes listed in BENCH_OLD_SIZES (default 10x1000).
+//   BENCH_FORMATS=json,html,sarif,junit,markdown asks the merge for those formats (default json) and
+//   prints each file's size.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +25,7 @@ const oldCli = process.env.BENCH_OLD_CLI;
 /** Extra node flags for the merge process (e.g. `--heap-prof`, `--trace-gc`). */
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const oldSizes = new Set((process.env.BENCH_OLD_SIZES ?? "10x1000").split(","));
+const formats = process.env.BENCH_FORMATS ?? "json";
 
 const RULE_IDS = Array.from({ length: 22 }, (_, i) => `TLS-${String(i + 1).padStart(3, "0")}`);
 const rules = RULE_IDS.map((id, i) => ({
@@ -144,12 +147,15 @@ function writeShard(dir, index, shards, endpoints) {
 function timeMerge(bin, files, out) {
   const timing = join(out, "..", "time.txt");
   const started = process.hrtime.bigint();
-  execFileSync("/usr/bin/time", ["-f", "%e %M", "-o", timing, process.execPath, ...nodeArgs, bin, "merge", ...files, "--out", out], {
+  execFileSync("/usr/bin/time", ["-f", "%e %M", "-o", timing, process.execPath, ...nodeArgs, bin, "merge", ...files, "--out", out, "--format", formats], {
     stdio: ["ignore", "ignore", "inherit"],
   });
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   const [wall, kib] = execFileSync("cat", [timing], { encoding: "utf8" }).trim().split(/\s+/).map(Number);
-  return { wall: wall || elapsed, rssMiB: kib / 1024, outMiB: statSync(join(out, "hardcheck.json")).size / 2 ** 20 };
+  const others = readdirSync(out)
+    .filter((name) => name !== "hardcheck.json")
+    .map((name) => `${name} ${(statSync(join(out, name)).size / 2 ** 20).toFixed(1)} MiB`);
+  return { wall: wall || elapsed, rssMiB: kib / 1024, outMiB: statSync(join(out, "hardcheck.json")).size / 2 ** 20, others };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "hardcheck-merge-bench-"));
@@ -164,8 +170,10 @@ try {
     const runs = [["this build", cli], ...(oldCli && oldSizes.has(spec) ? [["BENCH_OLD_CLI", oldCli]] : [])];
     for (const [label, bin] of runs) {
       const out = join(shardDir, `out-${label.replace(/\W+/g, "-")}`);
-      const { wall, rssMiB, outMiB } = timeMerge(bin, files, out);
-      console.log(`  ${label.padEnd(13)} wall ${wall.toFixed(1)} s, peak RSS ${rssMiB.toFixed(0)} MiB, hardcheck.json ${outMiB.toFixed(0)} MiB`);
+      const { wall, rssMiB, outMiB, others } = timeMerge(bin, files, out);
+      console.log(
+        `  ${label.padEnd(13)} wall ${wall.toFixed(1)} s, peak RSS ${rssMiB.toFixed(0)} MiB, hardcheck.json ${outMiB.toFixed(0)} MiB${others.map((other) => `, ${other}`).join("")}`,
+      );
     }
     if (runs.length === 2) {
       const outs = readdirSync(shardDir).filter((name) => name.startsWith("out-"));

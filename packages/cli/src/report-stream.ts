@@ -10,6 +10,7 @@ import { type FileHandle, open } from "node:fs/promises";
 import {
   type CheckResult,
   compareResults,
+  compareTargetIds,
   type ReportTableBuilder,
   type ReportTarget,
   type ResultSink,
@@ -85,6 +86,8 @@ export interface StreamedWriterOptions {
   readonly files?: readonly StreamedFile[];
   /** Called once a target is written (the heap budget). */
   readonly afterTarget?: () => void;
+  /** False: write only the other files and the console view, not `hardcheck.json` (whose path then only places scratch files). */
+  readonly json?: boolean;
 }
 
 /**
@@ -92,7 +95,7 @@ export interface StreamedWriterOptions {
  * streamable report files) as targets finish.
  */
 export class StreamedReportWriter implements ResultSink {
-  readonly #lists: Record<ListName, Spool>;
+  readonly #lists: Record<ListName, Spool> | undefined;
   readonly #console: Spool | undefined;
   readonly #files: readonly (StreamedFile & { readonly spool: Spool })[];
   #failing = false;
@@ -104,7 +107,10 @@ export class StreamedReportWriter implements ResultSink {
     private readonly failOn: Severity | "none",
     private readonly options: StreamedWriterOptions = {},
   ) {
-    this.#lists = { facts: new Spool(jsonPath, "facts"), conditions: new Spool(jsonPath, "conditions"), results: new Spool(jsonPath, "results") };
+    this.#lists =
+      options.json === false
+        ? undefined
+        : { facts: new Spool(jsonPath, "facts"), conditions: new Spool(jsonPath, "conditions"), results: new Spool(jsonPath, "results") };
     this.#console = options.consoleView ? new Spool(jsonPath, "console") : undefined;
     this.#files = (options.files ?? []).map((file) => ({ ...file, spool: new Spool(file.path, "body") }));
   }
@@ -115,8 +121,11 @@ export class StreamedReportWriter implements ResultSink {
 
   async add(targetId: string, results: readonly CheckResult[]): Promise<void> {
     const ordered = [...results].sort(compareResults);
-    const part = this.tables.add(ordered);
-    for (const name of LISTS) await this.#lists[name].write(reportListItems(name, part[name]));
+    const lists = this.#lists;
+    if (lists) {
+      const part = this.tables.add(ordered);
+      for (const name of LISTS) await lists[name].write(reportListItems(name, part[name]));
+    }
     const target = this.targets.get(targetId) ?? { id: targetId };
     for (const file of this.#files) await file.spool.writeText(file.stream.target(target, ordered));
     if (this.failOn !== "none" && !this.#failing) {
@@ -129,34 +138,14 @@ export class StreamedReportWriter implements ResultSink {
   }
 
   /**
-   * Assembles `hardcheck.json` from the rest of the report and the spooled lists, atomically;
-   * writes the console view (when one was asked for) to `toConsole`, and returns the verdict for
+   * Assembles `hardcheck.json` (unless left out) from the rest of the report and the spooled lists,
+   * and every other file, each atomically; writes the console view (when one was asked for) to `toConsole`, and returns the verdict for
    * the exit code.
    */
   async finish(report: StreamedReport, toConsole?: (text: string) => void): Promise<StreamedOutcome> {
-    for (const name of LISTS) await this.#lists[name].close();
+    const lists = this.#lists;
     await this.#console?.close();
-    await writeFileAtomicFrom(this.jsonPath, async (handle) => {
-      const fields = Object.entries(report).filter(([, value]) => value !== undefined);
-      let first = true;
-      const next = async (text: string) => {
-        await handle.write(`${first ? "{\n" : ",\n"}${text}`);
-        first = false;
-      };
-      for (const [key, value] of fields) {
-        // A long list in parts: a merge of 100,000 targets never builds their text in one string.
-        let opening = true;
-        for (const part of serializeReportFieldParts(key, value)) {
-          if (opening) await next(part);
-          else await handle.write(part);
-          opening = false;
-        }
-        // The growing lists come right after the targets, where the document keeps them.
-        if (key === "targets") for (const name of LISTS) await this.#writeList(handle, name, next);
-      }
-      await handle.write("\n}\n");
-    });
-    for (const name of LISTS) await this.#lists[name].discard();
+    if (lists) await this.#writeJson(report, lists);
     for (const file of this.#files) {
       await file.spool.close();
       const { head, tail } = file.stream.end(report);
@@ -176,8 +165,33 @@ export class StreamedReportWriter implements ResultSink {
     return { failing: this.#failing };
   }
 
-  async #writeList(handle: FileHandle, name: ListName, next: (text: string) => Promise<void>): Promise<void> {
-    const spool = this.#lists[name];
+  /** Assembles `hardcheck.json` from the report's fields and the spooled lists, atomically. */
+  async #writeJson(report: StreamedReport, lists: Record<ListName, Spool>): Promise<void> {
+    for (const name of LISTS) await lists[name].close();
+    await writeFileAtomicFrom(this.jsonPath, async (handle) => {
+      const fields = Object.entries(report).filter(([, value]) => value !== undefined);
+      let first = true;
+      const next = async (text: string) => {
+        await handle.write(`${first ? "{\n" : ",\n"}${text}`);
+        first = false;
+      };
+      for (const [key, value] of fields) {
+        // A long list in parts: a merge of 100,000 targets never builds their text in one string.
+        let opening = true;
+        for (const part of serializeReportFieldParts(key, value)) {
+          if (opening) await next(part);
+          else await handle.write(part);
+          opening = false;
+        }
+        // The growing lists come right after the targets, where the document keeps them.
+        if (key === "targets") for (const name of LISTS) await this.#writeList(handle, lists[name], name, next);
+      }
+      await handle.write("\n}\n");
+    });
+    for (const name of LISTS) await lists[name].discard();
+  }
+
+  async #writeList(handle: FileHandle, spool: Spool, name: ListName, next: (text: string) => Promise<void>): Promise<void> {
     if (spool.count === 0) return next(`${JSON.stringify(name)}: []`);
     await next(`${JSON.stringify(name)}: [\n`);
     await copyInto(handle, spool.path);
@@ -186,7 +200,7 @@ export class StreamedReportWriter implements ResultSink {
 
   /** Removes the scratch files (a scan that failed before the document could be written). */
   async discard(): Promise<void> {
-    for (const name of LISTS) await this.#lists[name].discard();
+    for (const name of LISTS) await this.#lists?.[name].discard();
     for (const file of this.#files) await file.spool.discard();
     await this.#console?.discard();
   }
@@ -211,5 +225,34 @@ async function copyInto(handle: FileHandle, path: string): Promise<void> {
     }
   } finally {
     await source.close();
+  }
+}
+
+/**
+ * The targets a report lists, handed to a writer in the order results come (by code unit), so that
+ * those without results reach the other formats too, in the place a whole-document rendering gives them.
+ */
+export class ListedTargets {
+  readonly #ids: readonly string[];
+  #next = 0;
+
+  constructor(ids: Iterable<string>) {
+    this.#ids = [...ids].sort(compareTargetIds);
+  }
+
+  /** Adds, without results, every listed target before `target` that has not been added; `target` itself counts as added. */
+  async before(target: string, add: (id: string) => Promise<void>): Promise<void> {
+    for (; this.#next < this.#ids.length; this.#next++) {
+      const id = this.#ids[this.#next] as string;
+      const order = compareTargetIds(id, target);
+      if (order === 0) this.#next++;
+      if (order >= 0) return;
+      await add(id);
+    }
+  }
+
+  /** Adds, without results, every listed target not added yet. */
+  async rest(add: (id: string) => Promise<void>): Promise<void> {
+    for (; this.#next < this.#ids.length; this.#next++) await add(this.#ids[this.#next] as string);
   }
 }

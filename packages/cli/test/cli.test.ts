@@ -77,6 +77,10 @@ describe("hardcheck CLI", () => {
         `    endpoints: [{ url: "tcp://127.0.0.1:${refused.port}", tags: [legacy] }]`,
         "  - id: host-missing",
         `    endpoints: [{ url: "tcp://127.0.0.1:${refused.port}", tags: [required] }]`,
+        // Sorted by code unit this id comes first, by a locale's collation last: files written as targets
+        // stream in must come out the same as those rendered from the saved document.
+        "  - id: Zone",
+        `    endpoints: [{ url: "tcp://127.0.0.1:${refused.port}", tags: [legacy] }]`,
       ].join("\n"),
     );
   });
@@ -113,7 +117,14 @@ describe("hardcheck CLI", () => {
       const [a, b] = [await readFile(join(dir, "stream-a", file), "utf8"), await readFile(join(dir, "stream-b", file), "utf8")];
       expect(a, file).toBe(b);
     }
-    expect(parseReport(JSON.parse(await readFile(join(dir, "stream-a", "hardcheck.json"), "utf8")), "hardcheck.json").results.length).toBeGreaterThan(5);
+    // report --from reads the saved document target by target too: both sides equal the renderers fed the whole document.
+    const document = parseReport(JSON.parse(await readFile(join(dir, "stream-a", "hardcheck.json"), "utf8")), "hardcheck.json");
+    const { reporters } = await import("@hardcheck/reporters");
+    for (const reporter of reporters.filter((candidate) => candidate.id !== "console")) {
+      expect(await readFile(join(dir, "stream-b", reporter.fileName), "utf8"), reporter.id).toBe(String(reporter.render(document, { color: false })));
+    }
+    expect(whole.stdout).toBe(String(reporters.find((reporter) => reporter.id === "console")?.render(document, { color: false })));
+    expect(document.results.length).toBeGreaterThan(5);
     expect(await readFile(join(dir, "stream-a", "hardcheck.junit.xml"), "utf8")).toContain("<failure ");
     expect(JSON.parse(await readFile(join(dir, "stream-a", "hardcheck.sarif"), "utf8")).runs[0].results.length).toBeGreaterThan(0);
     // Nothing but the reports is left in the folder: the scratch files are gone.
@@ -147,12 +158,44 @@ describe("hardcheck CLI", () => {
         async (i) => parseReport(JSON.parse(await readFile(join(dir, `shard-${i}`, "hardcheck.json"), "utf8")), "hardcheck.json").targets.length,
       ),
     );
-    expect(shardTargets.reduce((a, b) => a + b, 0)).toBe(5);
+    expect(shardTargets.reduce((a, b) => a + b, 0)).toBe(6);
     const merged = await cli(["merge", "shard-1/hardcheck.json", "shard-2/hardcheck.json", "shard-3/hardcheck.json", "--out", "merged"], dir);
     expect(merged.code).toBe(0);
     const whole = parseReport(JSON.parse(await readFile(join(dir, "whole", "hardcheck.json"), "utf8")), "hardcheck.json");
     const combined = parseReport(JSON.parse(await readFile(join(dir, "merged", "hardcheck.json"), "utf8")), "hardcheck.json");
     expect(withoutTimes(combined)).toEqual(withoutTimes(whole));
+  });
+
+  it("merge writes every built-in format target by target, as report --from renders it from the merged document", async () => {
+    const formats = "json,junit,sarif,markdown,html";
+    for (const shard of ["1/3", "2/3", "3/3"])
+      await cli(["scan", "--config", config, "--out", `fmt-shard-${shard[0]}`, "--shard", shard, "--stdout", "none", "--as-of", "2026-06-01T00:00:00Z"], dir);
+    const shards = ["1", "2", "3"].map((i) => `fmt-shard-${i}/hardcheck.json`);
+    const merged = await inProcess(["merge", ...shards, "--out", "fmt-merged", "--format", formats], dir);
+    expect(merged.code).toBe(0);
+    const whole = await inProcess(["report", "--from", "fmt-merged/hardcheck.json", "--out", "fmt-whole", "--format", formats, "--stdout", "none"], dir);
+    expect(whole.code).toBe(0);
+    for (const file of ["hardcheck.json", "hardcheck.junit.xml", "hardcheck.sarif", "hardcheck.md", "hardcheck.html"]) {
+      const [a, b] = [await readFile(join(dir, "fmt-merged", file), "utf8"), await readFile(join(dir, "fmt-whole", file), "utf8")];
+      expect(a, file).toBe(b);
+    }
+    const junit = await readFile(join(dir, "fmt-merged", "hardcheck.junit.xml"), "utf8");
+    expect([...junit.matchAll(/<testsuite name="([^"]+)"/g)].map((match) => match[1])).toEqual([
+      "Zone",
+      "host-0",
+      "host-1",
+      "host-2",
+      "host-closed",
+      "host-missing",
+    ]);
+    const { readdir } = await import("node:fs/promises");
+    expect((await readdir(join(dir, "fmt-merged"))).sort()).toEqual([
+      "hardcheck.html",
+      "hardcheck.json",
+      "hardcheck.junit.xml",
+      "hardcheck.md",
+      "hardcheck.sarif",
+    ]);
   });
 
   it("refuses overlapping shards in merge", async () => {
@@ -287,7 +330,7 @@ describe("hardcheck CLI", () => {
   it("validates, lists and explains", async () => {
     const valid = await inProcess(["validate", config], dir);
     expect(valid.code).toBe(0);
-    expect(valid.stdout).toContain("valid — 1 pack(s), 3 rule(s), 5 target(s), 5 endpoint(s)");
+    expect(valid.stdout).toContain("valid — 1 pack(s), 3 rule(s), 6 target(s), 6 endpoint(s)");
     const list = await inProcess(["list-rules", "--config", config, "--json"], dir);
     expect((JSON.parse(list.stdout) as Array<{ id: string; class: string }>).map((rule) => `${rule.id}:${rule.class}`)).toEqual([
       "TEST-PORT-CLOSED:automated",

@@ -151,6 +151,7 @@ export {
   summarize,
   toReportTarget,
   upgradeReport,
+  withRuleFields,
 } from "./report/report.js";
 export { serializeReport, serializeReportField, serializeReportFieldParts } from "./report/serialize.js";
 export { evidenceIsBySource, joinResults, joinStoredResults, ReportTableBuilder, type StoredTables } from "./report/tables.js";

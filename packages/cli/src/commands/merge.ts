@@ -2,7 +2,6 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
-  type CheckResult,
   compareResults,
   compareTargetIds,
   evidenceIsBySource,
@@ -21,12 +20,13 @@ import {
   type Severity,
   type StreamedReport,
   summarize,
+  withRuleFields,
 } from "@hardcheck/core";
 import { writeFileAtomic } from "../atomic-write.js";
 import { HEADROOM_BYTES, heapBudget } from "../heap-budget.js";
 import { createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
-import { StreamedReportWriter } from "../report-stream.js";
+import { ListedTargets, type StreamedFile, StreamedReportWriter } from "../report-stream.js";
 import { exitCodeFor, exitCodeOf } from "./exit-code.js";
 import { renderFormats, splitFormats } from "./render.js";
 
@@ -52,11 +52,18 @@ export async function mergeCommand(files: string[], options: { out: string; form
   if (files.length === 0) throw new HardcheckError("HC_USAGE", "merge needs at least one report file");
   const { hardcheck }: { hardcheck: Hardcheck } = await createInstance(undefined, io.cwd);
   const { files: formats } = splitFormats(options.format, "none", hardcheck);
-  // Only hardcheck.json is written a target at a time; other formats render the whole merged document.
-  if (formats.length === 1 && formats[0] === "json") return mergeStreamed(files, options, io);
+  const outDir = resolve(io.cwd, options.out);
+  // The built-in formats are written a target at a time; a plugin's format needs the whole merged document.
+  const { formatStreamOf } = await import("@hardcheck/reporters");
+  const json = hardcheck.registry.reporters.get("json");
+  const streams = formats.flatMap((format) => {
+    const reporter = hardcheck.registry.reporters.get(format);
+    const stream = reporter && format !== "json" ? formatStreamOf(reporter, { color: false }) : undefined;
+    return reporter && stream ? [{ path: join(outDir, reporter.fileName), stream }] : [];
+  });
+  if (json?.fileName === "hardcheck.json" && streams.length === formats.length - 1) return mergeStreamed(files, options, streams, io);
   const reports = await Promise.all(files.map((file) => readReport(file, io.cwd)));
   const merged = mergeReports(reports);
-  const outDir = resolve(io.cwd, options.out);
   await mkdir(outDir, { recursive: true });
   const rendered = renderFormats(merged, formats, hardcheck, { color: false });
   for (const { fileName, content } of rendered) await writeFileAtomic(join(outDir, fileName), content);
@@ -125,7 +132,7 @@ async function openSource(file: string, io: CliIo): Promise<MergeSource> {
  * validated in a first pass before anything is written, then the shards' targets are merged in
  * target order and written as they come, byte for byte the document {@link mergeReports} builds.
  */
-async function mergeStreamed(files: string[], options: { out: string; failOn?: string }, io: CliIo): Promise<number> {
+async function mergeStreamed(files: string[], options: { out: string; failOn?: string }, streams: readonly StreamedFile[], io: CliIo): Promise<number> {
   // Half a scan's headroom: a merge's live set grows with its targets (100,000 of them held for the
   // header), and its work per target is small, so collecting twice as often costs little
   // (100 shards of 1,000 endpoints: 295 MiB peak at 113 s with a scan's headroom, 255 MiB at 128 s).
@@ -157,10 +164,14 @@ async function mergeStreamed(files: string[], options: { out: string; failOn?: s
   const writer = new StreamedReportWriter(
     join(outDir, "hardcheck.json"),
     new ReportTableBuilder((result) => bySource.has(`${result.pack}|${result.ruleId}`)),
-    new Map(),
+    new Map(merged.targets.map((target) => [target.id, target])),
     failOn,
-    { afterTarget: checkHeap },
+    { files: streams, afterTarget: checkHeap },
   );
+  writer.start({ tool: merged.tool, startedAt: merged.startedAt });
+  // Every listed target reaches the other formats, those without results too, in the order the results come.
+  const listed = new ListedTargets(merged.targets.map((target) => target.id));
+  const addEmpty = (id: string) => writer.add(id, []);
   const summary = summarize([]);
   let count = 0;
   try {
@@ -174,6 +185,7 @@ async function mergeStreamed(files: string[], options: { out: string; failOn?: s
       });
       if (next < 0) break;
       const head = heads[next] as IteratorYieldResult<{ readonly target: string; readonly results: ReportResult[] }>;
+      await listed.before(head.value.target, addEmpty);
       const results = [...head.value.results].sort(compareResults);
       for (const result of results) {
         if (result.status === "not-applicable") summary.notApplicable++;
@@ -182,10 +194,11 @@ async function mergeStreamed(files: string[], options: { out: string; failOn?: s
       count += results.length;
       await writer.add(
         head.value.target,
-        results.map((result) => withRule(result, rules.get(`${result.pack}|${result.ruleId}`))),
+        results.map((result) => withRuleFields(result, rules.get(`${result.pack}|${result.ruleId}`))),
       );
       heads[next] = await (iterators[next] as AsyncIterator<{ readonly target: string; readonly results: ReportResult[] }>).next();
     }
+    await listed.rest(addEmpty);
   } catch (error) {
     await writer.discard();
     throw error;
@@ -195,15 +208,4 @@ async function mergeStreamed(files: string[], options: { out: string; failOn?: s
   const { failing } = await writer.finish(document);
   io.stderr.write(`merged ${files.length} report(s): ${count} results (${summary.pass} pass, ${summary.fail} fail, ${summary.error} error) → ${options.out}\n`);
   return exitCodeOf(merged.incomplete, failing);
-}
-
-/** A result with its rule's fields, for the `--fail-on` verdict. */
-function withRule(result: ReportResult, rule: ReportRule | undefined): CheckResult {
-  return {
-    ...result,
-    checklistRef: rule?.checklistRef ?? null,
-    section: rule?.section ?? null,
-    title: rule?.title ?? result.ruleId,
-    severity: rule?.severity ?? "info",
-  };
 }

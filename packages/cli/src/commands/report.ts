@@ -1,13 +1,18 @@
 /** `hardcheck report --from hardcheck.json` and `hardcheck diff old.json new.json`: work on saved reports. */
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { HardcheckError } from "@hardcheck/core";
+import { type Hardcheck, HardcheckError, type OpenedReport, openReportStream, ReportTableBuilder, withRuleFields } from "@hardcheck/core";
 import { diffReports, renderDiffText } from "@hardcheck/reporters";
 import { writeFileAtomic } from "../atomic-write.js";
+import { HEADROOM_BYTES, heapBudget } from "../heap-budget.js";
 import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
+import { ListedTargets, StreamedReportWriter } from "../report-stream.js";
 import { readReport } from "./merge.js";
 import { renderFormats, splitFormats } from "./render.js";
+
+/** The document `scan` writes, which `report --from` rewrites only when asked for `json`. */
+const JSON_FILE = "hardcheck.json";
 
 /** Options of `hardcheck report`. */
 export interface ReportCommandOptions {
@@ -19,15 +24,23 @@ export interface ReportCommandOptions {
   readonly verbose?: boolean;
 }
 
-/** Renders a saved report in any format, as `scan` would have. */
+/**
+ * Renders a saved report in any format, as `scan` would have. A report in the line layout `scan`
+ * writes is read target by target when every format asked for is built in and no baseline is given,
+ * so memory holds one target however large the report; any other is read whole.
+ */
 export async function reportCommand(options: ReportCommandOptions, io: CliIo): Promise<number> {
-  const report = await readReport(options.from, io.cwd);
-  const baseline = options.baseline ? await readReport(options.baseline, io.cwd) : undefined;
   const { hardcheck } = await createInstance(undefined, io.cwd);
   const { files, stdoutFormat } = splitFormats(options.format, options.stdout, hardcheck);
   // The JSON document already exists (it is the input): only rewrite it when asked for explicitly.
   const wanted = files.filter((format) => format !== "json" || options.format.split(",").some((entry) => entry.trim() === "json"));
   const outDir = resolve(io.cwd, options.out);
+  if (!options.baseline) {
+    const streamed = await reportStreamed(options, wanted, stdoutFormat, hardcheck, outDir, io);
+    if (streamed !== undefined) return streamed;
+  }
+  const report = await readReport(options.from, io.cwd);
+  const baseline = options.baseline ? await readReport(options.baseline, io.cwd) : undefined;
   await mkdir(outDir, { recursive: true });
   const rendered = renderFormats(report, wanted, hardcheck, { color: false, ...(baseline ? { baseline } : {}) });
   for (const { fileName, content } of rendered) await writeFileAtomic(join(outDir, fileName), content);
@@ -37,6 +50,68 @@ export async function reportCommand(options: ReportCommandOptions, io: CliIo): P
     if (content !== undefined) io.stdout.write(typeof content === "string" ? content : new TextDecoder().decode(content));
   }
   if (rendered.length > 0) io.stderr.write(`reports written to ${options.out}: ${rendered.map((file) => file.fileName).join(", ")}\n`);
+  return EXIT.ok;
+}
+
+/**
+ * `report --from` target by target: undefined when the report or the formats asked for need the
+ * whole document (a plugin's format, a file not in the line layout), which the caller then reads.
+ */
+async function reportStreamed(
+  options: ReportCommandOptions,
+  formats: readonly string[],
+  stdoutFormat: string | undefined,
+  hardcheck: Hardcheck,
+  outDir: string,
+  io: CliIo,
+): Promise<number | undefined> {
+  const { consoleStream, formatStreamOf } = await import("@hardcheck/reporters");
+  const streams = formats.flatMap((format) => {
+    const reporter = hardcheck.registry.reporters.get(format);
+    const stream = reporter && format !== "json" ? formatStreamOf(reporter, { color: false }) : undefined;
+    return reporter && stream ? [{ format, fileName: reporter.fileName, path: join(outDir, reporter.fileName), stream }] : [];
+  });
+  const json = formats.includes("json") ? hardcheck.registry.reporters.get("json") : undefined;
+  if (streams.length !== formats.length - (json ? 1 : 0) || (json && json.fileName !== JSON_FILE)) return undefined;
+  if (stdoutFormat !== undefined && (stdoutFormat !== "console" || hardcheck.registry.reporters.get("console")?.id !== "console")) return undefined;
+  let opened: OpenedReport;
+  try {
+    opened = await openReportStream(resolve(io.cwd, options.from), options.from);
+  } catch (error) {
+    if (error instanceof HardcheckError) throw error;
+    throw new HardcheckError("HC_CONFIG_UNREADABLE", [{ file: options.from, message: "cannot read report file" }]);
+  }
+  if (opened.kind === "whole") return undefined;
+  const { header, evidenceBySource, targets } = opened.stream;
+  await mkdir(outDir, { recursive: true });
+  const view = stdoutFormat === "console" ? consoleStream({ color: useColor(io.stdout, io.env), verbose: options.verbose === true }) : undefined;
+  const writer = new StreamedReportWriter(
+    join(outDir, JSON_FILE),
+    new ReportTableBuilder((result) => evidenceBySource.has(`${result.pack}|${result.ruleId}`)),
+    new Map(header.targets.map((target) => [target.id, target])),
+    "none",
+    { ...(view ? { consoleView: view } : {}), files: streams, afterTarget: heapBudget(HEADROOM_BYTES), json: json !== undefined },
+  );
+  writer.start({ tool: header.tool, startedAt: header.startedAt });
+  const rules = new Map(header.rules.map((rule) => [`${rule.pack}|${rule.id}`, rule]));
+  const listed = new ListedTargets(header.targets.map((target) => target.id));
+  const addEmpty = (id: string) => writer.add(id, []);
+  try {
+    for await (const part of targets()) {
+      await listed.before(part.target, addEmpty);
+      await writer.add(
+        part.target,
+        part.join().map((result) => withRuleFields(result, rules.get(`${result.pack}|${result.ruleId}`))),
+      );
+    }
+    await listed.rest(addEmpty);
+  } catch (error) {
+    await writer.discard();
+    throw error;
+  }
+  await writer.finish(header, (text) => io.stdout.write(text));
+  const written = [...(json ? [JSON_FILE] : []), ...streams.map((stream) => stream.fileName)];
+  if (written.length > 0) io.stderr.write(`reports written to ${options.out}: ${written.join(", ")}\n`);
   return EXIT.ok;
 }
 

@@ -460,26 +460,32 @@ function upgradeToV2(report: ReportDocumentV1): ReportDocumentV2 {
  */
 export function resultsWithRules(report: Pick<ReportDocument, "facts" | "conditions" | "results" | "rules">): CheckResult[] {
   const rules = new Map(report.rules.map((rule) => [`${rule.pack}|${rule.id}`, rule]));
-  return joinResults(report).map((result) => {
-    const rule: Partial<ResultRuleFields> = rules.get(`${result.pack}|${result.ruleId}`) ?? {};
-    return {
-      ruleId: result.ruleId,
-      pack: result.pack,
-      checklistRef: rule.checklistRef ?? null,
-      section: rule.section ?? null,
-      title: rule.title ?? result.ruleId,
-      severity: rule.severity ?? "info",
-      target: result.target,
-      endpoint: result.endpoint,
-      status: result.status,
-      message: result.message,
-      conditions: result.conditions,
-      evidence: result.evidence,
-      ...(rule.source ? { source: rule.source } : {}),
-      ...(result.attestation ? { attestation: result.attestation } : {}),
-      ...(result.waiver ? { waiver: result.waiver } : {}),
-    };
-  });
+  return joinResults(report).map((result) => withRuleFields(result, rules.get(`${result.pack}|${result.ruleId}`)));
+}
+
+/**
+ * One joined result with its rule's fields (title, severity, checklist reference, section, source), as
+ * reporters take results; a rule the report does not list leaves the rule id as title and `info`.
+ */
+export function withRuleFields(result: ReportResult, rule: Partial<ResultRuleFields> | undefined): CheckResult {
+  const fields = rule ?? {};
+  return {
+    ruleId: result.ruleId,
+    pack: result.pack,
+    checklistRef: fields.checklistRef ?? null,
+    section: fields.section ?? null,
+    title: fields.title ?? result.ruleId,
+    severity: fields.severity ?? "info",
+    target: result.target,
+    endpoint: result.endpoint,
+    status: result.status,
+    message: result.message,
+    conditions: result.conditions,
+    evidence: result.evidence,
+    ...(fields.source ? { source: fields.source } : {}),
+    ...(result.attestation ? { attestation: result.attestation } : {}),
+    ...(result.waiver ? { waiver: result.waiver } : {}),
+  };
 }
 
 /** 32-bit FNV-1a: a stable hash that does not change between Node versions or machines. */

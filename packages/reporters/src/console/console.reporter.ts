@@ -2,6 +2,7 @@
 import {
   blamedConditions,
   type CheckResult,
+  compareTargetIds,
   defineReporter,
   describeCondition,
   printableDeep,
@@ -40,8 +41,14 @@ export function renderConsole(document: ReportDocument, options: ConsoleReporter
   const report = printableDeep(document);
   const view = consoleStream(options, report);
   const byTarget = new Map<string, CheckResult[]>();
-  for (const result of resultsWithRules(report)) byTarget.set(result.target, [...(byTarget.get(result.target) ?? []), result]);
-  const sections = report.targets.map((target) => view.target(target, byTarget.get(target.id) ?? []));
+  for (const result of resultsWithRules(report)) {
+    const list = byTarget.get(result.target);
+    if (list) list.push(result);
+    else byTarget.set(result.target, [result]);
+  }
+  // Targets in the order a streamed scan hands them over, so the view equals what the scan printed.
+  const ordered = [...report.targets].sort((a, b) => compareTargetIds(a.id, b.id));
+  const sections = ordered.map((target) => view.target(target, byTarget.get(target.id) ?? []));
   return sections.join("") + view.end(report);
 }
 

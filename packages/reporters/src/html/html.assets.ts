@@ -35,7 +35,16 @@ export const HTML_SCRIPT = `
 "use strict";
 const data = JSON.parse(document.getElementById("hc-data").textContent);
 const report = data.report;
-const results = report.results;
+// Each target's part holds the objects its results read once: put them back where they were.
+const results = [];
+for (const part of data.parts) {
+  for (const r of part.results) {
+    if (r.evidenceRefs) for (const fact of Object.keys(r.evidenceRefs)) r.evidence[fact] = part.values[r.evidenceRefs[fact]];
+    for (const c of r.conditions) if (c.actualRef !== undefined) c.actual = part.values[c.actualRef];
+    results.push(r);
+  }
+}
+report.results = results;
 const baseline = data.baseline || null;
 const rules = data.rules;
 const PAGE = 200;
@@ -61,7 +70,7 @@ function el(tag, props) {
 const keyOf = (r) => r.pack + "|" + r.ruleId + "|" + r.target + "|" + (r.endpoint || "");
 const isNew = (r) => baseline !== null && baseline[keyOf(r)] === "new";
 const brief = (value, max) => { const text = JSON.stringify(value === undefined ? null : value); return text.length > max ? text.slice(0, max - 1) + "…" : text; };
-const blameOf = new Map(results.map((r, i) => [r, data.blame[i] || []]));
+const blameOf = new Map(results.map((r) => [r, r.blame || []]));
 const ruleIndex = new Map(rules.map((rule) => [rule.pack + "|" + rule.id, rule]));
 const badge = (status) => el("span", { class: "badge s-" + status, text: LABEL[status] });
 

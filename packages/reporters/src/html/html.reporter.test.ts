@@ -234,6 +234,31 @@ describe("HTML reporter in Chromium", () => {
     await page.close();
   });
 
+  it("stores a value the results of a target share once in the page, and shows it in each", async () => {
+    const certificate = { subject: "CN=shared-subject.example", san: ["shared-subject.example"], keyBits: 2048 };
+    const expiring = {
+      conditions: [{ where: "all[0]", fact: "tls.certificate", operator: "certificateValidFor", expected: 30, actual: certificate, outcome: "fail" as const }],
+      evidence: { "tls.certificate": certificate },
+    };
+    const results = [
+      sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "fail", expiring),
+      sampleResult("DEMO-TLS-VERSION", "mail", "tls://mail.example:465", "pass", { evidence: { "tls.certificate": certificate, "tls.version": "TLSv1.3" } }),
+    ];
+    const html = renderHtml(sampleReport(undefined, results));
+    // Once as data (the failing condition's wording quotes it again, as text).
+    expect(html.split('{"subject":"CN=shared-subject.example"').length - 1).toBe(1);
+    const page = await open("shared.html", html);
+    for (const rule of ["DEMO-CERT", "DEMO-TLS-VERSION"]) {
+      const row = page.locator("#results details.result", { hasText: rule });
+      await row.locator("summary").click();
+      expect(await row.locator("pre.evidence").textContent(), rule).toContain("CN=shared-subject.example");
+    }
+    const failed = page.locator("#results details.result", { hasText: "DEMO-CERT" });
+    expect(await failed.locator("table").textContent()).toContain("CN=shared-subject.example");
+    expect(await page.locator("#results details.result", { hasText: "DEMO-TLS-VERSION" }).locator("pre.evidence").textContent()).toContain("TLSv1.3");
+    await page.close();
+  });
+
   it("logged no console error, opened no dialog and made no network request", () => {
     expect(problems).toEqual([]);
     expect(dialogs).toEqual([]);

@@ -4,8 +4,10 @@
  */
 import {
   blamedConditions,
+  type CheckResult,
   defineReporter,
   describeCondition,
+  type JsonValue,
   printableDeep,
   type ReportDocument,
   type ReporterOptions,
@@ -44,37 +46,74 @@ export function renderHtml(document: ReportDocument, options: HtmlReporterOption
   return renderThroughStream(document, resultsWithRules(document), htmlStream(options, document));
 }
 
+/** A value whose JSON is shorter than this stays in place: a reference would save nothing. */
+const SHORTEST_SHARED = 24;
+
 /**
- * The HTML page target by target: each result goes into the page's data as it comes (with the
- * conditions that decided it worded for the page), and the page around the data is written at the
- * end. Marking NEW against `options.baseline` needs the whole report, `whole`.
+ * One target's results as the page's data holds them: every object or list a result reads (its
+ * evidence, its conditions' actual values) once in `values`, the results pointing at it
+ * (`evidenceRefs`, `actualRef`), and the conditions that decided each failure worded as `blame`.
+ * The results of one endpoint read the same facts over and over; stored once, the page is about
+ * the size of hardcheck.json instead of several times it.
+ */
+function pagePart(results: readonly CheckResult[]): string {
+  const values: string[] = [];
+  const seen = new Map<string, number>();
+  const refer = (value: JsonValue | undefined): number | undefined => {
+    if (value === null || typeof value !== "object") return undefined;
+    const json = scriptJson(value);
+    if (json.length < SHORTEST_SHARED) return undefined;
+    let index = seen.get(json);
+    if (index === undefined) {
+      index = values.length;
+      values.push(json);
+      seen.set(json, index);
+    }
+    return index;
+  };
+  const stored = results.map((result) => {
+    const evidence: Record<string, JsonValue> = {};
+    const evidenceRefs: Record<string, number> = {};
+    for (const [fact, value] of Object.entries(result.evidence)) {
+      const index = refer(value);
+      // The key keeps its place in the evidence; the page puts the value back there.
+      evidence[fact] = index === undefined ? value : 0;
+      if (index !== undefined) evidenceRefs[fact] = index;
+    }
+    const conditions = result.conditions.map((condition) => {
+      const index = refer(condition.actual);
+      if (index === undefined) return condition;
+      const { actual: _actual, ...rest } = condition;
+      return { ...rest, actualRef: index };
+    });
+    const blame = blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120));
+    return scriptJson({ ...result, evidence, conditions, ...(Object.keys(evidenceRefs).length > 0 ? { evidenceRefs } : {}), blame });
+  });
+  return `{"values":[${values.join(",")}],"results":[${stored.join(",")}]}`;
+}
+
+/**
+ * The HTML page target by target: each target's results go into the page's data as they come (see
+ * {@link pagePart}), and the page around the data is written at the end. Marking NEW against
+ * `options.baseline` needs the whole report, `whole`.
  */
 export function htmlStream(options: HtmlReporterOptions = {}, whole?: ReportDocument): FormatStream {
   const states = whole ? baselineStates(printableDeep(whole), options) : undefined;
-  // The conditions that decided each failure, worded by core like every other reporter (by result index).
-  const blame: string[] = [];
+  let parts = 0;
   return {
     start() {},
     target(_target, given) {
+      if (given.length === 0) return "";
       // Servers wrote much of this text: a direction override or a control character in a certificate
       // name must not reorder or hide what the reader sees, so the page shows every string escaped.
-      const results = printableDeep(given);
-      const parts = results.map((result) => {
-        blame.push(scriptJson(blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120))));
-        return scriptJson(result);
-      });
-      const first = blame.length === parts.length;
-      return parts.length === 0 ? "" : `${first ? "" : ","}${parts.join(",")}`;
+      const part = pagePart(printableDeep(given));
+      return `${parts++ === 0 ? "" : ","}${part}`;
     },
     end(frame) {
       const report = printableDeep(frame);
-      // The page's script reads each result joined (rule fields, evidence, conditions): the tables the
-      // document stores them in stay out of the page. The results stand where the document keeps them, after the targets.
+      // The page's script joins each target's part itself: the document's own tables stay out of the page.
       const fields = Object.entries(report).filter(([key, value]) => value !== undefined && key !== "facts" && key !== "conditions" && key !== "results");
-      const at = fields.findIndex(([key]) => key === "targets") + 1;
       const field = ([key, value]: [string, unknown]) => `${JSON.stringify(key)}:${scriptJson(value)}`;
-      const before = fields.slice(0, at).map(field);
-      const after = fields.slice(at).map(field);
       const s = report.summary;
       const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
       const title = options.title ?? "hardcheck report";
@@ -119,9 +158,8 @@ export function htmlStream(options: HtmlReporterOptions = {}, whole?: ReportDocu
 </body>
 </html>
 `;
-      const dataHead = `{"report":{${[...before, '"results":['].join(",")}`;
-      const dataTail = `]${after.length > 0 ? `,${after.join(",")}` : ""}},"rules":${scriptJson(report.rules)},"baseline":${scriptJson(states ? Object.fromEntries(states) : null)},"blame":[${blame.join(",")}]}`;
-      return { head: head + dataHead, tail: dataTail + tail };
+      const dataHead = `{"report":{${fields.map(field).join(",")}},"rules":${scriptJson(report.rules)},"baseline":${scriptJson(states ? Object.fromEntries(states) : null)},"parts":[`;
+      return { head: head + dataHead, tail: `]}${tail}` };
     },
   };
 }

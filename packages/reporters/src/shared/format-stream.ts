@@ -4,7 +4,7 @@
  * whole scan is known. A writer spools the targets' text and puts the file together at the end, so
  * memory holds the targets in flight, not the scan.
  */
-import type { CheckResult, ReportDocument, ReportTarget } from "@hardcheck/core";
+import { type CheckResult, compareTargetIds, type ReportDocument, type ReportTarget } from "@hardcheck/core";
 
 /** Everything of a report but its results and their tables: what a streamed scan returns at its end. */
 export type ReportFrame = Omit<ReportDocument, "results" | "facts" | "conditions">;
@@ -34,8 +34,9 @@ export function reportTargetOf(target: StreamTarget): ReportTarget | undefined {
 }
 
 /**
- * Feeds a whole document to a format stream: targets in the document's order (then any target a
- * result names that the document does not list), each with its results in document order.
+ * Feeds a whole document to a format stream: every target the document lists or a result names, in
+ * the order a streamed scan hands them over (by code unit, {@link compareTargetIds}), each with its
+ * results in document order. So a file rendered from a saved report equals the one the scan wrote.
  */
 export function renderThroughStream(report: ReportDocument, results: readonly CheckResult[], stream: FormatStream): string {
   stream.start(report);
@@ -46,7 +47,10 @@ export function renderThroughStream(report: ReportDocument, results: readonly Ch
     else byTarget.set(result.target, [result]);
   }
   const listed = new Map(report.targets.map((target) => [target.id, target]));
-  const body = [...byTarget].map(([id, targetResults]) => stream.target(listed.get(id) ?? { id }, targetResults)).join("");
+  const body = [...byTarget]
+    .sort(([a], [b]) => compareTargetIds(a, b))
+    .map(([id, targetResults]) => stream.target(listed.get(id) ?? { id }, targetResults))
+    .join("");
   const { head, tail } = stream.end(report);
   return head + body + tail;
 }
