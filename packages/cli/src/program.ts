@@ -162,7 +162,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .requiredOption("-o, --out <dir>", "directory for the merged report")
     .option(
       "-f, --format <list>",
-      "formats to write besides hardcheck.json (hardcheck.json alone is merged a target at a time; other formats render the whole merged report in memory)",
+      "formats to write besides hardcheck.json (the built-in ones are written a target at a time; a plugin's format renders the whole merged report in memory)",
       "json",
     )
     .addOption(

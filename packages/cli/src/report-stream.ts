@@ -150,7 +150,7 @@ export class StreamedReportWriter implements ResultSink {
       await file.spool.close();
       const { head, tail } = file.stream.end(report);
       await writeFileAtomicFrom(file.path, async (handle) => {
-        await handle.write(head);
+        await writeParts(handle, head);
         await copyInto(handle, file.spool.path);
         await handle.write(tail);
       });
@@ -204,6 +204,29 @@ export class StreamedReportWriter implements ResultSink {
     for (const file of this.#files) await file.spool.discard();
     await this.#console?.discard();
   }
+}
+
+/** How much of a head given in parts is gathered before it is written. */
+const PARTS_BATCH_CHARS = 1 << 16;
+
+/** Writes a format's head, given at once or in parts, a batch of parts at a time. */
+async function writeParts(handle: FileHandle, head: string | Iterable<string>): Promise<void> {
+  if (typeof head === "string") {
+    await handle.write(head);
+    return;
+  }
+  let batch: string[] = [];
+  let length = 0;
+  for (const part of head) {
+    batch.push(part);
+    length += part.length;
+    if (length >= PARTS_BATCH_CHARS) {
+      await handle.write(batch.join(""));
+      batch = [];
+      length = 0;
+    }
+  }
+  if (batch.length > 0) await handle.write(batch.join(""));
 }
 
 /** Size of the one buffer a spool is copied through. */

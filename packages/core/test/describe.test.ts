@@ -1,6 +1,6 @@
 /** Failure wording: set operators name the members that break the rule, decided by the real engine. */
 import { describe, expect, it } from "vitest";
-import { blamedConditions, describeCondition, describeFailures } from "../src/engine/describe.js";
+import { blamedConditions, briefValue, describeCondition, describeFailures } from "../src/engine/describe.js";
 import { compileRule, Evaluator } from "../src/engine/evaluate.js";
 import type { Rule, TopLevelCondition } from "../src/model/rule.js";
 import type { JsonValue } from "../src/model/values.js";
@@ -108,5 +108,20 @@ describe("failure messages name the offenders", () => {
     const lines = blamedConditions(traces).map((trace) => describeCondition(trace));
     expect(lines).toEqual(["a equal 1 — got 0", "not c equal 1 — got 1"]);
     expect(describeFailures(traces)).toBe(lines.join("; "));
+  });
+});
+
+describe("briefValue", () => {
+  it("cuts a long value to the length asked for, with an ellipsis, and never inside a surrogate pair", () => {
+    const long = { subject: `CN=${"a".repeat(200)}` };
+    const cut = briefValue(long, 40);
+    expect(cut).toHaveLength(40);
+    expect(cut).toBe(`${JSON.stringify(long).slice(0, 39)}…`);
+    // "😀" is two UTF-16 units: a cut between them would leave half a character.
+    const emoji = `${"x".repeat(37)}😀😀😀`;
+    const atPair = briefValue(emoji, 40);
+    expect(atPair).toBe(`"${"x".repeat(37)}…`);
+    expect(atPair).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    expect(briefValue("short")).toBe('"short"');
   });
 });

@@ -26,7 +26,7 @@ export { jsonReporter } from "./json/json.reporter.js";
 export { escapeXml, junitReporter, junitStream, renderJunit } from "./junit/junit.reporter.js";
 export { escapeMarkdown, type MarkdownReporterOptions, markdownReporter, markdownStream, renderMarkdown } from "./markdown/markdown.reporter.js";
 export { buildSarif, SARIF_MAX_RESULTS_PER_RUN, type SarifLog, type SarifReporterOptions, sarifReporter, sarifStream } from "./sarif/sarif.reporter.js";
-export { type FormatStream, type ReportFrame, type ReportStart, renderThroughStream, type StreamTarget } from "./shared/format-stream.js";
+export { type FormatStream, headText, type ReportFrame, type ReportStart, renderThroughStream, type StreamTarget } from "./shared/format-stream.js";
 export { findingKey, ruleCatalog } from "./shared/report-view.js";
 
 /**

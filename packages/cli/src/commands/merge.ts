@@ -128,9 +128,10 @@ async function openSource(file: string, io: CliIo): Promise<MergeSource> {
 }
 
 /**
- * The merge of `hardcheck.json` alone, in memory bounded by one target per shard: every shard is
- * validated in a first pass before anything is written, then the shards' targets are merged in
- * target order and written as they come, byte for byte the document {@link mergeReports} builds.
+ * The merge in memory bounded by one target per shard: every shard is validated in a first pass
+ * before anything is written, then the shards' targets are merged in target order and written as
+ * they come, to `hardcheck.json` (byte for byte the document {@link mergeReports} builds) and to the
+ * built-in formats in `streams` (byte for byte what their renderers make of that document).
  */
 async function mergeStreamed(files: string[], options: { out: string; failOn?: string }, streams: readonly StreamedFile[], io: CliIo): Promise<number> {
   // Half a scan's headroom: a merge's live set grows with its targets (100,000 of them held for the

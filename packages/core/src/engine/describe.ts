@@ -22,10 +22,22 @@ export function blamedConditions(conditions: readonly ConditionTrace[]): Conditi
   return conditions.filter((condition) => condition.outcome !== "not-evaluated" && (condition.outcome === "fail") !== isNegated(condition));
 }
 
+/**
+ * The first `length` UTF-16 units of `text`, never ending inside a surrogate pair, as a string of
+ * its own. V8 cuts strings by reference: a short cut would keep the whole text alive as long as
+ * the cut lives, and a report holds these lines for thousands of findings, each cut from a value
+ * of kilobytes (a certificate, a list of suites).
+ */
+function detachedPrefix(text: string, length: number): string {
+  const code = text.charCodeAt(length - 1);
+  const end = code >= 0xd800 && code <= 0xdbff ? length - 1 : length;
+  return Buffer.from(text.slice(0, end), "utf8").toString("utf8");
+}
+
 /** A JSON value shortened for one line of text. */
 export function briefValue(value: JsonValue | undefined, maxLength = 80): string {
   const text = JSON.stringify(value) ?? "null";
-  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+  return text.length > maxLength ? `${detachedPrefix(text, maxLength - 1)}…` : text;
 }
 
 /** Members as `"a", "b"`, cut to about `maxLength` characters with a count of the rest. */

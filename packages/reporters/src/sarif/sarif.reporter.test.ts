@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import type { CheckResult } from "@hardcheck/core";
+import { type CheckResult, resultsWithRules } from "@hardcheck/core";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { expectGolden, sampleReport, sampleResult } from "../../test/sample-report.js";
-import { buildSarif, sarifReporter } from "./sarif.reporter.js";
+import { buildSarif, sarifReporter, sarifStream } from "./sarif.reporter.js";
 
 const require = createRequire(import.meta.url);
 const sarifSchema = JSON.parse(readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
@@ -155,7 +155,7 @@ describe("SARIF reporter", () => {
     expect(limited?.results).toHaveLength(10);
     expect(limited?.results.every((result) => result.ruleId === "DEMO-CERT")).toBe(true);
     expect(limited?.invocations[0]?.toolExecutionNotifications.map((n) => n.descriptor.id)).toContain("HC_SARIF_TRUNCATED");
-    // Every finding is counted, though only the first ten of each severity are held on the way.
+    // Every finding is counted, though only the ten that will be listed are held on the way.
     expect(limited?.invocations[0]?.toolExecutionNotifications.map((n) => n.message.text)).toContain(
       "20 of 30 findings left out to stay within 10 results per run (least severe first)",
     );
@@ -163,6 +163,53 @@ describe("SARIF reporter", () => {
       Array.from({ length: 10 }, (_, index) => `t${String(index * 3).padStart(2, "0")}`),
     );
     expect(validateSarif(buildSarif(sampleReport(undefined, many), { maxResults: 10 }))).toBe(true);
+  });
+
+  it("holds no more findings than it lists when the severe ones come last, and caps the checks that could not run", () => {
+    const id = (prefix: string, index: number) => `${prefix}${String(index).padStart(2, "0")}`;
+    const results = [
+      ...Array.from({ length: 15 }, (_, index) => sampleResult("DEMO-BANNER", id("a", index), null, "fail")),
+      ...Array.from({ length: 9 }, (_, index) => sampleResult("DEMO-CERT", id("b", index), null, "fail")),
+      ...Array.from({ length: 15 }, (_, index) => sampleResult("DEMO-CERT", id("c", index), null, "error", { message: "connect ECONNREFUSED" })),
+    ];
+    const run = runOf(buildSarif(sampleReport(undefined, results), { maxResults: 10 }))[0];
+    // The nine severe findings push out all but the first of the less severe ones.
+    expect(run?.results.map((result) => (result.properties as { target: string }).target)).toEqual([
+      "a00",
+      ...Array.from({ length: 9 }, (_, index) => id("b", index)),
+    ]);
+    const notifications = run?.invocations[0]?.toolExecutionNotifications ?? [];
+    expect(notifications.filter((notification) => notification.level === "error")).toHaveLength(10);
+    expect(notifications.map((notification) => notification.message.text)).toEqual(
+      expect.arrayContaining([
+        "14 of 24 findings left out to stay within 10 results per run (least severe first)",
+        "5 of 15 checks that could not run left out to stay within 10 notifications (hardcheck.json lists them all)",
+      ]),
+    );
+    expect(validateSarif(buildSarif(sampleReport(undefined, results), { maxResults: 10 }))).toBe(true);
+  });
+
+  it("writes the log in parts, one result at a time, byte for byte the log written whole", () => {
+    const findings = Array.from({ length: 5 }, (_, index) =>
+      sampleResult("DEMO-CERT", `t${index}`, "tls://h:443", "fail", { message: `line\nbreak ${index}` }),
+    );
+    for (const report of [sampleReport(), sampleReport(undefined, findings), sampleReport(undefined, [sampleResult("DEMO-CERT", "t0", null, "pass")])]) {
+      const stream = sarifStream();
+      stream.start(report);
+      const results = resultsWithRules(report);
+      for (const id of new Set(results.map((result) => result.target))) {
+        stream.target(
+          { id },
+          results.filter((result) => result.target === id),
+        );
+      }
+      const { head, tail } = stream.end(report);
+      const parts = typeof head === "string" ? [head] : [...head];
+      const listed = buildSarif(report).runs[0]?.results as unknown[];
+      // The text before the first result, one part per result after it, the list's end and the rest.
+      expect(parts).toHaveLength(listed.length === 0 ? 2 : listed.length + 2);
+      expect(parts.join("") + tail).toBe(String(sarifReporter.render(report, {})));
+    }
   });
 
   it("marks results against a baseline as new, unchanged or updated", () => {

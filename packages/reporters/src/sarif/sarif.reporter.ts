@@ -2,7 +2,7 @@
  * SARIF 2.1.0 for CI pipelines and GitHub code scanning. Findings are failing (and waived) checks;
  * errors are tool execution notifications, because an unreachable endpoint is not a finding.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   blamedConditions,
   type CheckResult,
@@ -170,10 +170,15 @@ interface Listed {
  * be kept, and is only counted.
  */
 class SarifCollector {
-  readonly #findings: Listed[] = [];
+  /**
+   * The findings the log will list, by severity (most severe first), each class in the order seen:
+   * never more than the log can hold, so a scan with millions of findings keeps only those.
+   */
+  readonly #kept: { readonly order: number; readonly listed: Listed }[][] = SEVERITIES.map(() => []);
+  #keptCount = 0;
   readonly #errors: Listed[] = [];
-  readonly #perSeverity = new Map<Severity, number>();
   #findingCount = 0;
+  #errorCount = 0;
   readonly #maxResults: number;
 
   constructor(
@@ -186,13 +191,23 @@ class SarifCollector {
   add(results: readonly CheckResult[]): void {
     for (const result of results) {
       const finding = result.status === "fail" || (result.status === "waived" && this.options.waived !== "omit");
-      if (finding) {
-        this.#findingCount++;
-        const seen = (this.#perSeverity.get(result.severity) ?? 0) + 1;
-        this.#perSeverity.set(result.severity, seen);
-        if (seen <= this.#maxResults) this.#findings.push(this.#listed(result));
-      } else if (result.status === "error") this.#errors.push(this.#listed(result));
+      if (finding) this.#keep(result, this.#findingCount++);
+      else if (result.status === "error" && this.#errorCount++ < this.#maxResults) this.#errors.push(this.#listed(result));
     }
+  }
+
+  /** Keeps a finding if it is among the most severe seen so far, the earlier first within a severity. */
+  #keep(result: CheckResult, order: number): void {
+    const rank = SEVERITIES.indexOf(result.severity);
+    if (this.#keptCount >= this.#maxResults) {
+      // Full: the new finding takes the place of the latest of the least severe, if it is more severe.
+      const least = this.#kept.findLastIndex((kept) => kept.length > 0);
+      if (least <= rank) return;
+      this.#kept[least]?.pop();
+      this.#keptCount--;
+    }
+    this.#kept[rank]?.push({ order, listed: this.#listed(result) });
+    this.#keptCount++;
   }
 
   #listed(result: CheckResult): Listed {
@@ -214,6 +229,16 @@ class SarifCollector {
   }
 
   log(report: ReportFrame): SarifLog {
+    const { log, results } = this.parts(report);
+    const [run] = log.runs;
+    return { ...log, runs: [{ ...run, results: [...results] }] };
+  }
+
+  /**
+   * The log with an empty result list, and its results made one at a time: a log of 25,000 results
+   * is written without holding them all as objects, or as one string.
+   */
+  parts(report: ReportFrame): { readonly log: SarifLog; readonly results: Iterable<Record<string, unknown>> } {
     const { options, states } = this;
     const maxResults = this.#maxResults;
     const rules = report.rules;
@@ -223,16 +248,10 @@ class SarifCollector {
       rules: new Map(rules.map((rule) => [ruleKey(rule.pack, rule.id), rule])),
       configFile: options.configFile,
     };
-    const findings = this.#findings;
-    const kept =
-      this.#findingCount > maxResults
-        ? findings
-            .map((result, order) => ({ result, order }))
-            .sort((a, b) => SEVERITIES.indexOf(a.result.severity) - SEVERITIES.indexOf(b.result.severity) || a.order - b.order)
-            .slice(0, maxResults)
-            .sort((a, b) => a.order - b.order)
-            .map(({ result }) => result)
-        : findings;
+    const kept = this.#kept
+      .flat()
+      .sort((a, b) => a.order - b.order)
+      .map(({ listed }) => listed);
     const notifications: Record<string, unknown>[] = this.#errors.map((result) => ({
       level: "error",
       message: { text: `${result.ruleId} on ${result.target}${result.endpoint ? ` ${result.endpoint}` : ""}: ${result.message}` },
@@ -252,10 +271,19 @@ class SarifCollector {
         descriptor: { id: "HC_SARIF_TRUNCATED" },
       });
     }
+    if (this.#errors.length < this.#errorCount) {
+      notifications.push({
+        level: "warning",
+        message: {
+          text: `${this.#errorCount - this.#errors.length} of ${this.#errorCount} checks that could not run left out to stay within ${maxResults} notifications (hardcheck.json lists them all)`,
+        },
+        descriptor: { id: "HC_SARIF_TRUNCATED" },
+      });
+    }
     for (const notice of report.notices) {
       notifications.push({ level: notice.level === "warning" ? "warning" : "note", message: { text: notice.message }, descriptor: { id: notice.code } });
     }
-    const results = kept.map((result) => {
+    const entry = (result: Listed) => {
       const index = ruleIndex.get(ruleKey(result.pack, result.ruleId));
       const where = location(result, locator);
       return {
@@ -287,8 +315,11 @@ class SarifCollector {
           status: result.status,
         },
       };
-    });
-    return {
+    };
+    function* results(): Generator<Record<string, unknown>> {
+      for (const result of kept) yield entry(result);
+    }
+    const log: SarifLog = {
       $schema: "https://json.schemastore.org/sarif-2.1.0.json",
       version: "2.1.0",
       runs: [
@@ -311,11 +342,12 @@ class SarifCollector {
             },
           ],
           columnKind: "unicodeCodePoints",
-          results,
+          results: [],
           properties: { summary: report.summary, packs: report.packs },
         },
       ],
     };
+    return { log, results: results() };
   }
 }
 
@@ -327,6 +359,28 @@ export function buildSarif(report: ReportDocument, options: SarifReporterOptions
 }
 
 const sarifText = (log: SarifLog) => `${JSON.stringify(log, null, 2)}\n`;
+
+/**
+ * The text of a log with an empty result list and its results given one at a time, in parts: byte
+ * for byte {@link sarifText} of the log holding them, never more than one result's text at once.
+ */
+function* sarifTextParts(log: SarifLog, results: Iterable<Record<string, unknown>>): Generator<string> {
+  // Where the results go: a marker no text of the log can contain, in place of the list.
+  const marker = `hardcheck-results-${randomUUID()}`;
+  const [run] = log.runs;
+  const text = sarifText({ ...log, runs: [{ ...run, results: marker }] });
+  const at = text.indexOf(JSON.stringify(marker));
+  const lineStart = text.lastIndexOf("\n", at) + 1;
+  const indent = " ".repeat(text.slice(lineStart).search(/\S/));
+  const inner = `${indent}  `;
+  let first = true;
+  for (const result of results) {
+    yield `${first ? `${text.slice(0, at)}[\n` : ",\n"}${inner}${JSON.stringify(result, null, 2).replaceAll("\n", `\n${inner}`)}`;
+    first = false;
+  }
+  yield first ? `${text.slice(0, at)}[]` : `\n${indent}]`;
+  yield text.slice(at + JSON.stringify(marker).length);
+}
 
 /**
  * The SARIF log target by target: findings and errors are kept (without their evidence) as targets
@@ -342,7 +396,8 @@ export function sarifStream(options: SarifReporterOptions = {}, whole?: ReportDo
       return "";
     },
     end(report) {
-      return { head: sarifText(collector.log(report)), tail: "" };
+      const { log, results } = collector.parts(report);
+      return { head: sarifTextParts(log, results), tail: "" };
     },
   };
 }

@@ -24,8 +24,16 @@ export interface FormatStream {
   start(report: ReportStart): void;
   /** The text of one target's results (its checks in document order); may be empty when the format keeps them for the end. */
   target(target: StreamTarget, results: readonly CheckResult[]): string;
-  /** The text before and after the targets' text, once every target has been given. */
-  end(report: ReportFrame): { readonly head: string; readonly tail: string };
+  /**
+   * The text before and after the targets' text, once every target has been given. A format that
+   * writes most of its file here (SARIF) gives the head in parts, to be written one after another.
+   */
+  end(report: ReportFrame): { readonly head: string | Iterable<string>; readonly tail: string };
+}
+
+/** The whole text of a {@link FormatStream}'s head, whether given at once or in parts. */
+export function headText(head: string | Iterable<string>): string {
+  return typeof head === "string" ? head : [...head].join("");
 }
 
 /** The report target behind a {@link StreamTarget}, when the report lists it. */
@@ -52,5 +60,5 @@ export function renderThroughStream(report: ReportDocument, results: readonly Ch
     .map(([id, targetResults]) => stream.target(listed.get(id) ?? { id }, targetResults))
     .join("");
   const { head, tail } = stream.end(report);
-  return head + body + tail;
+  return headText(head) + body + tail;
 }
