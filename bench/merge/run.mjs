@@ -8,6 +8,8 @@
 //   on the sizes listed in BENCH_OLD_SIZES (default 10x1000).
 //   BENCH_FORMATS=json,html,sarif,junit,markdown asks the merge for those formats (default json) and
 //   prints each file's size.
+//   BENCH_REPORT_FROM=1 then renders the merged hardcheck.json again with `hardcheck report --from`
+//   in the same formats, under /usr/bin/time too.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -144,6 +146,18 @@ function writeShard(dir, index, shards, endpoints) {
   return path;
 }
 
+/** `report --from` of a merged document in the bench's formats: wall time and peak RSS. */
+function timeReportFrom(bin, json, out) {
+  const timing = join(out, "..", "time-report.txt");
+  execFileSync(
+    "/usr/bin/time",
+    ["-f", "%e %M", "-o", timing, process.execPath, ...nodeArgs, bin, "report", "--from", json, "--out", out, "--format", formats, "--stdout", "none"],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const [wall, kib] = execFileSync("cat", [timing], { encoding: "utf8" }).trim().split(/\s+/).map(Number);
+  return { wall, rssMiB: kib / 1024 };
+}
+
 function timeMerge(bin, files, out) {
   const timing = join(out, "..", "time.txt");
   const started = process.hrtime.bigint();
@@ -174,6 +188,10 @@ try {
       console.log(
         `  ${label.padEnd(13)} wall ${wall.toFixed(1)} s, peak RSS ${rssMiB.toFixed(0)} MiB, hardcheck.json ${outMiB.toFixed(0)} MiB${others.map((other) => `, ${other}`).join("")}`,
       );
+      if (process.env.BENCH_REPORT_FROM === "1") {
+        const rendered = timeReportFrom(bin, join(out, "hardcheck.json"), `${out}-report`);
+        console.log(`  ${"report --from".padEnd(13)} wall ${rendered.wall.toFixed(1)} s, peak RSS ${rendered.rssMiB.toFixed(0)} MiB (${formats})`);
+      }
     }
     if (runs.length === 2) {
       const outs = readdirSync(shardDir).filter((name) => name.startsWith("out-"));

@@ -152,11 +152,47 @@ describe("merge streams shards in the line layout", () => {
     expect(streamed.stderr).not.toContain("read whole");
     const bytes = await readFile(join(dir, "streamed", "hardcheck.json"), "utf8");
     expect(bytes).toBe(expected);
-    // The whole-document path (taken when other formats are asked for) writes the same file.
-    const whole = await inProcess(["merge", ...files, "--out", "whole", "--format", "json,markdown"], dir);
-    expect(whole.code, whole.stderr).toBe(0);
-    expect(await readFile(join(dir, "whole", "hardcheck.json"), "utf8")).toBe(bytes);
+    // Asked for another format too, the merge writes the same document beside it.
+    const withMarkdown = await inProcess(["merge", ...files, "--out", "with-markdown", "--format", "json,markdown"], dir);
+    expect(withMarkdown.code, withMarkdown.stderr).toBe(0);
+    expect(await readFile(join(dir, "with-markdown", "hardcheck.json"), "utf8")).toBe(bytes);
     expect(await readdir(join(dir, "streamed"))).toEqual(["hardcheck.json"]);
+  });
+
+  it("writes every built-in format as its renderer writes it from the merged document, targets without results included", async () => {
+    // An interrupted shard lists targets it never reached: they have no results but stand in the page, JUnit and the rest.
+    const reached = shardDocument(["Host-9000.example", "host-9001.example"], 1, 2);
+    const unreached: ReportTarget[] = ["Host-8000.example", "host-9000a.example", "zz-host.example"].map((id) => ({
+      id,
+      host: id,
+      os: null,
+      tags: [],
+      endpoints: [`tls://${id}:443`],
+    }));
+    const interrupted = { ...reached, incomplete: true, targets: [...reached.targets, ...unreached] };
+    const other = shardDocument(["host-9002.example", "Host-9003.example"], 2, 2);
+    const names = ["partial-1.json", "partial-2.json"];
+    await writeFile(join(dir, names[0] as string), serializeReport(interrupted));
+    await writeFile(join(dir, names[1] as string), serializeReport(other));
+    const formats = "json,junit,sarif,markdown,html";
+    const merged = await inProcess(["merge", ...names, "--out", "partial", "--format", formats], dir);
+    // An incomplete shard makes the merge exit 1, and still writes every file.
+    expect(merged.code, merged.stderr).toBe(1);
+    const document = mergeReports([interrupted, other]);
+    const { reporters } = await import("@hardcheck/reporters");
+    for (const reporter of reporters.filter((candidate) => formats.split(",").includes(candidate.id))) {
+      expect(await readFile(join(dir, "partial", reporter.fileName), "utf8"), reporter.id).toBe(String(reporter.render(document, { color: false })));
+    }
+    const junit = await readFile(join(dir, "partial", "hardcheck.junit.xml"), "utf8");
+    expect([...junit.matchAll(/<testsuite name="([^"]+)"/g)].map((match) => match[1])).toEqual([
+      "Host-8000.example",
+      "Host-9000.example",
+      "Host-9003.example",
+      "host-9000a.example",
+      "host-9001.example",
+      "host-9002.example",
+      "zz-host.example",
+    ]);
   });
 
   it("judges --fail-on from the streamed results", async () => {
