@@ -189,7 +189,7 @@ try {
         `  ${label.padEnd(13)} wall ${wall.toFixed(1)} s, peak RSS ${rssMiB.toFixed(0)} MiB, hardcheck.json ${outMiB.toFixed(0)} MiB${others.map((other) => `, ${other}`).join("")}`,
       );
       if (process.env.BENCH_REPORT_FROM === "1") {
-        const rendered = timeReportFrom(bin, join(out, "hardcheck.json"), `${out}-report`);
+        const rendered = timeReportFrom(bin, join(out, "hardcheck.json"), join(shardDir, `report-${label.replace(/\W+/g, "-")}`));
         console.log(`  ${"report --from".padEnd(13)} wall ${rendered.wall.toFixed(1)} s, peak RSS ${rendered.rssMiB.toFixed(0)} MiB (${formats})`);
       }
     }

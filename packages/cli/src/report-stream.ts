@@ -1,8 +1,9 @@
 /**
- * Writes `hardcheck.json` while a scan streams its results: each target's results, fact records and
- * new conditions go to scratch files as soon as the target is done, and the document is assembled
- * from them at the end, byte for byte what `serializeReport` writes for the same scan. The scan
- * then holds only the targets in flight, however many it covers.
+ * Writes `hardcheck.json` and the other built-in formats target by target, as a scan, a merge or
+ * `report --from` hands results over: each target's results, fact records and new conditions (and
+ * each format's text) go to scratch files as soon as the target is done, and the files are
+ * assembled from them at the end, byte for byte what the whole-document renderers write. Memory
+ * holds only the targets in flight, however many the report covers.
  */
 import { once } from "node:events";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
@@ -82,7 +83,7 @@ export interface StreamedFile {
 export interface StreamedWriterOptions {
   /** The console view, kept in a scratch file and handed to `finish`'s `toConsole`. */
   readonly consoleView?: ConsoleStream;
-  /** Other report files (JUnit, SARIF, Markdown), each put together atomically at the end. */
+  /** Other report files (JUnit, SARIF, Markdown, HTML), each put together atomically at the end. */
   readonly files?: readonly StreamedFile[];
   /** Called once a target is written (the heap budget). */
   readonly afterTarget?: () => void;
@@ -143,6 +144,15 @@ export class StreamedReportWriter implements ResultSink {
    * the exit code.
    */
   async finish(report: StreamedReport, toConsole?: (text: string) => void): Promise<StreamedOutcome> {
+    try {
+      return await this.#finish(report, toConsole);
+    } finally {
+      // Whatever failed on the way, no scratch file outlives the writer.
+      await this.discard();
+    }
+  }
+
+  async #finish(report: StreamedReport, toConsole: ((text: string) => void) | undefined): Promise<StreamedOutcome> {
     const lists = this.#lists;
     await this.#console?.close();
     if (lists) await this.#writeJson(report, lists);
@@ -258,13 +268,20 @@ async function copyInto(handle: FileHandle, path: string): Promise<void> {
 export class ListedTargets {
   readonly #ids: readonly string[];
   #next = 0;
+  #last: string | undefined;
 
   constructor(ids: Iterable<string>) {
-    this.#ids = [...ids].sort(compareTargetIds);
+    this.#ids = [...new Set(ids)].sort(compareTargetIds);
   }
 
-  /** Adds, without results, every listed target before `target` that has not been added; `target` itself counts as added. */
+  /**
+   * Adds, without results, every listed target before `target` that has not been added; `target`
+   * itself counts as added. Targets must come in order: one that goes back is a reader's fault,
+   * and would stand twice in the files.
+   */
   async before(target: string, add: (id: string) => Promise<void>): Promise<void> {
+    if (this.#last !== undefined && compareTargetIds(target, this.#last) <= 0) throw new Error(`target ${target} handed over after ${this.#last}`);
+    this.#last = target;
     for (; this.#next < this.#ids.length; this.#next++) {
       const id = this.#ids[this.#next] as string;
       const order = compareTargetIds(id, target);

@@ -15,6 +15,7 @@ import {
   serializeReport,
 } from "@hardcheck/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exitCodeFor } from "../src/commands/exit-code.js";
 import { main } from "../src/program.js";
 
 async function inProcess(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -196,11 +197,13 @@ describe("merge streams shards in the line layout", () => {
   });
 
   it("judges --fail-on from the streamed results", async () => {
+    // The verdict the whole merged document gives, as scan and report judge it.
+    const document = mergeReports(texts.map((text, i) => parseReport(JSON.parse(text), files[i] as string)));
     const failing = await inProcess(["merge", ...files, "--out", "gate-high", "--fail-on", "high"], dir);
-    expect(failing.code, failing.stderr).toBe(1);
-    const whole = await inProcess(["merge", ...files, "--out", "gate-whole", "--fail-on", "critical", "--format", "json,markdown"], dir);
-    const streamed = await inProcess(["merge", ...files, "--out", "gate-critical", "--fail-on", "critical"], dir);
-    expect(streamed.code).toBe(whole.code);
+    expect(failing.code, failing.stderr).toBe(exitCodeFor(document, "high"));
+    expect(failing.code).toBe(1);
+    const streamed = await inProcess(["merge", ...files, "--out", "gate-critical", "--fail-on", "critical", "--format", "json,markdown"], dir);
+    expect(streamed.code).toBe(exitCodeFor(document, "critical"));
     expect(streamed.code).toBe(0);
   });
 
@@ -271,6 +274,28 @@ describe("merge streams shards in the line layout", () => {
     expect(lines[at], "the edit changes the record").not.toBe(before);
     return lines.join("\n");
   }
+
+  it("report --from reads a file whose results within a target are out of order whole, and renders it as the renderers do", async () => {
+    const lines = (texts[0] as string).split("\n");
+    const at = lines.indexOf('"results": [') + 2;
+    // Two checks of one group swapped: the file is still valid, its order is not the one a writer keeps.
+    [lines[at], lines[at + 1]] = [lines[at + 1] as string, lines[at] as string];
+    expect(lines[at]).toContain('"ruleId":"TLS-CIPHER"');
+    const text = lines.join("\n");
+    await writeFile(join(dir, "swapped.json"), text);
+    const opened = await openReportStream(join(dir, "swapped.json"), "swapped.json");
+    expect(opened.kind === "whole" && opened.reason).toBe("order");
+    const formats = "json,junit,sarif,markdown,html";
+    const rendered = await inProcess(["report", "--from", "swapped.json", "--out", "swapped", "--format", formats, "--stdout", "console"], dir);
+    expect(rendered.code, rendered.stderr).toBe(0);
+    const document = parseReport(JSON.parse(text), "swapped.json");
+    const { reporters } = await import("@hardcheck/reporters");
+    for (const reporter of reporters) {
+      const expected = String(reporter.render(document, { color: false }));
+      if (reporter.id === "console") expect(rendered.stdout).toBe(expected);
+      else expect(await readFile(join(dir, "swapped", reporter.fileName), "utf8"), reporter.id).toBe(expected);
+    }
+  });
 
   const firstSameAs = () =>
     (texts[0] as string).split("\n").findIndex((line) => line.includes('"sameAs":')) - (texts[0] as string).split("\n").indexOf('"facts": [') - 1;

@@ -315,6 +315,19 @@ describe("parseReport", () => {
       new RegExp(`^HC_REPORT_INVALID: shard-2\\.json ${path.replace(/[().]/g, "\\$&")}: not a hardcheck report \\(schemaVersion 4, 3, 2 or 1\\): `),
     );
   });
+
+  it("refuses a report that holds one check twice, naming the file and the second", () => {
+    const check = { ruleId: "r", status: "pass", message: "", conditions: [] };
+    const twice = {
+      ...valid,
+      summary: { ...valid.summary, pass: 2 },
+      rules: [],
+      results: [{ target: "t", endpoint: null, pack: "p", results: [check, check] }],
+    };
+    expect(() => parseReport(twice, "edited.json")).toThrow(
+      "HC_REPORT_INVALID: edited.json results[1]: result p|r|t| appears twice — a report holds each check once, and shards of one scan must not overlap",
+    );
+  });
 });
 
 describe("shards", () => {

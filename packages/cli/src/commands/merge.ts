@@ -22,13 +22,12 @@ import {
   summarize,
   withRuleFields,
 } from "@hardcheck/core";
-import { writeFileAtomic } from "../atomic-write.js";
 import { HEADROOM_BYTES, heapBudget } from "../heap-budget.js";
 import { createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
 import { ListedTargets, type StreamedFile, StreamedReportWriter } from "../report-stream.js";
-import { exitCodeFor, exitCodeOf } from "./exit-code.js";
-import { renderFormats, splitFormats } from "./render.js";
+import { exitCodeOf } from "./exit-code.js";
+import { splitFormats } from "./render.js";
 
 /** Reads and validates a saved report document. */
 export async function readReport(path: string, cwd: string): Promise<ReportDocument> {
@@ -53,23 +52,17 @@ export async function mergeCommand(files: string[], options: { out: string; form
   const { hardcheck }: { hardcheck: Hardcheck } = await createInstance(undefined, io.cwd);
   const { files: formats } = splitFormats(options.format, "none", hardcheck);
   const outDir = resolve(io.cwd, options.out);
-  // The built-in formats are written a target at a time; a plugin's format needs the whole merged document.
+  // Every format merge can write (the built-in ones: it loads no plugin) is written a target at a time.
   const { formatStreamOf } = await import("@hardcheck/reporters");
-  const json = hardcheck.registry.reporters.get("json");
-  const streams = formats.flatMap((format) => {
-    const reporter = hardcheck.registry.reporters.get(format);
-    const stream = reporter && format !== "json" ? formatStreamOf(reporter, { color: false }) : undefined;
-    return reporter && stream ? [{ path: join(outDir, reporter.fileName), stream }] : [];
-  });
-  if (json?.fileName === "hardcheck.json" && streams.length === formats.length - 1) return mergeStreamed(files, options, streams, io);
-  const reports = await Promise.all(files.map((file) => readReport(file, io.cwd)));
-  const merged = mergeReports(reports);
-  await mkdir(outDir, { recursive: true });
-  const rendered = renderFormats(merged, formats, hardcheck, { color: false });
-  for (const { fileName, content } of rendered) await writeFileAtomic(join(outDir, fileName), content);
-  const s = merged.summary;
-  io.stderr.write(`merged ${files.length} report(s): ${merged.results.length} results (${s.pass} pass, ${s.fail} fail, ${s.error} error) → ${options.out}\n`);
-  return exitCodeFor(merged, (options.failOn ?? "none") as Severity | "none");
+  const streams = formats
+    .filter((format) => format !== "json")
+    .map((format) => {
+      const reporter = hardcheck.registry.reporters.get(format);
+      const stream = reporter ? formatStreamOf(reporter, { color: false }) : undefined;
+      if (!reporter || !stream) throw new HardcheckError("HC_USAGE", `--format ${format}: merge writes only the built-in formats`);
+      return { path: join(outDir, reporter.fileName), stream };
+    });
+  return mergeStreamed(files, options, streams, io);
 }
 
 /** One shard as the streamed merge reads it: its header fields and its results target by target. */
@@ -83,20 +76,16 @@ interface MergeSource {
 /** A shard read whole (not in the line layout, or of schema version 1 or 2) as a merge source. */
 function wholeSource(report: ReportDocument): MergeSource {
   const { facts: _facts, conditions: _conditions, results: stored, ...header } = report;
-  const resultTargets = [...new Set(stored.map((result) => result.target))];
-  const keys = new Set<string>();
-  for (const result of stored) {
-    const key = `${result.pack}|${result.ruleId}|${result.target}|${result.endpoint ?? ""}`;
-    if (keys.has(key)) throw new HardcheckError("HC_REPORT_INVALID", `result ${key} appears twice — shards must not overlap`);
-    keys.add(key);
-  }
+  // In the order the merge hands targets over, whatever order the file kept (parseReport has refused a check held twice).
+  const resultTargets = [...new Set(stored.map((result) => result.target))].sort(compareTargetIds);
   return {
     header,
     evidenceBySource: new Set(stored.filter(evidenceIsBySource).map((result) => `${result.pack}|${result.ruleId}`)),
     resultTargets,
     async *parts() {
-      const joined = joinResults(report);
-      for (const target of resultTargets) yield { target, results: joined.filter((result) => result.target === target) };
+      const byTarget = new Map<string, ReportResult[]>(resultTargets.map((target) => [target, []]));
+      for (const result of joinResults(report)) byTarget.get(result.target)?.push(result);
+      for (const [target, results] of byTarget) yield { target, results };
     },
   };
 }

@@ -24,7 +24,7 @@ import type {
 import { factGroupHeadSchema, groupedFactSchema, groupedResultSchema, reportSchema, reportSchemaV3, resultGroupHeadSchema } from "../model/report.js";
 import type { JsonValue } from "../model/values.js";
 import { factOfGroup, resultOfGroup } from "./file.js";
-import { compareTargetIds, summarize } from "./report.js";
+import { compareResults, compareTargetIds, duplicateResultMessage, resultKey, summarize } from "./report.js";
 import { evidenceIsBySource, joinStoredResults } from "./tables.js";
 
 /** A report document without the lists that grow with the scan (facts, conditions, results). */
@@ -162,6 +162,7 @@ export async function openReportStream(path: string, name: string): Promise<Open
   let resultsAt: Line | undefined;
   let lastFactTarget: string | undefined;
   let lastResultTarget: string | undefined;
+  let lastResult: StoredResult | undefined;
   let keysOfTarget = new Set<string>();
   let closed = false;
   let lastLine = second.value as Line;
@@ -216,8 +217,12 @@ export async function openReportStream(path: string, name: string): Promise<Open
       lastResultTarget = result.target;
       keysOfTarget = new Set();
     }
-    const key = `${result.pack}|${result.ruleId}|${result.target}|${result.endpoint ?? ""}`;
-    if (keysOfTarget.has(key)) fail(where, `result ${key} appears twice — shards must not overlap`);
+    // Within a target the results stand in the order a writer sorts them: a file in another order
+    // (edited, or sorted where text collates differently) is read whole, in its own order.
+    if (lastResult !== undefined && lastResult.target === result.target && compareResults(result, lastResult) < 0) throw new ReadWhole("order");
+    lastResult = result;
+    const key = resultKey(result);
+    if (keysOfTarget.has(key)) fail(where, duplicateResultMessage(key));
     keysOfTarget.add(key);
     const range = factRanges.get(result.target);
     const checkFact = (path: string, index: number) => {

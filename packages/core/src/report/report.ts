@@ -187,8 +187,29 @@ export function parseReport(data: unknown, name: string): ReportDocument {
       },
     ]);
   }
+  checkNoResultTwice(flat?.results ?? (stored as ReportDocumentV1 | ReportDocumentV2).results, name);
   if (stored.schemaVersion === 4) return flat as ReportDocument;
   return stored.schemaVersion === 3 ? upgradeFromV3(stored) : upgradeReport(stored);
+}
+
+/** A report holds each check (pack, rule, target, endpoint) once: a second verdict is an edited or corrupt file. */
+function checkNoResultTwice(results: readonly Pick<ReportResult, "pack" | "ruleId" | "target" | "endpoint">[], name: string): void {
+  const keys = new Set<string>();
+  results.forEach((result, index) => {
+    const key = resultKey(result);
+    if (keys.has(key)) throw new HardcheckError("HC_REPORT_INVALID", [{ file: name, path: `results[${index}]`, message: duplicateResultMessage(key) }]);
+    keys.add(key);
+  });
+}
+
+/** The identity of a check in a report: pack, rule, target and endpoint. */
+export function resultKey(result: Pick<ReportResult, "pack" | "ruleId" | "target" | "endpoint">): string {
+  return `${result.pack}|${result.ruleId}|${result.target}|${result.endpoint ?? ""}`;
+}
+
+/** Why a report, or a set of shards, that holds a check twice is refused. */
+export function duplicateResultMessage(key: string): string {
+  return `result ${key} appears twice — a report holds each check once, and shards of one scan must not overlap`;
 }
 
 /**

@@ -37,19 +37,19 @@ export interface ConsoleReporterOptions extends ReporterOptions {
 
 /** Renders the report for a terminal. Colour only when `options.color` is true. */
 export function renderConsole(document: ReportDocument, options: ConsoleReporterOptions = {}): string {
-  // Servers wrote much of this text: escape what a terminal would obey.
-  const report = printableDeep(document);
-  const view = consoleStream(options, report);
-  const byTarget = new Map<string, CheckResult[]>();
-  for (const result of resultsWithRules(report)) {
+  // Findings are matched with the baseline as the view shows them: made printable.
+  const view = consoleStream(options, printableDeep(document));
+  // Every target the document lists or a result names, in the order a streamed scan hands them over
+  // (by the raw id: the view makes each printable itself), so the view equals what the scan printed.
+  const byTarget = new Map<string, CheckResult[]>(document.targets.map((target) => [target.id, []]));
+  for (const result of resultsWithRules(document)) {
     const list = byTarget.get(result.target);
     if (list) list.push(result);
     else byTarget.set(result.target, [result]);
   }
-  // Targets in the order a streamed scan hands them over, so the view equals what the scan printed.
-  const ordered = [...report.targets].sort((a, b) => compareTargetIds(a.id, b.id));
-  const sections = ordered.map((target) => view.target(target, byTarget.get(target.id) ?? []));
-  return sections.join("") + view.end(report);
+  const listed = new Map(document.targets.map((target) => [target.id, target]));
+  const sections = [...byTarget].sort(([a], [b]) => compareTargetIds(a, b)).map(([id, results]) => view.target(listed.get(id) ?? { id, host: null }, results));
+  return sections.join("") + view.end(document);
 }
 
 /** The parts of a report the console view ends with. */

@@ -39,7 +39,7 @@ const report = data.report;
 const results = [];
 for (const part of data.parts) {
   for (const r of part.results) {
-    if (r.evidenceRefs) for (const fact of Object.keys(r.evidenceRefs)) r.evidence[fact] = part.values[r.evidenceRefs[fact]];
+    if (r.evidenceRefs) for (const fact of Object.keys(r.evidenceRefs)) Object.defineProperty(r.evidence, fact, { value: part.values[r.evidenceRefs[fact]], enumerable: true, writable: true, configurable: true });
     for (const c of r.conditions) if (c.actualRef !== undefined) c.actual = part.values[c.actualRef];
     results.push(r);
   }

@@ -72,14 +72,11 @@ function pagePart(results: readonly CheckResult[]): string {
     return index;
   };
   const stored = results.map((result) => {
-    const evidence: Record<string, JsonValue> = {};
-    const evidenceRefs: Record<string, number> = {};
-    for (const [fact, value] of Object.entries(result.evidence)) {
-      const index = refer(value);
-      // The key keeps its place in the evidence; the page puts the value back there.
-      evidence[fact] = index === undefined ? value : 0;
-      if (index !== undefined) evidenceRefs[fact] = index;
-    }
+    // Built from entries, so that any fact name (even `__proto__`) stays a key of its own.
+    const entries = Object.entries(result.evidence).map(([fact, value]) => [fact, value, refer(value)] as const);
+    // A shared value's key keeps its place in the evidence; the page puts the value back there.
+    const evidence = Object.fromEntries(entries.map(([fact, value, index]) => [fact, index === undefined ? value : 0]));
+    const evidenceRefs = Object.fromEntries(entries.flatMap(([fact, , index]) => (index === undefined ? [] : [[fact, index]])));
     const conditions = result.conditions.map((condition) => {
       const index = refer(condition.actual);
       if (index === undefined) return condition;

@@ -165,9 +165,9 @@ interface Listed {
 
 /**
  * Collects the results a SARIF log lists (findings and errors) as they come, and makes the log at
- * the end. It holds at most `maxResults` findings of each severity: the log keeps the most severe
- * `maxResults` in document order, so a finding past that count within its own severity can never
- * be kept, and is only counted.
+ * the end. It holds at most `maxResults` findings, those the log will list (the most severe, the
+ * earlier first within a severity), and at most `maxResults` checks that could not run; the rest
+ * are only counted.
  */
 class SarifCollector {
   /**
@@ -384,8 +384,8 @@ function* sarifTextParts(log: SarifLog, results: Iterable<Record<string, unknown
 
 /**
  * The SARIF log target by target: findings and errors are kept (without their evidence) as targets
- * come, and the log is written whole at the end, since SARIF cannot be split. Marking baseline states
- * needs the whole report, `whole`.
+ * come, and the log is written at the end, since its results sit inside one run, a result at a time
+ * ({@link sarifTextParts}). Marking baseline states needs the whole report, `whole`.
  */
 export function sarifStream(options: SarifReporterOptions = {}, whole?: ReportDocument): FormatStream {
   const collector = new SarifCollector(options, whole ? baselineStates(whole, options) : undefined);
