@@ -162,7 +162,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .requiredOption("-o, --out <dir>", "directory for the merged report")
     .option(
       "-f, --format <list>",
-      "formats to write besides hardcheck.json (the built-in ones are written a target at a time; a plugin's format renders the whole merged report in memory)",
+      "formats to write besides hardcheck.json, each written a target at a time (json, sarif, junit, html, markdown)",
       "json",
     )
     .addOption(
