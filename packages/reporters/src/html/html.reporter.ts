@@ -108,8 +108,11 @@ export function htmlStream(options: HtmlReporterOptions = {}, whole?: ReportDocu
     },
     end(frame) {
       const report = printableDeep(frame);
-      // The page's script joins each target's part itself: the document's own tables stay out of the page.
-      const fields = Object.entries(report).filter(([key, value]) => value !== undefined && key !== "facts" && key !== "conditions" && key !== "results");
+      // The page's script joins each target's part itself: the document's own tables stay out of the
+      // page, and its rules stand once, beside the report.
+      const fields = Object.entries(report).filter(
+        ([key, value]) => value !== undefined && key !== "facts" && key !== "conditions" && key !== "results" && key !== "rules",
+      );
       const field = ([key, value]: [string, unknown]) => `${JSON.stringify(key)}:${scriptJson(value)}`;
       const s = report.summary;
       const total = s.pass + s.fail + s.error + s.manual + s.waived + s.notApplicable;
