@@ -160,11 +160,7 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .description("Combine shard reports into one report, identical to an unsharded run apart from timestamps.")
     .argument("<reports...>", "hardcheck.json files")
     .requiredOption("-o, --out <dir>", "directory for the merged report")
-    .option(
-      "-f, --format <list>",
-      "formats to write besides hardcheck.json, each written a target at a time (json, sarif, junit, html, markdown)",
-      "json",
-    )
+    .option("-f, --format <list>", "formats to write besides hardcheck.json, each written a target at a time (json, sarif, junit, html, markdown)", "json")
     .addOption(
       new Option("--fail-on <severity>", "exit 1 when a merged check fails or errors at or above this severity (an incomplete shard always does)")
         .choices(["critical", "high", "medium", "low", "info", "none"])
