@@ -35,10 +35,15 @@ export const HTML_SCRIPT = `
 "use strict";
 const data = JSON.parse(document.getElementById("hc-data").textContent);
 const report = data.report;
-// Each target's part holds the objects its results read once: put them back where they were.
+// Each target's part holds the objects its results read once, and names the target once; a rule's
+// fields come once, with the first part that has the rule: put them back into every result.
 const results = [];
+const ruleFields = new Map();
 for (const part of data.parts) {
+  for (const [pack, ruleId, fields] of part.rules) ruleFields.set(JSON.stringify([pack, ruleId]), fields);
   for (const r of part.results) {
+    if (r.target === undefined) r.target = part.target;
+    if (r.title === undefined) Object.assign(r, ruleFields.get(JSON.stringify([r.pack, r.ruleId])));
     if (r.evidenceRefs) for (const fact of Object.keys(r.evidenceRefs)) Object.defineProperty(r.evidence, fact, { value: part.values[r.evidenceRefs[fact]], enumerable: true, writable: true, configurable: true });
     for (const c of r.conditions) if (c.actualRef !== undefined) c.actual = part.values[c.actualRef];
     results.push(r);

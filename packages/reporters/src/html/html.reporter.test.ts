@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, type TestBrowser } from "../../test/chromium.js";
 import { openTableEdges, printedPages } from "../../test/pdf-pages.js";
 import { expectGolden, sampleReport, sampleResult, XSS_BANNER } from "../../test/sample-report.js";
-import { escapeHtml, htmlReporter, renderHtml, scriptJson } from "./html.reporter.js";
+import { renderThroughStream } from "../shared/format-stream.js";
+import { escapeHtml, htmlReporter, htmlStream, renderHtml, scriptJson } from "./html.reporter.js";
 
 /** Screenshots and PDFs are kept as CI artifacts under out/ (gitignored). */
 const artifacts = resolve(import.meta.dirname, "../../../../out/test-artifacts/reporters");
@@ -256,6 +257,30 @@ describe("HTML reporter in Chromium", () => {
     const failed = page.locator("#results details.result", { hasText: "DEMO-CERT" });
     expect(await failed.locator("table").textContent()).toContain("CN=shared-subject.example");
     expect(await page.locator("#results details.result", { hasText: "DEMO-TLS-VERSION" }).locator("pre.evidence").textContent()).toContain("TLSv1.3");
+    await page.close();
+  });
+
+  it("gives a rule's fields once for the page and the target once per part, and shows them on every row", async () => {
+    const title = "The certificate is issued by a CA";
+    const results = [
+      sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "fail"),
+      sampleResult("DEMO-CERT", "pbx", "sips://pbx.example:5061", "fail"),
+      sampleResult("DEMO-CERT", "zz-edited", null, "fail", { title: "A title edited for this result" }),
+    ];
+    // Fed to the stream as given: a document would give every result its rule's own title again.
+    const html = renderThroughStream(sampleReport(undefined, results), results, htmlStream());
+    // In the page's rule list and with the first part that has the rule: not once per result.
+    expect(html.split(`"title":"${title}"`).length - 1).toBe(2);
+    const page = await open("rule-fields.html", html);
+    const row = (target: string) => page.locator("#results details.result", { hasText: target });
+    for (const target of ["mail.example", "pbx.example"]) {
+      expect(await row(target).locator("summary").textContent(), target).toContain(title);
+      expect(await row(target).locator("summary").textContent(), target).toContain("FAIL");
+    }
+    expect(await row("zz-edited").locator("summary").textContent()).toContain("A title edited for this result");
+    expect(await page.locator("#filter-target option").allTextContents()).toEqual(["all", "mail", "pbx", "zz-edited"]);
+    await page.selectOption("#filter-severity", "critical");
+    await expect.poll(() => page.locator("#results details.result").count(), { timeout: 5000 }).toBe(3);
     await page.close();
   });
 

@@ -53,10 +53,12 @@ const SHORTEST_SHARED = 24;
  * One target's results as the page's data holds them: every object or list a result reads (its
  * evidence, its conditions' actual values) once in `values`, the results pointing at it
  * (`evidenceRefs`, `actualRef`), and the conditions that decided each failure worded as `blame`.
- * The results of one endpoint read the same facts over and over; stored once, the page is about
- * the size of hardcheck.json instead of several times it.
+ * The target is named once for the part, and a rule's fields (title, severity, checklist
+ * reference, section, source) once for the page, in the part where the rule first appears;
+ * `known` holds those given so far (one entry per rule). The results of one endpoint read the same
+ * facts over and over; stored once, the page stays near the size of hardcheck.json.
  */
-function pagePart(results: readonly CheckResult[]): string {
+function pagePart(results: readonly CheckResult[], known: Map<string, string>): string {
   const values: string[] = [];
   const seen = new Map<string, number>();
   const refer = (value: JsonValue | undefined): number | undefined => {
@@ -71,6 +73,8 @@ function pagePart(results: readonly CheckResult[]): string {
     }
     return index;
   };
+  const target = results[0]?.target ?? "";
+  const rules: string[] = [];
   const stored = results.map((result) => {
     // Built from entries, so that any fact name (even `__proto__`) stays a key of its own.
     const entries = Object.entries(result.evidence).map(([fact, value]) => [fact, value, refer(value)] as const);
@@ -84,9 +88,27 @@ function pagePart(results: readonly CheckResult[]): string {
       return { ...rest, actualRef: index };
     });
     const blame = blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120));
-    return scriptJson({ ...result, evidence, conditions, ...(Object.keys(evidenceRefs).length > 0 ? { evidenceRefs } : {}), blame });
+    const { checklistRef, section, title, severity, source, target: own, ...rest } = result;
+    const ruleFields = { checklistRef, section, title, severity, ...(source ? { source } : {}) };
+    const json = scriptJson(ruleFields);
+    const key = JSON.stringify([result.pack, result.ruleId]);
+    if (!known.has(key)) {
+      known.set(key, json);
+      rules.push(`[${scriptJson(result.pack)},${scriptJson(result.ruleId)},${json}]`);
+    }
+    // Fields that differ from the rule's first ones (not from one scan) stay with the result.
+    const shared = known.get(key) === json;
+    return scriptJson({
+      ...(own === target ? {} : { target: own }),
+      ...(shared ? {} : ruleFields),
+      ...rest,
+      evidence,
+      conditions,
+      ...(Object.keys(evidenceRefs).length > 0 ? { evidenceRefs } : {}),
+      blame,
+    });
   });
-  return `{"values":[${values.join(",")}],"results":[${stored.join(",")}]}`;
+  return `{"target":${scriptJson(target)},"values":[${values.join(",")}],"rules":[${rules.join(",")}],"results":[${stored.join(",")}]}`;
 }
 
 /**
@@ -97,13 +119,14 @@ function pagePart(results: readonly CheckResult[]): string {
 export function htmlStream(options: HtmlReporterOptions = {}, whole?: ReportDocument): FormatStream {
   const states = whole ? baselineStates(printableDeep(whole), options) : undefined;
   let parts = 0;
+  const knownRules = new Map<string, string>();
   return {
     start() {},
     target(_target, given) {
       if (given.length === 0) return "";
       // Servers wrote much of this text: a direction override or a control character in a certificate
       // name must not reorder or hide what the reader sees, so the page shows every string escaped.
-      const part = pagePart(printableDeep(given));
+      const part = pagePart(printableDeep(given), knownRules);
       return `${parts++ === 0 ? "" : ","}${part}`;
     },
     end(frame) {
