@@ -1,13 +1,14 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { parseReport, type ReportDocument, resultsWithRules, serializeReport, summarize } from "@hardcheck/core";
+import { mergeReports, parseReport, type ReportDocument, resultsWithRules, serializeReport, summarize } from "@hardcheck/core";
 import { type LoopbackServer, startRefusingPort, startScriptedServer } from "@hardcheck/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/program.js";
+import { expectRenderedAsWhole, junitSuites } from "./support/rendered.js";
 
 const execFileAsync = promisify(execFile);
 const bin = resolve(import.meta.dirname, "../dist/command/bin.js");
@@ -119,16 +120,11 @@ describe("hardcheck CLI", () => {
     }
     // report --from reads the saved document target by target too: both sides equal the renderers fed the whole document.
     const document = parseReport(JSON.parse(await readFile(join(dir, "stream-a", "hardcheck.json"), "utf8")), "hardcheck.json");
-    const { reporters } = await import("@hardcheck/reporters");
-    for (const reporter of reporters.filter((candidate) => candidate.id !== "console")) {
-      expect(await readFile(join(dir, "stream-b", reporter.fileName), "utf8"), reporter.id).toBe(String(reporter.render(document, { color: false })));
-    }
-    expect(whole.stdout).toBe(String(reporters.find((reporter) => reporter.id === "console")?.render(document, { color: false })));
+    await expectRenderedAsWhole(join(dir, "stream-b"), document, formats.split(","), whole.stdout);
     expect(document.results.length).toBeGreaterThan(5);
     expect(await readFile(join(dir, "stream-a", "hardcheck.junit.xml"), "utf8")).toContain("<failure ");
     expect(JSON.parse(await readFile(join(dir, "stream-a", "hardcheck.sarif"), "utf8")).runs[0].results.length).toBeGreaterThan(0);
     // Nothing but the reports is left in the folder: the scratch files are gone.
-    const { readdir } = await import("node:fs/promises");
     expect((await readdir(join(dir, "stream-a"))).sort()).toEqual([
       "hardcheck.html",
       "hardcheck.json",
@@ -166,29 +162,16 @@ describe("hardcheck CLI", () => {
     expect(withoutTimes(combined)).toEqual(withoutTimes(whole));
   });
 
-  it("merge writes every built-in format target by target, as report --from renders it from the merged document", async () => {
+  it("merge writes every built-in format target by target, as its renderer writes it from the merged document", async () => {
     const formats = "json,junit,sarif,markdown,html";
     for (const shard of ["1/3", "2/3", "3/3"])
       await cli(["scan", "--config", config, "--out", `fmt-shard-${shard[0]}`, "--shard", shard, "--stdout", "none", "--as-of", "2026-06-01T00:00:00Z"], dir);
     const shards = ["1", "2", "3"].map((i) => `fmt-shard-${i}/hardcheck.json`);
     const merged = await inProcess(["merge", ...shards, "--out", "fmt-merged", "--format", formats], dir);
     expect(merged.code).toBe(0);
-    const whole = await inProcess(["report", "--from", "fmt-merged/hardcheck.json", "--out", "fmt-whole", "--format", formats, "--stdout", "none"], dir);
-    expect(whole.code).toBe(0);
-    for (const file of ["hardcheck.json", "hardcheck.junit.xml", "hardcheck.sarif", "hardcheck.md", "hardcheck.html"]) {
-      const [a, b] = [await readFile(join(dir, "fmt-merged", file), "utf8"), await readFile(join(dir, "fmt-whole", file), "utf8")];
-      expect(a, file).toBe(b);
-    }
-    const junit = await readFile(join(dir, "fmt-merged", "hardcheck.junit.xml"), "utf8");
-    expect([...junit.matchAll(/<testsuite name="([^"]+)"/g)].map((match) => match[1])).toEqual([
-      "Zone",
-      "host-0",
-      "host-1",
-      "host-2",
-      "host-closed",
-      "host-missing",
-    ]);
-    const { readdir } = await import("node:fs/promises");
+    const document = mergeReports(await Promise.all(shards.map(async (shard) => parseReport(JSON.parse(await readFile(join(dir, shard), "utf8")), shard))));
+    await expectRenderedAsWhole(join(dir, "fmt-merged"), document, formats.split(","));
+    expect(await junitSuites(join(dir, "fmt-merged", "hardcheck.junit.xml"))).toEqual(["Zone", "host-0", "host-1", "host-2", "host-closed", "host-missing"]);
     expect((await readdir(join(dir, "fmt-merged"))).sort()).toEqual([
       "hardcheck.html",
       "hardcheck.json",

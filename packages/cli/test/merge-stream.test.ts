@@ -17,6 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exitCodeFor } from "../src/commands/exit-code.js";
 import { main } from "../src/program.js";
+import { expectRenderedAsWhole, junitSuites } from "./support/rendered.js";
 
 async function inProcess(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -179,13 +180,8 @@ describe("merge streams shards in the line layout", () => {
     const merged = await inProcess(["merge", ...names, "--out", "partial", "--format", formats], dir);
     // An incomplete shard makes the merge exit 1, and still writes every file.
     expect(merged.code, merged.stderr).toBe(1);
-    const document = mergeReports([interrupted, other]);
-    const { reporters } = await import("@hardcheck/reporters");
-    for (const reporter of reporters.filter((candidate) => formats.split(",").includes(candidate.id))) {
-      expect(await readFile(join(dir, "partial", reporter.fileName), "utf8"), reporter.id).toBe(String(reporter.render(document, { color: false })));
-    }
-    const junit = await readFile(join(dir, "partial", "hardcheck.junit.xml"), "utf8");
-    expect([...junit.matchAll(/<testsuite name="([^"]+)"/g)].map((match) => match[1])).toEqual([
+    await expectRenderedAsWhole(join(dir, "partial"), mergeReports([interrupted, other]), formats.split(","));
+    expect(await junitSuites(join(dir, "partial", "hardcheck.junit.xml"))).toEqual([
       "Host-8000.example",
       "Host-9000.example",
       "Host-9003.example",
@@ -288,13 +284,7 @@ describe("merge streams shards in the line layout", () => {
     const formats = "json,junit,sarif,markdown,html";
     const rendered = await inProcess(["report", "--from", "swapped.json", "--out", "swapped", "--format", formats, "--stdout", "console"], dir);
     expect(rendered.code, rendered.stderr).toBe(0);
-    const document = parseReport(JSON.parse(text), "swapped.json");
-    const { reporters } = await import("@hardcheck/reporters");
-    for (const reporter of reporters) {
-      const expected = String(reporter.render(document, { color: false }));
-      if (reporter.id === "console") expect(rendered.stdout).toBe(expected);
-      else expect(await readFile(join(dir, "swapped", reporter.fileName), "utf8"), reporter.id).toBe(expected);
-    }
+    await expectRenderedAsWhole(join(dir, "swapped"), parseReport(JSON.parse(text), "swapped.json"), formats.split(","), rendered.stdout);
   });
 
   const firstSameAs = () =>

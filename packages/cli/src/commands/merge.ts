@@ -27,7 +27,7 @@ import { createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
 import { ListedTargets, type StreamedFile, StreamedReportWriter } from "../report-stream.js";
 import { exitCodeOf } from "./exit-code.js";
-import { splitFormats } from "./render.js";
+import { formatFiles, splitFormats } from "./render.js";
 
 /** Reads and validates a saved report document. */
 export async function readReport(path: string, cwd: string): Promise<ReportDocument> {
@@ -53,15 +53,8 @@ export async function mergeCommand(files: string[], options: { out: string; form
   const { files: formats } = splitFormats(options.format, "none", hardcheck);
   const outDir = resolve(io.cwd, options.out);
   // Every format merge can write (the built-in ones: it loads no plugin) is written a target at a time.
-  const { formatStreamOf } = await import("@hardcheck/reporters");
-  const streams = formats
-    .filter((format) => format !== "json")
-    .map((format) => {
-      const reporter = hardcheck.registry.reporters.get(format);
-      const stream = reporter ? formatStreamOf(reporter, { color: false }) : undefined;
-      if (!reporter || !stream) throw new HardcheckError("HC_USAGE", `--format ${format}: merge writes only the built-in formats`);
-      return { path: join(outDir, reporter.fileName), stream };
-    });
+  const streams = await formatFiles(formats, hardcheck, outDir, { color: false });
+  if (!streams) throw new HardcheckError("HC_USAGE", `--format ${options.format}: merge writes only the built-in formats`);
   return mergeStreamed(files, options, streams, io);
 }
 

@@ -1,5 +1,7 @@
 /** Picks reporters for `--format` and renders a report with them. */
+import { join } from "node:path";
 import { type Hardcheck, HardcheckError, type ReportDocument, type ReporterOptions } from "@hardcheck/core";
+import type { StreamedFile } from "../report-stream.js";
 
 /** File formats to write and the one format for stdout. */
 export function splitFormats(formatList: string, stdout: string | undefined, hardcheck: Hardcheck): { files: string[]; stdoutFormat: string | undefined } {
@@ -30,4 +32,38 @@ export function renderFormats(
     if (!reporter) throw new HardcheckError("HC_USAGE", `unknown format ${format}`);
     return { fileName: reporter.fileName, content: reporter.render(report, options) };
   });
+}
+
+/** A report file written target by target: its format, its file name, and where and how it is written. */
+export interface FormatFile extends StreamedFile {
+  readonly format: string;
+  readonly fileName: string;
+}
+
+/**
+ * The files of `formats` other than `json` in `outDir`, each with its format's stream; undefined
+ * when one of them has none (a plugin's format, which needs the whole report).
+ */
+export async function formatFiles(
+  formats: readonly string[],
+  hardcheck: Hardcheck,
+  outDir: string,
+  options: ReporterOptions,
+): Promise<FormatFile[] | undefined> {
+  const { formatStreamOf } = await import("@hardcheck/reporters");
+  const files: FormatFile[] = [];
+  for (const format of formats.filter((name) => name !== "json")) {
+    const reporter = hardcheck.registry.reporters.get(format);
+    const stream = reporter ? formatStreamOf(reporter, options) : undefined;
+    if (!reporter || !stream) return undefined;
+    files.push({ format, fileName: reporter.fileName, path: join(outDir, reporter.fileName), stream });
+  }
+  return files;
+}
+
+/** True when the JSON document and the console view (when printed) are the built-in ones, which can be streamed. */
+export function builtinReporters(hardcheck: Hardcheck, stdoutFormat: string | undefined): boolean {
+  const json = hardcheck.registry.reporters.get("json");
+  const console = hardcheck.registry.reporters.get("console");
+  return json?.id === "json" && json.fileName === "hardcheck.json" && (stdoutFormat === undefined || console?.id === "console");
 }

@@ -9,7 +9,7 @@ import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
 import { ListedTargets, StreamedReportWriter } from "../report-stream.js";
 import { readReport } from "./merge.js";
-import { renderFormats, splitFormats } from "./render.js";
+import { builtinReporters, formatFiles, renderFormats, splitFormats } from "./render.js";
 
 /** The document `scan` writes, which `report --from` rewrites only when asked for `json`. */
 const JSON_FILE = "hardcheck.json";
@@ -65,15 +65,10 @@ async function reportStreamed(
   outDir: string,
   io: CliIo,
 ): Promise<number | undefined> {
-  const { consoleStream, formatStreamOf } = await import("@hardcheck/reporters");
-  const streams = formats.flatMap((format) => {
-    const reporter = hardcheck.registry.reporters.get(format);
-    const stream = reporter && format !== "json" ? formatStreamOf(reporter, { color: false }) : undefined;
-    return reporter && stream ? [{ format, fileName: reporter.fileName, path: join(outDir, reporter.fileName), stream }] : [];
-  });
-  const json = formats.includes("json") ? hardcheck.registry.reporters.get("json") : undefined;
-  if (streams.length !== formats.length - (json ? 1 : 0) || (json && json.fileName !== JSON_FILE)) return undefined;
-  if (stdoutFormat !== undefined && (stdoutFormat !== "console" || hardcheck.registry.reporters.get("console")?.id !== "console")) return undefined;
+  const streams = await formatFiles(formats, hardcheck, outDir, { color: false });
+  if (!streams || (stdoutFormat !== undefined && stdoutFormat !== "console") || !builtinReporters(hardcheck, stdoutFormat)) return undefined;
+  const { consoleStream } = await import("@hardcheck/reporters");
+  const json = formats.includes("json");
   let opened: OpenedReport;
   try {
     opened = await openReportStream(resolve(io.cwd, options.from), options.from);
@@ -90,7 +85,7 @@ async function reportStreamed(
     new ReportTableBuilder((result) => evidenceBySource.has(`${result.pack}|${result.ruleId}`)),
     new Map(header.targets.map((target) => [target.id, target])),
     "none",
-    { ...(view ? { consoleView: view } : {}), files: streams, afterTarget: heapBudget(HEADROOM_BYTES), json: json !== undefined },
+    { ...(view ? { consoleView: view } : {}), files: streams, afterTarget: heapBudget(HEADROOM_BYTES), json },
   );
   writer.start({ tool: header.tool, startedAt: header.startedAt });
   const rules = new Map(header.rules.map((rule) => [`${rule.pack}|${rule.id}`, rule]));

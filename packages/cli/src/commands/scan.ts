@@ -3,7 +3,6 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
   DEFAULT_LIMITS,
-  type Hardcheck,
   HardcheckError,
   parseIsoInstant,
   parseShard,
@@ -28,7 +27,7 @@ import { CLI_TOOL } from "../version.js";
 import { exitCodeFor, exitCodeOf } from "./exit-code.js";
 import { parseDuration } from "./listen.js";
 import { readReport } from "./merge.js";
-import { renderFormats, splitFormats } from "./render.js";
+import { builtinReporters, formatFiles, renderFormats, splitFormats } from "./render.js";
 
 /** Where `scan --listen` keeps what its canaries recorded, next to the reports. */
 const CLIENT_EVIDENCE_FILE = "client-evidence.json";
@@ -141,17 +140,12 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   });
   checkHeap();
   const outDir = resolve(io.cwd, options.out);
-  const { consoleStream, formatStreamOf, jsonReporter } = await import("@hardcheck/reporters");
+  const { consoleStream, jsonReporter } = await import("@hardcheck/reporters");
   const reporterOptions = { configFile: options.config, ...(baseline ? { baseline } : {}) };
   // The built-in report files are written target by target too; a plugin's format needs the whole report.
-  const otherFiles = files.filter((format) => format !== "json");
-  const streams = otherFiles.flatMap((format) => {
-    const reporter = hardcheck.registry.reporters.get(format);
-    const stream = reporter ? formatStreamOf(reporter, { color: false, ...reporterOptions }) : undefined;
-    return reporter && stream ? [{ format, fileName: reporter.fileName, path: join(outDir, reporter.fileName), stream }] : [];
-  });
-  const streamable = !baseline && files.includes("json") && streams.length === otherFiles.length && (stdoutFormat === undefined || stdoutFormat === "console");
-  if (streamable && builtinReporters(hardcheck, stdoutFormat)) {
+  const streams = await formatFiles(files, hardcheck, outDir, { color: false, ...reporterOptions });
+  const streamable = !baseline && files.includes("json") && (stdoutFormat === undefined || stdoutFormat === "console");
+  if (streamable && streams && builtinReporters(hardcheck, stdoutFormat)) {
     // The document, the console view and the other streamable files are written target by target, so
     // memory holds only the targets in flight however many the scan covers.
     await mkdir(outDir, { recursive: true });
@@ -259,13 +253,6 @@ function finishScan(
     }
   }
   return exitCode();
-}
-
-/** True when the formats asked for are the built-in JSON document and console view, which can be streamed. */
-function builtinReporters(hardcheck: Hardcheck, stdoutFormat: string | undefined): boolean {
-  const json = hardcheck.registry.reporters.get("json");
-  const console = hardcheck.registry.reporters.get("console");
-  return json?.id === "json" && json.fileName === "hardcheck.json" && (stdoutFormat === undefined || console?.id === "console");
 }
 
 /** The client endpoints of an evidence file, named in errors as the user wrote it. */
