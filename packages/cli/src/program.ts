@@ -69,9 +69,10 @@ export function createProgram(io: CliIo, signal: AbortSignal, result: { code: nu
     .command("report")
     .description("Render a saved report (hardcheck.json) in any format, without scanning again.")
     .requiredOption("--from <file>", "the hardcheck.json to render")
-    .option("-f, --format <list>", "comma-separated formats (json, console, sarif, junit, html, markdown)", "html")
+    .option("-f, --format <list>", "comma-separated formats (json, console, sarif, junit, html, markdown, or one a --config plugin adds)", "html")
     .option("-o, --out <dir>", "directory for report files", "out")
     .option("--stdout <format>", 'format printed on stdout ("none" for silence; default console when requested)')
+    .option("-c, --config <file>", "load this config's plugins, for the report formats they add (nothing is scanned)")
     .option("--baseline <file>", "an earlier hardcheck.json: reports mark findings that are new since it")
     .option("-v, --verbose", "console output lists passing and not-applicable checks too")
     .action(async (options) => {

@@ -310,6 +310,33 @@ describe("hardcheck CLI", () => {
     expect(stderr).not.toContain("    at ");
   });
 
+  it("renders a plugin's format from a saved report with the config that loads the plugin, and says so without it", async () => {
+    const configFile = join(dir, "tally.yaml");
+    await writeFile(
+      configFile,
+      `packs: [${join(fixtures, "ports-pack.yaml")}]\nplugins: [${join(fixtures, "tally-reporter-plugin.mjs")}]\ntargets:\n  - id: a\n    endpoints: [{ url: "tcp://127.0.0.1:${refused.port}", tags: [required] }]\n  - id: b\n    endpoints: [{ url: "tcp://127.0.0.1:${portOf(open[0] as Server)}", tags: [required] }]\n`,
+    );
+    const scan = await inProcess(["scan", "--config", configFile, "--format", "tally", "--out", "tally-scan", "--stdout", "none"], dir);
+    expect(scan.code).toBe(1);
+    const scanned = await readFile(join(dir, "tally-scan", "tally.txt"), "utf8");
+    expect(scanned).toBe("a: fail=1 manual=1 not-applicable=1\nb: manual=1 not-applicable=1 pass=1\n");
+
+    const without = await inProcess(["report", "--from", "tally-scan/hardcheck.json", "--format", "tally", "--out", "tally-none"], dir);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toContain("--format tally: unknown format");
+    expect(without.stderr).toContain("needs --config");
+    const merged = await inProcess(["merge", "tally-scan/hardcheck.json", "--format", "tally", "--out", "tally-merged"], dir);
+    expect(merged.code).toBe(2);
+    expect(merged.stderr).toContain("with report --from and --config");
+
+    const rendered = await inProcess(
+      ["report", "--from", "tally-scan/hardcheck.json", "--config", configFile, "--format", "tally", "--out", "tally-report"],
+      dir,
+    );
+    expect(rendered.code).toBe(0);
+    expect(await readFile(join(dir, "tally-report", "tally.txt"), "utf8")).toBe(scanned);
+  });
+
   it("validates, lists and explains", async () => {
     const valid = await inProcess(["validate", config], dir);
     expect(valid.code).toBe(0);

@@ -50,7 +50,12 @@ export async function readReport(path: string, cwd: string): Promise<ReportDocum
 export async function mergeCommand(files: string[], options: { out: string; format: string; failOn?: string }, io: CliIo): Promise<number> {
   if (files.length === 0) throw new HardcheckError("HC_USAGE", "merge needs at least one report file");
   const { hardcheck }: { hardcheck: Hardcheck } = await createInstance(undefined, io.cwd);
-  const { files: formats } = splitFormats(options.format, "none", hardcheck);
+  const { files: formats } = splitFormats(
+    options.format,
+    "none",
+    hardcheck,
+    " (merge writes the built-in formats; render a plugin's format from the merged hardcheck.json with report --from and --config)",
+  );
   const outDir = resolve(io.cwd, options.out);
   // Every format merge can write (the built-in ones: it loads no plugin) is written a target at a time.
   const streams = await formatFiles(formats, hardcheck, outDir, { color: false });

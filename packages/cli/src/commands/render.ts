@@ -3,8 +3,16 @@ import { join } from "node:path";
 import { type Hardcheck, HardcheckError, type ReportDocument, type ReporterOptions } from "@hardcheck/core";
 import type { StreamedFile } from "../report-stream.js";
 
-/** File formats to write and the one format for stdout. */
-export function splitFormats(formatList: string, stdout: string | undefined, hardcheck: Hardcheck): { files: string[]; stdoutFormat: string | undefined } {
+/**
+ * File formats to write and the one format for stdout. `unknownHint` ends the error for a format
+ * nothing registered (where a plugin's format could come from instead).
+ */
+export function splitFormats(
+  formatList: string,
+  stdout: string | undefined,
+  hardcheck: Hardcheck,
+  unknownHint = "",
+): { files: string[]; stdoutFormat: string | undefined } {
   const requested = formatList
     .split(",")
     .map((format) => format.trim())
@@ -12,7 +20,7 @@ export function splitFormats(formatList: string, stdout: string | undefined, har
   const known = [...hardcheck.registry.reporters.keys()].sort();
   for (const format of [...requested, ...(stdout && stdout !== "none" ? [stdout] : [])]) {
     if (!hardcheck.registry.reporters.has(format))
-      throw new HardcheckError("HC_USAGE", `--format ${format}: unknown format — expected one of ${known.join(", ")}`);
+      throw new HardcheckError("HC_USAGE", `--format ${format}: unknown format — expected one of ${known.join(", ")}${unknownHint}`);
   }
   const stdoutFormat = stdout === "none" ? undefined : (stdout ?? (requested.includes("console") ? "console" : undefined));
   // The JSON document is always written: it is what merge, report and other tools read.

@@ -20,6 +20,8 @@ export interface ReportCommandOptions {
   readonly format: string;
   readonly out: string;
   readonly stdout?: string;
+  /** A config whose plugins add report formats; its targets are not scanned. */
+  readonly config?: string;
   readonly baseline?: string;
   readonly verbose?: boolean;
 }
@@ -30,8 +32,13 @@ export interface ReportCommandOptions {
  * so memory holds one target however large the report; any other is read whole.
  */
 export async function reportCommand(options: ReportCommandOptions, io: CliIo): Promise<number> {
-  const { hardcheck } = await createInstance(undefined, io.cwd);
-  const { files, stdoutFormat } = splitFormats(options.format, options.stdout, hardcheck);
+  const { hardcheck } = await createInstance(options.config, io.cwd);
+  const { files, stdoutFormat } = splitFormats(
+    options.format,
+    options.stdout,
+    hardcheck,
+    options.config ? "" : " (a plugin's format needs --config with the config that loads the plugin)",
+  );
   // The JSON document already exists (it is the input): only rewrite it when asked for explicitly.
   const wanted = files.filter((format) => format !== "json" || options.format.split(",").some((entry) => entry.trim() === "json"));
   const outDir = resolve(io.cwd, options.out);
