@@ -1,6 +1,6 @@
 /** `hardcheck merge a.json b.json … --out DIR`: one report from shard reports. */
 import { mkdir, readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import {
   compareResults,
   compareTargetIds,
@@ -27,7 +27,7 @@ import { createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
 import { ListedTargets, type StreamedFile, StreamedReportWriter } from "../report-stream.js";
 import { exitCodeOf } from "./exit-code.js";
-import { formatFiles, splitFormats } from "./render.js";
+import { formatFiles, splitFormats, warnOversizedPage } from "./render.js";
 
 /** Reads and validates a saved report document. */
 export async function readReport(path: string, cwd: string): Promise<ReportDocument> {
@@ -195,5 +195,10 @@ async function mergeStreamed(files: string[], options: { out: string; failOn?: s
   const document: StreamedReport = { ...head, summary, notices, rules: mergedRules, ...(site ? { site } : {}) };
   const { failing } = await writer.finish(document);
   io.stderr.write(`merged ${files.length} report(s): ${count} results (${summary.pass} pass, ${summary.fail} fail, ${summary.error} error) → ${options.out}\n`);
+  await warnOversizedPage(
+    outDir,
+    streams.map((stream) => basename(stream.path)),
+    io,
+  );
   return exitCodeOf(merged.incomplete, failing);
 }

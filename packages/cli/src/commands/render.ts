@@ -1,6 +1,8 @@
 /** Picks reporters for `--format` and renders a report with them. */
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type Hardcheck, HardcheckError, type ReportDocument, type ReporterOptions } from "@hardcheck/core";
+import type { CliIo } from "../io.js";
 import type { StreamedFile } from "../report-stream.js";
 
 /**
@@ -74,4 +76,21 @@ export function builtinReporters(hardcheck: Hardcheck, stdoutFormat: string | un
   const json = hardcheck.registry.reporters.get("json");
   const console = hardcheck.registry.reporters.get("console");
   return json?.id === "json" && json.fileName === "hardcheck.json" && (stdoutFormat === undefined || console?.id === "console");
+}
+
+/**
+ * The most page data a browser reads: Chromium holds the page's data (one script element) in one
+ * string, and V8's strings end at 2^29 - 24 characters. A larger page loads, but cannot show its
+ * results (it says so).
+ */
+export const HTML_PAGE_LIMIT_BYTES = 2 ** 29;
+
+/** Warns when `hardcheck.html` in `outDir` came out larger than a browser can show. */
+export async function warnOversizedPage(outDir: string, written: readonly string[], io: CliIo): Promise<void> {
+  if (!written.includes("hardcheck.html")) return;
+  const size = (await stat(join(outDir, "hardcheck.html")).catch(() => undefined))?.size ?? 0;
+  if (size <= HTML_PAGE_LIMIT_BYTES) return;
+  io.stderr.write(
+    `warning: hardcheck.html is ${Math.round(size / 2 ** 20)} MiB, more than a browser can load (about ${HTML_PAGE_LIMIT_BYTES / 2 ** 20} MiB of page data): the page will say it cannot show its results. Every result is in hardcheck.json; write HTML per shard, or use markdown or sarif for the whole estate.\n`,
+  );
 }

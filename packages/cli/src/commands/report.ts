@@ -9,7 +9,7 @@ import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
 import { ListedTargets, StreamedReportWriter } from "../report-stream.js";
 import { readReport } from "./merge.js";
-import { builtinReporters, formatFiles, renderFormats, splitFormats } from "./render.js";
+import { builtinReporters, formatFiles, renderFormats, splitFormats, warnOversizedPage } from "./render.js";
 
 /** The document `scan` writes, which `report --from` rewrites only when asked for `json`. */
 const JSON_FILE = "hardcheck.json";
@@ -57,6 +57,11 @@ export async function reportCommand(options: ReportCommandOptions, io: CliIo): P
     if (content !== undefined) io.stdout.write(typeof content === "string" ? content : new TextDecoder().decode(content));
   }
   if (rendered.length > 0) io.stderr.write(`reports written to ${options.out}: ${rendered.map((file) => file.fileName).join(", ")}\n`);
+  await warnOversizedPage(
+    outDir,
+    rendered.map((file) => file.fileName),
+    io,
+  );
   return EXIT.ok;
 }
 
@@ -114,6 +119,7 @@ async function reportStreamed(
   await writer.finish(header, (text) => io.stdout.write(text));
   const written = [...(json ? [JSON_FILE] : []), ...streams.map((stream) => stream.fileName)];
   if (written.length > 0) io.stderr.write(`reports written to ${options.out}: ${written.join(", ")}\n`);
+  await warnOversizedPage(outDir, written, io);
   return EXIT.ok;
 }
 

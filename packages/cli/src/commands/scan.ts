@@ -27,7 +27,7 @@ import { CLI_TOOL } from "../version.js";
 import { exitCodeFor, exitCodeOf } from "./exit-code.js";
 import { parseDuration } from "./listen.js";
 import { readReport } from "./merge.js";
-import { builtinReporters, formatFiles, renderFormats, splitFormats } from "./render.js";
+import { builtinReporters, formatFiles, renderFormats, splitFormats, warnOversizedPage } from "./render.js";
 
 /** Where `scan --listen` keeps what its canaries recorded, next to the reports. */
 const CLIENT_EVIDENCE_FILE = "client-evidence.json";
@@ -233,7 +233,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
 }
 
 /** The last words of a scan: warnings, where the reports went, `--strict`, and the exit code. */
-function finishScan(
+async function finishScan(
   report: Pick<ReportDocument, "notices">,
   written: readonly string[],
   options: ScanCommandOptions,
@@ -241,9 +241,10 @@ function finishScan(
   io: CliIo,
   exitCode: () => number,
   comparison?: string,
-): number {
+): Promise<number> {
   for (const notice of report.notices) if (notice.code === "HC_SECRET_SHORT") io.stderr.write(`warning: ${notice.message}\n`);
   io.stderr.write(`reports written to ${options.out}: ${written.join(", ")}\n`);
+  await warnOversizedPage(resolve(io.cwd, options.out), written, io);
   if (comparison) io.stderr.write(comparison);
   if (options.strict || strictConfig) {
     const failure = strictFailure(report.notices);

@@ -40,7 +40,7 @@ describe("HTML reporter in Chromium", () => {
   const dialogs: string[] = [];
   const requests: string[] = [];
 
-  async function open(fileName: string, html: string): Promise<Page> {
+  async function open(fileName: string, html: string, ready = "true"): Promise<Page> {
     const file = join(dir, fileName);
     await writeFile(file, html);
     const page = await browser.context.newPage();
@@ -57,7 +57,7 @@ describe("HTML reporter in Chromium", () => {
       if (!request.url().startsWith("file:") && !request.url().startsWith("data:")) requests.push(request.url());
     });
     await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector("html[data-ready=true]");
+    await page.waitForSelector(`html[data-ready=${ready}]`);
     return page;
   }
 
@@ -282,6 +282,31 @@ describe("HTML reporter in Chromium", () => {
     await page.selectOption("#filter-severity", "critical");
     await expect.poll(() => page.locator("#results details.result").count(), { timeout: 5000 }).toBe(3);
     await page.close();
+  });
+
+  it("says so when it cannot show its results, and shows no count that could read as nothing found", async () => {
+    const results = [
+      sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "fail"),
+      sampleResult("DEMO-TLS-VERSION", "mail", "tls://mail.example:465", "pass"),
+    ];
+    const html = renderHtml(sampleReport(undefined, results));
+    // The data cut short, as when a page outgrows what the browser can read into one string.
+    const start = html.indexOf('<script type="application/json" id="hc-data">');
+    const end = html.indexOf("</script>", start);
+    const cut = html.slice(0, start + Math.floor((end - start) / 2)) + html.slice(end);
+    const page = await open("cut.html", cut, "error");
+    const status = (await page.locator("#page-status").textContent()) ?? "";
+    expect(status).toContain("This page could not show its results");
+    expect(status).toContain("hardcheck.json holds every result");
+    expect(await page.locator("#summary-cards").textContent()).toBe("");
+    expect(await page.locator("#results").textContent()).toBe("");
+    expect(await page.locator("#summary-packs tr").count()).toBe(0);
+    await page.close();
+    // A page that loads says nothing of the kind.
+    const whole = await open("whole.html", html);
+    expect(await whole.locator("#page-status").count()).toBe(0);
+    expect(await whole.locator("#summary-cards").textContent()).toContain("1");
+    await whole.close();
   });
 
   it("logged no console error, opened no dialog and made no network request", () => {
