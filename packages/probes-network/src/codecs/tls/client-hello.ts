@@ -60,13 +60,63 @@ export type ClientHelloOptions = {
   readonly random?: Uint8Array;
 };
 
-const u8 = (value: number) => Buffer.from([value & 0xff]);
-const u16 = (value: number) => Buffer.from([(value >> 8) & 0xff, value & 0xff]);
-const u24 = (value: number) => Buffer.from([(value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff]);
-const vector16 = (body: Buffer) => Buffer.concat([u16(body.length), body]);
-const vector8 = (body: Buffer) => Buffer.concat([u8(body.length), body]);
-const list16 = (values: readonly number[]) => vector16(Buffer.concat(values.map(u16)));
-const extension = (type: number, body: Buffer) => Buffer.concat([u16(type), vector16(body)]);
+/**
+ * Writes a hello into one list of bytes: length prefixes are reserved and filled in once their body
+ * is written. A scan sends thousands of hellos with hundreds of suites each; joining buffers of two
+ * bytes cost more than the scan's own parsing.
+ */
+class HelloWriter {
+  readonly #bytes: number[] = [];
+
+  u8(value: number): void {
+    this.#bytes.push(value & 0xff);
+  }
+
+  u16(value: number): void {
+    this.#bytes.push((value >> 8) & 0xff, value & 0xff);
+  }
+
+  bytes(data: ArrayLike<number>): void {
+    for (let index = 0; index < data.length; index++) this.#bytes.push((data[index] as number) & 0xff);
+  }
+
+  list16(values: readonly number[]): void {
+    this.vector(2, () => {
+      for (const value of values) this.u16(value);
+    });
+  }
+
+  /** `body` behind its length in `size` bytes (big-endian). */
+  vector(size: 1 | 2 | 3, body: () => void): void {
+    const at = this.#bytes.length;
+    for (let index = 0; index < size; index++) this.#bytes.push(0);
+    body();
+    const length = this.#bytes.length - at - size;
+    for (let index = 0; index < size; index++) this.#bytes[at + index] = (length >> (8 * (size - 1 - index))) & 0xff;
+  }
+
+  extension(type: number, body: () => void = () => {}): void {
+    this.u16(type);
+    this.vector(2, body);
+  }
+
+  finish(): Buffer {
+    return Buffer.from(this.#bytes);
+  }
+}
+
+/** Random bytes drawn from a pool: a hello's random and session id need no secrecy (no key is ever made from them). */
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+function poolRandom(length: number): Buffer {
+  if (randomOffset + length > randomPool.length) {
+    randomPool = randomBytes(4096);
+    randomOffset = 0;
+  }
+  const chunk = randomPool.subarray(randomOffset, randomOffset + length);
+  randomOffset += length;
+  return chunk;
+}
 
 /**
  * A complete ClientHello record (record header included) offering one version.
@@ -78,41 +128,49 @@ const extension = (type: number, body: Buffer) => Buffer.concat([u16(type), vect
  */
 export function buildClientHello(options: ClientHelloOptions): Buffer {
   const isTls13 = options.version === "TLSv1.3";
-  const legacyVersion = isTls13 ? VERSION_CODES["TLSv1.2"] : VERSION_CODES[options.version];
-  const extensions: Buffer[] = [];
-  // SSL 3.0 predates extensions; some SSL 3.0 stacks reject a hello that carries any.
-  if (options.version !== "SSLv3") {
-    if (options.servername !== null) {
-      const name = Buffer.from(options.servername, "ascii");
-      extensions.push(extension(0x0000, vector16(Buffer.concat([u8(0), vector16(name)]))));
-    }
-    if (options.requestOcspStaple) extensions.push(extension(0x0005, Buffer.from([1, 0, 0, 0, 0])));
-    const groups = options.groups ?? (options.offerFiniteFieldGroups === false ? OFFERED_GROUPS.filter((group) => group >> 8 !== 0x01) : OFFERED_GROUPS);
-    extensions.push(extension(0x000a, list16(groups)));
-    extensions.push(extension(0x000b, vector8(Buffer.from([0, 1, 2]))));
-    extensions.push(extension(0x000d, list16(OFFERED_SIGNATURE_SCHEMES)));
-    extensions.push(extension(0x0017, Buffer.alloc(0)));
-    extensions.push(extension(0xff01, Buffer.from([0])));
-    if (isTls13) {
-      extensions.push(extension(0x002b, vector8(u16(VERSION_CODES["TLSv1.3"]))));
-      // An empty key_share makes a TLS 1.3 server answer with a HelloRetryRequest that already names its suite: no key needed.
-      extensions.push(extension(0x0033, vector16(Buffer.alloc(0))));
-      extensions.push(extension(0x002d, vector8(Buffer.from([1]))));
-    }
-  }
-  const random = options.random ? Buffer.from(options.random) : randomBytes(32);
-  // A 32-byte session id keeps TLS 1.3 middlebox-compatibility mode, which some servers expect.
-  const sessionId = isTls13 ? randomBytes(32) : Buffer.alloc(0);
-  const body = Buffer.concat([
-    u16(legacyVersion),
-    random,
-    vector8(sessionId),
-    list16(options.cipherSuites),
-    vector8(Buffer.from([0])),
-    ...(extensions.length > 0 ? [vector16(Buffer.concat(extensions))] : []),
-  ]);
-  const handshake = Buffer.concat([u8(1), u24(body.length), body]);
+  const writer = new HelloWriter();
+  writer.u8(22);
   // Record version 3.1 for every TLS hello is what servers tolerate best; SSL 3.0 needs 3.0.
-  const recordVersion = options.version === "SSLv3" ? 0x0300 : 0x0301;
-  return Buffer.concat([u8(22), u16(recordVersion), u16(handshake.length), handshake]);
+  writer.u16(options.version === "SSLv3" ? 0x0300 : 0x0301);
+  writer.vector(2, () => {
+    writer.u8(1);
+    writer.vector(3, () => {
+      writer.u16(isTls13 ? VERSION_CODES["TLSv1.2"] : VERSION_CODES[options.version]);
+      writer.bytes(options.random ?? poolRandom(32));
+      // A 32-byte session id keeps TLS 1.3 middlebox-compatibility mode, which some servers expect.
+      writer.vector(1, () => {
+        if (isTls13) writer.bytes(poolRandom(32));
+      });
+      writer.list16(options.cipherSuites);
+      writer.vector(1, () => writer.u8(0));
+      // SSL 3.0 predates extensions; some SSL 3.0 stacks reject a hello that carries any.
+      if (options.version !== "SSLv3") writer.vector(2, () => writeExtensions(writer, options));
+    });
+  });
+  return writer.finish();
+}
+
+function writeExtensions(writer: HelloWriter, options: ClientHelloOptions): void {
+  const { servername } = options;
+  if (servername !== null) {
+    writer.extension(0x0000, () =>
+      writer.vector(2, () => {
+        writer.u8(0);
+        writer.vector(2, () => writer.bytes(Buffer.from(servername, "ascii")));
+      }),
+    );
+  }
+  if (options.requestOcspStaple) writer.extension(0x0005, () => writer.bytes([1, 0, 0, 0, 0]));
+  const groups = options.groups ?? (options.offerFiniteFieldGroups === false ? OFFERED_GROUPS.filter((group) => group >> 8 !== 0x01) : OFFERED_GROUPS);
+  writer.extension(0x000a, () => writer.list16(groups));
+  writer.extension(0x000b, () => writer.vector(1, () => writer.bytes([0, 1, 2])));
+  writer.extension(0x000d, () => writer.list16(OFFERED_SIGNATURE_SCHEMES));
+  writer.extension(0x0017);
+  writer.extension(0xff01, () => writer.u8(0));
+  if (options.version === "TLSv1.3") {
+    writer.extension(0x002b, () => writer.vector(1, () => writer.u16(VERSION_CODES["TLSv1.3"])));
+    // An empty key_share makes a TLS 1.3 server answer with a HelloRetryRequest that already names its suite: no key needed.
+    writer.extension(0x0033, () => writer.vector(2, () => {}));
+    writer.extension(0x002d, () => writer.vector(1, () => writer.u8(1)));
+  }
 }

@@ -1,8 +1,9 @@
 // The wire layer on its own: hello encoding, answer parsing, and fuzzing of every parser a server's bytes reach.
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ALL_CIPHER_SUITES, cipherSuiteByCode } from "./cipher-suites.js";
-import { buildClientHello } from "./client-hello.js";
+import { buildClientHello, type ClientHelloOptions } from "./client-hello.js";
 import { TlsParseError } from "./parse-error.js";
 import { parseCertificateList, parseCertificateStatus, parseServerHello, ServerFlightReader } from "./server-flight.js";
 
@@ -65,6 +66,50 @@ describe("buildClientHello", () => {
     expect(hello.readUIntBE(6, 3)).toBe(hello.length - 9);
     expect(hello.readUInt16BE(9)).toBe(helloVersion);
     expect(hello.includes(Buffer.from("portal.example"))).toBe(hasExtensions);
+  });
+});
+
+describe("buildClientHello, byte for byte", () => {
+  // Hellos as the scanner sends them, kept in fixtures/built-hellos.json; a TLS 1.3 hello's session id is random, so it
+  // is zeroed before comparing.
+  const built = JSON.parse(readFileSync(new URL("./fixtures/built-hellos.json", import.meta.url), "utf8")) as Record<string, string>;
+  const legacy = ALL_CIPHER_SUITES.filter((suite) => !suite.tls13).map((suite) => suite.code);
+  const modern = ALL_CIPHER_SUITES.filter((suite) => suite.tls13).map((suite) => suite.code);
+  const random = Uint8Array.from({ length: 32 }, (_, index) => index * 7);
+  const cases: Record<string, ClientHelloOptions> = {
+    "TLSv1.2, every suite, SNI": { version: "TLSv1.2", cipherSuites: legacy, servername: "portal.example", random },
+    "TLSv1.3, SNI": { version: "TLSv1.3", cipherSuites: modern, servername: "portal.example", random },
+    "TLSv1.3, no SNI": { version: "TLSv1.3", cipherSuites: modern, servername: null, random },
+    SSLv3: { version: "SSLv3", cipherSuites: [0x000a, 0x0005, 0x0004], servername: "ignored.example", random },
+    "TLSv1.2, staple, no finite-field groups": {
+      version: "TLSv1.2",
+      cipherSuites: [0xc02f, 0x009e, 0x0033],
+      servername: "mail.example",
+      requestOcspStaple: true,
+      offerFiniteFieldGroups: false,
+      random,
+    },
+    "TLSv1, one group": { version: "TLSv1", cipherSuites: [0xc013], servername: null, groups: [0x0017], random },
+    "TLSv1.1, no suites left but one": { version: "TLSv1.1", cipherSuites: [0x002f], servername: "a.b", random },
+  };
+
+  it.each(Object.keys(cases))("%s", (name) => {
+    const options = cases[name] as ClientHelloOptions;
+    const hello = buildClientHello(options);
+    if (options.version === "TLSv1.3") {
+      expect(hello[43]).toBe(32);
+      hello.fill(0, 44, 76);
+    }
+    expect(hello.toString("hex")).toBe(built[name]);
+  });
+
+  it("draws a fresh random and session id for every hello", () => {
+    const hellos = Array.from({ length: 300 }, () => buildClientHello({ version: "TLSv1.3", cipherSuites: [0x1301], servername: null }));
+    const randoms = new Set(hellos.map((hello) => hello.subarray(11, 43).toString("hex")));
+    const sessions = new Set(hellos.map((hello) => hello.subarray(44, 76).toString("hex")));
+    expect(randoms.size).toBe(300);
+    expect(sessions.size).toBe(300);
+    expect(randoms.has(sessions.values().next().value as string)).toBe(false);
   });
 });
 
