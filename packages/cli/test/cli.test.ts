@@ -329,8 +329,14 @@ describe("hardcheck CLI", () => {
     expect(merged.code).toBe(2);
     expect(merged.stderr).toContain("with report --from and --config");
 
+    // The same plugin with other targets: what comes out is the saved report's, not a new scan's.
+    const otherTargets = join(dir, "tally-other.yaml");
+    await writeFile(
+      otherTargets,
+      `packs: [${join(fixtures, "ports-pack.yaml")}]\nplugins: [${join(fixtures, "tally-reporter-plugin.mjs")}]\ntargets:\n  - id: elsewhere\n    endpoints: [{ url: "tcp://127.0.0.1:${refused.port}", tags: [required] }]\n`,
+    );
     const rendered = await inProcess(
-      ["report", "--from", "tally-scan/hardcheck.json", "--config", configFile, "--format", "tally", "--out", "tally-report"],
+      ["report", "--from", "tally-scan/hardcheck.json", "--config", otherTargets, "--format", "tally", "--out", "tally-report"],
       dir,
     );
     expect(rendered.code).toBe(0);

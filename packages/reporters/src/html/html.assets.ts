@@ -35,6 +35,34 @@ export const HTML_SCRIPT = `
 (() => {
 "use strict";
 const status = document.getElementById("page-status");
+let failed = false;
+// Never a page that reads as "nothing found" when it could not show its results: it empties what it drew, hides every
+// control that would draw again (the checklist view included), and says why and where the results are.
+function fail(error) {
+  if (failed) return;
+  failed = true;
+  for (const id of ["summary-cards", "summary-severity", "summary-packs", "results", "checklist"]) document.getElementById(id).replaceChildren();
+  for (const node of document.querySelectorAll("nav, .filters, #result-count, #show-na, #show-more, #view-checklist")) node.hidden = true;
+  document.getElementById("view-results").hidden = false;
+  // The notice goes once the page is drawn; a handler that fails later puts it back.
+  if (!status.isConnected) document.querySelector("main").prepend(status);
+  status.className = "page-failed";
+  status.textContent = "This page could not show its results (" + String((error && error.message) || error) + "). " +
+    "A page this large may be more than the browser can load. hardcheck.json holds every result: render smaller pages from it " +
+    "(one per shard, or hardcheck report --from with --format markdown or sarif).";
+  document.documentElement.setAttribute("data-ready", "error");
+}
+// An event handler that does nothing once the page has failed, and fails the page when it throws.
+function guarded(handler) {
+  return function () {
+    if (failed) return;
+    try {
+      handler.apply(this, arguments);
+    } catch (error) {
+      fail(error);
+    }
+  };
+}
 try {
   const data = JSON.parse(document.getElementById("hc-data").textContent);
   const report = data.report;
@@ -92,9 +120,9 @@ try {
     }
     if (name === "checklist" && !checklistBuilt) { buildChecklist(); checklistBuilt = true; }
   }
-  document.getElementById("tab-results").addEventListener("click", () => show("results"));
-  document.getElementById("tab-checklist").addEventListener("click", () => show("checklist"));
-  document.getElementById("print-checklist").addEventListener("click", () => { show("checklist"); window.print(); });
+  document.getElementById("tab-results").addEventListener("click", guarded(() => show("results")));
+  document.getElementById("tab-checklist").addEventListener("click", guarded(() => show("checklist")));
+  document.getElementById("print-checklist").addEventListener("click", guarded(() => { show("checklist"); window.print(); }));
 
   // Summary
   function buildSummary() {
@@ -148,7 +176,7 @@ try {
   let showNotApplicable = false;
   let hiddenNotApplicable = 0;
   const naButton = document.getElementById("show-na");
-  naButton.addEventListener("click", () => { showNotApplicable = true; applyFilters(); });
+  naButton.addEventListener("click", guarded(() => { showNotApplicable = true; applyFilters(); }));
   const list = document.getElementById("results");
   const countLine = document.getElementById("result-count");
   const moreButton = document.getElementById("show-more");
@@ -189,7 +217,7 @@ try {
       el("span", null, isNew(r) ? el("span", { class: "new", text: "NEW" }) : null, r.ruleId),
       el("span", { text: r.title }), el("span", { class: "muted", text: r.target + (r.endpoint ? " " + r.endpoint : "") }));
     const details = el("details", { class: "result", "data-status": r.status }, summary);
-    details.addEventListener("toggle", () => { if (details.open && details.childElementCount === 1) details.append(resultBody(r)); });
+    details.addEventListener("toggle", guarded(() => { if (details.open && details.childElementCount === 1) details.append(resultBody(r)); }));
     return details;
   }
   function resultBody(r) {
@@ -208,11 +236,11 @@ try {
     body.append(el("p", { class: "muted", text: r.pack + (r.checklistRef ? " · " + r.checklistRef : "") + (r.source ? " · " + r.source.file + ":" + r.source.line : "") }));
     return body;
   }
-  moreButton.addEventListener("click", renderMore);
-  for (const control of [filterStatus, filterSeverity, filterTarget, filterPack, filterNew]) control.addEventListener("change", applyFilters);
+  moreButton.addEventListener("click", guarded(renderMore));
+  for (const control of [filterStatus, filterSeverity, filterTarget, filterPack, filterNew]) control.addEventListener("change", guarded(applyFilters));
   let typing = 0;
-  filterText.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(applyFilters, 120); });
-  for (const card of document.querySelectorAll(".card[data-status]")) card.addEventListener("click", () => { filterStatus.value = card.getAttribute("data-status"); applyFilters(); });
+  filterText.addEventListener("input", guarded(() => { clearTimeout(typing); typing = setTimeout(guarded(applyFilters), 120); }));
+  for (const card of document.querySelectorAll(".card[data-status]")) card.addEventListener("click", guarded(() => { filterStatus.value = card.getAttribute("data-status"); applyFilters(); }));
 
   // Checklist: the vendor's form filled in. A deployment overview first, then per pack one row per
   // item in the document's order, one "Executed" cell per server role (the targets tagged with it),
@@ -365,13 +393,7 @@ try {
   status.remove();
   document.documentElement.setAttribute("data-ready", "true");
 } catch (error) {
-  // Never an empty page that reads as "nothing found": say the results could not be shown, and where they are.
-  for (const id of ["summary-cards", "summary-severity", "summary-packs", "results", "checklist"]) document.getElementById(id).replaceChildren();
-  status.className = "page-failed";
-  status.textContent = "This page could not show its results (" + String(error && error.message || error) + "). " +
-    "A page this large may be more than the browser can load. hardcheck.json holds every result: render smaller pages from it " +
-    "(one per shard, or hardcheck report --from with --format markdown or sarif).";
-  document.documentElement.setAttribute("data-ready", "error");
+  fail(error);
 }
 // Lets tools measure time to interactive from navigation start.
 if (window.performance && performance.mark) performance.mark("hardcheck-ready");

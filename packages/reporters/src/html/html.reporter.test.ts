@@ -40,10 +40,11 @@ describe("HTML reporter in Chromium", () => {
   const dialogs: string[] = [];
   const requests: string[] = [];
 
-  async function open(fileName: string, html: string, ready = "true"): Promise<Page> {
+  async function open(fileName: string, html: string, ready = "true", init?: () => void): Promise<Page> {
     const file = join(dir, fileName);
     await writeFile(file, html);
     const page = await browser.context.newPage();
+    if (init) await page.addInitScript(init);
     page.setDefaultTimeout(15_000);
     page.on("console", (message) => {
       if (message.type() === "error") problems.push(`${fileName}: ${message.text()}`);
@@ -307,6 +308,53 @@ describe("HTML reporter in Chromium", () => {
     expect(await whole.locator("#page-status").count()).toBe(0);
     expect(await whole.locator("#summary-cards").textContent()).toContain("1");
     await whole.close();
+  });
+
+  it("takes back what it drew when it fails half-way, and lets no control draw again", async () => {
+    const results = [
+      sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "fail"),
+      sampleResult("DEMO-TLS-VERSION", "mail", "tls://mail.example:465", "pass"),
+    ];
+    const html = renderHtml(sampleReport(undefined, results));
+    // Drawing fails after the cards are drawn and every control is wired.
+    const page = await open("half-drawn.html", html, "error", () => {
+      const append = Element.prototype.append;
+      Element.prototype.append = function (this: Element, ...nodes: Array<Node | string>) {
+        if (this.id === "summary-packs") throw new Error("cannot draw the pack table");
+        append.apply(this, nodes);
+      };
+    });
+    expect(await page.locator("#page-status").textContent()).toContain("This page could not show its results (cannot draw the pack table)");
+    expect(await page.locator("#summary-cards").textContent()).toBe("");
+    for (const hidden of ["nav", ".filters", "#result-count", "#show-more", "#view-checklist"])
+      expect(await page.locator(hidden).isHidden(), hidden).toBe(true);
+    // Controls reached anyway (by a script, or a keyboard shortcut) draw nothing: no checklist to print, no results.
+    await page.evaluate(() => {
+      (document.getElementById("tab-checklist") as HTMLElement).click();
+      const status = document.getElementById("filter-status") as HTMLSelectElement;
+      status.value = "fail";
+      status.dispatchEvent(new Event("change"));
+    });
+    expect(await page.locator("#checklist").textContent()).toBe("");
+    expect(await page.locator("#results").textContent()).toBe("");
+    expect(await page.locator("#page-status").isVisible()).toBe(true);
+    await page.close();
+
+    // The checklist is drawn when first opened: a failure then also says so, instead of an empty view.
+    const later = await open("checklist-fails.html", html, "true", () => {
+      const append = Element.prototype.append;
+      Element.prototype.append = function (this: Element, ...nodes: Array<Node | string>) {
+        if (this.id === "checklist") throw new Error("cannot draw the checklist");
+        append.apply(this, nodes);
+      };
+    });
+    await later.click("#tab-checklist");
+    await later.waitForSelector("html[data-ready=error]");
+    expect(await later.locator("#page-status").textContent()).toContain("(cannot draw the checklist)");
+    expect(await later.locator("#page-status").isVisible()).toBe(true);
+    expect(await later.locator("#summary-cards").textContent()).toBe("");
+    expect(await later.locator("#view-checklist").isHidden()).toBe(true);
+    await later.close();
   });
 
   it("logged no console error, opened no dialog and made no network request", () => {

@@ -155,8 +155,8 @@ export function htmlStream(options: HtmlReporterOptions = {}, whole?: ReportDocu
 <header><h1>${escapeHtml(title)}</h1><p>${escapeHtml(subtitle)}</p></header>
 <nav class="noprint"><div role="tablist" class="tabs"><button id="tab-results" type="button" role="tab" aria-selected="true">Results</button><button id="tab-checklist" type="button" role="tab" aria-selected="false">Checklist</button></div><button id="print-checklist" type="button">Print checklist</button></nav>
 <main>
-<div id="view-results">
 <p id="page-status" class="muted" role="status">Loading the results…</p>
+<div id="view-results">
 <div class="cards" id="summary-cards"></div>
 <table id="summary-severity-table"><caption class="muted">failures by severity</caption><tbody id="summary-severity"></tbody></table>
 <table><caption class="muted">results by pack</caption><thead><tr><th>pack</th><th>fail</th><th>error</th><th>manual</th><th>waived</th><th>pass</th><th>n/a</th></tr></thead><tbody id="summary-packs"></tbody></table>
