@@ -11,6 +11,7 @@ import { ALL_CIPHER_SUITES, type CipherSuiteInfo, cipherSuiteByCode } from "../c
 import { buildClientHello, versionName } from "../codecs/tls/client-hello.js";
 import { type EphemeralKeyExchange, parseCertificateList, parseCertificateStatus, parseServerKeyExchange } from "../codecs/tls/server-flight.js";
 import { serverNameOf } from "../connection/address.js";
+import { defaultClientContext } from "../connection/client-context.js";
 import { connectWithin } from "../connection/connect.js";
 import { endHandshakeFraming, type NegotiatorTable } from "../connection/negotiation.js";
 import { abortedError, describeSocketError } from "../connection/socket-errors.js";
@@ -149,6 +150,7 @@ async function fetchWithNodeTls(endpoint: Endpoint, deps: Pick<ProbeDeps, "signa
           socket: stream,
           rejectUnauthorized: false,
           checkServerIdentity: () => undefined,
+          secureContext: defaultClientContext(),
           requestOCSP: true,
           ...(servername === null ? {} : { servername }),
         };

@@ -5,6 +5,7 @@ import { defineFacts, type Endpoint, type EndpointProbe, type FactsOf, type Json
 import { z } from "zod";
 import type { EphemeralKeyExchange } from "../codecs/tls/server-flight.js";
 import { addressOf, serverNameOf } from "../connection/address.js";
+import { defaultClientContext } from "../connection/client-context.js";
 import { connectWithin } from "../connection/connect.js";
 import { endHandshakeFraming, type NegotiatorTable } from "../connection/negotiation.js";
 import { abortedError, describeSocketError } from "../connection/socket-errors.js";
@@ -179,6 +180,7 @@ export const createTlsHandshakeProbe: TlsProbeFactory = defineTlsProbe({
         // Trust is judged by hardcheck at the scan's time (tls.trust), so no certificate may end the handshake.
         rejectUnauthorized: false,
         checkServerIdentity: () => undefined,
+        secureContext: defaultClientContext(),
         ...(servername === null ? {} : { servername }),
         ...(alpnProtocols.length === 0 ? {} : { ALPNProtocols: [...alpnProtocols] }),
       };
