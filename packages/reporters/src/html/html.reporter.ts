@@ -150,6 +150,7 @@ export function htmlStream(options: HtmlReporterOptions = {}, whole?: ReportDocu
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>${escapeHtml(title)}</title>
 <style>${HTML_STYLE}</style>
+<noscript><style>#page-status{display:none}</style></noscript>
 </head>
 <body>
 <header><h1>${escapeHtml(title)}</h1><p>${escapeHtml(subtitle)}</p></header>
