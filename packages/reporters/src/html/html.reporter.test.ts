@@ -33,6 +33,17 @@ describe("HTML reporter (text)", () => {
   });
 });
 
+/** A script run before the page's own: appending to the element `id` throws `message`. */
+function failingAppend(id: string, message: string): string {
+  return `{
+    const append = Element.prototype.append;
+    Element.prototype.append = function (...nodes) {
+      if (this.id === ${JSON.stringify(id)}) throw new Error(${JSON.stringify(message)});
+      return append.apply(this, nodes);
+    };
+  }`;
+}
+
 describe("HTML reporter in Chromium", () => {
   let browser: TestBrowser;
   let dir: string;
@@ -40,7 +51,7 @@ describe("HTML reporter in Chromium", () => {
   const dialogs: string[] = [];
   const requests: string[] = [];
 
-  async function open(fileName: string, html: string, ready = "true", init?: () => void): Promise<Page> {
+  async function open(fileName: string, html: string, ready = "true", init?: string): Promise<Page> {
     const file = join(dir, fileName);
     await writeFile(file, html);
     const page = await browser.context.newPage();
@@ -285,6 +296,58 @@ describe("HTML reporter in Chromium", () => {
     await page.close();
   });
 
+  it("gives a condition's shape once for the page, an endpoint and pack once per part, and shows each result whole", async () => {
+    const expiring = (actual: string) => ({
+      conditions: [
+        {
+          where: "all[0]",
+          fact: "tls.leaf",
+          path: "notAfter",
+          operator: "dateAfter",
+          expected: { daysFromNow: 30 },
+          actual,
+          outcome: "pass" as const,
+          name: "enough validity left",
+        },
+      ],
+      message: "all conditions hold",
+    });
+    const results = [
+      sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "pass", expiring("2031-01-01T00:00:00.000Z")),
+      sampleResult("DEMO-CERT", "mail", "tls://mail.example:993", "pass", expiring("2032-02-02T00:00:00.000Z")),
+      sampleResult("DEMO-BANNER", "mail", null, "fail"),
+      sampleResult("DEMO-CERT", "pbx", "sips://pbx.example:5061", "pass", expiring("2033-03-03T00:00:00.000Z")),
+    ];
+    const html = renderHtml(sampleReport(undefined, results));
+    // In the page's data: the shape once, though three results on two targets read it; the default message not at
+    // all; the first endpoint once, with its part.
+    const start = html.indexOf('<script type="application/json" id="hc-data">');
+    const data = html.slice(start, html.indexOf("</script>", start));
+    expect(data.split('"operator":"dateAfter"').length - 1).toBe(1);
+    expect(data).not.toContain("all conditions hold");
+    expect(data.split('"endpoint":"tls://mail.example:465"').length - 1).toBe(1);
+    const page = await open("shapes.html", html);
+    const row = (text: string) => page.locator("#results details.result", { hasText: text });
+    for (const [endpoint, date] of [
+      ["mail.example:465", "2031-01-01"],
+      ["mail.example:993", "2032-02-02"],
+      ["pbx.example:5061", "2033-03-03"],
+    ] as const) {
+      await row(endpoint).locator("summary").click();
+      const text = (await row(endpoint).textContent()) ?? "";
+      expect(text, endpoint).toContain("all conditions hold");
+      expect(text, endpoint).toContain("enough validity left");
+      expect(text, endpoint).toContain("tls.leaf.notAfter");
+      expect(text, endpoint).toContain('{"daysFromNow":30}');
+      expect(text, endpoint).toContain(date);
+      expect(text, endpoint).toContain("demo-pack");
+    }
+    // The host-level result of a part whose first result has an endpoint names none.
+    const banner = row("DEMO-BANNER");
+    expect(await banner.locator("summary").textContent()).toMatch(/mail$/);
+    await page.close();
+  });
+
   it("says so when it cannot show its results, and shows no count that could read as nothing found", async () => {
     const results = [
       sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "fail"),
@@ -317,37 +380,25 @@ describe("HTML reporter in Chromium", () => {
     ];
     const html = renderHtml(sampleReport(undefined, results));
     // Drawing fails after the cards are drawn and every control is wired.
-    const page = await open("half-drawn.html", html, "error", () => {
-      const append = Element.prototype.append;
-      Element.prototype.append = function (this: Element, ...nodes: Array<Node | string>) {
-        if (this.id === "summary-packs") throw new Error("cannot draw the pack table");
-        append.apply(this, nodes);
-      };
-    });
+    const page = await open("half-drawn.html", html, "error", failingAppend("summary-packs", "cannot draw the pack table"));
     expect(await page.locator("#page-status").textContent()).toContain("This page could not show its results (cannot draw the pack table)");
     expect(await page.locator("#summary-cards").textContent()).toBe("");
     for (const hidden of ["nav", ".filters", "#result-count", "#show-more", "#view-checklist"])
       expect(await page.locator(hidden).isHidden(), hidden).toBe(true);
     // Controls reached anyway (by a script, or a keyboard shortcut) draw nothing: no checklist to print, no results.
-    await page.evaluate(() => {
-      (document.getElementById("tab-checklist") as HTMLElement).click();
-      const status = document.getElementById("filter-status") as HTMLSelectElement;
+    await page.evaluate(`{
+      document.getElementById("tab-checklist").click();
+      const status = document.getElementById("filter-status");
       status.value = "fail";
       status.dispatchEvent(new Event("change"));
-    });
+    }`);
     expect(await page.locator("#checklist").textContent()).toBe("");
     expect(await page.locator("#results").textContent()).toBe("");
     expect(await page.locator("#page-status").isVisible()).toBe(true);
     await page.close();
 
     // The checklist is drawn when first opened: a failure then also says so, instead of an empty view.
-    const later = await open("checklist-fails.html", html, "true", () => {
-      const append = Element.prototype.append;
-      Element.prototype.append = function (this: Element, ...nodes: Array<Node | string>) {
-        if (this.id === "checklist") throw new Error("cannot draw the checklist");
-        append.apply(this, nodes);
-      };
-    });
+    const later = await open("checklist-fails.html", html, "true", failingAppend("checklist", "cannot draw the checklist"));
     await later.click("#tab-checklist");
     await later.waitForSelector("html[data-ready=error]");
     expect(await later.locator("#page-status").textContent()).toContain("(cannot draw the checklist)");

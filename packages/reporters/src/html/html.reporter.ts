@@ -5,6 +5,7 @@
 import {
   blamedConditions,
   type CheckResult,
+  DEFAULT_RESULT_MESSAGE,
   defineReporter,
   describeCondition,
   type JsonValue,
@@ -49,16 +50,28 @@ export function renderHtml(document: ReportDocument, options: HtmlReporterOption
 /** A value whose JSON is shorter than this stays in place: a reference would save nothing. */
 const SHORTEST_SHARED = 24;
 
+/** What the page's parts have given so far: a rule's fields (one entry per rule) and the conditions' shapes. */
+interface PageMemory {
+  readonly rules: Map<string, string>;
+  readonly shapes: Map<string, number>;
+}
+
 /**
  * One target's results as the page's data holds them: every object or list a result reads (its
  * evidence, its conditions' actual values) once in `values`, the results pointing at it
  * (`evidenceRefs`, `actualRef`), and the conditions that decided each failure worded as `blame`.
- * The target is named once for the part, and a rule's fields (title, severity, checklist
- * reference, section, source) once for the page, in the part where the rule first appears;
- * `known` holds those given so far (one entry per rule). The results of one endpoint read the same
- * facts over and over; stored once, the page stays near the size of hardcheck.json.
+ * What a result shares with others is given once:
+ * - the target, and the first result's endpoint and pack, once per part (a result differing from
+ *   them names its own);
+ * - a rule's fields (title, severity, checklist reference, section, source) once for the page, in
+ *   the part where the rule first appears;
+ * - a condition's shape (everything but its actual value and outcome) once for the page, as
+ *   `shapes`, which results point at (`shape`);
+ * - the message "all conditions hold" is left out.
+ * The results of one endpoint read the same facts over and over, and every target the same rules;
+ * stored once, the page stays within a few times the size of hardcheck.json.
  */
-function pagePart(results: readonly CheckResult[], known: Map<string, string>): string {
+function pagePart(results: readonly CheckResult[], memory: PageMemory): string {
   const values: string[] = [];
   const seen = new Map<string, number>();
   const refer = (value: JsonValue | undefined): number | undefined => {
@@ -73,34 +86,53 @@ function pagePart(results: readonly CheckResult[], known: Map<string, string>): 
     }
     return index;
   };
-  const target = results[0]?.target ?? "";
+  const first = results[0];
+  const target = first?.target ?? "";
+  const endpoint = first?.endpoint ?? null;
+  const pack = first?.pack ?? "";
   const rules: string[] = [];
+  const shapes: string[] = [];
+  const shapeOf = (shape: Omit<CheckResult["conditions"][number], "actual" | "outcome">): number => {
+    const json = scriptJson(shape);
+    let index = memory.shapes.get(json);
+    if (index === undefined) {
+      index = memory.shapes.size;
+      memory.shapes.set(json, index);
+      shapes.push(`[${index},${json}]`);
+    }
+    return index;
+  };
   const stored = results.map((result) => {
     // Built from entries, so that any fact name (even `__proto__`) stays a key of its own.
     const entries = Object.entries(result.evidence).map(([fact, value]) => [fact, value, refer(value)] as const);
     // A shared value's key keeps its place in the evidence; the page puts the value back there.
     const evidence = Object.fromEntries(entries.map(([fact, value, index]) => [fact, index === undefined ? value : 0]));
     const evidenceRefs = Object.fromEntries(entries.flatMap(([fact, , index]) => (index === undefined ? [] : [[fact, index]])));
-    const conditions = result.conditions.map((condition) => {
-      const index = refer(condition.actual);
-      if (index === undefined) return condition;
-      const { actual: _actual, ...rest } = condition;
-      return { ...rest, actualRef: index };
+    const conditions = result.conditions.map(({ actual, outcome, ...shape }) => {
+      const index = refer(actual);
+      return {
+        shape: shapeOf(shape),
+        outcome,
+        ...(index !== undefined ? { actualRef: index } : actual !== undefined ? { actual } : {}),
+      };
     });
     const blame = blamedConditions(result.conditions).map((condition) => describeCondition(condition, 120));
-    const { checklistRef, section, title, severity, source, target: own, ...rest } = result;
+    const { checklistRef, section, title, severity, source, target: own, endpoint: ownEndpoint, pack: ownPack, message, ...rest } = result;
     const ruleFields = { checklistRef, section, title, severity, ...(source ? { source } : {}) };
     const json = scriptJson(ruleFields);
     const key = JSON.stringify([result.pack, result.ruleId]);
-    if (!known.has(key)) {
-      known.set(key, json);
+    if (!memory.rules.has(key)) {
+      memory.rules.set(key, json);
       rules.push(`[${scriptJson(result.pack)},${scriptJson(result.ruleId)},${json}]`);
     }
     // Fields that differ from the rule's first ones (not from one scan) stay with the result.
-    const shared = known.get(key) === json;
+    const shared = memory.rules.get(key) === json;
     return scriptJson({
       ...(own === target ? {} : { target: own }),
+      ...(ownEndpoint === endpoint ? {} : { endpoint: ownEndpoint }),
+      ...(ownPack === pack ? {} : { pack: ownPack }),
       ...(shared ? {} : ruleFields),
+      ...(message === DEFAULT_RESULT_MESSAGE ? {} : { message }),
       ...rest,
       evidence,
       conditions,
@@ -108,7 +140,7 @@ function pagePart(results: readonly CheckResult[], known: Map<string, string>): 
       blame,
     });
   });
-  return `{"target":${scriptJson(target)},"values":[${values.join(",")}],"rules":[${rules.join(",")}],"results":[${stored.join(",")}]}`;
+  return `{"target":${scriptJson(target)},"endpoint":${scriptJson(endpoint)},"pack":${scriptJson(pack)},"values":[${values.join(",")}],"rules":[${rules.join(",")}],"shapes":[${shapes.join(",")}],"results":[${stored.join(",")}]}`;
 }
 
 /**
@@ -119,14 +151,14 @@ function pagePart(results: readonly CheckResult[], known: Map<string, string>): 
 export function htmlStream(options: HtmlReporterOptions = {}, whole?: ReportDocument): FormatStream {
   const states = whole ? baselineStates(printableDeep(whole), options) : undefined;
   let parts = 0;
-  const knownRules = new Map<string, string>();
+  const memory: PageMemory = { rules: new Map(), shapes: new Map() };
   return {
     start() {},
     target(_target, given) {
       if (given.length === 0) return "";
       // Servers wrote much of this text: a direction override or a control character in a certificate
       // name must not reorder or hide what the reader sees, so the page shows every string escaped.
-      const part = pagePart(printableDeep(given), knownRules);
+      const part = pagePart(printableDeep(given), memory);
       return `${parts++ === 0 ? "" : ","}${part}`;
     },
     end(frame) {
