@@ -3,6 +3,8 @@
  * textContent / append(string), never innerHTML, so text from scanned systems cannot become markup.
  */
 
+import { DEFAULT_RESULT_MESSAGE } from "@hardcheck/core";
+
 /** Inline CSS of the HTML report (screen and print). */
 export const HTML_STYLE = `
 :root{--fail:#c62828;--error:#8e24aa;--manual:#b26a00;--waived:#00838f;--pass:#2e7d32;--na:#616161;--line:#ddd;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;font-size:14px;color:#1b1b1b}
@@ -79,7 +81,7 @@ try {
       if (r.target === undefined) r.target = part.target;
       if (r.endpoint === undefined) r.endpoint = part.endpoint;
       if (r.pack === undefined) r.pack = part.pack;
-      if (r.message === undefined) r.message = "all conditions hold";
+      if (r.message === undefined) r.message = ${JSON.stringify(DEFAULT_RESULT_MESSAGE)};
       if (r.title === undefined) Object.assign(r, ruleFields.get(JSON.stringify([r.pack, r.ruleId])));
       if (r.evidenceRefs) for (const fact of Object.keys(r.evidenceRefs)) Object.defineProperty(r.evidence, fact, { value: part.values[r.evidenceRefs[fact]], enumerable: true, writable: true, configurable: true });
       r.conditions = r.conditions.map((c) => {
@@ -326,7 +328,7 @@ try {
         lines.push(where + ": " + (w.expired ? "expired waiver" : "waived") + " — " + w.reason + " — " + w.approvedBy + (w.expires ? ", until " + w.expires : ""));
         continue;
       }
-      if (r.status === "pass" && r.message === "all conditions hold") continue;
+      if (r.status === "pass" && r.message === ${JSON.stringify(DEFAULT_RESULT_MESSAGE)}) continue;
       const blamed = blameOf.get(r);
       // A printed row must fit a page: the first conditions that fail, and how many more the results view lists.
       const shown = blamed.slice(0, 4);

@@ -297,7 +297,7 @@ describe("HTML reporter in Chromium", () => {
   });
 
   it("gives a condition's shape once for the page, an endpoint and pack once per part, and shows each result whole", async () => {
-    const expiring = (actual: string) => ({
+    const validity = (actual: string) => ({
       conditions: [
         {
           where: "all[0]",
@@ -313,38 +313,70 @@ describe("HTML reporter in Chromium", () => {
       message: "all conditions hold",
     });
     const results = [
-      sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "pass", expiring("2031-01-01T00:00:00.000Z")),
-      sampleResult("DEMO-CERT", "mail", "tls://mail.example:993", "pass", expiring("2032-02-02T00:00:00.000Z")),
+      // Two results on the part's first endpoint, then a host-level one, then another endpoint and another pack.
+      sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "pass", validity("2031-01-01T00:00:00.000Z")),
+      sampleResult("DEMO-TLS-VERSION", "mail", "tls://mail.example:465", "fail", {
+        message: "all conditions hold",
+        conditions: [
+          { where: "all[0]", fact: "tls.versions", operator: "equal", expected: ["TLSv1.3"], actual: { v: 1 }, outcome: "fail" },
+          { where: "all[1]", fact: "tls.suites", operator: "equal", expected: null, actual: null, outcome: "fail" },
+          { where: "all[2]", fact: "tls.curves", operator: "equal", expected: 1, outcome: "not-evaluated" },
+        ],
+      }),
       sampleResult("DEMO-BANNER", "mail", null, "fail"),
-      sampleResult("DEMO-CERT", "pbx", "sips://pbx.example:5061", "pass", expiring("2033-03-03T00:00:00.000Z")),
+      sampleResult("DEMO-CERT", "mail", "tls://mail.example:993", "pass", { ...validity("2032-02-02T00:00:00.000Z"), pack: "other-pack" }),
+      sampleResult("DEMO-CERT", "pbx", "sips://pbx.example:5061", "pass", validity("2033-03-03T00:00:00.000Z")),
     ];
-    const html = renderHtml(sampleReport(undefined, results));
+    // Fed to the stream as given, so that the host-level result comes after the part's first endpoint.
+    const html = renderThroughStream(sampleReport(undefined, results), results, htmlStream());
     // In the page's data: the shape once, though three results on two targets read it; the default message not at
-    // all; the first endpoint once, with its part.
+    // all; the first endpoint once, for the two results on it.
     const start = html.indexOf('<script type="application/json" id="hc-data">');
     const data = html.slice(start, html.indexOf("</script>", start));
     expect(data.split('"operator":"dateAfter"').length - 1).toBe(1);
     expect(data).not.toContain("all conditions hold");
-    expect(data.split('"endpoint":"tls://mail.example:465"').length - 1).toBe(1);
+    const parts = (
+      JSON.parse(data.slice(data.indexOf(">") + 1)) as { parts: Array<{ endpoint: string | null; pack: string; results: Array<Record<string, unknown>> }> }
+    ).parts;
+    expect(parts[0]?.endpoint).toBe("tls://mail.example:465");
+    expect(parts[0]?.pack).toBe("demo-pack");
+    expect(parts[0]?.results.map((result) => [result.endpoint, result.pack])).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+      [null, undefined],
+      ["tls://mail.example:993", "other-pack"],
+    ]);
     const page = await open("shapes.html", html);
     const row = (text: string) => page.locator("#results details.result", { hasText: text });
-    for (const [endpoint, date] of [
-      ["mail.example:465", "2031-01-01"],
-      ["mail.example:993", "2032-02-02"],
-      ["pbx.example:5061", "2033-03-03"],
+    for (const [endpoint, date, pack] of [
+      ["mail.example:465", "2031-01-01", "demo-pack"],
+      ["mail.example:993", "2032-02-02", "other-pack"],
+      ["pbx.example:5061", "2033-03-03", "demo-pack"],
     ] as const) {
-      await row(endpoint).locator("summary").click();
-      const text = (await row(endpoint).textContent()) ?? "";
+      const certificate = row("DEMO-CERT").filter({ hasText: endpoint });
+      await certificate.locator("summary").click();
+      await certificate.locator(".body").waitFor();
+      const text = (await certificate.textContent()) ?? "";
       expect(text, endpoint).toContain("all conditions hold");
       expect(text, endpoint).toContain("enough validity left");
       expect(text, endpoint).toContain("tls.leaf.notAfter");
       expect(text, endpoint).toContain('{"daysFromNow":30}');
       expect(text, endpoint).toContain(date);
-      expect(text, endpoint).toContain("demo-pack");
+      expect(text, endpoint).toContain(pack);
     }
-    // The host-level result of a part whose first result has an endpoint names none.
-    const banner = row("DEMO-BANNER");
-    expect(await banner.locator("summary").textContent()).toMatch(/mail$/);
+    const failed = page.locator("#results details.result", { hasText: "DEMO-TLS-VERSION" });
+    await failed.locator("summary").click();
+    await failed.locator(".body").waitFor();
+    expect(await failed.locator("summary").textContent()).toContain("mail tls://mail.example:465");
+    expect(await failed.locator(".body > p").first().textContent()).toBe("all conditions hold");
+    expect(await failed.locator("table tr").allTextContents()).toEqual([
+      "conditionfactoperatorexpectedactualoutcome",
+      'all[0]tls.versionsequal["TLSv1.3"]{"v":1}fail',
+      "all[1]tls.suitesequalnullnullfail",
+      "all[2]tls.curvesequal1—not-evaluated",
+    ]);
+    // The host-level result after the part's first endpoint names none.
+    expect(await row("DEMO-BANNER").locator("summary").textContent()).toMatch(/mail$/);
     await page.close();
   });
 
