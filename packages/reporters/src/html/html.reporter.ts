@@ -67,7 +67,7 @@ interface PageMemory {
  *   the part where the rule first appears;
  * - a condition's shape (everything but its actual value and outcome) once for the page, as
  *   `shapes`, which results point at (`shape`);
- * - the message "all conditions hold" is left out.
+ * - the default message ({@link DEFAULT_RESULT_MESSAGE}) is left out.
  * The results of one endpoint read the same facts over and over, and every target the same rules;
  * stored once, the page stays within a few times the size of hardcheck.json.
  */
