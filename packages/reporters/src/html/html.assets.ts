@@ -68,25 +68,26 @@ function guarded(handler) {
 try {
   const data = JSON.parse(document.getElementById("hc-data").textContent);
   const report = data.report;
-  // Each target's part holds the objects its results read once, and names the target, the first endpoint and pack
-  // once; a rule's fields and a condition's shape come once, with the first part that has them: put them back into
-  // every result.
+  // Each target's part names the target, the first endpoint and pack once; the objects results read, a rule's fields
+  // and a condition's shape come once, with the first part that has them: put them back into every result.
   const results = [];
   const ruleFields = new Map();
   const shapes = [];
+  const values = [];
   for (const part of data.parts) {
     for (const [pack, ruleId, fields] of part.rules) ruleFields.set(JSON.stringify([pack, ruleId]), fields);
     for (const [index, shape] of part.shapes) shapes[index] = shape;
+    for (const [index, value] of part.values) values[index] = value;
     for (const r of part.results) {
       if (r.target === undefined) r.target = part.target;
       if (r.endpoint === undefined) r.endpoint = part.endpoint;
       if (r.pack === undefined) r.pack = part.pack;
       if (r.message === undefined) r.message = ${JSON.stringify(DEFAULT_RESULT_MESSAGE)};
       if (r.title === undefined) Object.assign(r, ruleFields.get(JSON.stringify([r.pack, r.ruleId])));
-      if (r.evidenceRefs) for (const fact of Object.keys(r.evidenceRefs)) Object.defineProperty(r.evidence, fact, { value: part.values[r.evidenceRefs[fact]], enumerable: true, writable: true, configurable: true });
+      if (r.evidenceRefs) for (const fact of Object.keys(r.evidenceRefs)) Object.defineProperty(r.evidence, fact, { value: values[r.evidenceRefs[fact]], enumerable: true, writable: true, configurable: true });
       r.conditions = r.conditions.map((c) => {
         const condition = Object.assign({}, shapes[c.shape], { outcome: c.outcome });
-        if (c.actualRef !== undefined) condition.actual = part.values[c.actualRef];
+        if (c.actualRef !== undefined) condition.actual = values[c.actualRef];
         else if ("actual" in c) condition.actual = c.actual;
         return condition;
       });

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildReport, type CheckResult, type ReportDocument, type ReportRule, type Status } from "@hardcheck/core";
+import { buildReport, type CheckResult, type JsonValue, type ReportDocument, type ReportRule, type Status } from "@hardcheck/core";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, type TestBrowser } from "../../test/chromium.js";
@@ -269,6 +269,38 @@ describe("HTML reporter in Chromium", () => {
     const failed = page.locator("#results details.result", { hasText: "DEMO-CERT" });
     expect(await failed.locator("table").textContent()).toContain("CN=shared-subject.example");
     expect(await page.locator("#results details.result", { hasText: "DEMO-TLS-VERSION" }).locator("pre.evidence").textContent()).toContain("TLSv1.3");
+    await page.close();
+  });
+
+  it("stores a value that targets share once while the page remembers it, and again after it has forgotten it", async () => {
+    const certificate = { subject: "CN=balanced.example", san: ["balanced.example"], keyBits: 2048 };
+    const reading = (value: JsonValue) => ({ evidence: { "tls.certificate": value } });
+    const results = [
+      sampleResult("DEMO-CERT", "edge-a", "tls://a.example:443", "pass", reading(certificate)),
+      sampleResult("DEMO-CERT", "edge-b", "tls://b.example:443", "pass", reading(certificate)),
+      // More distinct values than the page remembers, then the shared one again.
+      ...Array.from({ length: 300 }, (_, index) =>
+        sampleResult("DEMO-CERT", `other-${String(index).padStart(3, "0")}`, "tls://o.example:443", "pass", reading({ subject: `CN=other-${index}.example` })),
+      ),
+      sampleResult("DEMO-CERT", "zz-edge", "tls://z.example:443", "pass", reading(certificate)),
+    ];
+    const html = renderThroughStream(sampleReport(undefined, results), results, htmlStream());
+    expect(html.split('{"subject":"CN=balanced.example"').length - 1).toBe(2);
+    const page = await open("shared-across.html", html);
+    for (const [target, subject] of [
+      ["edge-a", "CN=balanced.example"],
+      ["edge-b", "CN=balanced.example"],
+      ["other-299", "CN=other-299.example"],
+      ["zz-edge", "CN=balanced.example"],
+    ]) {
+      await page.fill("#filter-text", target);
+      // Until the filter has run (it waits for typing to pause), the rows listed are the previous ones.
+      const listed = async () => page.locator("#results details.result summary").allTextContents();
+      await expect.poll(async () => (await listed()).length === 1 && (await listed())[0]?.includes(target), { timeout: 5000 }).toBe(true);
+      const row = page.locator("#results details.result", { hasText: target });
+      await row.locator("summary").click();
+      expect(await row.locator("pre.evidence").textContent(), target).toContain(subject);
+    }
     await page.close();
   });
 

@@ -50,16 +50,31 @@ export function renderHtml(document: ReportDocument, options: HtmlReporterOption
 /** A value whose JSON is shorter than this stays in place: a reference would save nothing. */
 const SHORTEST_SHARED = 24;
 
-/** What the page's parts have given so far: a rule's fields (one entry per rule) and the conditions' shapes. */
+/**
+ * How many shared values the page remembers across targets, the most recently used: enough to keep
+ * a certificate that many endpoints serve (a load balancer's, a wildcard) given once, while memory
+ * stays bounded however many distinct values the report holds.
+ */
+const REMEMBERED_VALUES = 256;
+
+/**
+ * What the page's parts have given so far: a rule's fields (one entry per rule), the conditions'
+ * shapes, and the shared values most recently used (by their JSON, in order of use) with the
+ * number of values given in all.
+ */
 interface PageMemory {
   readonly rules: Map<string, string>;
   readonly shapes: Map<string, number>;
+  readonly values: Map<string, number>;
+  valueCount: number;
 }
 
 /**
  * One target's results as the page's data holds them: every object or list a result reads (its
- * evidence, its conditions' actual values) once in `values`, the results pointing at it
- * (`evidenceRefs`, `actualRef`), and the conditions that decided each failure worded as `blame`.
+ * evidence, its conditions' actual values) once in the page's values, given as `[index, value]` in
+ * `values` by the first part that reads it (again only after the page has forgotten it, see
+ * {@link REMEMBERED_VALUES}), the results pointing at it (`evidenceRefs`, `actualRef`), and the
+ * conditions that decided each failure worded as `blame`.
  * What a result shares with others is given once:
  * - the target, and the first result's endpoint and pack, once per part (a result differing from
  *   them names its own);
@@ -73,17 +88,20 @@ interface PageMemory {
  */
 function pagePart(results: readonly CheckResult[], memory: PageMemory): string {
   const values: string[] = [];
-  const seen = new Map<string, number>();
   const refer = (value: JsonValue | undefined): number | undefined => {
     if (value === null || typeof value !== "object") return undefined;
     const json = scriptJson(value);
     if (json.length < SHORTEST_SHARED) return undefined;
-    let index = seen.get(json);
+    let index = memory.values.get(json);
     if (index === undefined) {
-      index = values.length;
-      values.push(json);
-      seen.set(json, index);
+      index = memory.valueCount++;
+      values.push(`[${index},${json}]`);
+    } else {
+      memory.values.delete(json);
     }
+    // Most recently used last; the least recently used is forgotten (given again if it comes back).
+    memory.values.set(json, index);
+    if (memory.values.size > REMEMBERED_VALUES) memory.values.delete(memory.values.keys().next().value as string);
     return index;
   };
   const first = results[0];
@@ -151,7 +169,7 @@ function pagePart(results: readonly CheckResult[], memory: PageMemory): string {
 export function htmlStream(options: HtmlReporterOptions = {}, whole?: ReportDocument): FormatStream {
   const states = whole ? baselineStates(printableDeep(whole), options) : undefined;
   let parts = 0;
-  const memory: PageMemory = { rules: new Map(), shapes: new Map() };
+  const memory: PageMemory = { rules: new Map(), shapes: new Map(), values: new Map(), valueCount: 0 };
   return {
     start() {},
     target(_target, given) {
