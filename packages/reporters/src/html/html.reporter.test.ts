@@ -292,7 +292,7 @@ describe("HTML reporter in Chromium", () => {
       ["edge-b", "CN=balanced.example"],
       ["other-299", "CN=other-299.example"],
       ["zz-edge", "CN=balanced.example"],
-    ]) {
+    ] as const) {
       await page.fill("#filter-text", target);
       // Until the filter has run (it waits for typing to pause), the rows listed are the previous ones.
       const listed = async () => page.locator("#results details.result summary").allTextContents();
