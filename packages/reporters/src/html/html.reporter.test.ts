@@ -33,6 +33,22 @@ describe("HTML reporter (text)", () => {
   });
 });
 
+/** Where the page's data stands in `html`: from its script element's first character to its end. */
+function dataBounds(html: string): { start: number; end: number } {
+  const start = html.indexOf('<script type="application/json" id="hc-data">');
+  return { start, end: html.indexOf("</script>", start) };
+}
+
+/** A page of one failing and one passing check on one endpoint. */
+function smallPage(): string {
+  return renderHtml(
+    sampleReport(undefined, [
+      sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "fail"),
+      sampleResult("DEMO-TLS-VERSION", "mail", "tls://mail.example:465", "pass"),
+    ]),
+  );
+}
+
 /** A script run before the page's own: appending to the element `id` throws `message`. */
 function failingAppend(id: string, message: string): string {
   return `{
@@ -363,8 +379,8 @@ describe("HTML reporter in Chromium", () => {
     const html = renderThroughStream(sampleReport(undefined, results), results, htmlStream());
     // In the page's data: the shape once, though three results on two targets read it; the default message not at
     // all; the first endpoint once, for the two results on it.
-    const start = html.indexOf('<script type="application/json" id="hc-data">');
-    const data = html.slice(start, html.indexOf("</script>", start));
+    const { start, end } = dataBounds(html);
+    const data = html.slice(start, end);
     expect(data.split('"operator":"dateAfter"').length - 1).toBe(1);
     expect(data).not.toContain("all conditions hold");
     const parts = (
@@ -413,14 +429,9 @@ describe("HTML reporter in Chromium", () => {
   });
 
   it("says so when it cannot show its results, and shows no count that could read as nothing found", async () => {
-    const results = [
-      sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "fail"),
-      sampleResult("DEMO-TLS-VERSION", "mail", "tls://mail.example:465", "pass"),
-    ];
-    const html = renderHtml(sampleReport(undefined, results));
+    const html = smallPage();
     // The data cut short, as when a page outgrows what the browser can read into one string.
-    const start = html.indexOf('<script type="application/json" id="hc-data">');
-    const end = html.indexOf("</script>", start);
+    const { start, end } = dataBounds(html);
     const cut = html.slice(0, start + Math.floor((end - start) / 2)) + html.slice(end);
     const page = await open("cut.html", cut, "error");
     const status = (await page.locator("#page-status").textContent()) ?? "";
@@ -438,11 +449,7 @@ describe("HTML reporter in Chromium", () => {
   });
 
   it("takes back what it drew when it fails half-way, and lets no control draw again", async () => {
-    const results = [
-      sampleResult("DEMO-CERT", "mail", "tls://mail.example:465", "fail"),
-      sampleResult("DEMO-TLS-VERSION", "mail", "tls://mail.example:465", "pass"),
-    ];
-    const html = renderHtml(sampleReport(undefined, results));
+    const html = smallPage();
     // Drawing fails after the cards are drawn and every control is wired.
     const page = await open("half-drawn.html", html, "error", failingAppend("summary-packs", "cannot draw the pack table"));
     expect(await page.locator("#page-status").textContent()).toContain("This page could not show its results (cannot draw the pack table)");
