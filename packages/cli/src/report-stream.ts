@@ -1,9 +1,10 @@
 /**
  * Writes `hardcheck.json` and the other built-in formats target by target, as a scan, a merge or
  * `report --from` hands results over: each target's results, fact records and new conditions (and
- * each format's text) go to scratch files as soon as the target is done, and the files are
- * assembled from them at the end, byte for byte what the whole-document renderers write. Memory
- * holds only the targets in flight, however many the report covers.
+ * each format's text) are spooled as soon as the target is done (in memory up to
+ * {@link SPOOL_MEMORY_CHARS} per list, then in scratch files), and the files are assembled from them
+ * at the end, byte for byte what the whole-document renderers write. Memory holds only the targets
+ * in flight and those bounded spools, however many the report covers.
  */
 import { once } from "node:events";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
@@ -28,20 +29,28 @@ import { scratchFileBeside, writeFileAtomicFrom } from "./atomic-write.js";
 const LISTS = ["facts", "conditions", "results"] as const;
 type ListName = (typeof LISTS)[number];
 
-/** A list's elements in a scratch file, separated as the document separates them. */
+/**
+ * Text a spool holds in memory before it moves to a scratch file: a small scan's report is put
+ * together without touching the disk twice, and a large one holds at most this much per spool.
+ */
+export const SPOOL_MEMORY_CHARS = 1 << 20;
+
+/**
+ * A list's elements (or a format's body), separated as the document separates them: in memory up to
+ * a bound, then in a scratch file beside the report.
+ */
 class Spool {
-  readonly #scratch: ReturnType<typeof scratchFileBeside>;
-  readonly #out: WriteStream;
+  #held: string[] = [];
+  #heldChars = 0;
+  #scratch: ReturnType<typeof scratchFileBeside> | undefined;
+  #out: WriteStream | undefined;
   count = 0;
 
-  constructor(beside: string, part: string) {
-    this.#scratch = scratchFileBeside(beside, part);
-    this.#out = createWriteStream(this.#scratch.path, { mode: 0o600 });
-  }
-
-  get path(): string {
-    return this.#scratch.path;
-  }
+  constructor(
+    private readonly beside: string,
+    private readonly part: string,
+    private readonly memoryChars: number,
+  ) {}
 
   /** Appends list elements, each as its text (one line, or several for a group). */
   async write(items: readonly string[]): Promise<void> {
@@ -53,17 +62,60 @@ class Spool {
 
   /** Appends text as it is. */
   async writeText(text: string): Promise<void> {
-    if (!this.#out.write(text)) await once(this.#out, "drain");
+    if (this.#out === undefined) {
+      if (this.#heldChars + text.length <= this.memoryChars) {
+        this.#held.push(text);
+        this.#heldChars += text.length;
+        return;
+      }
+      this.#scratch = scratchFileBeside(this.beside, this.part);
+      this.#out = createWriteStream(this.#scratch.path, { mode: 0o600 });
+      const held = this.#take();
+      if (held !== "") await this.#send(held);
+    }
+    await this.#send(text);
   }
 
+  async #send(text: string): Promise<void> {
+    const out = this.#out as WriteStream;
+    if (!out.write(text)) await once(out, "drain");
+  }
+
+  /** The text held in memory, which the spool then no longer holds. */
+  #take(): string {
+    const text = this.#held.join("");
+    this.#held = [];
+    this.#heldChars = 0;
+    return text;
+  }
+
+  /** Ends writing; the text can then be read. */
   async close(): Promise<void> {
+    if (this.#out === undefined) return;
     this.#out.end();
     await once(this.#out, "close");
   }
 
-  discard(): Promise<void> {
-    this.#out.destroy();
-    return this.#scratch.discard();
+  /** Appends the spooled text to an open file, after {@link close}. */
+  async copyInto(handle: FileHandle): Promise<void> {
+    if (this.#scratch) await copyFileInto(handle, this.#scratch.path);
+    else if (this.#heldChars > 0) await handle.write(this.#take());
+  }
+
+  /** The spooled text in pieces, after {@link close}. */
+  async *chunks(): AsyncIterable<string> {
+    if (this.#scratch) {
+      for await (const chunk of createReadStream(this.#scratch.path, { encoding: "utf8" })) yield chunk as string;
+    } else if (this.#heldChars > 0) {
+      yield this.#take();
+    }
+  }
+
+  async discard(): Promise<void> {
+    this.#held = [];
+    this.#heldChars = 0;
+    this.#out?.destroy();
+    await this.#scratch?.discard();
   }
 }
 
@@ -87,6 +139,8 @@ export interface StreamedWriterOptions {
   readonly files?: readonly StreamedFile[];
   /** Called once a target is written (the heap budget). */
   readonly afterTarget?: () => void;
+  /** Text each spool holds in memory before it moves to a scratch file (default {@link SPOOL_MEMORY_CHARS}). */
+  readonly spoolMemoryChars?: number;
   /** False: write only the other files and the console view, not `hardcheck.json` (whose path then only places scratch files). */
   readonly json?: boolean;
 }
@@ -108,12 +162,12 @@ export class StreamedReportWriter implements ResultSink {
     private readonly failOn: Severity | "none",
     private readonly options: StreamedWriterOptions = {},
   ) {
+    const memory = options.spoolMemoryChars ?? SPOOL_MEMORY_CHARS;
+    const spool = (beside: string, part: string) => new Spool(beside, part, memory);
     this.#lists =
-      options.json === false
-        ? undefined
-        : { facts: new Spool(jsonPath, "facts"), conditions: new Spool(jsonPath, "conditions"), results: new Spool(jsonPath, "results") };
-    this.#console = options.consoleView ? new Spool(jsonPath, "console") : undefined;
-    this.#files = (options.files ?? []).map((file) => ({ ...file, spool: new Spool(file.path, "body") }));
+      options.json === false ? undefined : { facts: spool(jsonPath, "facts"), conditions: spool(jsonPath, "conditions"), results: spool(jsonPath, "results") };
+    this.#console = options.consoleView ? spool(jsonPath, "console") : undefined;
+    this.#files = (options.files ?? []).map((file) => ({ ...file, spool: spool(file.path, "body") }));
   }
 
   start(report: ReportStart): void {
@@ -161,14 +215,14 @@ export class StreamedReportWriter implements ResultSink {
       const { head, tail } = file.stream.end(report);
       await writeFileAtomicFrom(file.path, async (handle) => {
         await writeParts(handle, head);
-        await copyInto(handle, file.spool.path);
+        await file.spool.copyInto(handle);
         await handle.write(tail);
       });
       await file.spool.discard();
     }
     const view = this.options.consoleView;
     if (this.#console && view && toConsole) {
-      for await (const chunk of createReadStream(this.#console.path, { encoding: "utf8" })) toConsole(chunk as string);
+      for await (const chunk of this.#console.chunks()) toConsole(chunk);
       toConsole(view.end(report));
     }
     await this.#console?.discard();
@@ -204,7 +258,7 @@ export class StreamedReportWriter implements ResultSink {
   async #writeList(handle: FileHandle, spool: Spool, name: ListName, next: (text: string) => Promise<void>): Promise<void> {
     if (spool.count === 0) return next(`${JSON.stringify(name)}: []`);
     await next(`${JSON.stringify(name)}: [\n`);
-    await copyInto(handle, spool.path);
+    await spool.copyInto(handle);
     await handle.write("\n]");
   }
 
@@ -247,7 +301,7 @@ const COPY_BUFFER_BYTES = 1 << 20;
  * per chunk, and a large report's spools (75 MiB at 10,000 endpoints) left that much garbage outside
  * the heap, which the process's peak then showed.
  */
-async function copyInto(handle: FileHandle, path: string): Promise<void> {
+async function copyFileInto(handle: FileHandle, path: string): Promise<void> {
   const source = await open(path, "r");
   try {
     const buffer = Buffer.allocUnsafe(COPY_BUFFER_BYTES);
