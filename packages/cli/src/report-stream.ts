@@ -44,6 +44,7 @@ class Spool {
   #heldChars = 0;
   #scratch: ReturnType<typeof scratchFileBeside> | undefined;
   #out: WriteStream | undefined;
+  #failure: Error | undefined;
   count = 0;
 
   constructor(
@@ -70,6 +71,11 @@ class Spool {
       }
       this.#scratch = scratchFileBeside(this.beside, this.part);
       this.#out = createWriteStream(this.#scratch.path, { mode: 0o600 });
+      // A write failure surfaces through `drain`/`close` below; one after `discard` (a stream destroyed
+      // mid-write) must not end the process as an uncaught error.
+      this.#out.on("error", (error) => {
+        this.#failure ??= error;
+      });
       const held = this.#take();
       if (held !== "") await this.#send(held);
     }
@@ -78,7 +84,9 @@ class Spool {
 
   async #send(text: string): Promise<void> {
     const out = this.#out as WriteStream;
-    if (!out.write(text)) await once(out, "drain");
+    if (this.#failure) throw this.#failure;
+    if (!out.write(text)) await Promise.race([once(out, "drain"), once(out, "close")]);
+    if (this.#failure) throw this.#failure;
   }
 
   /** The text held in memory, which the spool then no longer holds. */
@@ -92,8 +100,11 @@ class Spool {
   /** Ends writing; the text can then be read. */
   async close(): Promise<void> {
     if (this.#out === undefined) return;
-    this.#out.end();
-    await once(this.#out, "close");
+    if (!this.#out.closed) {
+      this.#out.end();
+      await once(this.#out, "close");
+    }
+    if (this.#failure) throw this.#failure;
   }
 
   /** Appends the spooled text to an open file, after {@link close}. */

@@ -158,4 +158,38 @@ describe("the streamed report writer's spools", () => {
     expect(JSON.parse(inMemory.contents["hardcheck.json"] as string).results.length).toBeGreaterThan(0);
     expect(inMemory.printed).toContain("host-039.example");
   });
+
+  it("discard a writer mid-write without an uncaught stream error, and leave no scratch file", async () => {
+    const outDir = join(dir, "discarded");
+    await mkdir(outDir, { recursive: true });
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", record);
+    try {
+      // Several writers, each thrown away while its last writes are still in flight.
+      for (let round = 0; round < 8; round++) {
+        const writer = new StreamedReportWriter(join(outDir, "hardcheck.json"), new ReportTableBuilder(() => false), new Map(), "none", {
+          spoolMemoryChars: 0,
+        });
+        for (let i = 0; i < 60; i++) {
+          const id = `host-${String(i).padStart(3, "0")}.example`;
+          await writer.add(
+            id,
+            endpointResults(id, i).map((result) =>
+              withRuleFields(
+                result,
+                rules.find((rule) => rule.id === result.ruleId),
+              ),
+            ),
+          );
+        }
+        await writer.discard();
+      }
+      await new Promise((settle) => setTimeout(settle, 100));
+    } finally {
+      process.off("uncaughtException", record);
+    }
+    expect(uncaught).toEqual([]);
+    expect(await readdir(outDir)).toEqual([]);
+  });
 });
