@@ -341,6 +341,16 @@ describe("hardcheck CLI", () => {
     );
     expect(rendered.code).toBe(0);
     expect(await readFile(join(dir, "tally-report", "tally.txt"), "utf8")).toBe(scanned);
+
+    // A format too large for one string stops with its name and what to do; the files written before it are whole.
+    const oversize = await inProcess(
+      ["report", "--from", "tally-scan/hardcheck.json", "--config", configFile, "--format", "tally,oversize,markdown", "--out", "tally-oversize"],
+      dir,
+    );
+    expect(oversize.code).toBe(2);
+    expect(oversize.stderr).toContain("--format oversize: the report is too large to render oversize as one piece");
+    expect(oversize.stderr).toContain("written target by target");
+    expect(await readdir(join(dir, "tally-oversize"))).toEqual(["tally.txt"]);
   });
 
   it("validates, lists and explains", async () => {

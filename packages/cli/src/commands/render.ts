@@ -40,7 +40,19 @@ export function renderFormats(
   return formats.map((format) => {
     const reporter = hardcheck.registry.reporters.get(format);
     if (!reporter) throw new HardcheckError("HC_USAGE", `unknown format ${format}`);
-    return { fileName: reporter.fileName, content: reporter.render(report, options) };
+    try {
+      return { fileName: reporter.fileName, content: reporter.render(report, options) };
+    } catch (error) {
+      // A format rendered as one string cannot outgrow V8's longest string (2^29 characters).
+      if (error instanceof RangeError && /string length/i.test(error.message)) {
+        throw new HardcheckError(
+          "HC_USAGE",
+          `--format ${format}: the report is too large to render ${format} as one piece (${error.message}); ` +
+            "built-in formats are written target by target when no plugin format and no --baseline is asked for in the same run",
+        );
+      }
+      throw error;
+    }
   });
 }
 

@@ -49,8 +49,14 @@ export async function reportCommand(options: ReportCommandOptions, io: CliIo): P
   const report = await readReport(options.from, io.cwd);
   const baseline = options.baseline ? await readReport(options.baseline, io.cwd) : undefined;
   await mkdir(outDir, { recursive: true });
-  const rendered = renderFormats(report, wanted, hardcheck, { color: false, ...(baseline ? { baseline } : {}) });
-  for (const { fileName, content } of rendered) await writeFileAtomic(join(outDir, fileName), content);
+  // One format at a time: each rendering is let go once written.
+  const rendered: { readonly fileName: string }[] = [];
+  for (const format of wanted) {
+    for (const { fileName, content } of renderFormats(report, [format], hardcheck, { color: false, ...(baseline ? { baseline } : {}) })) {
+      await writeFileAtomic(join(outDir, fileName), content);
+      rendered.push({ fileName });
+    }
+  }
   if (stdoutFormat) {
     const reporter = hardcheck.registry.reporters.get(stdoutFormat);
     const content = reporter?.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...(baseline ? { baseline } : {}) });
