@@ -325,6 +325,11 @@ describe("hardcheck CLI", () => {
     expect(without.code).toBe(2);
     expect(without.stderr).toContain("--format tally: unknown format");
     expect(without.stderr).toContain("needs --config");
+    // A typo of a built-in format gets a suggestion, not the plugin hint.
+    const typo = await inProcess(["report", "--from", "tally-scan/hardcheck.json", "--format", "htlm", "--out", "tally-typo"], dir);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--format htlm: unknown format — did you mean "html"? Known formats: console,');
+    expect(typo.stderr).not.toContain("needs --config");
     const merged = await inProcess(["merge", "tally-scan/hardcheck.json", "--format", "tally", "--out", "tally-merged"], dir);
     expect(merged.code).toBe(2);
     expect(merged.stderr).toContain("with report --from and --config");

@@ -179,5 +179,6 @@ export {
   type ScanSetup,
   withRecordedEndpoints,
 } from "./scan/resolve.js";
+export { suggest } from "./scan/resolve-issues.js";
 export { type ResultSink, Scanner, type ScanOptions, type ScanProgress, type StreamedReport } from "./scan/scanner.js";
 export { reportTablesFor } from "./scan/write.js";

@@ -1,7 +1,7 @@
 /** Picks reporters for `--format` and renders a report with them. */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { type Hardcheck, HardcheckError, type ReportDocument, type ReporterOptions } from "@hardcheck/core";
+import { type Hardcheck, HardcheckError, type ReportDocument, type ReporterOptions, suggest } from "@hardcheck/core";
 import type { CliIo } from "../io.js";
 import type { StreamedFile } from "../report-stream.js";
 
@@ -21,8 +21,14 @@ export function splitFormats(
     .filter(Boolean);
   const known = [...hardcheck.registry.reporters.keys()].sort();
   for (const format of [...requested, ...(stdout && stdout !== "none" ? [stdout] : [])]) {
-    if (!hardcheck.registry.reporters.has(format))
-      throw new HardcheckError("HC_USAGE", `--format ${format}: unknown format — expected one of ${known.join(", ")}${unknownHint}`);
+    if (!hardcheck.registry.reporters.has(format)) {
+      // A near miss is a typo, not a plugin's format: the plugin hint would only mislead.
+      const near = suggest(format, known);
+      throw new HardcheckError(
+        "HC_USAGE",
+        `--format ${format}: unknown format${near ? `${near} Known formats: ` : " — expected one of "}${known.join(", ")}${near ? "" : unknownHint}`,
+      );
+    }
   }
   const stdoutFormat = stdout === "none" ? undefined : (stdout ?? (requested.includes("console") ? "console" : undefined));
   // The JSON document is always written: it is what merge, report and other tools read.

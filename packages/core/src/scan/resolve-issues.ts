@@ -55,7 +55,10 @@ export function messageOf(error: unknown): string {
   throw error;
 }
 
-/** `— did you mean "x"?` for a near miss, or an empty string. */
+/**
+ * `— did you mean "x"?` naming the candidate closest to `name` when it is a near miss (a few edits
+ * away, case aside), or an empty string.
+ */
 export function suggest(name: string, candidates: readonly string[]): string {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 4)) + 1;
