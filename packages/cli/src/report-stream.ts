@@ -13,6 +13,7 @@ import {
   type CheckResult,
   compareResults,
   compareTargetIds,
+  type ReportStream,
   type ReportTableBuilder,
   type ReportTarget,
   type ResultSink,
@@ -21,6 +22,7 @@ import {
   type Severity,
   type StreamedReport,
   serializeReportFieldParts,
+  withRuleFields,
 } from "@hardcheck/core";
 import type { ConsoleStream, FormatStream, ReportStart } from "@hardcheck/reporters";
 import { scratchFileBeside, writeFileAtomicFrom } from "./atomic-write.js";
@@ -359,5 +361,29 @@ export class ListedTargets {
   /** Adds, without results, every listed target not added yet. */
   async rest(add: (id: string) => Promise<void>): Promise<void> {
     for (; this.#next < this.#ids.length; this.#next++) await add(this.#ids[this.#next] as string);
+  }
+}
+
+/**
+ * Hands a saved report's results to `writer` target by target, each result with its rule's fields,
+ * and every listed target without results in its place; a failure on the way discards the writer.
+ */
+export async function addSavedTargets(writer: StreamedReportWriter, stream: ReportStream): Promise<void> {
+  const { header, targets } = stream;
+  const rules = new Map(header.rules.map((rule) => [`${rule.pack}|${rule.id}`, rule]));
+  const listed = new ListedTargets(header.targets.map((target) => target.id));
+  const addEmpty = (id: string) => writer.add(id, []);
+  try {
+    for await (const part of targets()) {
+      await listed.before(part.target, addEmpty);
+      await writer.add(
+        part.target,
+        part.join().map((result) => withRuleFields(result, rules.get(`${result.pack}|${result.ruleId}`))),
+      );
+    }
+    await listed.rest(addEmpty);
+  } catch (error) {
+    await writer.discard();
+    throw error;
   }
 }

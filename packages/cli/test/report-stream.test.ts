@@ -16,7 +16,7 @@ import { consoleStream } from "@hardcheck/reporters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatFiles } from "../src/commands/render.js";
 import { createInstance } from "../src/instance.js";
-import { ListedTargets, SPOOL_MEMORY_CHARS, StreamedReportWriter } from "../src/report-stream.js";
+import { addSavedTargets, SPOOL_MEMORY_CHARS, StreamedReportWriter } from "../src/report-stream.js";
 
 const FORMATS = ["junit", "sarif", "markdown", "html"];
 const rules: ReportRule[] = ["TLS-CERT", "TLS-PROTO"].map((id) => ({
@@ -76,7 +76,7 @@ async function render(dir: string, from: string, out: string, memoryChars: numbe
   if (!files) throw new Error("the built-in formats stream");
   const opened: OpenedReport = await openReportStream(from, from);
   if (opened.kind !== "stream") throw new Error("the saved report is in the line layout");
-  const { header, evidenceBySource, targets } = opened.stream;
+  const { header, evidenceBySource } = opened.stream;
   const writer = new StreamedReportWriter(
     join(outDir, "hardcheck.json"),
     new ReportTableBuilder((result) => evidenceBySource.has(`${result.pack}|${result.ruleId}`)),
@@ -85,17 +85,7 @@ async function render(dir: string, from: string, out: string, memoryChars: numbe
     { consoleView: consoleStream({ color: false, verbose: true }), files, spoolMemoryChars: memoryChars },
   );
   writer.start({ tool: header.tool, startedAt: header.startedAt });
-  const ruleOf = new Map(header.rules.map((rule) => [`${rule.pack}|${rule.id}`, rule]));
-  const listed = new ListedTargets(header.targets.map((target) => target.id));
-  const addEmpty = (id: string) => writer.add(id, []);
-  for await (const part of targets()) {
-    await listed.before(part.target, addEmpty);
-    await writer.add(
-      part.target,
-      part.join().map((result) => withRuleFields(result, ruleOf.get(`${result.pack}|${result.ruleId}`))),
-    );
-  }
-  await listed.rest(addEmpty);
+  await addSavedTargets(writer, opened.stream);
   const scratch = (await readdir(outDir)).filter((name) => name.endsWith(".tmp"));
   let printed = "";
   await writer.finish(header, (text) => {

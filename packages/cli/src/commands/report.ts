@@ -1,13 +1,13 @@
 /** `hardcheck report --from hardcheck.json` and `hardcheck diff old.json new.json`: work on saved reports. */
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type Hardcheck, HardcheckError, type OpenedReport, openReportStream, ReportTableBuilder, withRuleFields } from "@hardcheck/core";
+import { type Hardcheck, HardcheckError, type OpenedReport, openReportStream, ReportTableBuilder } from "@hardcheck/core";
 import { diffReports, renderDiffText } from "@hardcheck/reporters";
 import { writeFileAtomic } from "../atomic-write.js";
 import { HEADROOM_BYTES, heapBudget } from "../heap-budget.js";
 import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
-import { ListedTargets, StreamedReportWriter } from "../report-stream.js";
+import { addSavedTargets, StreamedReportWriter } from "../report-stream.js";
 import { readReport } from "./merge.js";
 import { builtinReporters, formatFiles, renderFormats, splitFormats, warnOversizedPage } from "./render.js";
 
@@ -95,7 +95,7 @@ async function reportStreamed(
     throw new HardcheckError("HC_CONFIG_UNREADABLE", [{ file: options.from, message: "cannot read report file" }]);
   }
   if (opened.kind === "whole") return undefined;
-  const { header, evidenceBySource, targets } = opened.stream;
+  const { header, evidenceBySource } = opened.stream;
   await mkdir(outDir, { recursive: true });
   const view = stdoutFormat === "console" ? consoleStream({ color: useColor(io.stdout, io.env), verbose: options.verbose === true }) : undefined;
   const writer = new StreamedReportWriter(
@@ -106,22 +106,7 @@ async function reportStreamed(
     { ...(view ? { consoleView: view } : {}), files: streams, afterTarget: heapBudget(HEADROOM_BYTES), json },
   );
   writer.start({ tool: header.tool, startedAt: header.startedAt });
-  const rules = new Map(header.rules.map((rule) => [`${rule.pack}|${rule.id}`, rule]));
-  const listed = new ListedTargets(header.targets.map((target) => target.id));
-  const addEmpty = (id: string) => writer.add(id, []);
-  try {
-    for await (const part of targets()) {
-      await listed.before(part.target, addEmpty);
-      await writer.add(
-        part.target,
-        part.join().map((result) => withRuleFields(result, rules.get(`${result.pack}|${result.ruleId}`))),
-      );
-    }
-    await listed.rest(addEmpty);
-  } catch (error) {
-    await writer.discard();
-    throw error;
-  }
+  await addSavedTargets(writer, opened.stream);
   await writer.finish(header, (text) => io.stdout.write(text));
   const written = [...(json ? [JSON_FILE] : []), ...streams.map((stream) => stream.fileName)];
   if (written.length > 0) io.stderr.write(`reports written to ${options.out}: ${written.join(", ")}\n`);
