@@ -1,23 +1,165 @@
-/** The scan's trust anchors, parsed once per trust store and scan instead of once per endpoint. */
+/**
+ * The scan's trust anchors, indexed once per trust store and scan by the names they carry, so that
+ * finding the anchor above a chain parses only the anchors that can be it instead of every system root.
+ */
 import { X509Certificate } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import type { TrustStore } from "@hardcheck/core";
-
-const certificates = new WeakMap<TrustStore, readonly X509Certificate[]>();
 
 /** PEM anchors of a trust store: the configured CAs, plus the system roots when it trusts them. */
 export function trustAnchorPems(trust: TrustStore): string[] {
   return trust.useSystemRoots ? [...trust.caCertificates, ...rootCertificates] : [...trust.caCertificates];
 }
 
-/** The anchors parsed once per trust store (a PEM entry may hold several certificates). */
-export function trustAnchorCertificates(trust: TrustStore): readonly X509Certificate[] {
-  let parsed = certificates.get(trust);
-  if (!parsed) {
-    parsed = trustAnchorPems(trust).flatMap((pem) =>
-      (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((block) => new X509Certificate(block)),
-    );
-    certificates.set(trust, parsed);
+/** One anchor certificate: its PEM block, and its parse once asked for. */
+type AnchorEntry = { readonly pem: string; x509?: X509Certificate };
+type AnchorIndex = {
+  readonly entries: readonly AnchorEntry[];
+  /** Store positions of the anchors with a given subject key. */
+  readonly bySubject: ReadonlyMap<string, readonly number[]>;
+  /** Store positions of the anchors whose DER could not be read: a candidate for every lookup. */
+  readonly unreadable: readonly number[];
+};
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const indexes = new WeakMap<TrustStore, AnchorIndex>();
+
+function indexFor(trust: TrustStore): AnchorIndex {
+  let index = indexes.get(trust);
+  if (index) return index;
+  const entries: AnchorEntry[] = [];
+  const bySubject = new Map<string, number[]>();
+  const unreadable: number[] = [];
+  for (const pem of trustAnchorPems(trust)) {
+    for (const block of pem.match(PEM_BLOCK) ?? []) {
+      const names = certificateNames(pemToDer(block));
+      const position = entries.length;
+      entries.push({ pem: block });
+      if (!names) unreadable.push(position);
+      else {
+        const key = nameKey(names.subject);
+        const positions = bySubject.get(key);
+        if (positions) positions.push(position);
+        else bySubject.set(key, [position]);
+      }
+    }
   }
-  return parsed;
+  index = { entries, bySubject, unreadable };
+  indexes.set(trust, index);
+  return index;
+}
+
+function parsed(entry: AnchorEntry): X509Certificate {
+  entry.x509 ??= new X509Certificate(entry.pem);
+  return entry.x509;
+}
+
+/**
+ * The anchors that can be `certificate` itself or its issuer, in trust-store order: those whose
+ * subject names the same entity as the certificate's issuer or subject. Names are compared loosely
+ * (case, white space, string type and attribute order ignored), so the list may hold an anchor that
+ * does not issue the certificate: callers still check issuance and signature, and an anchor that
+ * does is never left out. A certificate whose DER cannot be read gets every anchor.
+ */
+export function anchorCandidates(trust: TrustStore, certificate: X509Certificate): readonly X509Certificate[] {
+  const index = indexFor(trust);
+  const names = certificateNames(certificate.raw);
+  if (!names) return index.entries.map(parsed);
+  const positions = new Set([
+    ...index.unreadable,
+    ...(index.bySubject.get(nameKey(names.issuer)) ?? []),
+    ...(index.bySubject.get(nameKey(names.subject)) ?? []),
+  ]);
+  return [...positions].sort((a, b) => a - b).map((position) => parsed(index.entries[position] as AnchorEntry));
+}
+
+function pemToDer(block: string): Buffer {
+  return Buffer.from(block.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, ""), "base64");
+}
+
+/** A DER element: its tag, and where its contents start and end in the buffer. */
+type Element = { readonly tag: number; readonly start: number; readonly end: number };
+
+/** The DER element at `offset`, or null when it runs past `limit` or uses a length form DER forbids. */
+function element(der: Uint8Array, offset: number, limit: number): Element | null {
+  if (offset + 2 > limit) return null;
+  const tag = der[offset] as number;
+  let length = der[offset + 1] as number;
+  let start = offset + 2;
+  if (length & 0x80) {
+    const octets = length & 0x7f;
+    if (octets === 0 || octets > 4 || start + octets > limit) return null;
+    length = 0;
+    for (let i = 0; i < octets; i++) length = length * 256 + (der[start + i] as number);
+    start += octets;
+  }
+  const end = start + length;
+  return end <= limit ? { tag, start, end } : null;
+}
+
+/** The issuer and subject Name elements of a DER certificate, or null when it is not shaped as X.509 says. */
+function certificateNames(der: Uint8Array): { issuer: Uint8Array; subject: Uint8Array } | null {
+  const certificate = element(der, 0, der.length);
+  if (!certificate || certificate.tag !== 0x30) return null;
+  const tbs = element(der, certificate.start, certificate.end);
+  if (!tbs || tbs.tag !== 0x30) return null;
+  const fields: Element[] = [];
+  for (let offset = tbs.start; offset < tbs.end && fields.length < 6; ) {
+    const field = element(der, offset, tbs.end);
+    if (!field) return null;
+    fields.push(field);
+    offset = field.end;
+  }
+  // version [0] is optional; then serialNumber, signature, issuer, validity, subject.
+  const first = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const issuer = fields[first + 2];
+  const subject = fields[first + 4];
+  if (issuer?.tag !== 0x30 || subject?.tag !== 0x30) return null;
+  return { issuer: der.subarray(issuer.start, issuer.end), subject: der.subarray(subject.start, subject.end) };
+}
+
+/** DirectoryString tags whose value is text: UTF8, Numeric, Printable, T61, IA5, Visible, Universal, BMP. */
+const TEXT_TAGS: ReadonlySet<number> = new Set([0x0c, 0x12, 0x13, 0x14, 0x16, 0x1a, 0x1c, 0x1e]);
+
+/**
+ * A loose key for a Name's contents: each attribute as its type and its value, text values decoded,
+ * lower-cased and stripped of white space, the attributes sorted. It is looser than the name
+ * comparison OpenSSL makes when checking issuance, so two names OpenSSL takes as equal share a key.
+ */
+function nameKey(name: Uint8Array): string {
+  const attributes: string[] = [];
+  for (let rdnOffset = 0; rdnOffset < name.length; ) {
+    const rdn = element(name, rdnOffset, name.length);
+    if (!rdn) return `raw:${Buffer.from(name).toString("hex")}`;
+    for (let offset = rdn.start; offset < rdn.end; ) {
+      const pair = element(name, offset, rdn.end);
+      const type = pair && element(name, pair.start, pair.end);
+      const value = pair && type && element(name, type.end, pair.end);
+      if (!pair || !type || !value) return `raw:${Buffer.from(name).toString("hex")}`;
+      const typeHex = Buffer.from(name.subarray(type.start, type.end)).toString("hex");
+      attributes.push(`${typeHex}=${valueText(name, value)}`);
+      offset = pair.end;
+    }
+    rdnOffset = rdn.end;
+  }
+  return attributes.sort().join("\u0000");
+}
+
+function valueText(name: Uint8Array, value: Element): string {
+  const bytes = Buffer.from(name.subarray(value.start, value.end));
+  const raw = `#${value.tag.toString(16)}:${bytes.toString("hex")}`;
+  if (!TEXT_TAGS.has(value.tag)) return raw;
+  let text: string;
+  if (value.tag === 0x1e) {
+    if (bytes.length % 2 !== 0) return raw;
+    text = bytes.swap16().toString("utf16le");
+  } else if (value.tag === 0x1c) {
+    if (bytes.length % 4 !== 0) return raw;
+    const codePoints: number[] = [];
+    for (let i = 0; i < bytes.length; i += 4) codePoints.push(bytes.readUInt32BE(i));
+    if (codePoints.some((point) => point > 0x10ffff)) return raw;
+    text = String.fromCodePoint(...codePoints);
+  } else if (value.tag === 0x0c) text = bytes.toString("utf8");
+  else text = bytes.toString("latin1");
+  return text.toLowerCase().replace(/\s+/g, "");
 }

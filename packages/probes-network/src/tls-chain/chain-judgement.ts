@@ -8,7 +8,7 @@ import type { X509Certificate } from "node:crypto";
 import type { TrustStore } from "@hardcheck/core";
 import { type ParsedCertificate, parseCertificate } from "../support/certificate-details.js";
 import { BoundedMemo, MEMO_MAX_DER_BYTES } from "../support/certificate-memo.js";
-import { trustAnchorCertificates } from "../support/trust-anchors.js";
+import { anchorCandidates } from "../support/trust-anchors.js";
 import { type ChainFailure, type ChainValidationResult, validatorFor } from "./chain-validators.js";
 
 /**
@@ -122,7 +122,7 @@ function buildPath(certificates: readonly ParsedCertificate[], trust: TrustStore
     current = issuer;
   }
   const top = path[path.length - 1] as ParsedCertificate;
-  const anchorX509 = trustAnchorCertificates(trust).find((candidate) => candidate.fingerprint256 === top.x509.fingerprint256 || issues(top, candidate));
+  const anchorX509 = anchorCandidates(trust, top.x509).find((candidate) => candidate.fingerprint256 === top.x509.fingerprint256 || issues(top, candidate));
   const anchor = anchorX509 ? parseAnchor(anchorX509) : null;
   const fullPath = anchor && anchor.x509.fingerprint256 !== top.x509.fingerprint256 ? [...path, anchor] : path;
   return { path, unusedCount: unused.length, anchor, fullPath };

@@ -8,7 +8,7 @@ import { describeSocketError } from "../connection/socket-errors.js";
 import { unlessTlsNotOffered } from "../connection/tls-stream.js";
 import { BUILTIN_NEGOTIATOR_TABLE } from "../negotiators/builtin.js";
 import { parseCertificate } from "../support/certificate-details.js";
-import { trustAnchorCertificates } from "../support/trust-anchors.js";
+import { anchorCandidates } from "../support/trust-anchors.js";
 import { fetchPresentedChain } from "../tls-client/presented-chain.js";
 import { defineTlsProbe, type TlsProbeFactory } from "../tls-client/tls-probe.js";
 import { checkCrl, crlNotChecked, type TlsCrlFact } from "./crl.js";
@@ -181,7 +181,7 @@ export const createTlsOcspProbe: TlsProbeFactory = defineTlsProbe({
         rest
           .map((der) => parseCertificate(der as Buffer).x509)
           .find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey)) ??
-        trustAnchorCertificates(deps.trust).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey));
+        anchorCandidates(deps.trust, leaf.x509).find((candidate) => leaf.x509.checkIssued(candidate) && leaf.x509.verify(candidate.publicKey));
       const now = deps.clock.now();
       const leafPkijs = pkijsCertificate(leaf.der);
       const issuerPkijs = issuerX509 ? pkijsCertificate(issuerX509.raw) : null;
