@@ -101,6 +101,31 @@ describe("the executable's compile cache", () => {
     expect(files.filter((name) => !CACHE_FILE.test(name)).sort()).toEqual([writing, other("2"), "unrelated.txt"].sort());
   });
 
+  it("keeps the caches of only the two other builds written most lately", () => {
+    const other = (hash: string, kind: string) => `command-${hash.repeat(32)}-${process.version}-${process.arch}-${kind}.v8`;
+    writeFileSync(join(cache, "probe"), "", { mode: 0o600 });
+    const now = statSync(join(cache, "probe")).mtimeMs / 1000;
+    rmSync(join(cache, "probe"));
+    // Four other builds within the week, each with a scan and a validate cache; build "a" wrote its
+    // validate cache last of all, so it counts as the newest even though its scan cache is the oldest.
+    const ages: Record<string, [number, number]> = { a: [6 * 86_400, 60], b: [3_600, 3_600], c: [7_200, 7_200], d: [600, 600] };
+    for (const [hash, [scanAge, validateAge]] of Object.entries(ages)) {
+      for (const [kind, seconds] of [
+        ["scan", scanAge],
+        ["validate", validateAge],
+      ] as const) {
+        writeFileSync(join(cache, other(hash, kind)), "old", { mode: 0o600 });
+        utimesSync(join(cache, other(hash, kind)), now - seconds, now - seconds);
+      }
+    }
+    listRules();
+    const files = cacheFiles();
+    expect(files.filter((name) => CACHE_FILE.test(name))).toHaveLength(1);
+    expect(files.filter((name) => !CACHE_FILE.test(name)).sort()).toEqual(
+      [other("a", "scan"), other("a", "validate"), other("d", "scan"), other("d", "validate")].sort(),
+    );
+  });
+
   it("never reads or writes through a symbolic link, and replaces a file others can write", () => {
     const expected = listRules();
     const name = cacheFiles()[0] as string;

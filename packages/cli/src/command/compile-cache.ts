@@ -9,7 +9,8 @@
  * without user ids, Windows, the cache is off). Each file is named by the bundle's
  * SHA-256, the Node version and architecture, and the command that wrote it (a scan compiles far
  * more than `validate`); V8 rejects a cache made by another V8 or with other flags, and a rejected or
- * missing cache is written again, whole, by rename. Any failure to read or write only costs speed:
+ * missing cache is written again, whole, by rename; another build's files go after a week, or sooner
+ * when two newer builds have written theirs. Any failure to read or write only costs speed:
  * the bundle is then compiled from source as usual. `HARDCHECK_COMPILE_CACHE=off` turns it off; an
  * absolute path is the directory to use.
  */
@@ -110,8 +111,53 @@ function trustedCache(dir: string, file: string): Buffer | undefined {
 
 /** A week, in milliseconds: how long another build's cache is kept (a second install may use it). */
 const OTHER_BUILDS_KEPT_MS = 7 * 24 * 3_600_000;
+/**
+ * How many other builds keep their caches: one for each of a couple of installs side by side. A
+ * developer who rebuilds all day would otherwise gather a cache of some megabytes per build and command.
+ */
+const OTHER_BUILDS_KEPT = 2;
 /** An hour: a scratch file this old was left by a process that died while writing. */
 const SCRATCH_KEPT_MS = 3_600_000;
+
+/** The build part of a cache file's name (`command-<bundle hash>-`), or undefined for any other file. */
+function buildOf(name: string): string | undefined {
+  return /^(command-[0-9a-f]{32}-).*\.v8$/.exec(name)?.[1];
+}
+
+/**
+ * Removes, in `dir`, the caches of other builds than `prefix` that are a week old or that belong to
+ * any but the {@link OTHER_BUILDS_KEPT} other builds written most lately, and scratch files of dead writers.
+ * Ages are read from the file system's clock (the file just written at `written`), not the process's.
+ */
+function pruneCache(dir: string, prefix: string, written: number): void {
+  const others: { name: string; build: string; mtimeMs: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    try {
+      const { mtimeMs } = lstatSync(join(dir, name));
+      const build = buildOf(name);
+      if (name.startsWith(".command-") && written - mtimeMs > SCRATCH_KEPT_MS) unlinkSync(join(dir, name));
+      else if (build !== undefined && build !== prefix) others.push({ name, build, mtimeMs });
+    } catch {
+      // Renamed or removed by another run meanwhile.
+    }
+  }
+  const lastUse = new Map<string, number>();
+  for (const { build, mtimeMs } of others) lastUse.set(build, Math.max(lastUse.get(build) ?? 0, mtimeMs));
+  const kept = new Set(
+    [...lastUse]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, OTHER_BUILDS_KEPT)
+      .map(([build]) => build),
+  );
+  for (const { name, build, mtimeMs } of others) {
+    if (kept.has(build) && written - mtimeMs <= OTHER_BUILDS_KEPT_MS) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // Removed by another run meanwhile.
+    }
+  }
+}
 
 function writeCache(dir: string, file: string, prefix: string, script: Script): void {
   try {
@@ -119,17 +165,7 @@ function writeCache(dir: string, file: string, prefix: string, script: Script): 
     const scratch = join(dir, `.${file}.${process.pid}.${randomBytes(4).toString("hex")}`);
     writeFileSync(scratch, script.createCachedData(), { mode: 0o600, flag: "wx" });
     renameSync(scratch, join(dir, file));
-    // Ages are read from the file system's clock (the file just written), not the process's.
-    const written = lstatSync(join(dir, file)).mtimeMs;
-    for (const name of readdirSync(dir)) {
-      try {
-        const age = written - lstatSync(join(dir, name)).mtimeMs;
-        const otherBuild = name.startsWith("command-") && name.endsWith(".v8") && !name.startsWith(prefix);
-        if ((otherBuild && age > OTHER_BUILDS_KEPT_MS) || (name.startsWith(".command-") && age > SCRATCH_KEPT_MS)) unlinkSync(join(dir, name));
-      } catch {
-        // Renamed or removed by another run meanwhile.
-      }
-    }
+    pruneCache(dir, prefix, lstatSync(join(dir, file)).mtimeMs);
   } catch {
     // Only speed is lost: the next run compiles from source again.
   }
