@@ -100,9 +100,9 @@ function element(der: Uint8Array, offset: number, limit: number): Element | null
 /** The issuer and subject Name elements of a DER certificate, or null when it is not shaped as X.509 says. */
 function certificateNames(der: Uint8Array): { issuer: Uint8Array; subject: Uint8Array } | null {
   const certificate = element(der, 0, der.length);
-  if (!certificate || certificate.tag !== 0x30) return null;
+  if (certificate?.tag !== 0x30) return null;
   const tbs = element(der, certificate.start, certificate.end);
-  if (!tbs || tbs.tag !== 0x30) return null;
+  if (tbs?.tag !== 0x30) return null;
   const fields: Element[] = [];
   for (let offset = tbs.start; offset < tbs.end && fields.length < 6; ) {
     const field = element(der, offset, tbs.end);
