@@ -73,7 +73,7 @@ export default [
     // `import.meta.url` from the file's real path: a URL built by hand breaks on `#` or `%` in it.
     banner: { js: '"use strict";var __hardcheckModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     esbuildOptions(options) {
-      options.minify = true;
+      options.minify = process.env.HC_NO_MINIFY !== "1";
       options.define = { ...options.define, "import.meta.url": "__hardcheckModuleUrl" };
     },
     onSuccess: writeSharedModules,
@@ -93,7 +93,7 @@ export default [
     // commander is CommonJS: its `require` calls need one inside this ES module.
     banner: { js: 'import { createRequire as __hardcheckRequire } from "node:module"; const require = __hardcheckRequire(import.meta.url);' },
     esbuildOptions(options) {
-      options.minify = true;
+      options.minify = process.env.HC_NO_MINIFY !== "1";
     },
   }),
 ];

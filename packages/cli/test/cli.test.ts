@@ -4,9 +4,10 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { mergeReports, parseReport, type ReportDocument, resultsWithRules, serializeReport, summarize } from "@hardcheck/core";
+import { Hardcheck, mergeReports, parseReport, type ReportDocument, resultsWithRules, serializeReport, summarize } from "@hardcheck/core";
+import { markdownReporter } from "@hardcheck/reporters";
 import { type LoopbackServer, startRefusingPort, startScriptedServer } from "@hardcheck/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../src/program.js";
 import { expectRenderedAsWhole, junitSuites } from "./support/rendered.js";
 
@@ -347,15 +348,55 @@ describe("hardcheck CLI", () => {
     expect(rendered.code).toBe(0);
     expect(await readFile(join(dir, "tally-report", "tally.txt"), "utf8")).toBe(scanned);
 
-    // A format too large for one string stops with its name and what to do; the files written before it are whole.
+    // A format too large for one string stops with its name and what to do; the files written before
+    // it are whole (the built-in markdown is streamed first, then the plugin's formats in turn).
     const oversize = await inProcess(
       ["report", "--from", "tally-scan/hardcheck.json", "--config", configFile, "--format", "tally,oversize,markdown", "--out", "tally-oversize"],
       dir,
     );
     expect(oversize.code).toBe(2);
     expect(oversize.stderr).toContain("--format oversize: the report is too large to render oversize as one piece");
-    expect(oversize.stderr).toContain("written target by target");
-    expect(await readdir(join(dir, "tally-oversize"))).toEqual(["tally.txt"]);
+    expect(oversize.stderr).toContain("written target by target unless --baseline is given");
+    expect((await readdir(join(dir, "tally-oversize"))).sort()).toEqual(["hardcheck.md", "tally.txt"]);
+  });
+
+  it("streams the scan and the built-in formats when a plugin's format is asked for too, and renders that format from the written document", async () => {
+    const configFile = join(dir, "tally-stream.yaml");
+    await writeFile(
+      configFile,
+      `packs: [${join(fixtures, "ports-pack.yaml")}]\nplugins: [${join(fixtures, "tally-reporter-plugin.mjs")}]\ntargets:\n  - id: a\n    endpoints: [{ url: "tcp://127.0.0.1:${refused.port}", tags: [required] }]\n  - id: b\n    endpoints: [{ url: "tcp://127.0.0.1:${portOf(open[0] as Server)}", tags: [required] }]\n`,
+    );
+    const run = vi.spyOn(Hardcheck.prototype, "run");
+    const stream = vi.spyOn(Hardcheck.prototype, "stream");
+    const wholeMarkdown = vi.spyOn(markdownReporter, "render");
+    try {
+      const scan = await inProcess(["scan", "--config", configFile, "--format", "tally,markdown", "--out", "tally-streamed", "--stdout", "tally"], dir);
+      expect(scan.code).toBe(1);
+      // The scan went target by target, and markdown was written from its stream, not from a whole report.
+      expect(run).not.toHaveBeenCalled();
+      expect(stream).toHaveBeenCalledTimes(1);
+      expect(wholeMarkdown).not.toHaveBeenCalled();
+      const tally = "a: fail=1 manual=1 not-applicable=1\nb: manual=1 not-applicable=1 pass=1\n";
+      expect(await readFile(join(dir, "tally-streamed", "tally.txt"), "utf8")).toBe(tally);
+      // The plugin's format is printed too when it is the stdout format.
+      expect(scan.stdout).toBe(tally);
+      expect(scan.stderr).toContain("reports written to tally-streamed: hardcheck.json, tally.txt, hardcheck.md");
+
+      // report --from: the same split, from the saved document.
+      const again = await inProcess(
+        ["report", "--from", "tally-streamed/hardcheck.json", "--config", configFile, "--format", "markdown,tally", "--out", "tally-again", "--stdout", "none"],
+        dir,
+      );
+      expect(again.code).toBe(0);
+      expect(wholeMarkdown).not.toHaveBeenCalled();
+      expect(await readFile(join(dir, "tally-again", "tally.txt"), "utf8")).toBe(tally);
+      expect(await readFile(join(dir, "tally-again", "hardcheck.md"), "utf8")).toBe(await readFile(join(dir, "tally-streamed", "hardcheck.md"), "utf8"));
+      expect(again.stderr).toContain("reports written to tally-again: hardcheck.md, tally.txt");
+    } finally {
+      run.mockRestore();
+      stream.mockRestore();
+      wholeMarkdown.mockRestore();
+    }
   });
 
   it("validates, lists and explains", async () => {

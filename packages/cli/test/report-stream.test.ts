@@ -14,7 +14,7 @@ import {
 } from "@hardcheck/core";
 import { consoleStream } from "@hardcheck/reporters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatFiles } from "../src/commands/render.js";
+import { planFormats } from "../src/commands/render.js";
 import { createInstance } from "../src/instance.js";
 import { addSavedTargets, SPOOL_MEMORY_CHARS, StreamedReportWriter } from "../src/report-stream.js";
 
@@ -72,8 +72,9 @@ async function render(dir: string, from: string, out: string, memoryChars: numbe
   const outDir = join(dir, out);
   await mkdir(outDir, { recursive: true });
   const { hardcheck } = await createInstance(undefined, dir);
-  const files = await formatFiles(FORMATS, hardcheck, outDir, { color: false });
-  if (!files) throw new Error("the built-in formats stream");
+  const plan = await planFormats(FORMATS, undefined, hardcheck, outDir, { color: false });
+  if (!plan || plan.afterwards.length > 0) throw new Error("the built-in formats stream");
+  const files = plan.streams;
   const opened: OpenedReport = await openReportStream(from, from);
   if (opened.kind !== "stream") throw new Error("the saved report is in the line layout");
   const { header, evidenceBySource } = opened.stream;

@@ -27,7 +27,7 @@ import { createInstance } from "../instance.js";
 import type { CliIo } from "../io.js";
 import { ListedTargets, type StreamedFile, StreamedReportWriter } from "../report-stream.js";
 import { exitCodeOf } from "./exit-code.js";
-import { formatFiles, splitFormats, warnOversizedPage } from "./render.js";
+import { planFormats, splitFormats, warnOversizedPage } from "./render.js";
 
 /** Reads and validates a saved report document. */
 export async function readReport(path: string, cwd: string): Promise<ReportDocument> {
@@ -58,9 +58,9 @@ export async function mergeCommand(files: string[], options: { out: string; form
   );
   const outDir = resolve(io.cwd, options.out);
   // Every format merge can write (the built-in ones: it loads no plugin) is written a target at a time.
-  const streams = await formatFiles(formats, hardcheck, outDir, { color: false });
-  if (!streams) throw new HardcheckError("HC_USAGE", `--format ${options.format}: merge writes only the built-in formats`);
-  return mergeStreamed(files, options, streams, io);
+  const plan = await planFormats(formats, undefined, hardcheck, outDir, { color: false });
+  if (!plan || plan.afterwards.length > 0) throw new HardcheckError("HC_USAGE", `--format ${options.format}: merge writes only the built-in formats`);
+  return mergeStreamed(files, options, plan.streams, io);
 }
 
 /** One shard as the streamed merge reads it: its header fields and its results target by target. */

@@ -2,6 +2,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type Hardcheck, HardcheckError, type ReportDocument, type ReporterOptions, suggest } from "@hardcheck/core";
+import { writeFileAtomic } from "../atomic-write.js";
 import type { CliIo } from "../io.js";
 import type { StreamedFile } from "../report-stream.js";
 
@@ -54,7 +55,7 @@ export function renderFormats(
         throw new HardcheckError(
           "HC_USAGE",
           `--format ${format}: the report is too large to render ${format} as one piece (${error.message}); ` +
-            "built-in formats are written target by target when no plugin format and no --baseline is asked for in the same run",
+            "the built-in formats are written target by target unless --baseline is given",
         );
       }
       throw error;
@@ -68,25 +69,39 @@ export interface FormatFile extends StreamedFile {
   readonly fileName: string;
 }
 
+/** How a run writes its formats: target by target where it can, the rest from the whole document at the end. */
+export interface FormatPlan {
+  /** The built-in formats other than `json`, written target by target next to the document. */
+  readonly streams: FormatFile[];
+  /** Formats with no stream (a plugin's), rendered one at a time from the whole document once it is written. */
+  readonly afterwards: string[];
+  /** The stdout format when it is rendered from the whole document (a plugin's), else undefined. */
+  readonly stdoutAfterwards: string | undefined;
+}
+
 /**
- * The files of `formats` other than `json` in `outDir`, each with its format's stream; undefined
- * when one of them has none (a plugin's format, which needs the whole report).
+ * Plans the files of `formats` in `outDir`: each built-in format with its stream, every other
+ * (a plugin's) for afterwards. Undefined when the JSON document, or the console view printed on
+ * stdout, is not the built-in one: then nothing can be streamed and the whole report is rendered.
  */
-export async function formatFiles(
+export async function planFormats(
   formats: readonly string[],
+  stdoutFormat: string | undefined,
   hardcheck: Hardcheck,
   outDir: string,
   options: ReporterOptions,
-): Promise<FormatFile[] | undefined> {
+): Promise<FormatPlan | undefined> {
+  if (!builtinReporters(hardcheck, stdoutFormat === "console" ? "console" : undefined)) return undefined;
   const { formatStreamOf } = await import("@hardcheck/reporters");
-  const files: FormatFile[] = [];
+  const streams: FormatFile[] = [];
+  const afterwards: string[] = [];
   for (const format of formats.filter((name) => name !== "json")) {
     const reporter = hardcheck.registry.reporters.get(format);
     const stream = reporter ? formatStreamOf(reporter, options) : undefined;
-    if (!reporter || !stream) return undefined;
-    files.push({ format, fileName: reporter.fileName, path: join(outDir, reporter.fileName), stream });
+    if (reporter && stream) streams.push({ format, fileName: reporter.fileName, path: join(outDir, reporter.fileName), stream });
+    else afterwards.push(format);
   }
-  return files;
+  return { streams, afterwards, stdoutAfterwards: stdoutFormat === "console" ? undefined : stdoutFormat };
 }
 
 /** True when the JSON document and the console view (when printed) are the built-in ones, which can be streamed. */
@@ -94,6 +109,41 @@ export function builtinReporters(hardcheck: Hardcheck, stdoutFormat: string | un
   const json = hardcheck.registry.reporters.get("json");
   const console = hardcheck.registry.reporters.get("console");
   return json?.id === "json" && json.fileName === "hardcheck.json" && (stdoutFormat === undefined || console?.id === "console");
+}
+
+/** Where {@link writeWholeFormats} writes and prints. */
+export interface WholeFormatsTarget {
+  readonly outDir: string;
+  readonly io: CliIo;
+  /** Options for the files (no colour). */
+  readonly fileOptions: ReporterOptions;
+  /** Options for the format printed on stdout. */
+  readonly stdoutOptions: ReporterOptions;
+}
+
+/**
+ * Renders `report` in each of `formats`, one at a time so each rendering is let go once written,
+ * writes each file whole, then prints `stdoutFormat`. Returns the file names written.
+ */
+export async function writeWholeFormats(
+  report: ReportDocument,
+  formats: readonly string[],
+  stdoutFormat: string | undefined,
+  hardcheck: Hardcheck,
+  target: WholeFormatsTarget,
+): Promise<string[]> {
+  const written: string[] = [];
+  for (const format of formats) {
+    for (const { fileName, content } of renderFormats(report, [format], hardcheck, target.fileOptions)) {
+      await writeFileAtomic(join(target.outDir, fileName), content);
+      written.push(fileName);
+    }
+  }
+  if (stdoutFormat) {
+    const [printed] = renderFormats(report, [stdoutFormat], hardcheck, target.stdoutOptions);
+    if (printed) target.io.stdout.write(typeof printed.content === "string" ? printed.content : new TextDecoder().decode(printed.content));
+  }
+  return written;
 }
 
 /**

@@ -1,15 +1,14 @@
 /** `hardcheck report --from hardcheck.json` and `hardcheck diff old.json new.json`: work on saved reports. */
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type Hardcheck, HardcheckError, type OpenedReport, openReportStream, ReportTableBuilder } from "@hardcheck/core";
+import { HardcheckError, type OpenedReport, openReportStream, ReportTableBuilder } from "@hardcheck/core";
 import { diffReports, renderDiffText } from "@hardcheck/reporters";
-import { writeFileAtomic } from "../atomic-write.js";
 import { HEADROOM_BYTES, heapBudget } from "../heap-budget.js";
 import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
 import { addSavedTargets, StreamedReportWriter } from "../report-stream.js";
 import { readReport } from "./merge.js";
-import { builtinReporters, formatFiles, renderFormats, splitFormats, warnOversizedPage } from "./render.js";
+import { type FormatPlan, planFormats, splitFormats, warnOversizedPage, writeWholeFormats } from "./render.js";
 
 /** The document `scan` writes, which `report --from` rewrites only when asked for `json`. */
 const JSON_FILE = "hardcheck.json";
@@ -28,8 +27,9 @@ export interface ReportCommandOptions {
 
 /**
  * Renders a saved report in any format, as `scan` would have. A report in the line layout `scan`
- * writes is read target by target when every format asked for is built in and no baseline is given,
- * so memory holds one target however large the report; any other is read whole.
+ * writes is read target by target for the built-in formats when no baseline is given, so memory
+ * holds one target however large the report; a plugin's format, a baseline, or a report in any
+ * other layout needs the document read whole.
  */
 export async function reportCommand(options: ReportCommandOptions, io: CliIo): Promise<number> {
   const { hardcheck } = await createInstance(options.config, io.cwd);
@@ -42,51 +42,54 @@ export async function reportCommand(options: ReportCommandOptions, io: CliIo): P
   // The JSON document already exists (it is the input): only rewrite it when asked for explicitly.
   const wanted = files.filter((format) => format !== "json" || options.format.split(",").some((entry) => entry.trim() === "json"));
   const outDir = resolve(io.cwd, options.out);
+  const stdoutOptions = { color: useColor(io.stdout, io.env), verbose: options.verbose === true };
+  let written: string[] | undefined;
   if (!options.baseline) {
-    const streamed = await reportStreamed(options, wanted, stdoutFormat, hardcheck, outDir, io);
-    if (streamed !== undefined) return streamed;
-  }
-  const report = await readReport(options.from, io.cwd);
-  const baseline = options.baseline ? await readReport(options.baseline, io.cwd) : undefined;
-  await mkdir(outDir, { recursive: true });
-  // One format at a time: each rendering is let go once written.
-  const rendered: { readonly fileName: string }[] = [];
-  for (const format of wanted) {
-    for (const { fileName, content } of renderFormats(report, [format], hardcheck, { color: false, ...(baseline ? { baseline } : {}) })) {
-      await writeFileAtomic(join(outDir, fileName), content);
-      rendered.push({ fileName });
+    const plan = await planFormats(wanted, stdoutFormat, hardcheck, outDir, { color: false });
+    const streamed = plan ? await reportStreamed(options, plan, wanted.includes("json"), stdoutFormat === "console", outDir, io) : undefined;
+    if (plan && streamed) {
+      // A plugin's formats read the document whole, once the built-in files are written.
+      const later =
+        plan.afterwards.length > 0 || plan.stdoutAfterwards !== undefined
+          ? await writeWholeFormats(await readReport(options.from, io.cwd), plan.afterwards, plan.stdoutAfterwards, hardcheck, {
+              outDir,
+              io,
+              fileOptions: { color: false },
+              stdoutOptions,
+            })
+          : [];
+      written = [...streamed, ...later];
     }
   }
-  if (stdoutFormat) {
-    const reporter = hardcheck.registry.reporters.get(stdoutFormat);
-    const content = reporter?.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...(baseline ? { baseline } : {}) });
-    if (content !== undefined) io.stdout.write(typeof content === "string" ? content : new TextDecoder().decode(content));
+  if (written === undefined) {
+    const report = await readReport(options.from, io.cwd);
+    const baseline = options.baseline ? await readReport(options.baseline, io.cwd) : undefined;
+    await mkdir(outDir, { recursive: true });
+    written = await writeWholeFormats(report, wanted, stdoutFormat, hardcheck, {
+      outDir,
+      io,
+      fileOptions: { color: false, ...(baseline ? { baseline } : {}) },
+      stdoutOptions: { ...stdoutOptions, ...(baseline ? { baseline } : {}) },
+    });
   }
-  if (rendered.length > 0) io.stderr.write(`reports written to ${options.out}: ${rendered.map((file) => file.fileName).join(", ")}\n`);
-  await warnOversizedPage(
-    outDir,
-    rendered.map((file) => file.fileName),
-    io,
-  );
+  if (written.length > 0) io.stderr.write(`reports written to ${options.out}: ${written.join(", ")}\n`);
+  await warnOversizedPage(outDir, written, io);
   return EXIT.ok;
 }
 
 /**
- * `report --from` target by target: undefined when the report or the formats asked for need the
- * whole document (a plugin's format, a file not in the line layout), which the caller then reads.
+ * `report --from` target by target for the built-in formats of `plan`: the file names written, or
+ * undefined when the report is not in the line layout and must be read whole.
  */
 async function reportStreamed(
   options: ReportCommandOptions,
-  formats: readonly string[],
-  stdoutFormat: string | undefined,
-  hardcheck: Hardcheck,
+  plan: FormatPlan,
+  json: boolean,
+  printConsole: boolean,
   outDir: string,
   io: CliIo,
-): Promise<number | undefined> {
-  const streams = await formatFiles(formats, hardcheck, outDir, { color: false });
-  if (!streams || (stdoutFormat !== undefined && stdoutFormat !== "console") || !builtinReporters(hardcheck, stdoutFormat)) return undefined;
+): Promise<string[] | undefined> {
   const { consoleStream } = await import("@hardcheck/reporters");
-  const json = formats.includes("json");
   let opened: OpenedReport;
   try {
     opened = await openReportStream(resolve(io.cwd, options.from), options.from);
@@ -97,21 +100,18 @@ async function reportStreamed(
   if (opened.kind === "whole") return undefined;
   const { header, evidenceBySource } = opened.stream;
   await mkdir(outDir, { recursive: true });
-  const view = stdoutFormat === "console" ? consoleStream({ color: useColor(io.stdout, io.env), verbose: options.verbose === true }) : undefined;
+  const view = printConsole ? consoleStream({ color: useColor(io.stdout, io.env), verbose: options.verbose === true }) : undefined;
   const writer = new StreamedReportWriter(
     join(outDir, JSON_FILE),
     new ReportTableBuilder((result) => evidenceBySource.has(`${result.pack}|${result.ruleId}`)),
     new Map(header.targets.map((target) => [target.id, target])),
     "none",
-    { ...(view ? { consoleView: view } : {}), files: streams, afterTarget: heapBudget(HEADROOM_BYTES), json },
+    { ...(view ? { consoleView: view } : {}), files: plan.streams, afterTarget: heapBudget(HEADROOM_BYTES), json },
   );
   writer.start({ tool: header.tool, startedAt: header.startedAt });
   await addSavedTargets(writer, opened.stream);
   await writer.finish(header, (text) => io.stdout.write(text));
-  const written = [...(json ? [JSON_FILE] : []), ...streams.map((stream) => stream.fileName)];
-  if (written.length > 0) io.stderr.write(`reports written to ${options.out}: ${written.join(", ")}\n`);
-  await warnOversizedPage(outDir, written, io);
-  return EXIT.ok;
+  return [...(json ? [JSON_FILE] : []), ...plan.streams.map((stream) => stream.fileName)];
 }
 
 /** Options of `hardcheck diff`. */

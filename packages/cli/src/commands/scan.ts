@@ -27,7 +27,7 @@ import { CLI_TOOL } from "../version.js";
 import { exitCodeFor, exitCodeOf } from "./exit-code.js";
 import { parseDuration } from "./listen.js";
 import { readReport } from "./merge.js";
-import { builtinReporters, formatFiles, renderFormats, splitFormats, warnOversizedPage } from "./render.js";
+import { planFormats, splitFormats, warnOversizedPage, writeWholeFormats } from "./render.js";
 
 /** Where `scan --listen` keeps what its canaries recorded, next to the reports. */
 const CLIENT_EVIDENCE_FILE = "client-evidence.json";
@@ -142,10 +142,12 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
   const outDir = resolve(io.cwd, options.out);
   const { consoleStream, jsonReporter } = await import("@hardcheck/reporters");
   const reporterOptions = { configFile: options.config, ...(baseline ? { baseline } : {}) };
-  // The built-in report files are written target by target too; a plugin's format needs the whole report.
-  const streams = await formatFiles(files, hardcheck, outDir, { color: false, ...reporterOptions });
-  const streamable = !baseline && files.includes("json") && (stdoutFormat === undefined || stdoutFormat === "console");
-  if (streamable && streams && builtinReporters(hardcheck, stdoutFormat)) {
+  // The built-in report files are written target by target too. A plugin's format needs the whole
+  // report: it is rendered from the document once written, so the scan itself still holds only the
+  // targets in flight. A baseline is compared with the whole report, which is then kept in memory.
+  const fileOptions = { color: false, ...reporterOptions };
+  const plan = baseline ? undefined : await planFormats(files, stdoutFormat, hardcheck, outDir, fileOptions);
+  if (plan) {
     // The document, the console view and the other streamable files are written target by target, so
     // memory holds only the targets in flight however many the scan covers.
     await mkdir(outDir, { recursive: true });
@@ -158,7 +160,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
       reportTablesFor(scan),
       new Map(scan.targets.map((target) => [target.id, toReportTarget(target)])),
       failOn,
-      { ...(view ? { consoleView: view } : {}), files: streams, afterTarget: checkHeap },
+      { ...(view ? { consoleView: view } : {}), files: plan.streams, afterTarget: checkHeap },
     );
     const progress = progressDisplay(io);
     let streamed: StreamedReport;
@@ -178,12 +180,18 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
     }
     const outcome = await writer.finish(streamed, (text) => io.stdout.write(text));
     if (listened !== undefined) await writeFileAtomic(join(outDir, CLIENT_EVIDENCE_FILE), `${JSON.stringify(listened, null, 2)}\n`);
+    if (plan.afterwards.length > 0 || plan.stdoutAfterwards !== undefined) {
+      const saved = await readReport(join(outDir, jsonReporter.fileName), io.cwd);
+      await writeWholeFormats(saved, plan.afterwards, plan.stdoutAfterwards, hardcheck, {
+        outDir,
+        io,
+        fileOptions,
+        stdoutOptions: { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...reporterOptions },
+      });
+    }
     return finishScan(
       streamed,
-      [
-        ...files.map((format) => (format === "json" ? jsonReporter.fileName : (streams.find((stream) => stream.format === format)?.fileName ?? format))),
-        ...(listened !== undefined ? [CLIENT_EVIDENCE_FILE] : []),
-      ],
+      [...files.map((format) => hardcheck.registry.reporters.get(format)?.fileName ?? format), ...(listened !== undefined ? [CLIENT_EVIDENCE_FILE] : [])],
       options,
       config.data.strict === true,
       io,
@@ -204,20 +212,13 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
     progress.finish();
   }
   await mkdir(outDir, { recursive: true });
-  // One format at a time: each rendering is let go once written.
-  const written: string[] = [];
-  for (const format of files) {
-    const [file] = renderFormats(report, [format], hardcheck, { color: false, ...reporterOptions });
-    if (!file) continue;
-    await writeFileAtomic(join(outDir, file.fileName), file.content);
-    written.push(file.fileName);
-  }
+  const written = await writeWholeFormats(report, files, stdoutFormat, hardcheck, {
+    outDir,
+    io,
+    fileOptions,
+    stdoutOptions: { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...reporterOptions },
+  });
   if (listened !== undefined) await writeFileAtomic(join(outDir, CLIENT_EVIDENCE_FILE), `${JSON.stringify(listened, null, 2)}\n`);
-  if (stdoutFormat) {
-    const reporter = hardcheck.registry.reporters.get(stdoutFormat);
-    if (reporter)
-      io.stdout.write(toText(reporter.render(report, { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...reporterOptions })));
-  }
   const diff = baseline ? diffReports(baseline, report) : undefined;
   return finishScan(
     report,
@@ -260,8 +261,4 @@ async function finishScan(
 async function readClientEvidence(file: string, cwd: string): Promise<RecordedEndpoint[]> {
   const { clientEndpointsOf, readClientEvidenceFile } = await import("@hardcheck/probes-network");
   return clientEndpointsOf(await readClientEvidenceFile(resolve(cwd, file), file), file);
-}
-
-function toText(content: string | Uint8Array): string {
-  return typeof content === "string" ? content : new TextDecoder().decode(content);
 }
