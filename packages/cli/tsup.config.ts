@@ -73,7 +73,8 @@ export default [
     // `import.meta.url` from the file's real path: a URL built by hand breaks on `#` or `%` in it.
     banner: { js: '"use strict";var __hardcheckModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     esbuildOptions(options) {
-      options.minify = process.env.HC_NO_MINIFY !== "1";
+      // HARDCHECK_BUILD_UNMINIFIED=1 keeps names readable for a CPU profile (bench/tls/RESULTS.md).
+      options.minify = process.env.HARDCHECK_BUILD_UNMINIFIED !== "1";
       options.define = { ...options.define, "import.meta.url": "__hardcheckModuleUrl" };
     },
     onSuccess: writeSharedModules,
@@ -93,7 +94,7 @@ export default [
     // commander is CommonJS: its `require` calls need one inside this ES module.
     banner: { js: 'import { createRequire as __hardcheckRequire } from "node:module"; const require = __hardcheckRequire(import.meta.url);' },
     esbuildOptions(options) {
-      options.minify = process.env.HC_NO_MINIFY !== "1";
+      options.minify = process.env.HARDCHECK_BUILD_UNMINIFIED !== "1";
     },
   }),
 ];
