@@ -6,6 +6,7 @@
  */
 import "reflect-metadata";
 
+export { compareText } from "./compare-text.js";
 // Config, packs, schemas.
 export { configFromObject, type LoadedConfig, loadConfigFile } from "./config/config.js";
 export { jsonSchemas } from "./config/json-schemas.js";

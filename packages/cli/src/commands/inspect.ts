@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import {
   assessableSchemes,
   type CompiledRule,
+  compareText,
   compileRuleParts,
   formatKeyPath,
   HardcheckError,
@@ -79,7 +80,7 @@ async function availablePacks({ hardcheck, config }: CliInstance): Promise<{ pac
     return { packs: [...scan.packs], compiled: groupParts(scan.rules) };
   }
   const packs: Pack[] = [];
-  for (const source of [...hardcheck.registry.packs.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const source of [...hardcheck.registry.packs.values()].sort((a, b) => compareText(a.id, b.id))) {
     packs.push((await loadPackFile(source.file, source.displayName ?? source.id, source.compiled)).pack);
   }
   return { packs, compiled: groupParts(packs.flatMap((pack) => pack.rules.flatMap((rule) => compileRuleParts(rule)))) };

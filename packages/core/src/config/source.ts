@@ -5,6 +5,7 @@ import { open } from "node:fs/promises";
 import { isDeepStrictEqual } from "node:util";
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, visit } from "yaml";
 import type { ZodError } from "zod";
+import { compareText } from "../compare-text.js";
 import { describeError, HardcheckError, type HardcheckErrorCode, type InputIssue } from "../errors.js";
 import { printable } from "../report/printable.js";
 
@@ -424,6 +425,6 @@ function dedupe(issues: InputIssue[]): InputIssue[] {
 
 /** Raises a {@link HardcheckError} for positioned issues, sorted by position. */
 export function raise(code: HardcheckErrorCode, issues: InputIssue[]): never {
-  const sorted = [...issues].sort((a, b) => (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const sorted = [...issues].sort((a, b) => compareText(a.file ?? "", b.file ?? "") || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   throw new HardcheckError(code, sorted);
 }

@@ -1,5 +1,6 @@
 /** hardcheck's operators on top of json-rules-engine's built-ins. */
 import { RE2JS } from "re2js";
+import { compareText } from "../compare-text.js";
 import type { Clock } from "../plugin/services.js";
 import { compareDebianVersions, compareSemver, parseDebianVersion } from "./versions.js";
 
@@ -44,7 +45,7 @@ export function compareVersions(a: string, b: string): number {
     if (y === undefined) return 1;
     const nx = /^\d+$/.test(x);
     const ny = /^\d+$/.test(y);
-    const order = nx && ny ? Number(x) - Number(y) : nx ? 1 : ny ? -1 : x.localeCompare(y);
+    const order = nx && ny ? Number(x) - Number(y) : nx ? 1 : ny ? -1 : compareText(x, y);
     if (order !== 0) return Math.sign(order);
   }
   return 0;

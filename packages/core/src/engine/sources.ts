@@ -4,6 +4,8 @@
  * checked leaves the item to a person; a source drops out only when it does not apply to the target
  * or the scan verified that its subject does not exist.
  */
+
+import { compareText } from "../compare-text.js";
 import type { Status } from "../model/report.js";
 import type { SourceName } from "../model/rule.js";
 
@@ -66,7 +68,7 @@ export function sourceNotApplicableTo(source: SourceName, os: string | undefined
  * ```
  */
 export function combineSourceOutcomes(outcomes: readonly SourceOutcome[], prompt?: string): CombinedVerdict {
-  const sorted = [...outcomes].sort((a, b) => a.label.localeCompare(b.label));
+  const sorted = [...outcomes].sort((a, b) => compareText(a.label, b.label));
   const having = (state: SourceState) => sorted.filter((outcome) => outcome.state === state);
   const [failed, errored, unchecked, absent] = [having("fail"), having("error"), having("unchecked"), having("absent")];
   const checked = sorted.filter((outcome) => outcome.state === "pass" || outcome.state === "fail");

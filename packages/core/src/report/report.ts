@@ -1,4 +1,6 @@
 /** Builds, sorts, merges and shards report documents. */
+
+import { compareText } from "../compare-text.js";
 import { HardcheckError } from "../errors.js";
 import {
   type CheckResult,
@@ -50,7 +52,7 @@ export interface ReportParts {
   readonly site?: SiteInfo;
 }
 
-const byText = (a: string | null, b: string | null) => (a ?? "").localeCompare(b ?? "", "en");
+const byText = (a: string | null, b: string | null) => compareText(a ?? "", b ?? "");
 
 /**
  * Orders target ids by code unit, the same on every machine: the order in which a streamed scan

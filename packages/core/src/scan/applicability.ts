@@ -2,6 +2,8 @@
  * Which rules can apply to which targets, known before any probe runs — so a config that would
  * scan nothing says so at load, with the line to add, instead of a quiet column of "n/a".
  */
+
+import { compareText } from "../compare-text.js";
 import type { CompiledRule } from "../engine/evaluate.js";
 import type { ReportNotice } from "../model/report.js";
 import type { Rule } from "../model/rule.js";
@@ -165,7 +167,7 @@ export function scopeNotices(rules: readonly CompiledRule[], targets: readonly T
         needing.set(tag, entry);
       }
     }
-    for (const [tag, { rules: ids, targets: ownerIds }] of [...needing].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [tag, { rules: ids, targets: ownerIds }] of [...needing].sort(([a], [b]) => compareText(a, b))) {
       if (ownerIds.size === 0) continue;
       if (targets.some((target) => ownerIds.has(target.id) && target.endpoints.some((endpoint) => endpoint.tags.includes(tag)))) continue;
       const list = [...ids].sort();

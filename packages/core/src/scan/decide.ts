@@ -2,6 +2,8 @@
  * Phase 5 of a scan: turns check outcomes into final results. Pure functions: the parts of a
  * multi-source rule are combined into one verdict, then attestations and waivers apply.
  */
+
+import { compareText } from "../compare-text.js";
 import { combineSourceOutcomes, type SourceState } from "../engine/sources.js";
 import { parseIsoInstant } from "../model/instant.js";
 import type { CheckResult, ReportNotice, Status, WaiverRecord } from "../model/report.js";
@@ -26,7 +28,7 @@ export function combineSources(outcomes: readonly CheckOutcome[]): CheckOutcome[
     groups.set(key, [...(groups.get(key) ?? []), outcome]);
   }
   for (const parts of groups.values()) {
-    const sorted = [...parts].sort((a, b) => sourceLabel(a).localeCompare(sourceLabel(b)));
+    const sorted = [...parts].sort((a, b) => compareText(sourceLabel(a), sourceLabel(b)));
     const stateOf = (part: CheckOutcome): SourceState =>
       part.status === "pass" || part.status === "fail" || part.status === "error" ? part.status : (part.sourceState ?? "unchecked");
     const first = sorted[0] as CheckOutcome;

@@ -3,6 +3,8 @@
  * with the probe runs it reads. Checks whose verdict is known without probing (out of scope, manual,
  * no transport) are decided here. Pure: it reads the registry and runs nothing.
  */
+
+import { compareText } from "../compare-text.js";
 import type { CompiledRule } from "../engine/evaluate.js";
 import { substituteParams } from "../engine/evaluate.js";
 import { sourceNotApplicableTo } from "../engine/sources.js";
@@ -157,5 +159,5 @@ function probeRuns(compiled: CompiledRule, providerOf: (fact: string) => Probe |
       params: substituteParams(compiled.rule.probeParams[probe.meta.id] ?? {}, compiled.parameters) as JsonObject,
       facts,
     }))
-    .sort((a, b) => a.probe.meta.id.localeCompare(b.probe.meta.id) || stableStringify(a.params).localeCompare(stableStringify(b.params)));
+    .sort((a, b) => compareText(a.probe.meta.id, b.probe.meta.id) || compareText(stableStringify(a.params), stableStringify(b.params)));
 }

@@ -1,5 +1,6 @@
 /** Resolve step 1: the config's targets, with their endpoints parsed and their paths made absolute. */
 import { isAbsolute, resolve } from "node:path";
+import { compareText } from "../compare-text.js";
 import type { LoadedConfig } from "../config/config.js";
 import type { KeyPath } from "../config/source.js";
 import { type EndpointSchemeTable, parseEndpoint, parseHostSpec } from "../model/endpoint.js";
@@ -85,7 +86,7 @@ export function resolveTargets(config: LoadedConfig, issues: ResolveIssues, sche
       ...(target.allowCredentialTries !== undefined ? { allowCredentialTries: target.allowCredentialTries } : {}),
       ...(asOf !== undefined ? { asOf: new Date(asOf).toISOString() } : {}),
       tags: [...(target.tags ?? [])].sort(),
-      endpoints: endpoints.sort((a, b) => a.url.localeCompare(b.url)),
+      endpoints: endpoints.sort((a, b) => compareText(a.url, b.url)),
       source: { file: document.file, line: document.locate(["targets", ti])?.line ?? 1 },
       endpointLines,
     });

@@ -2,6 +2,8 @@
  * Phase 1 of a scan: turns a validated config into everything the later phases need, checking
  * every cross-reference. Errors are raised before any probe runs and name file, line and key.
  */
+
+import { compareText } from "../compare-text.js";
 import type { LoadedConfig } from "../config/config.js";
 import type { CompiledRule } from "../engine/evaluate.js";
 import { HardcheckError, type InputIssue } from "../errors.js";
@@ -177,7 +179,7 @@ export function withRecordedEndpoints(targets: readonly Target[], recorded: read
     const added = byTarget.get(target.id);
     if (!added) return target;
     const urls = new Set(added.map((endpoint) => endpoint.url));
-    return { ...target, endpoints: [...target.endpoints.filter((endpoint) => !urls.has(endpoint.url)), ...added].sort((a, b) => a.url.localeCompare(b.url)) };
+    return { ...target, endpoints: [...target.endpoints.filter((endpoint) => !urls.has(endpoint.url)), ...added].sort((a, b) => compareText(a.url, b.url)) };
   });
 }
 

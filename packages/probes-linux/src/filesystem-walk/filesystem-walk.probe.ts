@@ -5,7 +5,7 @@
  * findings cap keep it bounded, and the facts say when either was hit.
  */
 import { performance } from "node:perf_hooks";
-import { defineFacts, defineProbe, type HostProbe, type HostTransport, type JsonObject } from "@hardcheck/core";
+import { compareText, defineFacts, defineProbe, type HostProbe, type HostTransport, type JsonObject } from "@hardcheck/core";
 import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 import { namesById } from "../support/ownership.js";
@@ -202,7 +202,7 @@ export const filesystemWalkProbe: HostProbe = defineProbe({
       ? await walkWithFind(transport, paths, timeLimitSeconds, maxFindings)
       : await walkOffline(transport, paths, timeLimitSeconds, maxFindings);
     const pick = (test: (entry: WalkEntry) => boolean) => [...new Set(outcome.entries.filter(test).map((entry) => entry.path))].sort();
-    const setId = outcome.entries.filter((entry) => entry.type === "f" && (entry.mode & 0o6000) !== 0).sort((a, b) => a.path.localeCompare(b.path));
+    const setId = outcome.entries.filter((entry) => entry.type === "f" && (entry.mode & 0o6000) !== 0).sort((a, b) => compareText(a.path, b.path));
     return {
       facts: {
         "filesystem.worldWritableFiles": pick((entry) => entry.type === "f" && (entry.mode & 0o002) !== 0),

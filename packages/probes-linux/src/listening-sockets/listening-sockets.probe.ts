@@ -1,5 +1,5 @@
 /** Sockets waiting for connections, from /proc/net (no `ss` needed, so it also works over SFTP). */
-import { defineFacts, defineProbe, type HostProbe, type JsonObject, notApplicable } from "@hardcheck/core";
+import { compareText, defineFacts, defineProbe, type HostProbe, type JsonObject, notApplicable } from "@hardcheck/core";
 import { z } from "zod";
 import { LINUX_OS, LINUX_TRANSPORTS } from "../support/linux.js";
 
@@ -81,7 +81,7 @@ export const listeningSocketsProbe: HostProbe = defineProbe({
     texts.forEach((text, index) => {
       for (const socket of parseProcNet(text ?? "", tables[index]?.[1] ?? "tcp")) seen.set(`${socket.protocol} ${socket.address} ${socket.port}`, socket);
     });
-    const sockets = [...seen.values()].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port || a.address.localeCompare(b.address));
+    const sockets = [...seen.values()].sort((a, b) => compareText(a.protocol, b.protocol) || a.port - b.port || compareText(a.address, b.address));
     const isLoopback = (address: string) => address.startsWith("127.") || address === "::1";
     const ports = (list: ListeningSocket[]) => [...new Set(list.map((socket) => `${socket.protocol}/${socket.port}`))];
     return {

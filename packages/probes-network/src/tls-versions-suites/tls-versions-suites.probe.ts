@@ -1,5 +1,5 @@
 /** Every protocol version and cipher suite the server accepts, found with raw ClientHellos. */
-import { defineFacts, type EndpointProbe, type FactsOf, type JsonObject, notApplicable } from "@hardcheck/core";
+import { compareText, defineFacts, type EndpointProbe, type FactsOf, type JsonObject, notApplicable } from "@hardcheck/core";
 import { z } from "zod";
 import { type CipherSuiteClass, cipherSuiteByCode } from "../codecs/tls/cipher-suites.js";
 import { TLS_VERSIONS, type TlsVersionName } from "../codecs/tls/client-hello.js";
@@ -238,7 +238,7 @@ export const createTlsVersionsSuitesProbe: TlsProbeFactory = defineTlsProbe({
           classes: Object.keys(suitesByClass).sort() as CipherSuiteClass[],
           suitesByClass: Object.fromEntries(
             Object.entries(suitesByClass)
-              .sort(([a], [b]) => a.localeCompare(b))
+              .sort(([a], [b]) => compareText(a, b))
               .map(([name, suites]) => [name, [...suites].sort()]),
           ),
         },

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
-import { defineTransport, execUnavailable, type HostTransport, type TransportProvider } from "@hardcheck/core";
+import { compareText, defineTransport, execUnavailable, type HostTransport, type TransportProvider } from "@hardcheck/core";
 import type { SectionId } from "../commands/catalog.js";
 import { EVIDENCE_INTEGRITY_PATH, EVIDENCE_SECTION_ROOT } from "../commands/powershell.js";
 import { EvidenceError, type EvidenceIntegrity, parseEvidenceBundle } from "../evidence/bundle.js";
@@ -37,7 +37,7 @@ export async function loadEvidence(location: string, cwd: string = process.cwd()
     files = info.isDirectory()
       ? (await readdir(path))
           .filter((name) => EVIDENCE_EXTENSIONS.has(extname(name).toLowerCase()))
-          .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+          .sort((a, b) => rank(a) - rank(b) || compareText(a, b))
           .map((name) => join(path, name))
       : [path];
   } catch (error) {

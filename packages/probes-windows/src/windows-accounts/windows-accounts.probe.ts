@@ -1,5 +1,5 @@
 /** Local user accounts, and the built-in Administrator (RID 500) by SID. */
-import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
+import { compareText, defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
@@ -15,7 +15,7 @@ export function accountsFact(section: unknown): WindowsAccountsFacts["windows.ac
       passwordExpires: stringOrNull(user.passwordExpires),
       passwordLastSet: stringOrNull(user.passwordLastSet),
     }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareText(a.name, b.name));
   const admin = users.find((user) => /-500$/.test(user.sid));
   const enabledWithoutPassword = users.filter((user) => user.enabled && !user.passwordRequired).map((user) => user.name);
   return {

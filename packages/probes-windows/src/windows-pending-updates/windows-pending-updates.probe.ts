@@ -1,5 +1,5 @@
 /** Updates the Windows Update Agent offers but the host has not installed yet. */
-import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
+import { compareText, defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { daysSince, numberOrNull, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
@@ -57,7 +57,7 @@ export function pendingUpdatesFact(section: unknown, now: Date): WindowsPendingU
         ageDays: daysSince(releasedAt, now),
       };
     })
-    .sort((a, b) => a.title.localeCompare(b.title));
+    .sort((a, b) => compareText(a.title, b.title));
   const security = updates.filter((update) => update.security);
   const ages = security.map((update) => update.ageDays).filter((age): age is number => age !== null);
   // Undated security updates cannot be shown to be young: with no dated one the age stays null, so an age limit fails.

@@ -1,5 +1,5 @@
 /** Installed programs from both Uninstall registry views. */
-import { compareVersions, defineFacts, defineProbe, type FactsOf, type HostProbe, type JsonObject } from "@hardcheck/core";
+import { compareText, compareVersions, defineFacts, defineProbe, type FactsOf, type HostProbe, type JsonObject } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
@@ -50,7 +50,7 @@ export function programsFact(
       publisher: String(program.publisher ?? ""),
       view: String(program.view ?? ""),
     }))
-    .sort((a, b) => a.name.localeCompare(b.name) || a.view.localeCompare(b.view));
+    .sort((a, b) => compareText(a.name, b.name) || compareText(a.view, b.view));
   const patterns = match.map((source) => new RegExp(source, "i"));
   const belowMinimum = new Set<string>();
   for (const minimum of minimumVersions) {

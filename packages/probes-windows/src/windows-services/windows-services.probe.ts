@@ -1,5 +1,5 @@
 /** Services and their state. */
-import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
+import { compareText, defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { lowerSet, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
@@ -13,7 +13,7 @@ export function servicesFact(section: unknown): WindowsServicesFacts["windows.se
       state: String(service.state ?? ""),
       startMode: String(service.startMode ?? ""),
     }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareText(a.name, b.name));
   return {
     services,
     names: lowerSet(services.map((service) => service.name)),

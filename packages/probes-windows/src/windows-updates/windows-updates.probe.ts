@@ -1,5 +1,5 @@
 /** Installed updates and how long ago the last one was installed. */
-import { defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
+import { compareText, defineFacts, defineProbe, type FactsOf, type HostProbe } from "@hardcheck/core";
 import { z } from "zod";
 import { asArray, asRecord, readSection } from "../commands/powershell.js";
 import { daysSince, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../support/windows-probe.js";
@@ -8,7 +8,7 @@ import { daysSince, stringOrNull, WINDOWS_OS, WINDOWS_TRANSPORTS } from "../supp
 export function updatesFact(section: unknown, now: Date): WindowsUpdatesFacts["windows.updates"] {
   const hotfixes = asArray<Record<string, unknown>>(asRecord(section).hotfixes)
     .map((hotfix) => ({ id: String(hotfix.id), description: String(hotfix.description ?? ""), installedOn: stringOrNull(hotfix.installedOn) }))
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => compareText(a.id, b.id));
   const dates = hotfixes.map((hotfix) => hotfix.installedOn).filter((date): date is string => date !== null && !Number.isNaN(Date.parse(date)));
   const last = dates.sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
   return { hotfixes, count: hotfixes.length, lastInstalledAt: last, daysSinceLastInstall: daysSince(last, now) };

@@ -3,6 +3,7 @@ import {
   blamedConditions,
   type CheckResult,
   compareTargetIds,
+  compareText,
   defineReporter,
   describeCondition,
   printableDeep,
@@ -80,7 +81,7 @@ export function consoleStream(options: ConsoleReporterOptions = {}, whole?: Repo
     target(target, targetResults) {
       const lines: string[] = [];
       const results = [...printableDeep(targetResults)].sort(
-        (a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || severityRank(a) - severityRank(b) || a.ruleId.localeCompare(b.ruleId),
+        (a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || severityRank(a) - severityRank(b) || compareText(a.ruleId, b.ruleId),
       );
       for (const result of results) if (result.status === "not-applicable") notApplicable.set(result.message, (notApplicable.get(result.message) ?? 0) + 1);
       const counts = countStatuses(results);
@@ -149,7 +150,7 @@ export function consoleStream(options: ConsoleReporterOptions = {}, whole?: Repo
 /** How many checks were not applicable, and why, commonest reason first: a skip is never silent. */
 function notApplicableReasons(reasons: ReadonlyMap<string, number>, shown = 6): string[] {
   if (reasons.size === 0) return [];
-  const sorted = [...reasons].sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  const sorted = [...reasons].sort(([a, x], [b, y]) => y - x || compareText(a, b));
   const total = sorted.reduce((sum, [, count]) => sum + count, 0);
   const lines = [`${total} not applicable, by reason:`, ...sorted.slice(0, shown).map(([reason, count]) => `  ${String(count).padStart(4)} × ${reason}`)];
   const rest = sorted.slice(shown);
