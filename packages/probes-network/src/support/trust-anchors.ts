@@ -21,6 +21,8 @@ type AnchorIndex = {
   readonly unreadable: readonly number[];
 };
 
+const PEM_HEADER = "-----BEGIN CERTIFICATE-----";
+const PEM_FOOTER = "-----END CERTIFICATE-----";
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 const indexes = new WeakMap<TrustStore, AnchorIndex>();
 
@@ -73,15 +75,16 @@ export function anchorCandidates(trust: TrustStore, certificate: X509Certificate
   return [...positions].sort((a, b) => a - b).map((position) => parsed(index.entries[position] as AnchorEntry));
 }
 
+/** The DER bytes of one PEM block (the decoder skips the line breaks). */
 function pemToDer(block: string): Buffer {
-  return Buffer.from(block.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, ""), "base64");
+  return Buffer.from(block.slice(PEM_HEADER.length, block.length - PEM_FOOTER.length), "base64");
 }
 
 /** A DER element: its tag, and where its contents start and end in the buffer. */
 type Element = { readonly tag: number; readonly start: number; readonly end: number };
 
 /** The DER element at `offset`, or null when it runs past `limit` or uses a length form DER forbids. */
-function element(der: Uint8Array, offset: number, limit: number): Element | null {
+function element(der: Buffer, offset: number, limit: number): Element | null {
   if (offset + 2 > limit) return null;
   const tag = der[offset] as number;
   let length = der[offset + 1] as number;
@@ -98,7 +101,7 @@ function element(der: Uint8Array, offset: number, limit: number): Element | null
 }
 
 /** The issuer and subject Name elements of a DER certificate, or null when it is not shaped as X.509 says. */
-function certificateNames(der: Uint8Array): { issuer: Uint8Array; subject: Uint8Array } | null {
+function certificateNames(der: Buffer): { issuer: Buffer; subject: Buffer } | null {
   const certificate = element(der, 0, der.length);
   if (certificate?.tag !== 0x30) return null;
   const tbs = element(der, certificate.start, certificate.end);
@@ -126,18 +129,17 @@ const TEXT_TAGS: ReadonlySet<number> = new Set([0x0c, 0x12, 0x13, 0x14, 0x16, 0x
  * lower-cased and stripped of white space, the attributes sorted. It is looser than the name
  * comparison OpenSSL makes when checking issuance, so two names OpenSSL takes as equal share a key.
  */
-function nameKey(name: Uint8Array): string {
+function nameKey(name: Buffer): string {
   const attributes: string[] = [];
   for (let rdnOffset = 0; rdnOffset < name.length; ) {
     const rdn = element(name, rdnOffset, name.length);
-    if (!rdn) return `raw:${Buffer.from(name).toString("hex")}`;
+    if (!rdn) return `raw:${name.toString("latin1")}`;
     for (let offset = rdn.start; offset < rdn.end; ) {
       const pair = element(name, offset, rdn.end);
       const type = pair && element(name, pair.start, pair.end);
       const value = pair && type && element(name, type.end, pair.end);
-      if (!pair || !type || !value) return `raw:${Buffer.from(name).toString("hex")}`;
-      const typeHex = Buffer.from(name.subarray(type.start, type.end)).toString("hex");
-      attributes.push(`${typeHex}=${valueText(name, value)}`);
+      if (!pair || !type || !value) return `raw:${name.toString("latin1")}`;
+      attributes.push(`${name.toString("latin1", type.start, type.end)}=${valueText(name, value)}`);
       offset = pair.end;
     }
     rdnOffset = rdn.end;
@@ -145,21 +147,19 @@ function nameKey(name: Uint8Array): string {
   return attributes.sort().join("\u0000");
 }
 
-function valueText(name: Uint8Array, value: Element): string {
-  const bytes = Buffer.from(name.subarray(value.start, value.end));
-  const raw = `#${value.tag.toString(16)}:${bytes.toString("hex")}`;
-  if (!TEXT_TAGS.has(value.tag)) return raw;
+function valueText(name: Buffer, value: Element): string {
+  const raw = () => `#${value.tag}:${name.toString("latin1", value.start, value.end)}`;
+  if (!TEXT_TAGS.has(value.tag)) return raw();
   let text: string;
   if (value.tag === 0x1e) {
-    if (bytes.length % 2 !== 0) return raw;
-    text = bytes.swap16().toString("utf16le");
+    if ((value.end - value.start) % 2 !== 0) return raw();
+    text = Buffer.from(name.subarray(value.start, value.end)).swap16().toString("utf16le");
   } else if (value.tag === 0x1c) {
-    if (bytes.length % 4 !== 0) return raw;
+    if ((value.end - value.start) % 4 !== 0) return raw();
     const codePoints: number[] = [];
-    for (let i = 0; i < bytes.length; i += 4) codePoints.push(bytes.readUInt32BE(i));
-    if (codePoints.some((point) => point > 0x10ffff)) return raw;
+    for (let i = value.start; i < value.end; i += 4) codePoints.push(name.readUInt32BE(i));
+    if (codePoints.some((point) => point > 0x10ffff)) return raw();
     text = String.fromCodePoint(...codePoints);
-  } else if (value.tag === 0x0c) text = bytes.toString("utf8");
-  else text = bytes.toString("latin1");
+  } else text = name.toString(value.tag === 0x0c ? "utf8" : "latin1", value.start, value.end);
   return text.toLowerCase().replace(/\s+/g, "");
 }
