@@ -169,12 +169,45 @@ export async function checkFacts(declarations: readonly FactDeclaration[], retur
     const copy = asJson(returned[name]);
     if (typeof copy === "string") return { ok: false, problem: `returned fact "${name}" that is not JSON: ${copy}` };
     if (schema) {
-      const result = await schema["~standard"].validate(copy.json);
+      const result = await validateFact(schema, copy.json);
       if (result.issues) return { ok: false, problem: `returned fact "${name}" that does not match its declaration: ${describeIssue(result.issues)}` };
     }
     facts[name] = copy.json;
   }
   return { ok: true, facts };
+}
+
+/**
+ * How many times each zod schema checks facts interpreted before zod may generate code for it. zod
+ * compiles a function per object schema on its first check; that costs more than a handful of
+ * checks save, so a scan of a few endpoints runs without it and a long scan gets it after warming up.
+ */
+const INTERPRETED_CHECKS = 16;
+const checksMade = new WeakMap<object, number>();
+
+/** A zod schema's own parse, which takes zod's per-call options (its Standard Schema entry point does not). */
+interface ZodSafeParse {
+  safeParse(
+    value: unknown,
+    options: { jitless: boolean },
+  ): { success: true; data: unknown } | { success: false; error: { issues: ReadonlyArray<StandardSchemaV1.Issue> } };
+}
+
+function validateFact(schema: StandardSchemaV1, value: JsonValue): StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>> {
+  const zod = schema as Partial<ZodSafeParse>;
+  if (schema["~standard"].vendor === "zod" && typeof zod.safeParse === "function") {
+    const made = checksMade.get(schema) ?? 0;
+    if (made < INTERPRETED_CHECKS) {
+      checksMade.set(schema, made + 1);
+      try {
+        const result = (zod as ZodSafeParse).safeParse(value, { jitless: true });
+        return result.success ? { value: result.data } : { issues: result.error.issues };
+      } catch {
+        // An asynchronous refinement: zod's synchronous parse refuses it; its Standard Schema entry point awaits it.
+      }
+    }
+  }
+  return schema["~standard"].validate(value);
 }
 
 /**

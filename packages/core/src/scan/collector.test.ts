@@ -105,6 +105,28 @@ describe("the collector checks facts against their declarations", () => {
     expect(check).toEqual({ ok: true, facts: { "listener.port": 80 } });
   });
 
+  it("gives the same answers while zod checks interpreted and after it compiles, and awaits an asynchronous refinement", async () => {
+    const peer = z.object({ name: z.string(), versions: z.array(z.object({ label: z.string(), year: z.number() })) });
+    const declared = defineFacts({ "peer.info": { description: "what the peer says", schema: peer } });
+    const bad = { "peer.info": { name: "web", versions: [{ label: "1.3", year: "2018" }] } };
+    // The first checks of a schema run interpreted, the later ones through zod's generated code: 40 covers both.
+    for (let round = 0; round < 40; round++) {
+      expect(await checkFacts(declared, { "peer.info": goodFacts["listener.peer"] })).toEqual({ ok: true, facts: { "peer.info": goodFacts["listener.peer"] } });
+      expect(await checkFacts(declared, bad)).toEqual({
+        ok: false,
+        problem: 'returned fact "peer.info" that does not match its declaration: at versions[0].year: Invalid input: expected number, received string',
+      });
+    }
+    const remote = defineFacts({
+      "remote.name": { description: "checked asynchronously", schema: z.string().refine(async (name) => name !== "forbidden", "name is forbidden") },
+    });
+    expect(await checkFacts(remote, { "remote.name": "fine" })).toEqual({ ok: true, facts: { "remote.name": "fine" } });
+    expect(await checkFacts(remote, { "remote.name": "forbidden" })).toEqual({
+      ok: false,
+      problem: 'returned fact "remote.name" that does not match its declaration: name is forbidden',
+    });
+  });
+
   it("checks facts declared without a schema only for being JSON", async () => {
     const plain = [{ name: "plain.value", description: "anything" }];
     expect(await checkFacts(plain, { "plain.value": { any: ["shape"] } })).toEqual({ ok: true, facts: { "plain.value": { any: ["shape"] } } });
