@@ -2,7 +2,7 @@ import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HTML_PAGE_LIMIT_BYTES, warnOversizedPage } from "../src/commands/render.js";
+import { HTML_PAGE_LIMIT_CHARS, warnOversizedPage } from "../src/commands/render.js";
 
 describe("a page larger than a browser can show", () => {
   let dir: string;
@@ -24,14 +24,27 @@ describe("a page larger than a browser can show", () => {
   };
 
   it("is named on stderr with its size and where the results are instead", async () => {
-    const stderr = await warnings(HTML_PAGE_LIMIT_BYTES + 2 ** 20, ["hardcheck.json", "hardcheck.html"]);
+    const stderr = await warnings(HTML_PAGE_LIMIT_CHARS + 2 ** 20, ["hardcheck.json", "hardcheck.html"]);
     expect(stderr).toBe(
-      "warning: hardcheck.html is 513 MiB, more than a browser can load (about 512 MiB of page data): the page will say it cannot show its results. Every result is in hardcheck.json; write HTML per shard, or use markdown or sarif for the whole estate.\n",
+      "warning: hardcheck.html is 513 MiB, more than a browser can load (about 512 Mi characters of page data): the page will say it cannot show its results. Every result is in hardcheck.json; write HTML per shard, or use markdown or sarif for the whole estate.\n",
     );
   });
 
   it("is not named when it fits, or when this run did not write it", async () => {
-    expect(await warnings(HTML_PAGE_LIMIT_BYTES, ["hardcheck.json", "hardcheck.html"])).toBe("");
-    expect(await warnings(HTML_PAGE_LIMIT_BYTES + 1, ["hardcheck.json"])).toBe("");
+    expect(await warnings(HTML_PAGE_LIMIT_CHARS, ["hardcheck.json", "hardcheck.html"])).toBe("");
+    expect(await warnings(HTML_PAGE_LIMIT_CHARS + 1, ["hardcheck.json"])).toBe("");
+  });
+
+  it("counts characters, not bytes: a page over the limit in bytes only is not named", async () => {
+    const file = join(dir, "hardcheck.html");
+    let stderr = "";
+    const io = { stdout: { write: () => true }, stderr: { write: (text: string) => (stderr += text) }, env: {}, cwd: dir };
+    // 600 characters of two bytes each, one of four bytes (two code units), against a limit of 1,000.
+    await writeFile(file, `${"é".repeat(600)}😀`);
+    await warnOversizedPage(dir, ["hardcheck.html"], io, 1_000);
+    expect(stderr).toBe("");
+    await writeFile(file, `${"é".repeat(999)}😀`);
+    await warnOversizedPage(dir, ["hardcheck.html"], io, 1_000);
+    expect(stderr).toContain("warning: hardcheck.html is 0 MiB, more than a browser can load");
   });
 });

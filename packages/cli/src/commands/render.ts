@@ -1,4 +1,5 @@
 /** Picks reporters for `--format` and renders a report with them. */
+import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type Hardcheck, HardcheckError, type ReportDocument, type ReporterOptions, suggest } from "@hardcheck/core";
@@ -147,18 +148,31 @@ export async function writeWholeFormats(
 }
 
 /**
- * The most page data a browser reads: Chromium holds the page's data (one script element) in one
- * string, and V8's strings end at 2^29 - 24 characters. A larger page loads, but cannot show its
- * results (it says so).
+ * The most page data a browser reads, in UTF-16 code units: Chromium holds the page's data (one
+ * script element) in one string, and V8's strings end at 2^29 - 24 of them. A larger page loads,
+ * but cannot show its results (it says so).
  */
-export const HTML_PAGE_LIMIT_BYTES = 2 ** 29;
+export const HTML_PAGE_LIMIT_CHARS = 2 ** 29;
 
-/** Warns when `hardcheck.html` in `outDir` came out larger than a browser can show. */
-export async function warnOversizedPage(outDir: string, written: readonly string[], io: CliIo): Promise<void> {
+/** The UTF-16 code units the UTF-8 file at `path` decodes to, counted only as far as `limit` + 1. */
+async function codeUnitsUpTo(path: string, limit: number): Promise<number> {
+  const decoder = new TextDecoder();
+  let units = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 2 ** 20 }) as AsyncIterable<Buffer>) {
+    units += decoder.decode(chunk, { stream: true }).length;
+    if (units > limit) return units;
+  }
+  return units + decoder.decode().length;
+}
+
+/** Warns when `hardcheck.html` in `outDir` came out with more page data than a browser can show. */
+export async function warnOversizedPage(outDir: string, written: readonly string[], io: CliIo, limit = HTML_PAGE_LIMIT_CHARS): Promise<void> {
   if (!written.includes("hardcheck.html")) return;
-  const size = (await stat(join(outDir, "hardcheck.html")).catch(() => undefined))?.size ?? 0;
-  if (size <= HTML_PAGE_LIMIT_BYTES) return;
+  const path = join(outDir, "hardcheck.html");
+  const size = (await stat(path).catch(() => undefined))?.size ?? 0;
+  // A UTF-8 file never holds more code units than bytes: only a file over the limit in bytes is counted.
+  if (size <= limit || (await codeUnitsUpTo(path, limit).catch(() => 0)) <= limit) return;
   io.stderr.write(
-    `warning: hardcheck.html is ${Math.round(size / 2 ** 20)} MiB, more than a browser can load (about ${HTML_PAGE_LIMIT_BYTES / 2 ** 20} MiB of page data): the page will say it cannot show its results. Every result is in hardcheck.json; write HTML per shard, or use markdown or sarif for the whole estate.\n`,
+    `warning: hardcheck.html is ${Math.round(size / 2 ** 20)} MiB, more than a browser can load (about ${Math.round(limit / 2 ** 20)} Mi characters of page data): the page will say it cannot show its results. Every result is in hardcheck.json; write HTML per shard, or use markdown or sarif for the whole estate.\n`,
   );
 }
