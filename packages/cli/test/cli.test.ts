@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -265,6 +265,16 @@ describe("hardcheck CLI", () => {
     }
   });
 
+  it("says a report too large to read whole is so, naming it, instead of calling it unreadable", async () => {
+    const huge = join(dir, "huge.json");
+    await writeFile(huge, "");
+    // A sparse file past V8's longest string: its size without the disk space.
+    await truncate(huge, 2 ** 29 + 2 ** 20);
+    const { code, stderr } = await inProcess(["diff", "huge.json", "huge.json"], dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^HC_USAGE: huge\.json: the report is too large to read whole/);
+  });
+
   it("report --from names the file when it is not a report", async () => {
     await writeFile(join(dir, "not-a-report.json"), JSON.stringify({ hello: 1 }));
     const { code, stderr } = await inProcess(["report", "--from", "not-a-report.json"], dir);
@@ -285,7 +295,15 @@ describe("hardcheck CLI", () => {
       /HC_PLUGIN_REGISTER: throwing-plugin\.yaml:2:11 plugins\[0\]: plugin .*throwing-plugin\.mjs failed to register: license file missing/,
     ],
     [["scan", "--config", "bad-endpoint.yaml", "--shard", "4/3"], /--shard "4\/3": expected I\/N/],
+    [["scan", "--config", "bad-ca.yaml"], /HC_CONFIG_INVALID: bad-ca\.yaml:2:\d+ trust\.caFile: broken-ca\.pem: certificate 2 of 2 cannot be read/],
   ])("exits 2 with a clear message for %j", async (args, message) => {
+    // A CA file whose second certificate is damaged; the first is one of Node's bundled roots.
+    const [realRoot] = (await import("node:tls")).rootCertificates;
+    await writeFile(join(dir, "broken-ca.pem"), `${realRoot}\n-----BEGIN CERTIFICATE-----\nMIIBmzCCAUCgAwIBAgIUdamaged\n-----END CERTIFICATE-----\n`);
+    await writeFile(
+      join(dir, "bad-ca.yaml"),
+      "packs: [tls-baseline]\ntrust: { caFile: broken-ca.pem }\ntargets:\n  - id: a\n    endpoints: [tls://127.0.0.1:1]\n",
+    );
     await writeFile(
       join(dir, "bad-endpoint.yaml"),
       "packs: [tls-baseline]\ntargets:\n  - id: a\n    endpoints: [smtp//mail]\n".replace("[smtp//mail]", "\n      - smtp//mail"),
@@ -356,7 +374,7 @@ describe("hardcheck CLI", () => {
     );
     expect(oversize.code).toBe(2);
     expect(oversize.stderr).toContain("--format oversize: the report is too large to render oversize as one piece");
-    expect(oversize.stderr).toContain("written target by target unless --baseline is given");
+    expect(oversize.stderr).toContain("the built-in file formats are written target by target instead, unless --baseline is given");
     expect((await readdir(join(dir, "tally-oversize"))).sort()).toEqual(["hardcheck.md", "tally.txt"]);
   });
 

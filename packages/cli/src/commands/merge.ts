@@ -34,7 +34,18 @@ export async function readReport(path: string, cwd: string): Promise<ReportDocum
   let text: string;
   try {
     text = await readFile(resolve(cwd, path), "utf8");
-  } catch {
+  } catch (error) {
+    // Past V8's longest string: a RangeError from the decoder, or ERR_STRING_TOO_LONG from Node.
+    if ((error instanceof RangeError && /string length/i.test(error.message)) || (error as { code?: unknown }).code === "ERR_STRING_TOO_LONG") {
+      throw new HardcheckError("HC_USAGE", [
+        {
+          file: path,
+          message:
+            "the report is too large to read whole (more than 2^29 characters): the built-in formats are read and written target by target; " +
+            "a plugin's format, --baseline and diff need the whole document — shard the scan and work on the shards",
+        },
+      ]);
+    }
     throw new HardcheckError("HC_CONFIG_UNREADABLE", [{ file: path, message: "cannot read report file" }]);
   }
   let data: unknown;

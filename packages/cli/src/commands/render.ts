@@ -56,7 +56,7 @@ export function renderFormats(
         throw new HardcheckError(
           "HC_USAGE",
           `--format ${format}: the report is too large to render ${format} as one piece (${error.message}); ` +
-            "the built-in formats are written target by target unless --baseline is given",
+            "the built-in file formats are written target by target instead, unless --baseline is given or the saved report is not in the line layout scan writes",
         );
       }
       throw error;

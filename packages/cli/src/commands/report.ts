@@ -44,10 +44,11 @@ export async function reportCommand(options: ReportCommandOptions, io: CliIo): P
   const outDir = resolve(io.cwd, options.out);
   const stdoutOptions = { color: useColor(io.stdout, io.env), verbose: options.verbose === true };
   let written: string[] | undefined;
-  if (!options.baseline) {
-    const plan = await planFormats(wanted, stdoutFormat, hardcheck, outDir, { color: false });
-    const streamed = plan ? await reportStreamed(options, plan, wanted.includes("json"), stdoutFormat === "console", outDir, io) : undefined;
-    if (plan && streamed) {
+  const plan = options.baseline ? undefined : await planFormats(wanted, stdoutFormat, hardcheck, outDir, { color: false });
+  // Read target by target only when something is written that way: a run of plugin formats alone reads the report once, whole.
+  if (plan && (plan.streams.length > 0 || wanted.includes("json") || stdoutFormat === "console")) {
+    const streamed = await reportStreamed(options, plan, wanted.includes("json"), stdoutFormat === "console", outDir, io);
+    if (streamed) {
       // A plugin's formats read the document whole, once the built-in files are written.
       const later =
         plan.afterwards.length > 0 || plan.stdoutAfterwards !== undefined
@@ -58,7 +59,10 @@ export async function reportCommand(options: ReportCommandOptions, io: CliIo): P
               stdoutOptions,
             })
           : [];
-      written = [...streamed, ...later];
+      // In the order asked for, as scan names them.
+      written = wanted
+        .map((format) => hardcheck.registry.reporters.get(format)?.fileName ?? format)
+        .filter((name) => streamed.includes(name) || later.includes(name));
     }
   }
   if (written === undefined) {

@@ -184,6 +184,8 @@ export async function checkFacts(declarations: readonly FactDeclaration[], retur
  */
 const INTERPRETED_CHECKS = 16;
 const checksMade = new WeakMap<object, number>();
+/** Schemas with an asynchronous refinement, which zod's synchronous parse refuses (after running the refinement). */
+const asynchronous = new WeakSet<object>();
 
 /** A zod schema's own parse, which takes zod's per-call options (its Standard Schema entry point does not). */
 interface ZodSafeParse {
@@ -195,7 +197,7 @@ interface ZodSafeParse {
 
 function validateFact(schema: StandardSchemaV1, value: JsonValue): StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>> {
   const zod = schema as Partial<ZodSafeParse>;
-  if (schema["~standard"].vendor === "zod" && typeof zod.safeParse === "function") {
+  if (schema["~standard"].vendor === "zod" && typeof zod.safeParse === "function" && !asynchronous.has(schema)) {
     const made = checksMade.get(schema) ?? 0;
     if (made < INTERPRETED_CHECKS) {
       checksMade.set(schema, made + 1);
@@ -204,6 +206,7 @@ function validateFact(schema: StandardSchemaV1, value: JsonValue): StandardSchem
         return result.success ? { value: result.data } : { issues: result.error.issues };
       } catch {
         // An asynchronous refinement: zod's synchronous parse refuses it; its Standard Schema entry point awaits it.
+        asynchronous.add(schema);
       }
     }
   }

@@ -1,8 +1,10 @@
 /** Resolve step 5: the CA certificates TLS probes trust, from the config's `trust:`. */
+import { X509Certificate } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { LoadedConfig } from "../config/config.js";
 import type { KeyPath } from "../config/source.js";
+import { describeError } from "../errors.js";
 import type { TrustStore } from "../plugin/services.js";
 import type { ResolveIssues } from "./resolve-issues.js";
 
@@ -14,7 +16,18 @@ export async function resolveTrust(config: LoadedConfig, issues: ResolveIssues):
   const addPem = (text: string, path: KeyPath, name: string) => {
     const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
     if (!blocks) at(path, `${name} holds no PEM certificate — expected "-----BEGIN CERTIFICATE-----" blocks`);
-    else caCertificates.push(...blocks);
+    else {
+      // A certificate no one can read would otherwise be passed over in silence whenever it is not
+      // the issuer being looked for.
+      blocks.forEach((block, index) => {
+        try {
+          new X509Certificate(block);
+        } catch (error) {
+          at(path, `${name}: certificate ${index + 1} of ${blocks.length} cannot be read (${describeError(error)})`);
+        }
+      });
+      caCertificates.push(...blocks);
+    }
   };
   if (trust?.caFile) {
     const file = resolve(config.baseDir, trust.caFile);

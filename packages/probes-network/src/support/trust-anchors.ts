@@ -17,7 +17,7 @@ type AnchorIndex = {
   readonly entries: readonly AnchorEntry[];
   /** Store positions of the anchors with a given subject key. */
   readonly bySubject: ReadonlyMap<string, readonly number[]>;
-  /** Store positions of the anchors whose DER could not be read: a candidate for every lookup. */
+  /** Store positions of the anchors whose subject is not plain DER: a candidate for every lookup. */
   readonly unreadable: readonly number[];
 };
 
@@ -35,11 +35,11 @@ function indexFor(trust: TrustStore): AnchorIndex {
   for (const pem of trustAnchorPems(trust)) {
     for (const block of pem.match(PEM_BLOCK) ?? []) {
       const names = certificateNames(pemToDer(block));
+      const key = names && nameKey(names.subject);
       const position = entries.length;
       entries.push({ pem: block });
-      if (!names) unreadable.push(position);
+      if (key === null) unreadable.push(position);
       else {
-        const key = nameKey(names.subject);
         const positions = bySubject.get(key);
         if (positions) positions.push(position);
         else bySubject.set(key, [position]);
@@ -61,17 +61,16 @@ function parsed(entry: AnchorEntry): X509Certificate {
  * subject names the same entity as the certificate's issuer or subject. Names are compared loosely
  * (case, white space, string type and attribute order ignored), so the list may hold an anchor that
  * does not issue the certificate: callers still check issuance and signature, and an anchor that
- * does is never left out. A certificate whose DER cannot be read gets every anchor.
+ * does is never left out. A certificate whose names are not plain DER gets every anchor, and an
+ * anchor whose subject is not is offered for every certificate.
  */
 export function anchorCandidates(trust: TrustStore, certificate: X509Certificate): readonly X509Certificate[] {
   const index = indexFor(trust);
   const names = certificateNames(certificate.raw);
-  if (!names) return index.entries.map(parsed);
-  const positions = new Set([
-    ...index.unreadable,
-    ...(index.bySubject.get(nameKey(names.issuer)) ?? []),
-    ...(index.bySubject.get(nameKey(names.subject)) ?? []),
-  ]);
+  const issuerKey = names && nameKey(names.issuer);
+  const subjectKey = names && nameKey(names.subject);
+  if (issuerKey === null || subjectKey === null) return index.entries.map(parsed);
+  const positions = new Set([...index.unreadable, ...(index.bySubject.get(issuerKey) ?? []), ...(index.bySubject.get(subjectKey) ?? [])]);
   return [...positions].sort((a, b) => a - b).map((position) => parsed(index.entries[position] as AnchorEntry));
 }
 
@@ -126,20 +125,26 @@ const TEXT_TAGS: ReadonlySet<number> = new Set([0x0c, 0x12, 0x13, 0x14, 0x16, 0x
 
 /**
  * A loose key for a Name's contents: each attribute as its type and its value, text values decoded,
- * lower-cased and stripped of white space, the attributes sorted. It is looser than the name
- * comparison OpenSSL makes when checking issuance, so two names OpenSSL takes as equal share a key.
+ * lower-cased and stripped of white space, any other value left out, the attributes sorted. It is
+ * looser than the name comparison OpenSSL makes when checking issuance, so two names OpenSSL takes as
+ * equal share a key. Null for a Name encoded in a way DER does not allow (indefinite or over-long
+ * lengths, strings in pieces): OpenSSL reads some of those, so such a name is matched with every name.
  */
-function nameKey(name: Buffer): string {
+function nameKey(name: Buffer): string | null {
   const attributes: string[] = [];
   for (let rdnOffset = 0; rdnOffset < name.length; ) {
     const rdn = element(name, rdnOffset, name.length);
-    if (!rdn) return `raw:${name.toString("latin1")}`;
+    if (rdn?.tag !== 0x31) return null;
     for (let offset = rdn.start; offset < rdn.end; ) {
       const pair = element(name, offset, rdn.end);
-      const type = pair && element(name, pair.start, pair.end);
-      const value = pair && type && element(name, type.end, pair.end);
-      if (!pair || !type || !value) return `raw:${name.toString("latin1")}`;
-      attributes.push(`${name.toString("latin1", type.start, type.end)}=${valueText(name, value)}`);
+      if (pair?.tag !== 0x30) return null;
+      const type = element(name, pair.start, pair.end);
+      if (type?.tag !== 0x06) return null;
+      const value = element(name, type.end, pair.end);
+      if (!value || value.end !== pair.end) return null;
+      const text = valueText(name, value);
+      if (text === null) return null;
+      attributes.push(`${name.toString("latin1", type.start, type.end)}=${text}`);
       offset = pair.end;
     }
     rdnOffset = rdn.end;
@@ -147,18 +152,21 @@ function nameKey(name: Buffer): string {
   return attributes.sort().join("\u0000");
 }
 
-function valueText(name: Buffer, value: Element): string {
-  const raw = () => `#${value.tag}:${name.toString("latin1", value.start, value.end)}`;
-  if (!TEXT_TAGS.has(value.tag)) return raw();
+/** A value's text for {@link nameKey}: decoded and folded for text, `*` for any other primitive value, null when it cannot tell. */
+function valueText(name: Buffer, value: Element): string | null {
+  // Constructed (a string sent in pieces, or a structure): OpenSSL may decode what this does not.
+  if (value.tag & 0x20) return null;
+  // OpenSSL compares any other value by its bytes; leaving it out only makes the key looser.
+  if (!TEXT_TAGS.has(value.tag)) return "*";
   let text: string;
   if (value.tag === 0x1e) {
-    if ((value.end - value.start) % 2 !== 0) return raw();
+    if ((value.end - value.start) % 2 !== 0) return null;
     text = Buffer.from(name.subarray(value.start, value.end)).swap16().toString("utf16le");
   } else if (value.tag === 0x1c) {
-    if ((value.end - value.start) % 4 !== 0) return raw();
+    if ((value.end - value.start) % 4 !== 0) return null;
     const codePoints: number[] = [];
     for (let i = value.start; i < value.end; i += 4) codePoints.push(name.readUInt32BE(i));
-    if (codePoints.some((point) => point > 0x10ffff)) return raw();
+    if (codePoints.some((point) => point > 0x10ffff)) return null;
     text = String.fromCodePoint(...codePoints);
   } else text = name.toString(value.tag === 0x0c ? "utf8" : "latin1", value.start, value.end);
   return text.toLowerCase().replace(/\s+/g, "");
