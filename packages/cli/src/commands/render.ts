@@ -148,6 +148,21 @@ export async function writeWholeFormats(
 }
 
 /**
+ * Renders the formats `plan` leaves for afterwards (a plugin's, or a stdout format other than the
+ * console view) from the saved report that `read` returns, once the streamed files are written.
+ * Reads nothing when there are none.
+ */
+export async function writeFormatsAfterwards(
+  plan: FormatPlan,
+  read: () => Promise<ReportDocument>,
+  hardcheck: Hardcheck,
+  target: WholeFormatsTarget,
+): Promise<void> {
+  if (plan.afterwards.length === 0 && plan.stdoutAfterwards === undefined) return;
+  await writeWholeFormats(await read(), plan.afterwards, plan.stdoutAfterwards, hardcheck, target);
+}
+
+/**
  * The most page data a browser reads, in UTF-16 code units: Chromium holds the page's data (one
  * script element) in one string, and V8's strings end at 2^29 - 24 of them. A larger page loads,
  * but cannot show its results (it says so).

@@ -8,7 +8,7 @@ import { createInstance } from "../instance.js";
 import { type CliIo, EXIT, useColor } from "../io.js";
 import { addSavedTargets, StreamedReportWriter } from "../report-stream.js";
 import { readReport } from "./merge.js";
-import { type FormatPlan, planFormats, splitFormats, warnOversizedPage, writeWholeFormats } from "./render.js";
+import { type FormatPlan, planFormats, splitFormats, warnOversizedPage, writeFormatsAfterwards, writeWholeFormats } from "./render.js";
 
 /** The document `scan` writes, which `report --from` rewrites only when asked for `json`. */
 const JSON_FILE = "hardcheck.json";
@@ -50,19 +50,9 @@ export async function reportCommand(options: ReportCommandOptions, io: CliIo): P
     const streamed = await reportStreamed(options, plan, wanted.includes("json"), stdoutFormat === "console", outDir, io);
     if (streamed) {
       // A plugin's formats read the document whole, once the built-in files are written.
-      const later =
-        plan.afterwards.length > 0 || plan.stdoutAfterwards !== undefined
-          ? await writeWholeFormats(await readReport(options.from, io.cwd), plan.afterwards, plan.stdoutAfterwards, hardcheck, {
-              outDir,
-              io,
-              fileOptions: { color: false },
-              stdoutOptions,
-            })
-          : [];
-      // In the order asked for, as scan names them.
-      written = wanted
-        .map((format) => hardcheck.registry.reporters.get(format)?.fileName ?? format)
-        .filter((name) => streamed.includes(name) || later.includes(name));
+      await writeFormatsAfterwards(plan, () => readReport(options.from, io.cwd), hardcheck, { outDir, io, fileOptions: { color: false }, stdoutOptions });
+      // Every format asked for is written by now; named in the order asked for, as scan names them.
+      written = wanted.map((format) => hardcheck.registry.reporters.get(format)?.fileName ?? format);
     }
   }
   if (written === undefined) {
@@ -82,8 +72,8 @@ export async function reportCommand(options: ReportCommandOptions, io: CliIo): P
 }
 
 /**
- * `report --from` target by target for the built-in formats of `plan`: the file names written, or
- * undefined when the report is not in the line layout and must be read whole.
+ * `report --from` target by target for the built-in formats of `plan`: false, having written
+ * nothing, when the report is not in the line layout and must be read whole.
  */
 async function reportStreamed(
   options: ReportCommandOptions,
@@ -92,7 +82,7 @@ async function reportStreamed(
   printConsole: boolean,
   outDir: string,
   io: CliIo,
-): Promise<string[] | undefined> {
+): Promise<boolean> {
   const { consoleStream } = await import("@hardcheck/reporters");
   let opened: OpenedReport;
   try {
@@ -101,7 +91,7 @@ async function reportStreamed(
     if (error instanceof HardcheckError) throw error;
     throw new HardcheckError("HC_CONFIG_UNREADABLE", [{ file: options.from, message: "cannot read report file" }]);
   }
-  if (opened.kind === "whole") return undefined;
+  if (opened.kind === "whole") return false;
   const { header, evidenceBySource } = opened.stream;
   await mkdir(outDir, { recursive: true });
   const view = printConsole ? consoleStream({ color: useColor(io.stdout, io.env), verbose: options.verbose === true }) : undefined;
@@ -115,7 +105,7 @@ async function reportStreamed(
   writer.start({ tool: header.tool, startedAt: header.startedAt });
   await addSavedTargets(writer, opened.stream);
   await writer.finish(header, (text) => io.stdout.write(text));
-  return [...(json ? [JSON_FILE] : []), ...plan.streams.map((stream) => stream.fileName)];
+  return true;
 }
 
 /** Options of `hardcheck diff`. */

@@ -27,7 +27,7 @@ import { CLI_TOOL } from "../version.js";
 import { exitCodeFor, exitCodeOf } from "./exit-code.js";
 import { parseDuration } from "./listen.js";
 import { readReport } from "./merge.js";
-import { planFormats, splitFormats, warnOversizedPage, writeWholeFormats } from "./render.js";
+import { planFormats, splitFormats, warnOversizedPage, writeFormatsAfterwards, writeWholeFormats } from "./render.js";
 
 /** Where `scan --listen` keeps what its canaries recorded, next to the reports. */
 const CLIENT_EVIDENCE_FILE = "client-evidence.json";
@@ -180,15 +180,12 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, signal
     }
     const outcome = await writer.finish(streamed, (text) => io.stdout.write(text));
     if (listened !== undefined) await writeFileAtomic(join(outDir, CLIENT_EVIDENCE_FILE), `${JSON.stringify(listened, null, 2)}\n`);
-    if (plan.afterwards.length > 0 || plan.stdoutAfterwards !== undefined) {
-      const saved = await readReport(join(outDir, jsonReporter.fileName), io.cwd);
-      await writeWholeFormats(saved, plan.afterwards, plan.stdoutAfterwards, hardcheck, {
-        outDir,
-        io,
-        fileOptions,
-        stdoutOptions: { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...reporterOptions },
-      });
-    }
+    await writeFormatsAfterwards(plan, () => readReport(join(outDir, jsonReporter.fileName), io.cwd), hardcheck, {
+      outDir,
+      io,
+      fileOptions,
+      stdoutOptions: { color: useColor(io.stdout, io.env), verbose: options.verbose === true, ...reporterOptions },
+    });
     return finishScan(
       streamed,
       [...files.map((format) => hardcheck.registry.reporters.get(format)?.fileName ?? format), ...(listened !== undefined ? [CLIENT_EVIDENCE_FILE] : [])],
